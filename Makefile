@@ -1,0 +1,78 @@
+# armpy — build, run, test. `make run` and `make check` are all a newcomer types.
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BINDIR    = $(PREFIX)/bin
+DATADIR   = $(PREFIX)/share/armpy
+MANDIR    = $(PREFIX)/share/man/man1
+
+CC       ?= cc
+PKGS      = ncursesw yaml-0.1 libcurl libarchive libcrypto jansson
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c11 -Wall -Wextra -D_GNU_SOURCE -MMD -MP -Isrc $(PKG_CFLAGS) \
+            -DARMPY_VERSION='"$(VERSION)"' -DARMPY_DATADIR='"$(DATADIR)"'
+LDLIBS   += $(PKG_LIBS) -ldl -lm -lpthread
+
+# Every .c under src/ and screens/ is part of the binary; the pure model (no curses) is the
+# subset that unit tests link.
+SRCS      := $(sort $(wildcard src/*.c) $(wildcard screens/*.c))
+OBJS      := $(SRCS:.c=.o)
+MODEL_OBJS := $(filter-out src/main.o src/tui%.o screens/%.o src/cmd-%.o,$(OBJS))
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/test-*.c))
+UNIT_BINS := $(UNIT_SRCS:.c=)
+
+all: armpy
+
+armpy: $(OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+tests/unit/test-%: tests/unit/test-%.c $(MODEL_OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(MODEL_OBJS) $(LDLIBS) -lcmocka
+
+unit: $(UNIT_BINS)
+
+deps-build:
+	./scripts/install-deps.sh build
+
+deps-test:
+	./scripts/install-deps.sh test
+
+# `make run`: install what is missing, build, start the wizard.
+run: deps-build
+	$(MAKE) all
+	./armpy $(ARGS)
+
+# `make check`: install test dependencies, build, run every suite, print "N passed, N failed".
+check: deps-test
+	$(MAKE) all unit
+	./tests/run-all.sh
+
+# `make test`: the suites only, no dependency installation.
+test: all unit
+	./tests/run-all.sh
+
+# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer.
+asan: deps-test
+	$(MAKE) clean
+	$(MAKE) CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+		LDFLAGS="-fsanitize=address,undefined" all unit
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 ARMPY_ASAN=1 ./tests/run-all.sh
+
+install: armpy
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(DATADIR)/profiles $(DESTDIR)$(MANDIR)
+	install -m 0755 armpy $(DESTDIR)$(BINDIR)/armpy
+	install -m 0644 scripts/armpy-probe.py $(DESTDIR)$(DATADIR)/armpy-probe.py
+	install -m 0644 profiles/*.yaml $(DESTDIR)$(DATADIR)/profiles/
+	install -m 0644 docs/armpy.1 $(DESTDIR)$(MANDIR)/armpy.1
+
+clean:
+	rm -f armpy $(OBJS) $(OBJS:.o=.d) $(UNIT_BINS) $(UNIT_BINS:=.d) tests/unit/*.o
+	rm -rf tests/out
+
+.PHONY: all run check test asan install clean unit deps-build deps-test
+
+-include $(OBJS:.o=.d) $(UNIT_BINS:=.d)

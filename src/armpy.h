@@ -1,0 +1,76 @@
+/* armpy.h — common helpers shared by every module: allocation, strings, string vectors, errors. */
+#ifndef ARMPY_H
+#define ARMPY_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifndef ARMPY_VERSION
+#define ARMPY_VERSION "0.0.0"
+#endif
+#ifndef ARMPY_DATADIR
+#define ARMPY_DATADIR "/usr/local/share/armpy"
+#endif
+
+#define ARMPY_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define nitems(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Exit codes, the CLI contract. */
+#define EXIT_OK 0
+#define EXIT_FAILED 1     /* a step or a validation check failed */
+#define EXIT_USAGE 2      /* usage error or bad input (profile, plan, facts) */
+#define EXIT_INTERRUPTED 130
+
+/* Out of memory is fatal: these never return NULL. */
+void *xmalloc(size_t);
+void *xcalloc(size_t, size_t);
+void *xrealloc(void *, size_t);
+void *xreallocarray(void *, size_t, size_t);
+char *xstrdup(const char *);          /* xstrdup(NULL) returns NULL */
+char *xstrndup(const char *, size_t);
+char *xasprintf(const char *, ...) ARMPY_PRINTF(1, 2);
+char *xvasprintf(const char *, va_list);
+
+/* Errors travel as -1/NULL plus a heap string in *cause that the caller frees (tmux style).
+ * cause may be NULL, in which case the message is dropped. */
+void cause_set(char **cause, const char *fmt, ...) ARMPY_PRINTF(2, 3);
+
+/* NULL-terminated string vectors (argv, env, package lists). A NULL strv is an empty one. */
+char **strv_new(void);
+size_t strv_len(char *const *);
+char **strv_push(char **, const char *);           /* appends a copy, returns the new vector */
+char **strv_pushf(char **, const char *, ...) ARMPY_PRINTF(2, 3);
+char **strv_dup(char *const *);
+int strv_contains(char *const *, const char *);
+char *strv_join(char *const *, const char *sep);   /* always a new string */
+void strv_free(char **);
+
+/* A growable byte buffer, always NUL-terminated. */
+struct buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+void buf_init(struct buf *);
+void buf_add(struct buf *, const void *, size_t);
+void buf_puts(struct buf *, const char *);
+void buf_printf(struct buf *, const char *, ...) ARMPY_PRINTF(2, 3);
+char *buf_steal(struct buf *);      /* returns data (never NULL) and resets the buffer */
+void buf_free(struct buf *);
+
+/* Whole files. file_read refuses files over max bytes (cause says so). */
+char *file_read(const char *path, size_t max, size_t *len, char **cause);
+/* Atomic write: temp file in the same directory, fsync, chmod, rename, fsync of the directory. */
+int file_write_atomic(const char *path, const void *data, size_t len, int mode, char **cause);
+/* mkdir -p with mode for the created components. */
+int mkdir_p(const char *path, int mode, char **cause);
+
+/* Small string helpers. */
+int str_startswith(const char *, const char *);
+int str_endswith(const char *, const char *);
+char *str_trim(char *);             /* in place, returns the argument moved past leading space */
+/* Compare dotted versions numerically ("0.3.21" vs "0.3.17"); non-digit suffixes are ignored. */
+int version_cmp(const char *, const char *);
+
+#endif

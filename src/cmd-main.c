@@ -1,0 +1,121 @@
+/* cmd-main.c — the default command: headless --profile runs, --dry-run plans, else the wizard. */
+#include "armpy.h"
+#include "cmd.h"
+#include "facts.h"
+#include "plan.h"
+#include "profile.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int
+main_dry_run(const struct main_opts *o)
+{
+	struct profile *p;
+	struct facts *f;
+	struct plan *plan;
+	char *cause = NULL, *yaml;
+
+	p = profile_load(o->profile, &cause);
+	if (p == NULL) {
+		fprintf(stderr, "%s\n", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	f = facts_new();
+	if (facts_detect(f, &o->detect, &cause) != 0) {
+		fprintf(stderr, "armpy: %s\n", cause);
+		free(cause);
+		facts_free(f);
+		profile_free(p);
+		return EXIT_USAGE;
+	}
+	plan = plan_make(f, p, &cause);
+	if (plan == NULL) {
+		fprintf(stderr, "armpy: %s: %s\n", o->profile, cause);
+		free(cause);
+		facts_free(f);
+		profile_free(p);
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; plan->warnings != NULL && plan->warnings[i] != NULL; i++)
+		fprintf(stderr, "armpy: warning: %s\n", plan->warnings[i]);
+	yaml = plan_to_yaml(plan);
+	fputs(yaml, stdout);
+	free(yaml);
+	plan_free(plan);
+	facts_free(f);
+	profile_free(p);
+	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
+}
+
+static int
+main_exec(int argc, char **argv)
+{
+	struct main_opts o;
+
+	memset(&o, 0, sizeof o);
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		int r = cmd_detect_option(argc, argv, &i, &o.detect);
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r > 0)
+			continue;
+		if (strcmp(a, "--profile") == 0 || strcmp(a, "--load") == 0 ||
+		    strcmp(a, "--log") == 0 || strcmp(a, "--progress") == 0) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "armpy: %s needs an argument\n", a);
+				return EXIT_USAGE;
+			}
+			const char *v = argv[++i];
+			if (strcmp(a, "--profile") == 0)
+				o.profile = v;
+			else if (strcmp(a, "--load") == 0)
+				o.load = v;
+			else if (strcmp(a, "--log") == 0)
+				o.log = v;
+			else if (strcmp(v, "json") == 0)
+				o.json = 1;
+			else if (strcmp(v, "text") == 0)
+				o.json = 0;
+			else {
+				fprintf(stderr, "armpy: --progress: '%s' is not one of text, json\n", v);
+				return EXIT_USAGE;
+			}
+		} else if (strcmp(a, "--dry-run") == 0 || strcmp(a, "-n") == 0) {
+			o.dry_run = 1;
+		} else if (strcmp(a, "--yes") == 0 || strcmp(a, "-y") == 0) {
+			o.yes = 1;
+		} else {
+			fprintf(stderr, "armpy: unknown option '%s' (see armpy --help)\n", a);
+			return EXIT_USAGE;
+		}
+	}
+	if (o.profile != NULL && o.load != NULL) {
+		fprintf(stderr, "armpy: --profile (headless) and --load (wizard) exclude each other\n");
+		return EXIT_USAGE;
+	}
+	if (o.profile != NULL)
+		return o.dry_run ? main_dry_run(&o) : cmd_main_headless(&o);
+	if (o.dry_run) {
+		fprintf(stderr, "armpy: --dry-run needs --profile FILE\n");
+		return EXIT_USAGE;
+	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "armpy: the wizard needs a terminal; without one, use "
+		    "armpy --profile FILE [--yes] (see armpy --help)\n");
+		return EXIT_USAGE;
+	}
+	return tui_main(&o);
+}
+
+const struct cmd_entry cmd_main_entry = {
+	.name = NULL,
+	.usage = "armpy [--load PROFILE] | --profile FILE [--dry-run] [--yes] "
+	    "[--progress text|json] [--log FILE]",
+	.summary = "the wizard, or a headless run of a saved profile",
+	.exec = main_exec,
+};

@@ -1,0 +1,50 @@
+/* exec.h — the executor: runs a plan's steps for real, journals them, reports to an observer. */
+#ifndef EXEC_H
+#define EXEC_H
+
+#include <stddef.h>
+
+struct plan;
+struct step;
+
+enum step_result {
+	STEP_OK,
+	STEP_SATISFIED,     /* its check said it was already done; skipped */
+	STEP_FAILED,
+	STEP_SKIPPED,       /* the user chose to skip it after a failure */
+	STEP_INTERRUPTED,
+};
+
+/* The one output interface with one implementation per face (TUI, headless text/json). */
+struct exec_observer {
+	void (*step_start)(void *arg, const struct step *, int index, int total);
+	/* fraction in [0,1], or < 0 when unknown; detail e.g. "12.3 MiB of 80 MiB" */
+	void (*progress)(void *arg, const struct step *, double fraction, const char *detail);
+	void (*output)(void *arg, const struct step *, const char *line);
+	void (*step_end)(void *arg, const struct step *, enum step_result, const char *cause);
+	/* Called on failure when the face can ask (TUI): returns 'r'etry, 's'kip or 'a'bort.
+	 * NULL means abort. */
+	int (*ask_failure)(void *arg, const struct step *, const char *cause);
+	void *arg;
+};
+
+struct exec_opts {
+	const char *root;        /* chroot for run steps and prefix for paths; NULL = / */
+	int yes;                 /* no confirmation */
+	int headless;            /* no terminal; SIGHUP ignored */
+	const char *run_dir;     /* journal directory; NULL = choose a new one */
+	int resume;              /* continue the journal in run_dir */
+	const char *log_path;    /* default run_dir/log */
+};
+
+struct exec;
+struct exec *exec_new(const struct plan *, const struct exec_opts *, const struct exec_observer *);
+void exec_free(struct exec *);
+/* Runs every step. Returns 0 when all succeeded or were satisfied/skipped, 1 when one failed,
+ * 130 when interrupted; -1 with *cause on set-up errors (journal not writable, ...). */
+int exec_run(struct exec *, char **cause);
+const char *exec_run_dir(const struct exec *);
+const char *exec_log_path(const struct exec *);
+const char *step_result_name(enum step_result);
+
+#endif

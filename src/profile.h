@@ -1,0 +1,88 @@
+/* profile.h — the user's answers (never commands): schema v1, strict libyaml load and save. */
+#ifndef PROFILE_H
+#define PROFILE_H
+
+struct ynode;
+
+enum source { SOURCE_SYSTEM, SOURCE_PIP, SOURCE_CONDA };
+enum blas_library { BLAS_OPENBLAS, BLAS_BLIS };
+enum blas_threading { THREADING_OPENMP, THREADING_PTHREADS, THREADING_SERIAL };
+enum blas_build { BUILD_PACKAGE, BUILD_SOURCE };
+enum conda_installer { CONDA_MINIFORGE, CONDA_MINICONDA, CONDA_ANACONDA };
+
+enum extra {
+	EXTRA_PILLOW = 1 << 0,
+	EXTRA_PANDAS = 1 << 1,
+	EXTRA_PYTORCH = 1 << 2,
+	EXTRA_DGL = 1 << 3,
+	EXTRA_SENTENCEPIECE = 1 << 4,
+	EXTRA_MORFEUSZ = 1 << 5,
+};
+#define EXTRA_COUNT 6
+
+struct profile {
+	int version;              /* schema version, 1 */
+	char *name;               /* optional label, [A-Za-z0-9._-]+ */
+	char *python;             /* "system" or "3.X" */
+	int allow_eol;            /* accept a Python past end of life */
+	enum source source;
+	struct {
+		enum blas_library library;
+		enum blas_threading threading;
+		int threads;          /* 0 = auto (all cores) */
+		enum blas_build build;
+	} blas;
+	unsigned extras;          /* enum extra bits */
+	int scipy;                /* install SciPy too (default 1) */
+	struct {
+		char *venv;           /* default ~/.venvs/armpy */
+		char *index_url;      /* NULL = pip's default */
+	} pip;
+	struct {
+		enum conda_installer installer;
+		char *prefix;         /* default ~/miniforge3 */
+		char *environment;    /* default armpy */
+		char *installer_url;  /* NULL = the pinned default for the installer */
+		char *installer_sha256;
+	} conda;
+	struct {
+		char *url;            /* BLAS source tarball override (mirror), NULL = pinned */
+		char *sha256;
+		char *prefix;         /* install prefix for source builds, default /usr/local */
+	} source_build;
+	char **mirrors;           /* http hosts allowed explicitly (loopback is always allowed) */
+};
+
+struct profile *profile_new(void);        /* the defaults */
+void profile_free(struct profile *);
+struct profile *profile_dup(const struct profile *);
+int profile_equal(const struct profile *, const struct profile *);
+
+/* Load and validate. Errors read "FILE:LINE:COL: key.path: message"; returns NULL. */
+struct profile *profile_load(const char *path, char **cause);
+struct profile *profile_parse(const char *text, size_t len, const char *name, char **cause);
+struct profile *profile_from_node(const struct ynode *, const char *name, char **cause);
+/* Semantic checks that need no machine facts (e.g. 2.7 refused, EOL without allow_eol). */
+int profile_check(const struct profile *, char **cause);
+
+char *profile_to_yaml(const struct profile *);
+int profile_save(const struct profile *, const char *path, char **cause); /* atomic */
+
+/* Names, for YAML and for the UI. */
+const char *source_name(enum source);
+const char *blas_library_name(enum blas_library);
+const char *blas_threading_name(enum blas_threading);
+const char *blas_build_name(enum blas_build);
+const char *conda_installer_name(enum conda_installer);
+const char *extra_name(enum extra);
+int extra_from_name(const char *);          /* bit, or 0 when unknown */
+
+/* Value patterns for anything that may reach a command line. 1 when valid. */
+int valid_python_version(const char *);     /* "3.11" */
+int valid_package_name(const char *);
+int valid_path(const char *);               /* absolute or ~/..., no control chars, no .. */
+int valid_url(const char *);                /* http(s)://host[:port]/path, no spaces/quotes */
+int valid_sha256(const char *);
+int valid_name(const char *);               /* [A-Za-z0-9._-]{1,64} */
+
+#endif

@@ -1,0 +1,415 @@
+/* util.c — allocation wrappers, string vectors, buffers, atomic file writes. */
+#include "armpy.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void
+oom(void)
+{
+	fputs("armpy: out of memory\n", stderr);
+	abort();
+}
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *
+xreallocarray(void *p, size_t n, size_t size)
+{
+	if (size != 0 && n > SIZE_MAX / size)
+		oom();
+	return xrealloc(p, n * size);
+}
+
+char *
+xstrdup(const char *s)
+{
+	if (s == NULL)
+		return NULL;
+	return xstrndup(s, strlen(s));
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	size_t len = strnlen(s, n);
+	char *p = xmalloc(len + 1);
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+char *
+xvasprintf(const char *fmt, va_list ap)
+{
+	char *s;
+	if (vasprintf(&s, fmt, ap) < 0)
+		oom();
+	return s;
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+void
+cause_set(char **cause, const char *fmt, ...)
+{
+	va_list ap;
+	if (cause == NULL)
+		return;
+	va_start(ap, fmt);
+	free(*cause);
+	*cause = xvasprintf(fmt, ap);
+	va_end(ap);
+}
+
+char **
+strv_new(void)
+{
+	return xcalloc(1, sizeof(char *));
+}
+
+size_t
+strv_len(char *const *v)
+{
+	size_t n = 0;
+	if (v != NULL)
+		while (v[n] != NULL)
+			n++;
+	return n;
+}
+
+char **
+strv_push(char **v, const char *s)
+{
+	size_t n = strv_len(v);
+	v = xreallocarray(v, n + 2, sizeof *v);
+	v[n] = xstrdup(s);
+	v[n + 1] = NULL;
+	return v;
+}
+
+char **
+strv_pushf(char **v, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	size_t n = strv_len(v);
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	v = xreallocarray(v, n + 2, sizeof *v);
+	v[n] = s;
+	v[n + 1] = NULL;
+	return v;
+}
+
+char **
+strv_dup(char *const *v)
+{
+	char **r = strv_new();
+	for (size_t i = 0; v != NULL && v[i] != NULL; i++)
+		r = strv_push(r, v[i]);
+	return r;
+}
+
+int
+strv_contains(char *const *v, const char *s)
+{
+	for (size_t i = 0; v != NULL && v[i] != NULL; i++)
+		if (strcmp(v[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+char *
+strv_join(char *const *v, const char *sep)
+{
+	struct buf b;
+	buf_init(&b);
+	for (size_t i = 0; v != NULL && v[i] != NULL; i++) {
+		if (i > 0)
+			buf_puts(&b, sep);
+		buf_puts(&b, v[i]);
+	}
+	return buf_steal(&b);
+}
+
+void
+strv_free(char **v)
+{
+	if (v == NULL)
+		return;
+	for (size_t i = 0; v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
+void
+buf_init(struct buf *b)
+{
+	b->data = NULL;
+	b->len = 0;
+	b->cap = 0;
+}
+
+void
+buf_add(struct buf *b, const void *p, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 64;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		b->data = xrealloc(b->data, cap);
+		b->cap = cap;
+	}
+	if (n > 0)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void
+buf_puts(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+void
+buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	buf_puts(b, s);
+	free(s);
+}
+
+char *
+buf_steal(struct buf *b)
+{
+	char *s = b->data;
+	if (s == NULL)
+		s = xstrdup("");
+	buf_init(b);
+	return s;
+}
+
+void
+buf_free(struct buf *b)
+{
+	free(b->data);
+	buf_init(b);
+}
+
+char *
+file_read(const char *path, size_t max, size_t *lenp, char **cause)
+{
+	struct buf b;
+	char chunk[8192];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		cause_set(cause, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	buf_init(&b);
+	buf_add(&b, "", 0);
+	while ((n = read(fd, chunk, sizeof chunk)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			cause_set(cause, "%s: %s", path, strerror(errno));
+			goto fail;
+		}
+		if (b.len + (size_t)n > max) {
+			cause_set(cause, "%s: larger than %zu bytes", path, max);
+			goto fail;
+		}
+		buf_add(&b, chunk, (size_t)n);
+	}
+	close(fd);
+	if (lenp != NULL)
+		*lenp = b.len;
+	return buf_steal(&b);
+fail:
+	close(fd);
+	buf_free(&b);
+	return NULL;
+}
+
+int
+file_write_atomic(const char *path, const void *data, size_t len, int mode, char **cause)
+{
+	char *tmp = xasprintf("%s.tmp.XXXXXX", path);
+	char *dircopy = NULL;
+	const char *p = data;
+	int fd, dfd;
+
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		cause_set(cause, "%s: %s", path, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (fchmod(fd, (mode_t)mode) != 0 || fsync(fd) != 0)
+		goto fail;
+	if (close(fd) != 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) != 0)
+		goto fail;
+	dircopy = xstrdup(path);
+	dfd = open(dirname(dircopy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	free(dircopy);
+	free(tmp);
+	return 0;
+fail:
+	cause_set(cause, "%s: %s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	free(tmp);
+	return -1;
+}
+
+int
+mkdir_p(const char *path, int mode, char **cause)
+{
+	char *p = xstrdup(path);
+	struct stat st;
+
+	for (char *s = p + 1; ; s++) {
+		if (*s == '/' || *s == '\0') {
+			char c = *s;
+			*s = '\0';
+			if (mkdir(p, (mode_t)mode) != 0 && errno != EEXIST) {
+				cause_set(cause, "%s: %s", p, strerror(errno));
+				free(p);
+				return -1;
+			}
+			*s = c;
+			if (c == '\0')
+				break;
+		}
+	}
+	if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		cause_set(cause, "%s: not a directory", p);
+		free(p);
+		return -1;
+	}
+	free(p);
+	return 0;
+}
+
+int
+str_startswith(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+int
+str_endswith(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+	return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+char *
+str_trim(char *s)
+{
+	char *e;
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+int
+version_cmp(const char *a, const char *b)
+{
+	while (*a != '\0' || *b != '\0') {
+		unsigned long x = 0, y = 0;
+		while (*a != '\0' && !isdigit((unsigned char)*a))
+			a++;
+		while (*b != '\0' && !isdigit((unsigned char)*b))
+			b++;
+		if (*a == '\0' && *b == '\0')
+			break;
+		while (isdigit((unsigned char)*a))
+			x = x * 10 + (unsigned long)(*a++ - '0');
+		while (isdigit((unsigned char)*b))
+			y = y * 10 + (unsigned long)(*b++ - '0');
+		if (x != y)
+			return x < y ? -1 : 1;
+		/* A dot continues the version; anything else ends it. */
+		if (*a != '.' && *a != '\0')
+			while (*a != '\0')
+				a++;
+		if (*b != '.' && *b != '\0')
+			while (*b != '\0')
+				b++;
+	}
+	return 0;
+}

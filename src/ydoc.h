@@ -1,0 +1,66 @@
+/* ydoc.h — a small YAML document tree on libyaml: strict, positioned, alias-free; plus an emitter. */
+#ifndef YDOC_H
+#define YDOC_H
+
+#include <stddef.h>
+
+#define YDOC_MAX_BYTES (1024 * 1024)   /* documents larger than this are refused */
+#define YDOC_MAX_DEPTH 32
+
+enum ynode_type { YNODE_SCALAR, YNODE_SEQ, YNODE_MAP };
+
+struct ynode {
+	enum ynode_type type;
+	int line, col;          /* 1-based position of the node's start */
+	char *value;            /* SCALAR: the text */
+	int quoted;             /* SCALAR: written with quotes or as a block (never null/bool/int) */
+	size_t n;               /* SEQ: items; MAP: key/value pairs */
+	struct ynode **items;   /* SEQ items, or MAP keys (all scalars) */
+	struct ynode **values;  /* MAP values, parallel to items */
+};
+
+/*
+ * Parse one YAML document. Anchors, aliases and tags other than the core ones are refused,
+ * duplicate keys are refused, map keys must be scalars, nesting is limited to YDOC_MAX_DEPTH.
+ * An empty document gives an empty MAP. On error returns NULL and *cause reads
+ * "NAME:LINE:COL: message".
+ */
+struct ynode *ydoc_parse(const char *data, size_t len, const char *name, char **cause);
+/* Read (at most YDOC_MAX_BYTES) and parse a file; "-" is stdin. */
+struct ynode *ydoc_load(const char *path, char **cause);
+void ynode_free(struct ynode *);
+
+/* MAP lookup; NULL when absent or when map is not a MAP. */
+struct ynode *ynode_get(const struct ynode *map, const char *key);
+/* Plain ~, null, Null, NULL or an empty plain scalar. */
+int ynode_is_null(const struct ynode *);
+/* Typed reads of a scalar: return -1 when the node is not of that type. */
+int ynode_bool(const struct ynode *, int *out);
+int ynode_long(const struct ynode *, long *out);
+const char *ynode_type_name(const struct ynode *);
+
+/* Emitter: builds a document in memory. Scalars are emitted plain when that reads back as the
+ * same string, otherwise double-quoted. Strings that would read as null, bool or a number are
+ * quoted, so "22.04" stays a string. */
+struct yemit;
+struct yemit *yemit_new(void);
+void yemit_free(struct yemit *);
+void yemit_map_start(struct yemit *, int flow);
+void yemit_map_end(struct yemit *);
+void yemit_seq_start(struct yemit *, int flow);
+void yemit_seq_end(struct yemit *);
+void yemit_str(struct yemit *, const char *);        /* NULL emits null */
+void yemit_literal(struct yemit *, const char *);    /* block literal (|) for multi-line text */
+void yemit_null(struct yemit *);
+void yemit_bool(struct yemit *, int);
+void yemit_long(struct yemit *, long);
+void yemit_double(struct yemit *, double, int precision);
+/* key: value shorthands inside a map */
+void yemit_kv_str(struct yemit *, const char *key, const char *value);
+void yemit_kv_bool(struct yemit *, const char *key, int value);
+void yemit_kv_long(struct yemit *, const char *key, long value);
+void yemit_kv_strv(struct yemit *, const char *key, char *const *v, int flow);
+/* Ends the document and returns the text (caller frees). The emitter is then spent. */
+char *yemit_finish(struct yemit *, size_t *len);
+
+#endif
