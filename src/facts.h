@@ -3,7 +3,6 @@
 #define FACTS_H
 
 #include <stdint.h>
-#include <time.h>
 
 struct ynode;
 struct yemit;
@@ -80,7 +79,21 @@ void cpuinfo_parse(struct cpu_info *, const char *arch, const char *text);
 void cpu_identify(struct cpu_info *, const char *arch); /* name/targets from implementer+part */
 const char *arch_multiarch(const char *arch);         /* Debian triplet or NULL */
 
-/* Facts as YAML (the `armpy detect` output) and back (for `armpy plan --facts`). */
+/* Facts as YAML (the `armpy detect` output) and back (for `armpy plan --facts`). Schema:
+ *   distro: {id: debian, version: "12", like: null, family: debian, package_manager: apt,
+ *            pretty_name: "Debian GNU/Linux 12 (bookworm)"}
+ *   arch: aarch64
+ *   multiarch: aarch64-linux-gnu            # null when not a Debian triplet arch
+ *   cpu: {vendor: Arm, implementer: "0x41", part: "0xd0c", name: Neoverse-N1,
+ *         openblas_target: NEOVERSEN1, blis_config: <config>, cores: 80, mhz: 3000,
+ *         sve_bits: 0, features: [fp, asimd, atomics, ...]}
+ *   page_size: 4096
+ *   memory_bytes: 549755813888
+ *   emulated: false
+ *   python: {system: "3.11.2", pep668: true,
+ *            found: [{path: /usr/bin/python3.11, version: "3.11.2", pep668: true}]}
+ *   conda: null                              # or the path of an existing conda
+ * facts_from_yaml accepts a file with only distro and arch (the rest unknown/defaults). */
 void facts_emit(const struct facts *, struct yemit *);
 char *facts_to_yaml(const struct facts *);
 struct facts *facts_from_yaml(const struct ynode *, const char *name, char **cause);
@@ -88,17 +101,5 @@ struct facts *facts_from_yaml(const struct ynode *, const char *name, char **cau
 const char *family_name(enum distro_family);
 const char *pkg_manager_name(enum pkg_manager);
 int facts_has_feature(const struct facts *, const char *);
-
-/* Python end of life: a table of CPython versions and their EOL dates. */
-struct python_eol {
-	const char *version;     /* "3.8" */
-	const char *eol;         /* "2024-10-07" */
-};
-const struct python_eol *pyeol_lookup(const char *version);  /* "3.8" or "3.8.10" */
-/* 1 when past end of life on the day `now`, 0 when supported, -1 when unknown version. */
-int pyeol_is_past(const char *version, time_t now);
-/* The clock used for EOL decisions; ARMPY_TODAY=YYYY-MM-DD overrides it (tests). */
-time_t pyeol_now(void);
-const struct python_eol *pyeol_table(int *n);
 
 #endif

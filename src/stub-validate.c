@@ -26,3 +26,9 @@ stub_bench(int argc, char **argv)
 	return EXIT_USAGE;
 }
 const struct cmd_entry cmd_bench_entry = { .name = "bench", .usage = "armpy bench", .summary = "(not built yet)", .exec = stub_bench };
+#include "validate.h"
+struct validate_report *validate_run(const struct validate_opts *o, char **cause) { (void)o; cause_set(cause, "validation not built yet"); return NULL; }
+void validate_report_free(struct validate_report *r) { free(r); }
+int validate_passed(const struct validate_report *r) { (void)r; return 0; }
+char *validate_to_yaml(const struct validate_report *r) { (void)r; return xstrdup(""); }
+char *validate_to_text(const struct validate_report *r) { (void)r; return xstrdup(""); }
