@@ -66,7 +66,9 @@ struct profile *profile_from_node(const struct ynode *, const char *name, char *
 int profile_check(const struct profile *, char **cause);
 
 char *profile_to_yaml(const struct profile *);
-int profile_save(const struct profile *, const char *path, char **cause); /* atomic */
+/* Atomic, mode 0644, parent directories created. Refuses (nothing written) unless the text
+ * loads back valid and profile_equal to the argument. */
+int profile_save(const struct profile *, const char *path, char **cause);
 
 /* Names, for YAML and for the UI. */
 const char *source_name(enum source);
@@ -76,6 +78,7 @@ const char *blas_build_name(enum blas_build);
 const char *conda_installer_name(enum conda_installer);
 const char *extra_name(enum extra);
 int extra_from_name(const char *);          /* bit, or 0 when unknown */
+const char *conda_installer_prefix(enum conda_installer); /* default prefix, "~/miniforge3" */
 
 /* Value patterns for anything that may reach a command line. 1 when valid. */
 int valid_python_version(const char *);     /* "3.11" */
@@ -83,6 +86,7 @@ int valid_package_name(const char *);
 int valid_path(const char *);               /* absolute or ~/..., no control chars, no .. */
 int valid_url(const char *);                /* http(s)://host[:port]/path, no spaces/quotes */
 int valid_sha256(const char *);
-int valid_name(const char *);               /* [A-Za-z0-9._-]{1,64} */
+int valid_name(const char *);               /* [A-Za-z0-9][A-Za-z0-9._-]{0,63} */
+int valid_host(const char *);               /* host, IPv4 or [IPv6], optional :port */
 
 #endif

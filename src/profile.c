@@ -1,0 +1,1278 @@
+/* profile.c — the user's answers: schema v1 defaults, strict positioned loading, checks, saving. */
+#include "armpy.h"
+#include "profile.h"
+#include "pyeol.h"
+#include "ydoc.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define PROFILE_MAX_PATH 4095
+#define PROFILE_MAX_URL 2048
+#define PROFILE_MAX_THREADS 4096
+
+static const char *source_names[] = { "system", "pip", "conda" };
+static const char *library_names[] = { "openblas", "blis" };
+static const char *threading_names[] = { "openmp", "pthreads", "serial" };
+static const char *build_names[] = { "package", "source" };
+static const char *installer_names[] = { "miniforge", "miniconda", "anaconda" };
+static const char *installer_prefixes[] = { "~/miniforge3", "~/miniconda3", "~/anaconda3" };
+static const char *extra_names[EXTRA_COUNT] = {
+	"pillow", "pandas", "pytorch", "dgl", "sentencepiece", "morfeusz",
+};
+
+/* --- names --- */
+
+static const char *
+name_of(const char *const *names, size_t n, unsigned v, const char *unknown)
+{
+	return v < n ? names[v] : unknown;
+}
+
+const char *
+source_name(enum source v)
+{
+	return name_of(source_names, nitems(source_names), v, "?");
+}
+
+const char *
+blas_library_name(enum blas_library v)
+{
+	return name_of(library_names, nitems(library_names), v, "?");
+}
+
+const char *
+blas_threading_name(enum blas_threading v)
+{
+	return name_of(threading_names, nitems(threading_names), v, "?");
+}
+
+const char *
+blas_build_name(enum blas_build v)
+{
+	return name_of(build_names, nitems(build_names), v, "?");
+}
+
+const char *
+conda_installer_name(enum conda_installer v)
+{
+	return name_of(installer_names, nitems(installer_names), v, "?");
+}
+
+const char *
+conda_installer_prefix(enum conda_installer v)
+{
+	return name_of(installer_prefixes, nitems(installer_prefixes), v, "~/miniforge3");
+}
+
+const char *
+extra_name(enum extra e)
+{
+	for (int i = 0; i < EXTRA_COUNT; i++)
+		if ((unsigned)e == (1u << i))
+			return extra_names[i];
+	return "?";
+}
+
+int
+extra_from_name(const char *s)
+{
+	for (int i = 0; i < EXTRA_COUNT; i++)
+		if (s != NULL && strcmp(s, extra_names[i]) == 0)
+			return 1 << i;
+	return 0;
+}
+
+/* --- value patterns --- */
+
+static int
+is_alnum(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+static int
+is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int
+is_hex(int c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+int
+valid_python_version(const char *s)
+{
+	size_t n;
+
+	if (s == NULL)
+		return 0;
+	if (strcmp(s, "2.7") == 0)
+		return 1;
+	if (s[0] != '3' || s[1] != '.')
+		return 0;
+	n = strlen(s + 2);
+	if (n < 1 || n > 2 || !is_digit(s[2]) || (n == 2 && !is_digit(s[3])))
+		return 0;
+	return 1;
+}
+
+int
+valid_package_name(const char *s)
+{
+	size_t n;
+
+	if (s == NULL || !is_alnum((unsigned char)s[0]))
+		return 0;
+	for (n = 0; s[n] != '\0'; n++)
+		if (!is_alnum((unsigned char)s[n]) && strchr("._+-", s[n]) == NULL)
+			return 0;
+	return n <= 128;
+}
+
+int
+valid_name(const char *s)
+{
+	size_t n;
+
+	if (s == NULL || !is_alnum((unsigned char)s[0]))
+		return 0;
+	for (n = 0; s[n] != '\0'; n++)
+		if (!is_alnum((unsigned char)s[n]) && strchr("._-", s[n]) == NULL)
+			return 0;
+	return n <= 64;
+}
+
+int
+valid_sha256(const char *s)
+{
+	size_t n;
+
+	if (s == NULL)
+		return 0;
+	for (n = 0; s[n] != '\0'; n++)
+		if (!is_hex((unsigned char)s[n]))
+			return 0;
+	return n == 64;
+}
+
+/* Why a path is refused, or NULL when it is fine. */
+static const char *
+path_problem(const char *s)
+{
+	const char *p, *c;
+	size_t n;
+
+	if (s == NULL || *s == '\0')
+		return "a path cannot be empty";
+	n = strlen(s);
+	if (n > PROFILE_MAX_PATH)
+		return "longer than 4095 characters";
+	if (s[0] == '~') {
+		if (s[1] != '/')
+			return "must start with / or ~/ (~user is not supported)";
+		p = s + 2;
+	} else if (s[0] == '/')
+		p = s + 1;
+	else
+		return "must be absolute (start with /) or start with ~/";
+	for (c = s; *c != '\0'; c++) {
+		unsigned char ch = (unsigned char)*c;
+		if (ch < 0x20 || ch == 0x7f)
+			return "control characters are not allowed";
+		if (ch == ' ' || ch == '\t')
+			return "spaces are not allowed";
+		if (strchr(";|&$`\\'\"<>(){}[]*?!#^", ch) != NULL)
+			return "shell metacharacters are not allowed";
+		if (!is_alnum(ch) && strchr("/._+@,=:%-~", ch) == NULL)
+			return "only letters, digits and / . _ + @ , = : % - are allowed";
+		if (ch == '~' && c != s)
+			return "~ is only allowed as the first character";
+	}
+	if (strspn(p, "/") == strlen(p))
+		return "must name a directory below / or ~/, not the root or home itself";
+	for (c = s; *c != '\0'; c++) {
+		if ((c == s || c[-1] == '/') && c[0] == '.' && c[1] == '.' &&
+		    (c[2] == '/' || c[2] == '\0'))
+			return "'..' components are not allowed";
+	}
+	return NULL;
+}
+
+int
+valid_path(const char *s)
+{
+	return path_problem(s) == NULL;
+}
+
+/* Host name (RFC 1123 labels) or dotted IPv4; len characters of s. */
+static int
+host_ok(const char *s, size_t len)
+{
+	size_t label = 0;
+
+	if (len == 0 || len > 253)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '.') {
+			if (label == 0 || s[i - 1] == '-')
+				return 0;
+			label = 0;
+			continue;
+		}
+		if (!is_alnum((unsigned char)s[i]) && s[i] != '-')
+			return 0;
+		if (s[i] == '-' && label == 0)
+			return 0;
+		if (++label > 63)
+			return 0;
+	}
+	return label > 0 && s[len - 1] != '-';
+}
+
+/* ":PORT" of 1..65535 in len characters; 1 when fine. */
+static int
+port_ok(const char *s, size_t len)
+{
+	long v = 0;
+
+	if (len < 2 || len > 6 || s[0] != ':')
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if (!is_digit((unsigned char)s[i]))
+			return 0;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v >= 1 && v <= 65535;
+}
+
+int
+valid_host(const char *s)
+{
+	const char *colon;
+
+	if (s == NULL)
+		return 0;
+	if (s[0] == '[') {
+		/* [IPv6]:port */
+		const char *end = strchr(s, ']');
+		if (end == NULL || end == s + 1 || strspn(s + 1, "0123456789abcdefABCDEF:.") !=
+		    (size_t)(end - s - 1))
+			return 0;
+		return end[1] == '\0' || port_ok(end + 1, strlen(end + 1));
+	}
+	colon = strchr(s, ':');
+	if (colon == NULL)
+		return host_ok(s, strlen(s));
+	return host_ok(s, (size_t)(colon - s)) && port_ok(colon, strlen(colon));
+}
+
+/*
+ * Splits an http(s) URL; returns why it is refused, or NULL with the host (and port) in
+ * host[hostlen] and whether it is https.
+ */
+static const char *
+url_problem(const char *s, char *host, size_t hostlen, int *https)
+{
+	const char *p, *end;
+	size_t n;
+
+	if (s == NULL || *s == '\0')
+		return "a URL cannot be empty";
+	if (strlen(s) > PROFILE_MAX_URL)
+		return "longer than 2048 characters";
+	if (strncmp(s, "https://", 8) == 0) {
+		p = s + 8;
+		*https = 1;
+	} else if (strncmp(s, "http://", 7) == 0) {
+		p = s + 7;
+		*https = 0;
+	} else
+		return "only http:// and https:// URLs are allowed";
+	for (const char *c = s; *c != '\0'; c++) {
+		unsigned char ch = (unsigned char)*c;
+		if (ch < 0x20 || ch >= 0x7f)
+			return "control or non-ASCII characters are not allowed (use %-escapes)";
+		if (ch == ' ')
+			return "spaces are not allowed (use %20)";
+		if (!is_alnum(ch) && strchr("/._~%+=,:@?-", ch) == NULL)
+			return "shell metacharacters, quotes and brackets are not allowed";
+	}
+	end = p + strcspn(p, "/?");
+	if (memchr(p, '@', (size_t)(end - p)) != NULL)
+		return "credentials in URLs are not allowed (use pip's or conda's own config)";
+	n = (size_t)(end - p);
+	if (n == 0 || n >= hostlen)
+		return "no host";
+	memcpy(host, p, n);
+	host[n] = '\0';
+	if (!valid_host(host))
+		return "the host is not a valid name, address or name:port";
+	return NULL;
+}
+
+int
+valid_url(const char *s)
+{
+	char host[300];
+	int https;
+
+	return url_problem(s, host, sizeof host, &https) == NULL;
+}
+
+/* --- objects --- */
+
+struct profile *
+profile_new(void)
+{
+	struct profile *p = xcalloc(1, sizeof *p);
+
+	p->version = 1;
+	p->python = xstrdup("system");
+	p->source = SOURCE_SYSTEM;
+	p->blas.library = BLAS_OPENBLAS;
+	p->blas.threading = THREADING_OPENMP;
+	p->blas.threads = 0;
+	p->blas.build = BUILD_PACKAGE;
+	p->scipy = 1;
+	p->pip.venv = xstrdup("~/.venvs/armpy");
+	p->conda.installer = CONDA_MINIFORGE;
+	p->conda.prefix = xstrdup(conda_installer_prefix(CONDA_MINIFORGE));
+	p->conda.environment = xstrdup("armpy");
+	p->source_build.prefix = xstrdup("/usr/local");
+	return p;
+}
+
+void
+profile_free(struct profile *p)
+{
+	if (p == NULL)
+		return;
+	free(p->name);
+	free(p->python);
+	free(p->pip.venv);
+	free(p->pip.index_url);
+	free(p->conda.prefix);
+	free(p->conda.environment);
+	free(p->conda.installer_url);
+	free(p->conda.installer_sha256);
+	free(p->source_build.url);
+	free(p->source_build.sha256);
+	free(p->source_build.prefix);
+	strv_free(p->mirrors);
+	free(p);
+}
+
+struct profile *
+profile_dup(const struct profile *src)
+{
+	struct profile *p = xmalloc(sizeof *p);
+
+	*p = *src;
+	p->name = xstrdup(src->name);
+	p->python = xstrdup(src->python);
+	p->pip.venv = xstrdup(src->pip.venv);
+	p->pip.index_url = xstrdup(src->pip.index_url);
+	p->conda.prefix = xstrdup(src->conda.prefix);
+	p->conda.environment = xstrdup(src->conda.environment);
+	p->conda.installer_url = xstrdup(src->conda.installer_url);
+	p->conda.installer_sha256 = xstrdup(src->conda.installer_sha256);
+	p->source_build.url = xstrdup(src->source_build.url);
+	p->source_build.sha256 = xstrdup(src->source_build.sha256);
+	p->source_build.prefix = xstrdup(src->source_build.prefix);
+	p->mirrors = src->mirrors != NULL ? strv_dup(src->mirrors) : NULL;
+	return p;
+}
+
+static int
+str_eq(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+int
+profile_equal(const struct profile *a, const struct profile *b)
+{
+	size_t na = strv_len(a->mirrors), nb = strv_len(b->mirrors);
+
+	if (a->version != b->version || !str_eq(a->name, b->name) ||
+	    !str_eq(a->python, b->python) || a->allow_eol != b->allow_eol ||
+	    a->source != b->source || a->blas.library != b->blas.library ||
+	    a->blas.threading != b->blas.threading || a->blas.threads != b->blas.threads ||
+	    a->blas.build != b->blas.build || a->extras != b->extras || a->scipy != b->scipy)
+		return 0;
+	if (!str_eq(a->pip.venv, b->pip.venv) || !str_eq(a->pip.index_url, b->pip.index_url))
+		return 0;
+	if (a->conda.installer != b->conda.installer ||
+	    !str_eq(a->conda.prefix, b->conda.prefix) ||
+	    !str_eq(a->conda.environment, b->conda.environment) ||
+	    !str_eq(a->conda.installer_url, b->conda.installer_url) ||
+	    !str_eq(a->conda.installer_sha256, b->conda.installer_sha256))
+		return 0;
+	if (!str_eq(a->source_build.url, b->source_build.url) ||
+	    !str_eq(a->source_build.sha256, b->source_build.sha256) ||
+	    !str_eq(a->source_build.prefix, b->source_build.prefix))
+		return 0;
+	if (na != nb)
+		return 0;
+	for (size_t i = 0; i < na; i++)
+		if (strcmp(a->mirrors[i], b->mirrors[i]) != 0)
+			return 0;
+	return 1;
+}
+
+/* --- loading --- */
+
+struct pload {
+	const char *name;       /* file name for messages */
+	char **cause;
+	struct profile *p;
+};
+
+static int
+pload_error(struct pload *pl, const struct ynode *at, const char *key, const char *fmt, ...)
+    ARMPY_PRINTF(4, 5);
+
+static int
+pload_error(struct pload *pl, const struct ynode *at, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	cause_set(pl->cause, "%s:%d:%d: %s: %s", pl->name, at != NULL ? at->line : 1,
+	    at != NULL ? at->col : 1, key, msg);
+	free(msg);
+	return -1;
+}
+
+/* Levenshtein distance, for "did you mean" on short keys. */
+static size_t
+edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), prev[64], cur[64];
+
+	if (la >= 63 || lb >= 63)
+		return 99;
+	for (size_t j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		cur[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+			size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			cur[j] = del < ins ? del : ins;
+			if (sub < cur[j])
+				cur[j] = sub;
+		}
+		memcpy(prev, cur, (lb + 1) * sizeof *prev);
+	}
+	return prev[lb];
+}
+
+/* The closest of names to s when close enough to be a typo, else NULL. */
+static const char *
+closest(const char *s, const char *const *names, size_t n)
+{
+	const char *best = NULL;
+	size_t bestd = 3;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t d = edit_distance(s, names[i]);
+		if (d < bestd && d < strlen(names[i])) {
+			best = names[i];
+			bestd = d;
+		}
+	}
+	return best;
+}
+
+static char *
+join_names(const char *const *names, size_t n)
+{
+	struct buf b;
+
+	buf_init(&b);
+	for (size_t i = 0; i < n; i++)
+		buf_printf(&b, "%s%s", i == 0 ? "" : ", ", names[i]);
+	return buf_steal(&b);
+}
+
+static int
+unknown_key(struct pload *pl, const struct ynode *key, const char *section,
+    const char *const *names, size_t n)
+{
+	const char *near = closest(key->value, names, n);
+	char *path = section != NULL ? xasprintf("%s.%s", section, key->value) :
+	    xstrdup(key->value);
+	char *all = join_names(names, n);
+	int r;
+
+	if (near != NULL)
+		r = pload_error(pl, key, path, "unknown key (did you mean '%s'?)", near);
+	else
+		r = pload_error(pl, key, path, "unknown key (known keys: %s)", all);
+	free(all);
+	free(path);
+	return r;
+}
+
+/* A scalar that is not a boolean; null gives *out = NULL when nullable. */
+static int
+get_string(struct pload *pl, const struct ynode *v, const char *key, int nullable, char **out)
+{
+	int b;
+
+	if (v->type == YNODE_SCALAR && ynode_is_null(v)) {
+		if (!nullable)
+			return pload_error(pl, v, key, "a value is required (got null)");
+		free(*out);
+		*out = NULL;
+		return 0;
+	}
+	if (v->type != YNODE_SCALAR || ynode_bool(v, &b) == 0)
+		return pload_error(pl, v, key, "expected a string, got %s", ynode_type_name(v));
+	free(*out);
+	*out = xstrdup(v->value);
+	return 0;
+}
+
+static int
+get_bool(struct pload *pl, const struct ynode *v, const char *key, int *out)
+{
+	if (ynode_bool(v, out) != 0)
+		return pload_error(pl, v, key, "expected a boolean (true or false), got %s",
+		    ynode_type_name(v));
+	return 0;
+}
+
+static int
+get_enum(struct pload *pl, const struct ynode *v, const char *key, const char *const *names,
+    size_t n, int *out)
+{
+	char *s = NULL, *all;
+	const char *near;
+	int r;
+
+	if (get_string(pl, v, key, 0, &s) != 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(s, names[i]) == 0) {
+			*out = (int)i;
+			free(s);
+			return 0;
+		}
+	}
+	all = join_names(names, n);
+	near = closest(s, names, n);
+	if (near != NULL)
+		r = pload_error(pl, v, key, "'%s' is not one of %s (did you mean '%s'?)", s, all,
+		    near);
+	else
+		r = pload_error(pl, v, key, "'%s' is not one of %s", s, all);
+	free(all);
+	free(s);
+	return r;
+}
+
+static int
+get_path(struct pload *pl, const struct ynode *v, const char *key, char **out)
+{
+	const char *why;
+
+	if (get_string(pl, v, key, 0, out) != 0)
+		return -1;
+	if ((why = path_problem(*out)) != NULL)
+		return pload_error(pl, v, key, "'%s' is not an acceptable path: %s", *out, why);
+	return 0;
+}
+
+static int
+get_url(struct pload *pl, const struct ynode *v, const char *key, char **out)
+{
+	char host[300];
+	const char *why;
+	int https;
+
+	if (get_string(pl, v, key, 1, out) != 0)
+		return -1;
+	if (*out == NULL)
+		return 0;
+	if ((why = url_problem(*out, host, sizeof host, &https)) != NULL)
+		return pload_error(pl, v, key, "'%s' is not an acceptable URL: %s", *out, why);
+	return 0;
+}
+
+static int
+get_sha256(struct pload *pl, const struct ynode *v, const char *key, char **out)
+{
+	if (get_string(pl, v, key, 1, out) != 0)
+		return -1;
+	if (*out == NULL)
+		return 0;
+	if (!valid_sha256(*out)) {
+		size_t n = strlen(*out), bad = strspn(*out, "0123456789abcdefABCDEF");
+		if (bad < n)
+			return pload_error(pl, v, key, "expected 64 hex digits, found '%c'",
+			    (*out)[bad]);
+		return pload_error(pl, v, key, "expected 64 hex digits, got %zu", n);
+	}
+	for (char *c = *out; *c != '\0'; c++)
+		if (*c >= 'A' && *c <= 'F')
+			*c = (char)(*c - 'A' + 'a');
+	return 0;
+}
+
+/* A section: a mapping, or null for "all defaults". Returns 1 for null, 0 map, -1 error. */
+static int
+get_section(struct pload *pl, const struct ynode *v, const char *key)
+{
+	if (v->type == YNODE_SCALAR && ynode_is_null(v))
+		return 1;
+	if (v->type != YNODE_MAP)
+		return pload_error(pl, v, key, "expected a mapping, got %s", ynode_type_name(v));
+	return 0;
+}
+
+/* A list, or null for an empty one. Returns 1 for null, 0 list, -1 error. */
+static int
+get_list(struct pload *pl, const struct ynode *v, const char *key)
+{
+	if (v->type == YNODE_SCALAR && ynode_is_null(v))
+		return 1;
+	if (v->type != YNODE_SEQ)
+		return pload_error(pl, v, key, "expected a list, got %s", ynode_type_name(v));
+	return 0;
+}
+
+static int
+load_python(struct pload *pl, const struct ynode *v)
+{
+	struct profile *p = pl->p;
+
+	if (v->type == YNODE_SCALAR && !ynode_is_null(v) && v->value[0] != '\0') {
+		free(p->python);
+		p->python = xstrdup(v->value);
+		if (strcmp(p->python, "system") == 0 || valid_python_version(p->python))
+			return 0;
+		return pload_error(pl, v, "python", "'%s' is not system or a version like \"3.11\"",
+		    p->python);
+	}
+	return pload_error(pl, v, "python", "expected system or a version like \"3.11\", got %s",
+	    ynode_type_name(v));
+}
+
+static int
+load_threads(struct pload *pl, const struct ynode *v)
+{
+	long n;
+
+	if (v->type == YNODE_SCALAR && !v->quoted && strcmp(v->value, "auto") == 0) {
+		pl->p->blas.threads = 0;
+		return 0;
+	}
+	if (ynode_long(v, &n) != 0)
+		return pload_error(pl, v, "blas.threads",
+		    "expected auto or a number from 1 to %d, got %s", PROFILE_MAX_THREADS,
+		    ynode_type_name(v));
+	if (n < 1 || n > PROFILE_MAX_THREADS)
+		return pload_error(pl, v, "blas.threads",
+		    "%ld is out of range (auto, or 1 to %d)", n, PROFILE_MAX_THREADS);
+	pl->p->blas.threads = (int)n;
+	return 0;
+}
+
+static int
+load_blas(struct pload *pl, const struct ynode *m)
+{
+	static const char *const keys[] = { "library", "threading", "threads", "build" };
+	struct profile *p = pl->p;
+	int r, e;
+
+	if ((r = get_section(pl, m, "blas")) != 0)
+		return r < 0 ? -1 : 0;
+	for (size_t i = 0; i < m->n; i++) {
+		const char *k = m->items[i]->value;
+		const struct ynode *v = m->values[i];
+		if (strcmp(k, "library") == 0) {
+			if (get_enum(pl, v, "blas.library", library_names, nitems(library_names),
+			    &e) != 0)
+				return -1;
+			p->blas.library = (enum blas_library)e;
+		} else if (strcmp(k, "threading") == 0) {
+			if (get_enum(pl, v, "blas.threading", threading_names,
+			    nitems(threading_names), &e) != 0)
+				return -1;
+			p->blas.threading = (enum blas_threading)e;
+		} else if (strcmp(k, "threads") == 0) {
+			if (load_threads(pl, v) != 0)
+				return -1;
+		} else if (strcmp(k, "build") == 0) {
+			if (get_enum(pl, v, "blas.build", build_names, nitems(build_names), &e) != 0)
+				return -1;
+			p->blas.build = (enum blas_build)e;
+		} else
+			return unknown_key(pl, m->items[i], "blas", keys, nitems(keys));
+	}
+	return 0;
+}
+
+static int
+load_extras(struct pload *pl, const struct ynode *l)
+{
+	int r;
+
+	if ((r = get_list(pl, l, "extras")) != 0)
+		return r < 0 ? -1 : 0;
+	pl->p->extras = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		const struct ynode *v = l->items[i];
+		char *key = xasprintf("extras[%zu]", i), *s = NULL, *all;
+		const char *near;
+		int bit = 0;
+
+		r = get_string(pl, v, key, 0, &s);
+		if (r == 0 && (bit = extra_from_name(s)) == 0) {
+			all = join_names(extra_names, EXTRA_COUNT);
+			near = closest(s, extra_names, EXTRA_COUNT);
+			if (near != NULL)
+				r = pload_error(pl, v, key,
+				    "'%s' is not one of %s (did you mean '%s'?)", s, all, near);
+			else
+				r = pload_error(pl, v, key, "'%s' is not one of %s", s, all);
+			free(all);
+		} else if (r == 0 && (pl->p->extras & (unsigned)bit))
+			r = pload_error(pl, v, key, "'%s' is listed twice", s);
+		pl->p->extras |= (unsigned)bit;
+		free(s);
+		free(key);
+		if (r != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+load_pip(struct pload *pl, const struct ynode *m)
+{
+	static const char *const keys[] = { "venv", "index_url" };
+	struct profile *p = pl->p;
+	int r;
+
+	if ((r = get_section(pl, m, "pip")) != 0)
+		return r < 0 ? -1 : 0;
+	for (size_t i = 0; i < m->n; i++) {
+		const char *k = m->items[i]->value;
+		const struct ynode *v = m->values[i];
+		if (strcmp(k, "venv") == 0)
+			r = get_path(pl, v, "pip.venv", &p->pip.venv);
+		else if (strcmp(k, "index_url") == 0)
+			r = get_url(pl, v, "pip.index_url", &p->pip.index_url);
+		else
+			r = unknown_key(pl, m->items[i], "pip", keys, nitems(keys));
+		if (r != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Both or neither of a download URL and its digest; keys are "url" and "sha256" in m. */
+static int
+check_pair(struct pload *pl, const struct ynode *m, const char *section, const char *url_key,
+    const char *url, const char *sha_key, const char *sha)
+{
+	char *k;
+	int r = 0;
+
+	if (url != NULL && sha == NULL) {
+		k = xasprintf("%s.%s", section, url_key);
+		r = pload_error(pl, ynode_get(m, url_key), k, "set without %s.%s (every download "
+		    "is checked against its sha256)", section, sha_key);
+		free(k);
+	} else if (url == NULL && sha != NULL) {
+		k = xasprintf("%s.%s", section, sha_key);
+		r = pload_error(pl, ynode_get(m, sha_key), k, "set without %s.%s (a digest "
+		    "needs the URL it belongs to)", section, url_key);
+		free(k);
+	}
+	return r;
+}
+
+static int
+load_conda(struct pload *pl, const struct ynode *m)
+{
+	static const char *const keys[] = {
+		"installer", "prefix", "environment", "installer_url", "installer_sha256",
+	};
+	struct profile *p = pl->p;
+	int r, e, have_prefix = 0;
+
+	if ((r = get_section(pl, m, "conda")) != 0)
+		return r < 0 ? -1 : 0;
+	for (size_t i = 0; i < m->n; i++) {
+		const char *k = m->items[i]->value;
+		const struct ynode *v = m->values[i];
+		r = 0;
+		if (strcmp(k, "installer") == 0) {
+			r = get_enum(pl, v, "conda.installer", installer_names,
+			    nitems(installer_names), &e);
+			p->conda.installer = (enum conda_installer)e;
+		} else if (strcmp(k, "prefix") == 0) {
+			r = get_path(pl, v, "conda.prefix", &p->conda.prefix);
+			have_prefix = 1;
+		} else if (strcmp(k, "environment") == 0) {
+			if ((r = get_string(pl, v, "conda.environment", 0,
+			    &p->conda.environment)) != 0)
+				return -1;
+			if (!valid_name(p->conda.environment))
+				r = pload_error(pl, v, "conda.environment",
+				    "'%s' is not a valid name (letters, digits, . _ -; starting "
+				    "with a letter or digit; at most 64)", p->conda.environment);
+			else if (strcmp(p->conda.environment, "base") == 0)
+				r = pload_error(pl, v, "conda.environment",
+				    "'base' is conda's own environment; choose another name");
+		} else if (strcmp(k, "installer_url") == 0)
+			r = get_url(pl, v, "conda.installer_url", &p->conda.installer_url);
+		else if (strcmp(k, "installer_sha256") == 0)
+			r = get_sha256(pl, v, "conda.installer_sha256", &p->conda.installer_sha256);
+		else
+			r = unknown_key(pl, m->items[i], "conda", keys, nitems(keys));
+		if (r != 0)
+			return -1;
+	}
+	if (!have_prefix) {
+		free(p->conda.prefix);
+		p->conda.prefix = xstrdup(conda_installer_prefix(p->conda.installer));
+	}
+	return check_pair(pl, m, "conda", "installer_url", p->conda.installer_url,
+	    "installer_sha256", p->conda.installer_sha256);
+}
+
+static int
+load_source_build(struct pload *pl, const struct ynode *m)
+{
+	static const char *const keys[] = { "url", "sha256", "prefix" };
+	struct profile *p = pl->p;
+	int r;
+
+	if ((r = get_section(pl, m, "source_build")) != 0)
+		return r < 0 ? -1 : 0;
+	for (size_t i = 0; i < m->n; i++) {
+		const char *k = m->items[i]->value;
+		const struct ynode *v = m->values[i];
+		if (strcmp(k, "url") == 0)
+			r = get_url(pl, v, "source_build.url", &p->source_build.url);
+		else if (strcmp(k, "sha256") == 0)
+			r = get_sha256(pl, v, "source_build.sha256", &p->source_build.sha256);
+		else if (strcmp(k, "prefix") == 0)
+			r = get_path(pl, v, "source_build.prefix", &p->source_build.prefix);
+		else
+			r = unknown_key(pl, m->items[i], "source_build", keys, nitems(keys));
+		if (r != 0)
+			return -1;
+	}
+	return check_pair(pl, m, "source_build", "url", p->source_build.url, "sha256",
+	    p->source_build.sha256);
+}
+
+static int
+load_mirrors(struct pload *pl, const struct ynode *l)
+{
+	struct profile *p = pl->p;
+	int r;
+
+	if ((r = get_list(pl, l, "mirrors")) != 0)
+		return r < 0 ? -1 : 0;
+	strv_free(p->mirrors);
+	p->mirrors = NULL;
+	for (size_t i = 0; i < l->n; i++) {
+		const struct ynode *v = l->items[i];
+		char *key = xasprintf("mirrors[%zu]", i), *s = NULL;
+
+		r = get_string(pl, v, key, 0, &s);
+		if (r == 0 && !valid_host(s))
+			r = pload_error(pl, v, key, "'%s' is not a host or host:port", s);
+		else if (r == 0 && strv_contains(p->mirrors, s))
+			r = pload_error(pl, v, key, "'%s' is listed twice", s);
+		if (r == 0)
+			p->mirrors = strv_push(p->mirrors, s);
+		free(s);
+		free(key);
+		if (r != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+load_version(struct pload *pl, const struct ynode *root)
+{
+	const struct ynode *v = ynode_get(root, "version");
+	long n;
+
+	if (v == NULL)
+		return pload_error(pl, root, "version",
+		    "required (an armpy profile starts with \"version: 1\")");
+	if (ynode_long(v, &n) != 0)
+		return pload_error(pl, v, "version", "expected the number 1, got %s",
+		    ynode_type_name(v));
+	if (n != 1)
+		return pload_error(pl, v, "version",
+		    "schema version %ld is not supported (this armpy reads version 1)", n);
+	pl->p->version = 1;
+	return 0;
+}
+
+static const char *const root_keys[] = {
+	"version", "name", "python", "allow_eol", "source", "blas", "extras", "scipy", "pip",
+	"conda", "source_build", "mirrors",
+};
+
+static int
+load_root(struct pload *pl, const struct ynode *root)
+{
+	struct profile *p = pl->p;
+	int r, e;
+
+	if (root->type != YNODE_MAP)
+		return pload_error(pl, root, "profile", "expected a mapping of settings, got %s",
+		    ynode_type_name(root));
+	if (load_version(pl, root) != 0)
+		return -1;
+	for (size_t i = 0; i < root->n; i++) {
+		const char *k = root->items[i]->value;
+		const struct ynode *v = root->values[i];
+		r = 0;
+		if (strcmp(k, "version") == 0)
+			continue;
+		if (strcmp(k, "name") == 0) {
+			r = get_string(pl, v, "name", 1, &p->name);
+			if (r == 0 && p->name != NULL && !valid_name(p->name))
+				r = pload_error(pl, v, "name", "'%s' is not a valid name (letters, "
+				    "digits, . _ -; starting with a letter or digit; at most 64)",
+				    p->name);
+		} else if (strcmp(k, "python") == 0)
+			r = load_python(pl, v);
+		else if (strcmp(k, "allow_eol") == 0)
+			r = get_bool(pl, v, "allow_eol", &p->allow_eol);
+		else if (strcmp(k, "source") == 0) {
+			r = get_enum(pl, v, "source", source_names, nitems(source_names), &e);
+			p->source = (enum source)e;
+		} else if (strcmp(k, "blas") == 0)
+			r = load_blas(pl, v);
+		else if (strcmp(k, "extras") == 0)
+			r = load_extras(pl, v);
+		else if (strcmp(k, "scipy") == 0)
+			r = get_bool(pl, v, "scipy", &p->scipy);
+		else if (strcmp(k, "pip") == 0)
+			r = load_pip(pl, v);
+		else if (strcmp(k, "conda") == 0)
+			r = load_conda(pl, v);
+		else if (strcmp(k, "source_build") == 0)
+			r = load_source_build(pl, v);
+		else if (strcmp(k, "mirrors") == 0)
+			r = load_mirrors(pl, v);
+		else
+			r = unknown_key(pl, root->items[i], NULL, root_keys, nitems(root_keys));
+		if (r != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* --- semantic checks --- */
+
+static int
+is_loopback(const char *host)
+{
+	return strcmp(host, "localhost") == 0 || str_startswith(host, "localhost:") ||
+	    str_startswith(host, "127.") || strcmp(host, "[::1]") == 0 ||
+	    str_startswith(host, "[::1]:");
+}
+
+/* http:// (not https) is allowed to loopback and to hosts listed in mirrors only. */
+static int
+check_http(const struct profile *p, const char *url, const char *key, const char **keyp,
+    char **cause)
+{
+	char host[300];
+	int https;
+
+	if (url == NULL || url_problem(url, host, sizeof host, &https) != NULL || https ||
+	    is_loopback(host) || strv_contains(p->mirrors, host))
+		return 0;
+	*keyp = key;
+	cause_set(cause, "plain http to %s is refused; use https, or list '%s' in mirrors "
+	    "if this is a trusted local mirror", host, host);
+	return -1;
+}
+
+/* Like profile_check, but says which key is at fault and leaves the key out of *cause. */
+static int
+profile_check_key(const struct profile *p, const char **keyp, char **cause)
+{
+	const struct python_eol *e;
+	int past;
+
+	*keyp = "python";
+	if (p->python == NULL) {
+		cause_set(cause, "missing");
+		return -1;
+	}
+	if (strcmp(p->python, "system") != 0) {
+		if (!valid_python_version(p->python)) {
+			cause_set(cause, "'%s' is not system or a version like \"3.11\"", p->python);
+			return -1;
+		}
+		if (strcmp(p->python, "2.7") == 0) {
+			cause_set(cause, "Python 2.7 is refused: no NumPy release supports Python "
+			    "2.7 (EOL since 2020-01-01); choose a Python 3 version");
+			return -1;
+		}
+		e = pyeol_lookup(p->python);
+		past = pyeol_is_past(p->python, pyeol_now());
+		if (e == NULL || past < 0) {
+			int n;
+			const struct python_eol *t = pyeol_table(&n);
+			cause_set(cause, "unknown Python version %s (armpy knows %s to %s)",
+			    p->python, t[1].version, t[n - 1].version);
+			return -1;
+		}
+		if (past && !p->allow_eol) {
+			cause_set(cause, "Python %s reached end of life on %s and gets no security "
+			    "fixes; choose a newer Python, or set allow_eol: true to install it "
+			    "anyway", p->python, e->eol);
+			return -1;
+		}
+	}
+	if (p->blas.threading == THREADING_SERIAL && p->blas.threads > 1) {
+		*keyp = "blas.threads";
+		cause_set(cause, "%d threads contradict threading: serial (use auto or 1, or "
+		    "choose openmp or pthreads)", p->blas.threads);
+		return -1;
+	}
+	if (p->source == SOURCE_CONDA && p->blas.build == BUILD_SOURCE) {
+		*keyp = "blas.build";
+		cause_set(cause, "source builds are for source: system or pip; with conda the "
+		    "BLAS comes from conda-forge (use build: package)");
+		return -1;
+	}
+	if (check_http(p, p->pip.index_url, "pip.index_url", keyp, cause) != 0 ||
+	    check_http(p, p->conda.installer_url, "conda.installer_url", keyp, cause) != 0 ||
+	    check_http(p, p->source_build.url, "source_build.url", keyp, cause) != 0)
+		return -1;
+	return 0;
+}
+
+int
+profile_check(const struct profile *p, char **cause)
+{
+	const char *key;
+	char *msg = NULL;
+
+	if (profile_check_key(p, &key, &msg) == 0)
+		return 0;
+	cause_set(cause, "%s: %s", key, msg);
+	free(msg);
+	return -1;
+}
+
+/* Finds the node for "a.b" in the tree, for positioning a semantic error. */
+static const struct ynode *
+node_at(const struct ynode *root, const char *key)
+{
+	const char *dot = strchr(key, '.');
+	const struct ynode *n;
+	char *head;
+
+	if (dot == NULL)
+		return ynode_get(root, key);
+	head = xstrndup(key, (size_t)(dot - key));
+	n = ynode_get(root, head);
+	free(head);
+	return n != NULL ? node_at(n, dot + 1) : NULL;
+}
+
+struct profile *
+profile_from_node(const struct ynode *root, const char *name, char **cause)
+{
+	struct pload pl;
+	const char *key;
+	char *msg = NULL;
+
+	pl.name = name;
+	pl.cause = cause;
+	pl.p = profile_new();
+	if (load_root(&pl, root) != 0)
+		goto fail;
+	if (profile_check_key(pl.p, &key, &msg) != 0) {
+		const struct ynode *at = node_at(root, key);
+		/* A key left at its default is reported at the section or the document. */
+		if (at == NULL && strchr(key, '.') != NULL) {
+			char *head = xstrndup(key, strcspn(key, "."));
+			at = ynode_get(root, head);
+			free(head);
+		}
+		pload_error(&pl, at != NULL ? at : root, key, "%s", msg);
+		free(msg);
+		goto fail;
+	}
+	return pl.p;
+fail:
+	profile_free(pl.p);
+	return NULL;
+}
+
+struct profile *
+profile_parse(const char *text, size_t len, const char *name, char **cause)
+{
+	struct ynode *root = ydoc_parse(text, len, name, cause);
+	struct profile *p;
+
+	if (root == NULL)
+		return NULL;
+	p = profile_from_node(root, name, cause);
+	ynode_free(root);
+	return p;
+}
+
+struct profile *
+profile_load(const char *path, char **cause)
+{
+	struct ynode *root;
+	struct profile *p;
+	struct stat sb;
+
+	/* Say "too large" with a position, like every other profile error. */
+	if (strcmp(path, "-") != 0 && stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    sb.st_size > YDOC_MAX_BYTES) {
+		cause_set(cause, "%s:1:1: profile: the file is larger than %d bytes; a profile "
+		    "is a few lines of YAML", path, YDOC_MAX_BYTES);
+		return NULL;
+	}
+	root = ydoc_load(path, cause);
+	if (root == NULL)
+		return NULL;
+	p = profile_from_node(root, path, cause);
+	ynode_free(root);
+	return p;
+}
+
+/* --- saving --- */
+
+char *
+profile_to_yaml(const struct profile *p)
+{
+	struct yemit *y = yemit_new();
+	struct buf b;
+	char *text;
+
+	yemit_map_start(y, 0);
+	yemit_kv_long(y, "version", p->version);
+	if (p->name != NULL)
+		yemit_kv_str(y, "name", p->name);
+	yemit_kv_str(y, "python", p->python);
+	yemit_kv_bool(y, "allow_eol", p->allow_eol);
+	yemit_kv_str(y, "source", source_name(p->source));
+
+	yemit_str(y, "blas");
+	yemit_map_start(y, 0);
+	yemit_kv_str(y, "library", blas_library_name(p->blas.library));
+	yemit_kv_str(y, "threading", blas_threading_name(p->blas.threading));
+	if (p->blas.threads == 0)
+		yemit_kv_str(y, "threads", "auto");
+	else
+		yemit_kv_long(y, "threads", p->blas.threads);
+	yemit_kv_str(y, "build", blas_build_name(p->blas.build));
+	yemit_map_end(y);
+
+	yemit_str(y, "extras");
+	yemit_seq_start(y, 1);
+	for (int i = 0; i < EXTRA_COUNT; i++)
+		if (p->extras & (1u << i))
+			yemit_str(y, extra_names[i]);
+	yemit_seq_end(y);
+	yemit_kv_bool(y, "scipy", p->scipy);
+
+	yemit_str(y, "pip");
+	yemit_map_start(y, 0);
+	yemit_kv_str(y, "venv", p->pip.venv);
+	yemit_kv_str(y, "index_url", p->pip.index_url);
+	yemit_map_end(y);
+
+	yemit_str(y, "conda");
+	yemit_map_start(y, 0);
+	yemit_kv_str(y, "installer", conda_installer_name(p->conda.installer));
+	yemit_kv_str(y, "prefix", p->conda.prefix);
+	yemit_kv_str(y, "environment", p->conda.environment);
+	yemit_kv_str(y, "installer_url", p->conda.installer_url);
+	yemit_kv_str(y, "installer_sha256", p->conda.installer_sha256);
+	yemit_map_end(y);
+
+	yemit_str(y, "source_build");
+	yemit_map_start(y, 0);
+	yemit_kv_str(y, "url", p->source_build.url);
+	yemit_kv_str(y, "sha256", p->source_build.sha256);
+	yemit_kv_str(y, "prefix", p->source_build.prefix);
+	yemit_map_end(y);
+
+	yemit_str(y, "mirrors");
+	yemit_seq_start(y, 1);
+	for (size_t i = 0; p->mirrors != NULL && p->mirrors[i] != NULL; i++)
+		yemit_str(y, p->mirrors[i]);
+	yemit_seq_end(y);
+	yemit_map_end(y);
+
+	text = yemit_finish(y, NULL);
+	buf_init(&b);
+	buf_puts(&b, "# armpy profile, schema v1: the answers only, never commands.\n"
+	    "# Reference: docs/profile.md\n");
+	buf_puts(&b, text);
+	free(text);
+	return buf_steal(&b);
+}
+
+int
+profile_save(const struct profile *p, const char *path, char **cause)
+{
+	struct profile *back;
+	char *text, *dir, *slash, *msg = NULL;
+	int r;
+
+	/* Only what loads back, equal, is written: the file is the contract. */
+	text = profile_to_yaml(p);
+	back = profile_parse(text, strlen(text), path, &msg);
+	if (back == NULL || !profile_equal(p, back)) {
+		cause_set(cause, "%s: not saved: %s", path,
+		    msg != NULL ? msg : "the answers do not read back the same");
+		free(msg);
+		profile_free(back);
+		free(text);
+		return -1;
+	}
+	profile_free(back);
+	dir = xstrdup(path);
+	slash = strrchr(dir, '/');
+	if (slash != NULL && slash != dir) {
+		*slash = '\0';
+		if (mkdir_p(dir, 0755, cause) != 0) {
+			free(dir);
+			free(text);
+			return -1;
+		}
+	}
+	free(dir);
+	r = file_write_atomic(path, text, strlen(text), 0644, cause);
+	free(text);
+	return r;
+}
