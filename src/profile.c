@@ -295,16 +295,18 @@ url_problem(const char *s, char *host, size_t hostlen, int *https)
 		*https = 0;
 	} else
 		return "only http:// and https:// URLs are allowed";
+	end = p + strcspn(p, "/?");
 	for (const char *c = s; *c != '\0'; c++) {
 		unsigned char ch = (unsigned char)*c;
 		if (ch < 0x20 || ch >= 0x7f)
 			return "control or non-ASCII characters are not allowed (use %-escapes)";
 		if (ch == ' ')
 			return "spaces are not allowed (use %20)";
+		if ((ch == '[' || ch == ']') && c >= p && c < end)
+			continue;       /* an IPv6 literal host */
 		if (!is_alnum(ch) && strchr("/._~%+=,:@?-", ch) == NULL)
 			return "shell metacharacters, quotes and brackets are not allowed";
 	}
-	end = p + strcspn(p, "/?");
 	if (memchr(p, '@', (size_t)(end - p)) != NULL)
 		return "credentials in URLs are not allowed (use pip's or conda's own config)";
 	n = (size_t)(end - p);
@@ -1234,6 +1236,7 @@ profile_to_yaml(const struct profile *p)
 	yemit_map_end(y);
 
 	text = yemit_finish(y, NULL);
+	yemit_free(y);
 	buf_init(&b);
 	buf_puts(&b, "# armpy profile, schema v1: the answers only, never commands.\n"
 	    "# Reference: docs/profile.md\n");
