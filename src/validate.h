@@ -3,6 +3,7 @@
 #define VALIDATE_H
 
 struct yemit;
+struct facts;
 
 enum check_verdict { VERDICT_PASS, VERDICT_WARN, VERDICT_FAIL, VERDICT_INFO };
 
@@ -18,6 +19,13 @@ struct validate_lib {
 	char *version;
 	char *corename;   /* OpenBLAS core, e.g. NEOVERSEN1 */
 	char *threading;  /* openmp | pthreads | serial | unknown */
+	/* added by the validate module (compatible extension) */
+	char *consumer;   /* the module whose symbol was resolved: numpy._multiarray_umath */
+	char *symbol;     /* the symbol resolved: cblas_dgemm, scipy_cblas_dgemm64_, dgetrf_ */
+	char *scope;      /* module (its dependency scope) | global (preload, RTLD_GLOBAL) */
+	char *provider;   /* realpath of the file exporting the identification symbols */
+	char *evidence;   /* how the kind was decided: "exports openblas_get_config" */
+	char *config;     /* openblas_get_config() text */
 };
 
 struct validate_report {
@@ -30,6 +38,17 @@ struct validate_report {
 	int emulated;
 	struct validate_check *checks;
 	int nchecks;
+	/* added by the validate module (compatible extension) */
+	struct validate_lib scipy_blas, scipy_lapack;  /* path NULL when SciPy is absent */
+	char **mapped;                 /* BLAS/LAPACK-like files mapped in the probe process */
+	char **errors;                 /* what the probe could not find out */
+	double dgemm_relerr;           /* < 0 not measured */
+	double solve_residual, scipy_solve_residual;   /* < 0 not measured */
+	int n_1, n_all;                /* matrix sizes of the two timings */
+	int cpu_count;                 /* CPUs the probe may run on */
+	double peak_1;                 /* one core's FP64 peak, < 0 unknown */
+	char *speed_method;            /* how the GFLOPS were measured */
+	char *probe_yaml;              /* raw probe output (validate_run only) */
 };
 
 struct validate_opts {
@@ -38,7 +57,19 @@ struct validate_opts {
 	const char *expect;     /* openblas | blis | NULL */
 	int quick;              /* small sizes (emulation, tests) */
 	char **env;             /* extra NAME=value for the probe */
+	/* added: the machine (CPU target, peak, emulation); NULL = validate_run detects it,
+	 * validate_from_probe treats NULL as unknown */
+	const struct facts *facts;
 };
+
+/* Check names, in report order: probe, blas-library, lapack-library, duplicate-blas,
+ * numpy-version, scipy-version, openblas-version, blas-version, openblas-core, threads,
+ * dgemm-correctness, lapack-correctness, speed. */
+const struct validate_check *validate_find(const struct validate_report *, const char *name);
+/* The probe script's text (ARMPY_PROBE env, source tree next to the binary, ARMPY_DATADIR). */
+char *validate_probe_text(char **cause);
+/* FP64 peak of one core in GFLOPS from the facts (clock x FLOPs/cycle), < 0 when unknowable. */
+double validate_core_peak(const struct facts *);
 
 struct validate_report *validate_run(const struct validate_opts *, char **cause);
 /* Parse the probe's YAML and decide the verdicts (pure; used by unit tests). */
@@ -47,6 +78,7 @@ struct validate_report *validate_from_probe(const char *yaml, size_t len,
 void validate_report_free(struct validate_report *);
 int validate_passed(const struct validate_report *);     /* no FAIL */
 char *validate_to_yaml(const struct validate_report *);
+void validate_emit(const struct validate_report *, struct yemit *);
 char *validate_to_text(const struct validate_report *);
 const char *verdict_name(enum check_verdict);
 

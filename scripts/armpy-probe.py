@@ -1,0 +1,448 @@
+# armpy-probe.py — runs inside the target Python; reports which BLAS/LAPACK really serve NumPy, as YAML.
+#
+# Standard library + NumPy only, Python 3.7+. armpy passes this text with `python -c` (argv, no
+# shell), so it works inside a chroot too. Arguments: [--quick]. Output: YAML on stdout.
+#
+# Why not numpy.show_config(): on Debian it prints the build-time names "blas"/"lapack" whatever
+# /etc/alternatives points at. Here we ask the dynamic linker instead: dlsym through the handle of
+# the extension module that calls BLAS, dladdr on the address, realpath of the file.
+import ctypes
+import os
+import re
+import subprocess
+import sys
+
+QUICK = "--quick" in sys.argv[1:]
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "BLIS_NUM_THREADS",
+               "GOTO_NUM_THREADS", "MKL_NUM_THREADS", "FLEXIBLAS")
+BLAS_NAMES = ("cblas_dgemm", "scipy_cblas_dgemm64_", "cblas_dgemm64_", "scipy_cblas_dgemm",
+              "cblas_dgemm_64")
+FBLAS_NAMES = ("dgemm_", "scipy_dgemm_64_", "dgemm_64_", "scipy_dgemm_", "dgemm64_")
+LAPACK_NAMES = ("dgetrf_", "scipy_dgetrf_64_", "dgetrf_64_", "scipy_dgetrf_", "dgetrf64_")
+# Exported identification symbols come with the same decorations as the BLAS API.
+DECOR = (("", ""), ("scipy_", "64_"), ("", "64_"), ("scipy_", ""), ("", "_64"))
+LIBLIKE = re.compile(r"(blas|blis|lapack|mkl_|armpl|flexiblas|atlas|libflame)", re.I)
+errors = []
+
+
+class DlInfo(ctypes.Structure):
+    _fields_ = [("dli_fname", ctypes.c_char_p), ("dli_fbase", ctypes.c_void_p),
+                ("dli_sname", ctypes.c_char_p), ("dli_saddr", ctypes.c_void_p)]
+
+
+def _libdl():
+    for name in (None, "libdl.so.2", "libc.so.6"):
+        try:
+            lib = ctypes.CDLL(name)
+            lib.dladdr
+            lib.dlsym
+            return lib
+        except (OSError, AttributeError):
+            continue
+    raise OSError("no dlsym/dladdr")
+
+
+DL = _libdl()
+DL.dlsym.restype = ctypes.c_void_p
+DL.dlsym.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+DL.dladdr.restype = ctypes.c_int
+DL.dladdr.argtypes = [ctypes.c_void_p, ctypes.POINTER(DlInfo)]
+
+
+def dlsym(handle, name):
+    return DL.dlsym(handle, name.encode())
+
+
+def dladdr_file(addr):
+    info = DlInfo()
+    if not addr or DL.dladdr(ctypes.c_void_p(addr), ctypes.byref(info)) == 0:
+        return None
+    return info.dli_fname.decode("utf-8", "replace") if info.dli_fname else None
+
+
+def handle_of(path):
+    """The loader's handle of an already loaded file (dlopen returns the same handle)."""
+    return ctypes.CDLL(path)._handle
+
+
+def resolve(module_file, names):
+    """Resolve the first of names the way ld.so binds it for that module: the global scope
+    first (main program, LD_PRELOAD, RTLD_GLOBAL libraries), then the module's own dependency
+    scope. Returns a dict or None."""
+    h = handle_of(module_file)
+    for name in names:
+        local = dlsym(h, name)
+        glob = dlsym(None, name)
+        addr, scope = (glob, "global") if glob else (local, "module")
+        if not addr:
+            continue
+        fname = dladdr_file(addr)
+        if fname is None:
+            continue
+        return {"symbol": name, "scope": scope, "file": fname,
+                "path": os.path.realpath(fname)}
+    return None
+
+
+def call_str(lib, name, buflen=0):
+    f = getattr(lib, name)
+    if buflen:
+        buf = ctypes.create_string_buffer(buflen)
+        f.restype = None
+        f(buf, ctypes.c_int(buflen))
+        return buf.value.decode("utf-8", "replace").strip()
+    f.restype = ctypes.c_char_p
+    v = f()
+    return v.decode("utf-8", "replace").strip() if v else None
+
+
+def find_sym(handle, base):
+    for pre, suf in DECOR:
+        name = pre + base + suf
+        addr = dlsym(handle, name)
+        if addr:
+            return name, addr
+    return None, None
+
+
+def scan_markers(path):
+    """Content markers for libraries that export only the BLAS API (Debian's BLIS libblas.so.3
+    hides every bli_* symbol): strings compiled into the binary, not its file name."""
+    marks = ((b"libblis: ", "blis"), (b"OpenBLAS", "openblas"), (b"FlexiBLAS", "flexiblas"),
+             (b"Intel(R) Math Kernel Library", "mkl"), (b"Arm Performance Libraries", "armpl"))
+    found = []
+    try:
+        with open(path, "rb") as fp:
+            tail = b""
+            while True:
+                chunk = fp.read(1 << 20)
+                if not chunk:
+                    break
+                data = tail + chunk
+                for m, kind in marks:
+                    if kind not in found and m in data:
+                        found.append(kind)
+                tail = chunk[-64:]
+    except OSError:
+        pass
+    return found
+
+
+def identify(path, out):
+    """Identify a library by the symbols it (or its dependencies) export; fills out."""
+    out.update(kind="unknown", evidence=None, provider=None, version=None, config=None,
+               corename=None, threading="unknown")
+    try:
+        lib = ctypes.CDLL(path)
+    except OSError as e:
+        errors.append("cannot open %s: %s" % (path, e))
+        return out
+    h = lib._handle
+    name, addr = find_sym(h, "openblas_get_config")
+    if name:
+        out.update(kind="openblas", evidence="exports " + name,
+                   provider=os.path.realpath(dladdr_file(addr) or path))
+        cfg = call_str(lib, name)
+        out["config"] = cfg
+        m = re.search(r"OpenBLAS\s+([0-9][0-9.]*[0-9])", cfg or "")
+        out["version"] = m.group(1) if m else None
+        cn, _ = find_sym(h, "openblas_get_corename")
+        if cn:
+            out["corename"] = call_str(lib, cn)
+        par, _ = find_sym(h, "openblas_get_parallel")
+        if par:
+            f = getattr(lib, par)
+            f.restype = ctypes.c_int
+            out["threading"] = {0: "serial", 1: "pthreads", 2: "openmp"}.get(f(), "unknown")
+        return out
+    name, addr = find_sym(h, "bli_info_get_version_str")
+    if name:
+        out.update(kind="blis", evidence="exports " + name,
+                   provider=os.path.realpath(dladdr_file(addr) or path))
+        blis_details(lib, out)
+        return out
+    name, addr = find_sym(h, "flexiblas_get_version")
+    if not name:
+        name, addr = find_sym(h, "flexiblas_current_backend")
+    if name:
+        out.update(kind="flexiblas", evidence="exports " + name,
+                   provider=os.path.realpath(dladdr_file(addr) or path))
+        try:
+            ma, mi, pa = ctypes.c_int(), ctypes.c_int(), ctypes.c_int()
+            lib.flexiblas_get_version(ctypes.byref(ma), ctypes.byref(mi), ctypes.byref(pa))
+            out["version"] = "%d.%d.%d" % (ma.value, mi.value, pa.value)
+            out["config"] = "backend " + call_str(lib, "flexiblas_current_backend", 256)
+        except (AttributeError, ValueError):
+            pass
+        return out
+    for mk in ("mkl_get_version_string", "MKL_Get_Version_String", "MKL_Get_Version"):
+        addr = dlsym(h, mk)
+        if addr:
+            out.update(kind="mkl", evidence="exports " + mk,
+                       provider=os.path.realpath(dladdr_file(addr) or path))
+            try:
+                out["version"] = call_str(lib, "mkl_get_version_string", 256)
+            except AttributeError:
+                pass
+            return out
+    addr = dlsym(h, "armplversion")
+    if addr:
+        out.update(kind="armpl", evidence="exports armplversion",
+                   provider=os.path.realpath(dladdr_file(addr) or path))
+        ma, mi, pa = ctypes.c_int(), ctypes.c_int(), ctypes.c_int()
+        lib.armplversion(ctypes.byref(ma), ctypes.byref(mi), ctypes.byref(pa))
+        out["version"] = "%d.%d.%d" % (ma.value, mi.value, pa.value)
+        return out
+    marks = scan_markers(path)
+    if marks:
+        out.update(kind=marks[0], provider=os.path.realpath(path),
+                   evidence="exports only the BLAS API; binary contains %s strings" % marks[0])
+        if marks[0] == "blis":
+            blis_sibling(path, out)
+        return out
+    if dlsym(h, "dgemm_") or dlsym(h, "cblas_dgemm") or dlsym(h, "dgetrf_"):
+        out.update(kind="reference", provider=os.path.realpath(path),
+                   evidence="exports only the plain BLAS/LAPACK API, no vendor markers")
+    return out
+
+
+def blis_details(lib, out):
+    out["version"] = call_str(lib, "bli_info_get_version_str")
+    omp = pth = 0
+    try:
+        lib.bli_info_get_enable_openmp.restype = ctypes.c_int
+        lib.bli_info_get_enable_pthreads.restype = ctypes.c_int
+        omp = lib.bli_info_get_enable_openmp()
+        pth = lib.bli_info_get_enable_pthreads()
+    except AttributeError:
+        pass
+    out["threading"] = "openmp" if omp else "pthreads" if pth else "serial"
+
+
+SIBLINGS = []
+
+
+def blis_sibling(path, out):
+    """Debian builds libblas.so.3 and libblis.so.4 from one BLIS source into one directory; the
+    version and threading come from the sibling, queried at the very end (see main)."""
+    d = os.path.dirname(path)
+    try:
+        names = sorted(n for n in os.listdir(d) if n.startswith("libblis.so"))
+    except OSError:
+        names = []
+    if names:
+        SIBLINGS.append((os.path.join(d, names[0]), out))
+
+
+def mapped_libs():
+    seen = []
+    try:
+        with open("/proc/self/maps") as fp:
+            for line in fp:
+                parts = line.split(None, 5)
+                if len(parts) < 6:
+                    continue
+                p = parts[5].strip()
+                base = os.path.basename(p)
+                if (p.startswith("/") and LIBLIKE.search(base) and ".cpython-" not in base
+                        and ".abi3." not in base and p not in seen):
+                    seen.append(p)
+    except OSError as e:
+        errors.append("cannot read /proc/self/maps: %s" % e)
+    return seen
+
+
+def serving(label, module_file, names):
+    r = resolve(module_file, names)
+    if r is None:
+        errors.append("%s: none of %s resolves" % (label, ", ".join(names)))
+        return None
+    r["consumer"] = label
+    r["module"] = module_file
+    identify(r["path"], r)
+    return r
+
+
+def ref_matmul(np, a, b):
+    """float64 product without BLAS: elementwise multiply and pairwise add.reduce per row."""
+    c = np.empty((a.shape[0], b.shape[1]))
+    for i in range(a.shape[0]):
+        c[i] = np.add.reduce(np.multiply(a[i][:, None], b), axis=0)
+    return c
+
+
+def correctness(np):
+    res = {}
+    rng = np.random.RandomState(20211)
+    n = 256
+    a = rng.standard_normal((n, n))
+    b = rng.standard_normal((n, n))
+    c = a @ b
+    ref = ref_matmul(np, a, b)
+    res["dgemm_n"] = n
+    res["dgemm_relerr"] = float(np.sqrt(np.add.reduce(((c - ref) ** 2).ravel())) /
+                                np.sqrt(np.add.reduce((ref ** 2).ravel())))
+    eps = np.finfo(np.float64).eps
+    x0 = rng.standard_normal(n)
+    bb = np.add.reduce(a * x0[None, :], axis=1)
+
+    def scaled(x):
+        r = np.add.reduce(a * x[None, :], axis=1) - bb
+        return float(np.abs(r).max() / (np.abs(a).sum(axis=1).max() * np.abs(x).max() * n * eps))
+    res["solve_n"] = n
+    res["solve_residual"] = scaled(np.linalg.solve(a, bb))
+    try:
+        import scipy.linalg
+        res["scipy_solve_residual"] = scaled(scipy.linalg.solve(a, bb))
+    except ImportError:
+        res["scipy_solve_residual"] = None
+    return res
+
+
+TIMER = r'''
+import sys, time, ctypes
+import numpy as np
+n, target, fixed, lib = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3] == "1", sys.argv[4]
+def run(n, reps):
+    rng = np.random.RandomState(7)
+    a = rng.standard_normal((n, n)); b = rng.standard_normal((n, n))
+    a @ b
+    best = 1e300
+    for _ in range(reps):
+        t0 = time.perf_counter(); a @ b; best = min(best, time.perf_counter() - t0)
+    return best
+if not fixed:
+    t = run(n, 2)
+    gf = 2.0 * n ** 3 / t
+    n = int((target * gf / 2.0) ** (1.0 / 3.0)) // 64 * 64
+    n = max(256, min(n, 12000))
+t = run(n, 3 if not fixed else 5)
+nt = "null"
+try:
+    l = ctypes.CDLL(lib)
+    for f in ("openblas_get_num_threads", "scipy_openblas_get_num_threads64_",
+              "openblas_get_num_threads64_", "bli_thread_get_num_threads"):
+        if hasattr(l, f):
+            nt = str(getattr(l, f)()); break
+except OSError:
+    pass
+print(n, repr(t), repr(2.0 * n ** 3 / t / 1e9), nt)
+'''
+
+
+def timing(threads, lib):
+    env = dict(os.environ)
+    for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "BLIS_NUM_THREADS", "GOTO_NUM_THREADS",
+              "MKL_NUM_THREADS"):
+        env[v] = str(threads)
+    args = [sys.executable, "-c", TIMER, "512" if QUICK else "256", "0.3", "1" if QUICK else "0", lib or ""]
+    try:
+        p = subprocess.run(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=600)
+        if p.returncode != 0:
+            raise RuntimeError(p.stderr.decode("utf-8", "replace").strip().splitlines()[-1:])
+        n, t, gf, nt = p.stdout.decode().split()
+        return {"threads": threads, "n": int(n), "seconds": float(t), "gflops": float(gf),
+                "library_threads": None if nt == "null" else int(nt)}
+    except Exception as e:  # report, never crash the probe
+        errors.append("timing with %d threads: %s" % (threads, e))
+        return None
+
+
+def q(v):
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    s = str(v)
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def emit(key, v, ind=0):
+    pad = "  " * ind
+    if isinstance(v, dict):
+        print("%s%s:" % (pad, key) if v else "%s%s: {}" % (pad, key))
+        for k, x in v.items():
+            emit(k, x, ind + 1)
+    elif isinstance(v, list):
+        if not v:
+            print("%s%s: []" % (pad, key))
+            return
+        print("%s%s:" % (pad, key))
+        for x in v:
+            if isinstance(x, dict):
+                first = True
+                for k, y in x.items():
+                    print("%s  %s%s: %s" % (pad, "- " if first else "  ", k, q(y)))
+                    first = False
+            else:
+                print("%s  - %s" % (pad, q(x)))
+    else:
+        print("%s%s: %s" % (pad, key, q(v)))
+
+
+def cpu_count():
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def module_file(prefixes, suffix):
+    for name, m in list(sys.modules.items()):
+        if name.endswith(suffix) and any(name.startswith(p) for p in prefixes):
+            f = getattr(m, "__file__", None)
+            if f:
+                return f
+    return None
+
+
+def main():
+    out = {"probe": 1, "quick": QUICK,
+           "python": {"executable": sys.executable, "version": "%d.%d.%d" % sys.version_info[:3]},
+           "cpu_count": cpu_count(),
+           "env": dict((v, os.environ.get(v)) for v in THREAD_VARS)}
+    import numpy as np
+    import numpy.linalg  # noqa: F401  loads _umath_linalg
+    umath = module_file(("numpy.",), "_multiarray_umath")
+    linalg = module_file(("numpy.linalg",), "_umath_linalg")
+    out["numpy"] = {"version": np.__version__, "module": umath}
+    try:
+        import scipy
+        import scipy.linalg  # noqa: F401
+        out["scipy"] = {"version": scipy.__version__}
+    except ImportError:
+        out["scipy"] = None
+    out["blas"] = serving("numpy._multiarray_umath", umath, BLAS_NAMES) if umath else None
+    out["lapack"] = serving("numpy.linalg._umath_linalg", linalg, LAPACK_NAMES) if linalg else None
+    if out["scipy"]:
+        fb = module_file(("scipy.linalg",), "_fblas")
+        fl = module_file(("scipy.linalg",), "_flapack")
+        out["scipy_blas"] = serving("scipy.linalg._fblas", fb, FBLAS_NAMES) if fb else None
+        out["scipy_lapack"] = serving("scipy.linalg._flapack", fl, LAPACK_NAMES) if fl else None
+    out["correctness"] = correctness(np)
+    maps = mapped_libs()
+    out["mapped"] = [{"path": p, "real": os.path.realpath(p)} for p in maps]
+    lib = out["blas"]["path"] if out["blas"] else ""
+    one = timing(1, lib)
+    allt = timing(out["cpu_count"], lib)
+    out["speed"] = {"method": "numpy a @ b in a fresh interpreter per run with OMP/OPENBLAS/BLIS/"
+                              "GOTO/MKL_NUM_THREADS set; best of 3; N fixed" if QUICK else
+                              "numpy a @ b in a fresh interpreter per run with OMP/OPENBLAS/BLIS/"
+                              "GOTO/MKL_NUM_THREADS set; N sized to ~0.3 s per call; best of 3",
+                    "one": one, "all": allt}
+    for sib, o in SIBLINGS:  # loaded last so it cannot disturb anything measured above
+        try:
+            blis_details(ctypes.CDLL(sib), o)
+            o["evidence"] += "; version from sibling " + sib
+        except (OSError, AttributeError) as e:
+            errors.append("sibling %s: %s" % (sib, e))
+    out["errors"] = errors
+    for k, v in out.items():
+        emit(k, v)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1004 @@
+/* validate.c — run the probe inside the target Python (optionally chrooted), parse it, decide the verdicts. */
+#include "armpy.h"
+#include "facts.h"
+#include "plan.h"
+#include "validate.h"
+#include "ydoc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PROBE_TIMEOUT 1800       /* seconds; the slow sizes under qemu take minutes */
+#define PROBE_MAX_OUT (1 << 20)
+
+static const char *seed_reason =
+    "the seed requires it: multiple fixes related to data precision and correctness on Arm64 "
+    "went into OpenBLAS between v0.3.9 and v0.3.17";
+
+/* Thread settings that decide how the BLAS runs; passed from our environment to the probe. */
+static const char *thread_vars[] = {
+	"OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "BLIS_NUM_THREADS", "GOTO_NUM_THREADS",
+	"MKL_NUM_THREADS", "FLEXIBLAS", "OMP_PROC_BIND", "OMP_PLACES",
+};
+
+const char *
+verdict_name(enum check_verdict v)
+{
+	switch (v) {
+	case VERDICT_PASS:
+		return "PASS";
+	case VERDICT_WARN:
+		return "WARN";
+	case VERDICT_FAIL:
+		return "FAIL";
+	case VERDICT_INFO:
+		return "INFO";
+	}
+	return "?";
+}
+
+static const char *
+kind_label(const char *kind)
+{
+	static const struct { const char *kind, *label; } t[] = {
+		{ "openblas", "OpenBLAS" }, { "blis", "BLIS" }, { "flexiblas", "FlexiBLAS" },
+		{ "mkl", "MKL" }, { "armpl", "ArmPL" }, { "reference", "reference BLAS" },
+	};
+	size_t i;
+	if (kind == NULL)
+		return "unknown";
+	for (i = 0; i < nitems(t); i++)
+		if (strcmp(kind, t[i].kind) == 0)
+			return t[i].label;
+	return kind;
+}
+
+static void
+lib_clear(struct validate_lib *l)
+{
+	free(l->path);
+	free(l->kind);
+	free(l->version);
+	free(l->corename);
+	free(l->threading);
+	free(l->consumer);
+	free(l->symbol);
+	free(l->scope);
+	free(l->provider);
+	free(l->evidence);
+	free(l->config);
+	memset(l, 0, sizeof *l);
+}
+
+void
+validate_report_free(struct validate_report *r)
+{
+	int i;
+	if (r == NULL)
+		return;
+	free(r->python);
+	free(r->numpy_version);
+	free(r->scipy_version);
+	lib_clear(&r->blas);
+	lib_clear(&r->lapack);
+	lib_clear(&r->scipy_blas);
+	lib_clear(&r->scipy_lapack);
+	for (i = 0; i < r->nchecks; i++) {
+		free(r->checks[i].name);
+		free(r->checks[i].detail);
+	}
+	free(r->checks);
+	strv_free(r->mapped);
+	strv_free(r->errors);
+	free(r->speed_method);
+	free(r->probe_yaml);
+	free(r);
+}
+
+int
+validate_passed(const struct validate_report *r)
+{
+	int i;
+	if (r == NULL)
+		return 0;
+	for (i = 0; i < r->nchecks; i++)
+		if (r->checks[i].verdict == VERDICT_FAIL)
+			return 0;
+	return 1;
+}
+
+const struct validate_check *
+validate_find(const struct validate_report *r, const char *name)
+{
+	int i;
+	for (i = 0; r != NULL && i < r->nchecks; i++)
+		if (strcmp(r->checks[i].name, name) == 0)
+			return &r->checks[i];
+	return NULL;
+}
+
+static void ARMPY_PRINTF(4, 5)
+check_add(struct validate_report *r, const char *name, enum check_verdict v, const char *fmt, ...)
+{
+	struct validate_check *c;
+	va_list ap;
+	r->checks = xreallocarray(r->checks, r->nchecks + 1, sizeof *r->checks);
+	c = &r->checks[r->nchecks++];
+	c->name = xstrdup(name);
+	c->verdict = v;
+	va_start(ap, fmt);
+	c->detail = xvasprintf(fmt, ap);
+	va_end(ap);
+}
+
+/* ---- parsing the probe's YAML ---- */
+
+static char *
+get_str(const struct ynode *map, const char *key)
+{
+	const struct ynode *n = ynode_get(map, key);
+	if (n == NULL || n->type != YNODE_SCALAR || ynode_is_null(n))
+		return NULL;
+	return xstrdup(n->value);
+}
+
+static double
+get_num(const struct ynode *map, const char *key)
+{
+	const struct ynode *n = ynode_get(map, key);
+	char *end;
+	double v;
+	if (n == NULL || n->type != YNODE_SCALAR || ynode_is_null(n) || n->value[0] == '\0')
+		return -1;
+	errno = 0;
+	v = strtod(n->value, &end);
+	if (errno != 0 || *end != '\0' || !isfinite(v))
+		return -1;
+	return v;
+}
+
+static void
+lib_parse(struct validate_lib *l, const struct ynode *n)
+{
+	if (n == NULL || n->type != YNODE_MAP)
+		return;
+	l->path = get_str(n, "path");
+	l->kind = get_str(n, "kind");
+	l->version = get_str(n, "version");
+	l->corename = get_str(n, "corename");
+	l->threading = get_str(n, "threading");
+	l->consumer = get_str(n, "consumer");
+	l->symbol = get_str(n, "symbol");
+	l->scope = get_str(n, "scope");
+	l->provider = get_str(n, "provider");
+	l->evidence = get_str(n, "evidence");
+	l->config = get_str(n, "config");
+	if (l->kind == NULL)
+		l->kind = xstrdup("unknown");
+	if (l->threading == NULL)
+		l->threading = xstrdup("unknown");
+}
+
+static char **
+strv_of(const struct ynode *seq, const char *key)
+{
+	char **v = strv_new();
+	size_t i;
+	if (seq == NULL || seq->type != YNODE_SEQ)
+		return v;
+	for (i = 0; i < seq->n; i++) {
+		const struct ynode *it = seq->items[i];
+		if (it->type == YNODE_SCALAR)
+			v = strv_push(v, it->value);
+		else if (key != NULL && it->type == YNODE_MAP) {
+			const struct ynode *s = ynode_get(it, key);
+			if (s != NULL && s->type == YNODE_SCALAR)
+				v = strv_push(v, s->value);
+		}
+	}
+	return v;
+}
+
+/* ---- verdicts ---- */
+
+static char *
+lib_describe(const struct validate_lib *l)
+{
+	struct buf b;
+	buf_init(&b);
+	buf_printf(&b, "%s", kind_label(l->kind));
+	if (l->version != NULL)
+		buf_printf(&b, " %s", l->version);
+	if (l->threading != NULL && strcmp(l->threading, "unknown") != 0)
+		buf_printf(&b, " (%s)", l->threading);
+	buf_printf(&b, " %s", l->path != NULL ? l->path : "(no file)");
+	if (l->provider != NULL && l->path != NULL && strcmp(l->provider, l->path) != 0)
+		buf_printf(&b, " -> %s", l->provider);
+	return buf_steal(&b);
+}
+
+static int
+lib_known(const struct validate_lib *l)
+{
+	return l->path != NULL && l->kind != NULL && strcmp(l->kind, "unknown") != 0;
+}
+
+static const char *
+lib_impl(const struct validate_lib *l)
+{
+	return l->provider != NULL ? l->provider : l->path;
+}
+
+static void
+verdict_library(struct validate_report *r, const struct validate_opts *o)
+{
+	char *d;
+	if (r->blas.path == NULL) {
+		check_add(r, "blas-library", VERDICT_FAIL,
+		    "no library serves NumPy's cblas_dgemm (neither plain nor wheel-decorated names "
+		    "resolve through _multiarray_umath)");
+	} else {
+		d = lib_describe(&r->blas);
+		if (o->expect != NULL && strcasecmp(o->expect, r->blas.kind) != 0)
+			check_add(r, "blas-library", VERDICT_FAIL,
+			    "expected %s, but %s serves %s's %s (%s)", kind_label(o->expect), d,
+			    r->blas.consumer ? r->blas.consumer : "numpy", r->blas.symbol,
+			    r->blas.evidence ? r->blas.evidence : "unidentified");
+		else if (!lib_known(&r->blas))
+			check_add(r, "blas-library", VERDICT_WARN,
+			    "%s serves %s but exports no identification symbol", d, r->blas.symbol);
+		else
+			check_add(r, "blas-library", VERDICT_PASS, "%s serves %s (%s%s)", d,
+			    r->blas.symbol, r->blas.evidence ? r->blas.evidence : "",
+			    r->blas.scope && strcmp(r->blas.scope, "global") == 0 ?
+			    "; bound from the global scope: LD_PRELOAD or RTLD_GLOBAL" : "");
+		free(d);
+	}
+	if (r->lapack.path == NULL) {
+		check_add(r, "lapack-library", VERDICT_WARN,
+		    "dgetrf_ does not resolve through numpy.linalg's module (bundled lapack_lite?)");
+	} else {
+		d = lib_describe(&r->lapack);
+		if (!lib_known(&r->lapack))
+			check_add(r, "lapack-library", VERDICT_WARN, "%s serves %s (unidentified)",
+			    d, r->lapack.symbol);
+		else if (lib_known(&r->blas) && strcmp(r->blas.kind, r->lapack.kind) != 0)
+			check_add(r, "lapack-library", VERDICT_INFO,
+			    "%s serves %s: LAPACK comes from a different library than BLAS%s", d,
+			    r->lapack.symbol, strcmp(r->blas.kind, "blis") == 0 ?
+			    " (expected: BLIS has no LAPACK)" : "");
+		else
+			check_add(r, "lapack-library", VERDICT_PASS, "%s serves %s", d,
+			    r->lapack.symbol);
+		free(d);
+	}
+}
+
+static void
+verdict_duplicates(struct validate_report *r)
+{
+	const struct validate_lib *pairs[][2] = {
+		{ &r->blas, &r->scipy_blas }, { &r->lapack, &r->scipy_lapack },
+		{ &r->blas, &r->lapack },
+	};
+	struct buf b;
+	size_t i;
+	buf_init(&b);
+	for (i = 0; i < nitems(pairs); i++) {
+		const struct validate_lib *a = pairs[i][0], *c = pairs[i][1];
+		if (a->path == NULL || c->path == NULL || strcmp(lib_impl(a), lib_impl(c)) == 0)
+			continue;
+		/* BLAS and LAPACK from different kinds is the BLIS setup, not a duplicate. */
+		if (i == 2 && (a->kind == NULL || c->kind == NULL || strcmp(a->kind, c->kind) != 0))
+			continue;
+		if (strstr(b.data ? b.data : "", lib_impl(c)) != NULL)
+			continue;
+		buf_printf(&b, "%s%s (%s for %s) and %s (%s for %s)", b.len ? "; " : "",
+		    lib_impl(a), kind_label(a->kind), a->consumer ? a->consumer : "?",
+		    lib_impl(c), kind_label(c->kind), c->consumer ? c->consumer : "?");
+	}
+	if (b.len > 0)
+		check_add(r, "duplicate-blas", VERDICT_WARN,
+		    "two BLAS implementations in one process, each with its own thread pool: %s",
+		    b.data);
+	else
+		check_add(r, "duplicate-blas", VERDICT_PASS, "one implementation per role (%d "
+		    "BLAS-like files mapped)", (int)strv_len(r->mapped));
+	buf_free(&b);
+}
+
+static void
+verdict_floor(struct validate_report *r, const char *name, const char *what, const char *have,
+    const char *floor)
+{
+	if (have == NULL)
+		check_add(r, name, VERDICT_WARN, "%s version unknown (floor %s)", what, floor);
+	else if (version_cmp(have, floor) < 0)
+		check_add(r, name, VERDICT_FAIL, "%s %s is below %s: %s", what, have, floor,
+		    seed_reason);
+	else
+		check_add(r, name, VERDICT_PASS, "%s %s >= %s", what, have, floor);
+}
+
+static void
+verdict_versions(struct validate_report *r)
+{
+	const struct validate_lib *libs[] = { &r->blas, &r->lapack, &r->scipy_blas,
+	    &r->scipy_lapack };
+	const struct validate_lib *ob = NULL;
+	size_t i;
+	verdict_floor(r, "numpy-version", "NumPy", r->numpy_version, FLOOR_NUMPY);
+	if (r->scipy_version == NULL)
+		check_add(r, "scipy-version", VERDICT_INFO, "SciPy is not installed");
+	else
+		verdict_floor(r, "scipy-version", "SciPy", r->scipy_version, FLOOR_SCIPY);
+	/* The lowest OpenBLAS version among the libraries in use decides. */
+	for (i = 0; i < nitems(libs); i++) {
+		if (libs[i]->kind == NULL || strcmp(libs[i]->kind, "openblas") != 0)
+			continue;
+		if (ob == NULL || ob->version == NULL || (libs[i]->version != NULL &&
+		    version_cmp(libs[i]->version, ob->version) < 0))
+			ob = libs[i];
+	}
+	if (ob != NULL)
+		verdict_floor(r, "openblas-version", "OpenBLAS", ob->version, FLOOR_OPENBLAS);
+	if (r->blas.kind != NULL && strcmp(r->blas.kind, "openblas") != 0 &&
+	    strcmp(r->blas.kind, "unknown") != 0)
+		check_add(r, "blas-version", VERDICT_INFO, "%s %s", kind_label(r->blas.kind),
+		    r->blas.version ? r->blas.version : "version unknown");
+}
+
+static int
+core_generic(const char *core)
+{
+	static const char *g[] = { "armv8", "armv8sve", "generic", "prescott", "core2",
+	    "nehalem", "katmai" };
+	size_t i;
+	for (i = 0; i < nitems(g); i++)
+		if (strcasecmp(core, g[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+verdict_core(struct validate_report *r, const struct facts *f)
+{
+	const struct validate_lib *l = NULL;
+	const char *target = f != NULL ? f->cpu.openblas_target : NULL;
+	const char *cpu = f != NULL && f->cpu.name != NULL ? f->cpu.name : "this CPU";
+	if (r->blas.kind != NULL && strcmp(r->blas.kind, "openblas") == 0)
+		l = &r->blas;
+	else if (r->lapack.kind != NULL && strcmp(r->lapack.kind, "openblas") == 0)
+		l = &r->lapack;
+	if (l == NULL || l->corename == NULL)
+		return;
+	if (target == NULL)
+		check_add(r, "openblas-core", VERDICT_INFO, "OpenBLAS runs the %s kernels (the "
+		    "CPU's OpenBLAS target is unknown)", l->corename);
+	else if (strcasecmp(l->corename, target) == 0)
+		check_add(r, "openblas-core", VERDICT_PASS, "OpenBLAS runs the %s kernels on %s",
+		    l->corename, cpu);
+	else if (core_generic(l->corename))
+		check_add(r, "openblas-core", VERDICT_WARN, "OpenBLAS runs the generic %s kernels "
+		    "on %s (%s expected): this OpenBLAS does not know the CPU; use a newer one or "
+		    "set OPENBLAS_CORETYPE=%s", l->corename, cpu, target, target);
+	else
+		check_add(r, "openblas-core", VERDICT_WARN, "OpenBLAS runs the %s kernels on %s "
+		    "(%s expected)", l->corename, cpu, target);
+}
+
+static long
+env_num(char *const *env, const char *name)
+{
+	size_t n = strlen(name);
+	for (; env != NULL && *env != NULL; env++)
+		if (strncmp(*env, name, n) == 0 && (*env)[n] == '=') {
+			char *end;
+			long v = strtol(*env + n + 1, &end, 10);
+			return (end != *env + n + 1 && v > 0) ? v : -1;
+		}
+	return 0;
+}
+
+static void
+verdict_threads(struct validate_report *r, char *const *env)
+{
+	static const char *vars[] = { "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+	    "BLIS_NUM_THREADS" };
+	const struct validate_lib *libs[] = { &r->blas, &r->lapack, &r->scipy_blas,
+	    &r->scipy_lapack };
+	struct buf warn;
+	long v[nitems(vars)], first = 0;
+	int disagree = 0, omp = 0, pth = 0;
+	size_t i;
+
+	buf_init(&warn);
+	for (i = 0; i < nitems(vars); i++) {
+		v[i] = env_num(env, vars[i]);
+		if (v[i] > 0 && first == 0)
+			first = v[i];
+		else if (v[i] > 0 && v[i] != first)
+			disagree = 1;
+		if (v[i] > 0 && r->cpu_count > 0 && v[i] > r->cpu_count)
+			buf_printf(&warn, "%s%s=%ld is more threads than the %d cores",
+			    warn.len ? "; " : "", vars[i], v[i], r->cpu_count);
+		if (v[i] < 0)
+			buf_printf(&warn, "%s%s is not a positive number", warn.len ? "; " : "",
+			    vars[i]);
+	}
+	if (disagree)
+		buf_printf(&warn, "%sOMP_NUM_THREADS=%ld, OPENBLAS_NUM_THREADS=%ld and "
+		    "BLIS_NUM_THREADS=%ld disagree (0 = unset)", warn.len ? "; " : "",
+		    v[0] > 0 ? v[0] : 0, v[1] > 0 ? v[1] : 0, v[2] > 0 ? v[2] : 0);
+	if (r->blas.kind != NULL && strcmp(r->blas.kind, "blis") == 0) {
+		if (r->blas.threading != NULL && strcmp(r->blas.threading, "serial") == 0)
+			buf_printf(&warn, "%sthis BLIS is built without threading: it always runs "
+			    "one thread", warn.len ? "; " : "");
+		else if (v[2] <= 0 && v[0] <= 0)
+			buf_printf(&warn, "%sBLIS runs single-threaded unless BLIS_NUM_THREADS (or "
+			    "OMP_NUM_THREADS) is set, as the seed warns; e.g. BLIS_NUM_THREADS=%d",
+			    warn.len ? "; " : "", r->cpu_count > 0 ? r->cpu_count : 1);
+	}
+	for (i = 0; i < nitems(libs); i++) {
+		if (libs[i]->threading == NULL)
+			continue;
+		omp |= strcmp(libs[i]->threading, "openmp") == 0;
+		pth |= strcmp(libs[i]->threading, "pthreads") == 0;
+	}
+	if (omp && pth)
+		buf_printf(&warn, "%sOpenMP and pthreads builds are mixed in one process (BLAS %s, "
+		    "LAPACK %s): their thread pools compete", warn.len ? "; " : "",
+		    r->blas.threading, r->lapack.threading ? r->lapack.threading : "?");
+	if (warn.len > 0)
+		check_add(r, "threads", VERDICT_WARN, "%s", warn.data);
+	else
+		check_add(r, "threads", VERDICT_PASS, "thread settings are consistent (%s)",
+		    first > 0 ? "explicit" : "library defaults");
+	buf_free(&warn);
+}
+
+static void
+verdict_correctness(struct validate_report *r)
+{
+	if (r->dgemm_relerr < 0)
+		check_add(r, "dgemm-correctness", VERDICT_FAIL, "dgemm was not checked");
+	else
+		check_add(r, "dgemm-correctness", r->dgemm_relerr <= 1e-12 ? VERDICT_PASS :
+		    VERDICT_FAIL, "256x256 dgemm vs a BLAS-free float64 reference: relative error "
+		    "%.2e (limit 1e-12)", r->dgemm_relerr);
+	if (r->solve_residual < 0)
+		check_add(r, "lapack-correctness", VERDICT_FAIL, "the LAPACK solve was not checked");
+	else {
+		int ok = r->solve_residual <= 16 && (r->scipy_solve_residual < 0 ||
+		    r->scipy_solve_residual <= 16);
+		struct buf b;
+		buf_init(&b);
+		buf_printf(&b, "256x256 solve, scaled residual |Ax-b|/(|A||x|n eps): numpy %.3g",
+		    r->solve_residual);
+		if (r->scipy_solve_residual >= 0)
+			buf_printf(&b, ", scipy %.3g", r->scipy_solve_residual);
+		buf_puts(&b, " (limit 16)");
+		check_add(r, "lapack-correctness", ok ? VERDICT_PASS : VERDICT_FAIL, "%s", b.data);
+		buf_free(&b);
+	}
+}
+
+double
+validate_core_peak(const struct facts *f)
+{
+	static const struct { const char *part; int flops; } arm[] = {
+		{ "0xd0c", 8 },    /* Neoverse-N1: 2 x 128-bit ASIMD FMA */
+		{ "0xd49", 8 },    /* Neoverse-N2: 2 x 128-bit SVE2 FMA */
+		{ "0xd40", 16 },   /* Neoverse-V1: 2 x 256-bit SVE FMA */
+		{ "0xd4f", 16 },   /* Neoverse-V2: 4 x 128-bit SVE2 FMA */
+		{ "0x001", 32 },   /* A64FX (implementer 0x46): 2 x 512-bit SVE FMA */
+	};
+	int flops = 0;
+	size_t i;
+	if (f == NULL || f->cpu.mhz <= 0 || f->arch == NULL)
+		return -1;
+	if (strcmp(f->arch, "aarch64") == 0 && f->cpu.part != NULL) {
+		for (i = 0; i < nitems(arm); i++)
+			if (strcasecmp(f->cpu.part, arm[i].part) == 0)
+				flops = arm[i].flops;
+		if (flops == 32 && (f->cpu.implementer == NULL ||
+		    strcasecmp(f->cpu.implementer, "0x46") != 0))
+			flops = 0;
+	} else if (strcmp(f->arch, "x86_64") == 0) {
+		if (facts_has_feature(f, "avx512f"))
+			flops = 32;    /* 2 x 512-bit FMA */
+		else if (facts_has_feature(f, "avx2") && facts_has_feature(f, "fma"))
+			flops = 16;    /* 2 x 256-bit FMA */
+	}
+	if (flops == 0)
+		return -1;
+	return f->cpu.mhz / 1000.0 * flops;
+}
+
+static void
+verdict_speed(struct validate_report *r, const struct facts *f)
+{
+	struct buf b;
+	buf_init(&b);
+	if (r->gflops_1 < 0 && r->gflops_all < 0) {
+		check_add(r, "speed", VERDICT_WARN, "dgemm was not timed");
+		buf_free(&b);
+		return;
+	}
+	if (r->gflops_1 >= 0)
+		buf_printf(&b, "dgemm 1 thread: %.1f GFLOPS (N=%d)", r->gflops_1, r->n_1);
+	if (r->gflops_all >= 0)
+		buf_printf(&b, "%s%d threads: %.1f GFLOPS (N=%d)", b.len ? "; " : "dgemm ",
+		    r->threads_all, r->gflops_all, r->n_all);
+	if (r->peak_1 > 0 && r->peak_gflops > 0) {
+		if (r->gflops_1 >= 0)
+			buf_printf(&b, "; %.0f%% of one core's peak %.1f", 100 * r->gflops_1 /
+			    r->peak_1, r->peak_1);
+		if (r->gflops_all >= 0)
+			buf_printf(&b, "; %.0f%% of the %d-thread peak %.1f GFLOPS",
+			    100 * r->gflops_all / r->peak_gflops, r->threads_all, r->peak_gflops);
+		buf_printf(&b, " (peak = %ld MHz x %.0f FP64 FLOPs/cycle per core, the reported "
+		    "clock)", f->cpu.mhz, r->peak_1 * 1000.0 / f->cpu.mhz);
+	} else
+		buf_puts(&b, "; peak unknown");
+	if (f != NULL && f->emulated)
+		buf_puts(&b, "; emulated: timings are not machine speed");
+	check_add(r, "speed", VERDICT_INFO, "%s", b.data);
+	buf_free(&b);
+}
+
+struct validate_report *
+validate_from_probe(const char *yaml, size_t len, const struct validate_opts *o, char **cause)
+{
+	struct validate_report *r;
+	struct ynode *doc, *n, *s;
+	char **env = NULL, *e;
+	size_t i;
+	const struct facts *f = o != NULL ? o->facts : NULL;
+
+	if ((doc = ydoc_parse(yaml, len, "probe", cause)) == NULL)
+		return NULL;
+	if (doc->type != YNODE_MAP || (n = ynode_get(doc, "probe")) == NULL) {
+		cause_set(cause, "probe: not a probe report (no probe: key)");
+		ynode_free(doc);
+		return NULL;
+	}
+	r = xcalloc(1, sizeof *r);
+	r->gflops_1 = r->gflops_all = r->peak_gflops = r->peak_1 = -1;
+	r->dgemm_relerr = r->solve_residual = r->scipy_solve_residual = -1;
+	if ((n = ynode_get(doc, "python")) != NULL)
+		r->python = get_str(n, "executable");
+	if ((n = ynode_get(doc, "numpy")) != NULL)
+		r->numpy_version = get_str(n, "version");
+	if ((n = ynode_get(doc, "scipy")) != NULL && n->type == YNODE_MAP)
+		r->scipy_version = get_str(n, "version");
+	r->cpu_count = (int)get_num(doc, "cpu_count");
+	lib_parse(&r->blas, ynode_get(doc, "blas"));
+	lib_parse(&r->lapack, ynode_get(doc, "lapack"));
+	lib_parse(&r->scipy_blas, ynode_get(doc, "scipy_blas"));
+	lib_parse(&r->scipy_lapack, ynode_get(doc, "scipy_lapack"));
+	r->mapped = strv_of(ynode_get(doc, "mapped"), "real");
+	r->errors = strv_of(ynode_get(doc, "errors"), NULL);
+	if ((n = ynode_get(doc, "correctness")) != NULL) {
+		r->dgemm_relerr = get_num(n, "dgemm_relerr");
+		r->solve_residual = get_num(n, "solve_residual");
+		r->scipy_solve_residual = get_num(n, "scipy_solve_residual");
+	}
+	if ((n = ynode_get(doc, "speed")) != NULL) {
+		r->speed_method = get_str(n, "method");
+		if ((s = ynode_get(n, "one")) != NULL && s->type == YNODE_MAP) {
+			r->gflops_1 = get_num(s, "gflops");
+			r->n_1 = (int)get_num(s, "n");
+		}
+		if ((s = ynode_get(n, "all")) != NULL && s->type == YNODE_MAP) {
+			r->gflops_all = get_num(s, "gflops");
+			r->n_all = (int)get_num(s, "n");
+			r->threads_all = (int)get_num(s, "threads");
+		}
+	}
+	/* The thread environment the probe saw. */
+	env = strv_new();
+	if ((n = ynode_get(doc, "env")) != NULL && n->type == YNODE_MAP) {
+		for (i = 0; i < n->n; i++) {
+			if (ynode_is_null(n->values[i]) || n->values[i]->type != YNODE_SCALAR)
+				continue;
+			env = strv_pushf(env, "%s=%s", n->items[i]->value, n->values[i]->value);
+		}
+	}
+	r->emulated = f != NULL && f->emulated;
+	r->peak_1 = validate_core_peak(f);
+	if (r->peak_1 > 0 && r->threads_all > 0) {
+		int cores = f->cpu.cores > 0 ? f->cpu.cores : r->cpu_count;
+		r->peak_gflops = r->peak_1 * (r->threads_all < cores ? r->threads_all : cores);
+	}
+	ynode_free(doc);
+
+	if (strv_len(r->errors) > 0) {
+		e = strv_join(r->errors, "; ");
+		check_add(r, "probe", VERDICT_WARN, "the probe could not find out everything: %s", e);
+		free(e);
+	} else
+		check_add(r, "probe", VERDICT_PASS, "%s: NumPy %s%s%s", r->python ? r->python : "?",
+		    r->numpy_version ? r->numpy_version : "?", r->scipy_version ? ", SciPy " : "",
+		    r->scipy_version ? r->scipy_version : "");
+	verdict_library(r, o != NULL ? o : &(struct validate_opts){ 0 });
+	verdict_duplicates(r);
+	verdict_versions(r);
+	verdict_core(r, f);
+	verdict_threads(r, env);
+	verdict_correctness(r);
+	verdict_speed(r, f);
+	strv_free(env);
+	return r;
+}
+
+/* ---- output ---- */
+
+static void
+emit_lib(struct yemit *y, const char *key, const struct validate_lib *l)
+{
+	yemit_str(y, key);
+	if (l->path == NULL) {
+		yemit_null(y);
+		return;
+	}
+	yemit_map_start(y, 0);
+	yemit_kv_str(y, "kind", l->kind);
+	yemit_kv_str(y, "path", l->path);
+	yemit_kv_str(y, "version", l->version);
+	yemit_kv_str(y, "threading", l->threading);
+	yemit_kv_str(y, "corename", l->corename);
+	yemit_kv_str(y, "config", l->config);
+	yemit_kv_str(y, "provider", l->provider);
+	yemit_kv_str(y, "consumer", l->consumer);
+	yemit_kv_str(y, "symbol", l->symbol);
+	yemit_kv_str(y, "scope", l->scope);
+	yemit_kv_str(y, "evidence", l->evidence);
+	yemit_map_end(y);
+}
+
+static void
+emit_num(struct yemit *y, const char *key, double v, int prec)
+{
+	yemit_str(y, key);
+	if (v < 0)
+		yemit_null(y);
+	else
+		yemit_double(y, v, prec);
+}
+
+void
+validate_emit(const struct validate_report *r, struct yemit *y)
+{
+	char buf[32];
+	int i;
+	yemit_map_start(y, 0);
+	yemit_kv_bool(y, "passed", validate_passed(r));
+	yemit_kv_str(y, "python", r->python);
+	yemit_kv_str(y, "numpy", r->numpy_version);
+	yemit_kv_str(y, "scipy", r->scipy_version);
+	emit_lib(y, "blas", &r->blas);
+	emit_lib(y, "lapack", &r->lapack);
+	emit_lib(y, "scipy_blas", &r->scipy_blas);
+	emit_lib(y, "scipy_lapack", &r->scipy_lapack);
+	yemit_kv_strv(y, "mapped", r->mapped, 0);
+	yemit_str(y, "correctness");
+	yemit_map_start(y, 0);
+	yemit_str(y, "dgemm_relerr");
+	if (r->dgemm_relerr < 0)
+		yemit_null(y);
+	else {
+		snprintf(buf, sizeof buf, "%.3e", r->dgemm_relerr);
+		yemit_str(y, buf);
+	}
+	emit_num(y, "solve_residual", r->solve_residual, 4);
+	emit_num(y, "scipy_solve_residual", r->scipy_solve_residual, 4);
+	yemit_map_end(y);
+	yemit_str(y, "speed");
+	yemit_map_start(y, 0);
+	emit_num(y, "gflops_1", r->gflops_1, 2);
+	yemit_kv_long(y, "n_1", r->n_1);
+	emit_num(y, "gflops_all", r->gflops_all, 2);
+	yemit_kv_long(y, "threads_all", r->threads_all);
+	yemit_kv_long(y, "n_all", r->n_all);
+	emit_num(y, "peak_gflops", r->peak_gflops, 1);
+	yemit_kv_bool(y, "emulated", r->emulated);
+	yemit_kv_str(y, "method", r->speed_method);
+	yemit_map_end(y);
+	yemit_str(y, "checks");
+	yemit_seq_start(y, 0);
+	for (i = 0; i < r->nchecks; i++) {
+		yemit_map_start(y, 0);
+		yemit_kv_str(y, "name", r->checks[i].name);
+		yemit_kv_str(y, "verdict", verdict_name(r->checks[i].verdict));
+		yemit_kv_str(y, "detail", r->checks[i].detail);
+		yemit_map_end(y);
+	}
+	yemit_seq_end(y);
+	yemit_map_end(y);
+}
+
+char *
+validate_to_yaml(const struct validate_report *r)
+{
+	struct yemit *y = yemit_new();
+	validate_emit(r, y);
+	return yemit_finish(y, NULL);
+}
+
+char *
+validate_to_text(const struct validate_report *r)
+{
+	struct buf b;
+	int i, fails = 0, warns = 0;
+	buf_init(&b);
+	for (i = 0; i < r->nchecks; i++) {
+		buf_printf(&b, "%-4s  %-18s %s\n", verdict_name(r->checks[i].verdict),
+		    r->checks[i].name, r->checks[i].detail);
+		fails += r->checks[i].verdict == VERDICT_FAIL;
+		warns += r->checks[i].verdict == VERDICT_WARN;
+	}
+	buf_printf(&b, "%s: %d checks, %d failed, %d warnings\n", fails ? "FAILED" : "passed",
+	    r->nchecks, fails, warns);
+	return buf_steal(&b);
+}
+
+/* ---- running the probe ---- */
+
+char *
+validate_probe_text(char **cause)
+{
+	char exe[4096], *dir, *paths[3] = { NULL, NULL, NULL }, *text = NULL;
+	ssize_t n;
+	size_t i;
+	const char *env = getenv("ARMPY_PROBE");
+
+	if (env != NULL && *env != '\0')
+		paths[0] = xstrdup(env);
+	else {
+		/* The source tree next to the binary wins over an installed copy, so a built
+		 * but not installed armpy runs its own probe. */
+		if ((n = readlink("/proc/self/exe", exe, sizeof exe - 1)) > 0) {
+			exe[n] = '\0';
+			if ((dir = strrchr(exe, '/')) != NULL)
+				*dir = '\0';
+			paths[0] = xasprintf("%s/scripts/armpy-probe.py", exe);
+		}
+		paths[1] = xstrdup(ARMPY_DATADIR "/armpy-probe.py");
+	}
+	for (i = 0; i < nitems(paths) && text == NULL; i++) {
+		if (paths[i] != NULL && access(paths[i], R_OK) == 0)
+			text = file_read(paths[i], 1 << 20, NULL, cause);
+	}
+	if (text == NULL && (cause == NULL || *cause == NULL))
+		cause_set(cause, "armpy-probe.py not found (looked in %s%s%s)",
+		    paths[0] ? paths[0] : "", paths[1] ? " and " : "", paths[1] ? paths[1] : "");
+	for (i = 0; i < nitems(paths); i++)
+		free(paths[i]);
+	return text;
+}
+
+static char **
+probe_env(const struct validate_opts *o)
+{
+	char **env = strv_new(), **e;
+	const char *v;
+	size_t i, k;
+
+	env = strv_push(env, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	env = strv_push(env, "LC_ALL=C.UTF-8");
+	env = strv_push(env, "PYTHONDONTWRITEBYTECODE=1");
+	if (o->root != NULL && *o->root != '\0')
+		env = strv_push(env, "HOME=/root");
+	else {
+		if ((v = getenv("HOME")) != NULL)
+			env = strv_pushf(env, "HOME=%s", v);
+		/* These decide which library the process binds, so the truth includes them. */
+		if ((v = getenv("LD_PRELOAD")) != NULL)
+			env = strv_pushf(env, "LD_PRELOAD=%s", v);
+		if ((v = getenv("LD_LIBRARY_PATH")) != NULL)
+			env = strv_pushf(env, "LD_LIBRARY_PATH=%s", v);
+	}
+	for (i = 0; i < nitems(thread_vars); i++)
+		if ((v = getenv(thread_vars[i])) != NULL)
+			env = strv_pushf(env, "%s=%s", thread_vars[i], v);
+	/* opts->env overrides anything above with the same name. */
+	for (e = o->env; e != NULL && *e != NULL; e++) {
+		const char *eq = strchr(*e, '=');
+		if (eq == NULL)
+			continue;
+		k = eq - *e + 1;
+		for (i = 0; env[i] != NULL; i++)
+			if (strncmp(env[i], *e, k) == 0) {
+				free(env[i]);
+				env[i] = xstrdup(*e);
+				break;
+			}
+		if (env[i] == NULL)
+			env = strv_push(env, *e);
+	}
+	return env;
+}
+
+static void
+child_exec(const struct validate_opts *o, char **argv, char **env, int out, int err)
+{
+	static const char *dirs[] = { "/usr/local/bin", "/usr/bin", "/bin" };
+	const char *py = o->python != NULL ? o->python : "python3";
+	char *path;
+	size_t i;
+	int devnull;
+
+	setpgid(0, 0);
+	if ((devnull = open("/dev/null", O_RDONLY)) >= 0) {
+		dup2(devnull, 0);
+		close(devnull);
+	}
+	dup2(out, 1);
+	dup2(err, 2);
+	if (o->root != NULL && *o->root != '\0') {
+		if (chroot(o->root) != 0 || chdir("/") != 0) {
+			dprintf(2, "armpy: chroot %s: %s\n", o->root, strerror(errno));
+			_exit(127);
+		}
+	}
+	if (strchr(py, '/') != NULL) {
+		execve(py, argv, env);
+		dprintf(2, "armpy: %s: %s\n", py, strerror(errno));
+		_exit(127);
+	}
+	for (i = 0; i < nitems(dirs); i++) {
+		path = xasprintf("%s/%s", dirs[i], py);
+		execve(path, argv, env);
+		free(path);
+	}
+	dprintf(2, "armpy: %s: not found in /usr/local/bin, /usr/bin, /bin\n", py);
+	_exit(127);
+}
+
+/* Run argv with the probe environment, collecting stdout and stderr; returns the exit status
+ * or -1 (cause set) when it could not run or timed out. */
+static int
+probe_spawn(const struct validate_opts *o, char **argv, struct buf *out, struct buf *err,
+    char **cause)
+{
+	int po[2], pe[2], status = 0, open_fds = 2, timed_out = 0;
+	char **env = probe_env(o), chunk[8192];
+	time_t deadline = time(NULL) + PROBE_TIMEOUT;
+	pid_t pid;
+
+	if (pipe2(po, O_CLOEXEC) != 0 || pipe2(pe, O_CLOEXEC) != 0) {
+		cause_set(cause, "pipe: %s", strerror(errno));
+		strv_free(env);
+		return -1;
+	}
+	if ((pid = fork()) < 0) {
+		cause_set(cause, "fork: %s", strerror(errno));
+		strv_free(env);
+		return -1;
+	}
+	if (pid == 0)
+		child_exec(o, argv, env, po[1], pe[1]);
+	strv_free(env);
+	close(po[1]);
+	close(pe[1]);
+	while (open_fds > 0) {
+		struct pollfd pfd[2] = { { po[0], POLLIN, 0 }, { pe[0], POLLIN, 0 } };
+		int left = (int)(deadline - time(NULL)), i;
+		if (left <= 0) {
+			timed_out = 1;
+			kill(-pid, SIGKILL);
+			break;
+		}
+		if (poll(pfd, 2, left * 1000) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (i = 0; i < 2; i++) {
+			ssize_t n;
+			if (pfd[i].fd < 0 || !(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			n = read(pfd[i].fd, chunk, sizeof chunk);
+			if (n > 0) {
+				struct buf *b = i == 0 ? out : err;
+				if (b->len < PROBE_MAX_OUT)
+					buf_add(b, chunk, n);
+			} else if (n == 0 || errno != EINTR) {
+				close(i == 0 ? po[0] : pe[0]);
+				if (i == 0)
+					po[0] = -1;
+				else
+					pe[0] = -1;
+				open_fds--;
+			}
+		}
+	}
+	if (po[0] >= 0)
+		close(po[0]);
+	if (pe[0] >= 0)
+		close(pe[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (timed_out) {
+		cause_set(cause, "the probe took longer than %d seconds", PROBE_TIMEOUT);
+		return -1;
+	}
+	if (WIFSIGNALED(status)) {
+		cause_set(cause, "the probe was killed by signal %d", WTERMSIG(status));
+		return -1;
+	}
+	return WEXITSTATUS(status);
+}
+
+static const char *
+last_line(struct buf *b)
+{
+	char *p;
+	if (b->data == NULL)
+		return "";
+	while (b->len > 0 && (b->data[b->len - 1] == '\n' || b->data[b->len - 1] == ' '))
+		b->data[--b->len] = '\0';
+	p = strrchr(b->data, '\n');
+	return p != NULL ? p + 1 : b->data;
+}
+
+struct validate_report *
+validate_run(const struct validate_opts *o, char **cause)
+{
+	struct validate_report *r = NULL;
+	struct validate_opts local = *o;
+	struct facts *f = NULL;
+	struct detect_opts dop = { 0 };
+	struct buf out, err;
+	char *text, **argv, *dcause = NULL;
+	int rc;
+
+	if ((text = validate_probe_text(cause)) == NULL)
+		return NULL;
+	if (local.facts == NULL) {
+		f = facts_new();
+		dop.root = o->root;
+		dop.cpuinfo = "/proc/cpuinfo";   /* the CPU is the host's, chroot or not */
+		dop.no_probe = 1;
+		if (facts_detect(f, &dop, &dcause) != 0) {
+			facts_free(f);
+			f = NULL;
+		}
+		free(dcause);
+		local.facts = f;
+	}
+	argv = strv_new();
+	argv = strv_push(argv, o->python != NULL ? o->python : "python3");
+	argv = strv_push(argv, "-c");
+	argv = strv_push(argv, text);
+	if (o->quick)
+		argv = strv_push(argv, "--quick");
+	free(text);
+	buf_init(&out);
+	buf_init(&err);
+	rc = probe_spawn(&local, argv, &out, &err, cause);
+	strv_free(argv);
+	if (rc > 0)
+		cause_set(cause, "the probe failed under %s%s%s (exit %d): %s",
+		    o->python ? o->python : "python3", o->root ? " in " : "", o->root ? o->root : "",
+		    rc, last_line(&err));
+	else if (rc == 0 && (r = validate_from_probe(out.data ? out.data : "", out.len, &local,
+	    cause)) != NULL)
+		r->probe_yaml = buf_steal(&out);
+	buf_free(&out);
+	buf_free(&err);
+	facts_free(f);
+	return r;
+}
