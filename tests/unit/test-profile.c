@@ -443,6 +443,18 @@ roundtrip(const struct profile *p)
 		fail();
 	}
 	assert_true(profile_equal(p, q));
+	/* Saving what was loaded gives the same text. */
+	{
+		char *a = profile_to_yaml(p), *b = profile_to_yaml(q), *f;
+		f = file_read(path, 65536, NULL, &cause);
+		assert_non_null(f);
+		assert_string_equal(a, b);
+		assert_string_equal(a, f);
+		assert_true(str_startswith(a, "# armpy profile"));
+		free(a);
+		free(b);
+		free(f);
+	}
 	profile_free(q);
 	unlink(path);
 	free(path);
