@@ -31,6 +31,8 @@ struct cpu_info {
 	char **features;        /* lower-case hwcap names: asimd, atomics, sve, sve2, ... */
 	long mhz;               /* nominal clock when known, else 0 */
 	int sve_bits;           /* SVE vector length when known, else 0 */
+	int x86_family;         /* x86 "cpu family" / "model" (BLIS zen generation), else 0 */
+	int x86_model;
 };
 
 struct facts {
@@ -78,6 +80,16 @@ void osrelease_classify(struct facts *);          /* family and package manager 
 void cpuinfo_parse(struct cpu_info *, const char *arch, const char *text);
 void cpu_identify(struct cpu_info *, const char *arch); /* name/targets from implementer+part */
 const char *arch_multiarch(const char *arch);         /* Debian triplet or NULL */
+/* aarch64 with a cpuinfo that has x86 fields and no "CPU implementer": the host's text, as
+ * qemu-user shows it. Nothing in it describes the emulated CPU. */
+int cpuinfo_is_foreign(const char *arch, const char *text);
+void cpu_add_features(struct cpu_info *, const char *list);  /* space-separated, normalised */
+void cpu_midr_apply(struct cpu_info *, uint64_t midr);       /* implementer/part from MIDR_EL1 */
+void cpu_info_clear(struct cpu_info *);
+/* "uname -m" spelling for --arch aliases (arm64 -> aarch64, amd64 -> x86_64). */
+const char *arch_normalise(const char *arch);
+/* Why this system is outside what armpy supports (e.g. FreeBSD), or NULL. */
+const char *facts_unsupported(const struct facts *);
 
 /* Facts as YAML (the `armpy detect` output) and back (for `armpy plan --facts`). Schema:
  *   distro: {id: debian, version: "12", like: null, family: debian, package_manager: apt,
