@@ -35,6 +35,10 @@ struct exec_opts {
 	const char *run_dir;     /* journal directory; NULL = choose a new one */
 	int resume;              /* continue the journal in run_dir */
 	const char *log_path;    /* default run_dir/log */
+	/* Added by the executor (compatible: zero means the default). */
+	char *const *mirrors;    /* http hosts allowed for downloads besides loopback (profile) */
+	const char *profile_yaml;  /* saved as run_dir/profile.yaml when not NULL */
+	const char *facts_yaml;    /* saved as run_dir/facts.yaml when not NULL */
 };
 
 struct exec;
@@ -46,5 +50,18 @@ int exec_run(struct exec *, char **cause);
 const char *exec_run_dir(const struct exec *);
 const char *exec_log_path(const struct exec *);
 const char *step_result_name(enum step_result);
+
+/* The run's id (the last component of its directory); NULL before exec_run set it up. */
+const char *exec_run_id(const struct exec *);
+/* After exec_run returned 1: the failed step (NULL if none), its cause, its exit status
+ * (-1 when it was not a process), and its last output lines (at most 20, oldest first; a new
+ * vector the caller frees with strv_free). */
+const struct step *exec_failed_step(const struct exec *);
+const char *exec_failed_cause(const struct exec *);
+int exec_failed_status(const struct exec *);
+char **exec_tail(const struct exec *);
+/* Set from a signal handler (SIGINT/SIGTERM): the running step is stopped and exec_run returns
+ * 130. exec_run installs handlers for both; a face may also call this. */
+void exec_interrupt(void);
 
 #endif

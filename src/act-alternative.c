@@ -1,0 +1,60 @@
+/* act-alternative.c — alternative steps: update-alternatives --set, previous value journaled. */
+#include "armpy.h"
+#include "exec-int.h"
+#include "journal.h"
+#include "plan.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The current value of an alternative: the target of ROOT/etc/alternatives/NAME. */
+char *
+alternative_current(const struct exec *e, const char *name)
+{
+	char *link, buf[PATH_MAX];
+	ssize_t n;
+
+	if (name == NULL || strchr(name, '/') != NULL)
+		return NULL;
+	link = xasprintf("%s/etc/alternatives/%s", e->root != NULL ? e->root : "", name);
+	n = readlink(link, buf, sizeof buf - 1);
+	free(link);
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	return xstrdup(buf);
+}
+
+int
+act_alternative(struct exec *e, const struct step *s, char **cause)
+{
+	char *prev, *id, *v, *argv[] = { "update-alternatives", "--set", s->u.alternative.name,
+	    s->u.alternative.path, NULL };
+	struct spawn sp = { .argv = argv, .privileged = 1, .timeout = 120 };
+	int status;
+
+	if (s->u.alternative.name == NULL || s->u.alternative.path == NULL) {
+		cause_set(cause, "an alternative step needs name and path");
+		return -1;
+	}
+	prev = alternative_current(e, s->u.alternative.name);
+	id = journal_escape(s->id);
+	v = journal_escape(prev);
+	journal_append(e->journal, 1, "prev %s %s", id, v);
+	exec_logf(e, "alternative %s: was %s, setting %s", s->u.alternative.name,
+	    prev != NULL ? prev : "(none)", s->u.alternative.path);
+	free(id);
+	free(v);
+	free(prev);
+	if (act_spawn(e, &sp, &status, cause) != 0)
+		return -1;
+	if (status != 0) {
+		cause_set(cause, "update-alternatives --set %s %s exited with status %d",
+		    s->u.alternative.name, s->u.alternative.path, status);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,506 @@
+/* act-download.c — download steps: libcurl to DEST.part, Range resume, sha256 (EVP), URL policy. */
+#include "armpy.h"
+#include "exec-int.h"
+#include "plan.h"
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DL_MAX_REDIRECTS 10
+
+static int
+dl_env_int(const char *name, int def)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && atoi(v) > 0 ? atoi(v) : def;
+}
+
+/* scheme, host (without brackets) and port of a URL; -1 when unparsable. */
+static int
+dl_url_parts(const char *url, char **scheme, char **host, char **port)
+{
+	CURLU *u = curl_url();
+	char *s = NULL, *h = NULL, *p = NULL;
+	int rc = -1;
+
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_SCHEME, &s, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK) {
+		curl_url_get(u, CURLUPART_PORT, &p, 0);
+		*scheme = xstrdup(s);
+		if (h[0] == '[') {
+			*host = xstrdup(h + 1);
+			if ((*host)[0] != '\0')
+				(*host)[strlen(*host) - 1] = '\0';
+		} else
+			*host = xstrdup(h);
+		*port = xstrdup(p);
+		rc = 0;
+	}
+	curl_free(s);
+	curl_free(h);
+	curl_free(p);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+static int
+dl_host_loopback(const char *host)
+{
+	unsigned char a[16];
+
+	if (strcasecmp(host, "localhost") == 0)
+		return 1;
+	if (inet_pton(AF_INET, host, a) == 1)
+		return a[0] == 127;
+	if (inet_pton(AF_INET6, host, a) == 1)
+		return memcmp(a, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1", 16) == 0;
+	return 0;
+}
+
+static int
+dl_host_mirror(const char *host, const char *port, char *const *mirrors)
+{
+	for (size_t i = 0; mirrors != NULL && mirrors[i] != NULL; i++) {
+		const char *m = mirrors[i];
+		const char *colon = strrchr(m, ':');
+		if (strcasecmp(m, host) == 0)
+			return 1;
+		if (colon != NULL && port != NULL && strlen(host) == (size_t)(colon - m) &&
+		    strncasecmp(m, host, colon - m) == 0 && strcmp(colon + 1, port) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int
+download_url_allowed(const char *url, char *const *mirrors, char **cause)
+{
+	char *scheme = NULL, *host = NULL, *port = NULL;
+	int rc = -1;
+
+	if (dl_url_parts(url, &scheme, &host, &port) != 0) {
+		cause_set(cause, "refused: '%s' is not a valid URL", url);
+		return -1;
+	}
+	if (strcasecmp(scheme, "https") == 0)
+		rc = 0;
+	else if (strcasecmp(scheme, "http") != 0)
+		cause_set(cause, "refused: %s: only https (or http to loopback or a listed mirror) "
+		    "is allowed", url);
+	else if (dl_host_loopback(host) || dl_host_mirror(host, port, mirrors))
+		rc = 0;
+	else
+		cause_set(cause, "refused: %s: plain http is allowed only to loopback or to a "
+		    "mirror the profile names (mirrors:)", url);
+	free(scheme);
+	free(host);
+	free(port);
+	return rc;
+}
+
+int
+download_redirect_allowed(const char *from, const char *to, char *const *mirrors, char **cause)
+{
+	if (str_startswith(from, "https:") && !str_startswith(to, "https:")) {
+		cause_set(cause, "refused: redirect from %s to %s downgrades https", from, to);
+		return -1;
+	}
+	return download_url_allowed(to, mirrors, cause);
+}
+
+static void
+dl_hex(const unsigned char *md, unsigned int n, char out[65])
+{
+	for (unsigned int i = 0; i < n && i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	out[64] = '\0';
+}
+
+/* Feeds len bytes of fd (from 0) into the digest. */
+static int
+dl_hash_fd(EVP_MD_CTX *md, int fd, char **cause)
+{
+	static char buf[1 << 16];
+	ssize_t n;
+
+	if (lseek(fd, 0, SEEK_SET) < 0) {
+		cause_set(cause, "lseek: %s", strerror(errno));
+		return -1;
+	}
+	while ((n = read(fd, buf, sizeof buf)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			cause_set(cause, "read: %s", strerror(errno));
+			return -1;
+		}
+		EVP_DigestUpdate(md, buf, n);
+	}
+	return 0;
+}
+
+int
+sha256_file(const char *path, char out[65], char **cause)
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned int dn;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = -1;
+
+	if (fd < 0)
+		cause_set(cause, "%s: %s", path, strerror(errno));
+	else if (EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 && dl_hash_fd(md, fd, cause) == 0 &&
+	    EVP_DigestFinal_ex(md, d, &dn) == 1) {
+		dl_hex(d, dn, out);
+		rc = 0;
+	}
+	if (fd >= 0)
+		close(fd);
+	EVP_MD_CTX_free(md);
+	return rc;
+}
+
+struct dl {
+	struct exec *e;
+	CURL *curl;
+	FILE *f;
+	EVP_MD_CTX *md;
+	long long offset;      /* bytes already in .part when the request started */
+	long long got;         /* bytes written by this request */
+	long long size;        /* expected size from the plan, 0 unknown */
+	int checked;           /* response code looked at */
+	int discard;           /* body of a redirect or error: not ours */
+	double last;
+};
+
+static size_t
+dl_write(char *data, size_t sz, size_t nmemb, void *arg)
+{
+	struct dl *d = arg;
+	size_t n = sz * nmemb;
+
+	if (!d->checked) {
+		long code = 0;
+		curl_easy_getinfo(d->curl, CURLINFO_RESPONSE_CODE, &code);
+		d->checked = 1;
+		d->discard = code < 200 || code >= 300;
+		if (code == 200 && d->offset > 0) {
+			/* the server ignored Range: start over */
+			fflush(d->f);
+			if (ftruncate(fileno(d->f), 0) != 0)
+				return 0;
+			rewind(d->f);
+			EVP_DigestInit_ex(d->md, EVP_sha256(), NULL);
+			d->offset = 0;
+		}
+	}
+	if (d->discard)
+		return n;
+	if (fwrite(data, 1, n, d->f) != n)
+		return 0;
+	EVP_DigestUpdate(d->md, data, n);
+	d->got += n;
+	return n;
+}
+
+static void
+dl_human(char *out, size_t len, double b)
+{
+	if (b >= 1024.0 * 1024 * 1024)
+		snprintf(out, len, "%.1f GiB", b / (1024.0 * 1024 * 1024));
+	else if (b >= 1024.0 * 1024)
+		snprintf(out, len, "%.1f MiB", b / (1024.0 * 1024));
+	else
+		snprintf(out, len, "%.0f KiB", b / 1024.0);
+}
+
+static int
+dl_xfer(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ult, curl_off_t uln)
+{
+	struct dl *d = arg;
+	double now, total, have;
+	char a[32], b[32], detail[80];
+
+	(void)ult;
+	(void)uln;
+	if (exec_signalled)
+		return 1;
+	if (d->discard)
+		return 0;
+	now = now_seconds();
+	if (now - d->last < 0.1)
+		return 0;
+	d->last = now;
+	have = (double)(d->offset + dlnow);
+	total = dltotal > 0 ? (double)(d->offset + dltotal) : (double)d->size;
+	dl_human(a, sizeof a, have);
+	if (total > 0) {
+		dl_human(b, sizeof b, total);
+		snprintf(detail, sizeof detail, "%s of %s", a, b);
+		exec_progress(d->e, have / total, detail);
+	} else {
+		snprintf(detail, sizeof detail, "%s", a);
+		exec_progress(d->e, -1, detail);
+	}
+	return 0;
+}
+
+enum dl_outcome { DL_DONE, DL_RETRY, DL_FATAL, DL_REDIRECT };
+
+/* One HTTP request for url, appending to the open .part. */
+static enum dl_outcome
+dl_request(struct dl *d, const char *url, char **redirect, char **cause)
+{
+	CURL *c = d->curl;
+	char errbuf[CURL_ERROR_SIZE] = "";
+	long code = 0;
+	CURLcode rc;
+	char *loc = NULL;
+
+	curl_easy_reset(c);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);     /* redirects checked one by one */
+	curl_easy_setopt(c, CURLOPT_FAILONERROR, 0L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "armpy/" ARMPY_VERSION);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)dl_env_int("ARMPY_DOWNLOAD_CONNECT_TIMEOUT", 30));
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1024L);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, (long)dl_env_int("ARMPY_DOWNLOAD_STALL_SECONDS", 60));
+	curl_easy_setopt(c, CURLOPT_BUFFERSIZE, 256L * 1024);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, dl_write);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, d);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, dl_xfer);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, d);
+	if (d->offset > 0)
+		curl_easy_setopt(c, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)d->offset);
+	d->checked = d->discard = 0;
+	d->got = 0;
+	rc = curl_easy_perform(c);
+	fflush(d->f);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	if (rc == CURLE_ABORTED_BY_CALLBACK && exec_signalled) {
+		cause_set(cause, "interrupted");
+		return DL_FATAL;
+	}
+	if (rc == CURLE_WRITE_ERROR) {
+		cause_set(cause, "writing the download: %s", strerror(errno));
+		return DL_FATAL;
+	}
+	if (code >= 300 && code < 400 &&
+	    curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &loc) == CURLE_OK && loc != NULL) {
+		*redirect = xstrdup(loc);
+		return DL_REDIRECT;
+	}
+	if (rc == CURLE_OK && (code == 200 || code == 206))
+		return DL_DONE;
+	if (code == 416 && d->offset > 0)
+		return DL_DONE;             /* the .part is already whole; the hash decides */
+	if (rc == CURLE_OK || rc == CURLE_HTTP_RETURNED_ERROR) {
+		cause_set(cause, "%s: HTTP %ld", url, code);
+		if (code >= 500 || code == 408 || code == 429)
+			return DL_RETRY;
+		return DL_FATAL;
+	}
+	cause_set(cause, "%s: %s", url, errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc));
+	if (rc == CURLE_UNSUPPORTED_PROTOCOL || rc == CURLE_URL_MALFORMAT ||
+	    rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE)
+		return DL_FATAL;
+	return DL_RETRY;
+}
+
+static void
+dl_sleep(double seconds)
+{
+	double end = now_seconds() + seconds;
+
+	while (!exec_signalled && now_seconds() < end)
+		usleep(20 * 1000);
+}
+
+static int
+dl_fsync_dir(const char *path)
+{
+	char *copy = xstrdup(path);
+	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
+
+	if (fd >= 0) {
+		rc = fsync(fd);
+		close(fd);
+	}
+	free(copy);
+	return rc;
+}
+
+/* The whole download into part; verified and renamed into dest. */
+static int
+dl_fetch(struct exec *e, const struct step *s, const char *dest, const char *part, char **cause)
+{
+	static int inited;
+	struct dl d;
+	char *url = xstrdup(s->u.download.url), *c = NULL, hex[65];
+	int attempts = dl_env_int("ARMPY_DOWNLOAD_RETRIES", 5) + 1, redirects = 0, rc = -1;
+	int backoff = dl_env_int("ARMPY_DOWNLOAD_BACKOFF_MS", 1000), fd, hash_restarts = 0;
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdn;
+	struct stat st;
+
+	if (!inited) {
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+		inited = 1;
+	}
+	memset(&d, 0, sizeof d);
+	d.e = e;
+	d.size = s->u.download.size;
+	d.md = EVP_MD_CTX_new();
+	d.curl = curl_easy_init();
+	fd = open(part, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd < 0 || (d.f = fdopen(fd, "a+b")) == NULL) {
+		cause_set(cause, "%s: %s", part, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		goto out;
+	}
+	setvbuf(d.f, NULL, _IOFBF, 1 << 20);
+	for (int attempt = 1;;) {
+		enum dl_outcome o;
+		char *redir = NULL;
+
+		/* the digest covers what the .part already holds */
+		EVP_DigestInit_ex(d.md, EVP_sha256(), NULL);
+		if (fstat(fileno(d.f), &st) != 0 || dl_hash_fd(d.md, fileno(d.f), cause) != 0)
+			goto out;
+		d.offset = st.st_size;
+		if (d.offset > 0)
+			exec_logf(e, "resuming %s at byte %lld", part, d.offset);
+		if (d.size > 0 && d.offset == d.size)
+			o = DL_DONE;
+		else {
+			free(c);
+			c = NULL;
+			o = dl_request(&d, url, &redir, &c);
+		}
+		if (o == DL_REDIRECT) {
+			exec_logf(e, "redirect: %s -> %s", url, redir);
+			if (++redirects > DL_MAX_REDIRECTS) {
+				cause_set(cause, "too many redirects from %s", s->u.download.url);
+				free(redir);
+				goto out;
+			}
+			if (download_redirect_allowed(url, redir, e->opts.mirrors, cause) != 0) {
+				free(redir);
+				unlink(part);
+				goto out;
+			}
+			free(url);
+			url = redir;
+			continue;
+		}
+		if (o == DL_DONE) {
+			EVP_DigestFinal_ex(d.md, md, &mdn);
+			dl_hex(md, mdn, hex);
+			if (strcasecmp(hex, s->u.download.sha256) == 0)
+				break;
+			fclose(d.f);
+			d.f = NULL;
+			unlink(part);
+			if (d.offset > 0 && hash_restarts++ == 0) {
+				/* a stale .part from someone else: start from zero once */
+				exec_logf(e, "%s: resumed file did not verify; downloading again", part);
+				fd = open(part, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+				if (fd < 0 || (d.f = fdopen(fd, "a+b")) == NULL) {
+					cause_set(cause, "%s: %s", part, strerror(errno));
+					goto out;
+				}
+				continue;
+			}
+			cause_set(cause, "sha256 mismatch for %s: expected %s, got %s (file deleted)",
+			    s->u.download.url, s->u.download.sha256, hex);
+			goto out;
+		}
+		exec_logf(e, "download attempt %d/%d: %s", attempt, attempts, c);
+		if (o == DL_FATAL || ++attempt > attempts) {
+			*cause = c;
+			c = NULL;
+			if (o == DL_FATAL && !exec_signalled) {
+				fclose(d.f);
+				d.f = NULL;
+				unlink(part);
+			}
+			goto out;
+		}
+		dl_sleep(backoff * (double)(1 << (attempt - 2 < 5 ? attempt - 2 : 5)) / 1000);
+		if (exec_signalled) {
+			cause_set(cause, "interrupted");
+			goto out;
+		}
+	}
+	if (fflush(d.f) != 0 || fsync(fileno(d.f)) != 0) {
+		cause_set(cause, "%s: %s", part, strerror(errno));
+		goto out;
+	}
+	fclose(d.f);
+	d.f = NULL;
+	if (rename(part, dest) != 0) {
+		cause_set(cause, "rename %s: %s", dest, strerror(errno));
+		goto out;
+	}
+	dl_fsync_dir(dest);
+	exec_progress(e, 1.0, "verified");
+	rc = 0;
+out:
+	if (d.f != NULL) {
+		long pos = ftell(d.f);
+		fclose(d.f);
+		if (pos == 0)
+			unlink(part);       /* nothing worth resuming */
+	}
+	curl_easy_cleanup(d.curl);
+	EVP_MD_CTX_free(d.md);
+	free(url);
+	free(c);
+	return rc;
+}
+
+int
+act_download(struct exec *e, const struct step *s, char **cause)
+{
+	char *dest, *part, *dir, *copy;
+	int rc;
+
+	if (s->u.download.url == NULL || s->u.download.dest == NULL ||
+	    s->u.download.sha256 == NULL || strlen(s->u.download.sha256) != 64) {
+		cause_set(cause, "a download needs url, dest and a sha256");
+		return -1;
+	}
+	if (download_url_allowed(s->u.download.url, e->opts.mirrors, cause) != 0)
+		return -1;
+	dest = exec_path(e, s->u.download.dest);
+	part = xasprintf("%s.part", dest);
+	copy = xstrdup(dest);
+	dir = dirname(copy);
+	if (mkdir_p(dir, 0755, cause) != 0)
+		rc = -1;
+	else {
+		exec_logf(e, "download %s -> %s", s->u.download.url, dest);
+		rc = dl_fetch(e, s, dest, part, cause);
+	}
+	free(copy);
+	free(part);
+	free(dest);
+	return rc;
+}

@@ -1,0 +1,302 @@
+/* act-extract.c — extract steps: libarchive into a temp dir next to dest, refusing escapes. */
+#include "armpy.h"
+#include "exec-int.h"
+#include "plan.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define EXTRACT_MAX_BYTES (16LL * 1024 * 1024 * 1024)
+#define EXTRACT_MAX_ENTRIES 2000000LL
+
+static long long
+ex_env(const char *name, long long def)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && atoll(v) > 0 ? atoll(v) : def;
+}
+
+static int
+ex_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP)
+		return rmdir(path) == 0 || errno == ENOENT ? 0 : -1;
+	return unlink(path) == 0 || errno == ENOENT ? 0 : -1;
+}
+
+static void
+ex_rm_rf(const char *path)
+{
+	nftw(path, ex_rm_one, 32, FTW_DEPTH | FTW_PHYS);
+}
+
+/* A relative path with no "..", no empty prefix; strip the first n components. NULL when
+ * nothing is left; *bad set when the path is absolute or climbs. */
+static char *
+ex_strip(const char *path, int strip, int *bad)
+{
+	const char *p = path;
+	char *copy, *save = NULL, *tok;
+	struct buf b;
+	int skip = strip;
+
+	*bad = 0;
+	if (*p == '/') {
+		*bad = 1;
+		return NULL;
+	}
+	copy = xstrdup(p);
+	buf_init(&b);
+	for (tok = strtok_r(copy, "/", &save); tok != NULL; tok = strtok_r(NULL, "/", &save)) {
+		if (strcmp(tok, ".") == 0)
+			continue;
+		if (strcmp(tok, "..") == 0) {
+			*bad = 1;
+			break;
+		}
+		if (skip > 0) {
+			skip--;
+			continue;
+		}
+		if (b.len > 0)
+			buf_add(&b, "/", 1);
+		buf_puts(&b, tok);
+	}
+	free(copy);
+	if (*bad || b.len == 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_steal(&b);
+}
+
+/* A symlink target must stay inside the extraction root, seen from the link's directory. */
+static int
+ex_symlink_inside(const char *linkpath, const char *target)
+{
+	int depth = 0;
+	char *copy, *save = NULL, *tok;
+
+	if (*target == '/' || *target == '\0')
+		return 0;
+	for (const char *p = linkpath; *p != '\0'; p++)
+		if (*p == '/')
+			depth++;
+	copy = xstrdup(target);
+	for (tok = strtok_r(copy, "/", &save); tok != NULL; tok = strtok_r(NULL, "/", &save)) {
+		if (strcmp(tok, ".") == 0)
+			continue;
+		if (strcmp(tok, "..") == 0) {
+			if (--depth < 0)
+				break;
+		} else
+			depth++;
+	}
+	free(copy);
+	return depth >= 0;
+}
+
+int
+extract_archive(const char *archive, const char *tmp, int strip, char **cause)
+{
+	struct archive *a = archive_read_new(), *w = archive_write_disk_new();
+	struct archive_entry *ent;
+	long long max_bytes = ex_env("ARMPY_EXTRACT_MAX_BYTES", EXTRACT_MAX_BYTES);
+	long long max_entries = ex_env("ARMPY_EXTRACT_MAX_ENTRIES", EXTRACT_MAX_ENTRIES);
+	long long total = 0, entries = 0;
+	int flags, r, rc = -1, cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	flags = ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
+	    ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS;
+	archive_write_disk_set_options(w, flags);
+	archive_write_disk_set_standard_lookup(w);
+	archive_read_support_filter_all(a);
+	archive_read_support_format_all(a);
+	if (archive_read_open_filename(a, archive, 1 << 16) != ARCHIVE_OK) {
+		cause_set(cause, "%s: %s", archive, archive_error_string(a));
+		goto out;
+	}
+	if (cwd < 0 || chdir(tmp) != 0) {
+		cause_set(cause, "%s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	while ((r = archive_read_next_header(a, &ent)) == ARCHIVE_OK) {
+		const char *name = archive_entry_pathname(ent), *hl, *sl;
+		mode_t type = archive_entry_filetype(ent);
+		char *path, *hpath = NULL;
+		int bad;
+
+		if (++entries > max_entries) {
+			cause_set(cause, "refused: %s has more than %lld entries (an archive bomb?)",
+			    archive, max_entries);
+			goto out;
+		}
+		if (name == NULL)
+			continue;
+		path = ex_strip(name, strip, &bad);
+		if (bad) {
+			cause_set(cause, "refused: entry '%s' is absolute or climbs out of the "
+			    "destination", name);
+			goto out;
+		}
+		if (path == NULL)
+			continue;                 /* stripped away */
+		if (type != AE_IFREG && type != AE_IFDIR && type != AE_IFLNK) {
+			cause_set(cause, "refused: entry '%s' is a device node, fifo or socket", name);
+			free(path);
+			goto out;
+		}
+		if ((hl = archive_entry_hardlink(ent)) != NULL) {
+			hpath = ex_strip(hl, strip, &bad);
+			if (bad || hpath == NULL) {
+				cause_set(cause, "refused: hard link '%s' points outside the destination "
+				    "('%s')", name, hl);
+				free(path);
+				free(hpath);
+				goto out;
+			}
+			archive_entry_set_hardlink(ent, hpath);
+		}
+		if (type == AE_IFLNK && (sl = archive_entry_symlink(ent)) != NULL &&
+		    !ex_symlink_inside(path, sl)) {
+			cause_set(cause, "refused: symbolic link '%s' points outside the destination "
+			    "('%s')", name, sl);
+			free(path);
+			goto out;
+		}
+		if (archive_entry_size_is_set(ent) && type == AE_IFREG &&
+		    total + archive_entry_size(ent) > max_bytes) {
+			cause_set(cause, "refused: %s expands beyond %lld bytes (an archive bomb?)",
+			    archive, max_bytes);
+			free(path);
+			free(hpath);
+			goto out;
+		}
+		archive_entry_set_pathname(ent, path);
+		free(path);
+		free(hpath);
+		archive_entry_set_mode(ent, archive_entry_mode(ent) & ~(S_ISUID | S_ISGID));
+		if (archive_write_header(w, ent) != ARCHIVE_OK) {
+			cause_set(cause, "refused: %s: %s", name, archive_error_string(w));
+			goto out;
+		}
+		if (type == AE_IFREG && hl == NULL) {
+			const void *buf;
+			size_t len;
+			la_int64_t off;
+			while ((r = archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK) {
+				total += len;
+				if (total > max_bytes) {
+					cause_set(cause, "refused: %s expands beyond %lld bytes (an archive "
+					    "bomb?)", archive, max_bytes);
+					goto out;
+				}
+				if (archive_write_data_block(w, buf, len, off) != ARCHIVE_OK) {
+					cause_set(cause, "%s: %s", name, archive_error_string(w));
+					goto out;
+				}
+			}
+			if (r != ARCHIVE_EOF) {
+				cause_set(cause, "%s: %s", archive, archive_error_string(a));
+				goto out;
+			}
+		}
+		if (archive_write_finish_entry(w) != ARCHIVE_OK) {
+			cause_set(cause, "%s: %s", name, archive_error_string(w));
+			goto out;
+		}
+	}
+	if (r != ARCHIVE_EOF) {
+		cause_set(cause, "%s: %s", archive, archive_error_string(a));
+		goto out;
+	}
+	if (archive_write_close(w) != ARCHIVE_OK) {
+		cause_set(cause, "%s", archive_error_string(w));
+		goto out;
+	}
+	rc = 0;
+out:
+	if (cwd >= 0) {
+		if (fchdir(cwd) != 0)
+			rc = -1;
+		close(cwd);
+	}
+	archive_read_free(a);
+	archive_write_free(w);
+	return rc;
+}
+
+int
+act_extract(struct exec *e, const struct step *s, char **cause)
+{
+	char *archive, *dest, *copy, *tmp, *old = NULL;
+	struct stat st;
+	int rc = -1;
+
+	if (s->u.extract.archive == NULL || s->u.extract.dest == NULL) {
+		cause_set(cause, "an extract step needs archive and dest");
+		return -1;
+	}
+	archive = exec_path(e, s->u.extract.archive);
+	dest = exec_path(e, s->u.extract.dest);
+	while (strlen(dest) > 1 && dest[strlen(dest) - 1] == '/')
+		dest[strlen(dest) - 1] = '\0';
+	copy = xstrdup(dest);
+	if (mkdir_p(dirname(copy), 0755, cause) != 0) {
+		free(copy);
+		goto out0;
+	}
+	free(copy);
+	tmp = xasprintf("%s.armpy-tmp-XXXXXX", dest);
+	if (mkdtemp(tmp) == NULL) {
+		cause_set(cause, "%s: %s", tmp, strerror(errno));
+		free(tmp);
+		goto out0;
+	}
+	exec_logf(e, "extract %s -> %s (strip %d)", archive, dest, s->u.extract.strip);
+	exec_progress(e, -1, "extracting");
+	if (extract_archive(archive, tmp, s->u.extract.strip, cause) != 0) {
+		ex_rm_rf(tmp);
+		goto out;
+	}
+	chmod(tmp, 0755);
+	/* replace an earlier (maybe partial) extraction as a whole */
+	if (lstat(dest, &st) == 0) {
+		old = xasprintf("%s.armpy-old-XXXXXX", dest);
+		if (mkdtemp(old) == NULL || rename(dest, old) != 0) {
+			cause_set(cause, "%s: cannot move the old destination aside: %s", dest,
+			    strerror(errno));
+			ex_rm_rf(tmp);
+			goto out;
+		}
+	}
+	if (rename(tmp, dest) != 0) {
+		cause_set(cause, "rename %s: %s", dest, strerror(errno));
+		ex_rm_rf(tmp);
+		if (old != NULL)
+			rename(old, dest);
+		goto out;
+	}
+	if (old != NULL)
+		ex_rm_rf(old);
+	rc = 0;
+out:
+	free(tmp);
+	free(old);
+out0:
+	free(archive);
+	free(dest);
+	return rc;
+}

@@ -1,0 +1,44 @@
+/* act-validate.c — validate steps: run the BLAS validation and show its report in the output. */
+#include "armpy.h"
+#include "exec-int.h"
+#include "plan.h"
+#include "validate.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int
+act_validate(struct exec *e, const struct step *s, char **cause)
+{
+	struct validate_opts vo;
+	struct validate_report *r;
+	char *python = exec_expand(e, s->u.validate.python), *text, *line, *save = NULL;
+	char **env = strv_new();
+	int rc;
+
+	for (size_t i = 0; s->u.validate.env != NULL && s->u.validate.env[i] != NULL; i++) {
+		char *v = exec_expand(e, s->u.validate.env[i]);
+		env = strv_push(env, v);
+		free(v);
+	}
+	memset(&vo, 0, sizeof vo);
+	vo.python = python;
+	vo.root = e->root;
+	vo.expect = s->u.validate.expect;
+	vo.env = env;
+	exec_progress(e, -1, "validating the BLAS behind NumPy");
+	r = validate_run(&vo, cause);
+	free(python);
+	strv_free(env);
+	if (r == NULL)
+		return -1;
+	text = validate_to_text(r);
+	for (line = strtok_r(text, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save))
+		exec_line(e, line);
+	free(text);
+	rc = validate_passed(r) ? 0 : -1;
+	if (rc != 0)
+		cause_set(cause, "validation failed (see the report above)");
+	validate_report_free(r);
+	return rc;
+}

@@ -1,0 +1,51 @@
+/* cmd-runs.c — `armpy runs`: past runs with id, start, profile, state and log path. */
+#include "armpy.h"
+#include "cmd.h"
+#include "runs.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static int
+runs_exec(int argc, char **argv)
+{
+	struct run_info *v;
+	size_t n;
+	char when[32];
+
+	if (argc > 1) {
+		fprintf(stderr, "usage: %s\n", cmd_runs_entry.usage);
+		(void)argv;
+		return EXIT_USAGE;
+	}
+	v = runs_list(&n);
+	if (n == 0) {
+		char *base = runs_base();
+		printf("no runs yet (in %s)\n", base);
+		free(base);
+		return EXIT_OK;
+	}
+	printf("%-26s %-19s %-16s %-11s %s\n", "ID", "START", "PROFILE", "STATE", "LOG");
+	for (size_t i = 0; i < n; i++) {
+		time_t t = v[i].start;
+		struct tm tm;
+		if (t > 0) {
+			localtime_r(&t, &tm);
+			strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+		} else
+			strcpy(when, "-");
+		printf("%-26s %-19s %-16s %-11s %s\n", v[i].id, when,
+		    v[i].profile != NULL ? v[i].profile : "-", v[i].state, v[i].log);
+	}
+	runs_list_free(v, n);
+	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
+}
+
+const struct cmd_entry cmd_runs_entry = {
+	.name = "runs",
+	.usage = "armpy runs",
+	.summary = "list past runs: id, start, profile, state, log path",
+	.exec = runs_exec,
+};

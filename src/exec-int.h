@@ -1,0 +1,98 @@
+/* exec-int.h — executor internals shared by exec.c, act-*.c, check.c, journal.c and runs.c. */
+#ifndef EXEC_INT_H
+#define EXEC_INT_H
+
+#include <signal.h>
+#include <stdio.h>
+
+#include "exec.h"
+
+#define EXEC_TAIL_LINES 20
+#define EXEC_CLEAN_PATH "/usr/sbin:/usr/bin:/sbin:/bin"
+#define EXEC_KILL_GRACE_MS 5000
+
+struct journal;
+
+struct exec {
+	const struct plan *plan;
+	struct exec_opts opts;
+	struct exec_observer obs;
+	char *root;                /* NULL or an absolute path without trailing slash */
+	char *run_dir;
+	char *run_id;
+	char *log_path;
+	FILE *log;
+	struct journal *journal;
+	int euid;
+	char *home;                /* $HOME for ~/ (or /root with --root) */
+	int proc_mounted;          /* we mounted ROOT/proc */
+	/* the current step */
+	const struct step *cur;
+	char *tail[EXEC_TAIL_LINES];
+	int tail_start, tail_n;
+	/* the failure */
+	const struct step *failed;
+	char *failed_cause;
+	int failed_status;
+	int last_status;           /* exit status of the last child, or -1 */
+};
+
+extern volatile sig_atomic_t exec_signalled;
+
+/* exec.c */
+char *exec_path(const struct exec *, const char *path);    /* ~/ and root expanded (new) */
+char *exec_expand(const struct exec *, const char *s);     /* ~/ only, for argv (new) */
+void exec_line(struct exec *, const char *line);           /* log + tail + observer */
+void exec_logf(struct exec *, const char *fmt, ...) ARMPY_PRINTF(2, 3);
+void exec_progress(struct exec *, double fraction, const char *detail);
+
+/* act-run.c: spawn a command (clean env, own group, chroot, sudo, timeout). Returns 0 with
+ * *status = exit code (128+signal when killed), -1 with *cause on set-up failure or interrupt. */
+struct spawn {
+	char *const *argv;
+	char *const *env;          /* extra NAME=value */
+	const char *cwd;           /* inside the root; NULL = / (or $HOME when it exists) */
+	int timeout;               /* seconds, 0 none */
+	int privileged;
+	int quiet;                 /* output to the log only, not to the observer/tail */
+};
+int act_spawn(struct exec *, const struct spawn *, int *status, char **cause);
+int act_run(struct exec *, const struct step *, char **cause);
+int act_download(struct exec *, const struct step *, char **cause);
+int act_extract(struct exec *, const struct step *, char **cause);
+int act_write(struct exec *, const struct step *, char **cause);
+int act_alternative(struct exec *, const struct step *, char **cause);
+int act_validate(struct exec *, const struct step *, char **cause);
+
+/* Pure helpers, exposed for unit tests. */
+/* apt's Status-Fd line -> fraction in [0,1] (download 0..0.4, install 0.4..1) and a detail;
+ * returns 0 when the line carried progress, -1 otherwise. */
+int apt_status_parse(const char *line, double *fraction, char **detail);
+int apt_is_lock_wait(const char *line);
+int apt_is_apt(char *const *argv);
+/* 0 when the URL may be fetched (https; http only to loopback or a listed mirror). */
+int download_url_allowed(const char *url, char *const *mirrors, char **cause);
+/* 0 when redirecting from -> to is allowed (policy above, and never https -> http). */
+int download_redirect_allowed(const char *from, const char *to, char *const *mirrors,
+    char **cause);
+int sha256_file(const char *path, char out[65], char **cause);
+/* Extraction caps (ARMPY_EXTRACT_MAX_BYTES / ARMPY_EXTRACT_MAX_ENTRIES override). */
+int extract_archive(const char *archive, const char *dest, int strip, char **cause);
+
+/* check.c: 1 satisfied, 0 not, -1 could not tell (*cause). */
+int check_step(struct exec *, const struct step *, char **detail, char **cause);
+/* Pure: 1 when every package (name or name:arch) is "install ok installed" in status text. */
+int dpkg_status_installed(const char *status, char *const *packages, char **missing);
+char *alternative_current(const struct exec *, const char *name);
+
+/* Progress throttle used by the faces: 1 when an update should be shown now. */
+struct throttle {
+	double last_time;
+	int last_percent;
+	char *last_detail;
+};
+int throttle_should_emit(struct throttle *, double now, int percent, const char *detail);
+void throttle_reset(struct throttle *);
+double now_seconds(void);
+
+#endif

@@ -1,0 +1,569 @@
+/* exec.c — the executor: runs a plan's steps in order with checks, a journal, resume and signals. */
+#include "armpy.h"
+#include "exec-int.h"
+#include "journal.h"
+#include "plan.h"
+#include "runs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* TEMPORARY: until the planner's YAML emitter lands, its absence must not break the link. */
+#pragma weak plan_to_yaml
+
+volatile sig_atomic_t exec_signalled;
+
+void
+exec_interrupt(void)
+{
+	exec_signalled = 1;
+}
+
+static void
+exec_on_signal(int sig)
+{
+	(void)sig;
+	exec_signalled = 1;
+}
+
+double
+now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+const char *
+step_result_name(enum step_result r)
+{
+	switch (r) {
+	case STEP_OK:
+		return "ok";
+	case STEP_SATISFIED:
+		return "satisfied";
+	case STEP_FAILED:
+		return "failed";
+	case STEP_SKIPPED:
+		return "skipped";
+	case STEP_INTERRUPTED:
+		return "interrupted";
+	}
+	return "unknown";
+}
+
+struct exec *
+exec_new(const struct plan *plan, const struct exec_opts *o, const struct exec_observer *obs)
+{
+	struct exec *e = xcalloc(1, sizeof *e);
+	const char *home;
+
+	e->plan = plan;
+	if (o != NULL)
+		e->opts = *o;
+	if (obs != NULL)
+		e->obs = *obs;
+	if (e->opts.root != NULL && *e->opts.root != '\0' && strcmp(e->opts.root, "/") != 0) {
+		e->root = xstrdup(e->opts.root);
+		while (strlen(e->root) > 1 && e->root[strlen(e->root) - 1] == '/')
+			e->root[strlen(e->root) - 1] = '\0';
+	}
+	e->euid = geteuid();
+	if (e->root != NULL)
+		e->home = xstrdup("/root");
+	else if ((home = getenv("HOME")) != NULL && *home == '/')
+		e->home = xstrdup(home);
+	else {
+		struct passwd *pw = getpwuid(getuid());
+		e->home = xstrdup(pw != NULL ? pw->pw_dir : "/");
+	}
+	e->failed_status = -1;
+	e->last_status = -1;
+	return e;
+}
+
+static void
+exec_tail_clear(struct exec *e)
+{
+	for (int i = 0; i < EXEC_TAIL_LINES; i++) {
+		free(e->tail[i]);
+		e->tail[i] = NULL;
+	}
+	e->tail_start = e->tail_n = 0;
+}
+
+void
+exec_free(struct exec *e)
+{
+	if (e == NULL)
+		return;
+	exec_tail_clear(e);
+	if (e->log != NULL)
+		fclose(e->log);
+	journal_close(e->journal);
+	free(e->root);
+	free(e->home);
+	free(e->run_dir);
+	free(e->run_id);
+	free(e->log_path);
+	free(e->failed_cause);
+	free(e);
+}
+
+const char *exec_run_dir(const struct exec *e) { return e->run_dir; }
+const char *exec_log_path(const struct exec *e) { return e->log_path; }
+const char *exec_run_id(const struct exec *e) { return e->run_id; }
+const struct step *exec_failed_step(const struct exec *e) { return e->failed; }
+const char *exec_failed_cause(const struct exec *e) { return e->failed_cause; }
+int exec_failed_status(const struct exec *e) { return e->failed_status; }
+
+char **
+exec_tail(const struct exec *e)
+{
+	char **v = strv_new();
+
+	for (int i = 0; i < e->tail_n; i++)
+		v = strv_push(v, e->tail[(e->tail_start + i) % EXEC_TAIL_LINES]);
+	return v;
+}
+
+char *
+exec_expand(const struct exec *e, const char *s)
+{
+	if (s == NULL)
+		return NULL;
+	if (strcmp(s, "~") == 0)
+		return xstrdup(e->home);
+	if (str_startswith(s, "~/"))
+		return xasprintf("%s/%s", strcmp(e->home, "/") == 0 ? "" : e->home, s + 2);
+	return xstrdup(s);
+}
+
+char *
+exec_path(const struct exec *e, const char *path)
+{
+	char *p = exec_expand(e, path), *r;
+
+	if (p == NULL || e->root == NULL)
+		return p;
+	r = xasprintf("%s%s%s", e->root, *p == '/' ? "" : "/", p);
+	free(p);
+	return r;
+}
+
+void
+exec_line(struct exec *e, const char *line)
+{
+	int slot;
+
+	if (e->log != NULL)
+		fprintf(e->log, "%s\n", line);
+	if (e->tail_n < EXEC_TAIL_LINES)
+		slot = (e->tail_start + e->tail_n++) % EXEC_TAIL_LINES;
+	else {
+		slot = e->tail_start;
+		e->tail_start = (e->tail_start + 1) % EXEC_TAIL_LINES;
+	}
+	free(e->tail[slot]);
+	e->tail[slot] = xstrdup(line);
+	if (e->obs.output != NULL && e->cur != NULL)
+		e->obs.output(e->obs.arg, e->cur, line);
+}
+
+void
+exec_logf(struct exec *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (e->log == NULL)
+		return;
+	fputs("armpy: ", e->log);
+	va_start(ap, fmt);
+	vfprintf(e->log, fmt, ap);
+	va_end(ap);
+	fputc('\n', e->log);
+}
+
+void
+exec_progress(struct exec *e, double fraction, const char *detail)
+{
+	if (e->obs.progress != NULL && e->cur != NULL)
+		e->obs.progress(e->obs.arg, e->cur, fraction, detail);
+}
+
+/* Mount proc at ROOT/proc for the run unless something is mounted there already. */
+static int
+exec_mount_proc(struct exec *e, char **cause)
+{
+	char *dir;
+	struct stat st, pst;
+
+	if (e->root == NULL)
+		return 0;
+	dir = xasprintf("%s/proc", e->root);
+	if (stat(dir, &st) != 0 && mkdir(dir, 0555) != 0) {
+		cause_set(cause, "%s: %s", dir, strerror(errno));
+		free(dir);
+		return -1;
+	}
+	if (stat(dir, &st) == 0 && stat(e->root, &pst) == 0 && st.st_dev != pst.st_dev) {
+		free(dir);                  /* already a mount point */
+		return 0;
+	}
+	if (mount("proc", dir, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) {
+		cause_set(cause, "mount proc on %s: %s", dir, strerror(errno));
+		free(dir);
+		return -1;
+	}
+	exec_logf(e, "mounted proc on %s", dir);
+	e->proc_mounted = 1;
+	free(dir);
+	return 0;
+}
+
+static void
+exec_umount_proc(struct exec *e)
+{
+	char *dir;
+
+	if (!e->proc_mounted)
+		return;
+	dir = xasprintf("%s/proc", e->root);
+	if (umount2(dir, 0) != 0 && umount2(dir, MNT_DETACH) != 0)
+		exec_logf(e, "umount %s: %s", dir, strerror(errno));
+	e->proc_mounted = 0;
+	free(dir);
+}
+
+/* Not root with privileged steps: sudo must work without a password. */
+static int
+exec_check_sudo(struct exec *e, char **cause)
+{
+	int need = 0, status;
+	pid_t pid;
+
+	for (size_t i = 0; i < e->plan->nsteps; i++)
+		need |= e->plan->steps[i].privileged;
+	if (e->euid == 0 || !need)
+		return 0;
+	pid = fork();
+	if (pid == 0) {
+		static char *const argv[] = { "sudo", "-n", "true", NULL };
+		static char *const env[] = { "PATH=" EXEC_CLEAN_PATH, NULL };
+		int fd = open("/dev/null", O_RDWR);
+		if (fd >= 0) {
+			dup2(fd, 0);
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execve("/usr/bin/sudo", argv, env);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0) {
+		cause_set(cause, "this plan has steps that need root, and `sudo -n true` failed "
+		    "(sudo needs a password or is missing): run armpy as root, or configure "
+		    "passwordless sudo, or run `sudo -v` first");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+exec_setup(struct exec *e, char **cause)
+{
+	char *path;
+
+	if (e->root != NULL && e->euid != 0) {
+		cause_set(cause, "--root %s needs root (chroot and mount)", e->root);
+		return -1;
+	}
+	if (e->opts.run_dir != NULL) {
+		const char *slash;
+		e->run_dir = xstrdup(e->opts.run_dir);
+		slash = strrchr(e->run_dir, '/');
+		e->run_id = xstrdup(slash != NULL ? slash + 1 : e->run_dir);
+		if (mkdir_p(e->run_dir, 0755, cause) != 0)
+			return -1;
+	} else if ((e->run_dir = runs_create(&e->run_id, cause)) == NULL)
+		return -1;
+	if (!e->opts.resume) {
+		char *yaml = plan_to_yaml != NULL ? plan_to_yaml(e->plan) : xstrdup("");
+		path = xasprintf("%s/plan.yaml", e->run_dir);
+		if (file_write_atomic(path, yaml, strlen(yaml), 0644, cause) != 0) {
+			free(path);
+			free(yaml);
+			return -1;
+		}
+		free(path);
+		free(yaml);
+		if (e->opts.profile_yaml != NULL) {
+			path = xasprintf("%s/profile.yaml", e->run_dir);
+			file_write_atomic(path, e->opts.profile_yaml, strlen(e->opts.profile_yaml),
+			    0644, NULL);
+			free(path);
+		}
+		if (e->opts.facts_yaml != NULL) {
+			path = xasprintf("%s/facts.yaml", e->run_dir);
+			file_write_atomic(path, e->opts.facts_yaml, strlen(e->opts.facts_yaml), 0644,
+			    NULL);
+			free(path);
+		}
+	}
+	e->log_path = e->opts.log_path != NULL ? xstrdup(e->opts.log_path) :
+	    xasprintf("%s/log", e->run_dir);
+	e->log = fopen(e->log_path, "ae");
+	if (e->log == NULL) {
+		cause_set(cause, "%s: %s", e->log_path, strerror(errno));
+		return -1;
+	}
+	setvbuf(e->log, NULL, _IOFBF, 64 * 1024);
+	path = xasprintf("%s/journal", e->run_dir);
+	e->journal = journal_open(path, cause);
+	free(path);
+	if (e->journal == NULL)
+		return -1;
+	return 0;
+}
+
+/* Wait for a process group left running by a killed earlier run (resume): its step may still
+ * be finishing, and re-checking before it ends would run the step twice. */
+static void
+exec_wait_orphan(struct exec *e, const struct step *s, pid_t pgid)
+{
+	double start = now_seconds(), limit = 3600;
+	int told = 0;
+
+	if (s->kind == ACTION_RUN && s->u.run.timeout > 0)
+		limit = s->u.run.timeout;
+	while (kill(-pgid, 0) == 0 && !exec_signalled) {
+		if (!told) {
+			char *d = xasprintf("waiting for process group %ld left by the interrupted run",
+			    (long)pgid);
+			exec_logf(e, "%s", d);
+			exec_progress(e, -1, d);
+			free(d);
+			told = 1;
+		}
+		if (now_seconds() - start > limit) {
+			kill(-pgid, SIGKILL);
+			break;
+		}
+		usleep(50 * 1000);
+	}
+}
+
+static int
+exec_action(struct exec *e, const struct step *s, char **cause)
+{
+	switch (s->kind) {
+	case ACTION_RUN:
+		return act_run(e, s, cause);
+	case ACTION_DOWNLOAD:
+		return act_download(e, s, cause);
+	case ACTION_EXTRACT:
+		return act_extract(e, s, cause);
+	case ACTION_WRITE:
+		return act_write(e, s, cause);
+	case ACTION_ALTERNATIVE:
+		return act_alternative(e, s, cause);
+	case ACTION_VALIDATE:
+		return act_validate(e, s, cause);
+	}
+	cause_set(cause, "unknown action");
+	return -1;
+}
+
+static void
+exec_end(struct exec *e, const struct step *s, enum step_result r, const char *cause)
+{
+	char *id = journal_escape(s->id);
+
+	journal_append(e->journal, 1, "end %s %s %ld", id, step_result_name(r), (long)time(NULL));
+	free(id);
+	exec_logf(e, "step %s: %s%s%s", s->id, step_result_name(r), cause != NULL ? ": " : "",
+	    cause != NULL ? cause : "");
+	if (e->log != NULL)
+		fflush(e->log);
+	if (e->obs.step_end != NULL)
+		e->obs.step_end(e->obs.arg, s, r, cause);
+}
+
+/* One step: journal start, action, journal end. Returns the result. */
+static enum step_result
+exec_step(struct exec *e, const struct step *s, const struct jstep *prev)
+{
+	char *cause = NULL, *detail = NULL, *id;
+	int c;
+
+	for (;;) {
+		e->last_status = -1;
+		c = check_step(e, s, &detail, &cause);
+		if (c < 0) {
+			exec_logf(e, "step %s: check failed: %s", s->id, cause);
+			free(cause);
+			cause = NULL;
+		}
+		if (c == 1) {
+			if (prev == NULL || !prev->ended) {
+				id = journal_escape(s->id);
+				journal_append(e->journal, 0, "start %s %ld", id, (long)time(NULL));
+				free(id);
+			}
+			exec_end(e, s, STEP_SATISFIED, detail != NULL ? detail : "already satisfied");
+			free(detail);
+			return STEP_SATISFIED;
+		}
+		free(detail);
+		detail = NULL;
+		id = journal_escape(s->id);
+		journal_append(e->journal, 0, "start %s %ld", id, (long)time(NULL));
+		free(id);
+		exec_tail_clear(e);
+		if (exec_action(e, s, &cause) == 0) {
+			exec_end(e, s, STEP_OK, NULL);
+			return STEP_OK;
+		}
+		if (exec_signalled) {
+			exec_end(e, s, STEP_INTERRUPTED, cause != NULL ? cause : "interrupted");
+			free(cause);
+			return STEP_INTERRUPTED;
+		}
+		if (cause == NULL)
+			cause = xstrdup("failed");
+		if (e->obs.ask_failure != NULL) {
+			int a;
+			exec_logf(e, "step %s: failed: %s", s->id, cause);
+			a = e->obs.ask_failure(e->obs.arg, s, cause);
+			if (a == 'r') {
+				free(cause);
+				cause = NULL;
+				continue;
+			}
+			if (a == 's' && s->skippable) {
+				exec_end(e, s, STEP_SKIPPED, cause);
+				free(cause);
+				return STEP_SKIPPED;
+			}
+		}
+		e->failed = s;
+		free(e->failed_cause);
+		e->failed_cause = cause;
+		e->failed_status = e->last_status;
+		exec_end(e, s, STEP_FAILED, cause);
+		return STEP_FAILED;
+	}
+}
+
+int
+exec_run(struct exec *e, char **cause)
+{
+	struct sigaction sa, old_int, old_term, old_hup, old_pipe;
+	struct jstate *js = NULL;
+	char *root, *prof;
+	int rc = 0;
+
+	if (exec_setup(e, cause) != 0)
+		return -1;
+	if (exec_check_sudo(e, cause) != 0)
+		return -1;
+	if (e->opts.resume) {
+		char *path = xasprintf("%s/journal", e->run_dir);
+		js = journal_load(path, cause);
+		free(path);
+		if (js == NULL)
+			return -1;
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = exec_on_signal;      /* no SA_RESTART: poll/read return EINTR */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, &old_pipe);
+	sigaction(SIGHUP, e->opts.headless ? &sa : NULL, &old_hup);
+
+	root = journal_escape(e->root);
+	prof = journal_escape(e->plan->profile_name);
+	journal_append(e->journal, 1, "begin %ld %ld %s %s", (long)time(NULL), (long)getpid(),
+	    root, prof);
+	free(root);
+	free(prof);
+	exec_logf(e, "run %s: %zu steps%s%s", e->run_id, e->plan->nsteps,
+	    e->root != NULL ? ", root " : "", e->root != NULL ? e->root : "");
+
+	if (exec_mount_proc(e, cause) != 0) {
+		rc = -1;
+		goto out;
+	}
+	for (size_t i = 0; i < e->plan->nsteps && rc == 0; i++) {
+		const struct step *s = &e->plan->steps[i];
+		const struct jstep *prev = js != NULL ? jstate_find(js, s->id) : NULL;
+
+		if (exec_signalled) {
+			rc = EXIT_INTERRUPTED;
+			break;
+		}
+		e->cur = s;
+		if (e->obs.step_start != NULL)
+			e->obs.step_start(e->obs.arg, s, (int)i + 1, (int)e->plan->nsteps);
+		exec_logf(e, "step %s (%zu/%zu): %s", s->id, i + 1, e->plan->nsteps,
+		    s->title != NULL ? s->title : "");
+		/* Resume rule: a step journaled as ended ok/satisfied/skipped is done and never
+		 * re-run. A started-but-not-ended step waits for any process it left, then goes
+		 * through its check like any other step. */
+		if (prev != NULL && prev->ended && prev->result != NULL &&
+		    (strcmp(prev->result, "ok") == 0 || strcmp(prev->result, "satisfied") == 0 ||
+		    strcmp(prev->result, "skipped") == 0)) {
+			exec_logf(e, "step %s: done in an earlier run (%s)", s->id, prev->result);
+			if (e->obs.step_end != NULL)
+				e->obs.step_end(e->obs.arg, s, strcmp(prev->result, "skipped") == 0 ?
+				    STEP_SKIPPED : STEP_SATISFIED, "done in an earlier run");
+			continue;
+		}
+		if (prev != NULL && prev->child > 0)
+			exec_wait_orphan(e, s, prev->child);
+		switch (exec_step(e, s, prev)) {
+		case STEP_FAILED:
+			rc = EXIT_FAILED;
+			break;
+		case STEP_INTERRUPTED:
+			rc = EXIT_INTERRUPTED;
+			break;
+		default:
+			break;
+		}
+	}
+	if (rc == 0 && exec_signalled)
+		rc = EXIT_INTERRUPTED;
+out:
+	e->cur = NULL;
+	exec_umount_proc(e);
+	if (rc == EXIT_INTERRUPTED)
+		journal_append(e->journal, 1, "interrupted %ld", (long)time(NULL));
+	if (rc >= 0)
+		journal_append(e->journal, 1, "finish %s %ld", rc == 0 ? "ok" :
+		    rc == EXIT_INTERRUPTED ? "interrupted" : "failed", (long)time(NULL));
+	else
+		journal_append(e->journal, 1, "finish failed %ld", (long)time(NULL));
+	if (e->log != NULL)
+		fflush(e->log);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGPIPE, &old_pipe, NULL);
+	if (e->opts.headless)
+		sigaction(SIGHUP, &old_hup, NULL);
+	jstate_free(js);
+	return rc;
+}

@@ -1,0 +1,387 @@
+/* headless.c — text and JSON-lines observers for headless runs, throttled, hang-up safe. */
+#include "armpy.h"
+#include "exec-int.h"
+#include "headless.h"
+#include "plan.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define THROTTLE_INTERVAL 0.25     /* at most 4 updates a second */
+
+struct headless {
+	int json;
+	int fd;
+	int index, total;
+	double t0;
+	struct throttle th;
+};
+
+int
+throttle_should_emit(struct throttle *t, double now, int percent, const char *detail)
+{
+	int same_detail = (detail == NULL && t->last_detail == NULL) ||
+	    (detail != NULL && t->last_detail != NULL && strcmp(detail, t->last_detail) == 0);
+
+	if (percent == t->last_percent && (percent >= 0 || same_detail))
+		return 0;                       /* nothing changed */
+	if (t->last_time > 0 && now - t->last_time < THROTTLE_INTERVAL)
+		return 0;
+	t->last_time = now;
+	t->last_percent = percent;
+	free(t->last_detail);
+	t->last_detail = xstrdup(detail);
+	return 1;
+}
+
+void
+throttle_reset(struct throttle *t)
+{
+	free(t->last_detail);
+	memset(t, 0, sizeof *t);
+	t->last_percent = -2;
+}
+
+void
+headless_print(struct headless *h, const char *text)
+{
+	size_t len = strlen(text), off = 0;
+	ssize_t n;
+
+	while (off < len) {
+		n = write(h->fd, text + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;         /* EIO/EPIPE: the terminal is gone; the log has it all */
+		off += n;
+	}
+}
+
+static void
+headless_json(struct headless *h, json_t *o)
+{
+	char *s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+	char *line = xasprintf("%s\n", s);
+
+	headless_print(h, line);
+	free(line);
+	free(s);
+	json_decref(o);
+}
+
+static json_t *
+headless_event(const char *event, const struct step *s, struct headless *h)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "event", json_string(event));
+	if (s != NULL) {
+		json_object_set_new(o, "index", json_integer(h->index));
+		json_object_set_new(o, "total", json_integer(h->total));
+		json_object_set_new(o, "id", json_string(s->id));
+	}
+	return o;
+}
+
+static void
+headless_step_start(void *arg, const struct step *s, int index, int total)
+{
+	struct headless *h = arg;
+	char *line;
+	json_t *o;
+
+	h->index = index;
+	h->total = total;
+	h->t0 = now_seconds();
+	throttle_reset(&h->th);
+	if (h->json) {
+		o = headless_event("step_start", s, h);
+		json_object_set_new(o, "title", json_string(s->title != NULL ? s->title : s->id));
+		json_object_set_new(o, "kind", json_string(action_kind_name(s->kind)));
+		headless_json(h, o);
+		return;
+	}
+	line = xasprintf("[%d/%d] %s\n", index, total, s->title != NULL ? s->title : s->id);
+	headless_print(h, line);
+	free(line);
+}
+
+static void
+headless_progress(void *arg, const struct step *s, double fraction, const char *detail)
+{
+	struct headless *h = arg;
+	int pct = fraction < 0 ? -1 : (int)(fraction * 100 + 1e-9);
+	char *line;
+	json_t *o;
+
+	if (pct > 100)
+		pct = 100;
+	if (!throttle_should_emit(&h->th, now_seconds(), pct, detail))
+		return;
+	if (h->json) {
+		o = headless_event("progress", s, h);
+		json_object_set_new(o, "percent", pct < 0 ? json_null() : json_integer(pct));
+		json_object_set_new(o, "detail", detail != NULL ? json_string(detail) : json_null());
+		headless_json(h, o);
+		return;
+	}
+	if (pct >= 0)
+		line = xasprintf("[%d/%d] %s … %d%%%s%s%s\n", h->index, h->total,
+		    s->title != NULL ? s->title : s->id, pct, detail != NULL ? " (" : "",
+		    detail != NULL ? detail : "", detail != NULL ? ")" : "");
+	else
+		line = xasprintf("[%d/%d] %s … %s\n", h->index, h->total,
+		    s->title != NULL ? s->title : s->id, detail != NULL ? detail : "working");
+	headless_print(h, line);
+	free(line);
+}
+
+static void
+headless_step_end(void *arg, const struct step *s, enum step_result r, const char *cause)
+{
+	struct headless *h = arg;
+	double secs = now_seconds() - h->t0;
+	const char *title = s->title != NULL ? s->title : s->id;
+	char *line;
+	json_t *o;
+
+	if (h->json) {
+		o = headless_event("step_end", s, h);
+		json_object_set_new(o, "result", json_string(step_result_name(r)));
+		json_object_set_new(o, "cause", cause != NULL ? json_string(cause) : json_null());
+		json_object_set_new(o, "seconds", json_real((double)(long)(secs * 1000) / 1000));
+		headless_json(h, o);
+		return;
+	}
+	switch (r) {
+	case STEP_OK:
+		line = xasprintf("[%d/%d] %s: done (%.1f s)\n", h->index, h->total, title, secs);
+		break;
+	case STEP_SATISFIED:
+		line = xasprintf("[%d/%d] %s: %s\n", h->index, h->total, title,
+		    cause != NULL && !str_startswith(cause, "already satisfied") &&
+		    strcmp(cause, "done in an earlier run") != 0 ? "already satisfied" :
+		    cause != NULL ? cause : "already satisfied");
+		break;
+	case STEP_SKIPPED:
+		line = xasprintf("[%d/%d] %s: skipped\n", h->index, h->total, title);
+		break;
+	case STEP_INTERRUPTED:
+		line = xasprintf("[%d/%d] %s: interrupted\n", h->index, h->total, title);
+		break;
+	default:
+		line = xasprintf("[%d/%d] %s: FAILED: %s\n", h->index, h->total, title,
+		    cause != NULL ? cause : "failed");
+		break;
+	}
+	headless_print(h, line);
+	free(line);
+}
+
+struct headless *
+headless_new(int json, int fd)
+{
+	struct headless *h = xcalloc(1, sizeof *h);
+
+	h->json = json;
+	h->fd = fd;
+	throttle_reset(&h->th);
+	return h;
+}
+
+void
+headless_free(struct headless *h)
+{
+	if (h == NULL)
+		return;
+	free(h->th.last_detail);
+	free(h);
+}
+
+void
+headless_observer(struct headless *h, struct exec_observer *obs)
+{
+	memset(obs, 0, sizeof *obs);
+	obs->step_start = headless_step_start;
+	obs->progress = headless_progress;
+	obs->step_end = headless_step_end;
+	obs->arg = h;
+}
+
+void
+headless_run_end(struct headless *h, const char *result, int exit_code, const char *run_id,
+    const char *run_dir, const char *log_path)
+{
+	json_t *o;
+
+	if (!h->json)
+		return;
+	o = headless_event("run_end", NULL, h);
+	json_object_set_new(o, "result", json_string(result));
+	json_object_set_new(o, "exit", json_integer(exit_code));
+	json_object_set_new(o, "run_id", run_id != NULL ? json_string(run_id) : json_null());
+	json_object_set_new(o, "run_dir", run_dir != NULL ? json_string(run_dir) : json_null());
+	json_object_set_new(o, "log", log_path != NULL ? json_string(log_path) : json_null());
+	headless_json(h, o);
+}
+
+/* A word as the shell would need it, for showing commands. */
+static void
+headless_quote(struct buf *b, const char *w)
+{
+	if (*w != '\0' && strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789-_./=:,+@%~") == strlen(w)) {
+		buf_puts(b, w);
+		return;
+	}
+	buf_add(b, "'", 1);
+	for (; *w != '\0'; w++) {
+		if (*w == '\'')
+			buf_puts(b, "'\\''");
+		else
+			buf_add(b, w, 1);
+	}
+	buf_add(b, "'", 1);
+}
+
+static void
+headless_argv(struct buf *b, char *const *argv)
+{
+	for (size_t i = 0; argv != NULL && argv[i] != NULL; i++) {
+		if (i > 0)
+			buf_add(b, " ", 1);
+		headless_quote(b, argv[i]);
+	}
+}
+
+void
+headless_print_plan(struct headless *h, const struct plan *p, int show_commands)
+{
+	struct buf b;
+
+	buf_init(&b);
+	buf_printf(&b, "Plan%s%s%s%s: %zu steps\n", p->profile_name != NULL ? " for " : "",
+	    p->profile_name != NULL ? p->profile_name : "", p->target != NULL ? " on " : "",
+	    p->target != NULL ? p->target : "", p->nsteps);
+	for (size_t i = 0; p->warnings != NULL && p->warnings[i] != NULL; i++)
+		buf_printf(&b, "  warning: %s\n", p->warnings[i]);
+	for (size_t i = 0; i < p->nsteps; i++) {
+		const struct step *s = &p->steps[i];
+		buf_printf(&b, "  %2zu. %s%s\n", i + 1, s->title != NULL ? s->title : s->id,
+		    s->privileged ? " [root]" : "");
+		if (!show_commands)
+			continue;
+		buf_puts(&b, "      ");
+		switch (s->kind) {
+		case ACTION_RUN:
+			for (size_t k = 0; s->u.run.env != NULL && s->u.run.env[k] != NULL; k++) {
+				headless_quote(&b, s->u.run.env[k]);
+				buf_add(&b, " ", 1);
+			}
+			headless_argv(&b, s->u.run.argv);
+			if (s->u.run.cwd != NULL)
+				buf_printf(&b, "   (in %s)", s->u.run.cwd);
+			break;
+		case ACTION_DOWNLOAD:
+			buf_printf(&b, "download %s -> %s (sha256 %s)", s->u.download.url,
+			    s->u.download.dest, s->u.download.sha256);
+			break;
+		case ACTION_EXTRACT:
+			buf_printf(&b, "extract %s -> %s (strip %d)", s->u.extract.archive,
+			    s->u.extract.dest, s->u.extract.strip);
+			break;
+		case ACTION_WRITE:
+			buf_printf(&b, "write %s (mode %04o, %zu bytes)", s->u.write.path,
+			    s->u.write.mode, s->u.write.content != NULL ? strlen(s->u.write.content) : 0);
+			break;
+		case ACTION_ALTERNATIVE:
+			buf_printf(&b, "update-alternatives --set %s %s", s->u.alternative.name,
+			    s->u.alternative.path);
+			break;
+		case ACTION_VALIDATE:
+			buf_printf(&b, "validate %s (expect %s)", s->u.validate.python != NULL ?
+			    s->u.validate.python : "python3", s->u.validate.expect != NULL ?
+			    s->u.validate.expect : "any");
+			break;
+		}
+		buf_add(&b, "\n", 1);
+	}
+	headless_print(h, b.data);
+	buf_free(&b);
+}
+
+int
+headless_confirm(int yes)
+{
+	char line[64];
+
+	if (yes || !isatty(STDIN_FILENO))
+		return 1;
+	fputs("Proceed? [y/N] ", stderr);
+	fflush(stderr);
+	if (fgets(line, sizeof line, stdin) == NULL)
+		return 0;
+	return line[0] == 'y' || line[0] == 'Y';
+}
+
+int
+headless_execute(struct headless *h, const struct plan *p, struct exec_opts *o)
+{
+	struct exec_observer obs;
+	struct exec *e;
+	char *cause = NULL, **tail;
+	struct buf b;
+	int rc;
+
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);          /* a dropped ssh session must not stop the run */
+	o->headless = 1;
+	headless_observer(h, &obs);
+	e = exec_new(p, o, &obs);
+	rc = exec_run(e, &cause);
+	buf_init(&b);
+	if (rc < 0) {
+		buf_printf(&b, "armpy: %s\n", cause);
+		free(cause);
+		rc = EXIT_FAILED;
+	} else if (rc == EXIT_FAILED) {
+		const struct step *s = exec_failed_step(e);
+		buf_printf(&b, "\narmpy: step %s failed: %s\n", s != NULL ? s->id : "?",
+		    exec_failed_cause(e) != NULL ? exec_failed_cause(e) : "failed");
+		if (s != NULL)
+			buf_printf(&b, "  step:        %s\n", s->title != NULL ? s->title : s->id);
+		if (exec_failed_status(e) >= 0)
+			buf_printf(&b, "  exit status: %d\n", exec_failed_status(e));
+		tail = exec_tail(e);
+		if (tail[0] != NULL) {
+			buf_printf(&b, "  last %zu lines of output:\n", strv_len(tail));
+			for (size_t i = 0; tail[i] != NULL; i++)
+				buf_printf(&b, "    | %s\n", tail[i]);
+		}
+		strv_free(tail);
+		buf_printf(&b, "  log:         %s\n", exec_log_path(e));
+		buf_printf(&b, "  to continue after fixing it: armpy resume %s\n", exec_run_id(e));
+	} else if (rc == EXIT_INTERRUPTED) {
+		buf_printf(&b, "\narmpy: interrupted; log: %s\n  to continue: armpy resume %s\n",
+		    exec_log_path(e), exec_run_id(e));
+	} else if (!h->json)
+		buf_printf(&b, "armpy: all %zu steps done (run %s, log %s)\n", p->nsteps,
+		    exec_run_id(e), exec_log_path(e));
+	if (b.len > 0) {
+		int fd = h->fd;
+		h->fd = rc == 0 ? h->fd : STDERR_FILENO;
+		headless_print(h, b.data);
+		h->fd = fd;
+	}
+	buf_free(&b);
+	headless_run_end(h, rc == 0 ? "ok" : rc == EXIT_INTERRUPTED ? "interrupted" : "failed", rc,
+	    exec_run_id(e), exec_run_dir(e), exec_log_path(e));
+	exec_free(e);
+	return rc;
+}

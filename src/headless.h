@@ -1,0 +1,27 @@
+/* headless.h — the headless faces of the executor: text lines or JSON lines on stdout. */
+#ifndef HEADLESS_H
+#define HEADLESS_H
+
+#include "exec.h"
+
+struct headless;
+/* json != 0: one JSON object per line (docs/progress-json.md); else text progress lines.
+ * Output goes to fd (normally 1); write errors (EIO/EPIPE after a hang-up) are ignored. */
+struct headless *headless_new(int json, int fd);
+void headless_free(struct headless *);
+void headless_observer(struct headless *, struct exec_observer *);
+/* The final event/line: result is ok | failed | interrupted. */
+void headless_run_end(struct headless *, const char *result, int exit_code, const char *run_id,
+    const char *run_dir, const char *log_path);
+/* Writes a whole string to the face's fd, ignoring errors. */
+void headless_print(struct headless *, const char *text);
+
+struct plan;
+/* Prints the plan (every step; with commands when show_commands). */
+void headless_print_plan(struct headless *, const struct plan *, int show_commands);
+/* Asks "Proceed? [y/N]" on the terminal when stdin is one and !yes: 1 go, 0 declined. */
+int headless_confirm(int yes);
+/* Runs the plan with this face: failure report, resume hint, run_end. Returns the exit code. */
+int headless_execute(struct headless *, const struct plan *, struct exec_opts *);
+
+#endif

@@ -1,0 +1,404 @@
+/* test-exec.c — executor units: journal, apt status, URL policy, throttle, dpkg status, real runs. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "armpy.h"
+#include "exec-int.h"
+#include "journal.h"
+#include "plan.h"
+
+static void
+test_journal_parse(void **state)
+{
+	const char *text =
+	    "begin 1700000000 42 /srv/chroot%20x site\n"
+	    "start apt-update 1700000001\n"
+	    "child apt-update 4242\n"
+	    "end apt-update ok 1700000002\n"
+	    "start blas 1700000003\n"
+	    "prev blas /usr/lib/x/libblas.so.3\n"
+	    "prev blas /other\n"
+	    "end blas failed 1700000004\n"
+	    "begin 1700000100 43 /srv/chroot%20x site\n"
+	    "start blas 1700000101\n"
+	    "interrupted 1700000102\n"
+	    "finish interrupted 1700000102\n"
+	    "start torn";               /* no newline: ignored */
+	struct jstate *js;
+	struct jstep *s;
+	char *cause = NULL;
+
+	(void)state;
+	js = journal_parse(text, strlen(text), &cause);
+	assert_non_null(js);
+	assert_int_equal(js->begin_time, 1700000000);
+	assert_int_equal(js->pid, 43);
+	assert_int_equal(js->nbegin, 2);
+	assert_string_equal(js->root, "/srv/chroot x");
+	assert_string_equal(js->profile, "site");
+	assert_string_equal(js->finish, "interrupted");
+	assert_true(js->interrupted);
+	s = jstate_find(js, "apt-update");
+	assert_non_null(s);
+	assert_true(s->ended);
+	assert_string_equal(s->result, "ok");
+	assert_int_equal(s->child, 4242);
+	s = jstate_find(js, "blas");
+	assert_true(s->started);
+	assert_false(s->ended);          /* restarted after its failure */
+	assert_null(s->result);
+	assert_string_equal(s->previous, "/usr/lib/x/libblas.so.3");
+	assert_null(jstate_find(js, "torn"));
+	jstate_free(js);
+
+	js = journal_parse("begin 1 2 - -\nbogus x\n", 23, &cause);
+	assert_null(js);
+	assert_non_null(strstr(cause, "line 2"));
+	free(cause);
+	cause = NULL;
+	js = journal_parse("end x maybe 3\n", 14, &cause);
+	assert_null(js);
+	free(cause);
+}
+
+static void
+test_journal_escape(void **state)
+{
+	const char *in[] = { "plain", "with space", "100%", "", "-", "tab\there" };
+	(void)state;
+	for (size_t i = 0; i < nitems(in); i++) {
+		char *e = journal_escape(in[i]), *text = xasprintf("begin 1 1 %s -\n", e);
+		struct jstate *js = journal_parse(text, strlen(text), NULL);
+		assert_null(strchr(e, ' '));
+		assert_non_null(js);
+		assert_non_null(js->root);
+		assert_string_equal(js->root, in[i]);
+		jstate_free(js);
+		free(text);
+		free(e);
+	}
+	{
+		char *e = journal_escape(NULL);
+		assert_string_equal(e, "-");
+		free(e);
+	}
+}
+
+static void
+test_apt_status(void **state)
+{
+	double f;
+	char *d;
+
+	(void)state;
+	assert_int_equal(apt_status_parse("dlstatus:1:50.0000:Retrieving file 1 of 2", &f, &d), 0);
+	assert_true(f > 0.19 && f < 0.21);
+	assert_string_equal(d, "Retrieving file 1 of 2");
+	free(d);
+	assert_int_equal(apt_status_parse("pmstatus:libblis4:amd64:100:Installed libblis4:amd64",
+	    &f, &d), 0);
+	assert_true(f > 0.999);
+	assert_string_equal(d, "Installed libblis4:amd64");
+	free(d);
+	assert_int_equal(apt_status_parse("pmstatus:dpkg-exec:0:Running dpkg", &f, &d), 0);
+	assert_true(f > 0.39 && f < 0.41);
+	free(d);
+	assert_int_equal(apt_status_parse("pmconffile:/etc/x:...", &f, &d), -1);
+	assert_int_equal(apt_status_parse("pmstatus:nopercent", &f, &d), -1);
+	assert_int_equal(apt_status_parse("pmstatus:pkg:12", &f, &d), -1);
+	assert_true(apt_is_lock_wait("E: Could not get lock /var/lib/dpkg/lock-frontend. It is "
+	    "held by process 123 (apt-get)"));
+	assert_true(apt_is_lock_wait("Waiting for cache lock: Could not get lock ..."));
+	assert_false(apt_is_lock_wait("Setting up libblis4 (0.9.0-1) ..."));
+	{
+		char *a1[] = { "/usr/bin/apt-get", "install", NULL }, *a2[] = { "apt", NULL };
+		char *a3[] = { "apt-cache", NULL };
+		assert_true(apt_is_apt(a1));
+		assert_true(apt_is_apt(a2));
+		assert_false(apt_is_apt(a3));
+	}
+}
+
+static void
+test_url_policy(void **state)
+{
+	char *mirrors[] = { "mirror.example.org", "deb.local:8080", NULL };
+	char *cause = NULL;
+
+	(void)state;
+	assert_int_equal(download_url_allowed("https://example.com/x.tar.gz", NULL, NULL), 0);
+	assert_int_equal(download_url_allowed("http://127.0.0.1:8000/x", NULL, NULL), 0);
+	assert_int_equal(download_url_allowed("http://127.8.9.10/x", NULL, NULL), 0);
+	assert_int_equal(download_url_allowed("http://localhost:1/x", NULL, NULL), 0);
+	assert_int_equal(download_url_allowed("http://[::1]:9/x", NULL, NULL), 0);
+	assert_int_equal(download_url_allowed("http://example.com/x", NULL, &cause), -1);
+	assert_non_null(strstr(cause, "loopback"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(download_url_allowed("http://128.0.0.1/x", NULL, NULL), -1);
+	assert_int_equal(download_url_allowed("http://localhost.evil.com/x", NULL, NULL), -1);
+	assert_int_equal(download_url_allowed("http://mirror.example.org/x", mirrors, NULL), 0);
+	assert_int_equal(download_url_allowed("http://deb.local:8080/x", mirrors, NULL), 0);
+	assert_int_equal(download_url_allowed("http://deb.local:8081/x", mirrors, NULL), -1);
+	assert_int_equal(download_url_allowed("ftp://127.0.0.1/x", mirrors, NULL), -1);
+	assert_int_equal(download_url_allowed("file:///etc/passwd", mirrors, NULL), -1);
+	assert_int_equal(download_url_allowed("not a url", mirrors, NULL), -1);
+	assert_int_equal(download_redirect_allowed("https://a.org/x", "http://127.0.0.1/x", NULL,
+	    &cause), -1);
+	assert_non_null(strstr(cause, "downgrades"));
+	free(cause);
+	assert_int_equal(download_redirect_allowed("http://127.0.0.1/x", "https://a.org/y", NULL,
+	    NULL), 0);
+	assert_int_equal(download_redirect_allowed("http://127.0.0.1/x", "http://a.org/y", NULL,
+	    NULL), -1);
+}
+
+static void
+test_throttle(void **state)
+{
+	struct throttle t;
+
+	(void)state;
+	memset(&t, 0, sizeof t);
+	throttle_reset(&t);
+	assert_true(throttle_should_emit(&t, 100.0, 1, NULL));
+	assert_false(throttle_should_emit(&t, 101.0, 1, NULL));      /* no change */
+	assert_false(throttle_should_emit(&t, 100.1, 2, NULL));      /* too soon */
+	assert_true(throttle_should_emit(&t, 100.3, 2, NULL));
+	assert_true(throttle_should_emit(&t, 100.6, -1, "waiting"));
+	assert_false(throttle_should_emit(&t, 101.6, -1, "waiting"));
+	assert_true(throttle_should_emit(&t, 101.9, -1, "other"));
+	/* 100 updates in one second give at most 5 lines */
+	{
+		int n = 0;
+		throttle_reset(&t);
+		for (int i = 0; i < 100; i++)
+			n += throttle_should_emit(&t, 200.0 + i / 100.0, i, NULL);
+		assert_true(n >= 4 && n <= 5);
+	}
+	throttle_reset(&t);
+	free(t.last_detail);
+}
+
+static void
+test_dpkg_status(void **state)
+{
+	const char *status =
+	    "Package: libblis4-openmp\nStatus: install ok installed\nArchitecture: amd64\n"
+	    "Version: 0.9.0-1\n\n"
+	    "Package: python3-numpy\nStatus: deinstall ok config-files\nArchitecture: amd64\n\n"
+	    "Package: python3\nStatus: install ok installed\nArchitecture: amd64\n"
+	    "Description: x\n y\n";
+	char *ok1[] = { "libblis4-openmp", "python3", NULL };
+	char *ok2[] = { "libblis4-openmp:amd64", NULL };
+	char *no1[] = { "python3", "python3-numpy", NULL };
+	char *no2[] = { "libblis4-openmp:arm64", NULL };
+	char *missing;
+
+	(void)state;
+	assert_true(dpkg_status_installed(status, ok1, NULL));
+	assert_true(dpkg_status_installed(status, ok2, NULL));
+	assert_false(dpkg_status_installed(status, no1, &missing));
+	assert_string_equal(missing, "python3-numpy");
+	free(missing);
+	assert_false(dpkg_status_installed(status, no2, NULL));
+}
+
+/* A real run: plan built in memory, executed, journaled, resumed. */
+static char statedir[] = "/tmp/armpy-test-exec-XXXXXX";
+
+static struct step *
+add_run(struct plan *p, const char *id, const char *script, const char *marker)
+{
+	struct step *s = plan_add(p, id, id, "test");
+	s->kind = ACTION_RUN;
+	s->u.run.argv = strv_new();
+	s->u.run.argv = strv_push(s->u.run.argv, "sh");
+	s->u.run.argv = strv_push(s->u.run.argv, "-c");
+	s->u.run.argv = strv_push(s->u.run.argv, script);
+	if (marker != NULL) {
+		s->check.kind = CHECK_FILE;
+		s->check.path = xstrdup(marker);
+	}
+	return s;
+}
+
+static int lines_seen;
+static void obs_output(void *a, const struct step *s, const char *l) { (void)a; (void)s; (void)l; lines_seen++; }
+
+static void
+test_exec_real(void **state)
+{
+	struct plan *p = plan_new();
+	struct exec_opts o;
+	struct exec_observer obs;
+	struct exec *e;
+	struct step *s;
+	char *cause = NULL, *dir = xasprintf("%s/work", statedir), *path, *text, **tail;
+	char *cmd;
+	struct jstate *js;
+	size_t len;
+	int rc;
+
+	(void)state;
+	assert_non_null(mkdtemp(statedir));
+	free(dir);
+	dir = xasprintf("%s/work", statedir);
+	setenv("ARMPY_STATE_DIR", statedir, 1);
+	mkdir(dir, 0755);
+	s = plan_add(p, "write-conf", "write", "test");
+	s->kind = ACTION_WRITE;
+	s->u.write.path = xasprintf("%s/conf", dir);
+	s->u.write.mode = 0600;
+	s->u.write.content = xstrdup("hello\n");
+	cmd = xasprintf("env > %s/env; pwd > %s/pwd; echo line-$FOO; echo err >&2", dir, dir);
+	s = add_run(p, "run-env", cmd, NULL);
+	free(cmd);
+	s->u.run.env = strv_push(strv_new(), "FOO=bar");
+	s->u.run.cwd = xstrdup(dir);
+	cmd = xasprintf("echo x >> %s/count; touch %s/m", dir, dir);
+	path = xasprintf("%s/m", dir);
+	add_run(p, "marker", cmd, path);
+	free(cmd);
+	free(path);
+
+	memset(&o, 0, sizeof o);
+	memset(&obs, 0, sizeof obs);
+	obs.output = obs_output;
+	e = exec_new(p, &o, &obs);
+	rc = exec_run(e, &cause);
+	assert_int_equal(rc, 0);
+	path = xasprintf("%s/conf", dir);
+	text = file_read(path, 100, &len, NULL);
+	assert_string_equal(text, "hello\n");
+	free(text);
+	{
+		struct stat st;
+		assert_int_equal(stat(path, &st), 0);
+		assert_int_equal(st.st_mode & 0777, 0600);
+	}
+	free(path);
+	path = xasprintf("%s/env", dir);
+	text = file_read(path, 10000, &len, NULL);
+	assert_non_null(strstr(text, "PATH=" EXEC_CLEAN_PATH "\n"));
+	assert_non_null(strstr(text, "FOO=bar\n"));
+	assert_non_null(strstr(text, "LANG=C.UTF-8\n"));
+	assert_null(strstr(text, "ARMPY_STATE_DIR"));     /* a clean environment */
+	free(text);
+	free(path);
+	path = xasprintf("%s/pwd", dir);
+	text = file_read(path, 10000, &len, NULL);
+	assert_true(str_startswith(text, dir));
+	free(text);
+	free(path);
+	assert_int_equal(lines_seen, 2);
+	path = xasprintf("%s/journal", exec_run_dir(e));
+	js = journal_load(path, NULL);
+	assert_non_null(js);
+	assert_string_equal(js->finish, "ok");
+	assert_int_equal(js->nsteps, 3);
+	assert_string_equal(jstate_find(js, "marker")->result, "ok");
+	jstate_free(js);
+	free(path);
+	exec_free(e);
+
+	/* Second run: the checked step is already satisfied, the others run again. */
+	e = exec_new(p, &o, NULL);
+	assert_int_equal(exec_run(e, &cause), 0);
+	path = xasprintf("%s/count", dir);
+	text = file_read(path, 100, &len, NULL);
+	assert_string_equal(text, "x\n");
+	free(text);
+	free(path);
+	exec_free(e);
+
+	/* A failing step: status, tail and the journal. */
+	add_run(p, "fail", "for i in $(seq 1 30); do echo out-$i; done; exit 3", NULL);
+	e = exec_new(p, &o, NULL);
+	assert_int_equal(exec_run(e, &cause), 1);
+	assert_string_equal(exec_failed_step(e)->id, "fail");
+	assert_int_equal(exec_failed_status(e), 3);
+	assert_non_null(strstr(exec_failed_cause(e), "status 3"));
+	tail = exec_tail(e);
+	assert_int_equal(strv_len(tail), 20);
+	assert_string_equal(tail[0], "out-11");
+	assert_string_equal(tail[19], "out-30");
+	strv_free(tail);
+	path = xasprintf("%s/journal", exec_run_dir(e));
+	js = journal_load(path, NULL);
+	assert_string_equal(js->finish, "failed");
+	assert_string_equal(jstate_find(js, "fail")->result, "failed");
+	jstate_free(js);
+	free(path);
+
+	/* Resume: the ok steps are not run again, the failed one is. */
+	o.run_dir = exec_run_dir(e);
+	o.resume = 1;
+	{
+		struct exec *e2;
+		char *c2 = xasprintf("echo y >> %s/resumed", dir);
+		free(p->steps[1].u.run.argv[2]);
+		p->steps[1].u.run.argv[2] = c2;
+		free(p->steps[3].u.run.argv[2]);
+		p->steps[3].u.run.argv[2] = xstrdup("true");
+		e2 = exec_new(p, &o, NULL);
+		assert_int_equal(exec_run(e2, &cause), 0);
+		path = xasprintf("%s/resumed", dir);
+		assert_int_not_equal(access(path, F_OK), 0);      /* run-env was not re-run */
+		free(path);
+		exec_free(e2);
+	}
+	exec_free(e);
+
+	/* A timeout kills the whole group. */
+	{
+		struct plan *p2 = plan_new();
+		struct step *t = add_run(p2, "slow", "sleep 30 & sleep 30", NULL);
+		struct exec *e3;
+		double t0 = now_seconds();
+		t->u.run.timeout = 1;
+		memset(&o, 0, sizeof o);
+		e3 = exec_new(p2, &o, NULL);
+		assert_int_equal(exec_run(e3, &cause), 1);
+		assert_non_null(strstr(exec_failed_cause(e3), "timed out"));
+		assert_true(now_seconds() - t0 < 8);
+		exec_free(e3);
+		plan_free(p2);
+	}
+	plan_free(p);
+	free(dir);
+	cmd = NULL;
+	{
+		char *argv[] = { "rm", "-rf", statedir, NULL };
+		pid_t pid = fork();
+		if (pid == 0) {
+			execvp("rm", argv);
+			_exit(1);
+		}
+		waitpid(pid, NULL, 0);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_journal_parse),
+		cmocka_unit_test(test_journal_escape),
+		cmocka_unit_test(test_apt_status),
+		cmocka_unit_test(test_url_policy),
+		cmocka_unit_test(test_throttle),
+		cmocka_unit_test(test_dpkg_status),
+		cmocka_unit_test(test_exec_real),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
