@@ -82,4 +82,54 @@ void validate_emit(const struct validate_report *, struct yemit *);
 char *validate_to_text(const struct validate_report *);
 const char *verdict_name(enum check_verdict);
 
+/* blasid.c: identify a dlopen'ed library by the symbols it (or its dependencies) export:
+ * openblas_get_config/corename/parallel, bli_info_get_version_str, flexiblas_*, MKL, ArmPL;
+ * wheel decorations (scipy_ prefix, 64_ suffix) included. Libraries that export only the BLAS
+ * API are told apart by strings compiled into them (Debian's BLIS libblas.so.3 hides bli_*;
+ * its version then comes from the libblis.so.* beside it). Fills every field. */
+struct blasid {
+	char kind[16];        /* openblas | blis | flexiblas | mkl | armpl | reference | unknown */
+	char version[64];
+	char threading[16];   /* openmp | pthreads | serial | unknown */
+	char corename[64];
+	char config[256];
+	char evidence[320];
+};
+void blasid_identify(void *handle, const char *path, struct blasid *);
+/* Resolve cblas_dgemm under its plain or wheel names; *int64 says the ints are 64-bit. */
+void *blasid_dgemm(void *handle, int *int64, const char **name);
+/* Threads the library will use, -1 unknown. */
+int blasid_threads(void *handle);
+
+/* bench.c: a native dgemm benchmark of every BLAS on the system, each in its own process. */
+struct bench_opts {
+	const char *root;     /* chroot first (same arch, glibc no newer than ours) */
+	int threads;          /* 0: 1 and all cores; N: 1 and N */
+	int size;             /* 0: default sizes */
+	int quick;
+};
+struct bench_result {
+	char *path;           /* the candidate as found (realpath) */
+	struct blasid id;
+	int alternative;      /* a libblas.so.3 alternatives candidate */
+	int threads;          /* what the environment asked for */
+	int lib_threads;      /* what the library reports, -1 unknown */
+	int n;
+	double seconds, gflops;   /* best of the repetitions; gflops < 0 not run */
+	char *error;          /* why not measured */
+};
+struct bench_report {
+	char *triplet;
+	struct bench_result *results;
+	int nresults;
+	char *recommendation;
+};
+struct bench_report *bench_run(const struct bench_opts *, char **cause);
+void bench_report_free(struct bench_report *);
+void bench_emit(const struct bench_report *, struct yemit *);
+char *bench_to_yaml(const struct bench_report *);
+char *bench_to_text(const struct bench_report *);
+/* The recommendation line for a set of results (pure; unit-tested). */
+char *bench_recommend(const struct bench_result *, int n);
+
 #endif

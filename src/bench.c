@@ -1,0 +1,620 @@
+/* bench.c — native dgemm benchmark of every BLAS on the system, each library in its own child process. */
+#include "armpy.h"
+#include "facts.h"
+#include "validate.h"
+#include "ydoc.h"
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define BENCH_MAX_CALL 8.0      /* seconds: larger sizes are skipped when predicted slower */
+#define BENCH_MAX_LIBS 32
+
+typedef void (*dgemm32_fn)(int, int, int, int, int, int, double, const double *, int,
+    const double *, int, double, double *, int);
+typedef void (*dgemm64_fn)(int, int, int, int64_t, int64_t, int64_t, double, const double *,
+    int64_t, const double *, int64_t, double, double *, int64_t);
+
+static double
+now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void
+result_clear(struct bench_result *r)
+{
+	free(r->path);
+	free(r->error);
+}
+
+void
+bench_report_free(struct bench_report *b)
+{
+	int i;
+	if (b == NULL)
+		return;
+	for (i = 0; i < b->nresults; i++)
+		result_clear(&b->results[i]);
+	free(b->results);
+	free(b->triplet);
+	free(b->recommendation);
+	free(b);
+}
+
+/* ---- discovery (runs inside the chroot when there is one) ---- */
+
+static char **
+alternatives_list(const char *name)
+{
+	int p[2], status;
+	pid_t pid;
+	struct buf out;
+	char chunk[4096], *line, *save = NULL, **v = strv_new();
+	ssize_t n;
+	char *const argv[] = { "update-alternatives", "--list", (char *)name, NULL };
+	char *const envp[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", NULL };
+
+	if (pipe2(p, O_CLOEXEC) != 0)
+		return v;
+	if ((pid = fork()) == 0) {
+		int null = open("/dev/null", O_RDWR);
+		dup2(p[1], 1);
+		if (null >= 0)
+			dup2(null, 2);
+		execve("/usr/bin/update-alternatives", argv, envp);
+		execve("/usr/sbin/update-alternatives", argv, envp);
+		_exit(127);
+	}
+	close(p[1]);
+	buf_init(&out);
+	while ((n = read(p[0], chunk, sizeof chunk)) > 0 || (n < 0 && errno == EINTR))
+		if (n > 0)
+			buf_add(&out, chunk, n);
+	close(p[0]);
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	for (line = strtok_r(out.data, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save))
+		if (line[0] == '/')
+			v = strv_push(v, line);
+	buf_free(&out);
+	return v;
+}
+
+struct cand {
+	char *path;       /* realpath */
+	int alternative;
+};
+
+static int
+cand_add(struct cand *c, int n, const char *path, int alternative)
+{
+	char real[PATH_MAX];
+	int i;
+	if (n >= BENCH_MAX_LIBS || realpath(path, real) == NULL)
+		return n;
+	for (i = 0; i < n; i++)
+		if (strcmp(c[i].path, real) == 0) {
+			c[i].alternative |= alternative;
+			return n;
+		}
+	c[n].path = xstrdup(real);
+	c[n].alternative = alternative;
+	return n + 1;
+}
+
+static int
+candidates(const char *triplet, struct cand *c)
+{
+	static const char *pats[] = { "libopenblas*.so*", "libblis*.so*" };
+	char *name, *pat, **alts;
+	const char *dirs[4];
+	int n = 0;
+	size_t i, j, k, nd = 0;
+	glob_t g;
+
+	if (triplet != NULL) {
+		name = xasprintf("libblas.so.3-%s", triplet);
+		alts = alternatives_list(name);
+		for (i = 0; alts[i] != NULL; i++)
+			n = cand_add(c, n, alts[i], 1);
+		strv_free(alts);
+		free(name);
+	}
+	if (triplet != NULL)
+		dirs[nd++] = NULL;   /* /usr/lib/<triplet> and its subdirectories, below */
+	dirs[nd++] = "/usr/lib64";
+	dirs[nd++] = "/usr/local/lib";
+	dirs[nd++] = "/usr/lib";
+	for (i = 0; i < nd; i++) {
+		for (j = 0; j < nitems(pats); j++) {
+			for (k = 0; k < 2; k++) {
+				if (dirs[i] == NULL)
+					pat = xasprintf("/usr/lib/%s/%s%s", triplet, k ? "*/" : "",
+					    pats[j]);
+				else
+					pat = xasprintf("%s/%s%s", dirs[i], k ? "*/" : "", pats[j]);
+				if (glob(pat, 0, NULL, &g) == 0) {
+					for (size_t m = 0; m < g.gl_pathc; m++)
+						n = cand_add(c, n, g.gl_pathv[m], 0);
+				}
+				globfree(&g);
+				free(pat);
+			}
+		}
+	}
+	return n;
+}
+
+/* ---- one library, one thread count: runs in its own child ---- */
+
+static void
+fill(double *a, size_t n, unsigned *seed)
+{
+	size_t i;
+	for (i = 0; i < n; i++) {
+		*seed = *seed * 1103515245u + 12345u;
+		a[i] = ((*seed >> 8) & 0xffff) / 32768.0 - 1.0;
+	}
+}
+
+static double
+time_dgemm(void *fn, int int64, int n, double *a, double *b, double *c)
+{
+	double t0 = now();
+	if (int64)
+		((dgemm64_fn)fn)(101, 111, 111, n, n, n, 1.0, a, n, b, n, 0.0, c, n);
+	else
+		((dgemm32_fn)fn)(101, 111, 111, n, n, n, 1.0, a, n, b, n, 0.0, c, n);
+	return now() - t0;
+}
+
+static void
+field(FILE *f, const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++)
+		fputc(*s == '\t' || *s == '\n' ? ' ' : *s, f);
+	fputc('\t', f);
+}
+
+/* Writes lines "I kind version threading corename evidence" then "R threads libthreads n
+ * seconds gflops" or "E message", tab-separated. */
+static void
+child_bench(const char *path, int threads, const int *sizes, int nsizes, int fd)
+{
+	FILE *f = fdopen(fd, "w");
+	char num[16];
+	struct blasid id;
+	void *h, *fn;
+	int int64, i, r, reps, lt;
+	double predicted = 0;
+	unsigned seed = 12345;
+
+	snprintf(num, sizeof num, "%d", threads);
+	setenv("OMP_NUM_THREADS", num, 1);
+	setenv("OPENBLAS_NUM_THREADS", num, 1);
+	setenv("BLIS_NUM_THREADS", num, 1);
+	setenv("GOTO_NUM_THREADS", num, 1);
+	setenv("MKL_NUM_THREADS", num, 1);
+	if ((h = dlopen(path, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		fprintf(f, "E\t");
+		field(f, dlerror());
+		fputc('\n', f);
+		fclose(f);
+		_exit(0);
+	}
+	blasid_identify(h, path, &id);
+	fprintf(f, "I\t");
+	field(f, id.kind);
+	field(f, id.version);
+	field(f, id.threading);
+	field(f, id.corename);
+	field(f, id.evidence);
+	fputc('\n', f);
+	fflush(f);
+	if ((fn = blasid_dgemm(h, &int64, NULL)) == NULL) {
+		fprintf(f, "E\tno cblas_dgemm (plain or wheel-decorated)\t\n");
+		fclose(f);
+		_exit(0);
+	}
+	lt = blasid_threads(h);
+	for (i = 0; i < nsizes; i++) {
+		int n = sizes[i];
+		size_t nn = (size_t)n * n;
+		double *a, *b, *c, best = 1e300, t, total = 0;
+		if (predicted > 0 && predicted * ((double)n / sizes[i - 1]) * ((double)n /
+		    sizes[i - 1]) * ((double)n / sizes[i - 1]) > BENCH_MAX_CALL) {
+			fprintf(f, "S\t%d\tN=%d skipped: one call would take over %.0f s\t\n",
+			    n, n, BENCH_MAX_CALL);
+			continue;
+		}
+		a = xmalloc(nn * sizeof *a);
+		b = xmalloc(nn * sizeof *b);
+		c = xcalloc(nn, sizeof *c);
+		fill(a, nn, &seed);
+		fill(b, nn, &seed);
+		predicted = time_dgemm(fn, int64, n, a, b, c);      /* warm-up */
+		/* best of 3, and of more while the total stays under ~0.3 s (small N) */
+		for (r = 0, reps = 3; r < reps && r < 50; r++) {
+			t = time_dgemm(fn, int64, n, a, b, c);
+			total += t;
+			if (t < best)
+				best = t;
+			if (r == reps - 1 && total < 0.3)
+				reps++;
+		}
+		if (best < predicted)
+			predicted = best;
+		fprintf(f, "R\t%d\t%d\t%d\t%.9f\t%.6f\t\n", threads, lt, n, best,
+		    2.0 * n * n * (double)n / best / 1e9);
+		fflush(f);
+		free(a);
+		free(b);
+		free(c);
+	}
+	fclose(f);
+	_exit(0);
+}
+
+/* Parse the child's lines into results for (path, threads). */
+static void
+parse_child(struct bench_report *rep, const struct cand *c, int threads, char *text)
+{
+	struct blasid id;
+	char *line, *save = NULL, *f[8], *s2;
+	int nf, got = 0;
+
+	memset(&id, 0, sizeof id);
+	strcpy(id.kind, "unknown");
+	for (line = strtok_r(text, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+		struct bench_result *r;
+		nf = 0;
+		for (s2 = line; nf < 8; ) {
+			f[nf++] = s2;
+			if ((s2 = strchr(s2, '\t')) == NULL)
+				break;
+			*s2++ = '\0';
+		}
+		if (f[0][0] == 'I' && nf >= 6) {
+			snprintf(id.kind, sizeof id.kind, "%s", f[1]);
+			snprintf(id.version, sizeof id.version, "%s", f[2]);
+			snprintf(id.threading, sizeof id.threading, "%s", f[3]);
+			snprintf(id.corename, sizeof id.corename, "%s", f[4]);
+			snprintf(id.evidence, sizeof id.evidence, "%s", f[5]);
+			continue;
+		}
+		rep->results = xreallocarray(rep->results, rep->nresults + 1, sizeof *rep->results);
+		r = &rep->results[rep->nresults++];
+		memset(r, 0, sizeof *r);
+		r->path = xstrdup(c->path);
+		r->id = id;
+		r->alternative = c->alternative;
+		r->threads = threads;
+		r->lib_threads = -1;
+		r->gflops = -1;
+		if (f[0][0] == 'R' && nf >= 6) {
+			r->lib_threads = atoi(f[2]);
+			r->n = atoi(f[3]);
+			r->seconds = strtod(f[4], NULL);
+			r->gflops = strtod(f[5], NULL);
+		} else if (f[0][0] == 'S' && nf >= 3) {
+			r->n = atoi(f[1]);
+			r->error = xstrdup(f[2]);
+		} else
+			r->error = xstrdup(nf >= 2 ? f[1] : "bad line from the benchmark child");
+		got++;
+	}
+	if (got == 0) {
+		struct bench_result *r;
+		rep->results = xreallocarray(rep->results, rep->nresults + 1, sizeof *rep->results);
+		r = &rep->results[rep->nresults++];
+		memset(r, 0, sizeof *r);
+		r->path = xstrdup(c->path);
+		r->id = id;
+		r->alternative = c->alternative;
+		r->threads = threads;
+		r->lib_threads = -1;
+		r->gflops = -1;
+		r->error = xstrdup("the benchmark child died");
+	}
+}
+
+static char *
+run_child(const struct cand *c, int threads, const int *sizes, int nsizes)
+{
+	int p[2], status;
+	pid_t pid;
+	struct buf out;
+	char chunk[4096];
+	ssize_t n;
+
+	if (pipe2(p, O_CLOEXEC) != 0)
+		return xstrdup("E\tpipe failed\t\n");
+	fflush(NULL);
+	if ((pid = fork()) == 0) {
+		close(p[0]);
+		child_bench(c->path, threads, sizes, nsizes, p[1]);
+	}
+	close(p[1]);
+	buf_init(&out);
+	while ((n = read(p[0], chunk, sizeof chunk)) > 0 || (n < 0 && errno == EINTR))
+		if (n > 0)
+			buf_add(&out, chunk, n);
+	close(p[0]);
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	if (pid < 0)
+		buf_puts(&out, "E\tfork failed\t\n");
+	else if (WIFSIGNALED(status))
+		buf_printf(&out, "E\tthe benchmark child was killed by signal %d\t\n",
+		    WTERMSIG(status));
+	return buf_steal(&out);
+}
+
+/* Same package directory and kind as an alternatives candidate: the same build, skip it
+ * (the OpenBLAS libblas.so.3 shim and libopenblas*.so; BLIS's libblas.so.3 and libblis.so). */
+static int
+same_build(const struct cand *c, int n, int i)
+{
+	const char *slash = strrchr(c[i].path, '/');
+	size_t dl = slash - c[i].path;
+	int j;
+	if (c[i].alternative)
+		return 0;
+	for (j = 0; j < n; j++)
+		if (j != i && c[j].alternative && strncmp(c[j].path, c[i].path, dl + 1) == 0 &&
+		    strchr(c[j].path + dl + 1, '/') == NULL)
+			return 1;
+	return 0;
+}
+
+/* Runs in a (possibly chrooted) child; writes "L path alternative" + child lines to fd. */
+static void
+bench_inner(const struct bench_opts *o, const char *triplet, int fd)
+{
+	struct cand c[BENCH_MAX_LIBS];
+	int n = candidates(triplet, c), i, t, nthreads = 2, sizes[2], nsizes = 0;
+	int cores = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	int tl[2];
+	FILE *f = fdopen(fd, "w");
+
+	if (o->size > 0)
+		sizes[nsizes++] = o->size;
+	else if (o->quick)
+		sizes[nsizes++] = 256;
+	else {
+		sizes[nsizes++] = 1000;
+		sizes[nsizes++] = 2000;
+	}
+	tl[0] = 1;
+	tl[1] = o->threads > 0 ? o->threads : (cores > 0 ? cores : 1);
+	if (tl[1] == 1)
+		nthreads = 1;
+	for (i = 0; i < n; i++) {
+		if (same_build(c, n, i))
+			continue;
+		for (t = 0; t < nthreads; t++) {
+			char *text = run_child(&c[i], tl[t], sizes, nsizes);
+			fprintf(f, "L\t%s\t%d\t%d\n%s", c[i].path, c[i].alternative, tl[t], text);
+			fprintf(f, "Z\n");
+			free(text);
+		}
+	}
+	fclose(f);
+}
+
+char *
+bench_recommend(const struct bench_result *r, int n)
+{
+	const struct bench_result *best_b = NULL, *best_o = NULL, *win, *lose;
+	int i, maxn = 0, maxt = 0;
+	for (i = 0; i < n; i++)
+		if (r[i].gflops > 0) {
+			if (r[i].n > maxn)
+				maxn = r[i].n;
+			if (r[i].threads > maxt)
+				maxt = r[i].threads;
+		}
+	for (i = 0; i < n; i++) {
+		if (r[i].gflops <= 0 || r[i].n != maxn || r[i].threads != maxt)
+			continue;
+		if (strcmp(r[i].id.kind, "blis") == 0 && (best_b == NULL ||
+		    r[i].gflops > best_b->gflops))
+			best_b = &r[i];
+		if (strcmp(r[i].id.kind, "openblas") == 0 && (best_o == NULL ||
+		    r[i].gflops > best_o->gflops))
+			best_o = &r[i];
+	}
+	if (best_b == NULL && best_o == NULL)
+		return xstrdup("no OpenBLAS or BLIS could be measured");
+	if (best_b == NULL || best_o == NULL)
+		return xasprintf("only %s found: %.1f GFLOPS at N=%d, %d thread%s",
+		    best_b ? "BLIS" : "OpenBLAS", (best_b ? best_b : best_o)->gflops, maxn, maxt,
+		    maxt == 1 ? "" : "s");
+	win = best_b->gflops >= best_o->gflops ? best_b : best_o;
+	lose = win == best_b ? best_o : best_b;
+	return xasprintf("%s (%s) %.2fx %s at N=%d, %d thread%s",
+	    win == best_b ? "BLIS" : "OpenBLAS", win->id.threading, win->gflops / lose->gflops,
+	    lose == best_b ? "BLIS" : "OpenBLAS", maxn, maxt, maxt == 1 ? "" : "s");
+}
+
+static const char *
+triplet_of_machine(void)
+{
+	struct utsname u;
+	static char m[65];
+	if (uname(&u) != 0)
+		return NULL;
+	snprintf(m, sizeof m, "%s", u.machine);
+	return arch_multiarch(m);
+}
+
+struct bench_report *
+bench_run(const struct bench_opts *o, char **cause)
+{
+	struct bench_report *rep;
+	const char *triplet = triplet_of_machine();
+	int p[2], status;
+	pid_t pid;
+	struct buf out;
+	char chunk[8192], *block, *next;
+	ssize_t n;
+
+	if (pipe2(p, O_CLOEXEC) != 0) {
+		cause_set(cause, "pipe: %s", strerror(errno));
+		return NULL;
+	}
+	fflush(NULL);
+	if ((pid = fork()) < 0) {
+		cause_set(cause, "fork: %s", strerror(errno));
+		return NULL;
+	}
+	if (pid == 0) {
+		close(p[0]);
+		if (o->root != NULL && *o->root != '\0' &&
+		    (chroot(o->root) != 0 || chdir("/") != 0)) {
+			dprintf(p[1], "X\tchroot %s: %s\n", o->root, strerror(errno));
+			_exit(1);
+		}
+		bench_inner(o, triplet, p[1]);
+		_exit(0);
+	}
+	close(p[1]);
+	buf_init(&out);
+	while ((n = read(p[0], chunk, sizeof chunk)) > 0 || (n < 0 && errno == EINTR))
+		if (n > 0)
+			buf_add(&out, chunk, n);
+	close(p[0]);
+	waitpid(pid, &status, 0);
+	if (out.data != NULL && str_startswith(out.data, "X\t")) {
+		cause_set(cause, "%s", str_trim(out.data + 2));
+		buf_free(&out);
+		return NULL;
+	}
+	rep = xcalloc(1, sizeof *rep);
+	rep->triplet = xstrdup(triplet);
+	/* Blocks: "L\tpath\talt\tthreads\n" ... "Z\n" */
+	for (block = out.data; block != NULL && str_startswith(block, "L\t"); block = next) {
+		struct cand c;
+		char *end = strstr(block, "\nZ\n"), *nl, *f2, *f3;
+		int threads;
+		if (end == NULL)
+			break;
+		*end = '\0';
+		next = end + 3;
+		if ((nl = strchr(block, '\n')) == NULL)
+			continue;
+		*nl = '\0';
+		if ((f2 = strchr(block + 2, '\t')) == NULL || (f3 = strchr(f2 + 1, '\t')) == NULL)
+			continue;
+		*f2 = *f3 = '\0';
+		c.path = block + 2;
+		c.alternative = atoi(f2 + 1);
+		threads = atoi(f3 + 1);
+		parse_child(rep, &c, threads, nl + 1);
+	}
+	buf_free(&out);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		cause_set(cause, "the benchmark process failed");
+		bench_report_free(rep);
+		return NULL;
+	}
+	rep->recommendation = bench_recommend(rep->results, rep->nresults);
+	return rep;
+}
+
+static const char *
+kind_name(const char *kind)
+{
+	if (strcmp(kind, "openblas") == 0)
+		return "OpenBLAS";
+	if (strcmp(kind, "blis") == 0)
+		return "BLIS";
+	return kind;
+}
+
+char *
+bench_to_text(const struct bench_report *b)
+{
+	struct buf t;
+	int i;
+	buf_init(&t);
+	buf_printf(&t, "%-60s %-10s %-8s %-9s %7s %6s %9s\n", "library", "kind", "version",
+	    "threading", "threads", "N", "GFLOPS");
+	for (i = 0; i < b->nresults; i++) {
+		const struct bench_result *r = &b->results[i];
+		buf_printf(&t, "%-60s %-10s %-8s %-9s %7d %6d ", r->path, kind_name(r->id.kind),
+		    r->id.version[0] ? r->id.version : "?", r->id.threading[0] ?
+		    r->id.threading : "?", r->threads, r->n);
+		if (r->gflops >= 0)
+			buf_printf(&t, "%9.2f\n", r->gflops);
+		else
+			buf_printf(&t, "%9s  (%s)\n", "-", r->error ? r->error : "not run");
+	}
+	buf_printf(&t, "recommendation: %s\n", b->recommendation ? b->recommendation : "none");
+	buf_puts(&t, "note: each library ran in its own process with OMP/OPENBLAS/BLIS_NUM_THREADS "
+	    "set; GFLOPS = 2N^3 / best time of >= 3 calls\n");
+	return buf_steal(&t);
+}
+
+void
+bench_emit(const struct bench_report *b, struct yemit *y)
+{
+	int i;
+	yemit_map_start(y, 0);
+	yemit_kv_str(y, "triplet", b->triplet);
+	yemit_kv_str(y, "recommendation", b->recommendation);
+	yemit_str(y, "results");
+	yemit_seq_start(y, 0);
+	for (i = 0; i < b->nresults; i++) {
+		const struct bench_result *r = &b->results[i];
+		yemit_map_start(y, 0);
+		yemit_kv_str(y, "path", r->path);
+		yemit_kv_str(y, "kind", r->id.kind);
+		yemit_kv_str(y, "version", r->id.version[0] ? r->id.version : NULL);
+		yemit_kv_str(y, "threading", r->id.threading[0] ? r->id.threading : NULL);
+		yemit_kv_str(y, "corename", r->id.corename[0] ? r->id.corename : NULL);
+		yemit_kv_str(y, "evidence", r->id.evidence[0] ? r->id.evidence : NULL);
+		yemit_kv_bool(y, "alternative", r->alternative);
+		yemit_kv_long(y, "threads", r->threads);
+		yemit_kv_long(y, "library_threads", r->lib_threads);
+		yemit_kv_long(y, "n", r->n);
+		yemit_str(y, "seconds");
+		if (r->gflops >= 0)
+			yemit_double(y, r->seconds, 6);
+		else
+			yemit_null(y);
+		yemit_str(y, "gflops");
+		if (r->gflops >= 0)
+			yemit_double(y, r->gflops, 2);
+		else
+			yemit_null(y);
+		yemit_kv_str(y, "error", r->error);
+		yemit_map_end(y);
+	}
+	yemit_seq_end(y);
+	yemit_map_end(y);
+}
+
+char *
+bench_to_yaml(const struct bench_report *b)
+{
+	struct yemit *y = yemit_new();
+	bench_emit(b, y);
+	return yemit_finish(y, NULL);
+}

@@ -1,0 +1,219 @@
+/* blasid.c — identify a loaded BLAS library by its exported symbols (and, failing that, its contents). */
+#include "armpy.h"
+#include "validate.h"
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Symbol decorations: plain, scipy-openblas64 wheels, openblas64_ builds, scipy-openblas32. */
+static const char *decor[][2] = {
+	{ "", "" }, { "scipy_", "64_" }, { "", "64_" }, { "scipy_", "" }, { "", "_64" },
+};
+
+static void *
+sym_find(void *h, const char *base, char *name, size_t len)
+{
+	size_t i;
+	void *p;
+	for (i = 0; i < nitems(decor); i++) {
+		snprintf(name, len, "%s%s%s", decor[i][0], base, decor[i][1]);
+		if ((p = dlsym(h, name)) != NULL)
+			return p;
+	}
+	return NULL;
+}
+
+static void
+provider_note(struct blasid *id, const char *what, void *addr, const char *path)
+{
+	Dl_info info;
+	if (dladdr(addr, &info) != 0 && info.dli_fname != NULL && path != NULL &&
+	    strcmp(info.dli_fname, path) != 0)
+		snprintf(id->evidence, sizeof id->evidence, "exports %s (from %s)", what,
+		    info.dli_fname);
+	else
+		snprintf(id->evidence, sizeof id->evidence, "exports %s", what);
+}
+
+static void
+blis_info(void *h, struct blasid *id)
+{
+	const char *(*ver)(void) = (const char *(*)(void))dlsym(h, "bli_info_get_version_str");
+	int (*omp)(void) = (int (*)(void))dlsym(h, "bli_info_get_enable_openmp");
+	int (*pth)(void) = (int (*)(void))dlsym(h, "bli_info_get_enable_pthreads");
+	if (ver != NULL && ver() != NULL)
+		snprintf(id->version, sizeof id->version, "%s", ver());
+	if (omp != NULL && omp())
+		strcpy(id->threading, "openmp");
+	else if (pth != NULL && pth())
+		strcpy(id->threading, "pthreads");
+	else if (omp != NULL && pth != NULL)
+		strcpy(id->threading, "serial");
+}
+
+/* Strings compiled into libraries that hide their own API. */
+static const char *
+scan_markers(const char *path)
+{
+	static const struct { const char *mark, *kind; } m[] = {
+		{ "libblis: ", "blis" }, { "OpenBLAS", "openblas" }, { "FlexiBLAS", "flexiblas" },
+		{ "Intel(R) Math Kernel Library", "mkl" }, { "Arm Performance Libraries", "armpl" },
+	};
+	char *data;
+	size_t len, i;
+	const char *kind = NULL;
+	if ((data = file_read(path, 512u << 20, &len, NULL)) == NULL)
+		return NULL;
+	for (i = 0; i < nitems(m) && kind == NULL; i++)
+		if (memmem(data, len, m[i].mark, strlen(m[i].mark)) != NULL)
+			kind = m[i].kind;
+	free(data);
+	return kind;
+}
+
+/* Debian builds libblas.so.3 and libblis.so.N from one source into one directory. */
+static void
+blis_sibling(const char *path, struct blasid *id)
+{
+	char *dir = xstrdup(path), *slash, *sib = NULL;
+	DIR *d;
+	struct dirent *de;
+	void *h;
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*slash = '\0';
+	if ((d = opendir(dir)) != NULL) {
+		while ((de = readdir(d)) != NULL)
+			if (str_startswith(de->d_name, "libblis.so") && sib == NULL)
+				sib = xasprintf("%s/%s", dir, de->d_name);
+		closedir(d);
+	}
+	if (sib != NULL && (h = dlopen(sib, RTLD_LAZY | RTLD_LOCAL)) != NULL) {
+		blis_info(h, id);
+		size_t n = strlen(id->evidence);
+		snprintf(id->evidence + n, sizeof id->evidence - n, "; version from sibling %s",
+		    sib);
+		/* left open: the process is a throwaway benchmark child */
+	}
+	free(sib);
+	free(dir);
+}
+
+void
+blasid_identify(void *h, const char *path, struct blasid *id)
+{
+	char name[128], name2[128];
+	const char *kind;
+	void *p;
+
+	memset(id, 0, sizeof *id);
+	strcpy(id->kind, "unknown");
+	strcpy(id->threading, "unknown");
+	if ((p = sym_find(h, "openblas_get_config", name, sizeof name)) != NULL) {
+		char *(*cfg)(void) = (char *(*)(void))p;
+		char *(*core)(void);
+		int (*par)(void);
+		const char *v;
+		strcpy(id->kind, "openblas");
+		provider_note(id, name, p, path);
+		snprintf(id->config, sizeof id->config, "%s", cfg() ? cfg() : "");
+		if ((v = strstr(id->config, "OpenBLAS ")) != NULL)
+			sscanf(v + 9, "%63[0-9.]", id->version);
+		if ((core = (char *(*)(void))sym_find(h, "openblas_get_corename", name2,
+		    sizeof name2)) != NULL && core() != NULL)
+			snprintf(id->corename, sizeof id->corename, "%s", core());
+		if ((par = (int (*)(void))sym_find(h, "openblas_get_parallel", name2,
+		    sizeof name2)) != NULL) {
+			int t = par();
+			strcpy(id->threading, t == 0 ? "serial" : t == 1 ? "pthreads" :
+			    t == 2 ? "openmp" : "unknown");
+		}
+		return;
+	}
+	if ((p = dlsym(h, "bli_info_get_version_str")) != NULL) {
+		strcpy(id->kind, "blis");
+		provider_note(id, "bli_info_get_version_str", p, path);
+		blis_info(h, id);
+		return;
+	}
+	if ((p = dlsym(h, "flexiblas_get_version")) != NULL ||
+	    (p = dlsym(h, "flexiblas_current_backend")) != NULL) {
+		void (*ver)(int *, int *, int *) =
+		    (void (*)(int *, int *, int *))dlsym(h, "flexiblas_get_version");
+		int a = 0, b = 0, c = 0;
+		strcpy(id->kind, "flexiblas");
+		provider_note(id, "flexiblas_*", p, path);
+		if (ver != NULL) {
+			ver(&a, &b, &c);
+			snprintf(id->version, sizeof id->version, "%d.%d.%d", a, b, c);
+		}
+		return;
+	}
+	if ((p = dlsym(h, "mkl_get_version_string")) != NULL ||
+	    (p = dlsym(h, "MKL_Get_Version_String")) != NULL ||
+	    (p = dlsym(h, "MKL_Get_Version")) != NULL) {
+		void (*ver)(char *, int) = (void (*)(char *, int))dlsym(h,
+		    "mkl_get_version_string");
+		strcpy(id->kind, "mkl");
+		provider_note(id, "mkl_get_version_string", p, path);
+		if (ver != NULL)
+			ver(id->version, sizeof id->version);
+		return;
+	}
+	if ((p = dlsym(h, "armplversion")) != NULL) {
+		void (*ver)(int *, int *, int *) = (void (*)(int *, int *, int *))p;
+		int a = 0, b = 0, c = 0;
+		strcpy(id->kind, "armpl");
+		provider_note(id, "armplversion", p, path);
+		ver(&a, &b, &c);
+		snprintf(id->version, sizeof id->version, "%d.%d.%d", a, b, c);
+		return;
+	}
+	if (path != NULL && (kind = scan_markers(path)) != NULL) {
+		snprintf(id->kind, sizeof id->kind, "%s", kind);
+		snprintf(id->evidence, sizeof id->evidence, "exports only the BLAS API; binary "
+		    "contains %s strings", kind);
+		if (strcmp(kind, "blis") == 0)
+			blis_sibling(path, id);
+		return;
+	}
+	if (dlsym(h, "dgemm_") != NULL || dlsym(h, "cblas_dgemm") != NULL) {
+		strcpy(id->kind, "reference");
+		snprintf(id->evidence, sizeof id->evidence, "exports only the plain BLAS API, no "
+		    "vendor markers");
+		strcpy(id->threading, "serial");
+	}
+}
+
+void *
+blasid_dgemm(void *h, int *int64, const char **name)
+{
+	static const char *names[] = { "cblas_dgemm", "scipy_cblas_dgemm", "cblas_dgemm64_",
+	    "scipy_cblas_dgemm64_", "cblas_dgemm_64" };
+	size_t i;
+	void *p;
+	for (i = 0; i < nitems(names); i++) {
+		if ((p = dlsym(h, names[i])) != NULL) {
+			*int64 = strstr(names[i], "64") != NULL;
+			if (name != NULL)
+				*name = names[i];
+			return p;
+		}
+	}
+	return NULL;
+}
+
+int
+blasid_threads(void *h)
+{
+	char name[128];
+	int (*f)(void);
+	if ((f = (int (*)(void))sym_find(h, "openblas_get_num_threads", name,
+	    sizeof name)) != NULL)
+		return f();
+	if ((f = (int (*)(void))dlsym(h, "bli_thread_get_num_threads")) != NULL)
+		return f();
+	return -1;
+}
