@@ -61,8 +61,9 @@ cmd_detect_exec(int argc, char **argv)
 		    f->pretty_name != NULL ? f->pretty_name : f->distro_id, why);
 	if (f->emulated)
 		fprintf(stderr, "armpy: warning: running under emulation (qemu-user): the CPU is "
-		    "%s and timings are not machine speed\n",
-		    f->cpu.implementer != NULL ? "taken from MIDR/hwcaps" : "unknown");
+		    "%s and timings are not machine speed\n", o.cpuinfo != NULL ?
+		    "taken from --cpuinfo" : f->cpu.implementer != NULL ? "taken from MIDR" :
+		    "unknown");
 	yaml = facts_to_yaml(f);
 	fputs(yaml, stdout);
 	free(yaml);

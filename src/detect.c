@@ -19,9 +19,6 @@
 #ifdef __linux__
 #include <sys/auxv.h>
 #endif
-#ifdef __aarch64__
-#include <asm/hwcap.h>
-#endif
 
 extern char **environ;
 
@@ -251,6 +248,16 @@ detect_cpu(struct facts *f, const struct detect_opts *o, const char *uname_arch,
 		}
 #ifdef __aarch64__
 		if (!detect_has_root(o) && o->arch == NULL) {
+#ifdef HWCAP_CPUID
+			/* The kernel emulates MRS MIDR_EL1 for userspace when it sets HWCAP_CPUID.
+			 * Under qemu-user it reads qemu's model (implementer 0), which we refuse. */
+			if (f->cpu.implementer == NULL && (getauxval(AT_HWCAP) & HWCAP_CPUID)) {
+				uint64_t v;
+				__asm__ volatile("mrs %0, MIDR_EL1" : "=r"(v));
+				if (((v >> 24) & 0xff) != 0)
+					cpu_midr_apply(&f->cpu, v);
+			}
+#endif
 			detect_hwcaps(&f->cpu);
 #ifdef PR_SVE_GET_VL
 			if (strv_contains(f->cpu.features, "sve")) {
@@ -312,6 +319,7 @@ detect_run(char *const argv[])
 			dup2(devnull, 0);
 			dup2(devnull, 2);
 		}
+		alarm(10);   /* survives execve: a hung interpreter is killed, not waited for */
 		execve(argv[0], argv, environ);
 		_exit(127);
 	}
@@ -565,8 +573,14 @@ facts_detect(struct facts *f, const struct detect_opts *opts, char **cause)
 	f->multiarch = xstrdup(arch_multiarch(f->arch));
 
 	detect_cpu(f, &o, uname_arch, &warn);
-	if (o.cpuinfo == NULL && o.arch == NULL && !detect_has_root(&o) && detect_qemu_self())
-		f->emulated = 1;
+	/* Is this process emulated? Asked of the live system even when --cpuinfo describes the
+	 * CPU: under qemu-user, uname says aarch64 while /proc/cpuinfo is the host's x86 text. */
+	if (o.arch == NULL && !detect_has_root(&o)) {
+		char *live = file_read("/proc/cpuinfo", DETECT_MAX_FILE, NULL, NULL);
+		if (cpuinfo_is_foreign(arch_normalise(uname_arch), live) || detect_qemu_self())
+			f->emulated = 1;
+		free(live);
+	}
 	free(warn);   /* the command reports emulation from f->emulated */
 
 	{
