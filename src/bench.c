@@ -271,6 +271,22 @@ child_bench(const char *path, int threads, const int *sizes, int nsizes, int fd)
 	_exit(0);
 }
 
+static struct bench_result *
+result_new(struct bench_report *rep, const struct cand *c, const struct blasid *id, int threads)
+{
+	struct bench_result *r;
+	rep->results = xreallocarray(rep->results, rep->nresults + 1, sizeof *rep->results);
+	r = &rep->results[rep->nresults++];
+	memset(r, 0, sizeof *r);
+	r->path = xstrdup(c->path);
+	r->id = *id;
+	r->alternative = c->alternative;
+	r->threads = threads;
+	r->lib_threads = -1;
+	r->gflops = -1;
+	return r;
+}
+
 /* Parse the child's lines into results for (path, threads). */
 static void
 parse_child(struct bench_report *rep, const struct cand *c, int threads, char *text)
@@ -298,15 +314,7 @@ parse_child(struct bench_report *rep, const struct cand *c, int threads, char *t
 			snprintf(id.evidence, sizeof id.evidence, "%s", f[5]);
 			continue;
 		}
-		rep->results = xreallocarray(rep->results, rep->nresults + 1, sizeof *rep->results);
-		r = &rep->results[rep->nresults++];
-		memset(r, 0, sizeof *r);
-		r->path = xstrdup(c->path);
-		r->id = id;
-		r->alternative = c->alternative;
-		r->threads = threads;
-		r->lib_threads = -1;
-		r->gflops = -1;
+		r = result_new(rep, c, &id, threads);
 		if (f[0][0] == 'R' && nf >= 6) {
 			r->lib_threads = atoi(f[2]);
 			r->n = atoi(f[3]);
@@ -319,19 +327,8 @@ parse_child(struct bench_report *rep, const struct cand *c, int threads, char *t
 			r->error = xstrdup(nf >= 2 ? f[1] : "bad line from the benchmark child");
 		got++;
 	}
-	if (got == 0) {
-		struct bench_result *r;
-		rep->results = xreallocarray(rep->results, rep->nresults + 1, sizeof *rep->results);
-		r = &rep->results[rep->nresults++];
-		memset(r, 0, sizeof *r);
-		r->path = xstrdup(c->path);
-		r->id = id;
-		r->alternative = c->alternative;
-		r->threads = threads;
-		r->lib_threads = -1;
-		r->gflops = -1;
-		r->error = xstrdup("the benchmark child died");
-	}
+	if (got == 0)
+		result_new(rep, c, &id, threads)->error = xstrdup("the benchmark child died");
 }
 
 static char *
