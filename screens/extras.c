@@ -1,0 +1,75 @@
+/* extras.c — screen 6: optional packages (Pillow, pandas, PyTorch, DGL, ...) with seed notes. */
+#include "armpy.h"
+#include "screen.h"
+
+#include <stdlib.h>
+
+static const unsigned extra_bits[EXTRA_COUNT] = {
+	EXTRA_PILLOW, EXTRA_PANDAS, EXTRA_PYTORCH, EXTRA_DGL, EXTRA_SENTENCEPIECE, EXTRA_MORFEUSZ,
+};
+static char *refusal[EXTRA_COUNT];
+
+static void
+extras_refresh(struct wizard *w)
+{
+	for (int i = 0; i < EXTRA_COUNT; i++) {
+		free(refusal[i]);
+		/* Only adding can be refused here; removing is judged on Space. */
+		refusal[i] = (w->profile->extras & extra_bits[i]) ? NULL :
+		    wizard_extra_refusal(w, extra_bits[i]);
+	}
+}
+
+static void
+extras_draw(struct wizard *w, WINDOW *win)
+{
+	int y = TUI_TOP, cur = w->cursor[WS_EXTRAS];
+	char *t;
+
+	tui_put(win, y++, 1, COLS - 2, TUI_HEAD, "Optional packages (Space toggles):");
+	y++;
+	for (int i = 0; i < EXTRA_COUNT; i++) {
+		unsigned bit = extra_bits[i];
+		t = xasprintf("%s %s%s", tui_mark(1, (w->profile->extras & bit) != 0,
+		    refusal[i] != NULL), wizard_extra_label(bit), refusal[i] ? "  (refused)" : "");
+		tui_line(win, y++, 2, COLS - 4, i == cur, refusal[i] != NULL, t);
+		free(t);
+		tui_put(win, y++, 8, COLS - 9, TUI_NORMAL, wizard_extra_note(bit));
+	}
+	y++;
+	if (refusal[cur] != NULL) {
+		t = xasprintf("Refused by the planner: %s", refusal[cur]);
+		tui_wrap(win, y, 2, COLS - 4, LINES - 3 - y, TUI_WARN, t);
+		free(t);
+	}
+}
+
+static int
+extras_key(struct wizard *w, int key)
+{
+	int *cur = &w->cursor[WS_EXTRAS];
+	char *cause = NULL;
+
+	if (screen_list_key(key, cur, EXTRA_COUNT))
+		return SCREEN_STAY;
+	if (key == ' ') {
+		if (wizard_toggle_extra(w, extra_bits[*cur], &cause) != 0) {
+			screen_message(TUI_BAD, "%s", cause);
+			free(cause);
+		}
+		extras_refresh(w);
+		return SCREEN_STAY;
+	}
+	return SCREEN_PASS;
+}
+
+const struct screen screen_extras = {
+	.name = "extras",
+	.title = "Extras",
+	.enter = extras_refresh,
+	.draw = extras_draw,
+	.key = extras_key,
+	.help = "Each extra follows the seed's notes. DGL and sentencepiece are installed after "
+	    "PyTorch. Extras built from source need the compilers the plan installs.",
+	.legend = "Up/Down move  Space toggle  Enter next  Esc back  ? help  q quit",
+};

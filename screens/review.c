@@ -1,0 +1,215 @@
+/* review.c — screen 7: the plan's steps, sizes and time; view YAML, save profile/plan, run. */
+#include "armpy.h"
+#include "plan.h"
+#include "screen.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void
+review_enter(struct wizard *w)
+{
+	wizard_replan(w);
+}
+
+static void
+human_size(char *out, size_t len, long long n)
+{
+	if (n <= 0)
+		*out = (len > 0) ? 0 : *out;
+	else if (n >= 1024 * 1024)
+		snprintf(out, len, "%.0f MiB", (double)n / (1024 * 1024));
+	else
+		snprintf(out, len, "%.0f KiB", (double)n / 1024);
+}
+
+static void
+human_time(char *out, size_t len, int s)
+{
+	if (s <= 0)
+		*out = (len > 0) ? 0 : *out;
+	else if (s < 90)
+		snprintf(out, len, "~%ds", s);
+	else
+		snprintf(out, len, "~%dm", (s + 30) / 60);
+}
+
+static void
+review_draw(struct wizard *w, WINDOW *win)
+{
+	const struct plan *p = w->plan;
+	int y = TUI_TOP, priv = 0, secs = 0, h;
+	long long bytes = 0;
+	char *t, sz[32], tm[32], ex[128] = "";
+
+	for (int i = 0; i < EXTRA_COUNT; i++)
+		if (w->profile->extras & (1u << i))
+			snprintf(ex + strlen(ex), sizeof ex - strlen(ex), "%s%s", *ex ? "," : "",
+			    wizard_extra_label(1u << i));
+	t = xasprintf("Python %s, %s, %s/%s, threads %d%s%s", wizard_python_shown(w),
+	    source_name(w->profile->source), blas_library_name(w->profile->blas.library),
+	    blas_threading_name(w->profile->blas.threading), w->profile->blas.threads ?
+	    w->profile->blas.threads : wizard_cores(w), *ex ? ", " : "", ex);
+	tui_put(win, y++, 1, COLS - 2, TUI_HEAD, t);
+	free(t);
+	if (p == NULL) {
+		y++;
+		t = xasprintf("The planner refused these answers: %s", w->plan_cause);
+		y += tui_wrap(win, y, 1, COLS - 2, 6, TUI_BAD, t);
+		free(t);
+		tui_wrap(win, y + 1, 1, COLS - 2, 2, TUI_NORMAL, "Go back (Esc) and change an "
+		    "answer; nothing can run with these.");
+		return;
+	}
+	for (size_t i = 0; i < p->nsteps; i++) {
+		priv += p->steps[i].privileged;
+		secs += p->steps[i].est_seconds;
+		if (p->steps[i].kind == ACTION_DOWNLOAD)
+			bytes += p->steps[i].u.download.size;
+	}
+	human_size(sz, sizeof sz, bytes);
+	t = xasprintf("Plan for %s: %zu steps, %d need root (#)%s%s, about %d min", p->target ?
+	    p->target : "?", p->nsteps, priv, *sz ? ", downloads " : "", sz, (secs + 59) / 60);
+	tui_put(win, y++, 1, COLS - 2, TUI_NORMAL, t);
+	free(t);
+	for (size_t i = 0; p->warnings != NULL && p->warnings[i] != NULL && i < 2; i++) {
+		t = xasprintf("! %s", p->warnings[i]);
+		tui_put(win, y++, 1, COLS - 2, TUI_WARN, t);
+		free(t);
+	}
+	y++;
+	h = LINES - 3 - y;
+	tui_scroll(w->cursor[WS_REVIEW], (int)p->nsteps, h, &w->top[WS_REVIEW]);
+	for (int i = 0; i < h && w->top[WS_REVIEW] + i < (int)p->nsteps; i++) {
+		int k = w->top[WS_REVIEW] + i;
+		const struct step *s = &p->steps[k];
+		human_size(sz, sizeof sz, s->kind == ACTION_DOWNLOAD ? s->u.download.size : 0);
+		human_time(tm, sizeof tm, s->est_seconds);
+		t = xasprintf("%2d %c %-*.*s %8s %5s", k + 1, s->privileged ? '#' : ' ',
+		    COLS - 27, COLS - 27, s->title ? s->title : s->id, sz, tm);
+		tui_line(win, y + i, 1, COLS - 2, k == w->cursor[WS_REVIEW], 0, t);
+		free(t);
+	}
+	if (w->top[WS_REVIEW] > 0)
+		mvwaddstr(win, y, COLS - 1, "^");
+	if (w->top[WS_REVIEW] + h < (int)p->nsteps)
+		mvwaddstr(win, y + h - 1, COLS - 1, "v");
+}
+
+static void
+review_save(struct wizard *w, int plan)
+{
+	char *def, *path, *cause = NULL;
+	int r;
+
+	def = plan ? wizard_default_plan_path(w, NULL) : wizard_default_profile_path(w, NULL);
+	path = tui_prompt(plan ? "Save the plan" : "Save the profile", plan ?
+	    "The plan as YAML (exactly what `armpy --profile ... --dry-run` prints):" :
+	    "Your answers, to replay with `armpy --profile FILE` or `armpy --load FILE`:", def);
+	free(def);
+	if (path == NULL)
+		return;
+	if (*path == '\0') {
+		free(path);
+		return;
+	}
+	if (!plan && strchr(path, '/') == NULL) {
+		/* A bare name goes into the profiles directory. */
+		char *full = wizard_default_profile_path(w, path);
+		if (!str_endswith(path, ".yaml")) {
+			free(path);
+			path = full;
+		} else
+			free(full);
+	}
+	r = plan ? wizard_save_plan(w, path, &cause) : wizard_save_profile(w, path, &cause);
+	if (r != 0) {
+		screen_message(TUI_BAD, "Not saved: %s", cause);
+		free(cause);
+	} else
+		screen_message(TUI_GOOD, "%s saved to %s", plan ? "Plan" : "Profile", path);
+	free(path);
+}
+
+static int
+review_key(struct wizard *w, int key)
+{
+	char *yaml;
+	int n = w->plan ? (int)w->plan->nsteps : 0;
+
+	if (screen_list_key(key, &w->cursor[WS_REVIEW], n))
+		return SCREEN_STAY;
+	switch (key) {
+	case 'v':
+		if (w->plan == NULL) {
+			screen_message(TUI_BAD, "No plan: %s", w->plan_cause);
+			return SCREEN_STAY;
+		}
+		yaml = plan_to_yaml(w->plan);
+		tui_pager("Plan (YAML)", yaml);
+		free(yaml);
+		return SCREEN_STAY;
+	case 's':
+		review_save(w, 0);
+		return SCREEN_STAY;
+	case 'p':
+		if (w->plan == NULL)
+			screen_message(TUI_BAD, "No plan: %s", w->plan_cause);
+		else
+			review_save(w, 1);
+		return SCREEN_STAY;
+	}
+	return SCREEN_PASS;
+}
+
+static int
+review_apply(struct wizard *w, char **cause)
+{
+	char *q, *path;
+	int priv = 0;
+
+	if (w->plan == NULL) {
+		cause_set(cause, "Nothing to run: %s", w->plan_cause);
+		return -1;
+	}
+	for (size_t i = 0; i < w->plan->nsteps; i++)
+		priv += w->plan->steps[i].privileged;
+	q = xasprintf("Run these %zu steps now? %d of them need root (sudo -n when you are not "
+	    "root). The profile and the plan are saved first.", w->plan->nsteps, priv);
+	if (!tui_confirm("Run the plan", q)) {
+		free(q);
+		cause_set(cause, "Not started; nothing was changed");
+		return -1;
+	}
+	free(q);
+	if (w->profile_path == NULL) {
+		path = wizard_default_profile_path(w, NULL);
+		if (wizard_save_profile(w, path, cause) != 0) {
+			free(path);
+			return -1;
+		}
+		free(path);
+	}
+	path = wizard_default_plan_path(w, NULL);
+	if (w->plan_path == NULL && wizard_save_plan(w, path, cause) != 0) {
+		free(path);
+		return -1;
+	}
+	free(path);
+	return 0;
+}
+
+const struct screen screen_review = {
+	.name = "review",
+	.title = "Review the plan",
+	.enter = review_enter,
+	.draw = review_draw,
+	.key = review_key,
+	.apply = review_apply,
+	.help = "Every step of the plan, in order. # marks steps that need root. v shows the "
+	    "whole plan as YAML (the same text `armpy --profile FILE --dry-run` prints); s saves "
+	    "your answers as a profile ($XDG_CONFIG_HOME/armpy/profiles/NAME.yaml); p saves the "
+	    "plan. Enter asks once more, then runs it.",
+	.legend = "Up/Down scroll  v view YAML  s save profile  p save plan  Enter run  Esc back",
+};

@@ -1,0 +1,92 @@
+/* source.c — screen 4: where NumPy/SciPy come from (system, pip venv, conda), with consequences. */
+#include "armpy.h"
+#include "screen.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static struct wizard_list src_list;
+
+static void
+source_enter(struct wizard *w)
+{
+	wizard_source_choices(w, &src_list);
+	w->cursor[WS_SOURCE] = (int)w->profile->source;
+}
+
+static void
+source_draw(struct wizard *w, WINDOW *win)
+{
+	int y = TUI_TOP, *cur = &w->cursor[WS_SOURCE];
+	char *t;
+
+	t = xasprintf("Python %s; choose where NumPy and SciPy come from:",
+	    wizard_python_shown(w));
+	tui_put(win, y++, 1, COLS - 2, TUI_HEAD, t);
+	free(t);
+	y++;
+	if (*cur >= src_list.n)
+		*cur = src_list.n - 1;
+	for (int i = 0; i < src_list.n; i++) {
+		const struct wizard_choice *c = &src_list.v[i];
+		t = xasprintf("%s %s%s", tui_mark(0, (int)w->profile->source == i, c->disabled),
+		    c->label, c->disabled ? "  (not available)" : "");
+		tui_line(win, y++, 2, COLS - 4, i == *cur, c->disabled, t);
+		free(t);
+		tui_put(win, y++, 7, COLS - 8, c->disabled ? TUI_DIM : TUI_NORMAL,
+		    wizard_source_consequences((enum source)i, 0));
+		tui_put(win, y++, 7, COLS - 8, c->disabled ? TUI_DIM : TUI_NORMAL,
+		    wizard_source_consequences((enum source)i, 1));
+		y++;
+	}
+	if (src_list.n > 0 && src_list.v[*cur].reason != NULL) {
+		t = xasprintf("Not available: %s", src_list.v[*cur].reason);
+		tui_wrap(win, y, 2, COLS - 4, 3, TUI_WARN, t);
+		free(t);
+	}
+}
+
+static int
+source_choose(struct wizard *w)
+{
+	const struct wizard_choice *c = &src_list.v[w->cursor[WS_SOURCE]];
+	char *cause = NULL;
+
+	if (c->disabled) {
+		screen_message(TUI_BAD, "%s is not available: %s", c->key, c->reason);
+		return -1;
+	}
+	if (wizard_set_source(w, (enum source)w->cursor[WS_SOURCE], &cause) != 0) {
+		screen_message(TUI_BAD, "%s", cause);
+		free(cause);
+		return -1;
+	}
+	wizard_source_choices(w, &src_list);
+	return 0;
+}
+
+static int
+source_key(struct wizard *w, int key)
+{
+	if (screen_list_key(key, &w->cursor[WS_SOURCE], src_list.n))
+		return SCREEN_STAY;
+	if (key == ' ') {
+		source_choose(w);
+		return SCREEN_STAY;
+	}
+	if (key == '\n' || key == '\r' || key == KEY_ENTER)
+		return source_choose(w) == 0 ? SCREEN_NEXT : SCREEN_STAY;
+	return SCREEN_PASS;
+}
+
+const struct screen screen_source = {
+	.name = "source",
+	.title = "Package source",
+	.enter = source_enter,
+	.draw = source_draw,
+	.key = source_key,
+	.help = "system: the distro's python3-numpy/python3-scipy, BLAS chosen with "
+	    "update-alternatives (Debian/Ubuntu) - needs root.\npip: a venv; wheels carry "
+	    "their own OpenBLAS, BLIS means building NumPy from source.\nconda: Miniforge in "
+	    "your home; conda-forge's linux-aarch64 builds use OpenBLAS.",
+};

@@ -1,0 +1,130 @@
+/* validate.c — screen 9: which BLAS/LAPACK serve NumPy, verdicts, versions, GFLOPS bars. */
+#include "armpy.h"
+#include "plan.h"
+#include "screen.h"
+#include "validate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *skipped;       /* why validation did not run */
+
+static void
+validate_enter(struct wizard *w)
+{
+	struct validate_opts o;
+	const struct step *vs = NULL;
+	char *cause = NULL;
+
+	if (w->validation != NULL || skipped != NULL)
+		return;
+	if (w->dry_run) {
+		skipped = xstrdup("The install was a dry run, so there is nothing to validate "
+		    "yet. `armpy validate` checks any Python later.");
+		return;
+	}
+	if (w->exec_status != 0) {
+		skipped = xasprintf("The install did not finish (status %d); validation runs "
+		    "anyway below when a Python is there.", w->exec_status);
+	}
+	for (size_t i = 0; w->plan != NULL && i < w->plan->nsteps; i++)
+		if (w->plan->steps[i].kind == ACTION_VALIDATE)
+			vs = &w->plan->steps[i];
+	memset(&o, 0, sizeof o);
+	o.root = w->root;
+	if (vs != NULL) {
+		o.python = vs->u.validate.python;
+		o.expect = vs->u.validate.expect;
+		o.env = vs->u.validate.env;
+	} else
+		o.expect = blas_library_name(w->profile->blas.library);
+	o.quick = w->facts->emulated;
+	tui_busy("Validation", "Asking NumPy which BLAS and LAPACK serve it, and timing "
+	    "dgemm...");
+	w->validation = validate_run(&o, &cause);
+	if (w->validation == NULL) {
+		free(skipped);
+		skipped = xasprintf("Validation could not run: %s", cause ? cause : "?");
+	}
+	free(cause);
+}
+
+static void
+lib_row(WINDOW *win, int y, const char *what, const struct validate_lib *l)
+{
+	char *t = xasprintf("%-8s %s %s%s%s%s  %s", what, l->kind ? l->kind : "unknown",
+	    l->version ? l->version : "", l->corename ? " core " : "", l->corename ? l->corename :
+	    "", l->threading ? "" : "", l->path ? l->path : "");
+	tui_put(win, y, 1, COLS - 2, TUI_NORMAL, t);
+	free(t);
+}
+
+static void
+validate_draw(struct wizard *w, WINDOW *win)
+{
+	const struct validate_report *r = w->validation;
+	int y = TUI_TOP, maxrows;
+	double max;
+	char *t, lab[32];
+
+	if (r == NULL) {
+		tui_wrap(win, y, 1, COLS - 2, 6, TUI_WARN, skipped ? skipped : "Not validated.");
+		return;
+	}
+	t = xasprintf("%s   NumPy %s (floor %s)   SciPy %s (floor %s)", validate_passed(r) ?
+	    "PASS" : "FAIL", r->numpy_version ? r->numpy_version : "-", FLOOR_NUMPY,
+	    r->scipy_version ? r->scipy_version : "-", FLOOR_SCIPY);
+	tui_put(win, y++, 1, COLS - 2, validate_passed(r) ? TUI_GOOD : TUI_BAD, t);
+	free(t);
+	lib_row(win, y++, "BLAS", &r->blas);
+	lib_row(win, y++, "LAPACK", &r->lapack);
+	maxrows = LINES - 3 - y - 5;
+	for (int i = 0; i < r->nchecks && i < maxrows; i++) {
+		const struct validate_check *c = &r->checks[i];
+		enum tui_kind k = c->verdict == VERDICT_PASS ? TUI_GOOD : c->verdict ==
+		    VERDICT_WARN ? TUI_WARN : c->verdict == VERDICT_FAIL ? TUI_BAD : TUI_NORMAL;
+		tui_put(win, y, 2, 5, k, verdict_name(c->verdict));
+		t = xasprintf("%-20s %s", c->name, c->detail ? c->detail : "");
+		tui_put(win, y++, 8, COLS - 9, TUI_NORMAL, t);
+		free(t);
+	}
+	y++;
+	tui_put(win, y++, 1, COLS - 2, TUI_HEAD, "dgemm GFLOPS");
+	max = r->gflops_1 > r->gflops_all ? r->gflops_1 : r->gflops_all;
+	if (r->peak_gflops > max)
+		max = r->peak_gflops;
+	tui_barrow(win, y++, 2, "1 thread", 16, r->gflops_1, max, COLS - 36, "GFLOPS");
+	snprintf(lab, sizeof lab, "%d threads", r->threads_all);
+	tui_barrow(win, y++, 2, lab, 16, r->gflops_all, max, COLS - 36, "GFLOPS");
+	if (r->peak_gflops > 0)
+		tui_barrow(win, y++, 2, "peak (est.)", 16, r->peak_gflops, max, COLS - 36, "GFLOPS");
+	if (r->emulated)
+		tui_put(win, y, 2, COLS - 3, TUI_WARN, "emulated: timings are not this CPU's speed");
+}
+
+static int
+validate_key(struct wizard *w, int key)
+{
+	char *t;
+
+	if (key == 'v' && w->validation != NULL) {
+		t = validate_to_text(w->validation);
+		tui_pager("Validation report", t);
+		free(t);
+		return SCREEN_STAY;
+	}
+	return SCREEN_PASS;
+}
+
+const struct screen screen_validate = {
+	.name = "validate",
+	.title = "Validation",
+	.enter = validate_enter,
+	.draw = validate_draw,
+	.key = validate_key,
+	.help = "The probe asks NumPy's own modules which library serves cblas_dgemm and "
+	    "dgetrf, checks versions against the seed's floors (OpenBLAS 0.3.17, NumPy 1.21.1, "
+	    "SciPy 1.7.2) and times dgemm with one thread and with all.",
+	.legend = "v full report  Enter next  ? help  q quit",
+};

@@ -1,0 +1,250 @@
+/* tui-dialog.c — modal dialogs over the current screen: pager, confirm, buttons, prompt, busy. */
+#include "armpy.h"
+#include "tui.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void (*tui_redraw)(void);
+
+int
+tui_getkey(void)
+{
+	int c = getch();
+
+	if (c == KEY_RESIZE) {
+		/* ncurses already updated LINES and COLS; the caller redraws. */
+		erase();
+	}
+	return c;
+}
+
+static void
+background(void)
+{
+	erase();
+	if (tui_redraw != NULL)
+		tui_redraw();
+}
+
+static int
+text_rows(const char *text, int width)
+{
+	int rows = 0;
+	const char *p = text;
+
+	while (p != NULL && *p != '\0') {
+		const char *nl = strchr(p, '\n');
+		int len = nl != NULL ? (int)(nl - p) : (int)strlen(p);
+		rows += len == 0 ? 1 : (len + width - 1) / width;
+		p = nl != NULL ? nl + 1 : NULL;
+	}
+	return rows + 1;
+}
+
+/* Draws a centred box with a title and wrapped text; returns the box geometry. */
+static void
+box_draw(const char *title, const char *text, int extra, int *by, int *bx, int *bw, int *bh)
+{
+	int w = COLS - 8 < 70 ? COLS - 8 : 70, h, y, x;
+
+	if (w < 20)
+		w = COLS;
+	h = text_rows(text, w - 4) + 2 + extra;
+	if (h > LINES - 2)
+		h = LINES - 2;
+	y = (LINES - h) / 2;
+	x = (COLS - w) / 2;
+	for (int i = 0; i < h; i++)
+		mvhline(y + i, x, ' ', w);
+	if (tui_style.ascii) {
+		mvhline(y, x, '-', w);
+		mvhline(y + h - 1, x, '-', w);
+		mvvline(y, x, '|', h);
+		mvvline(y, x + w - 1, '|', h);
+		mvaddch(y, x, '+');
+		mvaddch(y, x + w - 1, '+');
+		mvaddch(y + h - 1, x, '+');
+		mvaddch(y + h - 1, x + w - 1, '+');
+	} else {
+		mvhline(y, x, ACS_HLINE, w);
+		mvhline(y + h - 1, x, ACS_HLINE, w);
+		mvvline(y, x, ACS_VLINE, h);
+		mvvline(y, x + w - 1, ACS_VLINE, h);
+		mvaddch(y, x, ACS_ULCORNER);
+		mvaddch(y, x + w - 1, ACS_URCORNER);
+		mvaddch(y + h - 1, x, ACS_LLCORNER);
+		mvaddch(y + h - 1, x + w - 1, ACS_LRCORNER);
+	}
+	attrset(A_BOLD);
+	mvprintw(y, x + 2, " %.*s ", w - 6, title);
+	attrset(A_NORMAL);
+	tui_wrap(stdscr, y + 1, x + 2, w - 4, h - 2 - extra, TUI_NORMAL, text);
+	*by = y;
+	*bx = x;
+	*bw = w;
+	*bh = h;
+}
+
+int
+tui_choose(const char *title, const char *text, const char *const *buttons, int n)
+{
+	int sel = 0, y, x, w, h, c;
+
+	for (;;) {
+		background();
+		box_draw(title, text, 1, &y, &x, &w, &h);
+		int bx = x + 2;
+		for (int i = 0; i < n; i++) {
+			attrset(i == sel ? A_REVERSE : A_NORMAL);
+			mvprintw(y + h - 2, bx, "<%s>", buttons[i]);
+			attrset(A_NORMAL);
+			bx += (int)strlen(buttons[i]) + 4;
+		}
+		refresh();
+		c = tui_getkey();
+		switch (c) {
+		case KEY_LEFT: case KEY_BTAB: case 'h':
+			sel = (sel + n - 1) % n;
+			break;
+		case KEY_RIGHT: case '\t': case 'l':
+			sel = (sel + 1) % n;
+			break;
+		case '\n': case '\r': case KEY_ENTER:
+			return sel;
+		case 27:
+			return -1;
+		default:
+			/* First letter of a button chooses it. */
+			for (int i = 0; i < n; i++)
+				if (c < 256 && (c | 0x20) == (buttons[i][0] | 0x20))
+					return i;
+		}
+	}
+}
+
+int
+tui_confirm(const char *title, const char *text)
+{
+	static const char *const yn[] = { "Yes", "No" };
+	int r;
+	char *t = xasprintf("%s\n\n(y: yes, n or Esc: no)", text);
+
+	r = tui_choose(title, t, yn, 2);
+	free(t);
+	return r == 0;
+}
+
+void
+tui_busy(const char *title, const char *text)
+{
+	int y, x, w, h;
+
+	background();
+	box_draw(title, text, 0, &y, &x, &w, &h);
+	refresh();
+}
+
+char *
+tui_prompt(const char *title, const char *label, const char *def)
+{
+	struct buf b;
+	int y, x, w, h, c;
+
+	buf_init(&b);
+	buf_puts(&b, def ? def : "");
+	curs_set(1);
+	for (;;) {
+		background();
+		box_draw(title, label, 2, &y, &x, &w, &h);
+		int fw = w - 4, off = (int)b.len > fw - 1 ? (int)b.len - (fw - 1) : 0;
+		attrset(A_UNDERLINE);
+		mvhline(y + h - 2, x + 2, ' ', fw);
+		mvaddnstr(y + h - 2, x + 2, b.data + off, fw);
+		attrset(A_NORMAL);
+		move(y + h - 2, x + 2 + (int)b.len - off);
+		refresh();
+		c = tui_getkey();
+		if (c == '\n' || c == '\r' || c == KEY_ENTER) {
+			curs_set(0);
+			return buf_steal(&b);
+		}
+		if (c == 27) {
+			curs_set(0);
+			buf_free(&b);
+			return NULL;
+		}
+		if (c == KEY_BACKSPACE || c == 127 || c == 8) {
+			if (b.len > 0)
+				b.data[--b.len] = '\0';
+		} else if (c == 21) {           /* ^U */
+			b.len = 0;
+			b.data[0] = '\0';
+		} else if (c >= 32 && c < 127 && b.len < 4096) {
+			char ch = (char)c;
+			buf_add(&b, &ch, 1);
+		}
+	}
+}
+
+void
+tui_pager(const char *title, const char *text)
+{
+	char **lines = NULL;
+	const char *p = text ? text : "";
+	int n, top = 0, c, h;
+
+	while (*p != '\0') {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char *l = xstrndup(p, len);
+		lines = strv_push(lines, l);
+		free(l);
+		p += len + (nl ? 1 : 0);
+	}
+	n = (int)strv_len(lines);
+	for (;;) {
+		erase();
+		h = LINES - 3;
+		tui_frame(stdscr, title, 0, 0);
+		mvhline(0, COLS - 14 > 0 ? COLS - 14 : 0, ' ', 14);
+		attrset(tui_attr(TUI_TITLE));
+		mvprintw(0, COLS - 14 > 0 ? COLS - 14 : 0, "%5d/%-5d ", top + 1 < n ? top + 1 : n, n);
+		attrset(A_NORMAL);
+		for (int i = 0; i < h && top + i < n; i++)
+			mvaddnstr(2 + i, 0, lines[top + i], COLS);
+		tui_legend(stdscr, tui_style.ascii ?
+		    "Up/Down j/k scroll  PgUp/PgDn page  Home/End  q/Esc close" :
+		    "Up/Down j/k scroll  PgUp/PgDn page  Home/End  q/Esc close");
+		refresh();
+		c = tui_getkey();
+		switch (c) {
+		case KEY_UP: case 'k':
+			top--;
+			break;
+		case KEY_DOWN: case 'j': case '\n': case '\r':
+			top++;
+			break;
+		case KEY_PPAGE: case 'b':
+			top -= h;
+			break;
+		case KEY_NPAGE: case ' ':
+			top += h;
+			break;
+		case KEY_HOME: case 'g':
+			top = 0;
+			break;
+		case KEY_END: case 'G':
+			top = n - h;
+			break;
+		case 'q': case 27: case KEY_BACKSPACE: case 127:
+			strv_free(lines);
+			return;
+		}
+		if (top > n - h)
+			top = n - h;
+		if (top < 0)
+			top = 0;
+	}
+}

@@ -1,0 +1,261 @@
+/* tui.c — the wizard's main loop: terminal set-up, screen dispatch, resize, help, quit, signals. */
+#include "armpy.h"
+#include "cmd.h"
+#include "facts.h"
+#include "profile.h"
+#include "tui.h"
+#include "wizard.h"
+#include "../screens/screen.h"
+
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct wizard *tui_w;
+static int tui_active;
+static char *tui_notice_shown;
+
+#define DEFAULT_LEGEND "Up/Down move  Space select  Enter next  Esc back  ? help  q quit"
+#define TOO_SMALL "Terminal too small: need 80%s24, have %d%s%d"
+
+static const char *general_help =
+    "Keys on every screen:\n"
+    "  Up/Down, j/k, Tab   move\n"
+    "  Space               select or toggle the highlighted line\n"
+    "  Enter               take the answer and go to the next screen\n"
+    "  Esc, Backspace      back to the previous screen (answers are kept)\n"
+    "  F1, ?               this help\n"
+    "  q                   quit (asks first once anything has run)\n"
+    "\n"
+    "Changing an early answer resets later answers that no longer fit; the status line\n"
+    "says which.\n";
+
+void
+tui_end(void)
+{
+	if (tui_active) {
+		tui_active = 0;
+		endwin();
+	}
+}
+
+static void
+tui_signal(int sig)
+{
+	tui_end();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void
+tui_start(void)
+{
+	const char *cs;
+	struct sigaction sa;
+
+	setlocale(LC_ALL, "");
+	cs = nl_langinfo(CODESET);
+	tui_style.ascii = cs == NULL || (strcmp(cs, "UTF-8") != 0 && strcmp(cs, "utf8") != 0);
+	initscr();
+	tui_active = 1;
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	tui_style.color = has_colors() && getenv("NO_COLOR") == NULL;
+	if (tui_style.color) {
+		start_color();
+		use_default_colors();
+		init_pair(1, COLOR_WHITE, COLOR_BLUE);
+		init_pair(2, COLOR_YELLOW, -1);
+		init_pair(3, COLOR_RED, -1);
+		init_pair(4, COLOR_GREEN, -1);
+		init_pair(5, COLOR_CYAN, -1);
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = tui_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+}
+
+static int
+too_small(void)
+{
+	return COLS < TUI_MIN_W || LINES < TUI_MIN_H;
+}
+
+static void
+draw_current(void)
+{
+	struct wizard *w = tui_w;
+	const struct screen *s = screen_table[w->screen];
+	const char *x = tui_style.ascii ? "x" : "\xc3\x97";
+
+	erase();
+	if (too_small()) {
+		char *t = xasprintf(TOO_SMALL, x, COLS, x, LINES);
+		mvaddnstr(LINES / 2, 0, t, COLS);
+		mvaddnstr(LINES / 2 + 1, 0, "Enlarge the window, or press q to quit.", COLS);
+		free(t);
+		return;
+	}
+	tui_frame(stdscr, s->title, w->screen + 1, WS_COUNT);
+	s->draw(w, stdscr);
+	if (w->notice != NULL) {
+		tui_status(stdscr, TUI_WARN, "%s", w->notice);
+		if (tui_notice_shown != w->notice)
+			tui_notice_shown = w->notice;
+	}
+	tui_legend(stdscr, s->legend != NULL ? s->legend : DEFAULT_LEGEND);
+}
+
+static void
+show_help(void)
+{
+	const struct screen *s = screen_table[tui_w->screen];
+	char *t = xasprintf("%s\n\n%s", s->help ? s->help : "", general_help);
+
+	tui_pager("Help", t);
+	free(t);
+}
+
+static void
+go_to(struct wizard *w, int screen)
+{
+	free(w->notice);
+	w->notice = NULL;
+	w->screen = screen;
+	if (screen_table[screen]->enter != NULL)
+		screen_table[screen]->enter(w);
+}
+
+/* Returns 1 when the user really wants to leave. */
+static int
+quit_confirmed(struct wizard *w)
+{
+	if (!w->ran || w->screen == WS_DONE)
+		return 1;
+	return tui_confirm("Quit", "Something has already run. Quit armpy now? The log and "
+	    "the journal stay; `armpy resume` continues a run.");
+}
+
+static int
+wizard_loop(struct wizard *w)
+{
+	char *cause = NULL, *msg;
+	enum tui_kind mk;
+	int c, r;
+
+	go_to(w, WS_WELCOME);
+	for (;;) {
+		draw_current();
+		msg = screen_message_take(&mk);
+		if (msg != NULL && !too_small())
+			tui_status(stdscr, mk, "%s", msg);
+		free(msg);
+		refresh();
+		c = tui_getkey();
+		if (c == KEY_RESIZE || c == ERR)
+			continue;
+		if (too_small()) {
+			if (c == 'q' && quit_confirmed(w))
+				return 0;
+			continue;
+		}
+		if (c == KEY_F(1) || c == '?') {
+			show_help();
+			continue;
+		}
+		if (c == 'q' || c == 3) {
+			if (quit_confirmed(w))
+				return 0;
+			continue;
+		}
+		r = screen_table[w->screen]->key(w, c);
+		if (r == SCREEN_PASS) {
+			if (c == '\n' || c == '\r' || c == KEY_ENTER)
+				r = SCREEN_NEXT;
+			else if (c == 27 || c == KEY_BACKSPACE || c == 127 || c == 8)
+				r = SCREEN_BACK;
+			else
+				r = SCREEN_STAY;
+		}
+		switch (r) {
+		case SCREEN_NEXT:
+			if (screen_table[w->screen]->apply != NULL &&
+			    screen_table[w->screen]->apply(w, &cause) != 0) {
+				screen_message(TUI_BAD, "%s", cause ? cause : "cannot go on");
+				free(cause);
+				cause = NULL;
+				break;
+			}
+			if (w->screen == WS_DONE)
+				return w->exec_status > 0 ? EXIT_FAILED : EXIT_OK;
+			go_to(w, w->screen + 1);
+			break;
+		case SCREEN_BACK:
+			if (w->screen >= WS_INSTALL && w->ran)
+				screen_message(TUI_WARN, "The plan has run; going back is not "
+				    "possible now");
+			else if (w->screen > 0)
+				go_to(w, w->screen - 1);
+			break;
+		case SCREEN_QUIT:
+			if (quit_confirmed(w))
+				return w->exec_status > 0 ? EXIT_FAILED : EXIT_OK;
+			break;
+		}
+	}
+}
+
+int
+tui_main(const struct main_opts *o)
+{
+	struct detect_opts d = o->detect;
+	struct profile *p = NULL;
+	struct facts *f;
+	char *cause = NULL;
+	int rc;
+
+	if (getenv("ARMPY_NO_PROBE") != NULL)
+		d.no_probe = 1;
+	if (o->load != NULL) {
+		p = profile_load(o->load, &cause);
+		if (p == NULL || profile_check(p, &cause) != 0) {
+			fprintf(stderr, "armpy: %s\n", cause ? cause : o->load);
+			free(cause);
+			profile_free(p);
+			return EXIT_USAGE;
+		}
+	}
+	f = facts_new();
+	if (facts_detect(f, &d, &cause) != 0) {
+		fprintf(stderr, "armpy: %s\n", cause);
+		free(cause);
+		facts_free(f);
+		profile_free(p);
+		return EXIT_USAGE;
+	}
+	tui_w = wizard_new(f, p);
+	tui_w->root = d.root;
+	tui_w->log_opt = o->log;
+	tui_redraw = draw_current;
+	tui_start();
+	rc = wizard_loop(tui_w);
+	tui_end();
+	if (tui_w->profile_path != NULL)
+		printf("armpy: profile saved to %s\n", tui_w->profile_path);
+	if (tui_w->log_path != NULL)
+		printf("armpy: log in %s\n", tui_w->log_path);
+	wizard_free(tui_w);
+	tui_w = NULL;
+	return rc;
+}

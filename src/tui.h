@@ -1,0 +1,57 @@
+/* tui.h — curses drawing helpers for the wizard screens (only src/tui*.c and screens/ use it). */
+#ifndef TUI_H
+#define TUI_H
+
+#include <curses.h>
+
+#define TUI_MIN_W 80
+#define TUI_MIN_H 24
+#define TUI_TOP 2             /* first content row */
+#define TUI_STATUS_ROW (LINES - 2)
+#define TUI_LEGEND_ROW (LINES - 1)
+
+enum tui_kind { TUI_NORMAL, TUI_TITLE, TUI_WARN, TUI_BAD, TUI_GOOD, TUI_DIM, TUI_SEL, TUI_HEAD };
+
+struct tui_style {
+	int ascii;            /* C locale or a terminal without line drawing: plain ASCII */
+	int color;            /* has_colors() and no NO_COLOR */
+};
+extern struct tui_style tui_style;
+
+/* Set-up and tear-down; tui_end is safe to call twice and from signal handlers. */
+void tui_start(void);
+void tui_end(void);
+/* The redraw callback dialogs use after a resize (the current screen). */
+extern void (*tui_redraw)(void);
+
+attr_t tui_attr(enum tui_kind);
+/* Title bar (row 0) and rule (row 1); legend on the bottom row; a status line above it. */
+void tui_frame(WINDOW *, const char *title, int index, int total);
+void tui_legend(WINDOW *, const char *legend);
+void tui_status(WINDOW *, enum tui_kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Text helpers: clipped print and word wrap; return the rows used. */
+void tui_put(WINDOW *, int y, int x, int width, enum tui_kind, const char *text);
+int tui_wrap(WINDOW *, int y, int x, int width, int maxrows, enum tui_kind, const char *text);
+/* Marks: "(*)"/"( )" for radio, "[x]"/"[ ]" for checkboxes, "-" when disabled. */
+const char *tui_mark(int checkbox, int on, int disabled);
+/* A highlighted list line: cursor bar, mark, text, dim when disabled. */
+void tui_line(WINDOW *, int y, int x, int width, int selected, int disabled, const char *text);
+/* Keep *top such that cursor is visible in height rows. */
+void tui_scroll(int cursor, int n, int height, int *top);
+/* Progress bar [#####     ] 42% and horizontal bar chart rows. */
+void tui_bar(WINDOW *, int y, int x, int width, double fraction);
+void tui_barrow(WINDOW *, int y, int x, const char *label, int labelw, double value,
+    double max, int barw, const char *unit);
+
+/* Modal dialogs drawn over the current screen. */
+int tui_getkey(void);                          /* getch that redraws on KEY_RESIZE */
+void tui_pager(const char *title, const char *text);
+int tui_confirm(const char *title, const char *text);   /* 1 yes, 0 no */
+/* Buttons like "Retry", "Skip", "Abort": returns the index chosen, -1 on Esc. */
+int tui_choose(const char *title, const char *text, const char *const *buttons, int n);
+/* One-line input with a default; NULL when cancelled. */
+char *tui_prompt(const char *title, const char *label, const char *def);
+/* A message in a box, shown until the next refresh (for "Running ..."). */
+void tui_busy(const char *title, const char *text);
+
+#endif

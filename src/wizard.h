@@ -1,0 +1,117 @@
+/* wizard.h — the wizard's pure model (no curses): answers, choices, refusals and invalidation. */
+#ifndef WIZARD_H
+#define WIZARD_H
+
+#include <time.h>
+
+#include "facts.h"
+#include "profile.h"
+
+struct plan;
+
+/* The screens, in order. The screen table (screens/registry.c) follows this order. */
+enum wizard_screen {
+	WS_WELCOME, WS_DISTRO, WS_PYTHON, WS_SOURCE, WS_BLAS, WS_EXTRAS, WS_REVIEW,
+	WS_INSTALL, WS_VALIDATE, WS_DONE, WS_COUNT
+};
+
+/* One line of a choice list: a Python version, a distro override, a source, a BLAS option. */
+struct wizard_choice {
+	char *key;          /* "3.11", "system", "debian 12", ... */
+	char *label;        /* what the list shows */
+	char *note;         /* shown under the list for the highlighted line, may be NULL */
+	int disabled;       /* cannot be chosen */
+	char *reason;       /* why it is disabled (the planner's words), NULL otherwise */
+	int eol;            /* a Python past end of life: choosing it needs a confirmation */
+	const char *eol_date;
+};
+
+struct wizard_list {
+	struct wizard_choice *v;
+	int n;
+};
+
+struct wizard {
+	struct facts *facts;          /* owned; the distro screen may override id/version */
+	char *detected_id, *detected_version;
+	int distro_overridden;
+	struct profile *profile;      /* the answers being edited (owned) */
+	struct plan *plan;            /* plan_make(facts, profile), or NULL with plan_cause */
+	char *plan_cause;
+	char *notice;                 /* "answers changed: ..." to show once, or NULL */
+	time_t now;                   /* pyeol_now() at start */
+
+	int screen;                   /* enum wizard_screen */
+	int cursor[WS_COUNT];         /* per-screen highlighted line, kept on back */
+	int top[WS_COUNT];            /* per-screen first visible line */
+	int ran;                      /* something was executed: quitting asks first */
+	int dry_run;                  /* the install screen only showed the plan */
+	int exec_status;              /* exec_run's result, -1 before */
+
+	char *profile_path;           /* where `s` (or the run) saved the profile */
+	char *plan_path;              /* where `p` (or the run) saved the plan */
+	char *log_path;               /* the executor's log */
+	char *profile_dir;            /* $XDG_CONFIG_HOME/armpy/profiles */
+	char *plan_dir;               /* $XDG_CONFIG_HOME/armpy/plans */
+	const char *root;             /* --root: the executor and validation run in this chroot */
+	const char *log_opt;          /* --log FILE */
+	char *bench_text;             /* output of `armpy bench`, or why it is not available */
+	void *validation;             /* struct validate_report *, owned by the validate screen */
+};
+
+/* Takes ownership of facts and profile (profile may be NULL: the defaults). */
+struct wizard *wizard_new(struct facts *, struct profile *);
+void wizard_free(struct wizard *);
+
+/* Re-make the plan from the current answers; 0 when the planner accepted them. */
+int wizard_replan(struct wizard *);
+/* plan_make on a candidate profile, answers of screens after `screen` reset to the defaults and
+ * EOL allowed (EOL is gated by a confirmation, not by refusal). Returns NULL when the planner
+ * accepts, else its reason (without the "refused: " prefix), which the caller frees. */
+char *wizard_refusal(const struct wizard *, const struct profile *candidate, int screen);
+
+/* After an answer on `screen` changed: reset later answers that no longer fit (one screen at a
+ * time, the fewest resets first), say what changed in w->notice, and replan. Returns how many
+ * answers were reset. */
+int wizard_fit(struct wizard *, int screen);
+
+/* Choice lists; each call rebuilds the list (freeing the previous one). */
+void wizard_list_free(struct wizard_list *);
+void wizard_distro_choices(const struct wizard *, struct wizard_list *);
+void wizard_python_choices(const struct wizard *, struct wizard_list *);
+void wizard_source_choices(const struct wizard *, struct wizard_list *);
+
+/* Setting answers. Each returns 0 when applied (then wizard_fit ran), -1 with *cause when
+ * refused, and wizard_set_python returns 1 when the version is past EOL and not yet confirmed. */
+int wizard_set_distro(struct wizard *, const char *key, char **cause);   /* "detected" or "id ver" */
+int wizard_set_python(struct wizard *, const char *version, int confirmed, char **cause);
+int wizard_set_source(struct wizard *, enum source, char **cause);
+int wizard_set_library(struct wizard *, enum blas_library, char **cause);
+int wizard_set_threading(struct wizard *, enum blas_threading, char **cause);
+int wizard_set_build(struct wizard *, enum blas_build, char **cause);
+int wizard_set_threads(struct wizard *, int threads);      /* 0 = all cores */
+int wizard_toggle_extra(struct wizard *, unsigned bit, char **cause);
+
+/* Why a BLAS option or an extra would be refused with the other answers kept; NULL if fine. */
+char *wizard_library_refusal(const struct wizard *, enum blas_library);
+char *wizard_threading_refusal(const struct wizard *, enum blas_threading);
+char *wizard_build_refusal(const struct wizard *, enum blas_build);
+char *wizard_extra_refusal(const struct wizard *, unsigned bit);
+
+/* Texts for the UI. */
+const char *wizard_extra_note(unsigned bit);
+const char *wizard_extra_label(unsigned bit);
+const char *wizard_source_label(enum source);
+const char *wizard_source_consequences(enum source, int line);   /* line 0 or 1 */
+int wizard_cores(const struct wizard *);
+const char *wizard_python_shown(const struct wizard *);          /* "3.11" or "system (3.11.2)" */
+/* The default save paths for profile and plan, from profile.name or "armpy". */
+char *wizard_default_profile_path(const struct wizard *, const char *name);
+char *wizard_default_plan_path(const struct wizard *, const char *name);
+/* Saves the profile/plan (profile_save, plan_to_yaml) and records the path. */
+int wizard_save_profile(struct wizard *, const char *path, char **cause);
+int wizard_save_plan(struct wizard *, const char *path, char **cause);
+/* The headless replay command shown on the done screen (a new string). */
+char *wizard_replay_command(const struct wizard *);
+
+#endif
