@@ -476,6 +476,9 @@ needs_quotes(const char *s)
 			return 1;
 	if (*p == '-' || *p == '+')
 		p++;
+	/* Only text that starts like a number can read as one ("x86_64" cannot). */
+	if (!isdigit((unsigned char)*p) && *p != '.')
+		return 0;
 	for (; *p != '\0'; p++) {
 		if (isdigit((unsigned char)*p))
 			digits++;
