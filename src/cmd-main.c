@@ -16,6 +16,7 @@ main_dry_run(const struct main_opts *o)
 	struct profile *p;
 	struct facts *f;
 	struct plan *plan;
+	struct detect_opts d;
 	char *cause = NULL, *yaml;
 
 	p = profile_load(o->profile, &cause);
@@ -25,7 +26,12 @@ main_dry_run(const struct main_opts *o)
 		return EXIT_USAGE;
 	}
 	f = facts_new();
-	if (facts_detect(f, &o->detect, &cause) != 0) {
+	d = o->detect;
+	/* Planning for another machine (--os-release/--cpuinfo/--arch without --root): the Pythons
+	 * and conda on this machine say nothing about it, so they are not probed. */
+	if (d.root == NULL && (d.os_release != NULL || d.cpuinfo != NULL || d.arch != NULL))
+		d.no_probe = 1;
+	if (facts_detect(f, &d, &cause) != 0) {
 		fprintf(stderr, "armpy: %s\n", cause);
 		free(cause);
 		facts_free(f);
