@@ -23,7 +23,7 @@ dl_env_int(const char *name, int def)
 {
 	const char *v = getenv(name);
 
-	return v != NULL && atoi(v) > 0 ? atoi(v) : def;
+	return v != NULL && *v >= '0' && *v <= '9' ? atoi(v) : def;
 }
 
 /* scheme, host (without brackets) and port of a URL; -1 when unparsable. */
@@ -286,6 +286,8 @@ dl_request(struct dl *d, const char *url, char **redirect, char **cause)
 	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, dl_xfer);
 	curl_easy_setopt(c, CURLOPT_XFERINFODATA, d);
+	if (getenv("CURL_CA_BUNDLE") != NULL && *getenv("CURL_CA_BUNDLE") != '\0')
+		curl_easy_setopt(c, CURLOPT_CAINFO, getenv("CURL_CA_BUNDLE"));
 	if (d->offset > 0)
 		curl_easy_setopt(c, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)d->offset);
 	d->checked = d->discard = 0;

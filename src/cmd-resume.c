@@ -13,9 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* TEMPORARY: until the planner's YAML loader lands, its absence must not break the link. */
-#pragma weak plan_load
-
 static int
 resume_exec(int argc, char **argv)
 {
@@ -68,9 +65,7 @@ resume_exec(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	path = xasprintf("%s/plan.yaml", dir);
-	plan = plan_load != NULL ? plan_load(path, &cause) : NULL;
-	if (plan == NULL && cause == NULL)
-		cause = xstrdup("plan files cannot be loaded yet (plan_load is not built)");
+	plan = plan_load(path, &cause);
 	free(path);
 	if (plan == NULL) {
 		fprintf(stderr, "armpy resume: %s\n", cause);

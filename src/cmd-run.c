@@ -12,9 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* TEMPORARY: until the planner's YAML loader lands, its absence must not break the link. */
-#pragma weak plan_load
-
 int
 cmd_main_headless(const struct main_opts *o)
 {
@@ -117,9 +114,7 @@ run_exec(int argc, char **argv)
 		fprintf(stderr, "usage: %s\n", cmd_run_entry.usage);
 		return EXIT_USAGE;
 	}
-	plan = plan_load != NULL ? plan_load(path, &cause) : NULL;
-	if (plan == NULL && cause == NULL)
-		cause = xstrdup("plan files cannot be loaded yet (plan_load is not built)");
+	plan = plan_load(path, &cause);
 	if (plan == NULL) {
 		fprintf(stderr, "armpy: %s\n", cause);
 		free(cause);

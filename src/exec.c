@@ -18,9 +18,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* TEMPORARY: until the planner's YAML emitter lands, its absence must not break the link. */
-#pragma weak plan_to_yaml
-
 volatile sig_atomic_t exec_signalled;
 
 void
@@ -299,7 +296,7 @@ exec_setup(struct exec *e, char **cause)
 	} else if ((e->run_dir = runs_create(&e->run_id, cause)) == NULL)
 		return -1;
 	if (!e->opts.resume) {
-		char *yaml = plan_to_yaml != NULL ? plan_to_yaml(e->plan) : xstrdup("");
+		char *yaml = plan_to_yaml(e->plan);
 		path = xasprintf("%s/plan.yaml", e->run_dir);
 		if (file_write_atomic(path, yaml, strlen(yaml), 0644, cause) != 0) {
 			free(path);

@@ -66,7 +66,7 @@ headless_print(struct headless *h, const char *text)
 static void
 headless_json(struct headless *h, json_t *o)
 {
-	char *s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+	char *s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(6));
 	char *line = xasprintf("%s\n", s);
 
 	headless_print(h, line);
@@ -155,7 +155,7 @@ headless_step_end(void *arg, const struct step *s, enum step_result r, const cha
 		o = headless_event("step_end", s, h);
 		json_object_set_new(o, "result", json_string(step_result_name(r)));
 		json_object_set_new(o, "cause", cause != NULL ? json_string(cause) : json_null());
-		json_object_set_new(o, "seconds", json_real((double)(long)(secs * 1000) / 1000));
+		json_object_set_new(o, "seconds", json_real(secs));
 		headless_json(h, o);
 		return;
 	}
@@ -312,7 +312,14 @@ headless_print_plan(struct headless *h, const struct plan *p, int show_commands)
 		}
 		buf_add(&b, "\n", 1);
 	}
-	headless_print(h, b.data);
+	/* JSON faces keep stdout for events: the plan goes to stderr */
+	if (h->json) {
+		int fd = h->fd;
+		h->fd = STDERR_FILENO;
+		headless_print(h, b.data);
+		h->fd = fd;
+	} else
+		headless_print(h, b.data);
 	buf_free(&b);
 }
 
