@@ -1,0 +1,157 @@
+/* plan-conda.c — conda route: the pinned Miniforge installer, an environment file, conda env create. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan-int.h"
+#include "plan-pins.h"
+
+int
+plan_conda(struct pctx *c)
+{
+	const struct profile *p = c->p;
+	const char *prefix = p->conda.prefix != NULL ? p->conda.prefix : "~/miniforge3";
+	const char *env = p->conda.environment != NULL ? p->conda.environment : "armpy";
+	const char *url, *sha, *file, *want = p->python != NULL ? p->python : "system";
+	const struct pin *pin = NULL;
+	char *pinname, *dest, *why, *envfile, *envpy, *conda, *path;
+	char **extras = NULL, **argv;
+	struct buf b;
+	struct step *s;
+
+	if (p->blas.build == BUILD_SOURCE)
+		return pc_refuse(c, "build: source with source: conda -- conda installs "
+		    "conda-forge's binary builds; use build: package, or source: pip/system for a "
+		    "source build");
+	if (strcmp(c->lib, "blis") == 0 && strcmp(c->f->arch, "aarch64") == 0)
+		return pc_refuse(c, "BLIS with source: conda on aarch64 -- conda-forge switches "
+		    "BLAS with libblas build variants, and for linux-aarch64 only OpenBLAS variants "
+		    "are published (devkit notes); use library: openblas, or source: system/pip for "
+		    "BLIS");
+	pinname = xasprintf("miniforge-%s", c->f->arch);
+	pin = pin_find(pinname);
+	free(pinname);
+	if (p->conda.installer_url != NULL) {
+		if (p->conda.installer_sha256 == NULL)
+			return pc_refuse(c, "conda.installer_url is set without "
+			    "conda.installer_sha256; armpy never runs an installer it has not "
+			    "verified");
+		url = p->conda.installer_url;
+		sha = p->conda.installer_sha256;
+		file = "conda-installer.sh";
+	} else if (p->conda.installer != CONDA_MINIFORGE) {
+		return pc_refuse(c, "conda.installer: %s -- armpy pins only Miniforge; give "
+		    "conda.installer_url and conda.installer_sha256", p->conda.installer ==
+		    CONDA_MINICONDA ? "miniconda" : "anaconda");
+	} else if (pin == NULL) {
+		return pc_unsupported(c, "no pinned Miniforge installer for %s; give "
+		    "conda.installer_url and conda.installer_sha256", c->f->arch);
+	} else {
+		url = pin->url;
+		sha = pin->sha256;
+		file = pin->file;
+	}
+	if (strcmp(want, "system") != 0) {
+		if (!valid_python_version(want))
+			return pc_refuse(c, "python: '%s' is not \"system\" or \"3.X\"", want);
+		if (pc_python_eol(c, want, "chosen in the profile") != 0)
+			return -1;
+	}
+	if (extras_conda(c, &extras) != 0)
+		return -1;
+
+	/* 1. the installer, verified */
+	dest = xasprintf("~/.cache/armpy/%s", file);
+	if (pin != NULL && url == pin->url)
+		why = xasprintf("devkit notes: Miniforge publishes aarch64 installers with a .sha256 "
+		    "file and its embedded MD5 check only warns, so armpy verifies the sha256 (pinned "
+		    "Miniforge %s; sha256 from %s)", pin->version, pin->source);
+	else
+		why = xstrdup("conda.installer_url from the profile, verified with "
+		    "conda.installer_sha256");
+	pc_download(c, "conda-download", "Download the conda installer", why, url, sha, dest);
+	free(why);
+
+	/* 2. batch install */
+	argv = strv_new();
+	argv = strv_push(argv, "bash");
+	argv = strv_push(argv, dest);
+	argv = strv_push(argv, "-b");
+	argv = strv_push(argv, "-p");
+	argv = strv_push(argv, prefix);
+	s = pc_runv(c, "conda-install", "Install conda (batch mode)", "devkit notes: the "
+	    "installers run as 'bash <installer>'; '-b -p PREFIX' runs them in batch mode", 0, 120,
+	    argv);
+	conda = xasprintf("%s/bin/conda", prefix);
+	step_check_file(s, conda, NULL);
+	free(dest);
+
+	/* 3. the environment file */
+	buf_init(&b);
+	buf_printf(&b, "# armpy: conda environment for NumPy/SciPy on %s\n", c->lib);
+	buf_printf(&b, "name: %s\nchannels:\n  - conda-forge\ndependencies:\n", env);
+	if (strcmp(want, "system") == 0) {
+		buf_puts(&b, "  - python\n");
+		plan_note(c->plan, "python: system with conda -- conda-forge's current Python is "
+		    "installed in the environment (conda does not use the distro's python3)");
+	} else
+		buf_printf(&b, "  - python=%s\n", want);
+	buf_puts(&b, "  - numpy\n");
+	if (p->scipy)
+		buf_puts(&b, "  - scipy\n");
+	buf_printf(&b, "  - libblas=*=*%s\n", c->lib);
+	if (strcmp(c->lib, "openblas") == 0) {
+		if (p->blas.threading == THREADING_OPENMP)
+			buf_puts(&b, "  - libopenblas=*=*openmp*\n");
+		else
+			buf_puts(&b, "  - libopenblas=*=*pthreads*\n");
+	}
+	for (size_t i = 0; extras != NULL && extras[i] != NULL; i++)
+		buf_printf(&b, "  - %s\n", extras[i]);
+	strv_free(extras);
+	envfile = xasprintf("~/.cache/armpy/conda-%s.yml", env);
+	why = xasprintf("devkit notes: 'write an environment file and run conda env create -f "
+	    "FILE'; conda-forge switches BLAS with the libblas build variants "
+	    "(libblas=*=*%s)%s", c->lib, strcmp(c->lib, "openblas") == 0 ? (p->blas.threading ==
+	    THREADING_OPENMP ? ", and libopenblas's openmp build for threading: openmp" :
+	    ", and libopenblas's pthreads build") : "");
+	s = plan_add(c->plan, "conda-envfile", "Write the conda environment file", why);
+	free(why);
+	s->kind = ACTION_WRITE;
+	s->est_seconds = 1;
+	s->u.write.path = xstrdup(envfile);
+	s->u.write.mode = 0644;
+	s->u.write.content = buf_steal(&b);
+
+	/* 4. conda env create */
+	argv = strv_new();
+	argv = strv_push(argv, conda);
+	argv = strv_push(argv, "env");
+	argv = strv_push(argv, "create");
+	argv = strv_push(argv, "-f");
+	argv = strv_push(argv, envfile);
+	s = pc_runv(c, "conda-env", "Create the conda environment", "devkit notes: 'conda env "
+	    "create -f FILE' (mamba is a faster compatible front end)", 0, 300, argv);
+	envpy = xasprintf("%s/envs/%s/bin/python", prefix, env);
+	step_check_import(s, envpy, p->scipy ? "numpy, scipy" : "numpy");
+	free(envfile);
+	free(conda);
+	free(c->pyuser);
+	c->pyuser = envpy;
+
+	path = xasprintf("%s/envs/%s/etc/conda/activate.d/armpy-blas.sh", prefix, env);
+	pc_env_script(c, path, 0, "seed: 'OMP_NUM_THREADS can be set to specify the maximum "
+	    "number of threads' and 'set the environment variable BLIS_NUM_THREADS'; conda "
+	    "sources etc/conda/activate.d/*.sh when the environment is activated");
+	free(path);
+	plan_note(c->plan, "activate the environment with: . %s/bin/activate %s", prefix, env);
+	plan_note(c->plan, "conda installers do not bring distro libraries: on minimal systems "
+	    "install missing shared libraries (for example libXfixes.so.3) with %s (devkit notes)",
+	    pc_pm(c));
+	if (c->f->conda != NULL)
+		plan_note(c->plan, "an existing conda was found at %s; armpy installs its own "
+		    "Miniforge at %s", c->f->conda, prefix);
+	if (p->blas.threading == THREADING_SERIAL)
+		plan_note(c->plan, "threading: serial -- conda-forge's OpenBLAS is a threaded build; "
+		    "the thread variables are set to 1");
+	return 0;
+}

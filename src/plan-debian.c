@@ -1,0 +1,155 @@
+/* plan-debian.c — Debian/Ubuntu system route: one apt transaction, update-alternatives, thread env. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan-int.h"
+
+/* BLIS runtime package soname per release (libblis3 in bullseye/focal/jammy, libblis4 from
+ * bookworm/noble); 0 when the release predates libopenblas0-<threading>/libblis packages. */
+static int
+blis_soname(const struct facts *f)
+{
+	const char *id = f->distro_id != NULL ? f->distro_id : "";
+	int major = distro_major(f);
+
+	if (strcmp(id, "debian") == 0)
+		return major >= 12 ? 4 : major == 11 ? 3 : 0;
+	if (strcmp(id, "ubuntu") == 0)
+		return major >= 24 ? 4 : major >= 20 ? 3 : 0;
+	return 4;       /* derivatives: assume a current release */
+}
+
+/* The packages of the chosen BLAS (and the OpenBLAS that provides LAPACK for BLIS). */
+char **
+debian_blas_packages(struct pctx *c, int dev)
+{
+	char **v = strv_new();
+
+	if (strcmp(c->lib, "blis") == 0) {
+		v = strv_pushf(v, "libblis%d-%s", blis_soname(c->f), c->thr);
+		if (dev)
+			v = strv_push(v, "libblis-dev");
+	}
+	v = strv_pushf(v, "libopenblas0-%s", c->thr);
+	if (dev)
+		v = strv_push(v, "libopenblas-dev");
+	return v;
+}
+
+int
+debian_release_ok(struct pctx *c)
+{
+	if (blis_soname(c->f) == 0)
+		return pc_unsupported(c, "%s predates Debian's libopenblas0-<threading> and "
+		    "libblis packages (Debian 11 / Ubuntu 20.04 or later needed for the system "
+		    "route); use source: conda", c->plan->target);
+	if (c->triplet == NULL)
+		return pc_unsupported(c, "no Debian multiarch triplet for arch %s", c->f->arch);
+	return 0;
+}
+
+/* An update-alternatives --set step with its check; takes name, path and why. */
+static void
+alt_step(struct pctx *c, const char *id, const char *title, char *why, char *name, char *path)
+{
+	struct step *s = plan_add(c->plan, id, title, why);
+
+	free(why);
+	s->kind = ACTION_ALTERNATIVE;
+	s->privileged = 1;
+	s->est_seconds = 1;
+	s->u.alternative.name = xstrdup(name);
+	s->u.alternative.path = xstrdup(path);
+	s->check.kind = CHECK_ALTERNATIVE;
+	s->check.name = name;
+	s->check.path = path;
+}
+
+int
+plan_debian(struct pctx *c)
+{
+	const struct profile *p = c->p;
+	char **pkgs, **argv, **extra = NULL, **blas;
+	char *why, *name, *path;
+	struct step *s;
+
+	if (debian_release_ok(c) != 0)
+		return -1;
+	if (pc_resolve_python(c, 0) != 0)
+		return -1;
+	if (extras_system(c, &extra) != 0)
+		return -1;
+	free(c->pyuser);
+	c->pyuser = xstrdup("/usr/bin/python3");
+
+	pc_apt_update(c);
+
+	pkgs = strv_new();
+	pkgs = strv_push(pkgs, "python3-numpy");
+	if (p->scipy)
+		pkgs = strv_push(pkgs, "python3-scipy");
+	blas = debian_blas_packages(c, 0);
+	for (size_t i = 0; blas[i] != NULL; i++)
+		pkgs = strv_push(pkgs, blas[i]);
+	strv_free(blas);
+	for (size_t i = 0; extra != NULL && extra[i] != NULL; i++)
+		pkgs = strv_push(pkgs, extra[i]);
+	strv_free(extra);
+
+	argv = strv_new();
+	argv = strv_push(argv, "apt-get");
+	argv = strv_push(argv, "install");
+	argv = strv_push(argv, "-y");
+	argv = strv_push(argv, "--no-install-recommends");
+	for (size_t i = 0; pkgs[i] != NULL; i++)
+		argv = strv_push(argv, pkgs[i]);
+	if (strcmp(c->lib, "blis") == 0)
+		why = xasprintf("seed: 'sudo apt -y install python3-scipy python3-numpy "
+		    "libopenblas-dev libblis-dev' -- the runtime packages of the chosen threading "
+		    "(%s) suffice; OpenBLAS is installed with BLIS because BLIS ships no LAPACK "
+		    "(devkit notes)%s", c->thr, p->scipy ? "; python3-scipy pulls python3-pythran, "
+		    "g++ and boost (about 600 MB, devkit notes)" : "");
+	else
+		why = xasprintf("seed: 'On Ubuntu and Debian apt install python3-numpy python3-scipy "
+		    "will install NumPy and SciPy with BLAS and LAPACK libraries' -- with OpenBLAS's "
+		    "%s build (libopenblas0-%s) providing both%s", c->thr, c->thr,
+		    p->scipy ? "; python3-scipy pulls python3-pythran, g++ and boost (about 600 MB, "
+		    "devkit notes)" : "");
+	s = pc_runv(c, "apt-install", "Install NumPy, SciPy and the BLAS (apt)", why, 1, 180, argv);
+	free(why);
+	step_env(s, "DEBIAN_FRONTEND=noninteractive");
+	step_check_dpkg(s, pkgs);
+	strv_free(pkgs);
+
+	/* libblas.so.3 → the chosen library */
+	name = xasprintf("libblas.so.3-%s", c->triplet);
+	path = xasprintf("/usr/lib/%s/%s-%s/libblas.so.3", c->triplet, c->lib, c->thr);
+	why = xasprintf("seed: 'sudo update-alternatives --set libblas.so.3-aarch64-linux-gnu "
+	    "/usr/lib/aarch64-linux-gnu/blis-openmp/libblas.so.3' -- for %s with %s threading "
+	    "on %s", c->lib, c->thr, c->triplet);
+	alt_step(c, "alt-blas", "Point libblas.so.3 at the chosen BLAS", why, name, path);
+
+	/* liblapack.so.3 → OpenBLAS, explicitly */
+	name = xasprintf("liblapack.so.3-%s", c->triplet);
+	path = xasprintf("/usr/lib/%s/openblas-%s/liblapack.so.3", c->triplet, c->thr);
+	if (strcmp(c->lib, "blis") == 0)
+		why = xstrdup("BLIS ships no LAPACK (devkit notes: 'liblapack.so.3 stays on "
+		    "OpenBLAS'); seed: 'OpenBLAS or LAPACK libraries need to be installed along "
+		    "BLIS to provide LAPACK functionality'");
+	else
+		why = xstrdup("seed: 'sudo update-alternatives --config "
+		    "liblapack.so.3-aarch64-linux-gnu' -- LAPACK set explicitly to OpenBLAS's, so "
+		    "a reference LAPACK installed earlier does not stay selected");
+	alt_step(c, "alt-lapack", "Point liblapack.so.3 at OpenBLAS's LAPACK", why, name, path);
+
+	pc_env_script(c, "/etc/profile.d/armpy-blas.sh", 1, "seed: 'The environment variable "
+	    "OMP_NUM_THREADS can be set to specify the maximum number of threads' and 'set the "
+	    "environment variable BLIS_NUM_THREADS ... the default is to use a single thread'; "
+	    "login shells read /etc/profile.d");
+	if (c->env_script != NULL)
+		plan_note(c->plan, "log in again (or run '. %s') to get the thread settings",
+		    c->env_script);
+	plan_note(c->plan, "switch BLAS later with: update-alternatives --config libblas.so.3-%s",
+	    c->triplet);
+	return 0;
+}

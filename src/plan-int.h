@@ -1,0 +1,90 @@
+/* plan-int.h — internals shared by the planner's route files (plan-*.c); not a public contract. */
+#ifndef PLAN_INT_H
+#define PLAN_INT_H
+
+#include "armpy.h"
+#include "facts.h"
+#include "plan.h"
+#include "profile.h"
+
+/* The planning context: inputs plus the decisions taken so far. */
+struct pctx {
+	const struct facts *f;
+	const struct profile *p;
+	struct plan *plan;
+	char **cause;
+	const char *triplet;      /* Debian multiarch triplet (aarch64-linux-gnu) */
+	const char *lib;          /* "openblas" | "blis" */
+	const char *thr;          /* Debian spelling: "openmp" | "pthread" | "serial" */
+	int threads;              /* threads to export, 0 = unknown (not written) */
+	char *pyver;              /* resolved "3.11", NULL when unknown */
+	char *interp;             /* interpreter that creates the venv / runs the system route */
+	char *pyuser;             /* interpreter the user will use (validate) */
+	char *pywhy;              /* why this interpreter (for the steps that install it) */
+	char **py_pkgs;           /* distro packages that provide the interpreter (RHEL python3.11) */
+	char *env_script;         /* where the thread/LD_PRELOAD script goes, NULL = none */
+	int env_privileged;
+	int apt_updated;          /* apt-get update already planned */
+	char **extra_env;         /* NAME=value beyond threads (LD_LIBRARY_PATH for a ~ prefix) */
+};
+
+/* Steps. argv/packages are NULL-terminated lists of string literals or copies. */
+struct step *pc_run(struct pctx *, const char *id, const char *title, const char *why,
+    int privileged, int est, const char *const *argv);
+struct step *pc_runv(struct pctx *, const char *id, const char *title, const char *why,
+    int privileged, int est, char **argv);              /* takes ownership of argv */
+struct step *pc_download(struct pctx *, const char *id, const char *title, const char *why,
+    const char *url, const char *sha256, const char *dest);   /* with its file+sha256 check */
+void step_env(struct step *, const char *fmt, ...) ARMPY_PRINTF(2, 3);
+void step_check_dpkg(struct step *, char *const *packages);
+void step_check_rpm(struct step *, char *const *packages);
+void step_check_file(struct step *, const char *path, const char *sha256);
+void step_check_command(struct step *, const char *const *argv);
+void step_check_import(struct step *, const char *python, const char *modules);
+
+/* Refusals: set *cause ("refused: ..." / "unsupported: ...") and return -1. */
+int pc_refuse(struct pctx *, const char *fmt, ...) ARMPY_PRINTF(2, 3);
+int pc_unsupported(struct pctx *, const char *fmt, ...) ARMPY_PRINTF(2, 3);
+
+/* Facts helpers. */
+const char *distro_default_python(const char *id, const char *version);
+int distro_major(const struct facts *);
+const char *pc_pm(const struct pctx *);               /* apt, dnf, yum, zypper, apk */
+const char *pc_target(const struct pctx *);           /* "debian 12" */
+int pc_cores(const struct pctx *);
+
+/* Shared planning blocks. */
+void pc_apt_update(struct pctx *);
+int pc_resolve_python(struct pctx *, int need_interp);
+int pc_python_eol(struct pctx *, const char *ver, const char *what);
+void pc_env_script(struct pctx *, const char *path, int privileged, const char *why);
+void pc_validate(struct pctx *);
+char **pc_thread_env(const struct pctx *);
+
+/* Routes. */
+int plan_debian(struct pctx *);        /* source: system on apt */
+int plan_rhel(struct pctx *);          /* source: system on dnf/yum */
+int plan_suse(struct pctx *);          /* source: system on zypper */
+int plan_alpine(struct pctx *);        /* source: system on apk */
+int plan_pip(struct pctx *);           /* source: pip (wheels, or a BLIS build on Debian) */
+int plan_source(struct pctx *);        /* build BLIS/OpenBLAS from source, NumPy/SciPy against it */
+int plan_conda(struct pctx *);         /* Miniforge + environment file */
+/* Extras: packages for the system route, pip names, conda names; -1 with cause on refusal. */
+int extras_system(struct pctx *, char ***pkgs);
+int extras_pip(struct pctx *, char ***names, char ***prereqs);
+int extras_conda(struct pctx *, char ***names);
+/* Distro prerequisites for building Python packages (the seed's lines). */
+int pc_build_prereqs(struct pctx *, char **extra_pkgs, const char *why_extra);
+const char *pc_venv_dir(const struct pctx *);
+void pc_venv(struct pctx *);
+int pc_pip_extras(struct pctx *);
+void pc_pip_blas_build(struct pctx *, const char *pkgconfig_path);
+char **pc_pip_install_argv(const struct pctx *);
+void pc_venv_env_script(struct pctx *);
+/* A distro-package system route (RHEL/SUSE/Alpine): one transaction + env script. */
+int pc_system_packages(struct pctx *, char **argv_head, char **pkgs, const char *why);
+/* Debian helpers shared by the system and pip routes. */
+char **debian_blas_packages(struct pctx *, int dev);
+int debian_release_ok(struct pctx *);
+
+#endif

@@ -1,0 +1,18 @@
+/* plan-pins.h — pinned artefacts the planner downloads: URL, sha256 and version, each with its source. */
+#ifndef PLAN_PINS_H
+#define PLAN_PINS_H
+
+struct pin {
+	const char *name;       /* "blis", "openblas", "miniforge-aarch64", ... */
+	const char *version;
+	const char *url;        /* https only */
+	const char *sha256;
+	const char *file;       /* file name to save as */
+	const char *dir;        /* directory name after extraction (strip 1) */
+	const char *source;     /* where the hash comes from */
+};
+
+/* NULL when nothing is pinned under that name. */
+const struct pin *pin_find(const char *name);
+
+#endif

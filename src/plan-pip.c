@@ -1,0 +1,286 @@
+/* plan-pip.c — pip route: distro prerequisites, a venv (PEP 668), wheels or a NumPy/SciPy build against BLIS. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan-int.h"
+
+const char *
+pc_venv_dir(const struct pctx *c)
+{
+	return c->p->pip.venv != NULL ? c->p->pip.venv : "~/.venvs/armpy";
+}
+
+static void
+push_all(char ***v, char *const *add)
+{
+	for (size_t i = 0; add != NULL && add[i] != NULL; i++) {
+		if (!strv_contains(*v, add[i]))
+			*v = strv_push(*v, add[i]);
+	}
+}
+
+/* The seed's "Prerequisites for installing Python packages from source", per family. */
+int
+pc_build_prereqs(struct pctx *c, char **extra, const char *why_extra)
+{
+	enum distro_family fam = c->f->family;
+	char **argv = strv_new(), **pkgs = strv_new(), **check = strv_new();
+	const char *pm = pc_pm(c);
+	struct buf why;
+	struct step *s;
+	static const char *deb[] = { "build-essential", "python3-pip", "python3-dev",
+	    "python3-venv", "libblas-dev", "gfortran", "liblapack-dev", NULL };
+	static const char *rhel[] = { "@Development tools", "python3-pip", "python3-devel",
+	    "blas-devel", "gcc-gfortran", "lapack-devel", NULL };
+	static const char *suse[] = { "python3-pip", "python3-devel", "gcc", "gcc-c++",
+	    "gcc-fortran", "make", "blas-devel", "lapack-devel", NULL };
+
+	buf_init(&why);
+	if (fam == FAMILY_DEBIAN) {
+		pc_apt_update(c);
+		push_all(&pkgs, (char *const *)deb);
+		buf_puts(&why, "seed: 'sudo apt-get install build-essential python3-pip "
+		    "python3-dev libblas-dev gfortran liblapack-dev' plus python3-venv for the venv "
+		    "(PEP 668)");
+		argv = strv_push(argv, "apt-get");
+		argv = strv_push(argv, "install");
+		argv = strv_push(argv, "-y");
+		argv = strv_push(argv, "--no-install-recommends");
+	} else if (fam == FAMILY_RHEL) {
+		push_all(&pkgs, (char *const *)rhel);
+		buf_printf(&why, "seed: 'sudo yum install \"@Development tools\" python3-pip "
+		    "python3-devel blas-devel gcc-gfortran lapack-devel' (with %s)", pm);
+		argv = strv_push(argv, pm);
+		argv = strv_push(argv, "install");
+		argv = strv_push(argv, "-y");
+	} else if (fam == FAMILY_SUSE) {
+		push_all(&pkgs, (char *const *)suse);
+		buf_puts(&why, "the seed's build prerequisites (compilers, python3-devel, BLAS and "
+		    "LAPACK headers) under their openSUSE/SLES names");
+		argv = strv_push(argv, "zypper");
+		argv = strv_push(argv, "--non-interactive");
+		argv = strv_push(argv, "install");
+	} else {
+		strv_free(argv);
+		strv_free(pkgs);
+		strv_free(check);
+		buf_free(&why);
+		return pc_unsupported(c, "building Python packages on %s is not planned; use "
+		    "source: system", c->plan->target);
+	}
+	if (c->py_pkgs != NULL) {
+		push_all(&pkgs, c->py_pkgs);
+		buf_printf(&why, "; %s", c->pywhy);
+	}
+	push_all(&pkgs, extra);
+	if (why_extra != NULL)
+		buf_printf(&why, "; %s", why_extra);
+	for (size_t i = 0; pkgs[i] != NULL; i++) {
+		argv = strv_push(argv, pkgs[i]);
+		if (pkgs[i][0] != '@')
+			check = strv_push(check, pkgs[i]);
+	}
+	s = pc_runv(c, "prereqs", "Install the build prerequisites", why.data, 1, 240, argv);
+	buf_free(&why);
+	if (fam == FAMILY_DEBIAN) {
+		step_env(s, "DEBIAN_FRONTEND=noninteractive");
+		step_check_dpkg(s, check);
+	} else {
+		/* the group itself has no rpm name: gcc and make stand for it */
+		if (fam == FAMILY_RHEL) {
+			check = strv_push(check, "gcc");
+			check = strv_push(check, "make");
+		}
+		step_check_rpm(s, check);
+	}
+	strv_free(pkgs);
+	strv_free(check);
+	return 0;
+}
+
+char **
+pc_pip_install_argv(const struct pctx *c)
+{
+	char **argv = strv_new();
+
+	argv = strv_push(argv, c->pyuser);
+	argv = strv_push(argv, "-m");
+	argv = strv_push(argv, "pip");
+	argv = strv_push(argv, "install");
+	if (c->p->pip.index_url != NULL) {
+		argv = strv_push(argv, "--index-url");
+		argv = strv_push(argv, c->p->pip.index_url);
+	}
+	return argv;
+}
+
+void
+pc_venv(struct pctx *c)
+{
+	const char *venv = pc_venv_dir(c);
+	char *py = xasprintf("%s/bin/python", venv), *why, **argv;
+	struct step *s;
+	const char *ver = c->pyver != NULL ? c->pyver : "unknown";
+
+	why = xasprintf("PEP 668: pip into the system Python is refused on Debian 12 / Ubuntu "
+	    "24.04 (EXTERNALLY-MANAGED), so armpy never runs pip on the system Python and never "
+	    "uses the seed's --user; the venv uses %s (Python %s: %s)", c->interp, ver, c->pywhy);
+	argv = strv_new();
+	argv = strv_push(argv, c->interp);
+	argv = strv_push(argv, "-m");
+	argv = strv_push(argv, "venv");
+	argv = strv_push(argv, venv);
+	s = pc_runv(c, "venv", "Create the virtual environment", why, 0, 10, argv);
+	free(why);
+	step_check_file(s, py, NULL);
+
+	free(c->pyuser);
+	c->pyuser = py;
+	argv = pc_pip_install_argv(c);
+	argv = strv_push(argv, "--upgrade");
+	argv = strv_push(argv, "pip");
+	pc_runv(c, "pip-upgrade", "Upgrade pip in the venv", "seed: 'python3 -m pip install "
+	    "--user --upgrade pip' -- inside the venv, where --user does not apply (PEP 668)", 0,
+	    30, argv);
+	plan_note(c->plan, "activate the environment with: . %s/bin/activate", venv);
+}
+
+/* A check that passes when the module was built against `lib` (NumPy >= 1.26 / SciPy meson). */
+static void
+check_built_with(struct step *s, const char *python, const char *module, const char *lib)
+{
+	char *code = xasprintf("import sys, %s; d = %s.show_config(mode='dicts'); "
+	    "sys.exit(0 if d['Build Dependencies']['blas']['name'] == '%s' else 1)", module,
+	    module, lib);
+	const char *argv[] = { python, "-c", code, NULL };
+
+	step_check_command(s, argv);
+	free(code);
+}
+
+/* NumPy (and SciPy) from source against the chosen BLAS with OpenBLAS's LAPACK. */
+void
+pc_pip_blas_build(struct pctx *c, const char *pkgconfig_path)
+{
+	static const char *mods[] = { "numpy", "scipy" };
+	struct step *s;
+	char **argv, *why;
+
+	for (int i = 0; i < 2; i++) {
+		if (i == 1 && !c->p->scipy)
+			break;
+		argv = pc_pip_install_argv(c);
+		argv = strv_push(argv, "--no-binary");
+		argv = strv_push(argv, mods[i]);
+		argv = strv_push(argv, "--force-reinstall");
+		argv = strv_push(argv, "--no-deps");
+		argv = strv_push(argv, mods[i]);
+		argv = strv_pushf(argv, "-Csetup-args=-Dblas=%s", c->lib);
+		argv = strv_push(argv, "-Csetup-args=-Dlapack=openblas");
+		if (i == 0)
+			argv = strv_push(argv, "-Csetup-args=-Dallow-noblas=false");
+		if (strcmp(c->lib, "blis") == 0)
+			why = xasprintf("seed: 'When NumPy and SciPy detect the presence of the BLIS "
+			    "library at build time, they will use BLIS' -- wheels bundle their own "
+			    "OpenBLAS, so %s is built from source; current (meson) builds take "
+			    "-Dblas=blis -Dlapack=openblas%s (seed: 'OpenBLAS or LAPACK libraries need "
+			    "to be installed along BLIS to provide LAPACK functionality'); older "
+			    "(distutils) builds read NPY_BLAS_ORDER/NPY_LAPACK_ORDER, set too",
+			    mods[i], i == 0 ? " -Dallow-noblas=false" : "");
+		else
+			why = xasprintf("build: source -- %s is built against the OpenBLAS built "
+			    "above (meson -Dblas=openblas -Dlapack=openblas%s; NPY_BLAS_ORDER/"
+			    "NPY_LAPACK_ORDER for older distutils builds), not the wheel's bundled "
+			    "copy", mods[i], i == 0 ? " -Dallow-noblas=false" : "");
+		s = pc_runv(c, i == 0 ? "pip-numpy" : "pip-scipy", i == 0 ?
+		    "Build and install NumPy from source against the BLAS" :
+		    "Build and install SciPy from source against the BLAS", why, 0,
+		    i == 0 ? 900 : 1800, argv);
+		free(why);
+		step_env(s, "NPY_BLAS_ORDER=%s", c->lib);
+		step_env(s, "NPY_LAPACK_ORDER=openblas");
+		if (pkgconfig_path != NULL)
+			step_env(s, "PKG_CONFIG_PATH=%s", pkgconfig_path);
+		check_built_with(s, c->pyuser, mods[i], c->lib);
+	}
+	plan_warn(c->plan, "NumPy%s built from source against %s: expect about 20 minutes or "
+	    "more (seed: large source builds 'may take up to 20 minutes')", c->p->scipy ?
+	    " and SciPy are" : " is", c->lib);
+}
+
+/* The venv's BLAS settings script, and the note to source it. */
+void
+pc_venv_env_script(struct pctx *c)
+{
+	char *path = xasprintf("%s/bin/armpy-blas.sh", pc_venv_dir(c));
+
+	pc_env_script(c, path, 0, "seed: 'OMP_NUM_THREADS can be set to specify the maximum "
+	    "number of threads' and 'set the environment variable BLIS_NUM_THREADS'; kept in the "
+	    "venv, next to activate");
+	if (c->env_script != NULL)
+		plan_note(c->plan, "after activating, load the BLAS settings with: . %s", path);
+	free(path);
+}
+
+int
+plan_pip(struct pctx *c)
+{
+	enum distro_family fam = c->f->family;
+	int blis = strcmp(c->lib, "blis") == 0;
+	char **names = NULL, **pre = NULL, **argv, *mods;
+	struct step *s;
+
+	if (fam == FAMILY_ALPINE)
+		return pc_unsupported(c, "source: pip on Alpine: musl needs musllinux wheels or "
+		    "source builds that armpy does not plan; use source: system (apk py3-numpy "
+		    "py3-scipy)");
+	if (blis && fam != FAMILY_DEBIAN)
+		return pc_refuse(c, "BLIS with source: pip on %s: no distro BLIS package to build "
+		    "against; use build: source (Debian/RHEL) or library: openblas", c->plan->target);
+	if (blis && debian_release_ok(c) != 0)
+		return -1;
+	if (pc_resolve_python(c, 1) != 0)
+		return -1;
+	if (extras_pip(c, &names, &pre) != 0)
+		return -1;
+	strv_free(names);
+	if (blis) {
+		char **b = debian_blas_packages(c, 1);
+
+		push_all(&pre, b);
+		strv_free(b);
+		pre = strv_push(pre, "pkg-config");
+	}
+	if (pc_build_prereqs(c, pre, blis ? "libblis-dev and libopenblas-dev: NumPy/SciPy are "
+	    "built against Debian's BLIS, with OpenBLAS for LAPACK (BLIS ships no LAPACK)" :
+	    NULL) != 0) {
+		strv_free(pre);
+		return -1;
+	}
+	strv_free(pre);
+	pc_venv(c);
+
+	if (blis)
+		pc_pip_blas_build(c, NULL);
+	else {
+		argv = pc_pip_install_argv(c);
+		argv = strv_push(argv, "numpy");
+		if (c->p->scipy)
+			argv = strv_push(argv, "scipy");
+		s = pc_runv(c, "pip-numpy", c->p->scipy ? "Install NumPy and SciPy wheels" :
+		    "Install the NumPy wheel", "seed: 'The default SciPy and NumPy binary "
+		    "installations with pip3 install numpy scipy are configured to use OpenBLAS' -- "
+		    "the wheels bundle their own OpenBLAS (scipy-openblas)", 0, 90, argv);
+		mods = xstrdup(c->p->scipy ? "numpy, scipy" : "numpy");
+		step_check_import(s, c->pyuser, mods);
+		free(mods);
+		if (c->p->blas.threading == THREADING_OPENMP)
+			plan_warn(c->plan, "threading: openmp -- the wheels' bundled OpenBLAS "
+			    "(scipy-openblas) uses pthreads; OPENBLAS_NUM_THREADS applies, "
+			    "OMP_NUM_THREADS does not (choose build: source for an OpenMP OpenBLAS)");
+	}
+	if (pc_pip_extras(c) != 0)
+		return -1;
+	pc_venv_env_script(c);
+	return 0;
+}

@@ -1,0 +1,65 @@
+/* plan-rhel.c — RHEL family system route: the distro's python3-numpy/python3-scipy (OpenBLAS). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan-int.h"
+
+/* One package transaction, the /etc/profile.d thread settings, python3 as the interpreter. */
+int
+pc_system_packages(struct pctx *c, char **argv, char **pkgs, const char *why)
+{
+	struct step *s;
+
+	for (size_t i = 0; pkgs[i] != NULL; i++)
+		argv = strv_push(argv, pkgs[i]);
+	s = pc_runv(c, "pkg-install", "Install NumPy, SciPy and OpenBLAS (distro packages)", why,
+	    1, 180, argv);
+	if (c->f->family == FAMILY_RHEL || c->f->family == FAMILY_SUSE)
+		step_check_rpm(s, pkgs);
+	else
+		step_check_import(s, "/usr/bin/python3", c->p->scipy ? "numpy, scipy" : "numpy");
+	free(c->pyuser);
+	c->pyuser = xstrdup("/usr/bin/python3");
+	pc_env_script(c, "/etc/profile.d/armpy-blas.sh", 1, "seed: 'The environment variable "
+	    "OMP_NUM_THREADS can be set to specify the maximum number of threads'; login shells "
+	    "read /etc/profile.d");
+	if (c->env_script != NULL)
+		plan_note(c->plan, "log in again (or run '. %s') to get the thread settings",
+		    c->env_script);
+	return 0;
+}
+
+int
+plan_rhel(struct pctx *c)
+{
+	char **argv, **pkgs, **extra = NULL, *why;
+	int rc;
+
+	/* BLIS (or build: source) took the source route before we get here. */
+	if (pc_resolve_python(c, 0) != 0)
+		return -1;
+	if (extras_system(c, &extra) != 0)
+		return -1;
+	pkgs = strv_new();
+	pkgs = strv_push(pkgs, "python3-numpy");
+	if (c->p->scipy)
+		pkgs = strv_push(pkgs, "python3-scipy");
+	pkgs = strv_push(pkgs, "openblas");
+	for (size_t i = 0; extra != NULL && extra[i] != NULL; i++)
+		pkgs = strv_push(pkgs, extra[i]);
+	strv_free(extra);
+	argv = strv_new();
+	argv = strv_push(argv, pc_pm(c));
+	argv = strv_push(argv, "install");
+	argv = strv_push(argv, "-y");
+	why = xasprintf("seed: '`numpy` no longer publishes Python 3.6 wheels, but can be "
+	    "installed from the package manager: `yum install python3-numpy`' (with %s, for the "
+	    "distro's python3 %s)", pc_pm(c), c->pyver != NULL ? c->pyver : "");
+	rc = pc_system_packages(c, argv, pkgs, why);
+	free(why);
+	strv_free(pkgs);
+	if (c->p->blas.threading != THREADING_PTHREADS)
+		plan_note(c->plan, "the distro's NumPy uses the distro's OpenBLAS build; the "
+		    "threading choice (%s) is applied through the thread variables only", c->thr);
+	return rc;
+}

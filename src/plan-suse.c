@@ -1,0 +1,69 @@
+/* plan-suse.c — SUSE (zypper) and Alpine (apk) system routes: distro NumPy/SciPy with OpenBLAS only. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan-int.h"
+
+static int
+other_common(struct pctx *c, const char *distro)
+{
+	if (strcmp(c->lib, "blis") == 0)
+		return pc_refuse(c, "BLIS on %s: its NumPy/SciPy packages are built against "
+		    "OpenBLAS and it has no update-alternatives BLAS switch; use library: openblas or "
+		    "source: conda", distro);
+	if (pc_resolve_python(c, 0) != 0)
+		return -1;
+	return 0;
+}
+
+int
+plan_suse(struct pctx *c)
+{
+	char **argv, **pkgs, **extra = NULL;
+	int rc;
+
+	if (other_common(c, "SUSE") != 0 || extras_system(c, &extra) != 0)
+		return -1;
+	pkgs = strv_new();
+	pkgs = strv_push(pkgs, "python3-numpy");
+	if (c->p->scipy)
+		pkgs = strv_push(pkgs, "python3-scipy");
+	pkgs = strv_push(pkgs, "libopenblas_pthreads0");
+	for (size_t i = 0; extra != NULL && extra[i] != NULL; i++)
+		pkgs = strv_push(pkgs, extra[i]);
+	strv_free(extra);
+	argv = strv_new();
+	argv = strv_push(argv, "zypper");
+	argv = strv_push(argv, "--non-interactive");
+	argv = strv_push(argv, "install");
+	rc = pc_system_packages(c, argv, pkgs, "seed: distro packages are the easy, tested "
+	    "route ('apt install python3-numpy python3-scipy will install NumPy and SciPy with "
+	    "BLAS and LAPACK libraries'); SUSE's equivalents, with OpenBLAS");
+	strv_free(pkgs);
+	return rc;
+}
+
+int
+plan_alpine(struct pctx *c)
+{
+	char **argv, **pkgs, **extra = NULL;
+	int rc;
+
+	if (other_common(c, "Alpine") != 0 || extras_system(c, &extra) != 0)
+		return -1;
+	pkgs = strv_new();
+	pkgs = strv_push(pkgs, "py3-numpy");
+	if (c->p->scipy)
+		pkgs = strv_push(pkgs, "py3-scipy");
+	pkgs = strv_push(pkgs, "openblas");
+	for (size_t i = 0; extra != NULL && extra[i] != NULL; i++)
+		pkgs = strv_push(pkgs, extra[i]);
+	strv_free(extra);
+	argv = strv_new();
+	argv = strv_push(argv, "apk");
+	argv = strv_push(argv, "add");
+	rc = pc_system_packages(c, argv, pkgs, "seed: distro packages are the easy, tested "
+	    "route; Alpine's py3-numpy/py3-scipy are built against OpenBLAS");
+	strv_free(pkgs);
+	return rc;
+}
