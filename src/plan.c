@@ -666,8 +666,10 @@ plan_route(struct pctx *c)
 	case SOURCE_SYSTEM:
 		break;
 	}
-	if (p->blas.build == BUILD_SOURCE &&
-	    (f->family == FAMILY_DEBIAN || f->family == FAMILY_RHEL))
+	/* the seed's "Install NumPy and SciPy with BLIS on RedHat" is a source build */
+	if ((p->blas.build == BUILD_SOURCE &&
+	    (f->family == FAMILY_DEBIAN || f->family == FAMILY_RHEL)) ||
+	    (p->blas.library == BLAS_BLIS && f->family == FAMILY_RHEL))
 		return plan_source(c);
 	switch (f->family) {
 	case FAMILY_DEBIAN:

@@ -1,0 +1,692 @@
+/* test-plan.c — the pure planner: routes, refusals, every profile combination, and the YAML round trip. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "armpy.h"
+#include "facts.h"
+#include "plan.h"
+#include "profile.h"
+#include "ydoc.h"
+
+/* Facts built by hand (string literals; never passed to facts_free). */
+static struct facts
+mkfacts(const char *id, const char *ver, enum distro_family fam, enum pkg_manager pm,
+    const char *arch, int cores, long page)
+{
+	struct facts f;
+
+	memset(&f, 0, sizeof f);
+	f.distro_id = (char *)id;
+	f.distro_version = (char *)ver;
+	f.family = fam;
+	f.package_manager = pm;
+	f.arch = (char *)arch;
+	f.multiarch = strcmp(arch, "aarch64") == 0 ? (char *)"aarch64-linux-gnu" :
+	    strcmp(arch, "x86_64") == 0 ? (char *)"x86_64-linux-gnu" : NULL;
+	f.cpu.name = (char *)"Neoverse-N1";
+	f.cpu.openblas_target = (char *)"NEOVERSEN1";
+	f.cpu.blis_config = (char *)"cortexa57";
+	f.cpu.cores = cores;
+	f.page_size = page;
+	return f;
+}
+
+static struct profile *
+mkprofile(enum source src, enum blas_library lib, enum blas_threading thr)
+{
+	struct profile *p = profile_new();
+
+	p->source = src;
+	p->blas.library = lib;
+	p->blas.threading = thr;
+	p->blas.threads = 0;
+	p->blas.build = BUILD_PACKAGE;
+	p->scipy = 1;
+	free(p->python);
+	p->python = xstrdup("system");
+	return p;
+}
+
+static void
+setpy(struct profile *p, const char *v)
+{
+	free(p->python);
+	p->python = xstrdup(v);
+}
+
+static int
+argv_has(char *const *argv, const char *s)
+{
+	return strv_contains(argv, s);
+}
+
+static const struct step *
+need(const struct plan *plan, const char *id)
+{
+	const struct step *s = plan_find(plan, id);
+
+	if (s == NULL)
+		fail_msg("no step '%s'", id);
+	return s;
+}
+
+static int
+count_apt_update(const struct plan *plan)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < plan->nsteps; i++) {
+		const struct step *s = &plan->steps[i];
+
+		if (s->kind == ACTION_RUN && strv_len(s->u.run.argv) >= 2 &&
+		    strcmp(s->u.run.argv[0], "apt-get") == 0 &&
+		    strcmp(s->u.run.argv[1], "update") == 0)
+			n++;
+	}
+	return n;
+}
+
+static void
+setup_clock(void)
+{
+	setenv("ARMPY_TODAY", "2026-11-25", 1);
+}
+
+static void
+test_debian_system_blis(void **state)
+{
+	struct facts f = mkfacts("debian", "12", FAMILY_DEBIAN, PM_APT, "aarch64", 80, 4096);
+	struct profile *p = mkprofile(SOURCE_SYSTEM, BLAS_BLIS, THREADING_OPENMP);
+	char *cause = NULL;
+	struct plan *plan;
+	const struct step *s;
+
+	(void)state;
+	f.system_python = (char *)"3.11.2";
+	plan = plan_make(&f, p, &cause);
+	assert_non_null(plan);
+	assert_int_equal(count_apt_update(plan), 1);
+	assert_string_equal(plan->steps[0].id, "apt-update");
+	s = need(plan, "apt-install");
+	assert_true(argv_has(s->u.run.argv, "python3-numpy"));
+	assert_true(argv_has(s->u.run.argv, "python3-scipy"));
+	assert_true(argv_has(s->u.run.argv, "libblis4-openmp"));
+	assert_true(argv_has(s->u.run.argv, "libopenblas0-openmp"));
+	assert_true(argv_has(s->u.run.argv, "--no-install-recommends"));
+	assert_int_equal(s->check.kind, CHECK_DPKG);
+	assert_true(strv_contains(s->check.packages, "libblis4-openmp"));
+	s = need(plan, "alt-blas");
+	assert_int_equal(s->kind, ACTION_ALTERNATIVE);
+	assert_string_equal(s->u.alternative.name, "libblas.so.3-aarch64-linux-gnu");
+	assert_string_equal(s->u.alternative.path,
+	    "/usr/lib/aarch64-linux-gnu/blis-openmp/libblas.so.3");
+	assert_int_equal(s->check.kind, CHECK_ALTERNATIVE);
+	s = need(plan, "alt-lapack");
+	assert_string_equal(s->u.alternative.name, "liblapack.so.3-aarch64-linux-gnu");
+	assert_string_equal(s->u.alternative.path,
+	    "/usr/lib/aarch64-linux-gnu/openblas-openmp/liblapack.so.3");
+	assert_non_null(strstr(s->why, "BLIS ships no LAPACK"));
+	s = need(plan, "blas-env");
+	assert_int_equal(s->kind, ACTION_WRITE);
+	assert_string_equal(s->u.write.path, "/etc/profile.d/armpy-blas.sh");
+	assert_non_null(strstr(s->u.write.content, "export BLIS_NUM_THREADS=80\n"));
+	assert_non_null(strstr(s->u.write.content, "export OMP_NUM_THREADS=80\n"));
+	s = &plan->steps[plan->nsteps - 1];
+	assert_int_equal(s->kind, ACTION_VALIDATE);
+	assert_string_equal(s->u.validate.expect, "blis");
+	assert_string_equal(s->u.validate.python, "/usr/bin/python3");
+	assert_string_equal(s->u.validate.numpy_min, FLOOR_NUMPY);
+	assert_true(strv_contains(s->u.validate.env, "BLIS_NUM_THREADS=80"));
+	plan_free(plan);
+	profile_free(p);
+}
+
+static void
+test_threading_variants(void **state)
+{
+	struct facts f = mkfacts("ubuntu", "22.04", FAMILY_DEBIAN, PM_APT, "aarch64", 80, 4096);
+	struct profile *p = mkprofile(SOURCE_SYSTEM, BLAS_BLIS, THREADING_SERIAL);
+	char *cause = NULL;
+	struct plan *plan;
+	const struct step *s;
+
+	(void)state;
+	p->allow_eol = 1;
+	plan = plan_make(&f, p, &cause);
+	assert_non_null(plan);
+	s = need(plan, "apt-install");
+	assert_true(argv_has(s->u.run.argv, "libblis3-serial"));      /* jammy ships BLIS 0.8 */
+	assert_true(argv_has(s->u.run.argv, "libopenblas0-serial"));
+	assert_string_equal(need(plan, "alt-blas")->u.alternative.path,
+	    "/usr/lib/aarch64-linux-gnu/blis-serial/libblas.so.3");
+	assert_non_null(strstr(need(plan, "blas-env")->u.write.content, "BLIS_NUM_THREADS=1\n"));
+	assert_null(strstr(need(plan, "blas-env")->u.write.content, "=80"));
+	plan_free(plan);
+
+	p->blas.threads = 4;            /* serial with >1 threads is refused */
+	plan = plan_make(&f, p, &cause);
+	assert_null(plan);
+	assert_non_null(strstr(cause, "serial"));
+	free(cause);
+	cause = NULL;
+
+	p->blas.threads = 0;
+	p->blas.library = BLAS_OPENBLAS;
+	p->blas.threading = THREADING_PTHREADS;
+	plan = plan_make(&f, p, &cause);
+	assert_non_null(plan);
+	assert_string_equal(need(plan, "alt-blas")->u.alternative.path,
+	    "/usr/lib/aarch64-linux-gnu/openblas-pthread/libblas.so.3");
+	assert_true(argv_has(need(plan, "apt-install")->u.run.argv, "libopenblas0-pthread"));
+	plan_free(plan);
+	profile_free(p);
+}
+
+static void
+test_eol(void **state)
+{
+	struct facts f = mkfacts("ubuntu", "22.04", FAMILY_DEBIAN, PM_APT, "aarch64", 8, 4096);
+	struct profile *p = mkprofile(SOURCE_SYSTEM, BLAS_OPENBLAS, THREADING_OPENMP);
+	char *cause = NULL;
+	struct plan *plan;
+
+	(void)state;
+	plan = plan_make(&f, p, &cause);          /* jammy's 3.10 is past EOL on 2026-11-25 */
+	assert_null(plan);
+	assert_non_null(strstr(cause, "3.10"));
+	assert_non_null(strstr(cause, "allow_eol: true"));
+	assert_non_null(strstr(cause, "conda"));
+	free(cause);
+	cause = NULL;
+	p->allow_eol = 1;
+	plan = plan_make(&f, p, &cause);
+	assert_non_null(plan);
+	assert_non_null(plan->warnings);
+	assert_non_null(strstr(plan->warnings[0], "past end of life"));
+	plan_free(plan);
+
+	setpy(p, "2.7");
+	plan = plan_make(&f, p, &cause);
+	assert_null(plan);
+	assert_non_null(strstr(cause, "Python 2"));
+	free(cause);
+	cause = NULL;
+
+	/* a version that is not the distro's on apt: refused with the reason */
+	setpy(p, "3.12");
+	plan = plan_make(&f, p, &cause);
+	assert_null(plan);
+	assert_non_null(strstr(cause, "3.10"));
+	free(cause);
+	cause = NULL;
+	/* conda can install any version */
+	p->source = SOURCE_CONDA;
+	plan = plan_make(&f, p, &cause);
+	assert_non_null(plan);
+	assert_non_null(strstr(need(plan, "conda-envfile")->u.write.content, "  - python=3.12\n"));
+	plan_free(plan);
+	profile_free(p);
+}
+
+static void
+test_rhel8_source(void **state)
+{
+	struct facts f = mkfacts("rhel", "8.8", FAMILY_RHEL, PM_DNF, "aarch64", 80, 65536);
+	struct profile *p = mkprofile(SOURCE_SYSTEM, BLAS_BLIS, THREADING_OPENMP);
+	char *cause = NULL;
+	struct plan *plan;
+	const struct step *s;
+
+	(void)state;
+	plan = plan_make(&f, p, &cause);
+	assert_non_null(plan);
+	assert_int_equal(count_apt_update(plan), 0);
+	s = need(plan, "prereqs");
+	assert_string_equal(s->u.run.argv[0], "dnf");
+	assert_true(argv_has(s->u.run.argv, "@Development tools"));
+	assert_true(argv_has(s->u.run.argv, "lapack-devel"));
+	assert_true(argv_has(s->u.run.argv, "python3.11"));
+	assert_true(argv_has(s->u.run.argv, "python3.11-devel"));
+	assert_non_null(strstr(s->why, "Python 3.8 instead of the default"));
+	assert_string_equal(need(plan, "venv")->u.run.argv[0], "/usr/bin/python3.11");
+	s = need(plan, "blis-configure");
+	assert_true(argv_has(s->u.run.argv, "--enable-threading=openmp"));
+	assert_true(argv_has(s->u.run.argv, "--enable-cblas"));
+	assert_true(argv_has(s->u.run.argv, "--prefix=/usr/local"));
+	assert_true(argv_has(s->u.run.argv, "cortexa57"));
+	assert_true(argv_has(need(plan, "openblas-build")->u.run.argv, "TARGET=NEOVERSEN1"));
+	assert_true(argv_has(need(plan, "openblas-build")->u.run.argv, "USE_OPENMP=1"));
+	assert_true(argv_has(need(plan, "openblas-build")->u.run.argv, "-j80"));
+	assert_true(need(plan, "blis-install")->privileged);
+	assert_false(need(plan, "blis-build")->privileged);
+	s = need(plan, "blis-download");
+	assert_int_equal(s->kind, ACTION_DOWNLOAD);
+	assert_true(str_startswith(s->u.download.url, "https://"));
+	assert_int_equal(strlen(s->u.download.sha256), 64);
+	s = need(plan, "pip-numpy");
+	assert_true(argv_has(s->u.run.argv, "-Csetup-args=-Dblas=blis"));
+	assert_true(argv_has(s->u.run.argv, "-Csetup-args=-Dlapack=openblas"));
+	assert_true(argv_has(s->u.run.argv, "-Csetup-args=-Dallow-noblas=false"));
+	assert_true(strv_contains(s->u.run.env,
+	    "PKG_CONFIG_PATH=/usr/local/lib/pkgconfig:/usr/local/share/pkgconfig"));
+	assert_false(argv_has(need(plan, "pip-scipy")->u.run.argv,
+	    "-Csetup-args=-Dallow-noblas=false"));
+	assert_string_equal(plan->steps[plan->nsteps - 1].u.validate.python,
+	    "~/.venvs/armpy/bin/python");
+	/* 64 KB pages warn */
+	int w = 0;
+	for (size_t i = 0; plan->warnings[i] != NULL; i++)
+		w |= strstr(plan->warnings[i], "64 KB pages") != NULL;
+	assert_true(w);
+	plan_free(plan);
+
+	/* the distro route on RHEL 8 (python3-numpy) is EOL 3.6: refused without allow_eol */
+	p->blas.library = BLAS_OPENBLAS;
+	plan = plan_make(&f, p, &cause);
+	assert_null(plan);
+	assert_non_null(strstr(cause, "3.6"));
+	free(cause);
+	profile_free(p);
+}
+
+static void
+test_pip_routes(void **state)
+{
+	struct facts f = mkfacts("debian", "12", FAMILY_DEBIAN, PM_APT, "aarch64", 80, 4096);
+	struct profile *p = mkprofile(SOURCE_PIP, BLAS_OPENBLAS, THREADING_PTHREADS);
+	char *cause = NULL;
+	struct plan *plan;
+	const struct step *s;
+
+	(void)state;
+	free(p->pip.index_url);
+	p->pip.index_url = xstrdup("https://pypi.example.org/simple");
+	plan = plan_make(&f, p, &cause);
+	assert_non_null(plan);
+	assert_int_equal(count_apt_update(plan), 1);
+	s = need(plan, "prereqs");
+	assert_true(argv_has(s->u.run.argv, "build-essential"));
+	assert_true(argv_has(s->u.run.argv, "python3-venv"));
+	assert_true(argv_has(s->u.run.argv, "liblapack-dev"));
+	s = need(plan, "pip-numpy");
+	assert_true(argv_has(s->u.run.argv, "--index-url"));
+	assert_true(argv_has(s->u.run.argv, "https://pypi.example.org/simple"));
+	assert_false(argv_has(s->u.run.argv, "--user"));
+	assert_non_null(strstr(s->why, "scipy-openblas"));
+	assert_string_equal(need(plan, "blas-env")->u.write.path, "~/.venvs/armpy/bin/armpy-blas.sh");
+	plan_free(plan);
+
+	p->blas.library = BLAS_BLIS;
+	plan = plan_make(&f, p, &cause);
+	assert_non_null(plan);
+	assert_int_equal(count_apt_update(plan), 1);
+	s = need(plan, "prereqs");
+	assert_true(argv_has(s->u.run.argv, "libblis-dev"));
+	assert_true(argv_has(s->u.run.argv, "libopenblas-dev"));
+	assert_true(argv_has(need(plan, "pip-numpy")->u.run.argv, "--no-binary"));
+	plan_free(plan);
+
+	/* pip with a Python that is not installed: refused */
+	setpy(p, "3.13");
+	plan = plan_make(&f, p, &cause);
+	assert_null(plan);
+	assert_non_null(strstr(cause, "3.13"));
+	free(cause);
+	cause = NULL;
+	/* ... allowed when facts list that interpreter */
+	struct python_install pi = { (char *)"/usr/local/bin/python3.13", (char *)"3.13.1", 0 };
+	f.pythons = &pi;
+	f.npythons = 1;
+	plan = plan_make(&f, p, &cause);
+	assert_non_null(plan);
+	assert_string_equal(need(plan, "venv")->u.run.argv[0], "/usr/local/bin/python3.13");
+	plan_free(plan);
+	profile_free(p);
+}
+
+static void
+test_conda(void **state)
+{
+	struct facts f = mkfacts("debian", "12", FAMILY_DEBIAN, PM_APT, "aarch64", 80, 4096);
+	struct profile *p = mkprofile(SOURCE_CONDA, BLAS_BLIS, THREADING_OPENMP);
+	char *cause = NULL;
+	struct plan *plan;
+	const struct step *s;
+
+	(void)state;
+	plan = plan_make(&f, p, &cause);
+	assert_null(plan);
+	assert_non_null(strstr(cause, "only OpenBLAS variants"));
+	free(cause);
+	cause = NULL;
+
+	f = mkfacts("debian", "12", FAMILY_DEBIAN, PM_APT, "x86_64", 2, 4096);
+	plan = plan_make(&f, p, &cause);
+	assert_non_null(plan);
+	assert_non_null(strstr(need(plan, "conda-envfile")->u.write.content, "libblas=*=*blis"));
+	plan_free(plan);
+
+	f = mkfacts("debian", "12", FAMILY_DEBIAN, PM_APT, "aarch64", 80, 4096);
+	p->blas.library = BLAS_OPENBLAS;
+	plan = plan_make(&f, p, &cause);
+	assert_non_null(plan);
+	assert_int_equal(count_apt_update(plan), 0);
+	s = need(plan, "conda-download");
+	assert_true(str_startswith(s->u.download.url, "https://"));
+	assert_int_equal(s->check.kind, CHECK_FILE);
+	assert_string_equal(s->check.sha256, s->u.download.sha256);
+	s = need(plan, "conda-install");
+	assert_true(argv_has(s->u.run.argv, "-b"));
+	assert_true(argv_has(s->u.run.argv, "~/miniforge3"));
+	assert_non_null(strstr(need(plan, "conda-envfile")->u.write.content,
+	    "libblas=*=*openblas"));
+	assert_string_equal(need(plan, "conda-env")->u.run.argv[0], "~/miniforge3/bin/conda");
+	assert_string_equal(plan->steps[plan->nsteps - 1].u.validate.python,
+	    "~/miniforge3/envs/armpy/bin/python");
+	plan_free(plan);
+
+	p->conda.installer = CONDA_MINICONDA;
+	plan = plan_make(&f, p, &cause);
+	assert_null(plan);
+	assert_non_null(strstr(cause, "armpy pins only Miniforge; give conda.installer_url and "
+	    "conda.installer_sha256"));
+	free(cause);
+	profile_free(p);
+}
+
+static void
+test_unsupported(void **state)
+{
+	struct facts f = mkfacts("freebsd", "13.2", FAMILY_UNKNOWN, PM_NONE, "aarch64", 4, 4096);
+	struct profile *p = mkprofile(SOURCE_SYSTEM, BLAS_OPENBLAS, THREADING_OPENMP);
+	char *cause = NULL;
+
+	(void)state;
+	assert_null(plan_make(&f, p, &cause));
+	assert_non_null(strstr(cause, "Linux-only"));
+	free(cause);
+	cause = NULL;
+	f = mkfacts("gentoo", "2.14", FAMILY_UNKNOWN, PM_NONE, "aarch64", 4, 4096);
+	assert_null(plan_make(&f, p, &cause));
+	assert_true(str_startswith(cause, "unsupported: "));
+	assert_non_null(strstr(cause, "gentoo"));
+	free(cause);
+	cause = NULL;
+	f = mkfacts("opensuse-leap", "15.5", FAMILY_SUSE, PM_ZYPPER, "aarch64", 4, 4096);
+	p->blas.library = BLAS_BLIS;
+	p->allow_eol = 1;
+	assert_null(plan_make(&f, p, &cause));
+	assert_non_null(strstr(cause, "BLIS on SUSE"));
+	free(cause);
+	profile_free(p);
+}
+
+static void
+test_extras(void **state)
+{
+	struct facts f = mkfacts("debian", "12", FAMILY_DEBIAN, PM_APT, "aarch64", 0, 4096);
+	struct profile *p = mkprofile(SOURCE_PIP, BLAS_OPENBLAS, THREADING_PTHREADS);
+	char *cause = NULL;
+	struct plan *plan;
+	const struct step *s;
+
+	(void)state;
+	p->extras = EXTRA_MORFEUSZ;
+	assert_null(plan_make(&f, p, &cause));
+	assert_non_null(strstr(cause, "sha256"));
+	free(cause);
+	cause = NULL;
+
+	/* cores unknown: no thread number written, a warning; sentencepiece still preloads */
+	p->extras = EXTRA_PILLOW | EXTRA_PANDAS | EXTRA_PYTORCH | EXTRA_SENTENCEPIECE;
+	plan = plan_make(&f, p, &cause);
+	assert_non_null(plan);
+	s = need(plan, "pip-extras");
+	assert_true(argv_has(s->u.run.argv, "torch"));
+	assert_true(argv_has(s->u.run.argv, "pillow"));
+	assert_true(argv_has(need(plan, "prereqs")->u.run.argv, "libgoogle-perftools-dev"));
+	s = need(plan, "blas-env");
+	assert_null(strstr(s->u.write.content, "NUM_THREADS"));
+	assert_non_null(strstr(s->u.write.content,
+	    "LD_PRELOAD=/lib/aarch64-linux-gnu/libtcmalloc_minimal.so.4"));
+	assert_non_null(plan->warnings);
+	plan_free(plan);
+
+	p->source = SOURCE_SYSTEM;
+	p->extras = EXTRA_PYTORCH;
+	assert_null(plan_make(&f, p, &cause));
+	assert_non_null(strstr(cause, "pytorch"));
+	free(cause);
+	profile_free(p);
+}
+
+/* ---- YAML ---- */
+
+static void
+roundtrip(const struct plan *plan)
+{
+	char *y1 = plan_to_yaml(plan), *y2, *cause = NULL;
+	struct ynode *root = ydoc_parse(y1, strlen(y1), "rt", &cause);
+	struct plan *back;
+
+	if (root == NULL)
+		fail_msg("%s", cause);
+	back = plan_from_node(root, "rt", &cause);
+	if (back == NULL)
+		fail_msg("%s\n%s", cause, y1);
+	y2 = plan_to_yaml(back);
+	assert_string_equal(y1, y2);
+	ynode_free(root);
+	plan_free(back);
+	free(y1);
+	free(y2);
+}
+
+static void
+test_yaml_roundtrip(void **state)
+{
+	struct facts f = mkfacts("rhel", "8.8", FAMILY_RHEL, PM_DNF, "aarch64", 80, 65536);
+	struct profile *p = mkprofile(SOURCE_PIP, BLAS_BLIS, THREADING_OPENMP);
+	char *cause = NULL;
+	struct plan *plan;
+
+	(void)state;
+	p->extras = EXTRA_SENTENCEPIECE | EXTRA_PILLOW;
+	plan = plan_make(&f, p, &cause);
+	assert_non_null(plan);
+	roundtrip(plan);
+	plan_free(plan);
+	f = mkfacts("debian", "12", FAMILY_DEBIAN, PM_APT, "aarch64", 80, 4096);
+	p->source = SOURCE_CONDA;
+	p->blas.library = BLAS_OPENBLAS;
+	p->scipy = 0;
+	plan = plan_make(&f, p, &cause);
+	assert_non_null(plan);
+	roundtrip(plan);
+	plan_free(plan);
+	profile_free(p);
+}
+
+static void
+parse_fails(const char *text, const char *want)
+{
+	char *cause = NULL;
+	struct ynode *root = ydoc_parse(text, strlen(text), "P.yaml", &cause);
+	struct plan *plan;
+
+	assert_non_null(root);
+	plan = plan_from_node(root, "P.yaml", &cause);
+	if (plan != NULL)
+		fail_msg("accepted: %s", text);
+	if (strstr(cause, want) == NULL)
+		fail_msg("cause '%s' lacks '%s'", cause, want);
+	free(cause);
+	ynode_free(root);
+}
+
+#define HEAD "armpy_plan: 1\nprofile: null\ntarget: t\nwarnings: []\nnotes: []\nsteps:\n"
+#define STEP "- id: a\n  title: t\n  why: w\n  privileged: false\n  skippable: false\n" \
+	"  est_seconds: 1\n"
+
+static void
+test_yaml_strict(void **state)
+{
+	(void)state;
+	parse_fails(HEAD STEP "  run: {argv: [x]}\n  bogus: 1\n", "P.yaml:14:3: steps[0].bogus: "
+	    "unknown key");
+	parse_fails(HEAD STEP "  run: {argv: []}\n", "steps[0].run.argv: must not be empty");
+	parse_fails(HEAD STEP "  run: {argv: [x]}\n  alternative: {name: a, path: b}\n",
+	    "exactly one action");
+	parse_fails(HEAD STEP, "needs one action");
+	parse_fails(HEAD STEP "  run: {argv: [x], shell: yes}\n", "steps[0].run.shell: unknown");
+	parse_fails(HEAD STEP "  download: {url: 'https://x/y', sha256: abc, dest: /tmp/x}\n",
+	    "steps[0].download.sha256: not a sha256");
+	parse_fails(HEAD STEP "  run: {argv: [x]}\n" STEP "  run: {argv: [y]}\n", "duplicate id");
+	parse_fails(HEAD "- id: Bad_Id\n  title: t\n  why: w\n  privileged: false\n  skippable: "
+	    "false\n  est_seconds: 1\n  run: {argv: [x]}\n", "is not [a-z0-9-]+");
+	parse_fails(HEAD STEP "  run: {argv: [x]}\n  check: {kind: dpkg, path: /x}\n",
+	    "steps[0].check.packages: missing");
+	parse_fails(HEAD STEP "  run: {argv: [x]}\n  check: {kind: dpkg, packages: [a], path: /x}\n",
+	    "not a key of a dpkg check");
+	parse_fails(HEAD STEP "  write: {path: /x, mode: rw, content: c}\n", "octal mode");
+	parse_fails(HEAD STEP "  run: {argv: [x], env: [NOEQUALS]}\n", "NAME=value");
+	parse_fails("armpy_plan: 2\ntarget: t\nsteps: []\n", "schema 2");
+	parse_fails(HEAD STEP "  privileged2: true\n  run: {argv: [x]}\n", "unknown key");
+	parse_fails(HEAD STEP "  run: {argv: [x]}\n  check: {kind: magic}\n", "'magic' is not one");
+}
+
+/* ---- every combination ---- */
+
+static int
+id_ok(const char *id)
+{
+	for (const char *p = id; *p != '\0'; p++) {
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
+			return 0;
+	}
+	return *id != '\0';
+}
+
+static void
+test_all_combinations(void **state)
+{
+	struct facts fs[] = {
+		mkfacts("debian", "12", FAMILY_DEBIAN, PM_APT, "aarch64", 80, 4096),
+		mkfacts("debian", "11", FAMILY_DEBIAN, PM_APT, "aarch64", 4, 4096),
+		mkfacts("debian", "10", FAMILY_DEBIAN, PM_APT, "aarch64", 4, 4096),
+		mkfacts("ubuntu", "22.04", FAMILY_DEBIAN, PM_APT, "aarch64", 80, 4096),
+		mkfacts("ubuntu", "24.04", FAMILY_DEBIAN, PM_APT, "aarch64", 0, 4096),
+		mkfacts("debian", "12", FAMILY_DEBIAN, PM_APT, "x86_64", 2, 4096),
+		mkfacts("rhel", "8.8", FAMILY_RHEL, PM_DNF, "aarch64", 80, 65536),
+		mkfacts("rocky", "9.3", FAMILY_RHEL, PM_DNF, "aarch64", 64, 65536),
+		mkfacts("amzn", "2", FAMILY_RHEL, PM_YUM, "aarch64", 64, 4096),
+		mkfacts("sles", "15.5", FAMILY_SUSE, PM_ZYPPER, "aarch64", 64, 4096),
+		mkfacts("alpine", "3.18.4", FAMILY_ALPINE, PM_APK, "aarch64", 8, 4096),
+		mkfacts("gentoo", "2.14", FAMILY_UNKNOWN, PM_NONE, "aarch64", 8, 4096),
+		mkfacts("freebsd", "13.2", FAMILY_UNKNOWN, PM_NONE, "aarch64", 8, 4096),
+	};
+	static const char *pythons[] = { "system", "3.11", "3.9" };
+	struct profile *p = profile_new();
+	size_t planned = 0, refused = 0;
+
+	(void)state;
+	for (size_t fi = 0; fi < nitems(fs); fi++)
+	for (int src = SOURCE_SYSTEM; src <= SOURCE_CONDA; src++)
+	for (int lib = BLAS_OPENBLAS; lib <= BLAS_BLIS; lib++)
+	for (int thr = THREADING_OPENMP; thr <= THREADING_SERIAL; thr++)
+	for (int build = BUILD_PACKAGE; build <= BUILD_SOURCE; build++)
+	for (unsigned ex = 0; ex < (1u << EXTRA_COUNT); ex++)
+	for (size_t pyi = 0; pyi < nitems(pythons); pyi++)
+	for (int eol = 0; eol <= 1; eol++)
+	for (int sc = 0; sc <= 1; sc++) {
+		char *cause = NULL;
+		struct plan *plan;
+
+		if (sc == 0 && ex != 0)
+			continue;       /* scipy off checked without extras */
+		p->source = src;
+		p->blas.library = lib;
+		p->blas.threading = thr;
+		p->blas.build = build;
+		p->extras = ex;
+		p->allow_eol = eol;
+		p->scipy = sc;
+		free(p->python);
+		p->python = xstrdup(pythons[pyi]);
+		plan = plan_make(&fs[fi], p, &cause);
+		if (plan == NULL) {
+			if (cause == NULL || !(str_startswith(cause, "refused: ") ||
+			    str_startswith(cause, "unsupported: ")) || strlen(cause) < 24)
+				fail_msg("no reason: %s", cause != NULL ? cause : "(null)");
+			free(cause);
+			refused++;
+			continue;
+		}
+		assert_null(cause);
+		assert_true(plan->nsteps >= 2);
+		assert_true(count_apt_update(plan) <= 1);
+		assert_int_equal(plan->steps[plan->nsteps - 1].kind, ACTION_VALIDATE);
+		for (size_t i = 0; i < plan->nsteps; i++) {
+			const struct step *s = &plan->steps[i];
+
+			if (!id_ok(s->id) || s->title[0] == '\0' || s->why[0] == '\0')
+				fail_msg("bad step %zu '%s'", i, s->id);
+			if (s->kind == ACTION_RUN && strv_len(s->u.run.argv) == 0)
+				fail_msg("empty argv in %s", s->id);
+			if (s->kind == ACTION_DOWNLOAD && (!str_startswith(s->u.download.url,
+			    "https://") || strlen(s->u.download.sha256) != 64))
+				fail_msg("download without https+sha256 in %s", s->id);
+			for (size_t j = 0; j < i; j++) {
+				if (strcmp(plan->steps[j].id, s->id) == 0)
+					fail_msg("duplicate id %s", s->id);
+			}
+			if (s->kind == ACTION_VALIDATE && i != plan->nsteps - 1)
+				fail_msg("validate is not last");
+		}
+		if (thr == THREADING_SERIAL) {
+			const struct step *v = &plan->steps[plan->nsteps - 1];
+
+			for (size_t i = 0; v->u.validate.env != NULL && v->u.validate.env[i]; i++) {
+				if (strstr(v->u.validate.env[i], "_THREADS=") != NULL &&
+				    strcmp(strchr(v->u.validate.env[i], '=') + 1, "1") != 0)
+					fail_msg("serial with %s", v->u.validate.env[i]);
+			}
+		}
+		if (ex == 0 && pyi == 0 && eol == 1)
+			roundtrip(plan);
+		plan_free(plan);
+		planned++;
+	}
+	profile_free(p);
+	print_message("%zu planned, %zu refused with a reason\n", planned, refused);
+	assert_true(planned > 1000);
+	assert_true(refused > 1000);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_debian_system_blis),
+		cmocka_unit_test(test_threading_variants),
+		cmocka_unit_test(test_eol),
+		cmocka_unit_test(test_rhel8_source),
+		cmocka_unit_test(test_pip_routes),
+		cmocka_unit_test(test_conda),
+		cmocka_unit_test(test_unsupported),
+		cmocka_unit_test(test_extras),
+		cmocka_unit_test(test_yaml_roundtrip),
+		cmocka_unit_test(test_yaml_strict),
+		cmocka_unit_test(test_all_combinations),
+	};
+
+	setup_clock();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
