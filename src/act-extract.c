@@ -153,12 +153,13 @@ extract_archive(const char *archive, const char *tmp, int strip, char **cause)
 		}
 		if (path == NULL)
 			continue;                 /* stripped away */
-		if (type != AE_IFREG && type != AE_IFDIR && type != AE_IFLNK) {
+		hl = archive_entry_hardlink(ent);
+		if (hl == NULL && type != AE_IFREG && type != AE_IFDIR && type != AE_IFLNK) {
 			cause_set(cause, "refused: entry '%s' is a device node, fifo or socket", name);
 			free(path);
 			goto out;
 		}
-		if ((hl = archive_entry_hardlink(ent)) != NULL) {
+		if (hl != NULL) {
 			hpath = ex_strip(hl, strip, &bad);
 			if (bad || hpath == NULL) {
 				cause_set(cause, "refused: hard link '%s' points outside the destination "
