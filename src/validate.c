@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -848,10 +850,16 @@ child_exec(const struct validate_opts *o, char **argv, char **env, int out, int 
 	dup2(out, 1);
 	dup2(err, 2);
 	if (o->root != NULL && *o->root != '\0') {
+		/* A private mount namespace, so the /proc the probe needs (/proc/self/maps) can be
+		 * mounted in the chroot without touching the host; it vanishes with the child. */
+		int ns = unshare(CLONE_NEWNS) == 0 &&
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0;
 		if (chroot(o->root) != 0 || chdir("/") != 0) {
 			dprintf(2, "armpy: chroot %s: %s\n", o->root, strerror(errno));
 			_exit(127);
 		}
+		if (ns && access("/proc/self/maps", R_OK) != 0)
+			mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 	}
 	if (strchr(py, '/') != NULL) {
 		execve(py, argv, env);
