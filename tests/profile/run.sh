@@ -143,7 +143,7 @@ machine_for() {
 	case $1 in
 	devkit-debian-system-openblas) echo "debian-12 neoverse-n1-altra" ;;
 	devkit-ubuntu-system-blis) echo "ubuntu-24.04 neoverse-n1-altra" ;;
-	rhel8-source-blis) echo "rhel-8 neoverse-n1-altra" ;;
+	rhel8-source-blis) echo "almalinux-8 neoverse-n1-altra" ;;
 	conda-miniforge-openblas) echo "ubuntu-22.04 neoverse-v1-graviton3" ;;
 	pip-venv-openblas) echo "debian-12 neoverse-n1-graviton2" ;;
 	pip-venv-blis) echo "debian-12 neoverse-n2" ;;
