@@ -25,14 +25,16 @@ debian_blas_packages(struct pctx *c, int dev)
 {
 	char **v = strv_new();
 
+	/* the -dev names of the threading variant: libblis-dev/libopenblas-dev would let apt pick
+	 * the pthread variant */
 	if (strcmp(c->lib, "blis") == 0) {
 		v = strv_pushf(v, "libblis%d-%s", blis_soname(c->f), c->thr);
 		if (dev)
-			v = strv_push(v, "libblis-dev");
+			v = strv_pushf(v, "libblis-%s-dev", c->thr);
 	}
 	v = strv_pushf(v, "libopenblas0-%s", c->thr);
 	if (dev)
-		v = strv_push(v, "libopenblas-dev");
+		v = strv_pushf(v, "libopenblas-%s-dev", c->thr);
 	return v;
 }
 
@@ -125,7 +127,7 @@ plan_debian(struct pctx *c)
 	name = xasprintf("libblas.so.3-%s", c->triplet);
 	path = xasprintf("/usr/lib/%s/%s-%s/libblas.so.3", c->triplet, c->lib, c->thr);
 	why = xasprintf("seed: 'sudo update-alternatives --set libblas.so.3-aarch64-linux-gnu "
-	    "/usr/lib/aarch64-linux-gnu/blis-openmp/libblas.so.3' -- for %s with %s threading "
+	    "/usr/lib/aarch64-linux-gnu/blis-openmp/libblas.so.3' -- the same switch, to %s-%s "
 	    "on %s", c->lib, c->thr, c->triplet);
 	alt_step(c, "alt-blas", "Point libblas.so.3 at the chosen BLAS", why, name, path);
 

@@ -222,6 +222,29 @@ pc_venv_env_script(struct pctx *c)
 	free(path);
 }
 
+#define PRIVATE_PC_DIR "~/.cache/armpy/pkgconfig"
+
+/* Debian's libblis-*-dev ships no blis.pc (bookworm 0.9.0-1), and NumPy's meson build finds
+ * BLIS through pkg-config: write one for the chosen threading variant. */
+static void
+debian_blis_pc(struct pctx *c)
+{
+	struct step *s;
+
+	s = plan_add(c->plan, "blis-pc", "Describe Debian's BLIS to pkg-config (blis.pc)",
+	    "Debian's libblis-<threading>-dev ships no blis.pc (checked: bookworm 0.9.0-1), and "
+	    "NumPy's and SciPy's meson builds find -Dblas=blis through pkg-config");
+	s->kind = ACTION_WRITE;
+	s->est_seconds = 1;
+	s->u.write.path = xstrdup(PRIVATE_PC_DIR "/blis.pc");
+	s->u.write.mode = 0644;
+	s->u.write.content = xasprintf("# written by armpy for Debian's libblis-%s-dev\n"
+	    "libdir=/usr/lib/%s/blis-%s\nincludedir=/usr/include/%s/blis-%s\n\n"
+	    "Name: BLIS\nDescription: BLIS (Debian libblis-%s-dev)\nVersion: 0\n"
+	    "Libs: -L${libdir} -lblis\nCflags: -I${includedir}\n", c->thr, c->triplet, c->thr,
+	    c->triplet, c->thr, c->thr);
+}
+
 int
 plan_pip(struct pctx *c)
 {
@@ -251,18 +274,26 @@ plan_pip(struct pctx *c)
 		strv_free(b);
 		pre = strv_push(pre, "pkg-config");
 	}
-	if (pc_build_prereqs(c, pre, blis ? "libblis-dev and libopenblas-dev: NumPy/SciPy are "
-	    "built against Debian's BLIS, with OpenBLAS for LAPACK (BLIS ships no LAPACK)" :
-	    NULL) != 0) {
+	if (pc_build_prereqs(c, pre, blis ? "seed: 'sudo apt -y install ... libopenblas-dev "
+	    "libblis-dev' -- the -dev packages of the chosen threading: NumPy/SciPy are built "
+	    "against Debian's BLIS, with OpenBLAS for LAPACK (BLIS ships no LAPACK)" :
+	    (c->p->extras & EXTRA_SENTENCEPIECE) ? "cmake and gperftools for sentencepiece (seed: "
+	    "built with cmake, libtcmalloc_minimal preloaded)" : NULL) != 0) {
 		strv_free(pre);
 		return -1;
 	}
 	strv_free(pre);
 	pc_venv(c);
 
-	if (blis)
-		pc_pip_blas_build(c, NULL);
-	else {
+	if (blis) {
+		char *pcpath;
+
+		debian_blis_pc(c);
+		pcpath = xasprintf("%s:/usr/lib/%s/openblas-%s/pkgconfig", PRIVATE_PC_DIR,
+		    c->triplet, c->thr);
+		pc_pip_blas_build(c, pcpath);
+		free(pcpath);
+	} else {
 		argv = pc_pip_install_argv(c);
 		argv = strv_push(argv, "numpy");
 		if (c->p->scipy)

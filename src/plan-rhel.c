@@ -55,6 +55,11 @@ plan_rhel(struct pctx *c)
 	why = xasprintf("seed: '`numpy` no longer publishes Python 3.6 wheels, but can be "
 	    "installed from the package manager: `yum install python3-numpy`' (with %s, for the "
 	    "distro's python3 %s)", pc_pm(c), c->pyver != NULL ? c->pyver : "");
+	if (distro_major(c->f) == 8 && strcmp(c->f->distro_id, "amzn") != 0)
+		plan_warn(c->plan, "%s's python3-numpy (1.14) and python3-scipy (1.0) are older than "
+		    "the seed's floors (NumPy >= %s, SciPy >= %s): validation will report it; "
+		    "source: pip gives current wheels on python3.11", c->plan->target, FLOOR_NUMPY,
+		    FLOOR_SCIPY);
 	rc = pc_system_packages(c, argv, pkgs, why);
 	free(why);
 	strv_free(pkgs);

@@ -416,9 +416,19 @@ rhel_newer_python(const struct facts *f, const char *want)
 		return NULL;
 	if (strcmp(id, "amzn") == 0)
 		return major == 2023 ? (want != NULL ? want : "3.11") : NULL;
-	if (f->family == FAMILY_RHEL && (major == 8 || major == 9))
-		return want != NULL ? want : "3.11";
-	return NULL;
+	if (f->family != FAMILY_RHEL || (major != 8 && major != 9))
+		return NULL;
+	/* AppStream: python3.11 from 8.8 / 9.2, python3.12 from 8.10 / 9.4 ("8" alone: assume) */
+	{
+		const char *dot = strchr(f->distro_version, '.');
+		int minor = dot != NULL ? atoi(dot + 1) : 99;
+		int is12 = want != NULL && strcmp(want, "3.12") == 0;
+		int need = major == 8 ? (is12 ? 10 : 8) : (is12 ? 4 : 2);
+
+		if (minor < need)
+			return NULL;
+	}
+	return want != NULL ? want : "3.11";
 }
 
 static const struct python_install *

@@ -328,9 +328,16 @@ test_pip_routes(void **state)
 	assert_non_null(plan);
 	assert_int_equal(count_apt_update(plan), 1);
 	s = need(plan, "prereqs");
-	assert_true(argv_has(s->u.run.argv, "libblis-dev"));
-	assert_true(argv_has(s->u.run.argv, "libopenblas-dev"));
-	assert_true(argv_has(need(plan, "pip-numpy")->u.run.argv, "--no-binary"));
+	assert_true(argv_has(s->u.run.argv, "libblis-pthread-dev"));
+	assert_true(argv_has(s->u.run.argv, "libopenblas-pthread-dev"));
+	assert_true(argv_has(s->u.run.argv, "libblis4-pthread"));
+	s = need(plan, "blis-pc");
+	assert_non_null(strstr(s->u.write.content,
+	    "libdir=/usr/lib/aarch64-linux-gnu/blis-pthread\n"));
+	s = need(plan, "pip-numpy");
+	assert_true(argv_has(s->u.run.argv, "--no-binary"));
+	assert_true(strv_contains(s->u.run.env, "PKG_CONFIG_PATH=~/.cache/armpy/pkgconfig:"
+	    "/usr/lib/aarch64-linux-gnu/openblas-pthread/pkgconfig"));
 	plan_free(plan);
 
 	/* pip with a Python that is not installed: refused */

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# golden/run.sh — `armpy plan --profile P --facts F` for every facts × profile pair, diffed against
+# expected/<facts>--<profile>.yaml (a plan) or .err (a refusal). UPDATE=1 regenerates the files.
+set -uo pipefail
+. "$(dirname "$0")/../lib.sh"
+G=$TOP/tests/golden
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+for facts in "$G"/facts/*.yaml; do
+	fb=$(basename "$facts" .yaml)
+	for prof in "$G"/profiles/*.yaml; do
+		pb=$(basename "$prof" .yaml)
+		name=$fb--$pb
+		(cd "$TOP" && "$ARMPY" plan --profile "tests/golden/profiles/$pb.yaml" \
+		    --facts "tests/golden/facts/$fb.yaml") >"$out/$name.yaml" 2>"$out/$name.stderr"
+		rc=$?
+		if [ "$rc" -eq 0 ]; then
+			kind=yaml
+			# warnings go to stderr and are in the plan too; nothing else may be there
+			if grep -v '^armpy: warning: ' "$out/$name.stderr" | grep -q .; then
+				t_fail "$name: unexpected stderr"; sed 's/^/    /' "$out/$name.stderr"
+			fi
+		elif [ "$rc" -eq 2 ]; then
+			kind=err
+			mv "$out/$name.stderr" "$out/$name.err"
+		else
+			t_fail "$name: exit $rc"; continue
+		fi
+		if [ "${UPDATE:-0}" = 1 ]; then
+			rm -f "$G/expected/$name.yaml" "$G/expected/$name.err"
+			cp "$out/$name.$kind" "$G/expected/$name.$kind"
+		fi
+		if [ ! -e "$G/expected/$name.$kind" ]; then
+			other=yaml; [ "$kind" = yaml ] && other=err
+			if [ -e "$G/expected/$name.$other" ]; then
+				t_fail "$name: expected .$other, got .$kind (exit $rc)"
+				sed 's/^/    /' "$out/$name.$kind" | head -5
+			else
+				t_fail "$name: no expected file (run UPDATE=1 $0)"
+			fi
+			continue
+		fi
+		t_diff "$name" "$G/expected/$name.$kind" "$out/$name.$kind"
+		# a plan file must load back (armpy plan -o writes the same bytes)
+		if [ "$kind" = yaml ]; then
+			(cd "$TOP" && "$ARMPY" plan --profile "tests/golden/profiles/$pb.yaml" \
+			    --facts "tests/golden/facts/$fb.yaml" -o "$out/$name.o.yaml") 2>/dev/null
+			if cmp -s "$out/$name.yaml" "$out/$name.o.yaml"; then
+				t_pass "$name: -o writes the same plan"
+			else
+				t_fail "$name: -o differs from stdout"
+			fi
+		fi
+	done
+done
+
+# bad input: exit 2 with a position
+printf 'distro: {id: debian, version: "12", family: debian}\narch: [x]\n' >"$out/bad-facts.yaml"
+(cd "$TOP" && "$ARMPY" plan --profile tests/golden/profiles/system-blis.yaml \
+    --facts "$out/bad-facts.yaml") >/dev/null 2>"$out/bad.err"
+rc=$?
+if [ "$rc" -eq 2 ] && grep -q "bad-facts.yaml:2:" "$out/bad.err"; then
+	t_pass "bad facts: exit 2 with a position"
+else
+	t_fail "bad facts: exit $rc: $(cat "$out/bad.err")"
+fi
+(cd "$TOP" && "$ARMPY" plan --facts tests/golden/facts/debian-12-aarch64.yaml) >/dev/null 2>&1
+t_check "plan without --profile: exit 2" test $? -eq 2
+t_summary
