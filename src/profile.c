@@ -679,7 +679,7 @@ load_threads(struct pload *pl, const struct ynode *v)
 {
 	long n;
 
-	if (v->type == YNODE_SCALAR && !v->quoted && strcmp(v->value, "auto") == 0) {
+	if (v->type == YNODE_SCALAR && strcmp(v->value, "auto") == 0) {
 		pl->p->blas.threads = 0;
 		return 0;
 	}

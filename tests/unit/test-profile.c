@@ -137,6 +137,9 @@ test_full(void **state)
 	profile_free(p);
 
 	/* Null sections and lists are the defaults. */
+	p = accepted("version: 1\nblas: {threads: \"auto\"}\n");
+	assert_int_equal(p->blas.threads, 0);
+	profile_free(p);
 	p = accepted("version: 1\nblas:\npip: ~\nconda: null\nsource_build:\nextras:\n"
 	    "mirrors:\nname:\n");
 	assert_int_equal(p->blas.library, BLAS_OPENBLAS);
