@@ -10,44 +10,58 @@
 #include <string.h>
 #include <unistd.h>
 
+int
+cmd_prepare(const struct main_opts *o, struct profile **pp, struct facts **fp,
+    struct plan **planp)
+{
+	struct detect_opts d = o->detect;
+	char *cause = NULL;
+
+	*pp = NULL;
+	*fp = NULL;
+	*planp = NULL;
+	*pp = profile_load(o->profile, &cause);
+	if (*pp == NULL) {
+		fprintf(stderr, "%s\n", cause);
+		goto fail;
+	}
+	/* Planning for another machine (--os-release/--cpuinfo/--arch without --root): the Pythons
+	 * and conda on this machine say nothing about it, so they are not probed. */
+	if (d.root == NULL && (d.os_release != NULL || d.cpuinfo != NULL || d.arch != NULL))
+		d.no_probe = 1;
+	*fp = facts_new();
+	if (facts_detect(*fp, &d, &cause) != 0) {
+		fprintf(stderr, "armpy: %s\n", cause);
+		goto fail;
+	}
+	*planp = plan_make(*fp, *pp, &cause);
+	if (*planp == NULL) {
+		fprintf(stderr, "armpy: %s: %s\n", o->profile, cause);
+		goto fail;
+	}
+	for (size_t i = 0; (*planp)->warnings != NULL && (*planp)->warnings[i] != NULL; i++)
+		fprintf(stderr, "armpy: warning: %s\n", (*planp)->warnings[i]);
+	return 0;
+fail:
+	free(cause);
+	facts_free(*fp);
+	profile_free(*pp);
+	*fp = NULL;
+	*pp = NULL;
+	return EXIT_USAGE;
+}
+
 static int
 main_dry_run(const struct main_opts *o)
 {
 	struct profile *p;
 	struct facts *f;
 	struct plan *plan;
-	struct detect_opts d;
-	char *cause = NULL, *yaml;
+	char *yaml;
+	int rc;
 
-	p = profile_load(o->profile, &cause);
-	if (p == NULL) {
-		fprintf(stderr, "%s\n", cause);
-		free(cause);
-		return EXIT_USAGE;
-	}
-	f = facts_new();
-	d = o->detect;
-	/* Planning for another machine (--os-release/--cpuinfo/--arch without --root): the Pythons
-	 * and conda on this machine say nothing about it, so they are not probed. */
-	if (d.root == NULL && (d.os_release != NULL || d.cpuinfo != NULL || d.arch != NULL))
-		d.no_probe = 1;
-	if (facts_detect(f, &d, &cause) != 0) {
-		fprintf(stderr, "armpy: %s\n", cause);
-		free(cause);
-		facts_free(f);
-		profile_free(p);
-		return EXIT_USAGE;
-	}
-	plan = plan_make(f, p, &cause);
-	if (plan == NULL) {
-		fprintf(stderr, "armpy: %s: %s\n", o->profile, cause);
-		free(cause);
-		facts_free(f);
-		profile_free(p);
-		return EXIT_USAGE;
-	}
-	for (size_t i = 0; plan->warnings != NULL && plan->warnings[i] != NULL; i++)
-		fprintf(stderr, "armpy: warning: %s\n", plan->warnings[i]);
+	if ((rc = cmd_prepare(o, &p, &f, &plan)) != 0)
+		return rc;
 	yaml = plan_to_yaml(plan);
 	fputs(yaml, stdout);
 	free(yaml);

@@ -20,31 +20,11 @@ cmd_main_headless(const struct main_opts *o)
 	struct plan *plan;
 	struct headless *h;
 	struct exec_opts eo;
-	char *cause = NULL, *pyaml, *fyaml;
+	char *pyaml, *fyaml;
 	int rc;
 
-	p = profile_load(o->profile, &cause);
-	if (p == NULL) {
-		fprintf(stderr, "%s\n", cause);
-		free(cause);
-		return EXIT_USAGE;
-	}
-	f = facts_new();
-	if (facts_detect(f, &o->detect, &cause) != 0) {
-		fprintf(stderr, "armpy: %s\n", cause);
-		free(cause);
-		facts_free(f);
-		profile_free(p);
-		return EXIT_USAGE;
-	}
-	plan = plan_make(f, p, &cause);
-	if (plan == NULL) {
-		fprintf(stderr, "armpy: %s: %s\n", o->profile, cause);
-		free(cause);
-		facts_free(f);
-		profile_free(p);
-		return EXIT_USAGE;
-	}
+	if ((rc = cmd_prepare(o, &p, &f, &plan)) != 0)
+		return rc;
 	h = headless_new(o->json, STDOUT_FILENO);
 	if (!o->json)
 		headless_print_plan(h, plan, 0);

@@ -36,6 +36,11 @@ struct main_opts {
 	const char *log;          /* --log FILE */
 	struct detect_opts detect;
 };
+/* Load the profile, detect the facts and make the plan; messages go to stderr (plan warnings
+ * too). Returns 0, or EXIT_USAGE with all three outputs NULL. */
+struct profile;
+struct plan;
+int cmd_prepare(const struct main_opts *, struct profile **, struct facts **, struct plan **);
 /* The headless face: plan, confirm, execute, validate (src/cmd-run.c). */
 int cmd_main_headless(const struct main_opts *);
 /* The wizard face (src/tui.c). */
