@@ -91,6 +91,39 @@ struct plan {
 	size_t nsteps;
 };
 
+/*
+ * Conventions the executor relies on (decided by the planner):
+ * - Paths stay "~/..." in the plan (the planner is pure and knows no HOME). The executor
+ *   expands a leading "~/" to the invoking user's $HOME in: download.dest, extract.archive/dest,
+ *   write.path, run.cwd, validate.python, check.path, and in every element of run.argv,
+ *   run.env and check.argv -- at the start of the element, right after its first '=' (so
+ *   "--prefix=~/x", "PREFIX=~/x" and "PKG_CONFIG_PATH=~/x" work) and after each ':' of an env
+ *   value. Nothing else is expanded; there is never a shell.
+ * - run.argv[0] is a bare command name for system tools (apt-get, dnf, make, bash, ldconfig)
+ *   resolved through PATH (execvp semantics with a standard PATH in the clean environment),
+ *   an absolute path for interpreters (/usr/bin/python3, ~/.venvs/armpy/bin/python), or
+ *   "./configure" relative to run.cwd.
+ * - Every download has https + sha256; source builds unpack under ~/.cache/armpy/src.
+ * Plan YAML (plan_to_yaml; plan_from_node refuses unknown keys, with FILE:LINE:COL: path):
+ *   armpy_plan: 1
+ *   profile: NAME|null
+ *   target: "debian-12 aarch64"
+ *   warnings: [...]
+ *   notes: [...]
+ *   steps:
+ *   - id: apt-install            # [a-z0-9-]+, unique
+ *     title: ...
+ *     why: ...
+ *     privileged: true
+ *     skippable: false
+ *     est_seconds: 180
+ *     run: {argv: [...], env: [NAME=value], cwd: DIR, timeout: N}     # env/cwd/timeout optional
+ *       | download: {url, sha256, dest, size?} | extract: {archive, dest, strip}
+ *       | write: {path, mode: "0644", content: |...} | alternative: {name, path}
+ *       | validate: {expect, python, openblas_min, numpy_min, scipy_min|null, env: [...]}
+ *     check: {kind: dpkg|rpm, packages: [...]} | {kind: alternative, name, path}
+ *       | {kind: file, path, sha256?} | {kind: command, argv: [...]}      # optional
+ */
 struct plan *plan_new(void);
 void plan_free(struct plan *);
 
