@@ -612,6 +612,9 @@ char *
 bench_to_yaml(const struct bench_report *b)
 {
 	struct yemit *y = yemit_new();
+	char *s;
 	bench_emit(b, y);
-	return yemit_finish(y, NULL);
+	s = yemit_finish(y, NULL);
+	yemit_free(y);
+	return s;
 }

@@ -735,8 +735,11 @@ char *
 validate_to_yaml(const struct validate_report *r)
 {
 	struct yemit *y = yemit_new();
+	char *s;
 	validate_emit(r, y);
-	return yemit_finish(y, NULL);
+	s = yemit_finish(y, NULL);
+	yemit_free(y);
+	return s;
 }
 
 char *
