@@ -112,6 +112,7 @@ plan_to_yaml(const struct plan *plan)
 {
 	struct yemit *y = yemit_new();
 	static char *const empty[] = { NULL };
+	char *text;
 
 	yemit_map_start(y, 0);
 	yemit_kv_long(y, "armpy_plan", PLAN_SCHEMA);
@@ -125,7 +126,9 @@ plan_to_yaml(const struct plan *plan)
 		emit_step(y, &plan->steps[i]);
 	yemit_seq_end(y);
 	yemit_map_end(y);
-	return yemit_finish(y, NULL);
+	text = yemit_finish(y, NULL);
+	yemit_free(y);
+	return text;
 }
 
 /* ---- parse ---- */
