@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# tests/arm64/run.sh — armpy on a real arm64 Debian userland (qemu-user): build it there with the
+# project's Makefile, run its unit tests there, detect, then install and validate NumPy on BLIS
+# and on OpenBLAS with the arm64 binary.
+set -uo pipefail
+. "$(dirname "$0")/../lib.sh"
+. "$TOP/tests/lib-chroot.sh"
+HERE=$TOP/tests/arm64
+PROFILES=$TOP/tests/e2e/profiles
+T_OUT=$TOP/tests/out/arm64
+T_TIMEOUT=2400
+mkdir -p "$T_OUT"
+rm -f "$T_OUT"/*.out "$T_OUT"/*.err
+TRIPLET=aarch64-linux-gnu
+t0=$(date +%s)
+
+if ! why_not=$(chroot_can_run arm64); then
+	t_skip "arm64 (qemu-user chroot): $why_not"
+	t_summary; exit
+fi
+
+# What building and unit-testing armpy needs, from the project's own lists (the cache key follows
+# them), plus python3 for validation. Never python3-scipy here (pythran, g++, boost: ~600 MB).
+pkgs=$(sed 's/#.*//' "$TOP/scripts/deps/build.apt.txt" "$TOP/scripts/deps/test.apt.txt" |
+	tr -s ' \t' '\n' | grep -v '^$' | sort -u)
+chroot_setup "bookworm arm64 chroot with the build dependencies" arm64 $pkgs python3 ||
+	{ t_summary; exit; }
+R=$CHROOT_ROOT
+
+if [ "$(in_chroot "$R" uname -m)" = aarch64 ]; then
+	t_pass "the chroot runs arm64 binaries (uname -m: aarch64)"
+else
+	t_fail "the chroot does not run as aarch64"; t_summary; exit
+fi
+
+# The source tree as git sees it (tracked and new files, no build products), into /src.
+mkdir -p "$R/src"
+(
+	cd "$TOP" || exit 1
+	if git rev-parse --git-dir >/dev/null 2>&1; then
+		git ls-files -z --cached --others --exclude-standard |
+			while IFS= read -r -d '' f; do [ -f "$f" ] && printf '%s\0' "$f"; done |
+			tar --null -T - -cf -
+	else
+		tar --exclude=./.git --exclude='*.o' --exclude='*.d' --exclude=./armpy \
+			--exclude=./tests/out -cf - .
+	fi
+) | tar -xf - -C "$R/src" || { t_fail "copying the source tree into the chroot"; t_summary; exit; }
+
+s=$(date +%s)
+if logged build in_chroot "$R" make -C /src -j2 armpy unit; then
+	t_pass "make armpy unit inside the arm64 chroot ($(( $(date +%s) - s ))s)"
+else
+	t_fail "make armpy unit inside the arm64 chroot"; why build 25; t_summary; exit
+fi
+if grep -qE 'warning:' "$T_OUT/build.err"; then
+	t_fail "the arm64 build has warnings"; grep -E 'warning:' "$T_OUT/build.err" | head -10 | sed 's/^/    /'
+else
+	t_pass "the arm64 build has no warnings"
+fi
+if in_chroot "$R" sh -c 'od -An -tx1 -j18 -N2 /src/armpy' | grep -q 'b7 00'; then
+	t_pass "/src/armpy is an aarch64 ELF"
+else
+	t_fail "/src/armpy is not an aarch64 ELF"
+fi
+
+# The unit tests, run inside; their cmocka counts are this suite's cases.
+for t in "$R"/src/tests/unit/test-*; do
+	case "$t" in *.c|*.d|*.o) continue ;; esac
+	[ -x "$t" ] || continue
+	n=$(basename "$t")
+	logged "unit-$n" in_chroot "$R" env -C /src CMOCKA_MESSAGE_OUTPUT=stdout \
+		ARMPY_TODAY="$ARMPY_TODAY" "/src/tests/unit/$n"
+	rc=$?
+	p=$(grep -E '^\[  PASSED  \] [0-9]+ test' "$T_OUT/unit-$n.out" | tail -1 | sed -E 's/[^0-9]*([0-9]+).*/\1/')
+	f=$(grep -E '^\[  FAILED  \] [0-9]+ test' "$T_OUT/unit-$n.out" | tail -1 | sed -E 's/[^0-9]*([0-9]+).*/\1/')
+	p=${p:-0} f=${f:-0}
+	if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+	T_PASSED=$((T_PASSED + p)); T_FAILED=$((T_FAILED + f))
+	echo "     unit/$n on arm64: $p passed, $f failed"
+	[ "$f" -eq 0 ] || why "unit-$n" 30
+done
+
+A=/src/armpy
+# Detection inside: the arm64 binary under qemu sees the host's x86 /proc/cpuinfo.
+if logged detect in_chroot "$R" "$A" detect; then
+	d=$T_OUT/detect.out
+	grep -qx 'arch: aarch64' "$d" && t_pass "detect: arch: aarch64" || t_fail "detect: no 'arch: aarch64'"
+	grep -qx 'multiarch: aarch64-linux-gnu' "$d" && t_pass "detect: multiarch: aarch64-linux-gnu" ||
+		t_fail "detect: no 'multiarch: aarch64-linux-gnu'"
+	grep -qx 'emulated: true' "$d" && t_pass "detect: emulated: true" || t_fail "detect: no 'emulated: true'"
+	if grep -qiE 'intel|amd|epyc|xeon|ryzen|x86|haswell|zen|skylake' <(sed -n '/^cpu:/,/^[a-z]/p' "$d"); then
+		t_fail "detect claims an x86 CPU under qemu:"; sed -n '/^cpu:/,/^[a-z]/p' "$d" | head -12 | sed 's/^/    /'
+	else
+		t_pass "detect does not claim an x86 CPU"
+	fi
+else
+	t_fail "armpy detect inside the arm64 chroot"; why detect
+fi
+fx=$(ls "$TOP"/tests/fixtures/cpuinfo/*[nN]eoverse-[nN]1* 2>/dev/null | head -1)
+if [ -z "$fx" ]; then
+	t_fail "no Neoverse-N1 cpuinfo fixture in tests/fixtures/cpuinfo/"
+elif logged detect-n1 in_chroot "$R" "$A" detect --cpuinfo "/src/tests/fixtures/cpuinfo/$(basename "$fx")" &&
+    grep -q 'Neoverse-N1' "$T_OUT/detect-n1.out" && grep -q 'NEOVERSEN1' "$T_OUT/detect-n1.out"; then
+	t_pass "detect --cpuinfo $(basename "$fx"): Neoverse-N1, NEOVERSEN1"
+else
+	t_fail "detect --cpuinfo $(basename "$fx") should say Neoverse-N1 and NEOVERSEN1"; why detect-n1
+fi
+
+# Install for real with the arm64 binary, BLIS first (scipy: false).
+if logged plan-blis in_chroot "$R" "$A" --profile /src/tests/e2e/profiles/debian-system-blis-noscipy.yaml --dry-run &&
+    grep -q "libblas.so.3-$TRIPLET" "$T_OUT/plan-blis.out" && grep -q "/usr/lib/$TRIPLET/blis-" "$T_OUT/plan-blis.out"; then
+	t_pass "the plan uses the $TRIPLET triplet (libblas.so.3-$TRIPLET, /usr/lib/$TRIPLET/blis-*)"
+else
+	t_fail "the arm64 plan should use the $TRIPLET triplet"; why plan-blis
+fi
+s=$(date +%s)
+t_logged "armpy --profile debian-system-blis-noscipy --yes inside the chroot exits 0" blis \
+	in_chroot "$R" "$A" --profile /src/tests/e2e/profiles/debian-system-blis-noscipy.yaml --yes
+echo "     (install under emulation took $(( $(date +%s) - s ))s)"
+expect_blas blis "libblas.so.3 is BLIS's"
+if in_chroot "$R" dpkg -s python3-scipy >/dev/null 2>&1; then
+	t_fail "python3-scipy got installed in the arm64 chroot (scipy: false)"
+else
+	t_pass "no python3-scipy in the arm64 chroot"
+fi
+t_logged "validate --expect blis --quick passes (arm64)" val-blis \
+	in_chroot "$R" "$A" validate --expect blis --quick --format yaml
+if logged val-blis-y python3 "$TOP/tests/e2e/report.py" "$T_OUT/val-blis.out" blis --emulated; then
+	t_pass "arm64 BLIS report: $(cat "$T_OUT/val-blis-y.out"); timings labelled emulated"
+else
+	t_fail "arm64 BLIS report"; why val-blis-y
+fi
+
+# Then OpenBLAS the same way.
+t_logged "armpy --profile debian-system-openblas-noscipy --yes inside the chroot exits 0" openblas \
+	in_chroot "$R" "$A" --profile /src/tests/e2e/profiles/debian-system-openblas-noscipy.yaml --yes
+expect_blas openblas "libblas.so.3 moved to OpenBLAS"
+t_logged "validate --expect openblas --quick passes (arm64)" val-ob \
+	in_chroot "$R" "$A" validate --expect openblas --quick --format yaml
+if logged val-ob-y python3 "$TOP/tests/e2e/report.py" "$T_OUT/val-ob.out" openblas --lapack openblas --emulated --corename; then
+	t_pass "arm64 OpenBLAS report: $(cat "$T_OUT/val-ob-y.out")"
+else
+	t_fail "arm64 OpenBLAS report"; why val-ob-y
+fi
+t_logged "validate text output (arm64)" val-ob-text in_chroot "$R" "$A" validate --expect openblas --quick
+grep -qi emulated "$T_OUT/val-ob-text.out" && t_pass "text validation says 'emulated'" ||
+	t_fail "text validation does not say 'emulated'"
+
+left=$(chroot_stray_mounts "$R")
+[ -z "$left" ] && t_pass "no mounts left behind in the arm64 chroot" || t_fail "mounts left: $left"
+chroot_destroy_all
+echo "     (arm64 took $(( $(date +%s) - t0 ))s)"
+t_summary

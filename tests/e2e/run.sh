@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# tests/e2e/run.sh — armpy installs and validates NumPy/SciPy on BLIS and OpenBLAS for real, in a
+# fresh Debian bookworm amd64 chroot (the host binary with --root; the chroot's apt does the work).
+set -uo pipefail
+. "$(dirname "$0")/../lib.sh"
+. "$TOP/tests/lib-chroot.sh"
+HERE=$TOP/tests/e2e
+PROFILES=$HERE/profiles
+T_OUT=$TOP/tests/out/e2e
+T_TIMEOUT=1800
+mkdir -p "$T_OUT"
+rm -f "$T_OUT"/*.out "$T_OUT"/*.err "$T_OUT"/*.log
+TRIPLET=x86_64-linux-gnu
+t0=$(date +%s)
+# This suite's runs (journals, `armpy runs`) stay out of the machine's /var/lib/armpy.
+export ARMPY_STATE_DIR=$T_OUT/state
+rm -rf "$ARMPY_STATE_DIR"
+
+if ! why_not=$(chroot_can_run amd64); then
+	t_skip "e2e (amd64 chroot): $why_not"
+	t_summary; exit
+fi
+if [ ! -x "$ARMPY" ]; then
+	t_fail "e2e: no armpy binary at $ARMPY (run make)"; t_summary; exit
+fi
+
+# The base: minbase + python3 (a server has python3), WITHOUT numpy: the plan must install it.
+chroot_setup "bookworm amd64 minbase chroot" amd64 python3 || { t_summary; exit; }
+R=$CHROOT_ROOT
+tarball=$CHROOT_TARBALL
+
+if in_chroot "$R" python3 -c 'import numpy' 2>/dev/null; then
+	t_fail "the base chroot must not have numpy (the plan has to install it)"
+else
+	t_pass "base chroot has python3 but no numpy"
+fi
+
+no_stray_mounts() { # NAME: armpy must unmount what it mounted (proc), even on failure
+	local left
+	left=$(chroot_stray_mounts "$R")
+	if [ -z "$left" ]; then t_pass "$1: no mounts left behind in the chroot"
+	else t_fail "$1: mounts left behind: $left"; chroot_umount_stray; fi
+}
+chroot_umount_stray() {
+	local m
+	for m in $(chroot_stray_mounts "$R"); do umount "$m" || umount -l "$m"; done
+}
+
+# 1. BLIS, SciPy, JSON progress.
+s=$(date +%s)
+t_logged "armpy --profile debian-system-blis --root CHROOT --yes --progress json exits 0" blis1 \
+	"$ARMPY" --profile "$PROFILES/debian-system-blis.yaml" --root "$R" --yes --progress json
+echo "     (install took $(( $(date +%s) - s ))s)"
+no_stray_mounts "blis install"
+expect_blas blis "libblas.so.3 is BLIS's"
+if logged import1 in_chroot "$R" python3 -c 'import numpy, scipy; print(numpy.__version__, scipy.__version__)'; then
+	t_pass "python3 -c 'import numpy, scipy' works in the chroot ($(cat "$T_OUT/import1.out"))"
+else
+	t_fail "python3 -c 'import numpy, scipy' in the chroot"; why import1
+fi
+if logged json1 python3 "$HERE/progress.py" parse "$T_OUT/blis1.out"; then
+	t_pass "JSON progress: every line parses; step_start/step_end/run_end present ($(cat "$T_OUT/json1.out"))"
+else
+	t_fail "JSON progress stream"; why json1
+fi
+
+# 2. The same profile again: nothing left to do.
+t_logged "same profile again exits 0" blis2 \
+	"$ARMPY" --profile "$PROFILES/debian-system-blis.yaml" --root "$R" --yes --progress json
+if logged sat2 python3 "$HERE/progress.py" satisfied "$T_OUT/blis2.out"; then
+	t_pass "second run: every step already satisfied ($(cat "$T_OUT/sat2.out"))"
+else
+	t_fail "second run: every step should be already satisfied"; why sat2 20
+fi
+t_logged "same profile again, text progress, exits 0" blis3 \
+	"$ARMPY" --profile "$PROFILES/debian-system-blis.yaml" --root "$R" --yes --progress text
+if grep -q 'already satisfied' "$T_OUT/blis3.out" "$T_OUT/blis3.err"; then
+	t_pass "text progress says 'already satisfied'"
+else
+	t_fail "text progress of a no-op run does not say 'already satisfied'"; why blis3
+fi
+
+# numpy.show_config() under BLIS, for the byte-identical evidence below.
+logged showcfg-blis in_chroot "$R" python3 -c 'import numpy; numpy.show_config()'
+
+# 3. Switch to OpenBLAS.
+t_logged "armpy --profile debian-system-openblas --root CHROOT --yes exits 0" openblas1 \
+	"$ARMPY" --profile "$PROFILES/debian-system-openblas.yaml" --root "$R" --yes
+no_stray_mounts "openblas switch"
+expect_blas openblas "the alternative moved to OpenBLAS"
+logged showcfg-openblas in_chroot "$R" python3 -c 'import numpy; numpy.show_config()'
+
+# validate_checks NAME LIB: the YAML report of `validate --format yaml` names LIB for BLAS,
+# OpenBLAS for LAPACK, and has correctness and GFLOPS.
+validate_checks() {
+	local name=$1 lib=$2
+	if logged "$name-y" python3 "$HERE/report.py" "$T_OUT/$name.out" "$lib" --lapack openblas; then
+		t_pass "validate report ($lib): $(cat "$T_OUT/$name-y.out")"
+	else
+		t_fail "validate report ($lib)"; why "$name-y" 20
+	fi
+}
+
+t_logged "validate --root CHROOT --expect openblas --quick passes" val-ob \
+	"$ARMPY" validate --root "$R" --expect openblas --quick --format yaml
+validate_checks val-ob openblas
+logged val-ob-wrong "$ARMPY" validate --root "$R" --expect blis --quick
+rc=$?
+if [ $rc -eq 1 ] && grep -qi openblas "$T_OUT/val-ob-wrong.out" "$T_OUT/val-ob-wrong.err" &&
+    grep -qi blis "$T_OUT/val-ob-wrong.out" "$T_OUT/val-ob-wrong.err"; then
+	t_pass "validate --expect blis under OpenBLAS exits 1 naming both libraries"
+else
+	t_fail "validate --expect blis under OpenBLAS: exit $rc (want 1, naming openblas and blis)"
+	why val-ob-wrong
+fi
+
+# 4. Back to BLIS.
+t_logged "switch back to BLIS exits 0" blis4 \
+	"$ARMPY" --profile "$PROFILES/debian-system-blis.yaml" --root "$R" --yes
+expect_blas blis "the alternative moved back to BLIS"
+t_logged "validate --root CHROOT --expect blis --quick passes" val-bl \
+	"$ARMPY" validate --root "$R" --expect blis --quick --format yaml
+validate_checks val-bl blis
+logged val-bl-wrong "$ARMPY" validate --root "$R" --expect openblas --quick
+rc=$?
+if [ $rc -eq 1 ]; then
+	t_pass "validate --expect openblas under BLIS exits 1"
+else
+	t_fail "validate --expect openblas under BLIS: exit $rc (want 1)"; why val-bl-wrong
+fi
+
+t_logged "bench --root CHROOT runs" bench "$ARMPY" bench --root "$R"
+if grep -qi blis "$T_OUT/bench.out" && grep -qi openblas "$T_OUT/bench.out"; then
+	t_pass "bench lists both BLIS and OpenBLAS"
+else
+	t_fail "bench should list both BLIS and OpenBLAS"; why bench
+fi
+
+# 5. The README's evidence: show_config() cannot tell the alternatives apart.
+if [ -s "$T_OUT/showcfg-blis.out" ] && cmp -s "$T_OUT/showcfg-blis.out" "$T_OUT/showcfg-openblas.out"; then
+	t_pass "numpy.show_config() is byte-identical under BLIS and OpenBLAS (why armpy validate exists)"
+else
+	t_fail "numpy.show_config() output differs between the alternatives (or is empty): update the README"
+	diff "$T_OUT/showcfg-blis.out" "$T_OUT/showcfg-openblas.out" | head -20 | sed 's/^/    /'
+fi
+
+# 6. SIGHUP: a run whose terminal goes away (setsid + pty closed) must finish.
+chroot_new "$tarball" amd64 || { t_fail "unpacking a second chroot"; t_summary; exit; }
+R2=$CHROOT_ROOT
+logged runs-before "$ARMPY" runs
+logged hup python3 "$HERE/hup.py" "[1/" 1800 "$T_OUT/hup-pty.log" \
+	"$ARMPY" --profile "$PROFILES/debian-system-openblas-noscipy.yaml" --root "$R2" --yes
+rc=$?
+if [ $rc -eq 0 ]; then
+	t_pass "a run whose pty was closed after its first step started finished with exit 0"
+else
+	t_fail "run after the pty closed: exit $rc (125: no '[1/' progress line seen)"
+	sed 's/^/    | /' "$T_OUT/hup-pty.log" | tail -15
+fi
+if in_chroot "$R2" python3 -c 'import numpy' 2>/dev/null; then
+	t_pass "after the hang-up, numpy is installed in the second chroot"
+else
+	t_fail "after the hang-up, numpy is not installed in the second chroot"
+fi
+logged runs-after "$ARMPY" runs
+new=$(grep -vxFf "$T_OUT/runs-before.out" "$T_OUT/runs-after.out" | grep 'e2e-debian-system-openblas-noscipy' || true)
+if [ -n "$new" ] && ! grep -qiE 'fail|interrupt|running' <<<"$new" && grep -qiE 'ok|done|complete|succe' <<<"$new"; then
+	t_pass "armpy runs shows the hung-up run as finished: $new"
+else
+	t_fail "armpy runs should show the hung-up run as finished; new lines: '${new:-none}'"; why runs-after
+fi
+left=$(chroot_mounts "$R2" | grep -vx "$(realpath "$R2")/var/cache/apt/archives")
+[ -z "$left" ] && t_pass "hang-up run: no mounts left behind" || t_fail "hang-up run left mounts: $left"
+
+dirs=("${CHROOT_DIRS[@]}")
+chroot_destroy_all
+gone=1
+for d in "${dirs[@]}"; do [ -e "$d" ] && gone=0; done
+if [ $gone -eq 1 ]; then t_pass "cleanup: chroots unmounted and removed"
+else t_fail "cleanup: a chroot could not be removed (mounts remain?)"; fi
+echo "     (e2e took $(( $(date +%s) - t0 ))s)"
+t_summary
