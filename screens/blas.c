@@ -171,9 +171,7 @@ blas_key(struct wizard *w, int key)
 		blas_bench(w);
 		return SCREEN_STAY;
 	case '\n': case '\r': case KEY_ENTER:
-		if (*cur != I_THREADS && !item_on(w, *cur) && blas_select(w, *cur) != 0)
-			return SCREEN_STAY;
-		return SCREEN_NEXT;
+		return SCREEN_NEXT;      /* Space selects; Enter takes what is marked */
 	}
 	return SCREEN_PASS;
 }

@@ -87,10 +87,10 @@ box_draw(const char *title, const char *text, int extra, int *by, int *bx, int *
 	*bh = h;
 }
 
-int
-tui_choose(const char *title, const char *text, const char *const *buttons, int n)
+static int
+choose(const char *title, const char *text, const char *const *buttons, int n, int sel)
 {
-	int sel = 0, y, x, w, h, c;
+	int y, x, w, h, c;
 
 	for (;;) {
 		background();
@@ -125,13 +125,19 @@ tui_choose(const char *title, const char *text, const char *const *buttons, int 
 }
 
 int
+tui_choose(const char *title, const char *text, const char *const *buttons, int n)
+{
+	return choose(title, text, buttons, n, 0);
+}
+
+int
 tui_confirm(const char *title, const char *text)
 {
 	static const char *const yn[] = { "Yes", "No" };
 	int r;
 	char *t = xasprintf("%s\n\n(y: yes, n or Esc: no)", text);
 
-	r = tui_choose(title, t, yn, 2);
+	r = choose(title, t, yn, 2, 1);     /* No is the default */
 	free(t);
 	return r == 0;
 }

@@ -16,7 +16,7 @@
 
 static struct wizard *tui_w;
 static int tui_active;
-static char *tui_notice_shown;
+static char *tui_notice_shown;     /* a copy of the notice last drawn */
 
 #define DEFAULT_LEGEND "Up/Down move  Space select  Enter next  Esc back  ? help  q quit"
 #define TOO_SMALL "Terminal too small: need 80%s24, have %d%s%d"
@@ -111,8 +111,8 @@ draw_current(void)
 	s->draw(w, stdscr);
 	if (w->notice != NULL) {
 		tui_status(stdscr, TUI_WARN, "%s", w->notice);
-		if (tui_notice_shown != w->notice)
-			tui_notice_shown = w->notice;
+		free(tui_notice_shown);
+		tui_notice_shown = xstrdup(w->notice);
 	}
 	tui_legend(stdscr, s->legend != NULL ? s->legend : DEFAULT_LEGEND);
 }
@@ -130,8 +130,12 @@ show_help(void)
 static void
 go_to(struct wizard *w, int screen)
 {
-	free(w->notice);
-	w->notice = NULL;
+	/* A notice stays until it has been seen on one screen. */
+	if (w->notice != NULL && tui_notice_shown != NULL &&
+	    strcmp(w->notice, tui_notice_shown) == 0) {
+		free(w->notice);
+		w->notice = NULL;
+	}
 	w->screen = screen;
 	if (screen_table[screen]->enter != NULL)
 		screen_table[screen]->enter(w);
@@ -158,8 +162,15 @@ wizard_loop(struct wizard *w)
 	for (;;) {
 		draw_current();
 		msg = screen_message_take(&mk);
-		if (msg != NULL && !too_small())
+		if (msg != NULL && !too_small()) {
+			if (w->notice != NULL) {
+				move(TUI_STATUS_ROW - 1, 0);
+				clrtoeol();
+				tui_put(stdscr, TUI_STATUS_ROW - 1, 1, COLS - 2, TUI_WARN,
+				    w->notice);
+			}
 			tui_status(stdscr, mk, "%s", msg);
+		}
 		free(msg);
 		refresh();
 		c = tui_getkey();
@@ -257,5 +268,7 @@ tui_main(const struct main_opts *o)
 		printf("armpy: log in %s\n", tui_w->log_path);
 	wizard_free(tui_w);
 	tui_w = NULL;
+	free(tui_notice_shown);
+	tui_notice_shown = NULL;
 	return rc;
 }

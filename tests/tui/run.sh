@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# tests/tui/run.sh — drives the real ./armpy wizard in tmux (80x24): snapshots, saved profiles,
+# replay equality, back navigation, EOL confirmation, refusals, --load, resize, NO_COLOR, vt100.
+# UPDATE_SNAPSHOTS=1 rewrites tests/tui/snapshots/*.txt (review the diff before committing).
+set -u
+. "$(dirname "$0")/../lib.sh"
+cd "$TOP"
+HERE=tests/tui
+SOCK=armpy-test-$$-0
+TMP=$(mktemp -d /tmp/armpy-tui.XXXXXX)
+T() { tmux -L "$SOCK" "$@"; }
+cleanup() { T kill-server 2>/dev/null; rm -rf "$TMP"; }
+# Each session gets its own server: no race with a server that is still shutting down.
+trap cleanup EXIT
+
+if ! command -v tmux >/dev/null; then
+	t_skip "tmux not installed (scripts/deps/test-tui.apt.txt)"
+	t_summary
+	exit
+fi
+
+DETECT="--os-release tests/fixtures/os-release/debian-12 --cpuinfo tests/fixtures/cpuinfo/neoverse-n1-altra --arch aarch64"
+N=0
+
+# start [ENV=VAL ...] -- ARGS: a fresh session running armpy; the pane stays after it exits.
+start() {
+	local envs=() a
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do envs+=(-e "$1"); shift; done
+	shift
+	N=$((N + 1))
+	HOMEDIR=$TMP/h$N
+	mkdir -p "$HOMEDIR"
+	T kill-server 2>/dev/null
+	SOCK=armpy-test-$$-$N
+	T -f /dev/null new-session -d -x 80 -y 24 \
+		-e ARMPY_TODAY=2026-11-25 -e ARMPY_NO_PROBE=1 -e LANG=C.UTF-8 -e LC_ALL= \
+		-e TERM=xterm-256color \
+		-e XDG_CONFIG_HOME="$HOMEDIR/config" -e XDG_STATE_HOME="$HOMEDIR/state" \
+		-e HOME="$HOMEDIR" "${envs[@]}" \
+		"$ARMPY $DETECT $*; echo \"[exit \$?]\"; sleep 600"
+	T set-option -g status off >/dev/null
+}
+
+cap() { T capture-pane -p; }
+
+# wait_for TEXT [SECONDS]: polls the pane until TEXT shows (fixed string).
+wait_for() {
+	local i limit=$(( ${2:-5} * 20 ))
+	for ((i = 0; i < limit; i++)); do
+		if cap | grep -qF -- "$1"; then return 0; fi
+		sleep 0.05
+	done
+	echo "    timed out waiting for: $1"
+	cap | sed 's/^/    | /'
+	return 1
+}
+
+# wait_gone TEXT: polls until TEXT has left the pane.
+wait_gone() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		if ! cap | grep -qF -- "$1"; then return 0; fi
+		sleep 0.05
+	done
+	return 1
+}
+
+keys() { T send-keys "$@"; sleep 0.15; }
+
+# The memory size comes from the live /proc/meminfo: mask it.
+normalize() { sed -E 's/^(  Memory +)[0-9.]+ GiB/\1N GiB/; s/[[:space:]]+$//'; }
+
+# snap NAME: compares the pane with snapshots/NAME.txt.
+snap() {
+	local want=$HERE/snapshots/$1.txt got=$TMP/$1.txt
+	cap | normalize >"$got"
+	if [ "${UPDATE_SNAPSHOTS:-0}" = 1 ]; then cp "$got" "$want"; fi
+	if [ ! -f "$want" ]; then
+		t_fail "snapshot $1 (missing $want; run with UPDATE_SNAPSHOTS=1)"
+		return
+	fi
+	t_diff "snapshot $1" "$want" "$got"
+}
+
+step() { wait_for "$1" && return 0; t_fail "reach: $1"; return 1; }
+
+# --- 1. stdin not a terminal: exit 2 with the hint --------------------------------------
+out=$("$ARMPY" $DETECT </dev/null 2>&1); rc=$?
+if [ $rc -eq 2 ] && echo "$out" | grep -q -- "--profile"; then t_pass "no tty: exit 2 with --profile hint"
+else t_fail "no tty: rc=$rc out=$out"; fi
+
+# --- 2. full walk Debian + system + BLIS to review; save profile and plan ----------------
+start --
+step "Welcome: this machine" && snap welcome-debian12-n1
+keys Enter; step "Planning for: debian 12" && snap distro
+keys Enter; step "Chosen: Python system" && snap python
+keys Enter; step "choose where NumPy and SciPy come from" && snap source
+keys Enter; step "OpenBLAS TARGET=NEOVERSEN1" && snap blas
+keys Down Space; wait_for "(*) BLIS" >/dev/null
+keys Enter; step "Optional packages" && snap extras
+keys Enter; step "Plan for debian-12 aarch64" && snap review-debian-system-blis
+cp "$TMP/review-debian-system-blis.txt" "$TMP/review-first.txt"
+keys s; step "Save the profile"
+keys Enter; step "Profile saved to"
+PROFILE=$HOMEDIR/config/armpy/profiles/armpy.yaml
+if [ -f "$PROFILE" ]; then t_diff "saved profile equals expected" "$HERE/expected/debian-system-blis.yaml" "$PROFILE"
+else t_fail "saved profile missing at $PROFILE"; fi
+keys p; step "Save the plan"
+keys Enter; step "Plan saved to"
+PLAN=$HOMEDIR/config/armpy/plans/armpy.plan.yaml
+ARMPY_NO_PROBE=1 "$ARMPY" --profile "$PROFILE" --dry-run $DETECT >"$TMP/dry.yaml" 2>"$TMP/dry.err"
+if [ -s "$TMP/dry.yaml" ] && [ -f "$PLAN" ]; then t_diff "replayed --dry-run plan equals the plan saved with p" "$PLAN" "$TMP/dry.yaml"
+else t_fail "replay: no plan (saved: $PLAN) $(cat "$TMP/dry.err")"; fi
+keys v; step "Plan (YAML)"
+if cap | grep -qF "$(head -1 "$PLAN")"; then t_pass "v shows the plan YAML"; else t_fail "v pager"; fi
+keys q; step "Plan for debian-12 aarch64"
+
+# --- 3. back from review to Python and forward again, answers kept -----------------------
+keys Escape; step "Optional packages"
+keys Escape; step "OpenBLAS TARGET="
+if cap | grep -qF "(*) BLIS"; then t_pass "back: BLAS answer kept"; else t_fail "back: BLAS answer lost"; fi
+keys Escape; step "choose where NumPy and SciPy come from"
+keys BSpace; step "Chosen: Python system" && snap python-after-back
+keys Enter Enter Enter Enter; step "Plan for debian-12 aarch64"
+cap | normalize >"$TMP/review-again.txt"
+t_diff "forward again: review unchanged" "$TMP/review-first.txt" "$TMP/review-again.txt"
+keys q; step "[exit 0]" && t_pass "q quits with 0 before anything ran"
+if [ "$(T display -p '#{alternate_on}')" = 0 ]; then t_pass "terminal restored after q"; else t_fail "alternate screen left on"; fi
+
+# --- 4. an EOL Python: warning, confirmation, and the answers it invalidates ---------------
+start --
+step "Welcome"; keys Enter Enter; step "Chosen: Python system"
+# 3.9 is past EOL on 2026-11-25 and Debian 12 does not package it: another source is needed.
+for i in 1 2 3 4 5 6; do keys Down; done
+step ">( ) 3.9" && snap python-eol-highlighted
+keys Enter; step "End-of-life Python" && snap python-eol-confirm
+keys n; step "Kept Python system"
+keys Enter; step "End-of-life Python"
+keys y; step "choose where NumPy and SciPy come from" && snap python-eol-chosen
+if cap | grep -qF "Changed to fit: source system -> source conda"; then t_pass "EOL: invalidated source said so"; else t_fail "EOL: no invalidation notice"; fi
+keys Enter Enter Enter; step "Plan for"
+if cap | grep -qF "Python 3.9 (chosen in the profile) is past end of life"; then t_pass "EOL warning on review"; else t_fail "no EOL warning on review"; fi
+keys s; step "Save the profile"; keys Enter; step "Profile saved to"
+P=$HOMEDIR/config/armpy/profiles/armpy.yaml
+if grep -q '^python: "3.9"' "$P" && grep -q '^allow_eol: true' "$P" && grep -q '^source: conda' "$P"; then
+	t_pass "EOL profile saved with allow_eol"
+else t_fail "EOL profile: $(grep -E '^(python|allow_eol|source):' "$P" | tr '\n' ' ')"; fi
+# 2.7 is listed but cannot be chosen.
+keys Escape; step "Optional packages"; keys Escape; step "OpenBLAS TARGET="
+keys Escape; step "choose where NumPy"; keys Escape; step "Chosen: Python 3.9"
+keys End; keys Enter; step "Python 2.7 cannot be chosen" && t_pass "2.7 refused with reason"
+
+# --- 5. a refused combination shown disabled with the planner's reason ---------------------
+start --
+step "Welcome"; keys Enter Enter Enter; step "choose where NumPy"
+keys Down Down Enter; step "OpenBLAS TARGET="
+keys Down; step "Refused by the planner:" && snap blas-conda-blis-refused
+keys Space; step "BLIS is refused:"
+if cap | grep -qF "(*) OpenBLAS"; then t_pass "refused BLIS not selected"; else t_fail "refused BLIS got selected"; fi
+
+# --- 6. --load prefills every answer ------------------------------------------------------
+start -- --load "$TOP/$HERE/expected/debian-system-blis.yaml"
+step "Welcome"; keys Enter Enter Enter Enter; step "OpenBLAS TARGET="
+if cap | grep -qF "(*) BLIS"; then t_pass "--load: BLIS prefilled"; else t_fail "--load: BLIS not prefilled"; fi
+keys Enter Enter; step "Plan for debian-12 aarch64"
+cap | normalize >"$TMP/review-load.txt"
+t_diff "--load: same review as the walk" "$TMP/review-first.txt" "$TMP/review-load.txt"
+
+# --- 7. resize to 60x20 and back ----------------------------------------------------------
+T resize-window -x 60 -y 20
+step "Terminal too small: need 80×24, have 60×20" && t_pass "too small message"
+T resize-window -x 80 -y 24
+step "Plan for debian-12 aarch64" && t_pass "recovers after enlarging"
+cap | normalize >"$TMP/review-resized.txt"
+t_diff "redrawn review after resize" "$TMP/review-first.txt" "$TMP/review-resized.txt"
+
+# --- 8. colour only without NO_COLOR --------------------------------------------------------
+sgr_color() { T capture-pane -p -e | grep -cE $'\e\\[([0-9;]*;)?(3[0-7]|4[0-7]|38;5|48;5)[;m]'; }
+start --
+step "Welcome"
+if [ "$(sgr_color)" -gt 0 ]; then t_pass "colour used on xterm-256color"; else t_fail "no colour on xterm-256color"; fi
+start NO_COLOR=1 --
+step "Welcome"
+if [ "$(sgr_color)" -eq 0 ]; then t_pass "NO_COLOR: no colour"; else t_fail "NO_COLOR: colour escapes present"; fi
+snap welcome-no-color
+
+# --- 9. TERM=vt100 in the C locale: ASCII drawing ------------------------------------------
+start TERM=vt100 LANG=C LC_ALL=C --
+step "Welcome" && snap welcome-vt100-c
+keys Enter Enter Enter Enter Down Space Enter Enter; step "Plan for" && snap review-vt100-c
+if cap | LC_ALL=C grep -q $'[\x80-\xff]'; then t_fail "vt100/C: non-ASCII drawing"; else t_pass "vt100/C: ASCII only"; fi
+T resize-window -x 60 -y 20
+step "Terminal too small: need 80x24, have 60x20" && t_pass "too small message in ASCII"
+T resize-window -x 80 -y 24
+
+# --- 10. signals restore the terminal -------------------------------------------------------
+start --
+step "Welcome"
+pid=$(pgrep -P "$(T display -p "#{pane_pid}")" | head -1)
+if [ -n "$pid" ]; then
+	kill -TERM "$pid"
+	step "[exit 143]" && t_pass "SIGTERM exits"
+	if [ "$(T display -p '#{alternate_on}')" = 0 ]; then t_pass "terminal restored after SIGTERM"; else t_fail "SIGTERM left the alternate screen"; fi
+else t_fail "armpy pid not found"; fi
+
+# --- 11. help and quit confirmation ----------------------------------------------------------
+start --
+step "Welcome"; keys '?'; step "Keys on every screen" && t_pass "? opens help"
+keys q; step "Welcome: this machine"
+keys F1; step "Keys on every screen" && t_pass "F1 opens help"
+
+t_summary
