@@ -668,8 +668,12 @@ char *
 facts_to_yaml(const struct facts *f)
 {
 	struct yemit *y = yemit_new();
+	char *s;
+
 	facts_emit(f, y);
-	return yemit_finish(y, NULL);
+	s = yemit_finish(y, NULL);
+	yemit_free(y);
+	return s;
 }
 
 /* ---- YAML in ---- */
@@ -684,17 +688,18 @@ fload_error(struct fload *l, const struct ynode *n, const char *key, const char 
     ARMPY_PRINTF(4, 5);
 
 static int
-fload_error(struct fload *l, const struct ynode *n, const char *key, const char *fmt, ...)
+fload_error(struct fload *l, const struct ynode *at, const char *key, const char *fmt, ...)
 {
 	va_list ap;
 	char *msg;
+	int r;
+
 	va_start(ap, fmt);
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	cause_set(l->cause, "%s:%d:%d: %s: %s", l->name, n != NULL ? n->line : 1,
-	    n != NULL ? n->col : 1, key, msg);
+	r = ynode_error(l->cause, l->name, at, key, "%s", msg);
 	free(msg);
-	return -1;
+	return r;
 }
 
 /* Refuses keys outside allowed[] (a NULL-terminated list). */

@@ -448,14 +448,14 @@ pload_error(struct pload *pl, const struct ynode *at, const char *key, const cha
 {
 	va_list ap;
 	char *msg;
+	int r;
 
 	va_start(ap, fmt);
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	cause_set(pl->cause, "%s:%d:%d: %s: %s", pl->name, at != NULL ? at->line : 1,
-	    at != NULL ? at->col : 1, key, msg);
+	r = ynode_error(pl->cause, pl->name, at, key, "%s", msg);
 	free(msg);
-	return -1;
+	return r;
 }
 
 /* Levenshtein distance, for "did you mean" on short keys. */

@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,6 +171,8 @@ yparser_node(struct yparser *yp, yaml_event_t *ev, int depth)
 			}
 			n->items = xreallocarray(n->items, n->n + 1, sizeof *n->items);
 			n->values = xreallocarray(n->values, n->n + 1, sizeof *n->values);
+			v->key_line = k->line;
+			v->key_col = k->col;
 			n->items[n->n] = k;
 			n->values[n->n++] = v;
 		}
@@ -272,6 +275,29 @@ ynode_free(struct ynode *n)
 	free(n->values);
 	free(n->value);
 	free(n);
+}
+
+int
+ynode_error(char **cause, const char *name, const struct ynode *at, const char *path,
+    const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+	int line = 1, col = 1;
+
+	if (at != NULL && at->key_line > 0) {
+		line = at->key_line;
+		col = at->key_col;
+	} else if (at != NULL) {
+		line = at->line;
+		col = at->col;
+	}
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	cause_set(cause, "%s:%d:%d: %s: %s", name, line, col, path, msg);
+	free(msg);
+	return -1;
 }
 
 struct ynode *

@@ -17,6 +17,7 @@ struct ynode {
 	size_t n;               /* SEQ: items; MAP: key/value pairs */
 	struct ynode **items;   /* SEQ items, or MAP keys (all scalars) */
 	struct ynode **values;  /* MAP values, parallel to items */
+	int key_line, key_col;  /* where the key of this value stands; 0 when not a map value */
 };
 
 /*
@@ -29,6 +30,14 @@ struct ynode *ydoc_parse(const char *data, size_t len, const char *name, char **
 /* Read (at most YDOC_MAX_BYTES) and parse a file; "-" is stdin. */
 struct ynode *ydoc_load(const char *path, char **cause);
 void ynode_free(struct ynode *);
+
+/*
+ * The one error format for schema errors: "NAME:LINE:COL: path: message". The position is the
+ * key's when `at` is a map value (so `  library: mkl` reads :3), else the node's own (list
+ * items); NULL `at` means 1:1. Returns -1 for `return ynode_error(...)`.
+ */
+int ynode_error(char **cause, const char *name, const struct ynode *at, const char *path,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* MAP lookup; NULL when absent or when map is not a MAP. */
 struct ynode *ynode_get(const struct ynode *map, const char *key);

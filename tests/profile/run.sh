@@ -103,7 +103,7 @@ python: "3.10"
 YAML
 (cd "$OUT" && ARMPY_TODAY=2026-10-31 "$ARMPY" --profile py310.yaml --dry-run >/dev/null 2>py310.err)
 rc=$?
-if [ "$rc" -eq 2 ] && grep -q '^py310.yaml:2:9: python: Python 3.10 reached end of life on 2026-10-31' "$OUT/py310.err"; then
+if [ "$rc" -eq 2 ] && grep -q '^py310.yaml:2:1: python: Python 3.10 reached end of life on 2026-10-31' "$OUT/py310.err"; then
 	t_pass "3.10 refused on 2026-10-31 (ARMPY_TODAY)"
 else
 	t_fail "3.10 on 2026-10-31: exit $rc: $(head -1 "$OUT/py310.err")"

@@ -154,9 +154,9 @@ test_structure_errors(void **state)
 	refused("", "p.yaml:1:1: version: required (an armpy profile starts with \"version: 1\")");
 	refused("python: \"3.12\"\n",
 	    "p.yaml:1:1: version: required (an armpy profile starts with \"version: 1\")");
-	refused("version: 2\n", "p.yaml:1:10: version: schema version 2 is not supported "
+	refused("version: 2\n", "p.yaml:1:1: version: schema version 2 is not supported "
 	    "(this armpy reads version 1)");
-	refused("version: \"1\"\n", "p.yaml:1:10: version: expected the number 1, got a string");
+	refused("version: \"1\"\n", "p.yaml:1:1: version: expected the number 1, got a string");
 	refused("- version: 1\n", "p.yaml:1:1: profile: expected a mapping of settings, got a list");
 	refused("version: 1\nblas:\n  libary: blis\n",
 	    "p.yaml:3:3: blas.libary: unknown key (did you mean 'library'?)");
@@ -166,17 +166,17 @@ test_structure_errors(void **state)
 	    "version, name, python, allow_eol, source, blas, extras, scipy, pip, conda, "
 	    "source_build, mirrors)");
 	refused("version: 1\nscipy: \"yes\"\n",
-	    "p.yaml:2:8: scipy: expected a boolean (true or false), got a string");
+	    "p.yaml:2:1: scipy: expected a boolean (true or false), got a string");
 	refused("version: 1\nallow_eol: 1\n",
-	    "p.yaml:2:12: allow_eol: expected a boolean (true or false), got a number");
+	    "p.yaml:2:1: allow_eol: expected a boolean (true or false), got a number");
 	refused("version: 1\nblas: openblas\n",
-	    "p.yaml:2:7: blas: expected a mapping, got a string");
-	refused("version: 1\nextras: pillow\n", "p.yaml:2:9: extras: expected a list, got a string");
-	refused("version: 1\nsource: [pip]\n", "p.yaml:2:9: source: expected a string, got a list");
+	    "p.yaml:2:1: blas: expected a mapping, got a string");
+	refused("version: 1\nextras: pillow\n", "p.yaml:2:1: extras: expected a list, got a string");
+	refused("version: 1\nsource: [pip]\n", "p.yaml:2:1: source: expected a string, got a list");
 	refused("version: 1\nsource: true\n",
-	    "p.yaml:2:9: source: expected a string, got a boolean");
+	    "p.yaml:2:1: source: expected a string, got a boolean");
 	refused("version: 1\npip: {venv: null}\n",
-	    "p.yaml:2:13: pip.venv: a value is required (got null)");
+	    "p.yaml:2:7: pip.venv: a value is required (got null)");
 	/* YAML-level refusals keep the parser's position. */
 	refused("version: 1\nversion: 1\n", "p.yaml:2:1: version: duplicate key");
 	refused("version: 1\nname: &a x\n", "p.yaml:2:7: anchors are not allowed");
@@ -187,36 +187,36 @@ test_value_errors(void **state)
 {
 	(void)state;
 	refused("version: 1\nblas:\n  library: mkl\n",
-	    "p.yaml:3:12: blas.library: 'mkl' is not one of openblas, blis");
-	refused("version: 1\nblas: {library: bliss}\n", "p.yaml:2:17: blas.library: 'bliss' is "
+	    "p.yaml:3:3: blas.library: 'mkl' is not one of openblas, blis");
+	refused("version: 1\nblas: {library: bliss}\n", "p.yaml:2:8: blas.library: 'bliss' is "
 	    "not one of openblas, blis (did you mean 'blis'?)");
 	refused("version: 1\nblas: {threading: tbb}\n",
-	    "p.yaml:2:19: blas.threading: 'tbb' is not one of openmp, pthreads, serial");
+	    "p.yaml:2:8: blas.threading: 'tbb' is not one of openmp, pthreads, serial");
 	refused("version: 1\nblas: {threads: 0}\n",
-	    "p.yaml:2:17: blas.threads: 0 is out of range (auto, or 1 to 4096)");
+	    "p.yaml:2:8: blas.threads: 0 is out of range (auto, or 1 to 4096)");
 	refused("version: 1\nblas: {threads: 4097}\n",
-	    "p.yaml:2:17: blas.threads: 4097 is out of range (auto, or 1 to 4096)");
+	    "p.yaml:2:8: blas.threads: 4097 is out of range (auto, or 1 to 4096)");
 	refused("version: 1\nblas: {threads: \"8\"}\n",
-	    "p.yaml:2:17: blas.threads: expected auto or a number from 1 to 4096, got a string");
+	    "p.yaml:2:8: blas.threads: expected auto or a number from 1 to 4096, got a string");
 	refused("version: 1\nblas: {build: rpm}\n",
-	    "p.yaml:2:15: blas.build: 'rpm' is not one of package, source");
+	    "p.yaml:2:8: blas.build: 'rpm' is not one of package, source");
 	refused("version: 1\nsource: apt\n",
-	    "p.yaml:2:9: source: 'apt' is not one of system, pip, conda");
+	    "p.yaml:2:1: source: 'apt' is not one of system, pip, conda");
 	refused("version: 1\nextras: [pillow, numba]\n", "p.yaml:2:18: extras[1]: 'numba' is not "
 	    "one of pillow, pandas, pytorch, dgl, sentencepiece, morfeusz");
 	refused("version: 1\nextras: [pillow, pandas, pillow]\n",
 	    "p.yaml:2:26: extras[2]: 'pillow' is listed twice");
 	refused("version: 1\nconda: {installer: mamba}\n",
-	    "p.yaml:2:20: conda.installer: 'mamba' is not one of miniforge, miniconda, anaconda");
+	    "p.yaml:2:9: conda.installer: 'mamba' is not one of miniforge, miniconda, anaconda");
 	refused("version: 1\npython: \"3.11.4\"\n",
-	    "p.yaml:2:9: python: '3.11.4' is not system or a version like \"3.11\"");
+	    "p.yaml:2:1: python: '3.11.4' is not system or a version like \"3.11\"");
 	refused("version: 1\npython: python3\n",
-	    "p.yaml:2:9: python: 'python3' is not system or a version like \"3.11\"");
+	    "p.yaml:2:1: python: 'python3' is not system or a version like \"3.11\"");
 	refused("version: 1\npython: [3]\n",
-	    "p.yaml:2:9: python: expected system or a version like \"3.11\", got a list");
-	refused("version: 1\nname: \"-rf\"\n", "p.yaml:2:7: name: '-rf' is not a valid name "
+	    "p.yaml:2:1: python: expected system or a version like \"3.11\", got a list");
+	refused("version: 1\nname: \"-rf\"\n", "p.yaml:2:1: name: '-rf' is not a valid name "
 	    "(letters, digits, . _ -; starting with a letter or digit; at most 64)");
-	refused("version: 1\nconda: {environment: base}\n", "p.yaml:2:22: conda.environment: "
+	refused("version: 1\nconda: {environment: base}\n", "p.yaml:2:9: conda.environment: "
 	    "'base' is conda's own environment; choose another name");
 	refused("version: 1\nmirrors: [\"mirror lan\"]\n",
 	    "p.yaml:2:11: mirrors[0]: 'mirror lan' is not a host or host:port");
@@ -228,37 +228,37 @@ static void
 test_patterns_in_profiles(void **state)
 {
 	(void)state;
-	refused("version: 1\npip:\n  venv: \"~/v;rm -rf /\"\n", "p.yaml:3:9: pip.venv: "
+	refused("version: 1\npip:\n  venv: \"~/v;rm -rf /\"\n", "p.yaml:3:3: pip.venv: "
 	    "'~/v;rm -rf /' is not an acceptable path: shell metacharacters are not allowed");
-	refused("version: 1\npip: {venv: ~/v$HOME}\n", "p.yaml:2:13: pip.venv: '~/v$HOME' is not "
+	refused("version: 1\npip: {venv: ~/v$HOME}\n", "p.yaml:2:7: pip.venv: '~/v$HOME' is not "
 	    "an acceptable path: shell metacharacters are not allowed");
-	refused("version: 1\npip: {venv: venvs/armpy}\n", "p.yaml:2:13: pip.venv: 'venvs/armpy' "
+	refused("version: 1\npip: {venv: venvs/armpy}\n", "p.yaml:2:7: pip.venv: 'venvs/armpy' "
 	    "is not an acceptable path: must be absolute (start with /) or start with ~/");
-	refused("version: 1\nsource_build: {prefix: /usr/../etc}\n", "p.yaml:2:24: "
+	refused("version: 1\nsource_build: {prefix: /usr/../etc}\n", "p.yaml:2:16: "
 	    "source_build.prefix: '/usr/../etc' is not an acceptable path: '..' components are "
 	    "not allowed");
-	refused("version: 1\nconda: {prefix: /}\n", "p.yaml:2:17: conda.prefix: '/' is not an "
+	refused("version: 1\nconda: {prefix: /}\n", "p.yaml:2:9: conda.prefix: '/' is not an "
 	    "acceptable path: must name a directory below / or ~/, not the root or home itself");
 	refused("version: 1\npip: {index_url: \"http://pypi.lan/my index\"}\n",
-	    "p.yaml:2:18: pip.index_url: 'http://pypi.lan/my index' is not an acceptable URL: "
+	    "p.yaml:2:7: pip.index_url: 'http://pypi.lan/my index' is not an acceptable URL: "
 	    "spaces are not allowed (use %20)");
-	refused("version: 1\npip: {index_url: \"ftp://pypi.lan/\"}\n", "p.yaml:2:18: "
+	refused("version: 1\npip: {index_url: \"ftp://pypi.lan/\"}\n", "p.yaml:2:7: "
 	    "pip.index_url: 'ftp://pypi.lan/' is not an acceptable URL: only http:// and "
 	    "https:// URLs are allowed");
-	refused("version: 1\npip: {index_url: \"https://u:pw@pypi.lan/\"}\n", "p.yaml:2:18: "
+	refused("version: 1\npip: {index_url: \"https://u:pw@pypi.lan/\"}\n", "p.yaml:2:7: "
 	    "pip.index_url: 'https://u:pw@pypi.lan/' is not an acceptable URL: credentials in "
 	    "URLs are not allowed (use pip's or conda's own config)");
 	refused("version: 1\nsource_build: {url: \"https://x.org/a.tgz\", sha256: abc}\n",
-	    "p.yaml:2:52: source_build.sha256: expected 64 hex digits, got 3");
+	    "p.yaml:2:44: source_build.sha256: expected 64 hex digits, got 3");
 	refused("version: 1\nsource_build: {url: \"https://x.org/a.tgz\"}\n",
-	    "p.yaml:2:21: source_build.url: set without source_build.sha256 (every download is "
+	    "p.yaml:2:16: source_build.url: set without source_build.sha256 (every download is "
 	    "checked against its sha256)");
 	refused("version: 1\nconda:\n  installer_sha256: "
 	    "0000000000000000000000000000000000000000000000000000000000000000\n",
-	    "p.yaml:3:21: conda.installer_sha256: set without conda.installer_url (a digest "
+	    "p.yaml:3:3: conda.installer_sha256: set without conda.installer_url (a digest "
 	    "needs the URL it belongs to)");
 	/* Plain http is for loopback and listed mirrors only. */
-	refused("version: 1\npip: {index_url: \"http://pypi.lan/simple/\"}\n", "p.yaml:2:18: "
+	refused("version: 1\npip: {index_url: \"http://pypi.lan/simple/\"}\n", "p.yaml:2:7: "
 	    "pip.index_url: plain http to pypi.lan is refused; use https, or list 'pypi.lan' in "
 	    "mirrors if this is a trusted local mirror");
 	profile_free(accepted("version: 1\npip: {index_url: \"http://127.0.0.1:8000/simple/\"}\n"));
@@ -375,19 +375,19 @@ test_python_checks(void **state)
 	char *cause = NULL;
 	(void)state;
 	setenv("ARMPY_TODAY", "2026-11-25", 1);
-	refused("version: 1\npython: \"2.7\"\nallow_eol: true\n", "p.yaml:2:9: python: Python "
+	refused("version: 1\npython: \"2.7\"\nallow_eol: true\n", "p.yaml:2:1: python: Python "
 	    "2.7 is refused: no NumPy release supports Python 2.7 (EOL since 2020-01-01); "
 	    "choose a Python 3 version");
-	refused("version: 1\npython: \"3.8\"\n", "p.yaml:2:9: python: Python 3.8 reached end of "
+	refused("version: 1\npython: \"3.8\"\n", "p.yaml:2:1: python: Python 3.8 reached end of "
 	    "life on 2024-10-07 and gets no security fixes; choose a newer Python, or set "
 	    "allow_eol: true to install it anyway");
-	refused("version: 1\npython: 3.10\n", "p.yaml:2:9: python: Python 3.10 reached end of "
+	refused("version: 1\npython: 3.10\n", "p.yaml:2:1: python: Python 3.10 reached end of "
 	    "life on 2026-10-31 and gets no security fixes; choose a newer Python, or set "
 	    "allow_eol: true to install it anyway");
 	refused("version: 1\npython: \"3.99\"\n",
-	    "p.yaml:2:9: python: unknown Python version 3.99 (armpy knows 3.6 to 3.14)");
+	    "p.yaml:2:1: python: unknown Python version 3.99 (armpy knows 3.6 to 3.14)");
 	refused("version: 1\npython: 3.1\n",
-	    "p.yaml:2:9: python: unknown Python version 3.1 (armpy knows 3.6 to 3.14)");
+	    "p.yaml:2:1: python: unknown Python version 3.1 (armpy knows 3.6 to 3.14)");
 	p = accepted("version: 1\npython: \"3.8\"\nallow_eol: true\n");
 	assert_int_equal(profile_check(p, &cause), 0);
 	p->allow_eol = 0;
@@ -405,7 +405,7 @@ test_python_checks(void **state)
 	setenv("ARMPY_TODAY", "2026-10-30", 1);
 	profile_free(accepted("version: 1\npython: \"3.10\"\n"));
 	setenv("ARMPY_TODAY", "2026-10-31", 1);
-	refused("version: 1\npython: \"3.10\"\n", "p.yaml:2:9: python: Python 3.10 reached end "
+	refused("version: 1\npython: \"3.10\"\n", "p.yaml:2:1: python: Python 3.10 reached end "
 	    "of life on 2026-10-31 and gets no security fixes; choose a newer Python, or set "
 	    "allow_eol: true to install it anyway");
 	setenv("ARMPY_TODAY", "2026-11-25", 1);
@@ -415,11 +415,11 @@ static void
 test_other_checks(void **state)
 {
 	(void)state;
-	refused("version: 1\nblas: {threading: serial, threads: 4}\n", "p.yaml:2:36: "
+	refused("version: 1\nblas: {threading: serial, threads: 4}\n", "p.yaml:2:27: "
 	    "blas.threads: 4 threads contradict threading: serial (use auto or 1, or choose "
 	    "openmp or pthreads)");
 	profile_free(accepted("version: 1\nblas: {threading: serial, threads: 1}\n"));
-	refused("version: 1\nsource: conda\nblas: {build: source}\n", "p.yaml:3:15: blas.build: "
+	refused("version: 1\nsource: conda\nblas: {build: source}\n", "p.yaml:3:8: blas.build: "
 	    "source builds are for source: system or pip; with conda the BLAS comes from "
 	    "conda-forge (use build: package)");
 }
