@@ -1,0 +1,238 @@
+/* test-wizard.c — unit tests for the wizard model: kept answers, invalidation, EOL, refusals. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "armpy.h"
+#include "facts.h"
+#include "plan.h"
+#include "profile.h"
+#include "wizard.h"
+
+/* A wizard on the Debian 12 / Neoverse-N1 fixtures, without probing this machine. */
+static struct wizard *
+wiz(const char *os)
+{
+	struct detect_opts o = { 0 };
+	struct facts *f = facts_new();
+	char *cause = NULL, *osr = xasprintf("tests/fixtures/os-release/%s", os);
+	struct wizard *w;
+
+	o.os_release = osr;
+	o.cpuinfo = "tests/fixtures/cpuinfo/neoverse-n1-altra";
+	o.arch = "aarch64";
+	o.no_probe = 1;
+	if (facts_detect(f, &o, &cause) != 0) {
+		print_error("facts_detect: %s\n", cause);
+		fail();
+	}
+	free(osr);
+	w = wizard_new(f, NULL);
+	assert_non_null(w->plan);
+	return w;
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	setenv("ARMPY_TODAY", "2026-11-25", 1);
+	setenv("XDG_CONFIG_HOME", "/nonexistent-armpy-test", 1);
+	return 0;
+}
+
+static const struct wizard_choice *
+find(const struct wizard_list *l, const char *key)
+{
+	for (int i = 0; i < l->n; i++)
+		if (strcmp(l->v[i].key, key) == 0)
+			return &l->v[i];
+	return NULL;
+}
+
+/* Changing an answer that does not conflict keeps every later answer. */
+static void
+test_answers_kept(void **state)
+{
+	struct wizard *w = wiz("debian-12");
+	char *cause = NULL;
+
+	(void)state;
+	assert_int_equal(wizard_set_library(w, BLAS_BLIS, &cause), 0);
+	assert_int_equal(wizard_toggle_extra(w, EXTRA_PILLOW, &cause), 0);
+	/* Going back and re-choosing the same Python and source changes nothing. */
+	assert_int_equal(wizard_set_python(w, "system", 0, &cause), 0);
+	assert_int_equal(wizard_set_source(w, SOURCE_SYSTEM, &cause), 0);
+	assert_int_equal(w->profile->blas.library, BLAS_BLIS);
+	assert_true(w->profile->extras & EXTRA_PILLOW);
+	assert_null(w->notice);
+	assert_non_null(w->plan);
+	wizard_free(w);
+}
+
+/* conda refuses BLIS on aarch64: choosing conda resets the BLAS answer and says so. */
+static void
+test_invalidation(void **state)
+{
+	struct wizard *w = wiz("debian-12");
+	char *cause = NULL;
+
+	(void)state;
+	assert_int_equal(wizard_set_library(w, BLAS_BLIS, &cause), 0);
+	assert_int_equal(wizard_set_threading(w, THREADING_PTHREADS, &cause), 0);
+	assert_int_equal(wizard_set_source(w, SOURCE_CONDA, &cause), 0);
+	assert_int_equal(w->profile->source, SOURCE_CONDA);
+	assert_int_equal(w->profile->blas.library, BLAS_OPENBLAS);
+	assert_non_null(w->notice);
+	assert_non_null(strstr(w->notice, "BLAS blis/pthreads/package -> BLAS openblas"));
+	assert_non_null(w->plan);
+	wizard_free(w);
+}
+
+/* An EOL Python needs a confirmation; 2.7 is never choosable. */
+static void
+test_eol_gating(void **state)
+{
+	struct wizard *w = wiz("debian-12");
+	struct wizard_list l = { 0 };
+	const struct wizard_choice *c;
+	char *cause = NULL;
+
+	(void)state;
+	wizard_python_choices(w, &l);
+	c = find(&l, "3.9");
+	assert_non_null(c);
+	assert_true(c->eol);
+	assert_string_equal(c->eol_date, "2025-10-31");
+	c = find(&l, "3.11");
+	assert_non_null(c);
+	assert_false(c->eol);
+	c = find(&l, "2.7");
+	assert_non_null(c);
+	assert_true(c->disabled);
+	assert_non_null(strstr(c->reason, "2020-01-01"));
+	wizard_list_free(&l);
+
+	assert_int_equal(wizard_set_python(w, "3.9", 0, &cause), 1);
+	assert_string_equal(w->profile->python, "system");     /* unchanged until confirmed */
+	assert_int_equal(wizard_set_python(w, "3.9", 1, &cause), 0);
+	assert_string_equal(w->profile->python, "3.9");
+	assert_true(w->profile->allow_eol);
+	assert_int_not_equal(w->profile->source, SOURCE_SYSTEM);  /* Debian 12 has no 3.9 */
+	assert_non_null(w->plan);
+	/* Back to a supported one: allow_eol goes with it. */
+	assert_int_equal(wizard_set_python(w, "3.11", 0, &cause), 0);
+	assert_false(w->profile->allow_eol);
+
+	assert_int_equal(wizard_set_python(w, "2.7", 1, &cause), -1);
+	assert_non_null(strstr(cause, "2.7"));
+	free(cause);
+	wizard_free(w);
+}
+
+/* Refused combinations come back with the planner's reason; accepted ones with NULL. */
+static void
+test_refusals(void **state)
+{
+	struct wizard *w = wiz("debian-12");
+	char *cause = NULL, *r;
+
+	(void)state;
+	r = wizard_library_refusal(w, BLAS_BLIS);
+	assert_null(r);
+	assert_int_equal(wizard_set_source(w, SOURCE_CONDA, &cause), 0);
+	r = wizard_library_refusal(w, BLAS_BLIS);
+	assert_non_null(r);
+	assert_non_null(strstr(r, "conda"));
+	free(r);
+	assert_int_equal(wizard_set_library(w, BLAS_BLIS, &cause), -1);
+	assert_non_null(cause);
+	free(cause);
+	assert_int_equal(w->profile->blas.library, BLAS_OPENBLAS);
+	wizard_free(w);
+}
+
+/* The distro override re-plans and can be undone. */
+static void
+test_distro_override(void **state)
+{
+	struct wizard *w = wiz("debian-12");
+	struct wizard_list l = { 0 };
+	char *cause = NULL;
+
+	(void)state;
+	wizard_distro_choices(w, &l);
+	assert_string_equal(l.v[0].key, "detected");
+	assert_null(find(&l, "debian 12"));      /* the detected one is not repeated */
+	assert_non_null(find(&l, "rhel 8"));
+	wizard_list_free(&l);
+	assert_int_equal(wizard_set_distro(w, "ubuntu 22.04", &cause), 0);
+	assert_string_equal(w->facts->distro_id, "ubuntu");
+	assert_int_equal(w->facts->family, FAMILY_DEBIAN);
+	assert_true(w->distro_overridden);
+	assert_int_equal(wizard_set_distro(w, "detected", &cause), 0);
+	assert_string_equal(w->facts->distro_id, "debian");
+	assert_string_equal(w->facts->distro_version, "12");
+	assert_false(w->distro_overridden);
+	wizard_free(w);
+}
+
+/* The saved plan is plan_to_yaml of the profile's plan: replaying the profile gives it back. */
+static void
+test_save_replay(void **state)
+{
+	struct wizard *w = wiz("debian-12");
+	char dir[] = "/tmp/armpy-wiz.XXXXXX", *cause = NULL, *pp, *pl, *a, *b;
+	struct profile *p;
+	struct plan *plan;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(wizard_set_library(w, BLAS_BLIS, &cause), 0);
+	pp = xasprintf("%s/profiles/x.yaml", dir);
+	pl = xasprintf("%s/plans/x.plan.yaml", dir);
+	assert_int_equal(wizard_save_profile(w, pp, &cause), 0);
+	assert_int_equal(wizard_save_plan(w, pl, &cause), 0);
+	p = profile_load(pp, &cause);
+	assert_non_null(p);
+	plan = plan_make(w->facts, p, &cause);
+	assert_non_null(plan);
+	a = plan_to_yaml(plan);
+	b = file_read(pl, 1 << 20, NULL, &cause);
+	assert_non_null(b);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	plan_free(plan);
+	profile_free(p);
+	a = wizard_replay_command(w);
+	assert_non_null(strstr(a, "armpy --profile "));
+	assert_non_null(strstr(a, "x.yaml --yes"));
+	free(a);
+	unlink(pl);
+	unlink(pp);
+	free(pp);
+	free(pl);
+	wizard_free(w);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_answers_kept),
+		cmocka_unit_test(test_invalidation),
+		cmocka_unit_test(test_eol_gating),
+		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_distro_override),
+		cmocka_unit_test(test_save_replay),
+	};
+	return cmocka_run_group_tests(tests, setup, NULL);
+}
