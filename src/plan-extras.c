@@ -91,6 +91,9 @@ extras_pip(struct pctx *c, char ***names, char ***prereqs)
 		*names = strv_push(*names, "sentencepiece");
 		*prereqs = strv_push(*prereqs, "cmake");
 		*prereqs = strv_push(*prereqs, deb ? "libgoogle-perftools-dev" : "gperftools-devel");
+		if (!deb)
+			plan_note(c->plan, "sentencepiece: gperftools-devel comes from EPEL on some "
+			    "RHEL releases; enable EPEL if the prerequisites step cannot find it");
 		note_sentencepiece(c);
 	}
 	return 0;

@@ -498,6 +498,14 @@ pc_resolve_python(struct pctx *c, int need_interp)
 			goto out;
 		}
 		set_interp(c, def, "/usr/bin/python3", "the distro's python3");
+		if (need_interp && f->family == FAMILY_RHEL && !c->p->allow_eol &&
+		    pyeol_is_past(def, pyeol_now()) == 1) {
+			rc = pc_refuse(c, "Python %s (the distro's python3) is past end of life and "
+			    "%s has no newer python3.X package armpy plans (python3.11 is in "
+			    "AppStream from RHEL 8.8 / 9.2); update the system, set allow_eol: true, "
+			    "or use source: conda", def, c->plan->target);
+			goto out;
+		}
 		rc = pc_python_eol(c, def, "the distro's python3");
 		goto out;
 	}

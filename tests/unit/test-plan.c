@@ -287,6 +287,16 @@ test_rhel8_source(void **state)
 	assert_true(w);
 	plan_free(plan);
 
+	/* RHEL 8.6 has no python3.11 package: the source route refuses, naming 8.8 */
+	f.distro_version = (char *)"8.6";
+	p->blas.library = BLAS_BLIS;
+	plan = plan_make(&f, p, &cause);
+	assert_null(plan);
+	assert_non_null(strstr(cause, "RHEL 8.8"));
+	free(cause);
+	cause = NULL;
+	f.distro_version = (char *)"8.8";
+
 	/* the distro route on RHEL 8 (python3-numpy) is EOL 3.6: refused without allow_eol */
 	p->blas.library = BLAS_OPENBLAS;
 	plan = plan_make(&f, p, &cause);
