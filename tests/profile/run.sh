@@ -142,6 +142,7 @@ done
 machine_for() {
 	case $1 in
 	devkit-debian-system-openblas) echo "debian-12 neoverse-n1-altra" ;;
+	devkit-debian-system-blis) echo "debian-12 neoverse-n1-altra" ;;
 	devkit-ubuntu-system-blis) echo "ubuntu-24.04 neoverse-n1-altra" ;;
 	rhel8-source-blis) echo "almalinux-8 neoverse-n1-altra" ;;
 	conda-miniforge-openblas) echo "ubuntu-22.04 neoverse-v1-graviton3" ;;
