@@ -25,7 +25,7 @@ done_draw(struct wizard *w, WINDOW *win)
 	y++;
 	tui_put(win, y++, 1, COLS - 2, TUI_HEAD, "Replay this setup headless on other machines:");
 	t = wizard_replay_command(w);
-	tui_put(win, y++, 3, COLS - 4, TUI_NORMAL, t);
+	y += tui_wrap(win, y, 3, COLS - 4, 3, TUI_NORMAL, t);
 	free(t);
 	y++;
 	tui_put(win, y++, 1, COLS - 2, TUI_HEAD, "Use the environment:");

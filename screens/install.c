@@ -22,6 +22,24 @@ static int ntail;
 static time_t started, finished;
 static struct timespec last_draw;
 static struct wizard *iw;
+static struct exec *ie;       /* while running: for the log path */
+
+/* The plan index of a step (the observer's index is 1-based; match by pointer or id). */
+static int
+step_index(const struct step *s)
+{
+	for (size_t i = 0; i < iw->plan->nsteps; i++)
+		if (&iw->plan->steps[i] == s || strcmp(iw->plan->steps[i].id, s->id) == 0)
+			return (int)i;
+	return -1;
+}
+
+static void
+log_note(void)
+{
+	if (iw->log_path == NULL && ie != NULL && exec_log_path(ie) != NULL)
+		iw->log_path = xstrdup(exec_log_path(ie));
+}
 
 static void
 install_paint(int force)
@@ -42,11 +60,12 @@ static void
 obs_start(void *arg, const struct step *s, int index, int total)
 {
 	(void)arg;
-	(void)s;
+	(void)index;
 	(void)total;
-	current = index;
-	if (index >= 0 && (size_t)index < iw->plan->nsteps)
-		state[index] = ST_RUNNING;
+	log_note();
+	current = step_index(s);
+	if (current >= 0)
+		state[current] = ST_RUNNING;
 	fraction = -1;
 	free(detail);
 	detail = NULL;
@@ -81,10 +100,11 @@ obs_output(void *arg, const struct step *s, const char *line)
 static void
 obs_end(void *arg, const struct step *s, enum step_result r, const char *cause)
 {
+	int k = step_index(s);
+
 	(void)arg;
-	for (size_t i = 0; i < iw->plan->nsteps; i++)
-		if (&iw->plan->steps[i] == s || strcmp(iw->plan->steps[i].id, s->id) == 0)
-			state[i] = (int)r;
+	if (k >= 0)
+		state[k] = (int)r;
 	if (cause != NULL && r == STEP_FAILED)
 		obs_output(arg, s, cause);
 	install_paint(1);
@@ -99,6 +119,9 @@ obs_ask(void *arg, const struct step *s, const char *cause)
 	int r;
 
 	(void)arg;
+	log_note();
+	if (step_index(s) >= 0)
+		state[step_index(s)] = STEP_FAILED;
 	t = xasprintf("%s failed:\n%s\n\nLog: %s%s", s->title ? s->title : s->id, cause ? cause :
 	    "(no reason)", iw->log_path ? iw->log_path : "(none)", s->skippable ? "" :
 	    "\nThis step cannot be skipped.");
@@ -149,6 +172,9 @@ install_enter(struct wizard *w)
 	memset(&eo, 0, sizeof eo);
 	eo.root = w->root;
 	eo.log_path = w->log_opt;
+	/* A hang-up of the terminal interrupts the run cleanly (journal, unmounts) like a
+	 * headless SIGHUP would, instead of killing the wizard mid-step. */
+	eo.headless = 1;
 	started = time(NULL);
 	e = exec_new(w->plan, &eo, &ob);
 	if (e == NULL) {
@@ -161,8 +187,12 @@ install_enter(struct wizard *w)
 	if (exec_log_path(e) != NULL)
 		w->log_path = xstrdup(exec_log_path(e));
 	w->ran = 1;
+	ie = e;
 	install_paint(1);
+	cbreak();          /* ^C is SIGINT while steps run: the executor stops cleanly */
 	w->exec_status = exec_run(e, &cause);
+	raw();
+	ie = NULL;
 	finished = time(NULL);
 	if (w->log_path == NULL && exec_log_path(e) != NULL)
 		w->log_path = xstrdup(exec_log_path(e));

@@ -156,7 +156,7 @@ wizard_loop(struct wizard *w)
 {
 	char *cause = NULL, *msg;
 	enum tui_kind mk;
-	int c, r;
+	int c, r, errs = 0;
 
 	go_to(w, WS_WELCOME);
 	for (;;) {
@@ -173,8 +173,17 @@ wizard_loop(struct wizard *w)
 		}
 		free(msg);
 		refresh();
+		if (w->exec_status == EXIT_INTERRUPTED)
+			return EXIT_INTERRUPTED;
 		c = tui_getkey();
-		if (c == KEY_RESIZE || c == ERR)
+		if (c == ERR) {
+			/* The terminal went away (hang-up): do not spin. */
+			if (++errs > 100)
+				return EXIT_INTERRUPTED;
+			continue;
+		}
+		errs = 0;
+		if (c == KEY_RESIZE)
 			continue;
 		if (too_small()) {
 			if (c == 'q' && quit_confirmed(w))
