@@ -6,12 +6,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ARMPY=${ARMPY:-./armpy}
 command -v dialog >/dev/null || { echo "tui-start: dialog is not installed (scripts/deps/test-tui.apt.txt)" >&2; exit 2; }
-# The floor: an empty main() linked with the libraries the Makefile links into armpy.
+# The floor: an empty main() linked with the libraries armpy itself needs (its DT_NEEDED).
 FLOOR=$(mktemp /tmp/armpy-floor.XXXXXX)
 trap 'rm -f "$FLOOR" "$FLOOR.c"' EXIT
 echo 'int main(void) { return 0; }' >"$FLOOR.c"
-LIBS=$(sed -n 's/^PKGS *= *//p' Makefile)
-cc -o "$FLOOR" "$FLOOR.c" -Wl,--no-as-needed $(pkg-config --libs $LIBS) -ldl -lm -lpthread
+NEEDED=$(objdump -p "$ARMPY" | awk '/NEEDED/ { printf " -l:%s", $2 }')
+cc -o "$FLOOR" "$FLOOR.c" -Wl,--no-as-needed $NEEDED
 python3 - "$ARMPY" "${RUNS:-15}" "$FLOOR" <<'PY'
 import fcntl, os, pty, select, statistics, struct, sys, termios, time
 
