@@ -126,14 +126,19 @@ blas_select(struct wizard *w, int i)
 static void
 blas_bench(struct wizard *w)
 {
-	char *argv[] = { "/proc/self/exe", "bench", NULL }, *out = NULL;
+	char *argv[] = { "/proc/self/exe", "bench", NULL, NULL }, *out = NULL;
 	int st;
 
-	tui_busy("Benchmark", "Running armpy bench (dgemm with OpenBLAS and BLIS where "
-	    "installed)...");
+	if (w->facts->emulated)
+		argv[2] = "--quick";      /* emulated timings mean little; keep it short */
+	tui_busy("Benchmark", "Running armpy bench: dgemm with every installed BLAS, one "
+	    "thread and all cores. This can take minutes; Esc cancels.");
 	st = screen_run_capture(argv, &out);
 	free(w->bench_text);
-	if (st != 0) {
+	if (st == SCREEN_RUN_CANCELLED) {
+		w->bench_text = NULL;
+		screen_message(TUI_WARN, "armpy bench cancelled");
+	} else if (st != 0) {
 		char *nl = out ? strchr(out, '\n') : NULL;
 		if (nl != NULL)
 			*nl = '\0';

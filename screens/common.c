@@ -4,6 +4,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,7 +106,7 @@ screen_list_draw(WINDOW *win, const struct wizard_list *l, int y, int height, in
 int
 screen_run_capture(char *const argv[], char **out)
 {
-	int fds[2], status;
+	int fds[2], status, cancelled = 0;
 	pid_t pid;
 	struct buf b;
 	char chunk[4096];
@@ -121,6 +123,7 @@ screen_run_capture(char *const argv[], char **out)
 	}
 	if (pid == 0) {
 		int nul = open("/dev/null", O_RDONLY);
+		setpgid(0, 0);      /* its own group: cancelling stops its children too */
 		if (nul >= 0)
 			dup2(nul, 0);
 		dup2(fds[1], 1);
@@ -131,18 +134,41 @@ screen_run_capture(char *const argv[], char **out)
 	}
 	close(fds[1]);
 	buf_init(&b);
-	while ((n = read(fds[0], chunk, sizeof chunk)) != 0) {
-		if (n < 0) {
+	for (;;) {
+		struct pollfd pfd[2] = { { fds[0], POLLIN, 0 }, { 0, POLLIN, 0 } };
+		if (poll(pfd, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
-		if (b.len < (1 << 20))
-			buf_add(&b, chunk, n);
+		if (pfd[1].revents & POLLIN) {
+			/* Esc or q cancels: the child is asked to stop. */
+			int c;
+			nodelay(stdscr, TRUE);
+			c = getch();
+			nodelay(stdscr, FALSE);
+			if (c == 27 || c == 'q') {
+				kill(-pid, SIGTERM);
+				kill(pid, SIGTERM);
+				cancelled = 1;
+				break;
+			}
+		}
+		if (pfd[0].revents & (POLLIN | POLLHUP)) {
+			n = read(fds[0], chunk, sizeof chunk);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+			if (b.len < (1 << 20))
+				buf_add(&b, chunk, n);
+		}
 	}
 	close(fds[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	*out = buf_steal(&b);
+	if (cancelled)
+		return SCREEN_RUN_CANCELLED;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }

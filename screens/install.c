@@ -23,6 +23,7 @@ static time_t started, finished;
 static struct timespec last_draw;
 static struct wizard *iw;
 static struct exec *ie;       /* while running: for the log path */
+static char *outcome;         /* the last line once the run ended */
 
 /* The plan index of a step (the observer's index is 1-based; match by pointer or id). */
 static int
@@ -196,12 +197,13 @@ install_enter(struct wizard *w)
 	finished = time(NULL);
 	if (w->log_path == NULL && exec_log_path(e) != NULL)
 		w->log_path = xstrdup(exec_log_path(e));
+	free(outcome);
 	if (w->exec_status < 0)
-		screen_message(TUI_BAD, "The run could not start: %s", cause);
+		outcome = xasprintf("The run could not start: %s", cause);
 	else if (w->exec_status == 0)
-		screen_message(TUI_GOOD, "All steps done. Enter: validation.");
+		outcome = xstrdup("All steps done. Enter: validation.");
 	else
-		screen_message(TUI_BAD, "The run %s. Log: %s", w->exec_status == 130 ?
+		outcome = xasprintf("The run %s. Log: %s", w->exec_status == 130 ?
 		    "was interrupted" : "failed", w->log_path ? w->log_path : "?");
 	free(cause);
 	exec_free(e);
@@ -246,6 +248,8 @@ install_draw(struct wizard *w, WINDOW *win)
 	}
 	y++;
 	tui_put(win, y++, 1, COLS - 2, TUI_DIM, "Output:");
+	if (outcome != NULL)
+		tui_status(win, w->exec_status == 0 ? TUI_GOOD : TUI_BAD, "%s", outcome);
 	for (int i = 0; i < 6; i++) {
 		int k = ntail - 6 + i;
 		if (k >= 0)

@@ -41,7 +41,9 @@ int screen_list_key(int key, int *cursor, int n);
  * highlighted line's note (or refusal) shown below in up to noterows rows. */
 void screen_list_draw(WINDOW *, const struct wizard_list *, int y, int height, int *cursor,
     int *top, const char *current, int noterows);
-/* Run argv (a child, no shell) and capture stdout+stderr; returns the exit status or -1. */
+/* Run argv (a child, no shell) and capture stdout+stderr; returns the exit status, -1, or
+ * SCREEN_RUN_CANCELLED when the user pressed Esc/q meanwhile (the child got SIGTERM). */
+#define SCREEN_RUN_CANCELLED 1000
 int screen_run_capture(char *const argv[], char **out);
 
 #endif

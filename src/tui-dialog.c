@@ -199,7 +199,7 @@ tui_pager(const char *title, const char *text)
 {
 	char **lines = NULL;
 	const char *p = text ? text : "";
-	int n, top = 0, c, h;
+	int n, top = 0, left = 0, c, h;
 
 	while (*p != '\0') {
 		const char *nl = strchr(p, '\n');
@@ -219,10 +219,10 @@ tui_pager(const char *title, const char *text)
 		mvprintw(0, COLS - 14 > 0 ? COLS - 14 : 0, "%5d/%-5d ", top + 1 < n ? top + 1 : n, n);
 		attrset(A_NORMAL);
 		for (int i = 0; i < h && top + i < n; i++)
-			mvaddnstr(2 + i, 0, lines[top + i], COLS);
-		tui_legend(stdscr, tui_style.ascii ?
-		    "Up/Down j/k scroll  PgUp/PgDn page  Home/End  q/Esc close" :
-		    "Up/Down j/k scroll  PgUp/PgDn page  Home/End  q/Esc close");
+			if ((int)strlen(lines[top + i]) > left)
+				mvaddnstr(2 + i, 0, lines[top + i] + left, COLS);
+		tui_legend(stdscr, "Up/Down j/k scroll  Left/Right  PgUp/PgDn page  Home/End  "
+		    "q/Esc close");
 		refresh();
 		c = tui_getkey();
 		switch (c) {
@@ -240,6 +240,13 @@ tui_pager(const char *title, const char *text)
 			break;
 		case KEY_HOME: case 'g':
 			top = 0;
+			left = 0;
+			break;
+		case KEY_LEFT: case 'h':
+			left = left > 10 ? left - 10 : 0;
+			break;
+		case KEY_RIGHT: case 'l':
+			left += 10;
 			break;
 		case KEY_END: case 'G':
 			top = n - h;
