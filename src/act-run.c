@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -133,27 +135,126 @@ run_argv(struct exec *e, const struct spawn *sp, char **env, int apt)
 	return argv;
 }
 
-/* In the child: search the clean PATH (inside the root) and execve. */
-static void
-run_child_exec(char **argv, char **env)
-{
-	char path[4096];
-	const char *dirs[] = { "/usr/sbin", "/usr/bin", "/sbin", "/bin" };
-	int err = ENOENT;
+/*
+ * The child is started with clone(CLONE_VM | CLONE_VFORK), as posix_spawn does: no copy of
+ * armpy's page tables (libcurl, OpenSSL and the plan are mapped), and armpy sleeps until the
+ * child has exec'd. The child runs on its own small stack, shares armpy's memory and so only
+ * makes system calls: no malloc, no stdio. It journals its own `child` record (its pid is its
+ * process group) before it execs, so a step can never run unjournaled even if armpy is killed
+ * at that very moment. Everything it needs is prepared by the parent in struct run_child.
+ */
+struct run_child {
+	char **argv, **env;
+	const char *cwd, *root, *home;
+	int out, status, apt;      /* pipe write ends; status is -1 without apt */
+	int journal;               /* fd for the child record, -1 for none */
+	char *record;              /* "child <id> " and room for "<pid>\n" */
+	size_t record_len;
+	sigset_t mask;             /* the signal mask to exec with */
+};
 
-	if (strchr(argv[0], '/') != NULL)
-		execve(argv[0], argv, env);
+static void
+run_child_fail(const char *what, const char *arg)
+{
+	char msg[4352];
+	int n = snprintf(msg, sizeof msg, "armpy: %s %s: %s\n", what, arg, strerror(errno));
+
+	if (n > 0 && write(1, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1) < 0)
+		_exit(127);
+	_exit(127);
+}
+
+/* Completes "child <id> " (the parent left room) with "<pid>\n"; one write(2). */
+static void
+run_child_record(const struct run_child *c)
+{
+	char digits[24], *rec = c->record;
+	size_t len = c->record_len, nd = 0;
+	long pid = (long)getpid();
+
+	if (c->journal < 0)
+		return;
+	do
+		digits[nd++] = '0' + pid % 10;
+	while ((pid /= 10) > 0);
+	while (nd > 0)
+		rec[len++] = digits[--nd];
+	rec[len++] = '\n';
+	if (write(c->journal, rec, len) != (ssize_t)len)
+		_exit(127);             /* not journaled: do not run */
+}
+
+static int
+run_child(void *arg)
+{
+	const struct run_child *c = arg;
+	static const int sigs[] = { SIGINT, SIGTERM, SIGPIPE, SIGHUP };
+	const char *dirs[] = { "/usr/sbin", "/usr/bin", "/sbin", "/bin" };
+	char path[4096];
+	struct sigaction sa;
+	int nul, err = ENOENT;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_DFL;
+	for (size_t i = 0; i < nitems(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
+	sigprocmask(SIG_SETMASK, &c->mask, NULL);
+	setpgid(0, 0);
+	run_child_record(c);
+	nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	dup2(nul, 0);
+	dup2(c->out, 1);
+	dup2(c->out, 2);
+	if (c->apt && c->status == APT_STATUS_FD)
+		fcntl(c->status, F_SETFD, 0);
+	else if (c->apt)
+		dup2(c->status, APT_STATUS_FD);
+	if (c->root != NULL && (chroot(c->root) != 0 || chdir("/") != 0))
+		run_child_fail("chroot", c->root);
+	if (c->cwd != NULL) {
+		if (chdir(c->cwd) != 0)
+			run_child_fail("cd", c->cwd);
+	} else if (chdir(c->home) != 0 && chdir("/") != 0)
+		_exit(127);
+	/* search the clean PATH (inside the root) */
+	if (strchr(c->argv[0], '/') != NULL)
+		execve(c->argv[0], c->argv, c->env);
 	else {
 		for (size_t i = 0; i < nitems(dirs); i++) {
-			snprintf(path, sizeof path, "%s/%s", dirs[i], argv[0]);
-			execve(path, argv, env);
+			snprintf(path, sizeof path, "%s/%s", dirs[i], c->argv[0]);
+			execve(path, c->argv, c->env);
 			if (errno != ENOENT)
 				err = errno;
 		}
 		errno = err;
 	}
-	dprintf(1, "armpy: cannot run %s: %s\n", argv[0], strerror(errno));
-	_exit(127);
+	run_child_fail("cannot run", c->argv[0]);
+	return 127;
+}
+
+/* Starts the child (see above); returns its pid, or -1 with errno. */
+static pid_t
+run_clone(struct run_child *c)
+{
+	static char *stack;
+	const size_t size = 256 * 1024;
+	sigset_t all;
+	pid_t pid;
+
+	if (stack == NULL) {
+		stack = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS |
+		    MAP_STACK, -1, 0);
+		if (stack == MAP_FAILED) {
+			stack = NULL;
+			return -1;
+		}
+	}
+	/* no handler of armpy's may run in the child, which shares its memory */
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &c->mask);
+	pid = clone(run_child, stack + size, CLONE_VM | CLONE_VFORK | SIGCHLD, c);
+	sigprocmask(SIG_SETMASK, &c->mask, NULL);
+	return pid;
 }
 
 struct run_reader {
@@ -252,10 +353,11 @@ run_stop(pid_t pid)
 int
 act_spawn(struct exec *e, const struct spawn *sp, int *statusp, char **cause)
 {
-	int apt = apt_is_apt(sp->argv), out[2], st[2] = { -1, -1 }, go[2], status = 0;
+	int apt = apt_is_apt(sp->argv), out[2], st[2] = { -1, -1 }, status = 0;
 	int exited = 0, timed_out = 0, interrupted = 0;
-	char **env, **argv, *cwd = NULL;
+	char **env, **argv, *cwd = NULL, *record = NULL;
 	struct run_reader rd[2];
+	struct run_child child;
 	double deadline, exit_time = 0;
 	pid_t pid;
 
@@ -272,72 +374,53 @@ act_spawn(struct exec *e, const struct spawn *sp, int *statusp, char **cause)
 		fprintf(e->log, "$ %s\n", line);
 		free(line);
 	}
-	if (pipe2(out, O_CLOEXEC) != 0 || pipe2(go, O_CLOEXEC) != 0 ||
-	    (apt && pipe2(st, O_CLOEXEC) != 0)) {
+	if (pipe2(out, O_CLOEXEC) != 0 || (apt && pipe2(st, O_CLOEXEC) != 0)) {
 		cause_set(cause, "pipe: %s", strerror(errno));
 		strv_free(env);
 		strv_free(argv);
 		free(cwd);
 		return -1;
 	}
-	if (e->log != NULL)
-		fflush(e->log);
-	pid = fork();
+	exec_log_tick(e);
+	memset(&child, 0, sizeof child);
+	child.argv = argv;
+	child.env = env;
+	child.cwd = cwd;
+	child.root = e->root;
+	child.home = e->home;
+	child.out = out[1];
+	child.status = st[1];
+	child.apt = apt;
+	child.journal = -1;
+	if (!sp->quiet && e->cur != NULL && e->journal != NULL) {
+		char *id = journal_escape(e->cur->id);
+		child.record_len = strlen(id) + 7;
+		record = xmalloc(child.record_len + 32);
+		snprintf(record, child.record_len + 32, "child %s ", id);
+		free(id);
+		child.journal = journal_fd(e->journal);
+		child.record = record;
+	}
+	pid = run_clone(&child);
+	free(record);
 	if (pid < 0) {
-		cause_set(cause, "fork: %s", strerror(errno));
+		cause_set(cause, "clone: %s", strerror(errno));
+		close(out[0]);
+		close(out[1]);
+		if (apt) {
+			close(st[0]);
+			close(st[1]);
+		}
 		strv_free(env);
 		strv_free(argv);
 		free(cwd);
 		return -1;
 	}
-	if (pid == 0) {
-		char c;
-		int nul;
-		struct sigaction sa;
-
-		memset(&sa, 0, sizeof sa);
-		sa.sa_handler = SIG_DFL;
-		sigaction(SIGINT, &sa, NULL);
-		sigaction(SIGTERM, &sa, NULL);
-		sigaction(SIGPIPE, &sa, NULL);
-		sigaction(SIGHUP, &sa, NULL);
-		setpgid(0, 0);
-		if (read(go[0], &c, 1) != 1)
-			_exit(127);         /* the parent died before journaling us: do nothing */
-		nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		dup2(nul, 0);
-		dup2(out[1], 1);
-		dup2(out[1], 2);
-		if (apt && st[1] == APT_STATUS_FD)
-			fcntl(st[1], F_SETFD, 0);
-		else if (apt)
-			dup2(st[1], APT_STATUS_FD);
-		if (e->root != NULL && (chroot(e->root) != 0 || chdir("/") != 0)) {
-			dprintf(1, "armpy: chroot %s: %s\n", e->root, strerror(errno));
-			_exit(127);
-		}
-		if (cwd != NULL) {
-			if (chdir(cwd) != 0) {
-				dprintf(1, "armpy: cd %s: %s\n", cwd, strerror(errno));
-				_exit(127);
-			}
-		} else if (chdir(e->home) != 0 && chdir("/") != 0)
-			_exit(127);
-		run_child_exec(argv, env);
-	}
-	setpgid(pid, pid);
+	if (child.journal >= 0)
+		journal_written(e->journal);
 	close(out[1]);
-	close(go[0]);
 	if (apt)
 		close(st[1]);
-	if (!sp->quiet && e->cur != NULL && e->journal != NULL) {
-		char *id = journal_escape(e->cur->id);
-		journal_append(e->journal, 0, "child %s %ld", id, (long)pid);
-		free(id);
-	}
-	if (write(go[1], "g", 1) != 1)
-		exec_logf(e, "cannot start the child: %s", strerror(errno));
-	close(go[1]);
 
 	memset(rd, 0, sizeof rd);
 	rd[0].fd = out[0];
@@ -355,6 +438,10 @@ act_spawn(struct exec *e, const struct spawn *sp, int *statusp, char **cause)
 				idx[n++] = i;
 			}
 		r = poll(pfd, n, exited ? 100 : 250);
+		if (r == 0) {            /* idle: let the group commit and the log catch up */
+			journal_tick(e->journal);
+			exec_log_tick(e);
+		}
 		if (exec_signalled) {
 			interrupted = 1;
 			break;

@@ -22,6 +22,7 @@ struct exec {
 	char *run_id;
 	char *log_path;
 	FILE *log;
+	double log_flushed;        /* now_seconds() of the last fflush of the log */
 	struct journal *journal;
 	int euid;
 	char *home;                /* $HOME for ~/ (or /root with --root) */
@@ -45,6 +46,7 @@ char *exec_expand(const struct exec *, const char *s);     /* ~/ only, for argv 
 void exec_line(struct exec *, const char *line);           /* log + tail + observer */
 void exec_logf(struct exec *, const char *fmt, ...) ARMPY_PRINTF(2, 3);
 void exec_progress(struct exec *, double fraction, const char *detail);
+void exec_log_tick(struct exec *);                         /* fflush if not done lately */
 
 /* act-run.c: spawn a command (clean env, own group, chroot, sudo, timeout). Returns 0 with
  * *status = exit code (128+signal when killed), -1 with *cause on set-up failure or interrupt. */

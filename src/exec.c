@@ -192,6 +192,22 @@ exec_logf(struct exec *e, const char *fmt, ...)
 	fputc('\n', e->log);
 }
 
+/* Flushes the log when it was last flushed long enough ago (or never): quick steps share one
+ * write, a long step's output reaches the file while it runs (act_spawn ticks when idle). */
+void
+exec_log_tick(struct exec *e)
+{
+	double now;
+
+	if (e->log == NULL)
+		return;
+	now = now_seconds();
+	if (now - e->log_flushed >= 0.1) {
+		fflush(e->log);
+		e->log_flushed = now;
+	}
+}
+
 void
 exec_progress(struct exec *e, double fraction, const char *detail)
 {
@@ -387,12 +403,13 @@ exec_end(struct exec *e, const struct step *s, enum step_result r, const char *c
 {
 	char *id = journal_escape(s->id);
 
-	journal_append(e->journal, 1, "end %s %s %ld", id, step_result_name(r), (long)time(NULL));
+	/* group commit: synced now only when the step ran long (journal.c) */
+	journal_append(e->journal, r == STEP_INTERRUPTED, "end %s %s %ld", id,
+	    step_result_name(r), (long)time(NULL));
 	free(id);
 	exec_logf(e, "step %s: %s%s%s", s->id, step_result_name(r), cause != NULL ? ": " : "",
 	    cause != NULL ? cause : "");
-	if (e->log != NULL)
-		fflush(e->log);
+	exec_log_tick(e);
 	if (e->obs.step_end != NULL)
 		e->obs.step_end(e->obs.arg, s, r, cause);
 }
@@ -424,8 +441,11 @@ exec_step(struct exec *e, const struct step *s, const struct jstep *prev)
 		}
 		free(detail);
 		detail = NULL;
+		/* privileged steps and the other action kinds are few and slow: their start (and
+		 * everything before it) is made durable first; quick run steps group-commit */
 		id = journal_escape(s->id);
-		journal_append(e->journal, 0, "start %s %ld", id, (long)time(NULL));
+		journal_append(e->journal, s->privileged || s->kind != ACTION_RUN, "start %s %ld",
+		    id, (long)time(NULL));
 		free(id);
 		exec_tail_clear(e);
 		if (exec_action(e, s, &cause) == 0) {

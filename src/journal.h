@@ -1,4 +1,4 @@
-/* journal.h — the run journal: append-only text records, fsync'd at step ends; parsed for resume. */
+/* journal.h — the run journal: append-only text records, group-committed; parsed for resume. */
 #ifndef JOURNAL_H
 #define JOURNAL_H
 
@@ -12,16 +12,24 @@
  *   start <step-id> <epoch>                        written before the step's action
  *   child <step-id> <pgid>                         its process group (before it may run)
  *   prev <step-id> <value|->                       alternative: the value before the change
- *   end <step-id> <ok|satisfied|failed|skipped|interrupted> <epoch>   fsync'd
+ *   end <step-id> <ok|satisfied|failed|skipped|interrupted> <epoch>
  *   interrupted <epoch>                            SIGINT/SIGTERM stopped the run
- *   finish <ok|failed|interrupted> <epoch>         the run ended (fsync'd)
- * A last line without its newline (a torn write) is ignored.
+ *   finish <ok|failed|interrupted> <epoch>         the run ended
+ * A last line without its newline (a torn write) is ignored. Every record is written at once;
+ * fdatasync is a group commit (see the durability rule in journal.c).
  */
 struct journal;
 struct journal *journal_open(const char *path, char **cause);
 void journal_close(struct journal *);
-/* Appends one record; sync != 0 also fdatasyncs. Returns -1 on error (errno kept). */
+/* Appends one record with one write(2); sync != 0 also fdatasyncs now, else the record is
+ * synced by the group commit. Returns -1 on error (errno kept). */
 int journal_append(struct journal *, int sync, const char *fmt, ...) ARMPY_PRINTF(3, 4);
+int journal_sync(struct journal *);      /* fdatasync now if anything is unsynced */
+int journal_tick(struct journal *);      /* fdatasync if the oldest unsynced record is old */
+/* For a record written by a spawned child itself (before its exec): the fd, and the note
+ * that something was written behind the journal's back. */
+int journal_fd(const struct journal *);
+void journal_written(struct journal *);
 char *journal_escape(const char *);     /* new string; NULL gives "-" */
 
 struct jstep {
