@@ -21,17 +21,15 @@ static const struct {
 	const char *label;
 	const char *note;
 } extras[] = {
-	{ EXTRA_PILLOW, "Pillow", "Pillow 8.x or later has Arm64 wheels, also for 64 KB-page "
-	    "systems like RHEL/CentOS 8." },
-	{ EXTRA_PANDAS, "pandas", "Built from source when pip finds no wheel: that can take up "
-	    "to 20 minutes." },
-	{ EXTRA_PYTORCH, "PyTorch", "CPU wheels for Arm64 since PyTorch 1.8, from the PyTorch "
-	    "nightly index (pip --pre torch torchvision)." },
+	{ EXTRA_PILLOW, "Pillow", "Pillow 8.x+ has Arm64 wheels, also for 64 KB-page RHEL/CentOS 8." },
+	{ EXTRA_PANDAS, "pandas", "Built from source when pip finds no wheel: up to 20 minutes." },
+	{ EXTRA_PYTORCH, "PyTorch", "CPU wheels for Arm64 since 1.8, from the PyTorch nightly "
+	    "index." },
 	{ EXTRA_DGL, "DGL", "Needs PyTorch first; then DGL is installed from source." },
-	{ EXTRA_SENTENCEPIECE, "sentencepiece", "Needs PyTorch; built with cmake, and Python "
-	    "must LD_PRELOAD libtcmalloc_minimal.so.4." },
-	{ EXTRA_MORFEUSZ, "Morfeusz", "Built from the morfeusz-src-20200913 tarball with cmake, "
-	    "swig and a JDK (root for make install)." },
+	{ EXTRA_SENTENCEPIECE, "sentencepiece", "Needs PyTorch; cmake build; Python needs "
+	    "LD_PRELOAD of tcmalloc." },
+	{ EXTRA_MORFEUSZ, "Morfeusz", "Built from the 20200913 source tarball: cmake, swig and "
+	    "a JDK." },
 };
 
 const char *
@@ -448,12 +446,11 @@ wizard_distro_choices(const struct wizard *cw, struct wizard_list *l)
 			distro_point(f, oid, over, NULL);
 			c->label = xasprintf("Override: %s", distro_overrides[i - 1]);
 		}
-		if (f->family == FAMILY_UNKNOWN) {
+		c->reason = wizard_refusal(w, d, WS_DISTRO);
+		if (c->reason == NULL && f->family == FAMILY_UNKNOWN)
 			c->reason = xasprintf("armpy does not know the distribution '%s'; it "
 			    "plans for Debian/Ubuntu, RHEL-like, SUSE and Alpine",
 			    f->distro_id ? f->distro_id : "unknown");
-		} else
-			c->reason = wizard_refusal(w, d, WS_DISTRO);
 		c->note = xasprintf("family %s, packages by %s", family_name(f->family),
 		    pkg_manager_name(f->package_manager));
 		free(oid);

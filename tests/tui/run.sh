@@ -166,6 +166,15 @@ keys b; step "Running armpy bench"
 keys Escape; step "armpy bench cancelled" && t_pass "b: bench runs and Esc cancels it"
 if cap | grep -qF "(*) OpenBLAS"; then t_pass "refused BLIS not selected"; else t_fail "refused BLIS got selected"; fi
 
+# --- 5b. an unsupported distribution is explained, and an override plans for another one ----
+start -- --os-release tests/fixtures/os-release/freebsd
+step "Welcome"; keys Enter; step "The detected distribution is not supported" && snap distro-freebsd
+keys Enter; step "Chosen: Python system"
+keys Enter; step "cannot be chosen" && t_pass "unsupported distro: Python screen refuses to go on"
+keys Escape; step "Planning for: freebsd"
+keys Down Enter; step "Chosen: Python system"
+keys Escape; step "Planning for: debian 12" && t_pass "override to debian 12 planned"
+
 # --- 6. --load prefills every answer ------------------------------------------------------
 start -- --load "$TOP/$HERE/expected/debian-system-blis.yaml"
 step "Welcome"; keys Enter Enter Enter Enter; step "OpenBLAS TARGET="
