@@ -82,6 +82,11 @@ blas_draw(struct wizard *w, WINDOW *win)
 		tui_line(win, y++, 4, COLS - 6, i == cur, refusal[i] != NULL, t);
 		free(t);
 	}
+	if (w->bench.recommendation != NULL) {
+		t = xasprintf("armpy bench: %s", w->bench.recommendation);
+		tui_put(win, y++, 2, COLS - 4, TUI_GOOD, t);
+		free(t);
+	}
 	y++;
 	if (refusal[cur] != NULL) {
 		t = xasprintf("Refused by the planner: %s", refusal[cur]);
@@ -126,11 +131,12 @@ blas_select(struct wizard *w, int i)
 static void
 blas_bench(struct wizard *w)
 {
-	char *argv[] = { "/proc/self/exe", "bench", NULL, NULL }, *out = NULL;
+	char *argv[] = { "/proc/self/exe", "bench", "--format", "yaml", NULL, NULL };
+	char *out = NULL, *cause = NULL, *table;
 	int st;
 
 	if (w->facts->emulated)
-		argv[2] = "--quick";      /* emulated timings mean little; keep it short */
+		argv[4] = "--quick";      /* emulated timings mean little; keep it short */
 	tui_busy("Benchmark", "Running armpy bench: dgemm with every installed BLAS, one "
 	    "thread and all cores. This can take minutes; Esc cancels.");
 	st = screen_run_capture(argv, &out);
@@ -145,9 +151,15 @@ blas_bench(struct wizard *w)
 		w->bench_text = xasprintf("armpy bench is not available here: %s", out && *out ?
 		    out : "it failed");
 		screen_message(TUI_WARN, "%s", w->bench_text);
+	} else if (wizard_bench_parse(w, out, strlen(out), &cause) != 0) {
+		w->bench_text = xasprintf("armpy bench is not available here: %s", cause);
+		screen_message(TUI_WARN, "%s", w->bench_text);
+		free(cause);
 	} else {
-		w->bench_text = xstrdup(out);
-		tui_pager("armpy bench", out);
+		w->bench_text = NULL;
+		table = wizard_bench_table(w);
+		tui_pager("armpy bench", table);
+		free(table);
 	}
 	free(out);
 }

@@ -79,7 +79,9 @@ validate_draw(struct wizard *w, WINDOW *win)
 	free(t);
 	lib_row(win, y++, "BLAS", &r->blas);
 	lib_row(win, y++, "LAPACK", &r->lapack);
-	maxrows = LINES - 3 - y - 5;
+	maxrows = LINES - 3 - y - 5 - w->bench.n;
+	if (maxrows < 2)
+		maxrows = 2;
 	for (int i = 0; i < r->nchecks && i < maxrows; i++) {
 		const struct validate_check *c = &r->checks[i];
 		enum tui_kind k = c->verdict == VERDICT_PASS ? TUI_GOOD : c->verdict ==
@@ -94,11 +96,20 @@ validate_draw(struct wizard *w, WINDOW *win)
 	max = r->gflops_1 > r->gflops_all ? r->gflops_1 : r->gflops_all;
 	if (r->peak_gflops > max)
 		max = r->peak_gflops;
+	for (int i = 0; i < w->bench.n; i++)
+		if (w->bench.rows[i].gflops > max)
+			max = w->bench.rows[i].gflops;
 	tui_barrow(win, y++, 2, "1 thread", 16, r->gflops_1, max, COLS - 36, "GFLOPS");
 	snprintf(lab, sizeof lab, "%d threads", r->threads_all);
 	tui_barrow(win, y++, 2, lab, 16, r->gflops_all, max, COLS - 36, "GFLOPS");
 	if (r->peak_gflops > 0)
 		tui_barrow(win, y++, 2, "peak (est.)", 16, r->peak_gflops, max, COLS - 36, "GFLOPS");
+	/* Each library, when `b` ran armpy bench on the BLAS screen. */
+	for (int i = 0; i < w->bench.n && y < LINES - 3; i++) {
+		const struct wizard_bench_row *b = &w->bench.rows[i];
+		snprintf(lab, sizeof lab, "%.9s %dt", b->kind ? b->kind : "?", b->threads);
+		tui_barrow(win, y++, 2, lab, 16, b->gflops, max, COLS - 36, "GFLOPS");
+	}
 	if (r->emulated)
 		tui_put(win, y, 2, COLS - 3, TUI_WARN, "emulated: timings are not this CPU's speed");
 }

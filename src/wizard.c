@@ -5,6 +5,7 @@
 #include "profile.h"
 #include "pyeol.h"
 #include "wizard.h"
+#include "ydoc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -358,6 +359,7 @@ wizard_free(struct wizard *w)
 	free(w->profile_dir);
 	free(w->plan_dir);
 	free(w->bench_text);
+	wizard_bench_clear(&w->bench);
 	free(w);
 }
 
@@ -942,4 +944,94 @@ wizard_replay_command(const struct wizard *w)
 	r = xasprintf("armpy --profile %s --yes", p);
 	free(def);
 	return r;
+}
+
+void
+wizard_bench_clear(struct wizard_bench *b)
+{
+	for (int i = 0; i < b->n; i++) {
+		free(b->rows[i].path);
+		free(b->rows[i].kind);
+		free(b->rows[i].threading);
+		free(b->rows[i].error);
+	}
+	free(b->rows);
+	free(b->recommendation);
+	memset(b, 0, sizeof *b);
+}
+
+static char *
+scalar(const struct ynode *map, const char *key)
+{
+	const struct ynode *v = ynode_get(map, key);
+
+	if (v == NULL || v->type != YNODE_SCALAR || ynode_is_null(v))
+		return NULL;
+	return xstrdup(v->value);
+}
+
+int
+wizard_bench_parse(struct wizard *w, const char *yaml, size_t len, char **cause)
+{
+	struct ynode *root = ydoc_parse(yaml, len, "armpy bench", cause);
+	const struct ynode *res;
+	struct wizard_bench b = { 0 };
+
+	if (root == NULL)
+		return -1;
+	res = ynode_get(root, "results");
+	if (root->type != YNODE_MAP || res == NULL || res->type != YNODE_SEQ) {
+		cause_set(cause, "armpy bench: no results list in its output");
+		ynode_free(root);
+		return -1;
+	}
+	b.recommendation = scalar(root, "recommendation");
+	b.rows = xcalloc(res->n ? res->n : 1, sizeof *b.rows);
+	for (size_t i = 0; i < res->n; i++) {
+		const struct ynode *r = res->items[i];
+		struct wizard_bench_row *row = &b.rows[b.n];
+		char *g;
+		long t = 0;
+		if (r->type != YNODE_MAP)
+			continue;
+		row->path = scalar(r, "path");
+		row->kind = scalar(r, "kind");
+		row->threading = scalar(r, "threading");
+		row->error = scalar(r, "error");
+		if (ynode_get(r, "threads") != NULL)
+			ynode_long(ynode_get(r, "threads"), &t);
+		row->threads = (int)t;
+		g = scalar(r, "gflops");
+		row->gflops = g != NULL && row->error == NULL ? strtod(g, NULL) : -1;
+		free(g);
+		b.n++;
+	}
+	ynode_free(root);
+	wizard_bench_clear(&w->bench);
+	w->bench = b;
+	return 0;
+}
+
+char *
+wizard_bench_table(const struct wizard *w)
+{
+	struct buf b;
+
+	buf_init(&b);
+	buf_printf(&b, "%-10s %-10s %7s %9s  %s\n", "library", "threading", "threads",
+	    "GFLOPS", "path");
+	for (int i = 0; i < w->bench.n; i++) {
+		const struct wizard_bench_row *r = &w->bench.rows[i];
+		if (r->gflops >= 0)
+			buf_printf(&b, "%-10s %-10s %7d %9.2f  %s\n", r->kind ? r->kind : "?",
+			    r->threading ? r->threading : "?", r->threads, r->gflops,
+			    r->path ? r->path : "");
+		else
+			buf_printf(&b, "%-10s %-10s %7d %9s  %s (%s)\n", r->kind ? r->kind : "?",
+			    r->threading ? r->threading : "?", r->threads, "-",
+			    r->path ? r->path : "", r->error ? r->error : "failed");
+	}
+	if (w->bench.recommendation != NULL)
+		buf_printf(&b, "\nrecommendation: %s\n", w->bench.recommendation);
+	return buf_steal(&b);
 }

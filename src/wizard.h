@@ -31,6 +31,21 @@ struct wizard_list {
 	int n;
 };
 
+/* `armpy bench --format yaml`, parsed: one row per library and thread count. */
+struct wizard_bench_row {
+	char *path;
+	char *kind;           /* OpenBLAS, BLIS, reference, ... */
+	char *threading;
+	int threads;
+	double gflops;        /* < 0 when the row has an error */
+	char *error;
+};
+struct wizard_bench {
+	char *recommendation;
+	struct wizard_bench_row *rows;
+	int n;
+};
+
 struct wizard {
 	struct facts *facts;          /* owned; the distro screen may override id/version */
 	char *detected_id, *detected_version;
@@ -55,7 +70,8 @@ struct wizard {
 	char *plan_dir;               /* $XDG_CONFIG_HOME/armpy/plans */
 	const char *root;             /* --root: the executor and validation run in this chroot */
 	const char *log_opt;          /* --log FILE */
-	char *bench_text;             /* output of `armpy bench`, or why it is not available */
+	char *bench_text;             /* why `armpy bench` is not available, or NULL */
+	struct wizard_bench bench;    /* its results when it ran */
 	void *validation;             /* struct validate_report *, owned by the validate screen */
 };
 
@@ -111,6 +127,11 @@ char *wizard_default_plan_path(const struct wizard *, const char *name);
 /* Saves the profile/plan (profile_save, plan_to_yaml) and records the path. */
 int wizard_save_profile(struct wizard *, const char *path, char **cause);
 int wizard_save_plan(struct wizard *, const char *path, char **cause);
+/* Parse `armpy bench --format yaml` into w->bench (replacing it); the table as text. */
+int wizard_bench_parse(struct wizard *, const char *yaml, size_t len, char **cause);
+char *wizard_bench_table(const struct wizard *);
+void wizard_bench_clear(struct wizard_bench *);
+
 /* The headless replay command shown on the done screen (a new string). */
 char *wizard_replay_command(const struct wizard *);
 

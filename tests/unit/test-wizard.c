@@ -223,6 +223,40 @@ test_save_replay(void **state)
 	wizard_free(w);
 }
 
+/* `armpy bench --format yaml` output becomes rows and a table. */
+static void
+test_bench_parse(void **state)
+{
+	static const char yaml[] =
+	    "triplet: aarch64-linux-gnu\n"
+	    "recommendation: OpenBLAS (openmp) 1.10x BLIS at N=2000, 4 threads\n"
+	    "results:\n"
+	    "- {path: /usr/lib/aarch64-linux-gnu/blis-openmp/libblas.so.3, kind: BLIS,\n"
+	    "   threading: openmp, threads: 4, gflops: 70.5, error: null}\n"
+	    "- {path: /x/libopenblas.so.0, kind: OpenBLAS, threading: openmp, threads: 1,\n"
+	    "   gflops: null, error: dlopen failed}\n";
+	struct wizard *w = wiz("debian-12");
+	char *cause = NULL, *t;
+
+	(void)state;
+	assert_int_equal(wizard_bench_parse(w, yaml, strlen(yaml), &cause), 0);
+	assert_int_equal(w->bench.n, 2);
+	assert_string_equal(w->bench.rows[0].kind, "BLIS");
+	assert_int_equal(w->bench.rows[0].threads, 4);
+	assert_true(w->bench.rows[0].gflops > 70.4 && w->bench.rows[0].gflops < 70.6);
+	assert_true(w->bench.rows[1].gflops < 0);
+	t = wizard_bench_table(w);
+	assert_non_null(strstr(t, "70.50"));
+	assert_non_null(strstr(t, "dlopen failed"));
+	assert_non_null(strstr(t, "recommendation: OpenBLAS (openmp) 1.10x BLIS"));
+	free(t);
+	assert_int_equal(wizard_bench_parse(w, "no: results\n", 12, &cause), -1);
+	assert_non_null(cause);
+	free(cause);
+	assert_int_equal(w->bench.n, 2);      /* a bad run keeps the last good one */
+	wizard_free(w);
+}
+
 int
 main(void)
 {
@@ -233,6 +267,7 @@ main(void)
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_distro_override),
 		cmocka_unit_test(test_save_replay),
+		cmocka_unit_test(test_bench_parse),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
