@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # bench/exec-overhead.sh — 1000 trivial steps (/bin/true) through `armpy run` vs the same 1000
-# commands in a sh script. Prints both times and the ratio (target <= 1.2x).
+# commands in a sh script. Prints both times and the ratio (target <= 1.2x). This VM's fork/exec
+# time swings by 2x from one second to the next, so the two alternate for ROUNDS rounds (3)
+# and the best time of each is compared (the same rule for both).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 armpy=${ARMPY:-$top/armpy}
@@ -15,11 +17,18 @@ trap 'rm -rf "$w"' EXIT
 } >"$w/plan.yaml"
 { echo '#!/bin/sh'; for _ in $(seq 1 "$n"); do echo /bin/true; done; } >"$w/plan.sh"
 now() { date +%s.%N; }
-t0=$(now); sh "$w/plan.sh"; t1=$(now)
-ARMPY_STATE_DIR=$w/state "$armpy" run "$w/plan.yaml" --yes >/dev/null; t2=$(now)
-awk -v a="$t0" -v b="$t1" -v c="$t2" -v n="$n" 'BEGIN {
-	sh = b - a; ap = c - b
+best_sh=999 best_armpy=999
+for round in $(seq 1 "${ROUNDS:-3}"); do
+	t0=$(now); sh "$w/plan.sh"; t1=$(now)
+	rm -rf "$w/state"
+	ARMPY_STATE_DIR=$w/state "$armpy" run "$w/plan.yaml" --yes >/dev/null; t2=$(now)
+	[ "$(grep -c '^end s[0-9]* ok ' "$w"/state/runs/*/journal)" = "$n" ] ||
+		{ echo "armpy did not run all $n steps"; exit 1; }
+	best_sh=$(awk -v a="$t0" -v b="$t1" -v m="$best_sh" 'BEGIN { d = b - a; print (d < m ? d : m) }')
+	best_armpy=$(awk -v a="$t1" -v b="$t2" -v m="$best_armpy" 'BEGIN { d = b - a; print (d < m ? d : m) }')
+done
+awk -v sh="$best_sh" -v ap="$best_armpy" -v n="$n" 'BEGIN {
 	printf "sh script:  %d commands in %.3f s\n", n, sh
 	printf "armpy run:  %d steps    in %.3f s (%.0f us/step overhead)\n", n, ap, (ap - sh) / n * 1e6
-	printf "ratio: %.2fx (target <= 1.2x)\n", ap / sh
+	printf "ratio: %.2fx (target <= 1.2x; best of '"${ROUNDS:-3}"' rounds each)\n", ap / sh
 }'
