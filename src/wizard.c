@@ -1001,6 +1001,10 @@ wizard_bench_parse(struct wizard *w, const char *yaml, size_t len, char **cause)
 		if (ynode_get(r, "threads") != NULL)
 			ynode_long(ynode_get(r, "threads"), &t);
 		row->threads = (int)t;
+		t = 0;
+		if (ynode_get(r, "n") != NULL)
+			ynode_long(ynode_get(r, "n"), &t);
+		row->n = t;
 		g = scalar(r, "gflops");
 		row->gflops = g != NULL && row->error == NULL ? strtod(g, NULL) : -1;
 		free(g);
@@ -1018,17 +1022,17 @@ wizard_bench_table(const struct wizard *w)
 	struct buf b;
 
 	buf_init(&b);
-	buf_printf(&b, "%-10s %-10s %7s %9s  %s\n", "library", "threading", "threads",
-	    "GFLOPS", "path");
+	buf_printf(&b, "%-10s %-10s %7s %6s %9s  %s\n", "library", "threading", "threads",
+	    "N", "GFLOPS", "path");
 	for (int i = 0; i < w->bench.n; i++) {
 		const struct wizard_bench_row *r = &w->bench.rows[i];
 		if (r->gflops >= 0)
-			buf_printf(&b, "%-10s %-10s %7d %9.2f  %s\n", r->kind ? r->kind : "?",
-			    r->threading ? r->threading : "?", r->threads, r->gflops,
+			buf_printf(&b, "%-10s %-10s %7d %6ld %9.2f  %s\n", r->kind ? r->kind :
+			    "?", r->threading ? r->threading : "?", r->threads, r->n, r->gflops,
 			    r->path ? r->path : "");
 		else
-			buf_printf(&b, "%-10s %-10s %7d %9s  %s (%s)\n", r->kind ? r->kind : "?",
-			    r->threading ? r->threading : "?", r->threads, "-",
+			buf_printf(&b, "%-10s %-10s %7d %6ld %9s  %s (%s)\n", r->kind ? r->kind :
+			    "?", r->threading ? r->threading : "?", r->threads, r->n, "-",
 			    r->path ? r->path : "", r->error ? r->error : "failed");
 	}
 	if (w->bench.recommendation != NULL)

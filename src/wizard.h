@@ -37,6 +37,7 @@ struct wizard_bench_row {
 	char *kind;           /* OpenBLAS, BLIS, reference, ... */
 	char *threading;
 	int threads;
+	long n;               /* matrix size */
 	double gflops;        /* < 0 when the row has an error */
 	char *error;
 };

@@ -191,6 +191,10 @@ step "Plan for debian-12 aarch64" && t_pass "recovers after enlarging"
 cap | normalize >"$TMP/review-resized.txt"
 t_diff "redrawn review after resize" "$TMP/review-first.txt" "$TMP/review-resized.txt"
 
+# A profile that does not load: exit 2 before the screen is touched, with the reason.
+start -- --load "$TMP/missing.yaml"
+step "[exit 2]" && if cap | grep -qF "missing.yaml"; then t_pass "--load of a missing file: exit 2 naming it"; else t_fail "--load missing: no file name"; fi
+
 # --- 8. colour only without NO_COLOR --------------------------------------------------------
 sgr_color() { T capture-pane -p -e | grep -cE $'\e\\[([0-9;]*;)?(3[0-7]|4[0-7]|38;5|48;5)[;m]'; }
 start --
@@ -200,6 +204,10 @@ start NO_COLOR=1 --
 step "Welcome"
 if [ "$(sgr_color)" -eq 0 ]; then t_pass "NO_COLOR: no colour"; else t_fail "NO_COLOR: colour escapes present"; fi
 snap welcome-no-color
+
+start TERM=screen --
+step "Welcome" && cap | normalize >"$TMP/welcome-screen.txt"
+t_diff "TERM=screen: same welcome screen" "$HERE/snapshots/welcome-debian12-n1.txt" "$TMP/welcome-screen.txt"
 
 # --- 9. TERM=vt100 in the C locale: ASCII drawing ------------------------------------------
 start TERM=vt100 LANG=C LC_ALL=C --
