@@ -110,7 +110,15 @@ draw_current(void)
 	tui_frame(stdscr, s->title, w->screen + 1, WS_COUNT);
 	s->draw(w, stdscr);
 	if (w->notice != NULL) {
-		tui_status(stdscr, TUI_WARN, "%s", w->notice);
+		/* A long notice takes the row above the status line too. */
+		if ((int)strlen(w->notice) > COLS - 2) {
+			move(TUI_STATUS_ROW - 1, 0);
+			clrtoeol();
+			move(TUI_STATUS_ROW, 0);
+			clrtoeol();
+			tui_wrap(stdscr, TUI_STATUS_ROW - 1, 1, COLS - 2, 2, TUI_WARN, w->notice);
+		} else
+			tui_status(stdscr, TUI_WARN, "%s", w->notice);
 		free(tui_notice_shown);
 		tui_notice_shown = xstrdup(w->notice);
 	}
@@ -164,9 +172,11 @@ wizard_loop(struct wizard *w)
 		msg = screen_message_take(&mk);
 		if (msg != NULL && !too_small()) {
 			if (w->notice != NULL) {
+				move(TUI_STATUS_ROW - 2, 0);
+				clrtoeol();
 				move(TUI_STATUS_ROW - 1, 0);
 				clrtoeol();
-				tui_put(stdscr, TUI_STATUS_ROW - 1, 1, COLS - 2, TUI_WARN,
+				tui_wrap(stdscr, TUI_STATUS_ROW - 2, 1, COLS - 2, 2, TUI_WARN,
 				    w->notice);
 			}
 			tui_status(stdscr, mk, "%s", msg);

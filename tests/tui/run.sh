@@ -72,8 +72,8 @@ wait_gone() {
 
 keys() { T send-keys "$@"; sleep 0.15; }
 
-# The memory size comes from the live /proc/meminfo: mask it.
-normalize() { sed -E 's/^(  Memory +)[0-9.]+ GiB/\1N GiB/; s/[[:space:]]+$//'; }
+# Memory and page size come from the live system, not the fixtures: mask them.
+normalize() { sed -E 's/^(  Memory +)[0-9.]+ GiB +page size [0-9]+ KB/\1N GiB    page size N KB/; s/[[:space:]]+$//'; }
 
 # snap NAME: compares the pane with snapshots/NAME.txt.
 snap() {
