@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
+#include <unistd.h>
 
 #define TAIL 64
 
@@ -52,6 +54,13 @@ install_paint(int force)
 	    (now.tv_nsec - last_draw.tv_nsec) / 1000000 < 100)
 		return;
 	last_draw = now;
+	/* No getch while steps run, so no KEY_RESIZE: follow the window size here. */
+	{
+		struct winsize ws;
+		if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
+		    (ws.ws_row != LINES || ws.ws_col != COLS))
+			resizeterm(ws.ws_row, ws.ws_col);
+	}
 	if (tui_redraw != NULL)
 		tui_redraw();
 	refresh();
@@ -193,6 +202,7 @@ install_enter(struct wizard *w)
 	cbreak();          /* ^C is SIGINT while steps run: the executor stops cleanly */
 	w->exec_status = exec_run(e, &cause);
 	raw();
+	flushinp();        /* keys typed while it ran must not skip the next screens */
 	ie = NULL;
 	finished = time(NULL);
 	if (w->log_path == NULL && exec_log_path(e) != NULL)
