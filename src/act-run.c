@@ -438,10 +438,8 @@ act_spawn(struct exec *e, const struct spawn *sp, int *statusp, char **cause)
 				idx[n++] = i;
 			}
 		r = poll(pfd, n, exited ? 100 : 250);
-		if (r == 0) {            /* idle: let the group commit and the log catch up */
-			journal_tick(e->journal);
-			exec_log_tick(e);
-		}
+		journal_tick(e->journal);       /* the group commit and the log catch up */
+		exec_log_tick(e);
 		if (exec_signalled) {
 			interrupted = 1;
 			break;
