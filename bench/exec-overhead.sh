@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/exec-overhead.sh — 1000 trivial steps (/bin/true) through `armpy run` vs the same 1000
 # commands in a sh script. Prints both times and the ratio (target <= 1.2x). This VM's fork/exec
-# time swings by 2x from one second to the next, so the two alternate for ROUNDS rounds (3)
+# time swings by 2x from one second to the next, so the two alternate for ROUNDS rounds (5)
 # and the best time of each is compared (the same rule for both).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,7 +18,7 @@ trap 'rm -rf "$w"' EXIT
 { echo '#!/bin/sh'; for _ in $(seq 1 "$n"); do echo /bin/true; done; } >"$w/plan.sh"
 now() { date +%s.%N; }
 best_sh=999 best_armpy=999
-for round in $(seq 1 "${ROUNDS:-3}"); do
+for round in $(seq 1 "${ROUNDS:-5}"); do
 	t0=$(now); sh "$w/plan.sh"; t1=$(now)
 	rm -rf "$w/state"
 	ARMPY_STATE_DIR=$w/state "$armpy" run "$w/plan.yaml" --yes >/dev/null; t2=$(now)
@@ -30,5 +30,5 @@ done
 awk -v sh="$best_sh" -v ap="$best_armpy" -v n="$n" 'BEGIN {
 	printf "sh script:  %d commands in %.3f s\n", n, sh
 	printf "armpy run:  %d steps    in %.3f s (%.0f us/step overhead)\n", n, ap, (ap - sh) / n * 1e6
-	printf "ratio: %.2fx (target <= 1.2x; best of '"${ROUNDS:-3}"' rounds each)\n", ap / sh
+	printf "ratio: %.2fx (target <= 1.2x; best of '"${ROUNDS:-5}"' rounds each)\n", ap / sh
 }'
