@@ -147,7 +147,6 @@ machine_for() {
 	rhel8-source-blis) echo "almalinux-8 neoverse-n1-altra" ;;
 	conda-miniforge-openblas) echo "ubuntu-22.04 neoverse-v1-graviton3" ;;
 	pip-venv-openblas) echo "debian-12 neoverse-n1-graviton2" ;;
-	pip-venv-blis) echo "debian-12 neoverse-n2" ;;
 	esac
 }
 for f in "$TOP"/profiles/*.yaml; do
