@@ -11,6 +11,7 @@ TMP=$(mktemp -d /tmp/armpy-tui.XXXXXX)
 T() { tmux -L "$SOCK" "$@"; }
 cleanup() {
 	T kill-server 2>/dev/null
+	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/armpy-test-$$-"*     # the dead servers' sockets
 	# Never delete through a mount the executor may have left in a test root.
 	if grep -qF "$TMP/" /proc/mounts; then echo "tui: mounts left under $TMP, not removing it" >&2
 	else rm -rf "$TMP"; fi
