@@ -33,12 +33,13 @@ else
 	t_fail "the chroot does not run as aarch64"; t_summary; exit
 fi
 
-# The source tree as git sees it (tracked and new files, no build products), into /src.
+# The source tree as committed (git's tracked files, as they are in the working tree; no build
+# products), into /src.
 mkdir -p "$R/src"
 (
 	cd "$TOP" || exit 1
 	if git rev-parse --git-dir >/dev/null 2>&1; then
-		git ls-files -z --cached --others --exclude-standard |
+		git ls-files -z --cached |
 			while IFS= read -r -d '' f; do [ -f "$f" ] && printf '%s\0' "$f"; done |
 			tar --null -T - -cf -
 	else
@@ -72,8 +73,9 @@ for t in "$R"/src/tests/unit/test-*; do
 	logged "unit-$n" in_chroot "$R" env -C /src CMOCKA_MESSAGE_OUTPUT=stdout \
 		ARMPY_TODAY="$ARMPY_TODAY" "/src/tests/unit/$n"
 	rc=$?
-	p=$(grep -E '^\[  PASSED  \] [0-9]+ test' "$T_OUT/unit-$n.out" | tail -1 | sed -E 's/[^0-9]*([0-9]+).*/\1/')
-	f=$(grep -E '^\[  FAILED  \] [0-9]+ test' "$T_OUT/unit-$n.out" | tail -1 | sed -E 's/[^0-9]*([0-9]+).*/\1/')
+	# cmocka prints its summary on stderr
+	p=$(cat "$T_OUT/unit-$n.out" "$T_OUT/unit-$n.err" | grep -E '^\[  PASSED  \] [0-9]+ test' | tail -1 | sed -E 's/[^0-9]*([0-9]+).*/\1/')
+	f=$(cat "$T_OUT/unit-$n.out" "$T_OUT/unit-$n.err" | grep -E '^\[  FAILED  \] [0-9]+ test' | tail -1 | sed -E 's/[^0-9]*([0-9]+).*/\1/')
 	p=${p:-0} f=${f:-0}
 	if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
 	T_PASSED=$((T_PASSED + p)); T_FAILED=$((T_FAILED + f))

@@ -12,6 +12,10 @@ mkdir -p "$T_OUT"
 rm -f "$T_OUT"/*.out "$T_OUT"/*.err "$T_OUT"/*.log
 TRIPLET=x86_64-linux-gnu
 t0=$(date +%s)
+# The shipped example profiles when present (so they are proven for real), else local copies.
+pick() { if [ -f "$TOP/profiles/$1" ]; then echo "$TOP/profiles/$1"; else echo "$PROFILES/$2"; fi; }
+BLIS_PROFILE=$(pick devkit-debian-system-blis.yaml debian-system-blis.yaml)
+OPENBLAS_PROFILE=$(pick devkit-debian-system-openblas.yaml debian-system-openblas.yaml)
 # This suite's runs (journals, `armpy runs`) stay out of the machine's /var/lib/armpy.
 export ARMPY_STATE_DIR=$T_OUT/state
 rm -rf "$ARMPY_STATE_DIR"
@@ -48,8 +52,8 @@ chroot_umount_stray() {
 
 # 1. BLIS, SciPy, JSON progress.
 s=$(date +%s)
-t_logged "armpy --profile debian-system-blis --root CHROOT --yes --progress json exits 0" blis1 \
-	"$ARMPY" --profile "$PROFILES/debian-system-blis.yaml" --root "$R" --yes --progress json
+t_logged "armpy --profile $(basename "$BLIS_PROFILE") --root CHROOT --yes --progress json exits 0" blis1 \
+	"$ARMPY" --profile "$BLIS_PROFILE" --root "$R" --yes --progress json
 echo "     (install took $(( $(date +%s) - s ))s)"
 no_stray_mounts "blis install"
 expect_blas blis "libblas.so.3 is BLIS's"
@@ -66,14 +70,14 @@ fi
 
 # 2. The same profile again: nothing left to do.
 t_logged "same profile again exits 0" blis2 \
-	"$ARMPY" --profile "$PROFILES/debian-system-blis.yaml" --root "$R" --yes --progress json
+	"$ARMPY" --profile "$BLIS_PROFILE" --root "$R" --yes --progress json
 if logged sat2 python3 "$HERE/progress.py" satisfied "$T_OUT/blis2.out"; then
 	t_pass "second run: every step already satisfied ($(cat "$T_OUT/sat2.out"))"
 else
 	t_fail "second run: every step should be already satisfied"; why sat2 20
 fi
 t_logged "same profile again, text progress, exits 0" blis3 \
-	"$ARMPY" --profile "$PROFILES/debian-system-blis.yaml" --root "$R" --yes --progress text
+	"$ARMPY" --profile "$BLIS_PROFILE" --root "$R" --yes --progress text
 if grep -q 'already satisfied' "$T_OUT/blis3.out" "$T_OUT/blis3.err"; then
 	t_pass "text progress says 'already satisfied'"
 else
@@ -84,8 +88,8 @@ fi
 logged showcfg-blis in_chroot "$R" python3 -c 'import numpy; numpy.show_config()'
 
 # 3. Switch to OpenBLAS.
-t_logged "armpy --profile debian-system-openblas --root CHROOT --yes exits 0" openblas1 \
-	"$ARMPY" --profile "$PROFILES/debian-system-openblas.yaml" --root "$R" --yes
+t_logged "armpy --profile $(basename "$OPENBLAS_PROFILE") --root CHROOT --yes exits 0" openblas1 \
+	"$ARMPY" --profile "$OPENBLAS_PROFILE" --root "$R" --yes
 no_stray_mounts "openblas switch"
 expect_blas openblas "the alternative moved to OpenBLAS"
 logged showcfg-openblas in_chroot "$R" python3 -c 'import numpy; numpy.show_config()'
@@ -116,7 +120,7 @@ fi
 
 # 4. Back to BLIS.
 t_logged "switch back to BLIS exits 0" blis4 \
-	"$ARMPY" --profile "$PROFILES/debian-system-blis.yaml" --root "$R" --yes
+	"$ARMPY" --profile "$BLIS_PROFILE" --root "$R" --yes
 expect_blas blis "the alternative moved back to BLIS"
 t_logged "validate --root CHROOT --expect blis --quick passes" val-bl \
 	"$ARMPY" validate --root "$R" --expect blis --quick --format yaml
