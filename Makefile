@@ -6,8 +6,11 @@ DATADIR   = $(PREFIX)/share/armpy
 MANDIR    = $(PREFIX)/share/man/man1
 
 CC       ?= cc
-PKGS      = ncursesw yaml-0.1 libcurl libarchive libcrypto jansson
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# libcurl, libcrypto and libarchive are compiled against but loaded with dlopen on first use
+# (src/lazy.c): linking them would add ~40 libraries to every start of the wizard.
+PKGS      = ncursesw yaml-0.1 jansson
+LAZY_PKGS = libcurl libarchive libcrypto
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(LAZY_PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 

@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lazy.h"
+
 #define EXTRACT_MAX_BYTES (16LL * 1024 * 1024 * 1024)
 #define EXTRACT_MAX_ENTRIES 2000000LL
 
@@ -111,12 +113,18 @@ ex_symlink_inside(const char *linkpath, const char *target)
 int
 extract_archive(const char *archive, const char *tmp, int strip, char **cause)
 {
-	struct archive *a = archive_read_new(), *w = archive_write_disk_new();
+	struct archive *a, *w;
 	struct archive_entry *ent;
 	long long max_bytes = ex_env("ARMPY_EXTRACT_MAX_BYTES", EXTRACT_MAX_BYTES);
 	long long max_entries = ex_env("ARMPY_EXTRACT_MAX_ENTRIES", EXTRACT_MAX_ENTRIES);
 	long long total = 0, entries = 0;
-	int flags, r, rc = -1, cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int flags, r, rc = -1, cwd;
+
+	if (lazy_archive_load(cause) != 0)
+		return -1;
+	a = archive_read_new();
+	w = archive_write_disk_new();
+	cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	flags = ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
 	    ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS;

@@ -539,8 +539,10 @@ exec_run(struct exec *e, char **cause)
 		    s->title != NULL ? s->title : "");
 		/* Resume rule: a step journaled as ended ok/satisfied/skipped is done and never
 		 * re-run. A started-but-not-ended step waits for any process it left, then goes
-		 * through its check like any other step. */
+		 * through its check like any other step. Downloads always go through their check:
+		 * they are not fsync'd, and their sha256 is what says they are done. */
 		if (prev != NULL && prev->ended && prev->result != NULL &&
+		    s->kind != ACTION_DOWNLOAD &&
 		    (strcmp(prev->result, "ok") == 0 || strcmp(prev->result, "satisfied") == 0 ||
 		    strcmp(prev->result, "skipped") == 0)) {
 			exec_logf(e, "step %s: done in an earlier run (%s)", s->id, prev->result);
