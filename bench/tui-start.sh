@@ -9,11 +9,20 @@ command -v dialog >/dev/null || { echo "tui-start: dialog is not installed (scri
 # The floor: an empty main() linked with the libraries armpy itself needs (its DT_NEEDED).
 FLOOR=$(mktemp /tmp/armpy-floor.XXXXXX)
 trap 'rm -f "$FLOOR" "$FLOOR.c"' EXIT
-echo 'int main(void) { return 0; }' >"$FLOOR.c"
+cat >"$FLOOR.c" <<'C'
+#include <stdio.h>
+#include <string.h>
+int main(void) { /* prints its own peak RSS (VmHWM, KiB) */
+	char l[256]; FILE *f = fopen("/proc/self/status", "r");
+	while (f != NULL && fgets(l, sizeof l, f) != NULL)
+		if (strncmp(l, "VmHWM:", 6) == 0) fputs(l + 6, stdout);
+	return 0;
+}
+C
 NEEDED=$(objdump -p "$ARMPY" | awk '/NEEDED/ { printf " -l:%s", $2 }')
 cc -o "$FLOOR" "$FLOOR.c" -Wl,--no-as-needed $NEEDED
 python3 - "$ARMPY" "${RUNS:-15}" "$FLOOR" <<'PY'
-import fcntl, os, pty, select, statistics, struct, sys, termios, time
+import fcntl, os, pty, select, statistics, struct, subprocess, sys, termios, time
 
 armpy, runs, floor = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 env = dict(os.environ, TERM="xterm-256color", LANG="C.UTF-8", ARMPY_NO_PROBE="1",
@@ -40,6 +49,13 @@ def measure(argv, needle, quit_key):
         buf += chunk
         if needle in buf:
             seen = time.monotonic() - t0
+    # Peak RSS of the running program itself: VmHWM belongs to the exec'd image, unlike
+    # ru_maxrss, which also counts the forked copy of this Python before the exec.
+    hwm = 0
+    with open(f"/proc/{pid}/status") as st:
+        for line in st:
+            if line.startswith("VmHWM:"):
+                hwm = int(line.split()[1])
     os.write(fd, quit_key)
     while True:   # drain until the child closes the pty
         try:
@@ -47,9 +63,9 @@ def measure(argv, needle, quit_key):
                 break
         except OSError:
             break
-    _, status, ru = os.wait4(pid, 0)
+    os.waitpid(pid, 0)
     os.close(fd)
-    return seen, ru.ru_maxrss
+    return seen, hwm
 
 wiz, dia, rss = [], [], []
 for _ in range(runs):
@@ -61,11 +77,8 @@ for _ in range(runs):
 fl, flrss = [], []
 for _ in range(runs):
     t0 = time.monotonic()
-    pid = os.fork()
-    if pid == 0:
-        os.execv(floor, [floor])
-    _, _, ru = os.wait4(pid, 0)
-    fl.append(time.monotonic() - t0); flrss.append(ru.ru_maxrss)
+    out = subprocess.run([floor], capture_output=True, text=True).stdout
+    fl.append(time.monotonic() - t0); flrss.append(int(out.split()[0]))
 w, d = statistics.median(wiz), statistics.median(dia)
 peak = max(rss) / 1024
 print(f"armpy wizard : {w * 1000:7.2f} ms to the welcome screen (median of {runs})")
