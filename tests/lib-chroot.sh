@@ -201,6 +201,9 @@ chroot_tarball() {
 		flock 9
 		[ -s "$out" ] || chroot_build "$arch" "$suite" "$out" "$@"
 	) 9>"$out.lock" || return 1
+	touch "$out"
+	# Tarballs of package lists nobody used for 30 days (the lists changed) go.
+	find "$CHROOT_CACHE" -maxdepth 1 -name 'chroot-*.tar.zst' -mtime +30 -delete 2>/dev/null
 	echo "$out"
 }
 
