@@ -15,9 +15,10 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=c11 -Wall -Wextra -D_GNU_SOURCE -MMD -MP -Isrc $(PKG_CFLAGS) \
+# `override` so that `make CFLAGS=...` (as `make asan` does) adds to these instead of losing them.
+override CFLAGS += -std=c11 -Wall -Wextra -D_GNU_SOURCE -MMD -MP -Isrc $(PKG_CFLAGS) \
             -DARMPY_VERSION='"$(VERSION)"' -DARMPY_DATADIR='"$(DATADIR)"'
-LDLIBS   += $(PKG_LIBS) -ldl -lm -lpthread
+override LDLIBS += $(PKG_LIBS) -ldl -lm -lpthread
 
 # Every .c under src/ and screens/ is part of the binary; the pure model (no curses) is the
 # subset that unit tests link.
