@@ -294,23 +294,20 @@ detect_memory(struct facts *f, const struct detect_opts *o)
 	free(text);
 }
 
-/* Runs argv with no shell, returns its stdout (at most 4 KiB) or NULL. */
-static char *
-detect_run(char *const argv[])
+/* Starts argv with no shell, stdout to a pipe; returns the pipe's read end, or -1. */
+static int
+detect_spawn(char *const argv[], pid_t *pidp)
 {
-	int fds[2], status;
+	int fds[2];
 	pid_t pid;
-	struct buf b;
-	char chunk[512];
-	ssize_t n;
 
 	if (pipe2(fds, O_CLOEXEC) != 0)
-		return NULL;
+		return -1;
 	pid = fork();
 	if (pid < 0) {
 		close(fds[0]);
 		close(fds[1]);
-		return NULL;
+		return -1;
 	}
 	if (pid == 0) {
 		int devnull = open("/dev/null", O_RDWR);
@@ -324,11 +321,24 @@ detect_run(char *const argv[])
 		_exit(127);
 	}
 	close(fds[1]);
+	*pidp = pid;
+	return fds[0];
+}
+
+/* Reads a spawned child's stdout (at most 4 KiB kept) and reaps it; NULL unless it exited 0. */
+static char *
+detect_collect(pid_t pid, int fd)
+{
+	struct buf b;
+	char chunk[512];
+	ssize_t n;
+	int status;
+
 	buf_init(&b);
-	while ((n = read(fds[0], chunk, sizeof chunk)) > 0 || (n < 0 && errno == EINTR))
+	while ((n = read(fd, chunk, sizeof chunk)) > 0 || (n < 0 && errno == EINTR))
 		if (n > 0 && b.len < 4096)
 			buf_add(&b, chunk, (size_t)n);
-	close(fds[0]);
+	close(fd);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
@@ -354,13 +364,55 @@ static const char *python_names[] = {
 	"python3.11", "python3.12", "python3.13", "python3.14",
 };
 
-/* Live: every python3[.X] on PATH, run once per distinct binary for version and stdlib dir. */
+#define PY_PROBE "import sys,sysconfig;print('%d.%d.%d'%sys.version_info[:3]);" \
+	"print(sysconfig.get_path('stdlib'))"
+
+struct py_probe {
+	char *exe;
+	char *real;
+	pid_t pid;
+	int fd;
+};
+
+/* Records one probe's answer ("3.11.2\n/usr/lib/python3.11\n"). */
+static void
+detect_python_answer(struct facts *f, const struct py_probe *p, char *out)
+{
+	char *nl = strchr(out, '\n'), *stdlib, *marker;
+	int pep668;
+
+	if (nl == NULL)
+		return;
+	*nl = '\0';
+	stdlib = nl + 1;
+	stdlib[strcspn(stdlib, "\n")] = '\0';
+	marker = xasprintf("%s/EXTERNALLY-MANAGED", stdlib);
+	pep668 = *stdlib == '/' && detect_exists(marker);
+	free(marker);
+	if (p->exe != NULL)
+		detect_add_python(f, p->exe, out, pep668);
+	if (p->exe == NULL || strcmp(p->exe, "/usr/bin/python3") == 0 ||
+	    (f->system_python == NULL && strcmp(p->real, "/usr/bin/python3") == 0)) {
+		free(f->system_python);
+		f->system_python = xstrdup(out);
+		f->pep668 = pep668;
+	}
+}
+
+/*
+ * Live: every python3[.X] on PATH (one per distinct binary), plus the distro's /usr/bin/python3
+ * when PATH does not reach it. The interpreters run concurrently: shims such as pyenv's take
+ * hundreds of milliseconds each, and a machine may have a dozen.
+ */
 static void
 detect_pythons_live(struct facts *f)
 {
 	const char *path = getenv("PATH");
 	char **seen = NULL;
 	char *dirs, *save = NULL;
+	struct py_probe *probes = NULL;
+	size_t n = 0;
+	int have_system = 0;
 
 	if (path == NULL || *path == '\0')
 		path = "/usr/local/bin:/usr/bin:/bin";
@@ -369,60 +421,48 @@ detect_pythons_live(struct facts *f)
 		if (*d != '/')
 			continue;   /* relative PATH entries are not trusted */
 		for (size_t i = 0; i < nitems(python_names); i++) {
-			char *exe = xasprintf("%s/%s", d, python_names[i]), *real, *out, *nl;
-			char *argv[] = { exe, (char *)"-I", (char *)"-c", (char *)
-			    "import sys,sysconfig;print('%d.%d.%d'%sys.version_info[:3]);"
-			    "print(sysconfig.get_path('stdlib'))", NULL };
+			char *exe = xasprintf("%s/%s", d, python_names[i]), *real;
 			if (access(exe, X_OK) != 0 || (real = realpath(exe, NULL)) == NULL) {
 				free(exe);
 				continue;
 			}
-			if (strv_contains(seen, real) || (out = detect_run(argv)) == NULL) {
+			if (strv_contains(seen, real)) {
 				free(real);
 				free(exe);
 				continue;
 			}
 			seen = strv_push(seen, real);
-			if ((nl = strchr(out, '\n')) != NULL) {
-				char *stdlib = nl + 1, *marker;
-				int pep668;
-				*nl = '\0';
-				stdlib[strcspn(stdlib, "\n")] = '\0';
-				marker = xasprintf("%s/EXTERNALLY-MANAGED", stdlib);
-				pep668 = *stdlib == '/' && detect_exists(marker);
-				free(marker);
-				detect_add_python(f, exe, out, pep668);
-				if (strcmp(exe, "/usr/bin/python3") == 0 ||
-				    (f->system_python == NULL && strcmp(real, "/usr/bin/python3") == 0)) {
-					free(f->system_python);
-					f->system_python = xstrdup(out);
-					f->pep668 = pep668;
-				}
-			}
-			free(out);
-			free(real);
-			free(exe);
+			if (strcmp(real, "/usr/bin/python3") == 0 ||
+			    strcmp(exe, "/usr/bin/python3") == 0)
+				have_system = 1;
+			probes = xreallocarray(probes, n + 1, sizeof *probes);
+			probes[n].exe = exe;
+			probes[n].real = real;
+			probes[n++].fd = -1;
 		}
 	}
-	/* the distro's python3 even when PATH does not reach it */
-	if (f->system_python == NULL && access("/usr/bin/python3", X_OK) == 0) {
-		char *argv[] = { (char *)"/usr/bin/python3", (char *)"-I", (char *)"-c",
-		    (char *)"import sys,sysconfig;print('%d.%d.%d'%sys.version_info[:3]);"
-		    "print(sysconfig.get_path('stdlib'))", NULL };
-		char *out = detect_run(argv), *nl;
-		if (out != NULL && (nl = strchr(out, '\n')) != NULL) {
-			char *marker;
-			*nl = '\0';
-			nl[1 + strcspn(nl + 1, "\n")] = '\0';
-			marker = xasprintf("%s/EXTERNALLY-MANAGED", nl + 1);
-			f->system_python = xstrdup(out);
-			f->pep668 = nl[1] == '/' && detect_exists(marker);
-			free(marker);
-		}
-		free(out);
-	}
-	strv_free(seen);
 	free(dirs);
+	strv_free(seen);
+	if (!have_system && access("/usr/bin/python3", X_OK) == 0) {
+		probes = xreallocarray(probes, n + 1, sizeof *probes);
+		probes[n].exe = NULL;      /* the system one: a fact, not a PATH entry */
+		probes[n].real = xstrdup("/usr/bin/python3");
+		probes[n++].fd = -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char *argv[] = { probes[i].exe != NULL ? probes[i].exe : probes[i].real,
+		    (char *)"-I", (char *)"-c", (char *)PY_PROBE, NULL };
+		probes[i].fd = detect_spawn(argv, &probes[i].pid);
+	}
+	for (size_t i = 0; i < n; i++) {
+		char *out = probes[i].fd >= 0 ? detect_collect(probes[i].pid, probes[i].fd) : NULL;
+		if (out != NULL)
+			detect_python_answer(f, &probes[i], out);
+		free(out);
+		free(probes[i].exe);
+		free(probes[i].real);
+	}
+	free(probes);
 }
 
 /* Version X.Y from a name like python3.11; NULL for plain python3. */
