@@ -96,11 +96,25 @@ def call_str(lib, name, buflen=0):
     return v.decode("utf-8", "replace").strip() if v else None
 
 
-def find_sym(handle, base):
+def related(addr, path):
+    """Whether the symbol at addr belongs to the library at path: defined in the file itself, or
+    in a library beside it (Debian ships OpenBLAS's libblas.so.3/liblapack.so.3 as thin
+    wrappers around libopenblas.so.0 in the same directory, and BLIS's libblas.so.3 next to
+    libblis.so.4). A vendor symbol reached through an unrelated dependency says nothing about
+    the file: the reference liblapack.so.3 linked against a BLIS libblas is still reference
+    LAPACK."""
+    f = dladdr_file(addr)
+    if not f:
+        return False
+    own, other = os.path.realpath(path), os.path.realpath(f)
+    return own == other or os.path.dirname(own) == os.path.dirname(other)
+
+
+def find_sym(handle, base, path=None):
     for pre, suf in DECOR:
         name = pre + base + suf
         addr = dlsym(handle, name)
-        if addr:
+        if addr and (path is None or related(addr, path)):
             return name, addr
     return None, None
 
@@ -129,7 +143,7 @@ def scan_markers(path):
 
 
 def identify(path, out):
-    """Identify a library by the symbols it (or its dependencies) export; fills out."""
+    """Identify a library by the symbols it (or the libraries beside it) export; fills out."""
     out.update(kind="unknown", evidence=None, provider=None, version=None, config=None,
                corename=None, threading="unknown")
     try:
@@ -138,7 +152,7 @@ def identify(path, out):
         errors.append("cannot open %s: %s" % (path, e))
         return out
     h = lib._handle
-    name, addr = find_sym(h, "openblas_get_config")
+    name, addr = find_sym(h, "openblas_get_config", path)
     if name:
         out.update(kind="openblas", evidence="exports " + name,
                    provider=os.path.realpath(dladdr_file(addr) or path))
@@ -155,15 +169,15 @@ def identify(path, out):
             f.restype = ctypes.c_int
             out["threading"] = {0: "serial", 1: "pthreads", 2: "openmp"}.get(f(), "unknown")
         return out
-    name, addr = find_sym(h, "bli_info_get_version_str")
+    name, addr = find_sym(h, "bli_info_get_version_str", path)
     if name:
         out.update(kind="blis", evidence="exports " + name,
                    provider=os.path.realpath(dladdr_file(addr) or path))
         blis_details(lib, out)
         return out
-    name, addr = find_sym(h, "flexiblas_get_version")
+    name, addr = find_sym(h, "flexiblas_get_version", path)
     if not name:
-        name, addr = find_sym(h, "flexiblas_current_backend")
+        name, addr = find_sym(h, "flexiblas_current_backend", path)
     if name:
         out.update(kind="flexiblas", evidence="exports " + name,
                    provider=os.path.realpath(dladdr_file(addr) or path))
@@ -177,7 +191,7 @@ def identify(path, out):
         return out
     for mk in ("mkl_get_version_string", "MKL_Get_Version_String", "MKL_Get_Version"):
         addr = dlsym(h, mk)
-        if addr:
+        if addr and related(addr, path):
             out.update(kind="mkl", evidence="exports " + mk,
                        provider=os.path.realpath(dladdr_file(addr) or path))
             try:
@@ -186,7 +200,7 @@ def identify(path, out):
                 pass
             return out
     addr = dlsym(h, "armplversion")
-    if addr:
+    if addr and related(addr, path):
         out.update(kind="armpl", evidence="exports armplversion",
                    provider=os.path.realpath(dladdr_file(addr) or path))
         ma, mi, pa = ctypes.c_int(), ctypes.c_int(), ctypes.c_int()

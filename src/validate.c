@@ -55,7 +55,7 @@ kind_label(const char *kind)
 {
 	static const struct { const char *kind, *label; } t[] = {
 		{ "openblas", "OpenBLAS" }, { "blis", "BLIS" }, { "flexiblas", "FlexiBLAS" },
-		{ "mkl", "MKL" }, { "armpl", "ArmPL" }, { "reference", "reference BLAS" },
+		{ "mkl", "MKL" }, { "armpl", "ArmPL" }, { "reference", "reference (netlib)" },
 	};
 	size_t i;
 	if (kind == NULL)
