@@ -135,6 +135,29 @@ check_file(struct exec *e, const struct step_check *c, const char *path, const c
 	return r;
 }
 
+/* A write step is done when the file already holds exactly its content, with its mode. */
+static int
+check_written(struct exec *e, const struct step *s, char **detail)
+{
+	const char *content = s->u.write.content != NULL ? s->u.write.content : "";
+	int mode = s->u.write.mode != 0 ? s->u.write.mode : 0644;
+	char *p = exec_path(e, s->u.write.path), *have;
+	size_t len, want = strlen(content);
+	struct stat st;
+	int r = 0;
+
+	if (stat(p, &st) == 0 && S_ISREG(st.st_mode) && (int)(st.st_mode & 07777) == mode &&
+	    (size_t)st.st_size == want &&
+	    (have = file_read(p, want + 1, &len, NULL)) != NULL) {
+		r = len == want && memcmp(have, content, want) == 0;
+		free(have);
+	}
+	if (r)
+		*detail = xstrdup("already satisfied (same content and mode)");
+	free(p);
+	return r;
+}
+
 int
 check_step(struct exec *e, const struct step *s, char **detail, char **cause)
 {
@@ -145,6 +168,8 @@ check_step(struct exec *e, const struct step *s, char **detail, char **cause)
 	*detail = NULL;
 	switch (c->kind) {
 	case CHECK_NONE:
+		if (s->kind == ACTION_WRITE && s->u.write.path != NULL)
+			return check_written(e, s, detail);
 		/* a verified download already in place needs no network */
 		if (s->kind == ACTION_DOWNLOAD && s->u.download.dest != NULL &&
 		    s->u.download.sha256 != NULL)

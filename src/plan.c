@@ -370,6 +370,39 @@ py_minor(const char *v)
 
 /* ---- shared planning blocks ---- */
 
+/*
+ * apt-get update is needed only while something is still to install: its check is every
+ * package the plan's apt steps check for, so a plan run a second time is all "already
+ * satisfied" and does not touch the network.
+ */
+static void
+plan_check_apt_update(struct plan *plan)
+{
+	struct step *up = plan_find(plan, "apt-update");
+	char **all = NULL;
+
+	if (up == NULL || up->check.kind != CHECK_NONE)
+		return;
+	for (size_t i = 0; i < plan->nsteps; i++) {
+		const struct step *s = &plan->steps[i];
+		char **argv = s->kind == ACTION_RUN ? s->u.run.argv : NULL;
+		if (argv != NULL && argv[0] != NULL && argv[1] != NULL &&
+		    strcmp(argv[0], "apt-get") == 0 && strcmp(argv[1], "install") == 0 &&
+		    s->check.kind != CHECK_DPKG) {
+			strv_free(all);     /* an unchecked install: always refresh */
+			return;
+		}
+		if (s->check.kind != CHECK_DPKG)
+			continue;
+		for (char **p = s->check.packages; p != NULL && *p != NULL; p++)
+			if (!strv_contains(all, *p))
+				all = strv_push(all, *p);
+	}
+	if (all != NULL)
+		step_check_dpkg(up, all);
+	strv_free(all);
+}
+
 void
 pc_apt_update(struct pctx *c)
 {
@@ -746,8 +779,10 @@ plan_make(const struct facts *f, const struct profile *p, char **cause)
 			plan_note(plan, "planned for %s: armpy targets Arm64; this plan exists for "
 			    "testing and comparison", f->arch);
 		rc = plan_route(&c);
-		if (rc == 0)
+		if (rc == 0) {
 			pc_validate(&c);
+			plan_check_apt_update(plan);
+		}
 	}
 	free(c.pyver);
 	free(c.interp);
