@@ -19,6 +19,20 @@ prefix_privileged(const struct pctx *c)
 	return source_prefix(c)[0] == '/';
 }
 
+/* Where the tarball goes: named after the URL's file (a mirror may hold another version than
+ * the pin), or the pin's name when the URL ends in nothing usable. */
+static char *
+source_dest(const struct pin *pin, const char *url)
+{
+	const char *slash = strrchr(url, '/'), *name = slash != NULL ? slash + 1 : "";
+	size_t n = strcspn(name, "?#");
+
+	if (url == pin->url || n == 0 || n > 128 || name[0] == '.' ||
+	    strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._+-") < n)
+		return xasprintf("%s/%s", SRC_DIR, pin->file);
+	return xasprintf("%s/%.*s", SRC_DIR, (int)n, name);
+}
+
 /* download + extract of one library's tarball; *dir gets the source directory. */
 static int
 fetch_source(struct pctx *c, const char *lib, int chosen, char **dir, const char *marker)
@@ -35,7 +49,7 @@ fetch_source(struct pctx *c, const char *lib, int chosen, char **dir, const char
 		url = c->p->source_build.url;
 		sha = c->p->source_build.sha256;
 	}
-	dest = xasprintf("%s/%s", SRC_DIR, pin->file);
+	dest = source_dest(pin, url);
 	if (url != pin->url)
 		why = xasprintf("source_build.url from the profile (a mirror of %s %s), verified "
 		    "with source_build.sha256", lib, pin->version);
@@ -46,7 +60,7 @@ fetch_source(struct pctx *c, const char *lib, int chosen, char **dir, const char
 		    "xianyi/OpenBLAS.git $HOME/OpenBLAS", lib, pin->version, pin->source);
 	id = xasprintf("%s-download", lib);
 	title = xasprintf("Download the %s %s source", strcmp(lib, "blis") == 0 ? "BLIS" :
-	    "OpenBLAS", pin->version);
+	    "OpenBLAS", url != pin->url ? "(mirror)" : pin->version);
 	pc_download(c, id, title, why, url, sha, dest);
 	free(id);
 	free(title);
