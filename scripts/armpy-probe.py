@@ -96,18 +96,32 @@ def call_str(lib, name, buflen=0):
     return v.decode("utf-8", "replace").strip() if v else None
 
 
+VENDOR_CORE = re.compile(r"^lib(openblas|blis|flexiblas|mkl_|armpl)")
+
+
 def related(addr, path):
-    """Whether the symbol at addr belongs to the library at path: defined in the file itself, or
-    in a library beside it (Debian ships OpenBLAS's libblas.so.3/liblapack.so.3 as thin
-    wrappers around libopenblas.so.0 in the same directory, and BLIS's libblas.so.3 next to
-    libblis.so.4). A vendor symbol reached through an unrelated dependency says nothing about
-    the file: the reference liblapack.so.3 linked against a BLIS libblas is still reference
-    LAPACK."""
+    """Whether the symbol at addr identifies the library at path: defined in the file itself,
+    or in a vendor core that the file itself links to by the vendor's name (Debian ships OpenBLAS's
+    libblas.so.3/liblapack.so.3 as thin wrappers that need libopenblas.so.0). A vendor symbol
+    reached through a generic name (libblas.so.3) says nothing about the file: netlib's
+    liblapack.so.3 on top of a BLIS libblas is still netlib LAPACK."""
     f = dladdr_file(addr)
     if not f:
         return False
-    own, other = os.path.realpath(path), os.path.realpath(f)
-    return own == other or os.path.dirname(own) == os.path.dirname(other)
+    if os.path.realpath(f) == os.path.realpath(path):
+        return True
+    core = os.path.basename(f)
+    return VENDOR_CORE.match(core) is not None and needs(path, core)
+
+
+def needs(path, soname):
+    """Whether the ELF file at path names soname in its dynamic string table (DT_NEEDED): a
+    direct link, not one reached through another library."""
+    try:
+        with open(path, "rb") as fp:
+            return (b"\0" + soname.encode() + b"\0") in fp.read()
+    except OSError:
+        return False
 
 
 def find_sym(handle, base, path=None):
