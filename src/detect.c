@@ -731,14 +731,11 @@ static int
 fload_error(struct fload *l, const struct ynode *at, const char *key, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
 	int r;
 
 	va_start(ap, fmt);
-	msg = xvasprintf(fmt, ap);
+	r = ynode_verror(l->cause, l->name, at, key, fmt, ap);
 	va_end(ap);
-	r = ynode_error(l->cause, l->name, at, key, "%s", msg);
-	free(msg);
 	return r;
 }
 

@@ -143,14 +143,10 @@ static int
 perr(struct pparse *pp, const struct ynode *n, const char *fmt, ...)
 {
 	va_list ap;
-	char *m;
 
 	va_start(ap, fmt);
-	m = xvasprintf(fmt, ap);
+	ynode_verror(pp->cause, pp->name, n, pp->path, fmt, ap);
 	va_end(ap);
-	cause_set(pp->cause, "%s:%d:%d: %s: %s", pp->name, n != NULL ? n->line : 0,
-	    n != NULL ? n->col : 0, pp->path, m);
-	free(m);
 	return -1;
 }
 

@@ -447,14 +447,11 @@ static int
 pload_error(struct pload *pl, const struct ynode *at, const char *key, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
 	int r;
 
 	va_start(ap, fmt);
-	msg = xvasprintf(fmt, ap);
+	r = ynode_verror(pl->cause, pl->name, at, key, fmt, ap);
 	va_end(ap);
-	r = ynode_error(pl->cause, pl->name, at, key, "%s", msg);
-	free(msg);
 	return r;
 }
 

@@ -278,11 +278,10 @@ ynode_free(struct ynode *n)
 }
 
 int
-ynode_error(char **cause, const char *name, const struct ynode *at, const char *path,
-    const char *fmt, ...)
+ynode_verror(char **cause, const char *name, const struct ynode *at, const char *path,
+    const char *fmt, va_list ap)
 {
-	va_list ap;
-	char *msg;
+	char *msg = xvasprintf(fmt, ap);
 	int line = 1, col = 1;
 
 	if (at != NULL && at->key_line > 0) {
@@ -292,12 +291,22 @@ ynode_error(char **cause, const char *name, const struct ynode *at, const char *
 		line = at->line;
 		col = at->col;
 	}
-	va_start(ap, fmt);
-	msg = xvasprintf(fmt, ap);
-	va_end(ap);
 	cause_set(cause, "%s:%d:%d: %s: %s", name, line, col, path, msg);
 	free(msg);
 	return -1;
+}
+
+int
+ynode_error(char **cause, const char *name, const struct ynode *at, const char *path,
+    const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = ynode_verror(cause, name, at, path, fmt, ap);
+	va_end(ap);
+	return r;
 }
 
 struct ynode *

@@ -2,6 +2,7 @@
 #ifndef YDOC_H
 #define YDOC_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #define YDOC_MAX_BYTES (1024 * 1024)   /* documents larger than this are refused */
@@ -38,6 +39,8 @@ void ynode_free(struct ynode *);
  */
 int ynode_error(char **cause, const char *name, const struct ynode *at, const char *path,
     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+int ynode_verror(char **cause, const char *name, const struct ynode *at, const char *path,
+    const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
 
 /* MAP lookup; NULL when absent or when map is not a MAP. */
 struct ynode *ynode_get(const struct ynode *map, const char *key);

@@ -12,7 +12,7 @@ passed=0 failed=0 skipped=0
 
 count_line() { # file -> sets p f s from the last "N passed, N failed" line
 	local line
-	line=$(grep -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$' "$1" | tail -1)
+	line=$(grep -a -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$' "$1" | tail -1)
 	if [ -z "$line" ]; then return 1; fi
 	line=${line#*: }
 	p=$(echo "$line" | sed -E 's/^([0-9]+) passed.*/\1/')
@@ -31,8 +31,8 @@ run_unit() {
 		echo "== unit/$name"
 		CMOCKA_MESSAGE_OUTPUT=stdout "$t" >"$log" 2>&1; rc=$?
 		local p f
-		p=$(grep -E '^\[  PASSED  \] [0-9]+ test' "$log" | tail -1 | sed -E 's/[^0-9]*([0-9]+).*/\1/')
-		f=$(grep -E '^\[  FAILED  \] [0-9]+ test' "$log" | tail -1 | sed -E 's/[^0-9]*([0-9]+).*/\1/')
+		p=$(grep -a -E '^\[  PASSED  \] [0-9]+ test' "$log" | tail -1 | sed -E 's/[^0-9]*([0-9]+).*/\1/')
+		f=$(grep -a -E '^\[  FAILED  \] [0-9]+ test' "$log" | tail -1 | sed -E 's/[^0-9]*([0-9]+).*/\1/')
 		p=${p:-0} f=${f:-0}
 		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi   # crashed
 		if [ "$f" -ne 0 ]; then sed 's/^/    /' "$log" | grep -vE '^\s*\[ (RUN|      OK) ' | tail -40; fi
