@@ -113,5 +113,12 @@ const struct cmd_entry cmd_resume_entry = {
 	.name = "resume",
 	.usage = "armpy resume [RUN-ID] [--yes] [--progress text|json]",
 	.summary = "continue the last interrupted or failed run (re-checks every step)",
+	.help = "Without RUN-ID, the newest run that did not finish. Steps the journal records as\n"
+	    "done are not run again (downloads are re-verified by their sha256); a step that was\n"
+	    "cut off goes through its check first, so a step is never repeated when its effect is\n"
+	    "already there. See armpy runs for the ids.\n"
+	    "\n"
+	    "  --yes                 do not ask\n"
+	    "  --progress text|json  line progress, or one JSON object per line\n",
 	.exec = resume_exec,
 };

@@ -123,5 +123,17 @@ const struct cmd_entry cmd_run_entry = {
 	.name = "run",
 	.usage = "armpy run PLAN.yaml [--root DIR] [--yes] [--progress text|json] [--log FILE]",
 	.summary = "execute a saved plan (a plan is code: every command is shown first)",
+	.help = "A plan is code: its steps run commands, most of them as root, and download and\n"
+	    "unpack files. armpy run prints every command of the plan before it runs any, and\n"
+	    "asks once on a terminal (--yes skips the question). Run only plans you trust.\n"
+	    "\n"
+	    "  --root DIR            run the steps inside the system rooted at DIR (chroot; root)\n"
+	    "  --yes                 do not ask\n"
+	    "  --progress text|json  line progress, or one JSON object per line\n"
+	    "  --log FILE            also write the run log to FILE\n"
+	    "\n"
+	    "Plain http downloads are allowed only from loopback; everything needs its sha256.\n"
+	    "Exit status: 0 done, 1 a step failed (armpy resume continues), 2 bad plan or usage,\n"
+	    "130 interrupted.\n",
 	.exec = run_exec,
 };

@@ -47,5 +47,8 @@ const struct cmd_entry cmd_runs_entry = {
 	.name = "runs",
 	.usage = "armpy runs",
 	.summary = "list past runs: id, start, profile, state, log path",
+	.help = "Runs live in $XDG_STATE_HOME/armpy/runs (~/.local/state/armpy/runs; as root\n"
+	    "/var/lib/armpy/runs; ARMPY_STATE_DIR overrides). Each holds plan.yaml, profile.yaml,\n"
+	    "facts.yaml, log and journal.\n",
 	.exec = runs_exec,
 };

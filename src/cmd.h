@@ -10,6 +10,8 @@ struct cmd_entry {
 	const char *name;        /* "detect", "plan", ...; NULL name = the default (no subcommand) */
 	const char *usage;       /* one line of synopsis */
 	const char *summary;     /* one line of description */
+	const char *help;        /* when set, main prints usage, summary and this for --help;
+	                          * when NULL, the command answers --help itself */
 	int (*exec)(int argc, char **argv);   /* argv[0] is the command name; returns exit code */
 };
 

@@ -102,9 +102,17 @@ main(int argc, char **argv)
 			printf("armpy %s\n", ARMPY_VERSION);
 			return EXIT_OK;
 		}
-		for (const struct cmd_entry *const *e = cmd_table; *e != NULL; e++)
-			if ((*e)->name != NULL && strcmp((*e)->name, argv[1]) == 0)
-				return (*e)->exec(argc - 1, argv + 1);
+		for (const struct cmd_entry *const *e = cmd_table; *e != NULL; e++) {
+			if ((*e)->name == NULL || strcmp((*e)->name, argv[1]) != 0)
+				continue;
+			if ((*e)->help != NULL && argc >= 3 && (strcmp(argv[2], "--help") == 0 ||
+			    strcmp(argv[2], "-h") == 0)) {
+				printf("usage: %s\n\n%s.\n\n%s", (*e)->usage, (*e)->summary,
+				    (*e)->help);
+				return EXIT_OK;
+			}
+			return (*e)->exec(argc - 1, argv + 1);
+		}
 		if (argv[1][0] != '-') {
 			fprintf(stderr, "armpy: unknown command '%s' (see armpy --help)\n", argv[1]);
 			return EXIT_USAGE;
