@@ -4,6 +4,7 @@
 #include "plan.h"
 #include "profile.h"
 #include "pyeol.h"
+#include "validate.h"
 #include "wizard.h"
 #include "ydoc.h"
 
@@ -360,6 +361,7 @@ wizard_free(struct wizard *w)
 	free(w->plan_dir);
 	free(w->bench_text);
 	wizard_bench_clear(&w->bench);
+	validate_report_free(w->validation);
 	free(w);
 }
 

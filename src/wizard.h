@@ -47,6 +47,8 @@ struct wizard_bench {
 	int n;
 };
 
+struct validate_report;
+
 struct wizard {
 	struct facts *facts;          /* owned; the distro screen may override id/version */
 	char *detected_id, *detected_version;
@@ -73,7 +75,7 @@ struct wizard {
 	const char *log_opt;          /* --log FILE */
 	char *bench_text;             /* why `armpy bench` is not available, or NULL */
 	struct wizard_bench bench;    /* its results when it ran */
-	void *validation;             /* struct validate_report *, owned by the validate screen */
+	struct validate_report *validation;   /* made by the validate screen, freed with the wizard */
 };
 
 /* Takes ownership of facts and profile (profile may be NULL: the defaults). */
