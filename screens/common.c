@@ -106,36 +106,20 @@ screen_list_draw(WINDOW *win, const struct wizard_list *l, int y, int height, in
 int
 screen_run_capture(char *const argv[], char **out)
 {
-	int fds[2], status, cancelled = 0;
+	int fd, status, cancelled = 0;
 	pid_t pid;
 	struct buf b;
 	char chunk[4096];
 	ssize_t n;
 
 	*out = NULL;
-	if (pipe2(fds, O_CLOEXEC) != 0)
+	/* its own group: cancelling stops its children too */
+	fd = proc_spawn(argv, PROC_MERGE_STDERR | PROC_NEW_GROUP, 0, &pid);
+	if (fd < 0)
 		return -1;
-	pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		int nul = open("/dev/null", O_RDONLY);
-		setpgid(0, 0);      /* its own group: cancelling stops its children too */
-		if (nul >= 0)
-			dup2(nul, 0);
-		dup2(fds[1], 1);
-		dup2(fds[1], 2);
-		execv(argv[0], argv);
-		fprintf(stderr, "%s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	close(fds[1]);
 	buf_init(&b);
 	for (;;) {
-		struct pollfd pfd[2] = { { fds[0], POLLIN, 0 }, { 0, POLLIN, 0 } };
+		struct pollfd pfd[2] = { { fd, POLLIN, 0 }, { 0, POLLIN, 0 } };
 		if (poll(pfd, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -155,7 +139,7 @@ screen_run_capture(char *const argv[], char **out)
 			}
 		}
 		if (pfd[0].revents & (POLLIN | POLLHUP)) {
-			n = read(fds[0], chunk, sizeof chunk);
+			n = read(fd, chunk, sizeof chunk);
 			if (n < 0 && errno == EINTR)
 				continue;
 			if (n <= 0)
@@ -164,7 +148,7 @@ screen_run_capture(char *const argv[], char **out)
 				buf_add(&b, chunk, n);
 		}
 	}
-	close(fds[0]);
+	close(fd);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	*out = buf_steal(&b);

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #ifndef ARMPY_VERSION
 #define ARMPY_VERSION "0.0.0"
@@ -65,6 +66,13 @@ char *file_read(const char *path, size_t max, size_t *len, char **cause);
 int file_write_atomic(const char *path, const void *data, size_t len, int mode, char **cause);
 /* mkdir -p with mode for the created components. */
 int mkdir_p(const char *path, int mode, char **cause);
+
+/* Child processes: argv goes to execve (no shell); stdin is /dev/null, stdout is a pipe whose
+ * read end is returned (-1 on failure, with *pid set on success). */
+#define PROC_MERGE_STDERR 0x1    /* stderr into the same pipe (else /dev/null) */
+#define PROC_NEW_GROUP 0x2       /* its own process group, so kill(-pid) reaches its children */
+int proc_spawn(char *const argv[], int flags, int timeout, pid_t *pid);
+/* timeout: seconds until SIGALRM kills it (it survives execve), 0 for none. */
 
 /* Small string helpers. */
 int str_startswith(const char *, const char *);

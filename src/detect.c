@@ -294,37 +294,6 @@ detect_memory(struct facts *f, const struct detect_opts *o)
 	free(text);
 }
 
-/* Starts argv with no shell, stdout to a pipe; returns the pipe's read end, or -1. */
-static int
-detect_spawn(char *const argv[], pid_t *pidp)
-{
-	int fds[2];
-	pid_t pid;
-
-	if (pipe2(fds, O_CLOEXEC) != 0)
-		return -1;
-	pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		int devnull = open("/dev/null", O_RDWR);
-		dup2(fds[1], 1);
-		if (devnull >= 0) {
-			dup2(devnull, 0);
-			dup2(devnull, 2);
-		}
-		alarm(10);   /* survives execve: a hung interpreter is killed, not waited for */
-		execve(argv[0], argv, environ);
-		_exit(127);
-	}
-	close(fds[1]);
-	*pidp = pid;
-	return fds[0];
-}
-
 /* Reads a spawned child's stdout (at most 4 KiB kept) and reaps it; NULL unless it exited 0. */
 static char *
 detect_collect(pid_t pid, int fd)
@@ -452,7 +421,8 @@ detect_pythons_live(struct facts *f)
 	for (size_t i = 0; i < n; i++) {
 		char *argv[] = { probes[i].exe != NULL ? probes[i].exe : probes[i].real,
 		    (char *)"-I", (char *)"-c", (char *)PY_PROBE, NULL };
-		probes[i].fd = detect_spawn(argv, &probes[i].pid);
+		/* a hung interpreter is killed, not waited for */
+		probes[i].fd = proc_spawn(argv, 0, 10, &probes[i].pid);
 	}
 	for (size_t i = 0; i < n; i++) {
 		char *out = probes[i].fd >= 0 ? detect_collect(probes[i].pid, probes[i].fd) : NULL;

@@ -362,6 +362,44 @@ mkdir_p(const char *path, int mode, char **cause)
 }
 
 int
+proc_spawn(char *const argv[], int flags, int timeout, pid_t *pidp)
+{
+	extern char **environ;
+	int fds[2];
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC) != 0)
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		int nul = open("/dev/null", O_RDWR);
+		if (flags & PROC_NEW_GROUP)
+			setpgid(0, 0);
+		if (nul >= 0)
+			dup2(nul, 0);
+		dup2(fds[1], 1);
+		if (flags & PROC_MERGE_STDERR)
+			dup2(fds[1], 2);
+		else if (nul >= 0)
+			dup2(nul, 2);
+		if (timeout > 0)
+			alarm((unsigned)timeout);
+		execve(argv[0], argv, environ);
+		if (flags & PROC_MERGE_STDERR)
+			dprintf(2, "%s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(fds[1]);
+	*pidp = pid;
+	return fds[0];
+}
+
+int
 str_startswith(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
