@@ -57,6 +57,8 @@ void buf_init(struct buf *);
 void buf_add(struct buf *, const void *, size_t);
 void buf_puts(struct buf *, const char *);
 void buf_printf(struct buf *, const char *, ...) ARMPY_PRINTF(2, 3);
+/* Reads fd to its end (retrying EINTR), keeping at most max bytes; does not close fd. */
+void buf_read_fd(struct buf *, int fd, size_t max);
 char *buf_steal(struct buf *);      /* returns data (never NULL) and resets the buffer */
 void buf_free(struct buf *);
 

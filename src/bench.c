@@ -64,8 +64,7 @@ alternatives_list(const char *name)
 	int p[2], status;
 	pid_t pid;
 	struct buf out;
-	char chunk[4096], *line, *save = NULL, **v = strv_new();
-	ssize_t n;
+	char *line, *save = NULL, **v = strv_new();
 	char *const argv[] = { "update-alternatives", "--list", (char *)name, NULL };
 	char *const envp[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", NULL };
 
@@ -82,9 +81,7 @@ alternatives_list(const char *name)
 	}
 	close(p[1]);
 	buf_init(&out);
-	while ((n = read(p[0], chunk, sizeof chunk)) > 0 || (n < 0 && errno == EINTR))
-		if (n > 0)
-			buf_add(&out, chunk, n);
+	buf_read_fd(&out, p[0], SIZE_MAX);
 	close(p[0]);
 	if (pid > 0)
 		waitpid(pid, &status, 0);
@@ -337,8 +334,6 @@ run_child(const struct cand *c, int threads, const int *sizes, int nsizes)
 	int p[2], status;
 	pid_t pid;
 	struct buf out;
-	char chunk[4096];
-	ssize_t n;
 
 	if (pipe2(p, O_CLOEXEC) != 0)
 		return xstrdup("E\tpipe failed\t\n");
@@ -349,9 +344,7 @@ run_child(const struct cand *c, int threads, const int *sizes, int nsizes)
 	}
 	close(p[1]);
 	buf_init(&out);
-	while ((n = read(p[0], chunk, sizeof chunk)) > 0 || (n < 0 && errno == EINTR))
-		if (n > 0)
-			buf_add(&out, chunk, n);
+	buf_read_fd(&out, p[0], SIZE_MAX);
 	close(p[0]);
 	if (pid > 0)
 		waitpid(pid, &status, 0);
@@ -469,8 +462,7 @@ bench_run(const struct bench_opts *o, char **cause)
 	int p[2], status;
 	pid_t pid;
 	struct buf out;
-	char chunk[8192], *block, *next;
-	ssize_t n;
+	char *block, *next;
 
 	if (pipe2(p, O_CLOEXEC) != 0) {
 		cause_set(cause, "pipe: %s", strerror(errno));
@@ -493,9 +485,7 @@ bench_run(const struct bench_opts *o, char **cause)
 	}
 	close(p[1]);
 	buf_init(&out);
-	while ((n = read(p[0], chunk, sizeof chunk)) > 0 || (n < 0 && errno == EINTR))
-		if (n > 0)
-			buf_add(&out, chunk, n);
+	buf_read_fd(&out, p[0], SIZE_MAX);
 	close(p[0]);
 	waitpid(pid, &status, 0);
 	if (out.data != NULL && str_startswith(out.data, "X\t")) {

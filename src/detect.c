@@ -299,14 +299,10 @@ static char *
 detect_collect(pid_t pid, int fd)
 {
 	struct buf b;
-	char chunk[512];
-	ssize_t n;
 	int status;
 
 	buf_init(&b);
-	while ((n = read(fd, chunk, sizeof chunk)) > 0 || (n < 0 && errno == EINTR))
-		if (n > 0 && b.len < 4096)
-			buf_add(&b, chunk, (size_t)n);
+	buf_read_fd(&b, fd, 4096);
 	close(fd);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;

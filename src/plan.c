@@ -95,32 +95,35 @@ plan_add(struct plan *plan, const char *id, const char *title, const char *why)
 	return s;
 }
 
+/* Appends a formatted line to *v unless it is there already. */
+static void
+plan_add_line(char ***v, const char *fmt, va_list ap)
+{
+	char *s = xvasprintf(fmt, ap);
+
+	if (!strv_contains(*v, s))
+		*v = strv_push(*v, s);
+	free(s);
+}
+
 void
 plan_warn(struct plan *plan, const char *fmt, ...)
 {
 	va_list ap;
-	char *s;
 
 	va_start(ap, fmt);
-	s = xvasprintf(fmt, ap);
+	plan_add_line(&plan->warnings, fmt, ap);
 	va_end(ap);
-	if (!strv_contains(plan->warnings, s))
-		plan->warnings = strv_push(plan->warnings, s);
-	free(s);
 }
 
 void
 plan_note(struct plan *plan, const char *fmt, ...)
 {
 	va_list ap;
-	char *s;
 
 	va_start(ap, fmt);
-	s = xvasprintf(fmt, ap);
+	plan_add_line(&plan->notes, fmt, ap);
 	va_end(ap);
-	if (!strv_contains(plan->notes, s))
-		plan->notes = strv_push(plan->notes, s);
-	free(s);
 }
 
 struct step *

@@ -227,6 +227,17 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	free(s);
 }
 
+void
+buf_read_fd(struct buf *b, int fd, size_t max)
+{
+	char chunk[4096];
+	ssize_t n;
+
+	while ((n = read(fd, chunk, sizeof chunk)) > 0 || (n < 0 && errno == EINTR))
+		if (n > 0 && b->len < max)
+			buf_add(b, chunk, (size_t)n);
+}
+
 char *
 buf_steal(struct buf *b)
 {
