@@ -13,8 +13,9 @@ import subprocess
 import sys
 
 QUICK = "--quick" in sys.argv[1:]
-THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "BLIS_NUM_THREADS",
-               "GOTO_NUM_THREADS", "MKL_NUM_THREADS", "FLEXIBLAS")
+# Every variable that changes which library or kernels load and how they run: reported as seen.
+ENV_PREFIXES = ("OPENBLAS_", "GOTO", "BLIS_", "OMP_", "GOMP_", "KMP_", "MKL_", "FLEXIBLAS",
+                "LD_PRELOAD", "LD_LIBRARY_PATH")
 BLAS_NAMES = ("cblas_dgemm", "scipy_cblas_dgemm64_", "cblas_dgemm64_", "scipy_cblas_dgemm",
               "cblas_dgemm_64")
 FBLAS_NAMES = ("dgemm_", "scipy_dgemm_64_", "dgemm_64_", "scipy_dgemm_", "dgemm64_")
@@ -159,7 +160,7 @@ def scan_markers(path):
 def identify(path, out):
     """Identify a library by the symbols it (or the libraries beside it) export; fills out."""
     out.update(kind="unknown", evidence=None, provider=None, version=None, config=None,
-               corename=None, threading="unknown")
+               corename=None, threading="unknown", kernels=None, kernels_evidence=None)
     try:
         lib = ctypes.CDLL(path)
     except OSError as e:
@@ -177,6 +178,8 @@ def identify(path, out):
         cn, _ = find_sym(h, "openblas_get_corename")
         if cn:
             out["corename"] = call_str(lib, cn)
+            out["kernels"] = out["corename"]
+            out["kernels_evidence"] = cn + "()"
         par, _ = find_sym(h, "openblas_get_parallel")
         if par:
             f = getattr(lib, par)
@@ -188,6 +191,7 @@ def identify(path, out):
         out.update(kind="blis", evidence="exports " + name,
                    provider=os.path.realpath(dladdr_file(addr) or path))
         blis_details(lib, out)
+        SIBLINGS.append((out["provider"], out))
         return out
     name, addr = find_sym(h, "flexiblas_get_version", path)
     if not name:
@@ -232,6 +236,50 @@ def identify(path, out):
         out.update(kind="reference", provider=os.path.realpath(path),
                    evidence="exports only the plain BLAS/LAPACK API, no vendor markers")
     return out
+
+
+BLIS_SUBCONFIG = re.compile(r"selecting sub-configuration '([a-z0-9_]+)'")
+KERNELS_RUN = r'''
+import numpy as np
+a = np.ones((64, 64))
+a @ a
+'''
+
+
+def blis_kernels(out):
+    """The kernel set BLIS selected on this CPU, in the library's own words: with
+    BLIS_ARCH_DEBUG=1 BLIS names its sub-configuration on stderr at its first call. Asked
+    through NumPy, in a fresh interpreter with this environment, so it is the library that
+    really serves a @ b, even where (Debian's libblas.so.3) every bli_* symbol is hidden."""
+    env = dict(os.environ)
+    env["BLIS_ARCH_DEBUG"] = "1"
+    try:
+        p = subprocess.run([sys.executable, "-c", KERNELS_RUN], env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=600)
+    except Exception as e:  # report, never crash the probe
+        errors.append("BLIS kernels: %s" % e)
+        return
+    found = BLIS_SUBCONFIG.findall(p.stderr.decode("utf-8", "replace"))
+    if found:
+        out["kernels"] = found[-1]
+        out["kernels_evidence"] = ("the library's own BLIS_ARCH_DEBUG=1 message while NumPy "
+                                   "ran a @ b in a fresh interpreter")
+    elif p.returncode != 0:
+        errors.append("BLIS kernels: a @ b with BLIS_ARCH_DEBUG=1 failed (exit %d): %s" % (
+            p.returncode, p.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]))
+
+
+def blis_arch_query(lib, out):
+    """bli_arch_string(bli_arch_query_id()) where the library exports it; from a sibling
+    (same build, same CPU detection code) it corroborates the library's own message."""
+    try:
+        lib.bli_arch_query_id.restype = ctypes.c_int
+        lib.bli_arch_string.restype = ctypes.c_char_p
+        lib.bli_arch_string.argtypes = [ctypes.c_int]
+        name = lib.bli_arch_string(lib.bli_arch_query_id())
+    except AttributeError:
+        return None
+    return name.decode("utf-8", "replace") if name else None
 
 
 def blis_details(lib, out):
@@ -358,6 +406,35 @@ print(n, repr(t), repr(2.0 * n ** 3 / t / 1e9), nt)
 '''
 
 
+def cgroup_cpu_max():
+    """The cgroup v2 CPU quota of this process as CPUs (quota/period), or None."""
+    try:
+        with open("/proc/self/cgroup") as fp:
+            rel = [ln.split(":", 2)[2].strip() for ln in fp if ln.startswith("0::")]
+        path = "/sys/fs/cgroup" + (rel[0] if rel else "/")
+        while True:
+            try:
+                with open(os.path.join(path, "cpu.max")) as fp:
+                    quota, period = fp.read().split()[:2]
+                if quota != "max":
+                    return float(quota) / float(period)
+            except (OSError, ValueError):
+                pass
+            if path in ("/sys/fs/cgroup", "/sys/fs/cgroup/", "/"):
+                return None
+            path = os.path.dirname(path.rstrip("/"))
+    except (OSError, IndexError):
+        return None
+
+
+def loadavg():
+    try:
+        with open("/proc/loadavg") as fp:
+            return float(fp.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def timing(threads, lib):
     env = dict(os.environ)
     for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "BLIS_NUM_THREADS", "GOTO_NUM_THREADS",
@@ -431,7 +508,8 @@ def main():
     out = {"probe": 1, "quick": QUICK,
            "python": {"executable": sys.executable, "version": "%d.%d.%d" % sys.version_info[:3]},
            "cpu_count": cpu_count(),
-           "env": dict((v, os.environ.get(v)) for v in THREAD_VARS)}
+           "env": dict((k, v) for k, v in sorted(os.environ.items())
+                       if k.startswith(ENV_PREFIXES))}
     import numpy as np
     import numpy.linalg  # noqa: F401  loads _umath_linalg
     umath = module_file(("numpy.",), "_multiarray_umath")
@@ -456,15 +534,33 @@ def main():
     lib = out["blas"]["path"] if out["blas"] else ""
     one = timing(1, lib)
     allt = timing(out["cpu_count"], lib)
+    remeasured = None
+    if one and allt and out["cpu_count"] > 1 and allt["gflops"] < one["gflops"]:
+        # All threads slower than one: measure both again before anyone is told.
+        remeasured = {"first_one": one["gflops"], "first_all": allt["gflops"]}
+        one = timing(1, lib) or one
+        allt = timing(out["cpu_count"], lib) or allt
     out["speed"] = {"method": "numpy a @ b in a fresh interpreter per run with OMP/OPENBLAS/BLIS/"
                               "GOTO/MKL_NUM_THREADS set; best of 3; N fixed" if QUICK else
                               "numpy a @ b in a fresh interpreter per run with OMP/OPENBLAS/BLIS/"
                               "GOTO/MKL_NUM_THREADS set; N sized to ~0.3 s per call; best of 3",
-                    "one": one, "all": allt}
+                    "one": one, "all": allt, "remeasured": remeasured,
+                    "cgroup_cpus": cgroup_cpu_max(), "loadavg": loadavg()}
+    if out["blas"] and out["blas"].get("kind") == "blis" and not out["blas"].get("kernels"):
+        blis_kernels(out["blas"])
     for sib, o in SIBLINGS:  # loaded last so it cannot disturb anything measured above
         try:
-            blis_details(ctypes.CDLL(sib), o)
-            o["evidence"] += "; version from sibling " + sib
+            lib = ctypes.CDLL(sib)
+            if sib != o.get("provider"):
+                blis_details(lib, o)
+                o["evidence"] += "; version from sibling " + sib
+            arch = blis_arch_query(lib, o)
+            if arch and not o.get("kernels"):
+                o["kernels"] = arch
+                o["kernels_evidence"] = "bli_arch_string(bli_arch_query_id()) of " + sib
+            elif arch and sib != o.get("provider"):
+                o["kernels_evidence"] += ("; %s's bli_arch_query_id() (same build) says %s"
+                                          % (sib, arch))
         except (OSError, AttributeError) as e:
             errors.append("sibling %s: %s" % (sib, e))
     out["errors"] = errors

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -189,7 +190,61 @@ field(FILE *f, const char *s)
 	fputc('\t', f);
 }
 
-/* Writes lines "I kind version threading corename evidence" then "R threads libthreads n
+/* BLIS names the kernel set it selects when BLIS_ARCH_DEBUG=1, on stderr, at its first call.
+ * Returns a memory file to catch it in, or -1. */
+static int
+blis_debug_start(void)
+{
+	int fd = memfd_create("armpy-blis-debug", MFD_CLOEXEC);
+	if (fd >= 0)
+		setenv("BLIS_ARCH_DEBUG", "1", 1);
+	return fd;
+}
+
+/* The first call, with stderr caught in dbg (when >= 0). */
+static double
+first_dgemm(void *fn, int int64, int n, double *a, double *b, double *c, int dbg)
+{
+	int saved = dbg >= 0 ? dup(2) : -1;
+	double t;
+	if (saved >= 0)
+		dup2(dbg, 2);
+	t = time_dgemm(fn, int64, n, a, b, c);
+	if (saved >= 0) {
+		dup2(saved, 2);
+		close(saved);
+	}
+	return t;
+}
+
+/* After the first call: "K kernels evidence" when the library said which kernels run. */
+static void
+kernels_line(FILE *f, struct blasid *id, int dbg)
+{
+	char text[4096], k[64];
+	ssize_t n;
+	if (dbg >= 0 && (n = pread(dbg, text, sizeof text - 1, 0)) > 0) {
+		text[n] = '\0';
+		if (strstr(text, "selecting sub-configuration") == NULL || n > 200)
+			(void)write(2, text, n);     /* not only BLIS's note: pass it on */
+	} else
+		text[0] = '\0';
+	if (id->kernels[0] == '\0' && strcmp(id->kind, "blis") == 0) {
+		if (blasid_blis_debug_parse(text, k, sizeof k) == 0) {
+			snprintf(id->kernels, sizeof id->kernels, "%s", k);
+			n = strlen(id->evidence);
+			snprintf(id->evidence + n, sizeof id->evidence - n, "; kernels: the "
+			    "library's own BLIS_ARCH_DEBUG message");
+		}
+	}
+	fprintf(f, "K\t");
+	field(f, id->kernels);
+	field(f, id->evidence);
+	fputc('\n', f);
+	fflush(f);
+}
+
+/* Writes lines "I kind version threading corename evidence", "K kernels evidence", then "R threads libthreads n
  * seconds gflops" or "E message", tab-separated. */
 static void
 child_bench(const char *path, int threads, const int *sizes, int nsizes, int fd)
@@ -198,7 +253,7 @@ child_bench(const char *path, int threads, const int *sizes, int nsizes, int fd)
 	char num[16];
 	struct blasid id;
 	void *h, *fn;
-	int int64, i, r, reps, lt;
+	int int64, i, r, reps, lt, dbg;
 	double predicted = 0;
 	unsigned seed = 12345;
 
@@ -208,6 +263,7 @@ child_bench(const char *path, int threads, const int *sizes, int nsizes, int fd)
 	setenv("BLIS_NUM_THREADS", num, 1);
 	setenv("GOTO_NUM_THREADS", num, 1);
 	setenv("MKL_NUM_THREADS", num, 1);
+	dbg = blis_debug_start();
 	if ((h = dlopen(path, RTLD_NOW | RTLD_LOCAL)) == NULL) {
 		fprintf(f, "E\t");
 		field(f, dlerror());
@@ -245,7 +301,11 @@ child_bench(const char *path, int threads, const int *sizes, int nsizes, int fd)
 		c = xcalloc(nn, sizeof *c);
 		fill(a, nn, &seed);
 		fill(b, nn, &seed);
-		predicted = time_dgemm(fn, int64, n, a, b, c);      /* warm-up */
+		if (i == 0) {
+			predicted = first_dgemm(fn, int64, n, a, b, c, dbg);   /* warm-up */
+			kernels_line(f, &id, dbg);
+		} else
+			predicted = time_dgemm(fn, int64, n, a, b, c);      /* warm-up */
 		/* best of 3, and of more while the total stays under ~0.3 s (small N) */
 		for (r = 0, reps = 3; r < reps && r < 50; r++) {
 			t = time_dgemm(fn, int64, n, a, b, c);
@@ -309,6 +369,12 @@ parse_child(struct bench_report *rep, const struct cand *c, int threads, char *t
 			snprintf(id.threading, sizeof id.threading, "%s", f[3]);
 			snprintf(id.corename, sizeof id.corename, "%s", f[4]);
 			snprintf(id.evidence, sizeof id.evidence, "%s", f[5]);
+			snprintf(id.kernels, sizeof id.kernels, "%s", f[4]);
+			continue;
+		}
+		if (f[0][0] == 'K' && nf >= 3) {
+			snprintf(id.kernels, sizeof id.kernels, "%s", f[1]);
+			snprintf(id.evidence, sizeof id.evidence, "%s", f[2]);
 			continue;
 		}
 		r = result_new(rep, c, &id, threads);
@@ -373,14 +439,38 @@ same_build(const struct cand *c, int n, int i)
 	return 0;
 }
 
-/* Runs in a (possibly chrooted) child; writes "L path alternative" + child lines to fd. */
+/* The steps bench_inner runs: each library it measures, at each thread count. */
+static int
+steps_count(const struct cand *c, int n, int nthreads)
+{
+	int i, k = 0;
+	for (i = 0; i < n; i++)
+		k += !same_build(c, n, i);
+	return k * nthreads;
+}
+
+/* "P step total path threads sizes": a step starts (path "" once every step has run). */
+static void
+progress_line(FILE *f, int step, int total, const char *path, int threads, const int *sizes,
+    int nsizes)
+{
+	int i;
+	fprintf(f, "P\t%d\t%d\t%s\t%d\t", step, total, path, threads);
+	for (i = 0; i < nsizes; i++)
+		fprintf(f, "%s%d", i ? "," : "", sizes[i]);
+	fputc('\n', f);
+	fflush(f);
+}
+
+/* Runs in a (possibly chrooted) child; writes "L path alternative" + child lines to fd, and
+ * "P" progress lines before each step when o->progress is set. */
 static void
 bench_inner(const struct bench_opts *o, const char *triplet, int fd)
 {
 	struct cand c[BENCH_MAX_LIBS];
 	int n = candidates(triplet, c), i, t, nthreads = 2, sizes[2], nsizes = 0;
 	int cores = (int)sysconf(_SC_NPROCESSORS_ONLN);
-	int tl[2];
+	int tl[2], step = 0, total;
 	FILE *f = fdopen(fd, "w");
 
 	if (o->size > 0)
@@ -395,16 +485,22 @@ bench_inner(const struct bench_opts *o, const char *triplet, int fd)
 	tl[1] = o->threads > 0 ? o->threads : (cores > 0 ? cores : 1);
 	if (tl[1] == 1)
 		nthreads = 1;
+	total = steps_count(c, n, nthreads);
 	for (i = 0; i < n; i++) {
 		if (same_build(c, n, i))
 			continue;
 		for (t = 0; t < nthreads; t++) {
-			char *text = run_child(&c[i], tl[t], sizes, nsizes);
+			char *text;
+			if (o->progress != NULL)
+				progress_line(f, ++step, total, c[i].path, tl[t], sizes, nsizes);
+			text = run_child(&c[i], tl[t], sizes, nsizes);
 			fprintf(f, "L\t%s\t%d\t%d\n%s", c[i].path, c[i].alternative, tl[t], text);
 			fprintf(f, "Z\n");
 			free(text);
 		}
 	}
+	if (o->progress != NULL)
+		progress_line(f, total, total, "", 0, NULL, 0);
 	fclose(f);
 }
 
@@ -412,7 +508,7 @@ char *
 bench_recommend(const struct bench_result *r, int n)
 {
 	const struct bench_result *best_b = NULL, *best_o = NULL, *win, *lose;
-	int i, maxn = 0, maxt = 0;
+	int i, maxn = 0, maxt = 0, gb, go;
 	for (i = 0; i < n; i++)
 		if (r[i].gflops > 0) {
 			if (r[i].n > maxn)
@@ -436,11 +532,77 @@ bench_recommend(const struct bench_result *r, int n)
 		return xasprintf("only %s found: %.1f GFLOPS at N=%d, %d thread%s",
 		    best_b ? "BLIS" : "OpenBLAS", (best_b ? best_b : best_o)->gflops, maxn, maxt,
 		    maxt == 1 ? "" : "s");
+	gb = blasid_kernels_generic("blis", best_b->id.kernels);
+	go = blasid_kernels_generic("openblas", best_o->id.kernels);
+	if (gb != go) {
+		/* Reference kernels are never the recommendation, whatever one size measured. */
+		win = gb ? best_o : best_b;
+		lose = win == best_b ? best_o : best_b;
+		return xasprintf("%s (%s): %s runs reference kernels not tuned for this CPU (%s; "
+		    "%.2fx at N=%d, %d thread%s)", win == best_b ? "BLIS" : "OpenBLAS",
+		    win->id.threading, lose == best_b ? "BLIS" : "OpenBLAS", lose->id.kernels,
+		    win->gflops / lose->gflops, maxn, maxt, maxt == 1 ? "" : "s");
+	}
 	win = best_b->gflops >= best_o->gflops ? best_b : best_o;
 	lose = win == best_b ? best_o : best_b;
 	return xasprintf("%s (%s) %.2fx %s at N=%d, %d thread%s",
 	    win == best_b ? "BLIS" : "OpenBLAS", win->id.threading, win->gflops / lose->gflops,
 	    lose == best_b ? "BLIS" : "OpenBLAS", maxn, maxt, maxt == 1 ? "" : "s");
+}
+
+/* A "P" line from bench_inner, handed to o->progress. */
+static void
+progress_call(const struct bench_opts *o, char *line)
+{
+	char *f[6], *s = line;
+	int nf = 0;
+	while (nf < 6) {
+		f[nf++] = s;
+		if ((s = strchr(s, '\t')) == NULL)
+			break;
+		*s++ = '\0';
+	}
+	if (nf == 6)
+		o->progress(o->progress_arg, atoi(f[1]), atoi(f[2]), *f[3] ? f[3] : NULL,
+		    atoi(f[4]), f[5]);
+}
+
+/* The complete lines of out from *scan on: progress lines go to o->progress and are cut. */
+static void
+progress_cut(const struct bench_opts *o, struct buf *out, size_t *scan)
+{
+	char *line, *nl;
+	size_t len;
+	while (*scan < out->len && (nl = memchr(out->data + *scan, '\n', out->len - *scan))) {
+		line = out->data + *scan;
+		len = nl - line + 1;
+		if (len < 3 || line[0] != 'P' || line[1] != '\t') {
+			*scan += len;
+			continue;
+		}
+		*nl = '\0';
+		progress_call(o, line);
+		memmove(line, nl + 1, out->len - *scan - len + 1);
+		out->len -= len;
+	}
+}
+
+/* Reads the inner child's output to its end; progress lines are reported as they come. */
+static void
+inner_read(const struct bench_opts *o, int fd, struct buf *out)
+{
+	char chunk[4096];
+	size_t scan = 0;
+	ssize_t n;
+	if (o->progress == NULL) {
+		buf_read_fd(out, fd, SIZE_MAX);
+		return;
+	}
+	while ((n = read(fd, chunk, sizeof chunk)) > 0 || (n < 0 && errno == EINTR))
+		if (n > 0) {
+			buf_add(out, chunk, (size_t)n);
+			progress_cut(o, out, &scan);
+		}
 }
 
 static const char *
@@ -485,7 +647,7 @@ bench_run(const struct bench_opts *o, char **cause)
 	}
 	close(p[1]);
 	buf_init(&out);
-	buf_read_fd(&out, p[0], SIZE_MAX);
+	inner_read(o, p[0], &out);
 	close(p[0]);
 	waitpid(pid, &status, 0);
 	if (out.data != NULL && str_startswith(out.data, "X\t")) {
@@ -541,13 +703,14 @@ bench_to_text(const struct bench_report *b)
 	struct buf t;
 	int i;
 	buf_init(&t);
-	buf_printf(&t, "%-60s %-10s %-8s %-9s %7s %6s %9s\n", "library", "kind", "version",
-	    "threading", "threads", "N", "GFLOPS");
+	buf_printf(&t, "%-60s %-10s %-8s %-9s %-12s %7s %6s %9s\n", "library", "kind",
+	    "version", "threading", "kernels", "threads", "N", "GFLOPS");
 	for (i = 0; i < b->nresults; i++) {
 		const struct bench_result *r = &b->results[i];
-		buf_printf(&t, "%-60s %-10s %-8s %-9s %7d %6d ", r->path, kind_name(r->id.kind),
-		    r->id.version[0] ? r->id.version : "?", r->id.threading[0] ?
-		    r->id.threading : "?", r->threads, r->n);
+		buf_printf(&t, "%-60s %-10s %-8s %-9s %-12s %7d %6d ", r->path,
+		    kind_name(r->id.kind), r->id.version[0] ? r->id.version : "?",
+		    r->id.threading[0] ? r->id.threading : "?", r->id.kernels[0] ?
+		    r->id.kernels : "?", r->threads, r->n);
 		if (r->gflops >= 0)
 			buf_printf(&t, "%9.2f\n", r->gflops);
 		else
@@ -576,6 +739,9 @@ bench_emit(const struct bench_report *b, struct yemit *y)
 		yemit_kv_str(y, "version", r->id.version[0] ? r->id.version : NULL);
 		yemit_kv_str(y, "threading", r->id.threading[0] ? r->id.threading : NULL);
 		yemit_kv_str(y, "corename", r->id.corename[0] ? r->id.corename : NULL);
+		yemit_kv_str(y, "kernels", r->id.kernels[0] ? r->id.kernels : NULL);
+		yemit_kv_bool(y, "generic_kernels", blasid_kernels_generic(r->id.kind,
+		    r->id.kernels));
 		yemit_kv_str(y, "evidence", r->id.evidence[0] ? r->id.evidence : NULL);
 		yemit_kv_bool(y, "alternative", r->alternative);
 		yemit_kv_long(y, "threads", r->threads);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Symbol decorations: plain, scipy-openblas64 wheels, openblas64_ builds, scipy-openblas32. */
 static const char *decor[][2] = {
@@ -101,6 +102,59 @@ blis_sibling(const char *path, struct blasid *id)
 	free(dir);
 }
 
+int
+blasid_kernels_generic(const char *kind, const char *kernels)
+{
+	/* OpenBLAS's cores that fit any CPU of the architecture; BLIS's reference config. */
+	static const char *g[] = { "armv8", "armv8sve", "generic", "prescott", "core2",
+	    "nehalem", "katmai" };
+	size_t i;
+	if (kind != NULL && strcmp(kind, "reference") == 0)
+		return 1;
+	if (kernels == NULL || *kernels == '\0')
+		return 0;
+	if (kind != NULL && strcmp(kind, "blis") == 0)
+		return strcasecmp(kernels, "generic") == 0;
+	for (i = 0; i < nitems(g); i++)
+		if (strcasecmp(kernels, g[i]) == 0)
+			return 1;
+	return 0;
+}
+
+int
+blasid_blis_debug_parse(const char *text, char *out, size_t len)
+{
+	static const char mark[] = "selecting sub-configuration '";
+	const char *p, *q, *last = NULL;
+	for (p = text; p != NULL && (p = strstr(p, mark)) != NULL; p += sizeof mark - 1)
+		last = p + sizeof mark - 1;
+	if (last == NULL || (q = strchr(last, '\'')) == NULL || q == last ||
+	    (size_t)(q - last) >= len)
+		return -1;
+	for (p = last; p < q; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+			return -1;
+	memcpy(out, last, q - last);
+	out[q - last] = '\0';
+	return 0;
+}
+
+/* BLIS's own query, where the library exports it (libblis.so.N; not Debian's libblas.so.3). */
+static void
+blis_arch(void *h, struct blasid *id)
+{
+	int (*query)(void) = (int (*)(void))dlsym(h, "bli_arch_query_id");
+	const char *(*name)(int) = (const char *(*)(int))dlsym(h, "bli_arch_string");
+	const char *s;
+	size_t n;
+	if (query == NULL || name == NULL || (s = name(query())) == NULL)
+		return;
+	snprintf(id->kernels, sizeof id->kernels, "%s", s);
+	n = strlen(id->evidence);
+	snprintf(id->evidence + n, sizeof id->evidence - n, "; kernels from "
+	    "bli_arch_string(bli_arch_query_id())");
+}
+
 void
 blasid_identify(void *h, const char *path, struct blasid *id)
 {
@@ -130,12 +184,14 @@ blasid_identify(void *h, const char *path, struct blasid *id)
 			strcpy(id->threading, t == 0 ? "serial" : t == 1 ? "pthreads" :
 			    t == 2 ? "openmp" : "unknown");
 		}
+		snprintf(id->kernels, sizeof id->kernels, "%s", id->corename);
 		return;
 	}
 	if ((p = dlsym(h, "bli_info_get_version_str")) != NULL) {
 		strcpy(id->kind, "blis");
 		provider_note(id, "bli_info_get_version_str", p, path);
 		blis_info(h, id);
+		blis_arch(h, id);
 		return;
 	}
 	if ((p = dlsym(h, "flexiblas_get_version")) != NULL ||
@@ -184,6 +240,7 @@ blasid_identify(void *h, const char *path, struct blasid *id)
 		snprintf(id->evidence, sizeof id->evidence, "exports only the plain BLAS API, no "
 		    "vendor markers");
 		strcpy(id->threading, "serial");
+		strcpy(id->kernels, "reference");
 	}
 }
 

@@ -13,12 +13,19 @@ cmd_validate_usage(FILE *f)
 	fprintf(f,
 	    "usage: armpy validate [--python PATH] [--root DIR] [--expect openblas|blis]\n"
 	    "                      [--format text|yaml] [--quick] [--env NAME=VALUE]...\n"
+	    "                      [--no-login-env]\n"
 	    "\n"
 	    "Runs a probe inside the target Python that resolves NumPy's cblas_dgemm and\n"
 	    "numpy.linalg's dgetrf_ the way the dynamic linker does (dlsym through the extension\n"
 	    "module, dladdr, realpath) and identifies the libraries by their exported symbols.\n"
-	    "Checks the seed's version floors, OpenBLAS core, duplicate BLAS, thread settings,\n"
-	    "dgemm/solve correctness and measures dgemm GFLOPS at 1 and all threads.\n"
+	    "Names the kernels each library runs on this CPU (OpenBLAS's core, BLIS's\n"
+	    "sub-configuration) and warns about generic reference kernels. Checks the version\n"
+	    "floors of the DevKit guide (Python on Arm64), duplicate BLAS, thread settings,\n"
+	    "dgemm/solve correctness, and measures dgemm GFLOPS at 1 and all threads.\n"
+	    "\n"
+	    "The probe runs with the variables of this environment that change which BLAS or\n"
+	    "kernels load and how they run (OPENBLAS_*, GOTO*, BLIS_*, OMP_*, GOMP_*, KMP_*,\n"
+	    "MKL_*, FLEXIBLAS*, LD_PRELOAD, LD_LIBRARY_PATH), and reports each one set.\n"
 	    "\n"
 	    "  --python PATH  interpreter to probe (default python3)\n"
 	    "  --root DIR     chroot into DIR first (root only); PATH is inside DIR\n"
@@ -26,6 +33,8 @@ cmd_validate_usage(FILE *f)
 	    "  --format FMT   text (default) or yaml\n"
 	    "  --quick        fixed small sizes (emulation, tests)\n"
 	    "  --env N=V      extra environment for the probe (thread settings)\n"
+	    "  --no-login-env with --root: do not apply the BLAS settings armpy wrote there for\n"
+	    "                 logins (/etc/profile.d/armpy-blas.sh, or the venv's armpy-blas.sh)\n"
 	    "\n"
 	    "Exit: 0 every check passed, 1 a check failed, 2 bad usage.\n");
 }
@@ -50,6 +59,10 @@ cmd_validate_exec(int argc, char **argv)
 		}
 		if (strcmp(a, "--quick") == 0) {
 			o.quick = 1;
+			continue;
+		}
+		if (strcmp(a, "--no-login-env") == 0) {
+			o.no_login_env = 1;
 			continue;
 		}
 		if (strcmp(a, "--python") != 0 && strcmp(a, "--root") != 0 &&
@@ -115,7 +128,7 @@ usage:
 const struct cmd_entry cmd_validate_entry = {
 	.name = "validate",
 	.usage = "armpy validate [--python PATH] [--root DIR] [--expect openblas|blis] "
-	    "[--format text|yaml] [--quick]",
-	.summary = "tell which BLAS/LAPACK really serve NumPy and check them against the seed",
+	    "[--format text|yaml] [--quick] [--no-login-env]",
+	.summary = "tell which BLAS/LAPACK and kernels really serve NumPy, and check them",
 	.exec = cmd_validate_exec,
 };

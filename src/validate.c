@@ -3,6 +3,8 @@
 #include "facts.h"
 #include "plan.h"
 #include "validate.h"
+#include "validate-int.h"
+#include "cpuclock.h"
 #include "ydoc.h"
 
 #include <errno.h>
@@ -15,7 +17,9 @@
 #include <string.h>
 #include <strings.h>
 #include <sched.h>
+#include <linux/openat2.h>
 #include <sys/mount.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -27,12 +31,6 @@
 static const char *seed_reason =
     "the seed requires it: multiple fixes related to data precision and correctness on Arm64 "
     "went into OpenBLAS between v0.3.9 and v0.3.17";
-
-/* Thread settings that decide how the BLAS runs; passed from our environment to the probe. */
-static const char *thread_vars[] = {
-	"OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "BLIS_NUM_THREADS", "GOTO_NUM_THREADS",
-	"MKL_NUM_THREADS", "FLEXIBLAS", "OMP_PROC_BIND", "OMP_PLACES",
-};
 
 const char *
 verdict_name(enum check_verdict v)
@@ -50,8 +48,8 @@ verdict_name(enum check_verdict v)
 	return "?";
 }
 
-static const char *
-kind_label(const char *kind)
+const char *
+vkind_label(const char *kind)
 {
 	static const struct { const char *kind, *label; } t[] = {
 		{ "openblas", "OpenBLAS" }, { "blis", "BLIS" }, { "flexiblas", "FlexiBLAS" },
@@ -80,6 +78,8 @@ lib_clear(struct validate_lib *l)
 	free(l->provider);
 	free(l->evidence);
 	free(l->config);
+	free(l->kernels);
+	free(l->kernels_evidence);
 	memset(l, 0, sizeof *l);
 }
 
@@ -104,6 +104,10 @@ validate_report_free(struct validate_report *r)
 	strv_free(r->mapped);
 	strv_free(r->errors);
 	free(r->speed_method);
+	free(r->clock_source);
+	strv_free(r->env);
+	strv_free(r->env_applied);
+	free(r->env_applied_from);
 	free(r->probe_yaml);
 	free(r);
 }
@@ -130,8 +134,8 @@ validate_find(const struct validate_report *r, const char *name)
 	return NULL;
 }
 
-static void ARMPY_PRINTF(4, 5)
-check_add(struct validate_report *r, const char *name, enum check_verdict v, const char *fmt, ...)
+void
+vcheck_add(struct validate_report *r, const char *name, enum check_verdict v, const char *fmt, ...)
 {
 	struct validate_check *c;
 	va_list ap;
@@ -186,6 +190,8 @@ lib_parse(struct validate_lib *l, const struct ynode *n)
 	l->provider = get_str(n, "provider");
 	l->evidence = get_str(n, "evidence");
 	l->config = get_str(n, "config");
+	l->kernels = get_str(n, "kernels");
+	l->kernels_evidence = get_str(n, "kernels_evidence");
 	if (l->kind == NULL)
 		l->kind = xstrdup("unknown");
 	if (l->threading == NULL)
@@ -219,7 +225,7 @@ lib_describe(const struct validate_lib *l)
 {
 	struct buf b;
 	buf_init(&b);
-	buf_printf(&b, "%s", kind_label(l->kind));
+	buf_printf(&b, "%s", vkind_label(l->kind));
 	if (l->version != NULL)
 		buf_printf(&b, " %s", l->version);
 	if (l->threading != NULL && strcmp(l->threading, "unknown") != 0)
@@ -247,41 +253,41 @@ verdict_library(struct validate_report *r, const struct validate_opts *o)
 {
 	char *d;
 	if (r->blas.path == NULL) {
-		check_add(r, "blas-library", VERDICT_FAIL,
+		vcheck_add(r, "blas-library", VERDICT_FAIL,
 		    "no library serves NumPy's cblas_dgemm (neither plain nor wheel-decorated names "
 		    "resolve through _multiarray_umath)");
 	} else {
 		d = lib_describe(&r->blas);
 		if (o->expect != NULL && strcasecmp(o->expect, r->blas.kind) != 0)
-			check_add(r, "blas-library", VERDICT_FAIL,
-			    "expected %s, but %s serves %s's %s (%s)", kind_label(o->expect), d,
+			vcheck_add(r, "blas-library", VERDICT_FAIL,
+			    "expected %s, but %s serves %s's %s (%s)", vkind_label(o->expect), d,
 			    r->blas.consumer ? r->blas.consumer : "numpy", r->blas.symbol,
 			    r->blas.evidence ? r->blas.evidence : "unidentified");
 		else if (!lib_known(&r->blas))
-			check_add(r, "blas-library", VERDICT_WARN,
+			vcheck_add(r, "blas-library", VERDICT_WARN,
 			    "%s serves %s but exports no identification symbol", d, r->blas.symbol);
 		else
-			check_add(r, "blas-library", VERDICT_PASS, "%s serves %s (%s%s)", d,
+			vcheck_add(r, "blas-library", VERDICT_PASS, "%s serves %s (%s%s)", d,
 			    r->blas.symbol, r->blas.evidence ? r->blas.evidence : "",
 			    r->blas.scope && strcmp(r->blas.scope, "global") == 0 ?
 			    "; bound from the global scope: LD_PRELOAD or RTLD_GLOBAL" : "");
 		free(d);
 	}
 	if (r->lapack.path == NULL) {
-		check_add(r, "lapack-library", VERDICT_WARN,
+		vcheck_add(r, "lapack-library", VERDICT_WARN,
 		    "dgetrf_ does not resolve through numpy.linalg's module (bundled lapack_lite?)");
 	} else {
 		d = lib_describe(&r->lapack);
 		if (!lib_known(&r->lapack))
-			check_add(r, "lapack-library", VERDICT_WARN, "%s serves %s (unidentified)",
+			vcheck_add(r, "lapack-library", VERDICT_WARN, "%s serves %s (unidentified)",
 			    d, r->lapack.symbol);
 		else if (lib_known(&r->blas) && strcmp(r->blas.kind, r->lapack.kind) != 0)
-			check_add(r, "lapack-library", VERDICT_INFO,
+			vcheck_add(r, "lapack-library", VERDICT_INFO,
 			    "%s serves %s: LAPACK comes from a different library than BLAS%s", d,
 			    r->lapack.symbol, strcmp(r->blas.kind, "blis") == 0 ?
 			    " (expected: BLIS has no LAPACK)" : "");
 		else
-			check_add(r, "lapack-library", VERDICT_PASS, "%s serves %s", d,
+			vcheck_add(r, "lapack-library", VERDICT_PASS, "%s serves %s", d,
 			    r->lapack.symbol);
 		free(d);
 	}
@@ -307,15 +313,15 @@ verdict_duplicates(struct validate_report *r)
 		if (strstr(b.data ? b.data : "", lib_impl(c)) != NULL)
 			continue;
 		buf_printf(&b, "%s%s (%s for %s) and %s (%s for %s)", b.len ? "; " : "",
-		    lib_impl(a), kind_label(a->kind), a->consumer ? a->consumer : "?",
-		    lib_impl(c), kind_label(c->kind), c->consumer ? c->consumer : "?");
+		    lib_impl(a), vkind_label(a->kind), a->consumer ? a->consumer : "?",
+		    lib_impl(c), vkind_label(c->kind), c->consumer ? c->consumer : "?");
 	}
 	if (b.len > 0)
-		check_add(r, "duplicate-blas", VERDICT_WARN,
+		vcheck_add(r, "duplicate-blas", VERDICT_WARN,
 		    "two BLAS implementations in one process, each with its own thread pool: %s",
 		    b.data);
 	else
-		check_add(r, "duplicate-blas", VERDICT_PASS, "one implementation per role (%d "
+		vcheck_add(r, "duplicate-blas", VERDICT_PASS, "one implementation per role (%d "
 		    "BLAS-like files mapped)", (int)strv_len(r->mapped));
 	buf_free(&b);
 }
@@ -325,12 +331,12 @@ verdict_floor(struct validate_report *r, const char *name, const char *what, con
     const char *floor)
 {
 	if (have == NULL)
-		check_add(r, name, VERDICT_WARN, "%s version unknown (floor %s)", what, floor);
+		vcheck_add(r, name, VERDICT_WARN, "%s version unknown (floor %s)", what, floor);
 	else if (version_cmp(have, floor) < 0)
-		check_add(r, name, VERDICT_FAIL, "%s %s is below %s: %s", what, have, floor,
+		vcheck_add(r, name, VERDICT_FAIL, "%s %s is below %s: %s", what, have, floor,
 		    seed_reason);
 	else
-		check_add(r, name, VERDICT_PASS, "%s %s >= %s", what, have, floor);
+		vcheck_add(r, name, VERDICT_PASS, "%s %s >= %s", what, have, floor);
 }
 
 static void
@@ -342,7 +348,7 @@ verdict_versions(struct validate_report *r)
 	size_t i;
 	verdict_floor(r, "numpy-version", "NumPy", r->numpy_version, FLOOR_NUMPY);
 	if (r->scipy_version == NULL)
-		check_add(r, "scipy-version", VERDICT_INFO, "SciPy is not installed");
+		vcheck_add(r, "scipy-version", VERDICT_INFO, "SciPy is not installed");
 	else
 		verdict_floor(r, "scipy-version", "SciPy", r->scipy_version, FLOOR_SCIPY);
 	/* The lowest OpenBLAS version among the libraries in use decides. */
@@ -357,20 +363,18 @@ verdict_versions(struct validate_report *r)
 		verdict_floor(r, "openblas-version", "OpenBLAS", ob->version, FLOOR_OPENBLAS);
 	if (r->blas.kind != NULL && strcmp(r->blas.kind, "openblas") != 0 &&
 	    strcmp(r->blas.kind, "unknown") != 0)
-		check_add(r, "blas-version", VERDICT_INFO, "%s %s", kind_label(r->blas.kind),
+		vcheck_add(r, "blas-version", VERDICT_INFO, "%s %s", vkind_label(r->blas.kind),
 		    r->blas.version ? r->blas.version : "version unknown");
 }
 
-static int
-core_generic(const char *core)
+const char *
+venv_get(char *const *env, const char *name)
 {
-	static const char *g[] = { "armv8", "armv8sve", "generic", "prescott", "core2",
-	    "nehalem", "katmai" };
-	size_t i;
-	for (i = 0; i < nitems(g); i++)
-		if (strcasecmp(core, g[i]) == 0)
-			return 1;
-	return 0;
+	size_t n = strlen(name);
+	for (; env != NULL && *env != NULL; env++)
+		if (strncmp(*env, name, n) == 0 && (*env)[n] == '=')
+			return *env + n + 1;
+	return NULL;
 }
 
 static void
@@ -379,24 +383,33 @@ verdict_core(struct validate_report *r, const struct facts *f)
 	const struct validate_lib *l = NULL;
 	const char *target = f != NULL ? f->cpu.openblas_target : NULL;
 	const char *cpu = f != NULL && f->cpu.name != NULL ? f->cpu.name : "this CPU";
+	const char *forced = venv_get(r->env, "OPENBLAS_CORETYPE");
 	if (r->blas.kind != NULL && strcmp(r->blas.kind, "openblas") == 0)
 		l = &r->blas;
 	else if (r->lapack.kind != NULL && strcmp(r->lapack.kind, "openblas") == 0)
 		l = &r->lapack;
 	if (l == NULL || l->corename == NULL)
 		return;
-	if (target == NULL)
-		check_add(r, "openblas-core", VERDICT_INFO, "OpenBLAS runs the %s kernels (the "
-		    "CPU's OpenBLAS target is unknown)", l->corename);
-	else if (strcasecmp(l->corename, target) == 0)
-		check_add(r, "openblas-core", VERDICT_PASS, "OpenBLAS runs the %s kernels on %s",
+	if (forced != NULL && strcasecmp(forced, l->corename) != 0)
+		forced = NULL;
+	if (target == NULL || (f != NULL && f->emulated))
+		vcheck_add(r, "openblas-core", VERDICT_INFO, "OpenBLAS runs the %s kernels (the "
+		    "CPU's OpenBLAS target is unknown%s)%s%s", l->corename, f != NULL &&
+		    f->emulated ? ": emulated" : "", forced ? ", forced by OPENBLAS_CORETYPE=" : "",
+		    forced ? forced : "");
+	else if (vcore_fits(l->corename, target, f))
+		vcheck_add(r, "openblas-core", VERDICT_PASS, "OpenBLAS runs the %s kernels on %s",
 		    l->corename, cpu);
-	else if (core_generic(l->corename))
-		check_add(r, "openblas-core", VERDICT_WARN, "OpenBLAS runs the generic %s kernels "
+	else if (forced != NULL)
+		vcheck_add(r, "openblas-core", VERDICT_WARN, "OpenBLAS runs the %s kernels on %s "
+		    "(%s expected), forced by OPENBLAS_CORETYPE=%s", l->corename, cpu, target,
+		    forced);
+	else if (blasid_kernels_generic("openblas", l->corename))
+		vcheck_add(r, "openblas-core", VERDICT_WARN, "OpenBLAS runs the generic %s kernels "
 		    "on %s (%s expected): this OpenBLAS does not know the CPU; use a newer one or "
 		    "set OPENBLAS_CORETYPE=%s", l->corename, cpu, target, target);
 	else
-		check_add(r, "openblas-core", VERDICT_WARN, "OpenBLAS runs the %s kernels on %s "
+		vcheck_add(r, "openblas-core", VERDICT_WARN, "OpenBLAS runs the %s kernels on %s "
 		    "(%s expected)", l->corename, cpu, target);
 }
 
@@ -463,9 +476,9 @@ verdict_threads(struct validate_report *r, char *const *env)
 		    "LAPACK %s): their thread pools compete", warn.len ? "; " : "",
 		    r->blas.threading, r->lapack.threading ? r->lapack.threading : "?");
 	if (warn.len > 0)
-		check_add(r, "threads", VERDICT_WARN, "%s", warn.data);
+		vcheck_add(r, "threads", VERDICT_WARN, "%s", warn.data);
 	else
-		check_add(r, "threads", VERDICT_PASS, "thread settings are consistent (%s)",
+		vcheck_add(r, "threads", VERDICT_PASS, "thread settings are consistent (%s)",
 		    first > 0 ? "explicit" : "library defaults");
 	buf_free(&warn);
 }
@@ -474,13 +487,13 @@ static void
 verdict_correctness(struct validate_report *r)
 {
 	if (r->dgemm_relerr < 0)
-		check_add(r, "dgemm-correctness", VERDICT_FAIL, "dgemm was not checked");
+		vcheck_add(r, "dgemm-correctness", VERDICT_FAIL, "dgemm was not checked");
 	else
-		check_add(r, "dgemm-correctness", r->dgemm_relerr <= 1e-12 ? VERDICT_PASS :
+		vcheck_add(r, "dgemm-correctness", r->dgemm_relerr <= 1e-12 ? VERDICT_PASS :
 		    VERDICT_FAIL, "256x256 dgemm vs a BLAS-free float64 reference: relative error "
 		    "%.2e (limit 1e-12)", r->dgemm_relerr);
 	if (r->solve_residual < 0)
-		check_add(r, "lapack-correctness", VERDICT_FAIL, "the LAPACK solve was not checked");
+		vcheck_add(r, "lapack-correctness", VERDICT_FAIL, "the LAPACK solve was not checked");
 	else {
 		int ok = r->solve_residual <= 16 && (r->scipy_solve_residual < 0 ||
 		    r->scipy_solve_residual <= 16);
@@ -491,14 +504,15 @@ verdict_correctness(struct validate_report *r)
 		if (r->scipy_solve_residual >= 0)
 			buf_printf(&b, ", scipy %.3g", r->scipy_solve_residual);
 		buf_puts(&b, " (limit 16)");
-		check_add(r, "lapack-correctness", ok ? VERDICT_PASS : VERDICT_FAIL, "%s", b.data);
+		vcheck_add(r, "lapack-correctness", ok ? VERDICT_PASS : VERDICT_FAIL, "%s", b.data);
 		buf_free(&b);
 	}
 }
 
-double
-validate_core_peak(const struct facts *f)
+int
+validate_core_flops(const struct facts *f)
 {
+	/* FP64 FLOPs per cycle per core; docs/peak.md gives the source of each row. */
 	static const struct { const char *part; int flops; } arm[] = {
 		{ "0xd0c", 8 },    /* Neoverse-N1: 2 x 128-bit ASIMD FMA */
 		{ "0xd49", 8 },    /* Neoverse-N2: 2 x 128-bit SVE2 FMA */
@@ -508,8 +522,8 @@ validate_core_peak(const struct facts *f)
 	};
 	int flops = 0;
 	size_t i;
-	if (f == NULL || f->cpu.mhz <= 0 || f->arch == NULL)
-		return -1;
+	if (f == NULL || f->arch == NULL)
+		return 0;
 	if (strcmp(f->arch, "aarch64") == 0 && f->cpu.part != NULL) {
 		for (i = 0; i < nitems(arm); i++)
 			if (strcasecmp(f->cpu.part, arm[i].part) == 0)
@@ -518,14 +532,70 @@ validate_core_peak(const struct facts *f)
 		    strcasecmp(f->cpu.implementer, "0x46") != 0))
 			flops = 0;
 	} else if (strcmp(f->arch, "x86_64") == 0) {
+		int zen4 = f->cpu.vendor != NULL && strcmp(f->cpu.vendor, "AuthenticAMD") == 0 &&
+		    f->cpu.x86_family == 0x19;
 		if (facts_has_feature(f, "avx512f"))
-			flops = 32;    /* 2 x 512-bit FMA */
+			flops = zen4 ? 16 : 32;   /* Zen 4 runs 512-bit FMA as two 256-bit halves */
 		else if (facts_has_feature(f, "avx2") && facts_has_feature(f, "fma"))
 			flops = 16;    /* 2 x 256-bit FMA */
 	}
-	if (flops == 0)
+	return flops;
+}
+
+double
+validate_core_peak(const struct facts *f, double clock_mhz)
+{
+	int flops = validate_core_flops(f);
+	double mhz = f != NULL && f->cpu.mhz > clock_mhz ? (double)f->cpu.mhz : clock_mhz;
+	if (flops == 0 || mhz <= 0 || (f != NULL && f->emulated))
 		return -1;
-	return f->cpu.mhz / 1000.0 * flops;
+	return mhz / 1000.0 * flops;
+}
+
+/* The clock the peak uses: the larger of cpuinfo's and the measured one. */
+static void
+speed_clock(struct validate_report *r, const struct facts *f, double measured)
+{
+	long nominal = f != NULL ? f->cpu.mhz : 0;
+	r->peak_1 = validate_core_peak(f, measured);
+	if (r->peak_1 <= 0)
+		return;
+	if (measured > nominal) {
+		r->clock_mhz = measured;
+		r->clock_source = xstrdup(nominal > 0 ? "measured (cpuinfo says less)" :
+		    "measured");
+	} else {
+		r->clock_mhz = (double)nominal;
+		r->clock_source = xstrdup(measured > 0 ? "from cpuinfo (measured less)" :
+		    "from cpuinfo");
+	}
+}
+
+/* A measured GFLOPS over its peak means the peak is wrong here: no percentage then. */
+static void
+speed_peak(struct buf *b, const struct validate_report *r)
+{
+	const char *over = NULL;
+	double peak_all = r->peak_gflops;
+	if (r->gflops_1 > r->peak_1)
+		over = "one thread";
+	else if (r->gflops_all > peak_all)
+		over = "all threads";
+	if (over != NULL) {
+		buf_printf(b, "; peak unknown: %s measured more than the computed peak %.1f GFLOPS "
+		    "(%.0f MHz %s x %d FP64 FLOPs/cycle), so one of those is not what this CPU "
+		    "does", over, r->peak_1, r->clock_mhz, r->clock_source,
+		    (int)(r->peak_1 * 1000.0 / r->clock_mhz + 0.5));
+		return;
+	}
+	if (r->gflops_1 >= 0)
+		buf_printf(b, "; %.0f%% of one core's peak %.1f", 100 * r->gflops_1 / r->peak_1,
+		    r->peak_1);
+	if (r->gflops_all >= 0)
+		buf_printf(b, "; %.0f%% of the %d-thread peak %.1f GFLOPS",
+		    100 * r->gflops_all / peak_all, r->threads_all, peak_all);
+	buf_printf(b, " (peak = %.0f MHz %s x %d FP64 FLOPs/cycle per core)", r->clock_mhz,
+	    r->clock_source, (int)(r->peak_1 * 1000.0 / r->clock_mhz + 0.5));
 }
 
 static void
@@ -534,7 +604,7 @@ verdict_speed(struct validate_report *r, const struct facts *f)
 	struct buf b;
 	buf_init(&b);
 	if (r->gflops_1 < 0 && r->gflops_all < 0) {
-		check_add(r, "speed", VERDICT_WARN, "dgemm was not timed");
+		vcheck_add(r, "speed", VERDICT_WARN, "dgemm was not timed");
 		buf_free(&b);
 		return;
 	}
@@ -543,20 +613,13 @@ verdict_speed(struct validate_report *r, const struct facts *f)
 	if (r->gflops_all >= 0)
 		buf_printf(&b, "%s%d threads: %.1f GFLOPS (N=%d)", b.len ? "; " : "dgemm ",
 		    r->threads_all, r->gflops_all, r->n_all);
-	if (r->peak_1 > 0 && r->peak_gflops > 0) {
-		if (r->gflops_1 >= 0)
-			buf_printf(&b, "; %.0f%% of one core's peak %.1f", 100 * r->gflops_1 /
-			    r->peak_1, r->peak_1);
-		if (r->gflops_all >= 0)
-			buf_printf(&b, "; %.0f%% of the %d-thread peak %.1f GFLOPS",
-			    100 * r->gflops_all / r->peak_gflops, r->threads_all, r->peak_gflops);
-		buf_printf(&b, " (peak = %ld MHz x %.0f FP64 FLOPs/cycle per core, the reported "
-		    "clock)", f->cpu.mhz, r->peak_1 * 1000.0 / f->cpu.mhz);
-	} else
+	if (r->peak_1 > 0 && r->peak_gflops > 0 && r->clock_mhz > 0)
+		speed_peak(&b, r);
+	else
 		buf_puts(&b, "; peak unknown");
 	if (f != NULL && f->emulated)
 		buf_puts(&b, "; emulated: timings are not machine speed");
-	check_add(r, "speed", VERDICT_INFO, "%s", b.data);
+	vcheck_add(r, "speed", VERDICT_INFO, "%s", b.data);
 	buf_free(&b);
 }
 
@@ -579,6 +642,7 @@ validate_from_probe(const char *yaml, size_t len, const struct validate_opts *o,
 	r = xcalloc(1, sizeof *r);
 	r->gflops_1 = r->gflops_all = r->peak_gflops = r->peak_1 = -1;
 	r->dgemm_relerr = r->solve_residual = r->scipy_solve_residual = -1;
+	r->first_1 = r->first_all = r->cgroup_cpus = r->loadavg = r->clock_mhz = -1;
 	if ((n = ynode_get(doc, "python")) != NULL)
 		r->python = get_str(n, "executable");
 	if ((n = ynode_get(doc, "numpy")) != NULL)
@@ -608,6 +672,12 @@ validate_from_probe(const char *yaml, size_t len, const struct validate_opts *o,
 			r->n_all = (int)get_num(s, "n");
 			r->threads_all = (int)get_num(s, "threads");
 		}
+		if ((s = ynode_get(n, "remeasured")) != NULL && s->type == YNODE_MAP) {
+			r->first_1 = get_num(s, "first_one");
+			r->first_all = get_num(s, "first_all");
+		}
+		r->cgroup_cpus = get_num(n, "cgroup_cpus");
+		r->loadavg = get_num(n, "loadavg");
 	}
 	/* The thread environment the probe saw. */
 	env = strv_new();
@@ -619,7 +689,7 @@ validate_from_probe(const char *yaml, size_t len, const struct validate_opts *o,
 		}
 	}
 	r->emulated = f != NULL && f->emulated;
-	r->peak_1 = validate_core_peak(f);
+	speed_clock(r, f, o != NULL ? o->clock_mhz : 0);
 	if (r->peak_1 > 0 && r->threads_all > 0) {
 		int cores = f->cpu.cores > 0 ? f->cpu.cores : r->cpu_count;
 		r->peak_gflops = r->peak_1 * (r->threads_all < cores ? r->threads_all : cores);
@@ -628,20 +698,29 @@ validate_from_probe(const char *yaml, size_t len, const struct validate_opts *o,
 
 	if (strv_len(r->errors) > 0) {
 		e = strv_join(r->errors, "; ");
-		check_add(r, "probe", VERDICT_WARN, "the probe could not find out everything: %s", e);
+		vcheck_add(r, "probe", VERDICT_WARN, "the probe could not find out everything: %s", e);
 		free(e);
 	} else
-		check_add(r, "probe", VERDICT_PASS, "%s: NumPy %s%s%s", r->python ? r->python : "?",
+		vcheck_add(r, "probe", VERDICT_PASS, "%s: NumPy %s%s%s", r->python ? r->python : "?",
 		    r->numpy_version ? r->numpy_version : "?", r->scipy_version ? ", SciPy " : "",
 		    r->scipy_version ? r->scipy_version : "");
+	r->env = env;
+	if (o != NULL && o->login_from != NULL) {
+		r->env_applied = strv_new();
+		for (i = 0; o->login_env != NULL && o->login_env[i] != NULL; i++)
+			r->env_applied = strv_push(r->env_applied, o->login_env[i]);
+		r->env_applied_from = xstrdup(o->login_from);
+	}
+	vverdict_environment(r, f);
 	verdict_library(r, o != NULL ? o : &(struct validate_opts){ 0 });
 	verdict_duplicates(r);
 	verdict_versions(r);
 	verdict_core(r, f);
+	vverdict_blis_kernels(r, f);
 	verdict_threads(r, env);
 	verdict_correctness(r);
 	verdict_speed(r, f);
-	strv_free(env);
+	vverdict_scaling(r);
 	return r;
 }
 
@@ -661,6 +740,8 @@ emit_lib(struct yemit *y, const char *key, const struct validate_lib *l)
 	yemit_kv_str(y, "version", l->version);
 	yemit_kv_str(y, "threading", l->threading);
 	yemit_kv_str(y, "corename", l->corename);
+	yemit_kv_str(y, "kernels", l->kernels);
+	yemit_kv_str(y, "kernels_evidence", l->kernels_evidence);
 	yemit_kv_str(y, "config", l->config);
 	yemit_kv_str(y, "provider", l->provider);
 	yemit_kv_str(y, "consumer", l->consumer);
@@ -695,6 +776,8 @@ validate_emit(const struct validate_report *r, struct yemit *y)
 	emit_lib(y, "scipy_blas", &r->scipy_blas);
 	emit_lib(y, "scipy_lapack", &r->scipy_lapack);
 	yemit_kv_strv(y, "mapped", r->mapped, 0);
+	yemit_kv_strv(y, "environment", r->env, 0);
+	yemit_kv_str(y, "login_settings_from", r->env_applied_from);
 	yemit_str(y, "correctness");
 	yemit_map_start(y, 0);
 	yemit_str(y, "dgemm_relerr");
@@ -715,6 +798,12 @@ validate_emit(const struct validate_report *r, struct yemit *y)
 	yemit_kv_long(y, "threads_all", r->threads_all);
 	yemit_kv_long(y, "n_all", r->n_all);
 	emit_num(y, "peak_gflops", r->peak_gflops, 1);
+	emit_num(y, "clock_mhz", r->clock_mhz, 0);
+	yemit_kv_str(y, "clock_source", r->clock_source);
+	emit_num(y, "first_gflops_1", r->first_1, 2);
+	emit_num(y, "first_gflops_all", r->first_all, 2);
+	emit_num(y, "cgroup_cpus", r->cgroup_cpus, 2);
+	emit_num(y, "loadavg", r->loadavg, 2);
 	yemit_kv_bool(y, "emulated", r->emulated);
 	yemit_kv_str(y, "method", r->speed_method);
 	yemit_map_end(y);
@@ -794,45 +883,68 @@ validate_probe_text(char **cause)
 	return text;
 }
 
+/* NAME=value of ours to pass on: everything that changes which BLAS or kernels load and how
+ * they run. With a root, not the library paths: they name this machine's files. */
 static char **
-probe_env(const struct validate_opts *o)
+env_passed(int rooted)
 {
-	char **env = strv_new(), **e;
-	const char *v;
+	extern char **environ;
+	char **v = strv_new(), **e, *name;
+	for (e = environ; e != NULL && *e != NULL; e++) {
+		const char *eq = strchr(*e, '=');
+		if (eq == NULL)
+			continue;
+		name = xstrndup(*e, eq - *e);
+		if (validate_env_effect(name) != NULL && !(rooted &&
+		    (strcmp(name, "LD_PRELOAD") == 0 || strcmp(name, "LD_LIBRARY_PATH") == 0)))
+			v = strv_push(v, *e);
+		free(name);
+	}
+	return v;
+}
+
+/* env[NAME] = kv, replacing an entry of the same name. */
+static char **
+env_set(char **env, const char *kv)
+{
+	const char *eq = strchr(kv, '=');
 	size_t i, k;
+	if (eq == NULL)
+		return env;
+	k = eq - kv + 1;
+	for (i = 0; env[i] != NULL; i++)
+		if (strncmp(env[i], kv, k) == 0) {
+			free(env[i]);
+			env[i] = xstrdup(kv);
+			return env;
+		}
+	return strv_push(env, kv);
+}
+
+static char **
+probe_env(const struct validate_opts *o, char *const *login)
+{
+	char **env = strv_new(), **mine, **e;
+	const char *v;
+	int rooted = o->root != NULL && *o->root != '\0';
 
 	env = strv_push(env, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 	env = strv_push(env, "LC_ALL=C.UTF-8");
 	env = strv_push(env, "PYTHONDONTWRITEBYTECODE=1");
-	if (o->root != NULL && *o->root != '\0')
+	if (rooted)
 		env = strv_push(env, "HOME=/root");
-	else {
-		if ((v = getenv("HOME")) != NULL)
-			env = strv_pushf(env, "HOME=%s", v);
-		/* These decide which library the process binds, so the truth includes them. */
-		if ((v = getenv("LD_PRELOAD")) != NULL)
-			env = strv_pushf(env, "LD_PRELOAD=%s", v);
-		if ((v = getenv("LD_LIBRARY_PATH")) != NULL)
-			env = strv_pushf(env, "LD_LIBRARY_PATH=%s", v);
-	}
-	for (i = 0; i < nitems(thread_vars); i++)
-		if ((v = getenv(thread_vars[i])) != NULL)
-			env = strv_pushf(env, "%s=%s", thread_vars[i], v);
-	/* opts->env overrides anything above with the same name. */
-	for (e = o->env; e != NULL && *e != NULL; e++) {
-		const char *eq = strchr(*e, '=');
-		if (eq == NULL)
-			continue;
-		k = eq - *e + 1;
-		for (i = 0; env[i] != NULL; i++)
-			if (strncmp(env[i], *e, k) == 0) {
-				free(env[i]);
-				env[i] = xstrdup(*e);
-				break;
-			}
-		if (env[i] == NULL)
-			env = strv_push(env, *e);
-	}
+	else if ((v = getenv("HOME")) != NULL)
+		env = strv_pushf(env, "HOME=%s", v);
+	/* What a login there gets first; our own variables (this machine's, e.g.
+	 * OPENBLAS_CORETYPE set for every process) over it; --env over both. */
+	for (e = (char **)login; e != NULL && *e != NULL; e++)
+		env = env_set(env, *e);
+	mine = env_passed(rooted);
+	for (e = mine; *e != NULL; e++)
+		env = env_set(env, *e);
+	strv_free(mine);
+	for (e = o->env; e != NULL && *e != NULL; e++)
+		env = env_set(env, *e);
 	return env;
 }
 
@@ -881,11 +993,11 @@ child_exec(const struct validate_opts *o, char **argv, char **env, int out, int 
 /* Run argv with the probe environment, collecting stdout and stderr; returns the exit status
  * or -1 (cause set) when it could not run or timed out. */
 static int
-probe_spawn(const struct validate_opts *o, char **argv, struct buf *out, struct buf *err,
-    char **cause)
+probe_spawn(const struct validate_opts *o, char *const *login, char **argv, struct buf *out,
+    struct buf *err, char **cause)
 {
 	int po[2], pe[2], status = 0, open_fds = 2, timed_out = 0;
-	char **env = probe_env(o), chunk[8192];
+	char **env = probe_env(o, login), chunk[8192];
 	time_t deadline = time(NULL) + PROBE_TIMEOUT;
 	pid_t pid;
 
@@ -965,6 +1077,67 @@ last_line(struct buf *b)
 	return p != NULL ? p + 1 : b->data;
 }
 
+static int
+f_emulated(const struct facts *f)
+{
+	return f == NULL || f->emulated;
+}
+
+/* A regular file of at most 64 KiB under root, resolved inside it; NULL otherwise. */
+static char *
+root_file_read(const char *root, const char *path)
+{
+	struct open_how how = { .flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY,
+	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	struct stat st;
+	struct buf b;
+	int dfd, fd;
+	if ((dfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return NULL;
+	fd = (int)syscall(SYS_openat2, dfd, path, &how, sizeof how);
+	close(dfd);
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > 65536) {
+		close(fd);
+		return NULL;
+	}
+	buf_init(&b);
+	buf_read_fd(&b, fd, 65536);
+	close(fd);
+	if (b.data == NULL || memchr(b.data, '\0', b.len) != NULL) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_steal(&b);
+}
+
+/* With a root: the BLAS settings armpy wrote there for logins (profile.d, or the venv's
+ * armpy-blas.sh next to the interpreter), as NAME=value; *from names the file. */
+static char **
+login_settings(const struct validate_opts *o, char **from)
+{
+	char *paths[2] = { xstrdup("/etc/profile.d/armpy-blas.sh"), NULL }, *text, *slash;
+	char **env = NULL;
+	size_t i;
+	if (o->root == NULL || *o->root == '\0' || o->no_login_env) {
+		free(paths[0]);
+		return NULL;
+	}
+	if (o->python != NULL && (slash = strrchr(o->python, '/')) != NULL)
+		paths[1] = xasprintf("%.*s/armpy-blas.sh", (int)(slash - o->python), o->python);
+	for (i = nitems(paths); i-- > 0 && env == NULL; ) {
+		if (paths[i] == NULL || (text = root_file_read(o->root, paths[i])) == NULL)
+			continue;
+		env = validate_login_env(text);
+		*from = xasprintf("%s%s", o->root, paths[i]);
+		free(text);
+	}
+	free(paths[0]);
+	free(paths[1]);
+	return env;
+}
+
 struct validate_report *
 validate_run(const struct validate_opts *o, char **cause)
 {
@@ -973,7 +1146,7 @@ validate_run(const struct validate_opts *o, char **cause)
 	struct facts *f = NULL;
 	struct detect_opts dop = { 0 };
 	struct buf out, err;
-	char *text, **argv, *dcause = NULL;
+	char *text, **argv, *dcause = NULL, **login, *login_from = NULL;
 	int rc;
 
 	if ((text = validate_probe_text(cause)) == NULL)
@@ -999,15 +1172,23 @@ validate_run(const struct validate_opts *o, char **cause)
 	free(text);
 	buf_init(&out);
 	buf_init(&err);
-	rc = probe_spawn(&local, argv, &out, &err, cause);
+	login = login_settings(o, &login_from);
+	local.login_env = login;
+	local.login_from = login_from;
+	if (!f_emulated(local.facts))
+		local.clock_mhz = cpuclock_measure_mhz(0.1);
+	rc = probe_spawn(&local, login, argv, &out, &err, cause);
 	strv_free(argv);
 	if (rc > 0)
 		cause_set(cause, "the probe failed under %s%s%s (exit %d): %s",
 		    o->python ? o->python : "python3", o->root ? " in " : "", o->root ? o->root : "",
 		    rc, last_line(&err));
 	else if (rc == 0 && (r = validate_from_probe(out.data ? out.data : "", out.len, &local,
-	    cause)) != NULL)
+	    cause)) != NULL) {
 		r->probe_yaml = buf_steal(&out);
+	}
+	strv_free(login);
+	free(login_from);
 	buf_free(&out);
 	buf_free(&err);
 	facts_free(f);

@@ -2,6 +2,8 @@
 #ifndef VALIDATE_H
 #define VALIDATE_H
 
+#include <stddef.h>
+
 struct yemit;
 struct facts;
 
@@ -26,6 +28,9 @@ struct validate_lib {
 	char *provider;   /* realpath of the file exporting the identification symbols */
 	char *evidence;   /* how the kind was decided: "exports openblas_get_config" */
 	char *config;     /* openblas_get_config() text */
+	char *kernels;    /* kernel set running here: OpenBLAS's core, BLIS's sub-configuration
+	                   * (bli_arch_string), NULL unknown */
+	char *kernels_evidence;  /* how the kernel set was found out */
 };
 
 struct validate_report {
@@ -48,6 +53,16 @@ struct validate_report {
 	int cpu_count;                 /* CPUs the probe may run on */
 	double peak_1;                 /* one core's FP64 peak, < 0 unknown */
 	char *speed_method;            /* how the GFLOPS were measured */
+	double first_1, first_all;     /* the first timing when all threads measured slower than
+	                                * one and both were measured again; < 0 otherwise */
+	double cgroup_cpus;            /* cgroup v2 cpu.max quota in CPUs, < 0 none or unknown */
+	double loadavg;                /* 1-minute load average during the probe, < 0 unknown */
+	double clock_mhz;              /* the clock the peak uses, < 0 unknown */
+	char *clock_source;            /* where that clock comes from */
+	char **env;                    /* NAME=value: the probe's variables that change which
+	                                * BLAS or kernels load and how they run */
+	char **env_applied;            /* NAME=value taken from the root's login settings */
+	char *env_applied_from;        /* the file they came from */
 	char *probe_yaml;              /* raw probe output (validate_run only) */
 };
 
@@ -60,16 +75,32 @@ struct validate_opts {
 	/* added: the machine (CPU target, peak, emulation); NULL = validate_run detects it,
 	 * validate_from_probe treats NULL as unknown */
 	const struct facts *facts;
+	/* the clock measured on this machine in MHz (validate_run measures it unless emulated);
+	 * 0 = not measured */
+	double clock_mhz;
+	int no_login_env;       /* with root: do not apply the thread settings armpy wrote there */
+	/* set by validate_run: the NAME=value a login in root gets, and the file they come from */
+	char **login_env;
+	const char *login_from;
 };
 
-/* Check names, in report order: probe, blas-library, lapack-library, duplicate-blas,
- * numpy-version, scipy-version, openblas-version, blas-version, openblas-core, threads,
- * dgemm-correctness, lapack-correctness, speed. */
+/* Check names, in report order: probe, environment, blas-library, lapack-library,
+ * duplicate-blas, numpy-version, scipy-version, openblas-version, blas-version, openblas-core,
+ * blis-kernels, threads, dgemm-correctness, lapack-correctness, speed, thread-scaling. */
 const struct validate_check *validate_find(const struct validate_report *, const char *name);
 /* The probe script's text (ARMPY_PROBE env, source tree next to the binary, ARMPY_DATADIR). */
 char *validate_probe_text(char **cause);
-/* FP64 peak of one core in GFLOPS from the facts (clock x FLOPs/cycle), < 0 when unknowable. */
-double validate_core_peak(const struct facts *);
+/* FP64 FLOPs per cycle of one core from the facts (docs/peak.md cites each row), 0 unknown. */
+int validate_core_flops(const struct facts *);
+/* FP64 peak of one core in GFLOPS: the larger of the facts' nominal clock and clock_mhz
+ * (measured; 0 none) times validate_core_flops(); < 0 when unknowable. */
+double validate_core_peak(const struct facts *, double clock_mhz);
+/* What an environment variable does to the BLAS ("forces OpenBLAS's Haswell kernels"), or
+ * NULL when it is not one that changes which library or kernels load. Pure. */
+const char *validate_env_effect(const char *name);
+/* NAME=value lines from a login script armpy wrote (export NAME=value; comments, blank
+ * lines); names must be BLAS/thread variables and values plain. Pure. */
+char **validate_login_env(const char *text);
 
 struct validate_report *validate_run(const struct validate_opts *, char **cause);
 /* Parse the probe's YAML and decide the verdicts (pure; used by unit tests). */
@@ -94,7 +125,15 @@ struct blasid {
 	char corename[64];
 	char config[256];
 	char evidence[320];
+	char kernels[64];     /* kernel set the library selected at run time on this CPU: OpenBLAS's
+	                       * corename, BLIS's bli_arch_string(bli_arch_query_id()); "" unknown */
 };
+/* Whether a kernel set is a library's generic (reference, not CPU-tuned) one. */
+int blasid_kernels_generic(const char *kind, const char *kernels);
+/* The sub-configuration BLIS names when BLIS_ARCH_DEBUG=1 ("libblis: selecting
+ * sub-configuration 'zen3'."): the library's own words, even where it hides bli_*. The last
+ * one in text wins; 0 and out filled, or -1. Pure. */
+int blasid_blis_debug_parse(const char *text, char *out, size_t len);
 void blasid_identify(void *handle, const char *path, struct blasid *);
 /* Resolve cblas_dgemm under its plain or wheel names; *int64 says the ints are 64-bit. */
 void *blasid_dgemm(void *handle, int *int64, const char **name);
@@ -107,6 +146,13 @@ struct bench_opts {
 	int threads;          /* 0: 1 and all cores; N: 1 and N */
 	int size;             /* 0: default sizes */
 	int quick;
+	/* When set, bench_run calls it as the work goes: before each step (one library at one
+	 * thread count, every size in order; sizes predicted to take over 8 s a call are skipped
+	 * inside the step) with step 1..total and sizes like "1000,2000", then once more with
+	 * step == total and path NULL when every step has run. */
+	void (*progress)(void *arg, int step, int total, const char *path, int threads,
+	    const char *sizes);
+	void *progress_arg;
 };
 struct bench_result {
 	char *path;           /* the candidate as found (realpath) */

@@ -316,15 +316,15 @@ test_peak(void **state)
 {
 	struct facts *f = n1();
 	(void)state;
-	assert_true(validate_core_peak(f) > 23.9 && validate_core_peak(f) < 24.1);
+	assert_true(validate_core_peak(f, 0) > 23.9 && validate_core_peak(f, 0) < 24.1);
 	free(f->cpu.part);
 	f->cpu.part = xstrdup("0xd40");   /* V1: 2 x 256-bit SVE */
-	assert_true(validate_core_peak(f) > 47.9 && validate_core_peak(f) < 48.1);
+	assert_true(validate_core_peak(f, 0) > 47.9 && validate_core_peak(f, 0) < 48.1);
 	free(f->cpu.part);
 	f->cpu.part = xstrdup("0xd03");   /* Cortex-A53: not in the table, unknown */
-	assert_true(validate_core_peak(f) < 0);
+	assert_true(validate_core_peak(f, 0) < 0);
 	f->cpu.mhz = 0;
-	assert_true(validate_core_peak(f) < 0);
+	assert_true(validate_core_peak(f, 0) < 0);
 	facts_free(f);
 }
 
@@ -351,6 +351,274 @@ test_recommend(void **state)
 	free(s);
 }
 
+static struct facts *
+zen(int family, long mhz)
+{
+	struct facts *f = facts_new();
+	f->arch = xstrdup("x86_64");
+	f->cpu.vendor = xstrdup("AuthenticAMD");
+	f->cpu.name = xstrdup("AMD EPYC");
+	f->cpu.openblas_target = xstrdup("ZEN");
+	f->cpu.blis_config = xstrdup("zen3");
+	f->cpu.x86_family = family;
+	f->cpu.cores = 2;
+	f->cpu.mhz = mhz;
+	f->cpu.features = strv_new();
+	f->cpu.features = strv_push(f->cpu.features, "avx2");
+	f->cpu.features = strv_push(f->cpu.features, "fma");
+	f->cpu.features = strv_push(f->cpu.features, "avx512f");
+	return f;
+}
+
+/* A probe fixture with text replaced (each pair: old, new; old must be there). */
+static struct validate_report *
+load_edit(const char *fixture, const struct facts *f, const char *const *pairs, int npairs)
+{
+	char *path = xasprintf(FIX "%s", fixture), *text, *cause = NULL, *p, *t;
+	struct validate_opts o;
+	struct validate_report *r;
+	int i;
+	text = file_read(path, 1 << 20, NULL, NULL);
+	assert_non_null(text);
+	for (i = 0; i < npairs; i++) {
+		if ((p = strstr(text, pairs[2 * i])) == NULL)
+			fail_msg("%s: no '%s'", fixture, pairs[2 * i]);
+		*p = '\0';
+		t = xasprintf("%s%s%s", text, pairs[2 * i + 1], p + strlen(pairs[2 * i]));
+		free(text);
+		text = t;
+	}
+	memset(&o, 0, sizeof o);
+	o.facts = f;
+	r = validate_from_probe(text, strlen(text), &o, &cause);
+	if (r == NULL)
+		fail_msg("%s", cause);
+	free(text);
+	free(path);
+	return r;
+}
+
+/* Every "NN%" in s is at most 100. */
+static int
+percent_ok(const char *s)
+{
+	const char *p;
+	for (p = strchr(s, '%'); p != NULL; p = strchr(p + 1, '%')) {
+		const char *q = p;
+		while (q > s && q[-1] >= '0' && q[-1] <= '9')
+			q--;
+		if (q < p && atoi(q) > 100)
+			return 0;
+	}
+	return 1;
+}
+
+static void
+test_blis_generic(void **state)
+{
+	/* Zen 5 with Debian's BLIS 0.9.0: exact zero error, generic kernels */
+	struct facts *f = zen(0x1a, 2596);
+	struct validate_report *r = load("zen5-blis-generic.yaml", "blis", f, NULL);
+	(void)state;
+	assert_int_equal(verdict(r, "dgemm-correctness"), VERDICT_PASS);
+	assert_true(r->dgemm_relerr == 0);
+	assert_string_equal(r->blas.kernels, "generic");
+	assert_int_equal(verdict(r, "blis-kernels"), VERDICT_WARN);
+	assert_non_null(strstr(detail(r, "blis-kernels"), "generic (reference) kernels"));
+	assert_non_null(strstr(detail(r, "blis-kernels"), "OpenBLAS"));
+	assert_non_null(strstr(detail(r, "blis-kernels"), "BLIS_ARCH_TYPE"));
+	assert_non_null(strstr(detail(r, "blis-kernels"), "newer BLIS"));
+	assert_true(validate_passed(r));       /* a warning, not a failure */
+	validate_report_free(r);
+	facts_free(f);
+}
+
+static void
+test_blis_kernels(void **state)
+{
+	static const char *zen3[] = { "  corename: null\n  threading: \"pthreads\"\nlapack:",
+	    "  corename: null\n  threading: \"pthreads\"\n  kernels: \"zen3\"\n"
+	    "  kernels_evidence: \"x\"\nlapack:" };
+	struct facts *f = zen(0x19, 3000);
+	struct validate_report *r;
+	(void)state;
+	r = load_edit("debian-blis.yaml", f, zen3, 1);
+	assert_int_equal(verdict(r, "blis-kernels"), VERDICT_PASS);
+	assert_non_null(strstr(detail(r, "blis-kernels"), "BLIS runs its zen3 kernels"));
+	validate_report_free(r);
+	free(f->cpu.blis_config);
+	f->cpu.blis_config = xstrdup("skx");
+	r = load_edit("debian-blis.yaml", f, zen3, 1);
+	assert_int_equal(verdict(r, "blis-kernels"), VERDICT_WARN);
+	assert_non_null(strstr(detail(r, "blis-kernels"), "skx expected"));
+	validate_report_free(r);
+	f->emulated = 1;
+	r = load_edit("debian-blis.yaml", f, zen3, 1);
+	assert_int_equal(verdict(r, "blis-kernels"), VERDICT_INFO);
+	validate_report_free(r);
+	/* BLIS said nothing: a warning, never a guess */
+	r = load_edit("debian-blis.yaml", f, NULL, 0);
+	assert_int_equal(verdict(r, "blis-kernels"), VERDICT_WARN);
+	assert_non_null(strstr(detail(r, "blis-kernels"), "did not say"));
+	validate_report_free(r);
+	/* OpenBLAS serving: no BLIS check */
+	r = load("debian-openblas.yaml", NULL, f, NULL);
+	assert_null(validate_find(r, "blis-kernels"));
+	validate_report_free(r);
+	facts_free(f);
+}
+
+static void
+test_blis_debug_parse(void **state)
+{
+	char k[64];
+	(void)state;
+	assert_int_equal(blasid_blis_debug_parse("libblis: selecting sub-configuration 'zen3'.\n",
+	    k, sizeof k), 0);
+	assert_string_equal(k, "zen3");
+	assert_int_equal(blasid_blis_debug_parse("x\nlibblis: selecting sub-configuration "
+	    "'generic'.\nlibblis: selecting sub-configuration 'armsve'.", k, sizeof k), 0);
+	assert_string_equal(k, "armsve");
+	assert_int_equal(blasid_blis_debug_parse("selecting sub-configuration ''", k, sizeof k),
+	    -1);
+	assert_int_equal(blasid_blis_debug_parse("selecting sub-configuration 'a b'", k,
+	    sizeof k), -1);
+	assert_int_equal(blasid_blis_debug_parse("selecting sub-configuration 'zen3", k,
+	    sizeof k), -1);
+	assert_int_equal(blasid_blis_debug_parse("nothing", k, sizeof k), -1);
+	assert_int_equal(blasid_blis_debug_parse("selecting sub-configuration 'abcdef'", k, 4),
+	    -1);
+	assert_true(blasid_kernels_generic("blis", "generic"));
+	assert_false(blasid_kernels_generic("blis", "zen3"));
+	assert_true(blasid_kernels_generic("openblas", "ARMV8"));
+	assert_false(blasid_kernels_generic("openblas", "NEOVERSEN1"));
+	assert_true(blasid_kernels_generic("reference", NULL));
+}
+
+static void
+test_peak_bound(void **state)
+{
+	/* 2596 MHz x 32 = 83.1 GFLOPS, yet 97 measured: the old report said 117% */
+	static const char *fast[] = { "    gflops: 18.873784387111336",
+	    "    gflops: 97.0" };
+	struct facts *f = zen(0x1a, 2596);
+	struct validate_opts o;
+	struct validate_report *r;
+	(void)state;
+	r = load_edit("debian-blis.yaml", f, fast, 1);
+	assert_true(percent_ok(detail(r, "speed")));
+	assert_non_null(strstr(detail(r, "speed"), "peak unknown"));
+	validate_report_free(r);
+	/* a measured clock above cpuinfo's is used, and said */
+	assert_true(validate_core_peak(f, 3700) > 118.3 && validate_core_peak(f, 3700) < 118.5);
+	assert_true(validate_core_peak(f, 1000) > 83.0 && validate_core_peak(f, 1000) < 83.1);
+	memset(&o, 0, sizeof o);
+	(void)o;
+	/* Zen 4 runs 512-bit FMA as two halves: 16, not 32 */
+	f->cpu.x86_family = 0x19;
+	assert_int_equal(validate_core_flops(f), 16);
+	f->emulated = 1;
+	assert_true(validate_core_peak(f, 3000) < 0);
+	facts_free(f);
+}
+
+static void
+test_env_report(void **state)
+{
+	static const char *haswell[] = { "corename: \"Zen\"", "corename: \"Haswell\"",
+	    "corename: \"Zen\"", "corename: \"Haswell\"",
+	    "  FLEXIBLAS: null\n", "  FLEXIBLAS: null\n  OPENBLAS_CORETYPE: \"Haswell\"\n"
+	    "  OPENBLAS_L2_SIZE: \"1048576\"\n" };
+	struct facts *f = zen(0x19, 3000);
+	struct validate_report *r;
+	(void)state;
+	r = load_edit("debian-openblas.yaml", f, haswell, 3);
+	assert_int_equal(verdict(r, "environment"), VERDICT_WARN);
+	assert_non_null(strstr(detail(r, "environment"), "OPENBLAS_CORETYPE=Haswell"));
+	assert_non_null(strstr(detail(r, "environment"), "runs its Haswell kernels"));
+	assert_non_null(strstr(detail(r, "environment"), "AVX-512"));
+	assert_non_null(strstr(detail(r, "environment"), "OPENBLAS_L2_SIZE=1048576"));
+	assert_non_null(strstr(detail(r, "openblas-core"), "forced by OPENBLAS_CORETYPE"));
+	validate_report_free(r);
+	r = load("debian-openblas.yaml", NULL, f, NULL);
+	assert_int_equal(verdict(r, "environment"), VERDICT_PASS);
+	validate_report_free(r);
+	assert_non_null(validate_env_effect("OPENBLAS_CORETYPE"));
+	assert_non_null(validate_env_effect("BLIS_JC_NT"));
+	assert_non_null(validate_env_effect("GOMP_SPINCOUNT"));
+	assert_non_null(validate_env_effect("LD_PRELOAD"));
+	assert_null(validate_env_effect("HOME"));
+	assert_null(validate_env_effect("LD_PRELOADX"));
+	facts_free(f);
+}
+
+static void
+test_login_env(void **state)
+{
+	char **e;
+	(void)state;
+	e = validate_login_env("# armpy: BLAS settings for blis (pthreads threading); written by "
+	    "armpy\nexport BLIS_NUM_THREADS=80\nexport OMP_NUM_THREADS=80\n"
+	    "export LD_PRELOAD=/lib/aarch64-linux-gnu/libtcmalloc_minimal.so.4"
+	    "${LD_PRELOAD:+:$LD_PRELOAD}\nexport HOME=/x\nexport OMP_PLACES=$(reboot)\n"
+	    "BLIS_JC_NT=2\nexport GOTO_NUM_THREADS='2'\n");
+	assert_int_equal(strv_len(e), 3);
+	assert_string_equal(e[0], "BLIS_NUM_THREADS=80");
+	assert_string_equal(e[1], "OMP_NUM_THREADS=80");
+	assert_string_equal(e[2], "LD_PRELOAD=/lib/aarch64-linux-gnu/libtcmalloc_minimal.so.4");
+	strv_free(e);
+	e = validate_login_env("");
+	assert_int_equal(strv_len(e), 0);
+	strv_free(e);
+}
+
+static void
+test_scaling(void **state)
+{
+	static const char *again[] = { "    library_threads: null\nerrors",
+	    "    library_threads: null\n  remeasured:\n    first_one: 18.0\n    first_all: 0.6\n"
+	    "  cgroup_cpus: 1.0\n  loadavg: 3.5\nerrors" };
+	struct validate_report *r;
+	(void)state;
+	/* BLIS pthreads: 18.9 GFLOPS on one thread, 2.6 on two */
+	r = load_edit("debian-blis.yaml", NULL, again, 1);
+	assert_int_equal(verdict(r, "thread-scaling"), VERDICT_WARN);
+	assert_non_null(strstr(detail(r, "thread-scaling"), "measured a second time"));
+	assert_non_null(strstr(detail(r, "thread-scaling"), "cpu.max allows 1 CPUs"));
+	assert_non_null(strstr(detail(r, "thread-scaling"), "affinity"));
+	assert_non_null(strstr(detail(r, "thread-scaling"), "busy-waiting"));
+	assert_non_null(strstr(detail(r, "thread-scaling"), "load average 3.50"));
+	validate_report_free(r);
+	r = load("zen5-blis-generic.yaml", NULL, NULL, NULL);
+	assert_int_equal(verdict(r, "thread-scaling"), VERDICT_PASS);
+	validate_report_free(r);
+}
+
+static void
+test_recommend_generic(void **state)
+{
+	struct bench_result r[2];
+	char *s;
+	(void)state;
+	memset(r, 0, sizeof r);
+	strcpy(r[0].id.kind, "openblas");
+	strcpy(r[0].id.threading, "pthreads");
+	strcpy(r[0].id.kernels, "SkylakeX");
+	r[0].n = 256, r[0].threads = 1, r[0].gflops = 30;
+	strcpy(r[1].id.kind, "blis");
+	strcpy(r[1].id.threading, "pthreads");
+	strcpy(r[1].id.kernels, "generic");
+	r[1].n = 256, r[1].threads = 1, r[1].gflops = 40;   /* faster at one small size */
+	s = bench_recommend(r, 2);
+	assert_true(strncmp(s, "OpenBLAS (pthreads)", 19) == 0);
+	assert_non_null(strstr(s, "BLIS runs reference kernels not tuned for this CPU (generic"));
+	free(s);
+	strcpy(r[1].id.kernels, "zen3");
+	s = bench_recommend(r, 2);
+	assert_true(strncmp(s, "BLIS (pthreads)", 15) == 0);
+	free(s);
+}
+
 int
 main(void)
 {
@@ -368,6 +636,14 @@ main(void)
 		cmocka_unit_test(test_yaml_roundtrip),
 		cmocka_unit_test(test_peak),
 		cmocka_unit_test(test_recommend),
+		cmocka_unit_test(test_blis_generic),
+		cmocka_unit_test(test_blis_kernels),
+		cmocka_unit_test(test_blis_debug_parse),
+		cmocka_unit_test(test_peak_bound),
+		cmocka_unit_test(test_env_report),
+		cmocka_unit_test(test_login_env),
+		cmocka_unit_test(test_scaling),
+		cmocka_unit_test(test_recommend_generic),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
