@@ -28,14 +28,24 @@ alternative_current(const struct exec *e, const char *name)
 	return xstrdup(buf);
 }
 
+void
+act_alternative_argv(const struct step *s, char *argv[5])
+{
+	argv[0] = "update-alternatives";
+	argv[1] = "--set";
+	argv[2] = s->u.alternative.name;
+	argv[3] = s->u.alternative.path;
+	argv[4] = NULL;
+}
+
 int
 act_alternative(struct exec *e, const struct step *s, char **cause)
 {
-	char *prev, *id, *v, *argv[] = { "update-alternatives", "--set", s->u.alternative.name,
-	    s->u.alternative.path, NULL };
+	char *prev, *id, *v, *argv[5];
 	struct spawn sp = { .argv = argv, .privileged = 1, .timeout = 120 };
 	int status;
 
+	act_alternative_argv(s, argv);
 	if (s->u.alternative.name == NULL || s->u.alternative.path == NULL) {
 		cause_set(cause, "an alternative step needs name and path");
 		return -1;

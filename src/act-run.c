@@ -82,7 +82,7 @@ apt_status_parse(const char *line, double *fraction, char **detail)
 
 /* Builds the environment: clean base, proxies, apt's, the step's. */
 static char **
-run_env(struct exec *e, const struct spawn *sp, int apt)
+run_env(const struct exec *e, const struct spawn *sp, int apt)
 {
 	char **env = strv_new();
 
@@ -107,7 +107,7 @@ run_env(struct exec *e, const struct spawn *sp, int apt)
 }
 
 static char **
-run_argv(struct exec *e, const struct spawn *sp, char **env, int apt)
+run_argv(const struct exec *e, const struct spawn *sp, char **env, int apt)
 {
 	char **argv = strv_new();
 	const char *t;
@@ -135,6 +135,43 @@ run_argv(struct exec *e, const struct spawn *sp, char **env, int apt)
 	return argv;
 }
 
+char **
+spawn_argv(const struct exec *e, const struct spawn *sp)
+{
+	int apt = apt_is_apt(sp->argv);
+	char **env = run_env(e, sp, apt), **argv = run_argv(e, sp, env, apt);
+
+	strv_free(env);
+	return argv;
+}
+
+/* A memfd holding text, positioned at its start: a child's stdin. -1 with *cause. */
+static int
+run_input(const char *text, char **cause)
+{
+	int fd = memfd_create("armpy-input", MFD_CLOEXEC);
+	size_t len = strlen(text);
+
+	if (fd < 0) {
+		cause_set(cause, "memfd_create: %s", strerror(errno));
+		return -1;
+	}
+	while (len > 0) {
+		ssize_t n = write(fd, text, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0 || lseek(fd, 0, SEEK_SET) < 0) {
+			cause_set(cause, "memfd: %s", strerror(errno));
+			close(fd);
+			return -1;
+		}
+		text += n;
+		len -= (size_t)n;
+	}
+	lseek(fd, 0, SEEK_SET);
+	return fd;
+}
+
 /*
  * The child is started with clone(CLONE_VM | CLONE_VFORK), as posix_spawn does: no copy of
  * armpy's page tables (libcurl, OpenSSL and the plan are mapped), and armpy sleeps until the
@@ -147,6 +184,7 @@ struct run_child {
 	char **argv, **env;
 	const char *cwd, *root, *home;
 	int out, status, apt;      /* pipe write ends; status is -1 without apt */
+	int in;                    /* stdin, -1 for /dev/null */
 	int journal;               /* fd for the child record, -1 for none */
 	char *record;              /* "child <id> " and room for "<pid>\n" */
 	size_t record_len;
@@ -202,7 +240,7 @@ run_child(void *arg)
 	setpgid(0, 0);
 	run_child_record(c);
 	nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	dup2(nul, 0);
+	dup2(c->in >= 0 ? c->in : nul, 0);
 	dup2(c->out, 1);
 	dup2(c->out, 2);
 	if (c->apt && c->status == APT_STATUS_FD)
@@ -357,7 +395,7 @@ act_spawn(struct exec *e, const struct spawn *sp, int *statusp, char **cause)
 	int exited = 0, timed_out = 0, interrupted = 0;
 	char **env, **argv, *cwd = NULL, *record = NULL;
 	struct run_reader rd[2];
-	struct run_child child;
+	struct run_child child = { .in = -1 };
 	double deadline, exit_time = 0;
 	pid_t pid;
 
@@ -365,6 +403,8 @@ act_spawn(struct exec *e, const struct spawn *sp, int *statusp, char **cause)
 		cause_set(cause, "empty command");
 		return -1;
 	}
+	if (sp->input != NULL && (child.in = run_input(sp->input, cause)) < 0)
+		return -1;
 	env = run_env(e, sp, apt);
 	argv = run_argv(e, sp, env, apt);
 	if (sp->cwd != NULL)
@@ -376,13 +416,14 @@ act_spawn(struct exec *e, const struct spawn *sp, int *statusp, char **cause)
 	}
 	if (pipe2(out, O_CLOEXEC) != 0 || (apt && pipe2(st, O_CLOEXEC) != 0)) {
 		cause_set(cause, "pipe: %s", strerror(errno));
+		if (child.in >= 0)
+			close(child.in);
 		strv_free(env);
 		strv_free(argv);
 		free(cwd);
 		return -1;
 	}
 	exec_log_tick(e);
-	memset(&child, 0, sizeof child);
 	child.argv = argv;
 	child.env = env;
 	child.cwd = cwd;
@@ -403,6 +444,8 @@ act_spawn(struct exec *e, const struct spawn *sp, int *statusp, char **cause)
 	}
 	pid = run_clone(&child);
 	free(record);
+	if (child.in >= 0)
+		close(child.in);
 	if (pid < 0) {
 		cause_set(cause, "clone: %s", strerror(errno));
 		close(out[0]);
@@ -501,15 +544,24 @@ act_spawn(struct exec *e, const struct spawn *sp, int *statusp, char **cause)
 	return 0;
 }
 
+void
+act_run_spawn(const struct step *s, struct spawn *sp)
+{
+	memset(sp, 0, sizeof *sp);
+	sp->argv = s->u.run.argv;
+	sp->env = s->u.run.env;
+	sp->cwd = s->u.run.cwd;
+	sp->timeout = s->u.run.timeout;
+	sp->privileged = s->privileged;
+}
+
 int
 act_run(struct exec *e, const struct step *s, char **cause)
 {
-	struct spawn sp = {
-		.argv = s->u.run.argv, .env = s->u.run.env, .cwd = s->u.run.cwd,
-		.timeout = s->u.run.timeout, .privileged = s->privileged,
-	};
+	struct spawn sp;
 	int status;
 
+	act_run_spawn(s, &sp);
 	if (act_spawn(e, &sp, &status, cause) != 0)
 		return -1;
 	if (status == 0)

@@ -1,9 +1,11 @@
 /* cmd-main.c — the default command: headless --profile runs, --dry-run plans, else the wizard. */
 #include "armpy.h"
 #include "cmd.h"
+#include "exec.h"
 #include "facts.h"
 #include "plan.h"
 #include "profile.h"
+#include "sudo.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,12 +59,19 @@ main_dry_run(const struct main_opts *o)
 	struct profile *p;
 	struct facts *f;
 	struct plan *plan;
+	struct exec_opts eo;
 	char *yaml;
 	int rc;
 
 	if ((rc = cmd_prepare(o, &p, &f, &plan)) != 0)
 		return rc;
 	yaml = plan_to_yaml(plan);
+	fputs(yaml, stdout);
+	free(yaml);
+	/* not root: the commands that would go through sudo, as YAML comments */
+	memset(&eo, 0, sizeof eo);
+	eo.root = o->detect.root;
+	yaml = sudo_listing(plan, &eo);
 	fputs(yaml, stdout);
 	free(yaml);
 	plan_free(plan);

@@ -6,6 +6,7 @@
 #include "headless.h"
 #include "plan.h"
 #include "profile.h"
+#include "sudo.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +53,23 @@ cmd_main_headless(const struct main_opts *o)
 	return rc;
 }
 
+/* --dry-run: the plan as armpy read it, and (not root) the commands it would run through sudo. */
+static int
+run_dry(const struct plan *plan, const char *root)
+{
+	struct exec_opts eo;
+	char *text = plan_to_yaml(plan);
+
+	fputs(text, stdout);
+	free(text);
+	memset(&eo, 0, sizeof eo);
+	eo.root = root;
+	text = sudo_listing(plan, &eo);
+	fputs(text, stdout);
+	free(text);
+	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
+}
+
 static int
 run_exec(int argc, char **argv)
 {
@@ -60,7 +78,7 @@ run_exec(int argc, char **argv)
 	struct plan *plan;
 	const char *path = NULL, *root = NULL, *log = NULL;
 	char *cause = NULL;
-	int yes = 0, json = 0, rc;
+	int yes = 0, json = 0, dry = 0, rc;
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -79,6 +97,8 @@ run_exec(int argc, char **argv)
 			}
 		} else if (strcmp(a, "--yes") == 0 || strcmp(a, "-y") == 0)
 			yes = 1;
+		else if (strcmp(a, "--dry-run") == 0 || strcmp(a, "-n") == 0)
+			dry = 1;
 		else if (a[0] == '-' && a[1] != '\0') {
 			fprintf(stderr, "armpy run: unknown option '%s'\n"
 			    "usage: %s\n", a, cmd_run_entry.usage);
@@ -99,6 +119,11 @@ run_exec(int argc, char **argv)
 		fprintf(stderr, "armpy: %s\n", cause);
 		free(cause);
 		return EXIT_USAGE;
+	}
+	if (dry) {
+		rc = run_dry(plan, root);
+		plan_free(plan);
+		return rc;
 	}
 	h = headless_new(json, STDOUT_FILENO);
 	/* A plan is code: show every command before running any of them. */
@@ -121,19 +146,27 @@ run_exec(int argc, char **argv)
 
 const struct cmd_entry cmd_run_entry = {
 	.name = "run",
-	.usage = "armpy run PLAN.yaml [--root DIR] [--yes] [--progress text|json] [--log FILE]",
+	.usage = "armpy run PLAN.yaml [--root DIR] [--dry-run] [--yes] [--progress text|json] "
+	    "[--log FILE]",
 	.summary = "execute a saved plan (a plan is code: every command is shown first)",
 	.help = "A plan is code: its steps run commands, most of them as root, and download and\n"
 	    "unpack files. armpy run prints every command of the plan before it runs any, and\n"
 	    "asks once on a terminal (--yes skips the question). Run only plans you trust.\n"
 	    "\n"
 	    "  --root DIR            run the steps inside the system rooted at DIR (chroot; root)\n"
+	    "  --dry-run             print the plan as YAML and, when you are not root, the\n"
+	    "                        commands it would run through sudo; run nothing\n"
 	    "  --yes                 do not ask\n"
 	    "  --progress text|json  line progress, or one JSON object per line\n"
 	    "  --log FILE            also write the run log to FILE\n"
 	    "\n"
+	    "Not root: privileged steps run through `sudo -n`. When sudo wants a password, sudo\n"
+	    "asks for it once on the terminal before the first step (without a terminal the run\n"
+	    "does not start, exit 2), and armpy refreshes it (`sudo -n -v`) every\n"
+	    "ARMPY_SUDO_REFRESH seconds (60; 0 = never) while privileged steps are left.\n"
+	    "\n"
 	    "Plain http downloads are allowed only from loopback; everything needs its sha256.\n"
 	    "Exit status: 0 done, 1 a step failed (armpy resume continues), 2 bad plan or usage,\n"
-	    "130 interrupted.\n",
+	    "or sudo could not be asked (nothing run), 130 interrupted.\n",
 	.exec = run_exec,
 };

@@ -4,6 +4,7 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "exec.h"
 
@@ -36,6 +37,11 @@ struct exec {
 	char *failed_cause;
 	int failed_status;
 	int last_status;           /* exit status of the last child, or -1 */
+	/* sudo, when armpy is not root (sudo.c) */
+	int sudo;                  /* some step uses sudo */
+	size_t sudo_last;          /* the index of the last step that does */
+	pid_t keepalive;           /* the `sudo -n -v` refresher, 0 none */
+	int sudo_lost;             /* the last step failed because sudo wanted a password */
 };
 
 extern volatile sig_atomic_t exec_signalled;
@@ -57,8 +63,19 @@ struct spawn {
 	int timeout;               /* seconds, 0 none */
 	int privileged;
 	int quiet;                 /* output to the log only, not to the observer/tail */
+	const char *input;         /* its stdin (a memfd); NULL = /dev/null */
 };
 int act_spawn(struct exec *, const struct spawn *, int *status, char **cause);
+/* The argv act_spawn runs for sp: `sudo -n /usr/bin/env CLEAN-ENV...` in front when sp is
+ * privileged and armpy is not root, "~/" expanded, apt's options added. A new vector. */
+char **spawn_argv(const struct exec *, const struct spawn *);
+void act_run_spawn(const struct step *, struct spawn *);      /* a run step's spawn */
+void act_alternative_argv(const struct step *, char *argv[5]);
+/* act-write.c: a privileged write when armpy is not root runs these through sudo, in order:
+ * mkdir -p DIR; install -m MODE /dev/stdin PATH.armpy-new (the content on stdin);
+ * sync PATH.armpy-new; mv -f -T PATH.armpy-new PATH. The i-th argv (new), NULL past the end. */
+#define WRITE_SUDO_CMDS 4
+char **write_sudo_argv(const char *path, int mode, int i);
 int act_run(struct exec *, const struct step *, char **cause);
 int act_download(struct exec *, const struct step *, char **cause);
 int act_extract(struct exec *, const struct step *, char **cause);

@@ -4,6 +4,7 @@
 #include "journal.h"
 #include "plan.h"
 #include "runs.h"
+#include "sudo.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -87,6 +88,11 @@ exec_new(const struct plan *plan, const struct exec_opts *o, const struct exec_o
 	}
 	e->failed_status = -1;
 	e->last_status = -1;
+	for (size_t i = 0; e->euid != 0 && i < plan->nsteps; i++)
+		if (step_uses_sudo(&plan->steps[i])) {
+			e->sudo = 1;
+			e->sudo_last = i;
+		}
 	return e;
 }
 
@@ -122,6 +128,7 @@ const char *exec_run_dir(const struct exec *e) { return e->run_dir; }
 const char *exec_log_path(const struct exec *e) { return e->log_path; }
 const char *exec_run_id(const struct exec *e) { return e->run_id; }
 const struct step *exec_failed_step(const struct exec *e) { return e->failed; }
+int exec_failed_sudo(const struct exec *e) { return e->failed != NULL && e->sudo_lost; }
 const char *exec_failed_cause(const struct exec *e) { return e->failed_cause; }
 int exec_failed_status(const struct exec *e) { return e->failed_status; }
 
@@ -259,38 +266,78 @@ exec_umount_proc(struct exec *e)
 	free(dir);
 }
 
-/* Not root with privileged steps: sudo must work without a password. */
+/* Not root with steps that use sudo: sudo must work now without asking (a face asks first). */
 static int
 exec_check_sudo(struct exec *e, char **cause)
 {
-	int need = 0, status;
-	pid_t pid;
+	char *why;
 
-	for (size_t i = 0; i < e->plan->nsteps; i++)
-		need |= e->plan->steps[i].privileged;
-	if (e->euid == 0 || !need)
+	if (!e->sudo || e->root != NULL || sudo_ready())
+		return 0;                     /* (--root needs root: exec_setup says so) */
+	why = sudo_refusal(e->plan);
+	cause_set(cause, "%s", why);
+	free(why);
+	return -1;
+}
+
+/* Before each step that uses sudo: sudo must still work without a password (a refresh may
+ * have failed, or the timestamp was revoked). Nothing of the step runs otherwise. */
+static int
+exec_sudo_gate(struct exec *e, const struct step *s, char **cause)
+{
+	if (!e->sudo || !step_uses_sudo(s))
 		return 0;
-	pid = fork();
-	if (pid == 0) {
-		static char *const argv[] = { "sudo", "-n", "true", NULL };
-		static char *const env[] = { "PATH=" EXEC_CLEAN_PATH, NULL };
-		int fd = open("/dev/null", O_RDWR);
-		if (fd >= 0) {
-			dup2(fd, 0);
-			dup2(fd, 1);
-			dup2(fd, 2);
+	e->sudo_lost = !sudo_ready();
+	if (!e->sudo_lost)
+		return 0;
+	cause_set(cause, "sudo wants the password again (its timestamp expired or was revoked); "
+	    "nothing of this step ran");
+	return -1;
+}
+
+char ***
+exec_sudo_commands(struct exec *e, const struct step *s)
+{
+	char ***v = xcalloc(WRITE_SUDO_CMDS + 1, sizeof *v), *argv[5], **w, *path;
+	struct spawn sp = { .privileged = 1 };
+	size_t n = 0;
+
+	if (e->euid == 0 || !step_uses_sudo(s))
+		return v;
+	if (s->kind == ACTION_RUN) {
+		act_run_spawn(s, &sp);
+		v[n++] = spawn_argv(e, &sp);
+	} else if (s->kind == ACTION_ALTERNATIVE) {
+		act_alternative_argv(s, argv);
+		sp.argv = argv;
+		v[n++] = spawn_argv(e, &sp);
+	} else if (s->kind == ACTION_WRITE && s->u.write.path != NULL) {
+		path = exec_path(e, s->u.write.path);
+		for (int i = 0; (w = write_sudo_argv(path, s->u.write.mode != 0 ?
+		    s->u.write.mode : 0644, i)) != NULL; i++) {
+			sp.argv = w;
+			v[n++] = spawn_argv(e, &sp);
+			strv_free(w);
 		}
-		execve("/usr/bin/sudo", argv, env);
-		_exit(127);
+		free(path);
 	}
-	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
-	    WEXITSTATUS(status) != 0) {
-		cause_set(cause, "this plan has steps that need root, and `sudo -n true` failed "
-		    "(sudo needs a password or is missing): run armpy as root, or configure "
-		    "passwordless sudo, or run `sudo -v` first");
-		return -1;
-	}
-	return 0;
+	return v;
+}
+
+void
+exec_commands_free(char ***v)
+{
+	for (size_t i = 0; v != NULL && v[i] != NULL; i++)
+		strv_free(v[i]);
+	free(v);
+}
+
+static void
+exec_keepalive_stop(struct exec *e)
+{
+	if (e->keepalive > 0)
+		sudo_keepalive_stop(e->keepalive);
+	e->keepalive = 0;
 }
 
 static int
@@ -448,7 +495,7 @@ exec_step(struct exec *e, const struct step *s, const struct jstep *prev)
 		    id, (long)time(NULL));
 		free(id);
 		exec_tail_clear(e);
-		if (exec_action(e, s, &cause) == 0) {
+		if (exec_sudo_gate(e, s, &cause) == 0 && exec_action(e, s, &cause) == 0) {
 			exec_end(e, s, STEP_OK, NULL);
 			return STEP_OK;
 		}
@@ -491,9 +538,7 @@ exec_run(struct exec *e, char **cause)
 	char *root, *prof;
 	int rc = 0;
 
-	if (exec_setup(e, cause) != 0)
-		return -1;
-	if (exec_check_sudo(e, cause) != 0)
+	if (exec_check_sudo(e, cause) != 0 || exec_setup(e, cause) != 0)
 		return -1;
 	if (e->opts.resume) {
 		char *path = xasprintf("%s/journal", e->run_dir);
@@ -524,6 +569,12 @@ exec_run(struct exec *e, char **cause)
 		rc = -1;
 		goto out;
 	}
+	if (e->sudo) {
+		int every = sudo_refresh_interval();
+		e->keepalive = sudo_keepalive_start(every);
+		exec_logf(e, "sudo: `sudo -n -v` every %d s until the last step that uses sudo%s",
+		    every, every > 0 ? "" : " (off: ARMPY_SUDO_REFRESH=0)");
+	}
 	for (size_t i = 0; i < e->plan->nsteps && rc == 0; i++) {
 		const struct step *s = &e->plan->steps[i];
 		const struct jstep *prev = js != NULL ? jstate_find(js, s->id) : NULL;
@@ -532,6 +583,8 @@ exec_run(struct exec *e, char **cause)
 			rc = EXIT_INTERRUPTED;
 			break;
 		}
+		if (i > e->sudo_last)
+			exec_keepalive_stop(e);      /* no step left that uses sudo */
 		e->cur = s;
 		if (e->obs.step_start != NULL)
 			e->obs.step_start(e->obs.arg, s, (int)i + 1, (int)e->plan->nsteps);
@@ -568,6 +621,7 @@ exec_run(struct exec *e, char **cause)
 		rc = EXIT_INTERRUPTED;
 out:
 	e->cur = NULL;
+	exec_keepalive_stop(e);
 	exec_umount_proc(e);
 	if (rc == EXIT_INTERRUPTED)
 		journal_append(e->journal, 1, "interrupted %ld", (long)time(NULL));

@@ -64,4 +64,13 @@ char **exec_tail(const struct exec *);
  * 130. exec_run installs handlers for both; a face may also call this. */
 void exec_interrupt(void);
 
+/* The commands a step runs through sudo when armpy is not root, each a whole argv starting
+ * "sudo" "-n", in order: none as root, for unprivileged steps, and for downloads, extractions
+ * and validations (which armpy runs as the user). Free with exec_commands_free. */
+char ***exec_sudo_commands(struct exec *, const struct step *);
+void exec_commands_free(char ***);
+/* After exec_run returned 1: 1 when the step failed because sudo wanted a password again
+ * (its timestamp expired or was revoked); nothing of that step ran. */
+int exec_failed_sudo(const struct exec *);
+
 #endif

@@ -3,6 +3,7 @@
 #include "exec-int.h"
 #include "headless.h"
 #include "plan.h"
+#include "sudo.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -337,6 +338,52 @@ headless_confirm(int yes)
 	return line[0] == 'y' || line[0] == 'Y';
 }
 
+/* Text that is not progress (questions, refusals): on stderr, whatever the face. */
+static void
+headless_print_err(struct headless *h, const char *text)
+{
+	int fd = h->fd;
+
+	h->fd = STDERR_FILENO;
+	headless_print(h, text);
+	h->fd = fd;
+}
+
+/* Before a run that needs sudo and would not get it without asking: on a terminal, sudo asks
+ * for the password there, once; without one, the refusal and the three ways forward. */
+static int
+headless_sudo(struct headless *h, const struct plan *p, const struct exec_opts *o, char **cause)
+{
+	size_t n = sudo_steps(p);
+	char *line;
+
+	if ((o->root != NULL && *o->root != '\0' && strcmp(o->root, "/") != 0) ||
+	    !sudo_needed(p) || sudo_ready())
+		return 0;
+	if (!sudo_has_terminal()) {
+		*cause = sudo_refusal(p);
+		return -1;
+	}
+	line = xasprintf("armpy: %zu step%s of this plan run%s as root through sudo, which wants "
+	    "your password: sudo asks for it here, once (armpy never sees it, and keeps sudo "
+	    "alive until the last of them).\n", n, n == 1 ? "" : "s", n == 1 ? "s" : "");
+	headless_print_err(h, line);
+	free(line);
+	return sudo_validate_tty(cause);
+}
+
+/* The run never started: say so and why (never "done" or "finished"). */
+static void
+headless_not_started(struct headless *h, const char *cause, int rc, const struct exec *e)
+{
+	char *line = xasprintf("armpy: not started: %s\n", cause);
+
+	headless_print_err(h, line);
+	free(line);
+	headless_run_end(h, "not_started", rc, e != NULL ? exec_run_id(e) : NULL,
+	    e != NULL ? exec_run_dir(e) : NULL, e != NULL ? exec_log_path(e) : NULL);
+}
+
 int
 headless_execute(struct headless *h, const struct plan *p, struct exec_opts *o)
 {
@@ -349,15 +396,22 @@ headless_execute(struct headless *h, const struct plan *p, struct exec_opts *o)
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);          /* a dropped ssh session must not stop the run */
 	o->headless = 1;
+	if (headless_sudo(h, p, o, &cause) != 0) {
+		headless_not_started(h, cause, EXIT_USAGE, NULL);
+		free(cause);
+		return EXIT_USAGE;
+	}
 	headless_observer(h, &obs);
 	e = exec_new(p, o, &obs);
 	rc = exec_run(e, &cause);
-	buf_init(&b);
 	if (rc < 0) {
-		buf_printf(&b, "armpy: %s\n", cause);
+		headless_not_started(h, cause, EXIT_FAILED, e);
 		free(cause);
-		rc = EXIT_FAILED;
-	} else if (rc == EXIT_FAILED) {
+		exec_free(e);
+		return EXIT_FAILED;
+	}
+	buf_init(&b);
+	if (rc == EXIT_FAILED) {
 		const struct step *s = exec_failed_step(e);
 		buf_printf(&b, "\narmpy: step %s failed: %s\n", s != NULL ? s->id : "?",
 		    exec_failed_cause(e) != NULL ? exec_failed_cause(e) : "failed");
@@ -373,7 +427,12 @@ headless_execute(struct headless *h, const struct plan *p, struct exec_opts *o)
 		}
 		strv_free(tail);
 		buf_printf(&b, "  log:         %s\n", exec_log_path(e));
-		buf_printf(&b, "  to continue after fixing it: armpy resume %s\n", exec_run_id(e));
+		if (exec_failed_sudo(e))
+			buf_printf(&b, "  to continue: armpy resume %s (on a terminal, where sudo asks "
+			    "for the password again)\n", exec_run_id(e));
+		else
+			buf_printf(&b, "  to continue after fixing it: armpy resume %s\n",
+			    exec_run_id(e));
 	} else if (rc == EXIT_INTERRUPTED) {
 		buf_printf(&b, "\narmpy: interrupted; log: %s\n  to continue: armpy resume %s\n",
 		    exec_log_path(e), exec_run_id(e));

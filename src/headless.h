@@ -10,7 +10,7 @@ struct headless;
 struct headless *headless_new(int json, int fd);
 void headless_free(struct headless *);
 void headless_observer(struct headless *, struct exec_observer *);
-/* The final event/line: result is ok | failed | interrupted. */
+/* The final event/line: result is ok | failed | interrupted | not_started (nothing ran). */
 void headless_run_end(struct headless *, const char *result, int exit_code, const char *run_id,
     const char *run_dir, const char *log_path);
 /* Writes a whole string to the face's fd, ignoring errors. */
@@ -21,7 +21,9 @@ struct plan;
 void headless_print_plan(struct headless *, const struct plan *, int show_commands);
 /* Asks "Proceed? [y/N]" on the terminal when stdin is one and !yes: 1 go, 0 declined. */
 int headless_confirm(int yes);
-/* Runs the plan with this face: failure report, resume hint, run_end. Returns the exit code. */
+/* Runs the plan with this face: failure report, resume hint, run_end. Returns the exit code.
+ * When armpy is not root and sudo wants a password, sudo asks for it first on the terminal
+ * (stdin); without a terminal the run does not start (exit 2, the three ways forward). */
 int headless_execute(struct headless *, const struct plan *, struct exec_opts *);
 
 #endif

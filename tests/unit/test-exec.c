@@ -1,4 +1,5 @@
-/* test-exec.c — executor units: journal, apt status, URL policy, throttle, dpkg status, real runs. */
+/* test-exec.c — executor units: journal, apt status, URL policy, throttle, dpkg status, sudo
+ * commands and sudoers text, real runs. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,7 @@
 #include "exec-int.h"
 #include "journal.h"
 #include "plan.h"
+#include "sudo.h"
 
 static void
 test_journal_parse(void **state)
@@ -213,6 +215,259 @@ test_dpkg_status(void **state)
 	assert_false(dpkg_status_installed(status, no2, NULL));
 }
 
+static void
+test_sudoers_escape(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "plain-word_1.2/x", "plain-word_1.2/x" },
+		{ "PATH=/usr/sbin:/usr/bin", "PATH\\=/usr/sbin\\:/usr/bin" },
+		{ "a,b", "a\\,b" },
+		{ "two words", "two\\ words" },
+		{ "tab\there", "tab\\\there" },
+		{ "c*d?[e]", "c\\*d\\?\\[e\\]" },
+		{ "#hash", "\\#hash" },
+		{ "back\\slash", "back\\\\\\\\slash" },   /* one backslash becomes four */
+		{ "quote\"s'(x)!", "quote\"s'(x)!" },
+	};
+	char *w;
+
+	(void)state;
+	for (size_t i = 0; i < nitems(cases); i++) {
+		w = sudoers_escape(cases[i][0]);
+		assert_non_null(w);
+		assert_string_equal(w, cases[i][1]);
+		free(w);
+	}
+	assert_null(sudoers_escape(""));
+	assert_null(sudoers_escape("line\nbreak"));
+	assert_null(sudoers_escape("cr\r"));
+	assert_null(sudoers_escape(NULL));
+}
+
+static void
+test_sudo_shell_word(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "apt-get", "apt-get" },
+		{ "PATH=/a:/b", "PATH=/a:/b" },
+		{ "two words", "'two words'" },
+		{ "it's", "'it'\\''s'" },
+		{ "", "''" },
+		{ "a\nb", "$'a\\nb'" },
+		{ "x\t'\\\x01", "$'x\\t\\'\\\\\\x01'" },
+	};
+	char *w;
+
+	(void)state;
+	for (size_t i = 0; i < nitems(cases); i++) {
+		w = sudo_shell_word(cases[i][0]);
+		assert_string_equal(w, cases[i][1]);
+		assert_null(strchr(w, '\n'));
+		free(w);
+	}
+}
+
+static void
+test_sudoers_rule(void **state)
+{
+	char *a[] = { "sudo", "-n", "/usr/bin/env", "PATH=/x", "ldconfig", NULL };
+	char *b[] = { "sudo", "-n", "/usr/bin/env", "PATH=/x", "touch", "/root/a b", NULL };
+	char *bad[] = { "sudo", "-n", "/usr/bin/env", "echo", "two\nlines", NULL };
+	char *rel[] = { "sudo", "-n", "env", NULL };
+	char **cmds[] = { a, b, a, NULL }, **bads[] = { a, bad, NULL }, **rels[] = { rel, NULL };
+	char **none[] = { NULL };
+	char *rule, *cause = NULL, *uid;
+
+	(void)state;
+	rule = sudoers_rule("alice", cmds, &cause);
+	assert_non_null(rule);
+	assert_string_equal(rule, "Cmnd_Alias ARMPY_PLAN = /usr/bin/env PATH\\=/x ldconfig, \\\n"
+	    "    /usr/bin/env PATH\\=/x touch /root/a\\ b\n"
+	    "alice ALL=(root) NOPASSWD: ARMPY_PLAN\n");
+	free(rule);
+	/* a name sudoers could misread is written as the uid */
+	rule = sudoers_rule("9lives", cmds, &cause);
+	uid = xasprintf("\n#%ld ALL=(root) NOPASSWD: ARMPY_PLAN\n", (long)getuid());
+	assert_non_null(strstr(rule, uid));
+	free(uid);
+	free(rule);
+	assert_null(sudoers_rule("alice", bads, &cause));
+	assert_non_null(strstr(cause, "cannot be matched"));
+	free(cause);
+	cause = NULL;
+	assert_null(sudoers_rule("alice", rels, &cause));
+	free(cause);
+	rule = sudoers_rule("alice", none, NULL);
+	assert_string_equal(rule, "");
+	free(rule);
+}
+
+/* What a plan runs through sudo when armpy is not root: exactly what act_spawn would run. */
+static void
+test_sudo_commands(void **state)
+{
+	static const char *const proxies[] = { "http_proxy", "https_proxy", "ftp_proxy",
+	    "no_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "FTP_PROXY", "NO_PROXY",
+	    "ALL_PROXY", "ARMPY_APT_LOCK_TIMEOUT" };
+	const char *env = "/usr/bin/env PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/home/u "
+	    "LANG=C.UTF-8";
+	struct plan *p = plan_new();
+	struct exec *e;
+	struct step *s;
+	char ***c, *line, *want;
+
+	(void)state;
+	for (size_t i = 0; i < nitems(proxies); i++)
+		unsetenv(proxies[i]);
+	s = plan_add(p, "apt", "apt", "t");
+	s->kind = ACTION_RUN;
+	s->privileged = 1;
+	s->u.run.argv = strv_push(strv_push(strv_new(), "apt-get"), "install");
+	s = plan_add(p, "user-run", "u", "t");
+	s->kind = ACTION_RUN;
+	s->u.run.argv = strv_push(strv_new(), "true");
+	s = plan_add(p, "conf", "w", "t");
+	s->kind = ACTION_WRITE;
+	s->privileged = 1;
+	s->u.write.path = xstrdup("/etc/x.conf");
+	s->u.write.mode = 0600;
+	s->u.write.content = xstrdup("x\n");
+	s = plan_add(p, "alt", "a", "t");
+	s->kind = ACTION_ALTERNATIVE;
+	s->privileged = 1;
+	s->u.alternative.name = xstrdup("libblas.so.3");
+	s->u.alternative.path = xstrdup("/usr/lib/b/libblas.so.3");
+	s = plan_add(p, "dl", "d", "t");
+	s->kind = ACTION_DOWNLOAD;
+	s->privileged = 1;
+	assert_true(step_uses_sudo(&p->steps[0]));
+	assert_false(step_uses_sudo(&p->steps[1]));
+	assert_true(step_uses_sudo(&p->steps[2]));
+	assert_true(step_uses_sudo(&p->steps[3]));
+	assert_false(step_uses_sudo(&p->steps[4]));   /* downloads run as the user */
+	assert_int_equal(sudo_steps(p), 3);
+
+	e = exec_new(p, NULL, NULL);
+	free(e->home);
+	e->home = xstrdup("/home/u");
+	e->euid = 1000;
+	c = exec_sudo_commands(e, &p->steps[0]);
+	assert_non_null(c[0]);
+	assert_null(c[1]);
+	line = strv_join(c[0], " ");
+	want = xasprintf("sudo -n %s DEBIAN_FRONTEND=noninteractive APT_LISTCHANGES_FRONTEND=none "
+	    "apt-get -o APT::Status-Fd=3 -o DPkg::Lock::Timeout=300 install", env);
+	assert_string_equal(line, want);
+	free(line);
+	free(want);
+	exec_commands_free(c);
+	c = exec_sudo_commands(e, &p->steps[1]);
+	assert_null(c[0]);
+	exec_commands_free(c);
+	c = exec_sudo_commands(e, &p->steps[2]);
+	assert_int_equal(strv_len(c[1]), 3 + 3 + 5);
+	line = strv_join(c[1], " ");
+	want = xasprintf("sudo -n %s install -m 0600 /dev/stdin /etc/x.conf.armpy-new", env);
+	assert_string_equal(line, want);
+	free(line);
+	free(want);
+	line = strv_join(c[3], " ");
+	want = xasprintf("sudo -n %s mv -f -T /etc/x.conf.armpy-new /etc/x.conf", env);
+	assert_string_equal(line, want);
+	free(line);
+	free(want);
+	assert_null(c[4]);
+	exec_commands_free(c);
+	c = exec_sudo_commands(e, &p->steps[3]);
+	line = strv_join(c[0], " ");
+	want = xasprintf("sudo -n %s update-alternatives --set libblas.so.3 "
+	    "/usr/lib/b/libblas.so.3", env);
+	assert_string_equal(line, want);
+	free(line);
+	free(want);
+	exec_commands_free(c);
+	c = exec_sudo_commands(e, &p->steps[4]);
+	assert_null(c[0]);
+	exec_commands_free(c);
+	e->euid = 0;                                  /* root: nothing goes through sudo */
+	c = exec_sudo_commands(e, &p->steps[0]);
+	assert_null(c[0]);
+	exec_commands_free(c);
+	exec_free(e);
+	plan_free(p);
+}
+
+static void
+test_sudo_settings(void **state)
+{
+	struct plan *p = plan_new();
+	struct step *s = plan_add(p, "x", "x", "t");
+	char *text;
+
+	(void)state;
+	unsetenv("ARMPY_SUDO_REFRESH");
+	assert_int_equal(sudo_refresh_interval(), SUDO_REFRESH_DEFAULT);
+	setenv("ARMPY_SUDO_REFRESH", "5", 1);
+	assert_int_equal(sudo_refresh_interval(), 5);
+	setenv("ARMPY_SUDO_REFRESH", "0", 1);
+	assert_int_equal(sudo_refresh_interval(), 0);
+	setenv("ARMPY_SUDO_REFRESH", "5s", 1);
+	assert_int_equal(sudo_refresh_interval(), SUDO_REFRESH_DEFAULT);
+	setenv("ARMPY_SUDO_REFRESH", "-3", 1);
+	assert_int_equal(sudo_refresh_interval(), SUDO_REFRESH_DEFAULT);
+	unsetenv("ARMPY_SUDO_REFRESH");
+	assert_int_equal(sudo_keepalive_start(0), 0);
+	s->kind = ACTION_RUN;
+	s->privileged = 1;
+	s->u.run.argv = strv_push(strv_new(), "true");
+	text = sudo_refusal(p);
+	assert_non_null(strstr(text, "1 step of this plan runs as root"));
+	assert_non_null(strstr(text, "run armpy as root"));
+	assert_non_null(strstr(text, "`sudo -v`"));
+	assert_non_null(strstr(text, "NOPASSWD"));
+	assert_non_null(strstr(text, "--dry-run"));
+	free(text);
+	if (geteuid() == 0) {                         /* root: the dry-run gets no sudo block */
+		assert_false(sudo_needed(p));
+		text = sudo_listing(p, NULL);
+		assert_string_equal(text, "");
+		free(text);
+	}
+	plan_free(p);
+}
+
+/* With a real sudo (tests/sudo/run.sh runs this as its test user): ARMPY_SUDO_TEST_PWFILE
+ * holds the right password on its first line, a wrong one on its second. */
+static void
+test_sudo_password(void **state)
+{
+	const char *f = getenv("ARMPY_SUDO_TEST_PWFILE");
+	char *text, *nl, *cause = NULL;
+	size_t len;
+
+	(void)state;
+	if (f == NULL)
+		skip();
+	text = file_read(f, 4096, &len, &cause);
+	assert_non_null(text);
+	nl = strchr(text, '\n');
+	assert_non_null(nl);
+	*nl = '\0';
+	nl[1 + strcspn(nl + 1, "\n")] = '\0';
+	assert_false(sudo_ready());
+	assert_int_equal(sudo_validate_password(nl + 1, &cause), -1);
+	assert_string_equal(cause, "sudo did not accept the password");
+	free(cause);
+	cause = NULL;
+	assert_int_equal(sudo_validate_password("two\nlines", &cause), -1);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(sudo_validate_password(text, &cause), 0);
+	assert_true(sudo_ready());
+	explicit_bzero(text, len);
+	free(text);
+}
+
 /* A real run: plan built in memory, executed, journaled, resumed. */
 static char statedir[] = "/tmp/armpy-test-exec-XXXXXX";
 
@@ -391,6 +646,9 @@ test_exec_real(void **state)
 int
 main(void)
 {
+	const struct CMUnitTest sudo_tests[] = {
+		cmocka_unit_test(test_sudo_password),
+	};
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_journal_parse),
 		cmocka_unit_test(test_journal_escape),
@@ -398,7 +656,15 @@ main(void)
 		cmocka_unit_test(test_url_policy),
 		cmocka_unit_test(test_throttle),
 		cmocka_unit_test(test_dpkg_status),
+		cmocka_unit_test(test_sudoers_escape),
+		cmocka_unit_test(test_sudo_shell_word),
+		cmocka_unit_test(test_sudoers_rule),
+		cmocka_unit_test(test_sudo_commands),
+		cmocka_unit_test(test_sudo_settings),
 		cmocka_unit_test(test_exec_real),
 	};
+
+	if (getenv("ARMPY_SUDO_TEST_PWFILE") != NULL)
+		return cmocka_run_group_tests(sudo_tests, NULL, NULL);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
