@@ -60,10 +60,12 @@ blas_draw(struct wizard *w, WINDOW *win)
 	int y = TUI_TOP, cur = w->cursor[WS_BLAS];
 	char *t;
 
-	t = xasprintf("CPU %s: OpenBLAS TARGET=%s, BLIS config %s", c->name ? c->name : "unknown",
-	    c->openblas_target ? c->openblas_target : "(auto)",
-	    c->blis_config ? c->blis_config : "(auto)");
+	t = xasprintf("CPU %s: OpenBLAS TARGET=%s", c->name ? c->name : "unknown",
+	    c->openblas_target ? c->openblas_target : "(auto)");
 	tui_put(win, y++, 1, COLS - 2, TUI_HEAD, t);
+	free(t);
+	t = wizard_blis_line(w);
+	tui_put(win, y++, 1, COLS - 2, TUI_NORMAL, t);
 	free(t);
 	tui_put(win, y++, 1, COLS - 2, TUI_NORMAL, "BLIS may be faster for some workloads; "
 	    "OpenBLAS is the well-tested default.");
@@ -89,7 +91,7 @@ blas_draw(struct wizard *w, WINDOW *win)
 	}
 	y++;
 	if (refusal[cur] != NULL) {
-		t = xasprintf("Refused by the planner: %s", refusal[cur]);
+		t = xasprintf("Refused: %s", refusal[cur]);
 		tui_wrap(win, y, 2, COLS - 4, LINES - 3 - y, TUI_WARN, t);
 		free(t);
 	} else if (w->plan == NULL && w->plan_cause != NULL) {
@@ -128,40 +130,133 @@ blas_select(struct wizard *w, int i)
 	return r;
 }
 
+#define BENCH_INTRO "armpy bench times dgemm with every BLAS installed here, at one " \
+	"thread and at all cores, each library in its own process. Esc cancels."
+
+/* What the progress dialog shows while armpy bench runs. */
+struct bench_view {
+	int done, total;      /* steps (one library at one thread count) */
+	char *text;
+};
+
+static void
+bench_show(const struct bench_view *v)
+{
+	tui_progress("Benchmark", v->text, v->done, v->total);
+}
+
+/* "1000,2000" as "N=1000 then N=2000". */
+static char *
+sizes_text(const char *sizes)
+{
+	struct buf b;
+
+	buf_init(&b);
+	buf_puts(&b, "N=");
+	for (; *sizes != '\0'; sizes++)
+		buf_puts(&b, *sizes == ',' ? " then N=" : (char[2]){ *sizes, '\0' });
+	return buf_steal(&b);
+}
+
+/* "progress K/M PATH threads=T N=A,B": step K of M starts; "progress M/M done". */
+static int
+bench_progress(struct bench_view *v, const char *line)
+{
+	char sizes[64], *n;
+	const char *rest, *t, *p;
+	int k, m, off = -1, threads;
+
+	if (sscanf(line, "progress %d/%d %n", &k, &m, &off) != 2 || off < 0)
+		return 0;
+	rest = line + off;
+	for (t = NULL, p = rest; (p = strstr(p, " threads=")) != NULL; p++)
+		t = p;
+	free(v->text);
+	v->total = m;
+	if (strcmp(rest, "done") == 0 || t == NULL ||
+	    sscanf(t, " threads=%d N=%63s", &threads, sizes) != 2) {
+		v->done = m;
+		v->text = xstrdup(BENCH_INTRO "\n\nEvery step measured; reading the results...");
+		return 1;
+	}
+	v->done = k - 1;
+	n = sizes_text(sizes);
+	v->text = xasprintf(BENCH_INTRO "\n\nStep %d of %d (a step is one library at one thread "
+	    "count):\n%.*s\n%d thread%s, %s", k, m, (int)(t - rest), rest, threads,
+	    threads == 1 ? "" : "s", n);
+	free(n);
+	return 1;
+}
+
+/* A stderr line of `armpy bench --progress` (NULL: redraw); 1 when it was progress. */
+static int
+bench_line(void *arg, const char *line)
+{
+	struct bench_view *v = arg;
+	int r = line == NULL || bench_progress(v, line);
+
+	if (r)
+		bench_show(v);
+	return line != NULL && r;
+}
+
+/* Why it failed: its last line on stderr (else stdout), without the "armpy bench: " prefix. */
+static char *
+bench_why(int st, const char *out, const char *err)
+{
+	const char *s = *err ? err : out, *e = s + strlen(s), *b;
+
+	while (e > s && (e[-1] == '\n' || e[-1] == ' '))
+		e--;
+	for (b = e; b > s && b[-1] != '\n'; b--)
+		;
+	if (strncmp(b, "armpy bench: ", 13) == 0 && b + 13 <= e)
+		b += 13;
+	return b < e ? xstrndup(b, e - b) : xasprintf("it failed (status %d)", st);
+}
+
+/* Its table when it worked, else why not on the status line. */
+static void
+bench_result(struct wizard *w, int st, const char *out, const char *err)
+{
+	char *cause = NULL;
+
+	free(w->bench_text);
+	w->bench_text = NULL;
+	if (st == SCREEN_RUN_CANCELLED) {
+		screen_message(TUI_WARN, "armpy bench cancelled");
+		return;
+	}
+	if (st == 0 && wizard_bench_parse(w, out, strlen(out), &cause) == 0) {
+		char *table = wizard_bench_table(w);
+		tui_pager("armpy bench", table);
+		free(table);
+		return;
+	}
+	if (st != 0)
+		cause = bench_why(st, out, err);
+	w->bench_text = xasprintf("armpy bench is not available here: %s", cause);
+	screen_message(TUI_WARN, "%s", w->bench_text);
+	free(cause);
+}
+
 static void
 blas_bench(struct wizard *w)
 {
-	char *argv[] = { "/proc/self/exe", "bench", "--format", "yaml", NULL, NULL };
-	char *out = NULL, *cause = NULL, *table;
+	char *argv[] = { "/proc/self/exe", "bench", "--format", "yaml", "--progress", NULL,
+	    NULL };
+	struct bench_view v = { 0, 0, xstrdup(BENCH_INTRO "\n\nLooking for BLAS libraries...") };
+	char *out = NULL, *err = NULL;
 	int st;
 
 	if (w->facts->emulated)
-		argv[4] = "--quick";      /* emulated timings mean little; keep it short */
-	tui_busy("Benchmark", "Running armpy bench: dgemm with every installed BLAS, one "
-	    "thread and all cores. This can take minutes; Esc cancels.");
-	st = screen_run_capture(argv, &out);
-	free(w->bench_text);
-	if (st == SCREEN_RUN_CANCELLED) {
-		w->bench_text = NULL;
-		screen_message(TUI_WARN, "armpy bench cancelled");
-	} else if (st != 0) {
-		char *nl = out ? strchr(out, '\n') : NULL;
-		if (nl != NULL)
-			*nl = '\0';
-		w->bench_text = xasprintf("armpy bench is not available here: %s", out && *out ?
-		    out : "it failed");
-		screen_message(TUI_WARN, "%s", w->bench_text);
-	} else if (wizard_bench_parse(w, out, strlen(out), &cause) != 0) {
-		w->bench_text = xasprintf("armpy bench is not available here: %s", cause);
-		screen_message(TUI_WARN, "%s", w->bench_text);
-		free(cause);
-	} else {
-		w->bench_text = NULL;
-		table = wizard_bench_table(w);
-		tui_pager("armpy bench", table);
-		free(table);
-	}
+		argv[5] = "--quick";      /* emulated timings mean little; keep it short */
+	bench_show(&v);
+	st = screen_run_capture(argv, &out, &err, bench_line, &v);
+	free(v.text);
+	bench_result(w, st, out ? out : "", err ? err : "");
 	free(out);
+	free(err);
 }
 
 static int
@@ -199,9 +294,13 @@ const struct screen screen_blas = {
 	.enter = blas_enter,
 	.draw = blas_draw,
 	.key = blas_key,
-	.help = "OpenBLAS >= 0.3.17 carries the Arm64 correctness fixes (seed). BLIS needs "
-	    "--enable-threading=openmp and BLIS_NUM_THREADS to use more than one thread; "
-	    "OpenBLAS with OpenMP reads OMP_NUM_THREADS. armpy sets both to the thread count "
-	    "in the environment notes.\nb runs `armpy bench` and shows its table.",
+	.help = "OpenBLAS >= 0.3.17 carries the Arm64 correctness fixes (the DevKit guide "
+	    "(Python on Arm64)). BLIS needs --enable-threading=openmp and BLIS_NUM_THREADS to "
+	    "use more than one thread; OpenBLAS with OpenMP reads OMP_NUM_THREADS. armpy sets "
+	    "both to the thread count in the environment notes.\nSpace marks the line under the "
+	    "cursor (one in each group); Enter goes on with what is marked.\nb runs `armpy "
+	    "bench`: a dialog says which library, thread count and sizes it is measuring (Esc "
+	    "cancels), then its table. The BLIS line then says which kernels BLIS really runs "
+	    "on this CPU; before that it names the build target armpy expects.",
 	.legend = "Up/Down move  Space select  -/+ threads  b bench  Enter next  Esc back  ? help",
 };

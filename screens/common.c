@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -103,56 +104,177 @@ screen_list_draw(WINDOW *win, const struct wizard_list *l, int y, int height, in
 	}
 }
 
-int
-screen_run_capture(char *const argv[], char **out)
+/* argv in a child of its own process group (cancelling reaches its children), stdin
+ * /dev/null, stdout and stderr on two pipes; -1 when it cannot start. */
+static pid_t
+spawn(char *const argv[], int fd[2])
 {
-	int fd, status, cancelled = 0;
+	extern char **environ;
+	int o[2], e[2];
 	pid_t pid;
-	struct buf b;
-	char chunk[4096];
-	ssize_t n;
 
-	*out = NULL;
-	/* its own group: cancelling stops its children too */
-	fd = proc_spawn(argv, PROC_MERGE_STDERR | PROC_NEW_GROUP, 0, &pid);
-	if (fd < 0)
+	if (pipe2(o, O_CLOEXEC) != 0)
 		return -1;
-	buf_init(&b);
-	for (;;) {
-		struct pollfd pfd[2] = { { fd, POLLIN, 0 }, { 0, POLLIN, 0 } };
-		if (poll(pfd, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		if (pfd[1].revents & POLLIN) {
-			/* Esc or q cancels: the child is asked to stop. */
-			int c;
-			nodelay(stdscr, TRUE);
-			c = getch();
-			nodelay(stdscr, FALSE);
-			if (c == 27 || c == 'q') {
-				kill(-pid, SIGTERM);
-				kill(pid, SIGTERM);
-				cancelled = 1;
-				break;
-			}
-		}
-		if (pfd[0].revents & (POLLIN | POLLHUP)) {
-			n = read(fd, chunk, sizeof chunk);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0)
-				break;
-			if (b.len < (1 << 20))
-				buf_add(&b, chunk, n);
-		}
+	if (pipe2(e, O_CLOEXEC) != 0) {
+		close(o[0]);
+		close(o[1]);
+		return -1;
 	}
-	close(fd);
+	if ((pid = fork()) < 0) {
+		for (int i = 0; i < 2; i++) {
+			close(o[i]);
+			close(e[i]);
+		}
+		return -1;
+	}
+	if (pid == 0) {
+		int nul = open("/dev/null", O_RDONLY);
+		setpgid(0, 0);
+		if (nul >= 0)
+			dup2(nul, 0);
+		dup2(o[1], 1);
+		dup2(e[1], 2);
+		execve(argv[0], argv, environ);
+		dprintf(2, "%s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(o[1]);
+	close(e[1]);
+	fd[0] = o[0];
+	fd[1] = e[0];
+	return pid;
+}
+
+struct run {
+	pid_t pid;
+	int fd[2];                /* stdout, stderr; -1 once at their end */
+	struct buf out, err, part;     /* part: stderr's unfinished line */
+	int (*line)(void *, const char *);
+	void *arg;
+};
+
+/* Complete stderr lines go to run->line; those it does not take are kept in err. */
+static void
+run_lines(struct run *r)
+{
+	char *nl;
+
+	while ((nl = memchr(r->part.data, '\n', r->part.len)) != NULL) {
+		size_t len = nl - r->part.data + 1;
+		*nl = '\0';
+		if (r->line == NULL || !r->line(r->arg, r->part.data)) {
+			buf_puts(&r->err, r->part.data);
+			buf_puts(&r->err, "\n");
+		}
+		memmove(r->part.data, nl + 1, r->part.len - len + 1);
+		r->part.len -= len;
+	}
+}
+
+/* One read from stream i (0 stdout, 1 stderr); closes it at its end. */
+static void
+run_read(struct run *r, int i)
+{
+	char chunk[4096];
+	ssize_t n = read(r->fd[i], chunk, sizeof chunk);
+
+	if (n < 0 && errno == EINTR)
+		return;
+	if (n <= 0) {
+		close(r->fd[i]);
+		r->fd[i] = -1;
+		return;
+	}
+	if (i == 0 && r->out.len < (1 << 20))
+		buf_add(&r->out, chunk, n);
+	if (i == 1 && r->part.len < (1 << 20)) {
+		buf_add(&r->part, chunk, n);
+		run_lines(r);
+	}
+}
+
+/* A key while it runs: 1 when it cancels (Esc or q), a resize redraws. */
+static int
+run_key(struct run *r)
+{
+	int c;
+
+	nodelay(stdscr, TRUE);
+	c = getch();
+	nodelay(stdscr, FALSE);
+	if (c == KEY_RESIZE && r->line != NULL)
+		r->line(r->arg, NULL);
+	return c == 27 || c == 'q';
+}
+
+/* Cancelled: SIGTERM to the group, SIGKILL to what is left after a second. Meanwhile this
+ * process is the subreaper of the group's orphans, and reaps every one: no zombie is left. */
+static void
+run_stop(pid_t pid)
+{
+	int status, was = 0;
+	siginfo_t si;
+
+	prctl(PR_GET_CHILD_SUBREAPER, &was);
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	kill(-pid, SIGTERM);
+	for (int i = 0; i < 50; i++) {
+		memset(&si, 0, sizeof si);
+		if (waitid(P_PID, pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == pid)
+			break;
+		usleep(20000);
+	}
+	kill(-pid, SIGKILL);        /* the leader is not reaped yet: its group id is still ours */
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	*out = buf_steal(&b);
-	if (cancelled)
-		return SCREEN_RUN_CANCELLED;
+	while (waitpid(-pid, &status, 0) > 0 || errno == EINTR)
+		;
+	prctl(PR_SET_CHILD_SUBREAPER, was);
+}
+
+int
+screen_run_capture(char *const argv[], char **out, char **err,
+    int (*line)(void *arg, const char *text), void *arg)
+{
+	struct run r = { .line = line, .arg = arg };
+	int status = 0, cancelled = 0;
+
+	*out = *err = NULL;
+	if ((r.pid = spawn(argv, r.fd)) < 0)
+		return -1;
+	buf_init(&r.out);
+	buf_init(&r.err);
+	buf_init(&r.part);
+	while (r.fd[0] >= 0 || r.fd[1] >= 0) {
+		struct pollfd pfd[3] = { { r.fd[0], POLLIN, 0 }, { r.fd[1], POLLIN, 0 },
+		    { 0, POLLIN, 0 } };
+		if (poll(pfd, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			status = -1;            /* cannot wait for it: stop it */
+			break;
+		}
+		if ((pfd[2].revents & POLLIN) && run_key(&r)) {
+			cancelled = 1;
+			break;
+		}
+		for (int i = 0; i < 2; i++)
+			if (r.fd[i] >= 0 && (pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				run_read(&r, i);
+	}
+	if (cancelled || status < 0)
+		run_stop(r.pid);
+	for (int i = 0; i < 2; i++)
+		if (r.fd[i] >= 0)
+			close(r.fd[i]);
+	if (!cancelled && status == 0)
+		while (waitpid(r.pid, &status, 0) < 0 && errno == EINTR)
+			;
+	buf_puts(&r.err, r.part.data ? r.part.data : "");
+	buf_free(&r.part);
+	*out = buf_steal(&r.out);
+	*err = buf_steal(&r.err);
+	if (cancelled || status < 0)
+		return cancelled ? SCREEN_RUN_CANCELLED : -1;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }

@@ -76,6 +76,7 @@ distro_choose(struct wizard *w)
 	return 0;
 }
 
+/* Space marks the line under the cursor; Enter (the main loop's) goes on with the marked one. */
 static int
 distro_key(struct wizard *w, int key)
 {
@@ -85,8 +86,6 @@ distro_key(struct wizard *w, int key)
 		distro_choose(w);
 		return SCREEN_STAY;
 	}
-	if (key == '\n' || key == '\r' || key == KEY_ENTER)
-		return distro_choose(w) == 0 ? SCREEN_NEXT : SCREEN_STAY;
 	return SCREEN_PASS;
 }
 
@@ -98,5 +97,6 @@ const struct screen screen_distro = {
 	.key = distro_key,
 	.help = "The distribution decides the package manager, the package names and which "
 	    "Python versions the distro ships. Overriding it plans for another machine; the "
-	    "saved profile does not contain the distribution (it is detected where it runs).",
+	    "saved profile does not contain the distribution (it is detected where it runs).\n"
+	    "Space marks the line under the cursor; Enter goes on with the marked (*) one.",
 };

@@ -38,7 +38,7 @@ extras_draw(struct wizard *w, WINDOW *win)
 	}
 	y++;
 	if (refusal[cur] != NULL) {
-		t = xasprintf("Refused by the planner: %s", refusal[cur]);
+		t = xasprintf("Refused: %s", refusal[cur]);
 		tui_wrap(win, y, 2, COLS - 4, LINES - 3 - y, TUI_WARN, t);
 		free(t);
 	}
@@ -69,7 +69,9 @@ const struct screen screen_extras = {
 	.enter = extras_refresh,
 	.draw = extras_draw,
 	.key = extras_key,
-	.help = "Each extra follows the seed's notes. DGL and sentencepiece are installed after "
-	    "PyTorch. Extras built from source need the compilers the plan installs.",
+	.help = "Each extra follows the DevKit guide (Python on Arm64). DGL and sentencepiece "
+	    "are installed after PyTorch. Extras built from source need the compilers the plan "
+	    "installs.\nSpace ticks or unticks the line under the cursor; Enter goes on with the "
+	    "ticked [x] ones.",
 	.legend = "Up/Down move  Space toggle  Enter next  Esc back  ? help  q quit",
 };

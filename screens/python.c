@@ -7,15 +7,26 @@
 
 static struct wizard_list py_list;
 
-static void
-python_enter(struct wizard *w)
+/* The marked (*) line: the answer in the profile; -1 when the list lacks it. */
+static int
+python_marked(const struct wizard *w)
 {
 	const char *cur = w->profile->python ? w->profile->python : "system";
 
-	wizard_python_choices(w, &py_list);
 	for (int i = 0; i < py_list.n; i++)
 		if (strcmp(py_list.v[i].key, cur) == 0)
-			w->cursor[WS_PYTHON] = i;
+			return i;
+	return -1;
+}
+
+static void
+python_enter(struct wizard *w)
+{
+	int m;
+
+	wizard_python_choices(w, &py_list);
+	if ((m = python_marked(w)) >= 0)
+		w->cursor[WS_PYTHON] = m;
 }
 
 static void
@@ -29,9 +40,9 @@ python_draw(struct wizard *w, WINDOW *win)
 	    source_name(w->profile->source));
 	tui_put(win, y++, 1, COLS - 2, TUI_HEAD, t);
 	free(t);
-	y += tui_wrap(win, y, 1, COLS - 2, 2, TUI_NORMAL, "Versions found on this machine and "
-	    "installable for this distro and source. The seed: target at least a supported "
-	    "Python 3; EOL versions need a confirmation.");
+	y += tui_wrap(win, y, 1, COLS - 2, 2, TUI_NORMAL, "Versions found here or installable "
+	    "with this distro and source. The DevKit guide (Python on Arm64) asks for a "
+	    "supported Python 3; an EOL one asks first.");
 	y++;
 	screen_list_draw(win, &py_list, y, LINES - 3 - y - 3, &w->cursor[WS_PYTHON],
 	    &w->top[WS_PYTHON], w->profile->python ? w->profile->python : "system", 2);
@@ -52,9 +63,9 @@ python_choose(struct wizard *w)
 	r = wizard_set_python(w, c->key, 0, &cause);
 	if (r == 1) {
 		q = xasprintf("Python %s reached its end of life on %s. It gets no security "
-		    "fixes any more, and NumPy/SciPy stop publishing wheels for it (the seed "
-		    "recommends a supported Python 3). Use Python %s anyway?", c->key,
-		    c->eol_date ? c->eol_date : "an unknown date", c->key);
+		    "fixes any more, and NumPy/SciPy stop publishing wheels for it; the DevKit "
+		    "guide (Python on Arm64) recommends a supported Python 3. Use Python %s "
+		    "anyway?", c->key, c->eol_date ? c->eol_date : "an unknown date", c->key);
 		if (!tui_confirm("End-of-life Python", q)) {
 			free(q);
 			screen_message(TUI_WARN, "Kept Python %s", wizard_python_shown(w));
@@ -76,6 +87,7 @@ python_choose(struct wizard *w)
 	return 0;
 }
 
+/* Space marks the line under the cursor (an EOL one asks first); Enter is the main loop's. */
 static int
 python_key(struct wizard *w, int key)
 {
@@ -85,9 +97,20 @@ python_key(struct wizard *w, int key)
 		python_choose(w);
 		return SCREEN_STAY;
 	}
-	if (key == '\n' || key == '\r' || key == KEY_ENTER)
-		return python_choose(w) == 0 ? SCREEN_NEXT : SCREEN_STAY;
 	return SCREEN_PASS;
+}
+
+/* Enter goes on with the marked version, never the one under the cursor. */
+static int
+python_apply(struct wizard *w, char **cause)
+{
+	int m = python_marked(w);
+
+	if (m < 0 || !py_list.v[m].disabled)
+		return 0;        /* (one the list lacks, from --load: the plan judges it) */
+	cause_set(cause, "Python %s cannot be chosen: %s", wizard_python_shown(w),
+	    py_list.v[m].reason ? py_list.v[m].reason : "not available");
+	return -1;
 }
 
 const struct screen screen_python = {
@@ -96,8 +119,10 @@ const struct screen screen_python = {
 	.enter = python_enter,
 	.draw = python_draw,
 	.key = python_key,
+	.apply = python_apply,
 	.help = "\"system\" is the distribution's python3. Other versions come from the "
 	    "distro's packages, pip on a found interpreter, or conda. End-of-life dates come "
 	    "from armpy's table (ARMPY_TODAY overrides today). Python 2.7 is EOL since "
-	    "2020-01-01 and cannot be chosen.",
+	    "2020-01-01 and cannot be chosen.\nSpace marks the version under the cursor (an "
+	    "end-of-life one asks first); Enter goes on with the marked (*) one.",
 };

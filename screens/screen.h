@@ -41,9 +41,13 @@ int screen_list_key(int key, int *cursor, int n);
  * highlighted line's note (or refusal) shown below in up to noterows rows. */
 void screen_list_draw(WINDOW *, const struct wizard_list *, int y, int height, int *cursor,
     int *top, const char *current, int noterows);
-/* Run argv (a child, no shell) and capture stdout+stderr; returns the exit status, -1, or
- * SCREEN_RUN_CANCELLED when the user pressed Esc/q meanwhile (the child got SIGTERM). */
+/* Run argv (a child in its own process group, no shell): its stdout into *out, and each line
+ * of its stderr, as it comes, to line(arg, text), which returns 1 when it took the line; the
+ * lines it did not take (all of them when line is NULL) go into *err. line(arg, NULL) asks for
+ * a redraw after a resize. Returns the exit status, -1, or SCREEN_RUN_CANCELLED when the user
+ * pressed Esc/q meanwhile (its group got SIGTERM, then SIGKILL, and it was reaped). */
 #define SCREEN_RUN_CANCELLED 1000
-int screen_run_capture(char *const argv[], char **out);
+int screen_run_capture(char *const argv[], char **out, char **err,
+    int (*line)(void *arg, const char *text), void *arg);
 
 #endif

@@ -65,6 +65,7 @@ source_choose(struct wizard *w)
 	return 0;
 }
 
+/* Space marks the line under the cursor; Enter (the main loop's) goes on with the marked one. */
 static int
 source_key(struct wizard *w, int key)
 {
@@ -74,9 +75,20 @@ source_key(struct wizard *w, int key)
 		source_choose(w);
 		return SCREEN_STAY;
 	}
-	if (key == '\n' || key == '\r' || key == KEY_ENTER)
-		return source_choose(w) == 0 ? SCREEN_NEXT : SCREEN_STAY;
 	return SCREEN_PASS;
+}
+
+/* The marked source must still be available (an earlier answer may have changed). */
+static int
+source_apply(struct wizard *w, char **cause)
+{
+	int m = (int)w->profile->source;
+
+	if (m >= src_list.n || !src_list.v[m].disabled)
+		return 0;
+	cause_set(cause, "%s is not available: %s", src_list.v[m].key, src_list.v[m].reason ?
+	    src_list.v[m].reason : "refused");
+	return -1;
 }
 
 const struct screen screen_source = {
@@ -85,8 +97,10 @@ const struct screen screen_source = {
 	.enter = source_enter,
 	.draw = source_draw,
 	.key = source_key,
+	.apply = source_apply,
 	.help = "system: the distro's python3-numpy/python3-scipy, BLAS chosen with "
 	    "update-alternatives (Debian/Ubuntu) - needs root.\npip: a venv; wheels carry "
 	    "their own OpenBLAS, BLIS means building NumPy from source.\nconda: Miniforge in "
-	    "your home; conda-forge's linux-aarch64 builds use OpenBLAS.",
+	    "your home; conda-forge's linux-aarch64 builds use OpenBLAS.\nSpace marks the line "
+	    "under the cursor; Enter goes on with the marked (*) one.",
 };

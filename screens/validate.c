@@ -10,6 +10,9 @@
 
 static char *skipped;       /* why validation did not run */
 
+#define LABEL_W 28          /* "BLIS zen3 1t N=1000", "NumPy 2t N=2000" */
+#define BAR_W (COLS - 48)
+
 static void
 validate_enter(struct wizard *w)
 {
@@ -66,7 +69,7 @@ validate_draw(struct wizard *w, WINDOW *win)
 	const struct validate_report *r = w->validation;
 	int y = TUI_TOP, maxrows;
 	double max;
-	char *t, lab[32];
+	char *t;
 
 	if (r == NULL) {
 		tui_wrap(win, y, 1, COLS - 2, 6, TUI_WARN, skipped ? skipped : "Not validated.");
@@ -99,16 +102,20 @@ validate_draw(struct wizard *w, WINDOW *win)
 	for (int i = 0; i < w->bench.n; i++)
 		if (w->bench.rows[i].gflops > max)
 			max = w->bench.rows[i].gflops;
-	tui_barrow(win, y++, 2, "1 thread", 16, r->gflops_1, max, COLS - 36, "GFLOPS");
-	snprintf(lab, sizeof lab, "%d threads", r->threads_all);
-	tui_barrow(win, y++, 2, lab, 16, r->gflops_all, max, COLS - 36, "GFLOPS");
+	t = wizard_speed_label("NumPy", NULL, 1, r->n_1, LABEL_W);
+	tui_barrow(win, y++, 2, t, LABEL_W, r->gflops_1, max, BAR_W, "GFLOPS");
+	free(t);
+	t = wizard_speed_label("NumPy", NULL, r->threads_all, r->n_all, LABEL_W);
+	tui_barrow(win, y++, 2, t, LABEL_W, r->gflops_all, max, BAR_W, "GFLOPS");
+	free(t);
 	if (r->peak_gflops > 0)
-		tui_barrow(win, y++, 2, "peak (est.)", 16, r->peak_gflops, max, COLS - 36, "GFLOPS");
+		tui_barrow(win, y++, 2, "peak (est.)", LABEL_W, r->peak_gflops, max, BAR_W,
+		    "GFLOPS");
 	/* Each library, when `b` ran armpy bench on the BLAS screen. */
 	for (int i = 0; i < w->bench.n && y < LINES - 3; i++) {
-		const struct wizard_bench_row *b = &w->bench.rows[i];
-		snprintf(lab, sizeof lab, "%.9s %dt", b->kind ? b->kind : "?", b->threads);
-		tui_barrow(win, y++, 2, lab, 16, b->gflops, max, COLS - 36, "GFLOPS");
+		t = wizard_bench_label(&w->bench.rows[i], LABEL_W);
+		tui_barrow(win, y++, 2, t, LABEL_W, w->bench.rows[i].gflops, max, BAR_W, "GFLOPS");
+		free(t);
 	}
 	if (r->emulated)
 		tui_put(win, y, 2, COLS - 3, TUI_WARN, "emulated: timings are not this CPU's speed");
@@ -135,7 +142,9 @@ const struct screen screen_validate = {
 	.draw = validate_draw,
 	.key = validate_key,
 	.help = "The probe asks NumPy's own modules which library serves cblas_dgemm and "
-	    "dgetrf, checks versions against the seed's floors (OpenBLAS 0.3.17, NumPy 1.21.1, "
-	    "SciPy 1.7.2) and times dgemm with one thread and with all.",
+	    "dgetrf, checks versions against the floors of the DevKit guide (Python on Arm64): "
+	    "OpenBLAS 0.3.17, NumPy 1.21.1, SciPy 1.7.2; and times dgemm with one thread and "
+	    "with all. Each GFLOPS row names what ran, its threads (1t) and its matrix size N; "
+	    "NumPy rows are the probe's, the others armpy bench's (b on the BLAS screen).",
 	.legend = "v full report  Enter next  ? help  q quit",
 };

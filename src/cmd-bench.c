@@ -13,6 +13,7 @@ cmd_bench_usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: armpy bench [--threads N] [--size N] [--format text|yaml] [--root DIR] [--quick]\n"
+	    "                   [--progress]\n"
 	    "\n"
 	    "Finds every BLAS (the libblas.so.3-<triplet> alternatives plus libopenblas*.so* and\n"
 	    "libblis*.so* in the library directories), dlopens each in its own child process and\n"
@@ -22,7 +23,26 @@ cmd_bench_usage(FILE *f)
 	    "  --size N      one matrix size instead of 1000 and 2000\n"
 	    "  --format FMT  text (default) or yaml\n"
 	    "  --root DIR    chroot into DIR first (root; same arch, glibc no newer than the host's)\n"
-	    "  --quick       N=256 only\n");
+	    "  --quick       N=256 only\n"
+	    "  --progress    report on stderr, one line as each step starts (a step is one\n"
+	    "                library at one thread count, all sizes in order; a size predicted\n"
+	    "                to take over 8 s a call is skipped inside it), one when all ran:\n"
+	    "                progress 3/6 /usr/lib64/libopenblas.so.0 threads=2 N=1000,2000\n"
+	    "                progress 6/6 done\n"
+	    "                stdout is the same with or without it.\n");
+}
+
+/* --progress: "progress K/M PATH threads=T N=SIZES" as step K starts, "progress M/M done". */
+static void
+cmd_bench_progress(void *arg, int step, int total, const char *path, int threads,
+    const char *sizes)
+{
+	(void)arg;
+	if (path == NULL)
+		fprintf(stderr, "progress %d/%d done\n", step, total);
+	else
+		fprintf(stderr, "progress %d/%d %s threads=%d N=%s\n", step, total, path, threads,
+		    sizes);
 }
 
 static int
@@ -54,6 +74,10 @@ cmd_bench_exec(int argc, char **argv)
 		}
 		if (strcmp(a, "--quick") == 0) {
 			o.quick = 1;
+			continue;
+		}
+		if (strcmp(a, "--progress") == 0) {
+			o.progress = cmd_bench_progress;
 			continue;
 		}
 		if (strcmp(a, "--threads") != 0 && strcmp(a, "--size") != 0 &&
@@ -101,7 +125,8 @@ usage:
 
 const struct cmd_entry cmd_bench_entry = {
 	.name = "bench",
-	.usage = "armpy bench [--threads N] [--size N] [--format text|yaml] [--root DIR]",
+	.usage = "armpy bench [--threads N] [--size N] [--format text|yaml] [--root DIR] "
+	    "[--progress]",
 	.summary = "time dgemm of every BLAS on the system (OpenBLAS vs BLIS), natively",
 	.exec = cmd_bench_exec,
 };

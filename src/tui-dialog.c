@@ -1,4 +1,4 @@
-/* tui-dialog.c — modal dialogs over the current screen: pager, confirm, buttons, prompt, busy. */
+/* tui-dialog.c — modal dialogs over the screen: pager, confirm, buttons, prompt, busy, progress. */
 #include "armpy.h"
 #include "tui.h"
 
@@ -149,6 +149,17 @@ tui_busy(const char *title, const char *text)
 
 	background();
 	box_draw(title, text, 0, &y, &x, &w, &h);
+	refresh();
+}
+
+void
+tui_progress(const char *title, const char *text, int done, int total)
+{
+	int y, x, w, h;
+
+	background();
+	box_draw(title, text, 1, &y, &x, &w, &h);
+	tui_bar(stdscr, y + h - 2, x + 2, w - 4, total > 0 ? (double)done / total : -1);
 	refresh();
 }
 

@@ -24,8 +24,9 @@ static char *tui_notice_shown;     /* a copy of the notice last drawn */
 static const char *general_help =
     "Keys on every screen:\n"
     "  Up/Down, j/k, Tab   move\n"
-    "  Space               select or toggle the highlighted line\n"
-    "  Enter               take the answer and go to the next screen\n"
+    "  Space               mark the line under the cursor ((*) radio, [x] toggle)\n"
+    "  Enter               go on to the next screen with what is marked, whatever line\n"
+    "                      the cursor is on\n"
     "  Esc, Backspace      back to the previous screen (answers are kept)\n"
     "  F1, ?               this help\n"
     "  q                   quit (asks first once anything has run)\n"

@@ -53,5 +53,7 @@ int tui_choose(const char *title, const char *text, const char *const *buttons, 
 char *tui_prompt(const char *title, const char *label, const char *def);
 /* A message in a box, shown until the next refresh (for "Running ..."). */
 void tui_busy(const char *title, const char *text);
+/* tui_busy with a progress bar under the text: done of total ("working..." when total <= 0). */
+void tui_progress(const char *title, const char *text, int done, int total);
 
 #endif

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static const char *const distro_overrides[] = {
 	"debian 12", "debian 11", "debian 10", "ubuntu 24.04", "ubuntu 22.04", "ubuntu 20.04",
@@ -574,6 +575,10 @@ python_refusal(const struct wizard *w, const char *version, enum source *via)
 	return first;
 }
 
+static const char py27_reason[] = "Python 2.7 is EOL since 2020-01-01: NumPy/SciPy need "
+    "Python 3; the DevKit guide (Python on Arm64) says to upgrade to 3.x before moving to "
+    "Arm64";
+
 void
 wizard_python_choices(const struct wizard *w, struct wizard_list *l)
 {
@@ -615,8 +620,7 @@ wizard_python_choices(const struct wizard *w, struct wizard_list *l)
 		python_note(w, c, keys[i]);
 		if (is_27(keys[i])) {
 			c->disabled = 1;
-			c->reason = xstrdup("Python 2.7 is EOL since 2020-01-01: NumPy/SciPy "
-			    "need Python 3 (seed: upgrade to 3.x before moving to Arm64)");
+			c->reason = xstrdup(py27_reason);
 		}
 	}
 	if (!have27) {
@@ -625,8 +629,7 @@ wizard_python_choices(const struct wizard *w, struct wizard_list *l)
 		c->eol_date = "2020-01-01";
 		c->note = xstrdup("end of life since 2020-01-01");
 		c->disabled = 1;
-		c->reason = xstrdup("Python 2.7 is EOL since 2020-01-01: NumPy/SciPy need "
-		    "Python 3 (seed: upgrade to 3.x before moving to Arm64)");
+		c->reason = xstrdup(py27_reason);
 	}
 	strv_free(keys);
 	for (int i = 0; i < l->n; i++) {
@@ -954,6 +957,7 @@ wizard_bench_clear(struct wizard_bench *b)
 	for (int i = 0; i < b->n; i++) {
 		free(b->rows[i].path);
 		free(b->rows[i].kind);
+		free(b->rows[i].kernels);
 		free(b->rows[i].threading);
 		free(b->rows[i].error);
 	}
@@ -998,6 +1002,10 @@ wizard_bench_parse(struct wizard *w, const char *yaml, size_t len, char **cause)
 			continue;
 		row->path = scalar(r, "path");
 		row->kind = scalar(r, "kind");
+		row->kernels = scalar(r, "kernels");
+		if (ynode_get(r, "generic_kernels") != NULL &&
+		    ynode_bool(ynode_get(r, "generic_kernels"), &row->generic) != 0)
+			row->generic = 0;
 		row->threading = scalar(r, "threading");
 		row->error = scalar(r, "error");
 		if (ynode_get(r, "threads") != NULL)
@@ -1018,25 +1026,107 @@ wizard_bench_parse(struct wizard *w, const char *yaml, size_t len, char **cause)
 	return 0;
 }
 
+/* "BLIS" and "OpenBLAS" as people write them; other kinds as they are. */
+static const char *
+kind_shown(const char *kind)
+{
+	if (kind == NULL)
+		return "?";
+	if (strcmp(kind, "blis") == 0)
+		return "BLIS";
+	if (strcmp(kind, "openblas") == 0)
+		return "OpenBLAS";
+	return kind;
+}
+
+char *
+wizard_speed_label(const char *lib, const char *kernels, int threads, long n, int width)
+{
+	char *head, *tail, *r;
+	int room;
+
+	if (kernels != NULL && *kernels != '\0' && strcasecmp(kernels, lib) != 0)
+		head = xasprintf("%s %s", lib, kernels);
+	else
+		head = xstrdup(lib);
+	tail = n > 0 ? xasprintf("%dt N=%ld", threads, n) : xasprintf("%dt", threads);
+	room = width - 1 - (int)strlen(tail);
+	if (width > 0 && (int)strlen(head) > room) {
+		head[room > 1 ? room : 1] = '\0';
+		str_trim(head);
+	}
+	r = xasprintf("%s %s", head, tail);
+	free(head);
+	free(tail);
+	return r;
+}
+
+char *
+wizard_bench_label(const struct wizard_bench_row *r, int width)
+{
+	return wizard_speed_label(kind_shown(r->kind), r->kernels, r->threads, r->n, width);
+}
+
+/* The first bench row of a kind that says which kernels ran; NULL when none does. */
+static const struct wizard_bench_row *
+bench_kernels(const struct wizard *w, const char *kind, int *seen)
+{
+	*seen = 0;
+	for (int i = 0; i < w->bench.n; i++) {
+		const struct wizard_bench_row *r = &w->bench.rows[i];
+		if (r->kind == NULL || strcmp(r->kind, kind) != 0)
+			continue;
+		*seen = 1;
+		if (r->kernels != NULL && *r->kernels != '\0')
+			return r;
+	}
+	return NULL;
+}
+
+char *
+wizard_blis_line(const struct wizard *w)
+{
+	const char *target = w->facts->cpu.blis_config, *why;
+	int seen;
+	const struct wizard_bench_row *r = bench_kernels(w, "blis", &seen);
+
+	if (r != NULL && r->generic)
+		return xstrdup("BLIS runs its generic reference kernels here (armpy bench)");
+	if (r != NULL)
+		return xasprintf("BLIS runs %s here (armpy bench)", r->kernels);
+	why = w->bench.n == 0 ? "`b` checks what BLIS really runs" : seen ?
+	    "armpy bench could not tell what it runs" : "armpy bench found no BLIS";
+	if (target == NULL)
+		return xasprintf("BLIS: no build target known for this CPU (%s)", why);
+	return xasprintf("BLIS build target %s (expected; %s)", target, why);
+}
+
 char *
 wizard_bench_table(const struct wizard *w)
 {
 	struct buf b;
+	int generic = 0;
+	char *l;
 
 	buf_init(&b);
-	buf_printf(&b, "%-10s %-10s %7s %6s %9s  %s\n", "library", "threading", "threads",
-	    "N", "GFLOPS", "path");
+	buf_printf(&b, "%-32s %-9s %9s   %s\n", "library, kernels, threads, size", "threading",
+	    "GFLOPS", "path");
 	for (int i = 0; i < w->bench.n; i++) {
 		const struct wizard_bench_row *r = &w->bench.rows[i];
+		l = wizard_bench_label(r, 32);
+		buf_printf(&b, "%-32s %-9s ", l, r->threading ? r->threading : "?");
+		free(l);
 		if (r->gflops >= 0)
-			buf_printf(&b, "%-10s %-10s %7d %6ld %9.2f  %s\n", r->kind ? r->kind :
-			    "?", r->threading ? r->threading : "?", r->threads, r->n, r->gflops,
+			buf_printf(&b, "%9.2f%c  %s\n", r->gflops, r->generic ? '*' : ' ',
 			    r->path ? r->path : "");
 		else
-			buf_printf(&b, "%-10s %-10s %7d %6ld %9s  %s (%s)\n", r->kind ? r->kind :
-			    "?", r->threading ? r->threading : "?", r->threads, r->n, "-",
-			    r->path ? r->path : "", r->error ? r->error : "failed");
+			buf_printf(&b, "%9s%c  %s (%s)\n", "-", r->generic ? '*' : ' ', r->path ?
+			    r->path : "", r->error ? r->error : "failed");
+		generic |= r->generic;
 	}
+	if (generic)
+		buf_puts(&b, "\n* generic kernels: the library's reference code, not tuned for "
+		    "this CPU\n");
 	if (w->bench.recommendation != NULL)
 		buf_printf(&b, "\nrecommendation: %s\n", w->bench.recommendation);
 	return buf_steal(&b);

@@ -31,10 +31,12 @@ struct wizard_list {
 	int n;
 };
 
-/* `armpy bench --format yaml`, parsed: one row per library and thread count. */
+/* `armpy bench --format yaml`, parsed: one row per library, thread count and size. */
 struct wizard_bench_row {
 	char *path;
-	char *kind;           /* OpenBLAS, BLIS, reference, ... */
+	char *kind;           /* openblas, blis, reference, ... */
+	char *kernels;        /* the kernel set it ran on this CPU (zen3, NEOVERSEN1), NULL unknown */
+	int generic;          /* those kernels are the library's generic ones, not tuned */
 	char *threading;
 	int threads;
 	long n;               /* matrix size */
@@ -134,6 +136,13 @@ int wizard_save_plan(struct wizard *, const char *path, char **cause);
 int wizard_bench_parse(struct wizard *, const char *yaml, size_t len, char **cause);
 char *wizard_bench_table(const struct wizard *);
 void wizard_bench_clear(struct wizard_bench *);
+/* A speed row's label, "BLIS zen3 1t N=1000" (kernels left out when NULL or the same as lib,
+ * N when n <= 0); with width > 0 the lib and kernels part is cut so that it fits. */
+char *wizard_speed_label(const char *lib, const char *kernels, int threads, long n, int width);
+char *wizard_bench_label(const struct wizard_bench_row *, int width);
+/* The BLAS screen's line about BLIS: what armpy bench saw it run, or the build target armpy
+ * expects for this CPU when the bench has not run (or could not tell). */
+char *wizard_blis_line(const struct wizard *);
 
 /* The headless replay command shown on the done screen (a new string). */
 char *wizard_replay_command(const struct wizard *);

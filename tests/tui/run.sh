@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/tui/run.sh — drives the real ./armpy wizard in tmux (80x24): snapshots, saved profiles,
-# replay equality, back navigation, EOL confirmation, refusals, --load, resize, NO_COLOR, vt100.
+# replay equality, back navigation, the one selection model (Space marks, Enter goes on with the
+# mark), EOL confirmation, refusals, bench progress and cancel, --load, resize, NO_COLOR, vt100.
 # UPDATE_SNAPSHOTS=1 rewrites tests/tui/snapshots/*.txt (review the diff before committing).
 set -u
 . "$(dirname "$0")/../lib.sh"
@@ -133,17 +134,35 @@ t_diff "forward again: review unchanged" "$TMP/review-first.txt" "$TMP/review-ag
 keys q; step "[exit 0]" && t_pass "q quits with 0 before anything ran"
 if [ "$(T display -p '#{alternate_on}')" = 0 ]; then t_pass "terminal restored after q"; else t_fail "alternate screen left on"; fi
 
-# --- 4. an EOL Python: warning, confirmation, and the answers it invalidates ---------------
+# --- 4. one selection model: Space marks the line under the cursor, Enter goes on with the mark;
+#        an EOL Python: warning, confirmation, and the answers it invalidates -----------------
 start --
 step "Welcome"; keys Enter Enter; step "Chosen: Python system"
-# 3.9 is past EOL on 2026-11-25 and Debian 12 does not package it: another source is needed.
-for i in 1 2 3 4 5 6; do keys Down; done
+# 3.9 is past EOL on 2026-11-25 (src/pyeol.c) and Debian 12 does not package it: another source
+# is needed. The cursor on it with "system" marked: Enter goes on with system, no EOL dialog.
+down6() { for i in 1 2 3 4 5 6; do keys Down; done; }
+down6
 step ">( ) 3.9" && snap python-eol-highlighted
-keys Enter; step "End-of-life Python" && snap python-eol-confirm
+keys Enter
+if wait_for "Python system; choose where NumPy and SciPy come from" && ! cap | grep -qF "End-of-life"; then
+	t_pass "Enter with the cursor on an EOL line goes on with the marked Python, no dialog"
+else t_fail "Enter acted on the line under the cursor"; fi
+keys Escape; step "Chosen: Python system"
+down6
+keys Space; step "End-of-life Python" && snap python-eol-confirm
 keys n; step "Kept Python system"
-keys Enter; step "End-of-life Python"
-keys y; step "choose where NumPy and SciPy come from" && snap python-eol-chosen
+if cap | grep -qF "(*) system"; then t_pass "EOL dialog No: the old Python stays marked"; else t_fail "EOL dialog No: mark moved"; fi
+keys Enter
+if wait_for "Python system; choose where NumPy and SciPy come from" && ! cap | grep -qF "End-of-life"; then
+	t_pass "after No, Enter goes on with the marked Python without reopening the dialog"
+else t_fail "after No, Enter reopened the dialog or did not go on"; fi
+keys Escape; step "Chosen: Python system"
+down6
+keys Space; step "End-of-life Python"
+keys y; step "Chosen: Python 3.9, end of life accepted" && snap python-eol-chosen
 if cap | grep -qF "Changed to fit: source system -> source conda"; then t_pass "EOL: invalidated source said so"; else t_fail "EOL: no invalidation notice"; fi
+keys Enter; step "Python 3.9; choose where NumPy and SciPy come from"
+if cap | grep -qF ">(*) conda"; then t_pass "EOL: conda marked on the source screen"; else t_fail "EOL: source screen mark"; fi
 keys Enter Enter Enter; step "Plan for"
 if cap | grep -qF "Python 3.9 (chosen in the profile) is past end of life"; then t_pass "EOL warning on review"; else t_fail "no EOL warning on review"; fi
 keys s; step "Save the profile"; keys Enter; step "Profile saved to"
@@ -154,18 +173,61 @@ else t_fail "EOL profile: $(grep -E '^(python|allow_eol|source):' "$P" | tr '\n'
 # 2.7 is listed but cannot be chosen.
 keys Escape; step "Optional packages"; keys Escape; step "OpenBLAS TARGET="
 keys Escape; step "choose where NumPy"; keys Escape; step "Chosen: Python 3.9"
-keys End; keys Enter; step "Python 2.7 cannot be chosen" && t_pass "2.7 refused with reason"
+keys End Space; step "Python 2.7 cannot be chosen" && t_pass "2.7 refused with reason"
+keys Enter; step "Python 3.9; choose where" && t_pass "Enter after a refused Space goes on with the marked one"
 
-# --- 5. a refused combination shown disabled with the planner's reason ---------------------
+# --- 5. a refused combination shown disabled with the reason ---------------------------------
 start --
 step "Welcome"; keys Enter Enter Enter; step "choose where NumPy"
-keys Down Down Enter; step "OpenBLAS TARGET="
-keys Down; step "Refused by the planner:" && snap blas-conda-blis-refused
+keys Down Down Space Enter; step "OpenBLAS TARGET="
+keys Down; step "Refused: BLIS" && snap blas-conda-blis-refused
 keys Space; step "BLIS is refused:"
-# b runs `armpy bench` as a child; Esc cancels it.
-keys b; step "Running armpy bench"
-keys Escape; step "armpy bench cancelled" && t_pass "b: bench runs and Esc cancels it"
 if cap | grep -qF "(*) OpenBLAS"; then t_pass "refused BLIS not selected"; else t_fail "refused BLIS got selected"; fi
+
+# --- 5a. b runs `armpy bench --progress`: library, threads, N, "n of m" and a bar; Esc kills the
+#         whole bench (no process, no zombie, nothing on the terminal); a full run ends in the
+#         table with N in the labels, and the BLIS line then says what the bench saw ----------
+if ! "$ARMPY" bench --size 16 --threads 1 >/dev/null 2>&1; then
+	t_skip "bench progress (armpy bench finds no BLAS on this machine)"
+else
+	start --
+	step "Welcome"; keys Enter Enter Enter Enter; step "OpenBLAS TARGET="
+	if cap | grep -qF "BLIS build target cortexa57 (expected; \`b\` checks what BLIS really runs)"; then
+		t_pass "BLIS line before b: the build target armpy expects, said so"
+	else t_fail "BLIS line before b"; cap | sed 's/^/    | /'; fi
+	keys b; step "Step 1 of " 30
+	sleep 1
+	cap >"$TMP/bench-progress.txt"
+	if grep -qE "Step [0-9]+ of [0-9]+ " "$TMP/bench-progress.txt" &&
+	   grep -qE "/[^ ]*lib[^ ]*\.so" "$TMP/bench-progress.txt" &&
+	   grep -qE "[0-9]+ threads?, N=[0-9]+" "$TMP/bench-progress.txt" &&
+	   grep -qE "\[[^]]*\] +[0-9]+%" "$TMP/bench-progress.txt"; then
+		t_pass "bench progress: n of m, library path, threads and N, a bar"
+	else t_fail "bench progress dialog"; sed 's/^/    | /' "$TMP/bench-progress.txt"; fi
+	wiz=$(pgrep -P "$(T display -p '#{pane_pid}')" | head -1)
+	bench=$(pgrep -P "$wiz" | head -1)
+	members() { ps -eo pgid=,stat=,args= | awk -v g="$bench" '$1 == g'; }
+	if [ -n "$bench" ] && [ "$(members | wc -l)" -ge 2 ]; then t_pass "bench runs as a process group (pid $bench)"
+	else t_fail "bench process group not found"; ps -eo pid,ppid,pgid,stat,args | sed 's/^/    | /'; fi
+	keys Escape; step "armpy bench cancelled"
+	if [ -n "$bench" ] && [ -z "$(members)" ] && ! pgrep -f "bench --format yaml --progress" >/dev/null; then
+		t_pass "Esc: no bench process left, no zombie"
+	else t_fail "Esc left bench processes"; members | sed 's/^/    | /'; fi
+	sleep 1
+	snap blas-bench-cancelled
+	keys b; step "Step 1 of " 30
+	if wait_for "library, kernels, threads, size" 600; then
+		cap >"$TMP/bench-table.txt"
+		rows=$(awk 'NR > 3 && /^$/ { exit } NR > 3' "$TMP/bench-table.txt")
+		if [ -n "$rows" ] && ! echo "$rows" | cut -c1-32 | grep -vqE " [0-9]+t N=[0-9]+ *$"; then
+			t_pass "bench table: every row's label has threads and N"
+		else t_fail "bench table labels"; sed 's/^/    | /' "$TMP/bench-table.txt"; fi
+		keys q; step "OpenBLAS TARGET="
+		if cap | grep -qE "^ BLIS (runs .* here|build target .*; armpy bench) "; then
+			t_pass "BLIS line after b: what armpy bench measured"
+		else t_fail "BLIS line after b"; cap | sed 's/^/    | /'; fi
+	else t_fail "bench: no table"; fi
+fi
 
 # --- 5b. an unsupported distribution is explained, and an override plans for another one ----
 start -- --os-release tests/fixtures/os-release/freebsd
@@ -173,7 +235,7 @@ step "Welcome"; keys Enter; step "The detected distribution is not supported" &&
 keys Enter; step "Chosen: Python system"
 keys Enter; step "cannot be chosen" && t_pass "unsupported distro: Python screen refuses to go on"
 keys Escape; step "Planning for: freebsd"
-keys Down Enter; step "Chosen: Python system"
+keys Down Space Enter; step "Chosen: Python system"
 keys Escape; step "Planning for: debian 12" && t_pass "override to debian 12 planned"
 
 # --- 6. --load prefills every answer ------------------------------------------------------
@@ -297,7 +359,7 @@ elif chroot_setup "bookworm amd64 chroot for the wizard" amd64 python3; then
 		snapfile=$TMP/validate-chroot.txt; cap >"$snapfile"; sed 's/^/    | /' "$snapfile"
 		if grep -qE "^ PASS " "$snapfile"; then t_pass "chroot: validation PASS"; else t_fail "chroot: validation verdict"; fi
 		if grep -qE "^ BLAS +blis" "$snapfile"; then t_pass "chroot: validation shows BLIS serving NumPy"; else t_fail "chroot: serving BLAS is not BLIS"; fi
-		if grep -qE "1 thread .*GFLOPS" "$snapfile"; then t_pass "chroot: GFLOPS bars drawn"; else t_fail "chroot: no GFLOPS bars"; fi
+		if grep -qE "NumPy 1t N=[0-9]+ .*GFLOPS" "$snapfile"; then t_pass "chroot: GFLOPS bars drawn, labels with threads and N"; else t_fail "chroot: no GFLOPS bars"; fi
 	else t_fail "chroot: validation screen"; fi
 	keys Enter; step "Replay this setup headless"
 	keys Enter; step "[exit 0]" && t_pass "chroot: wizard exits 0 after a good run"

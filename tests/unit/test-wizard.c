@@ -257,6 +257,104 @@ test_bench_parse(void **state)
 	wizard_free(w);
 }
 
+/* Speed rows say what ran, its threads and its size; a narrow label keeps "1t N=1000". */
+static void
+test_speed_labels(void **state)
+{
+	struct wizard_bench_row r = { .kind = "blis", .kernels = "zen3", .threads = 1, .n = 1000 };
+	char *l;
+
+	(void)state;
+	l = wizard_bench_label(&r, 0);
+	assert_string_equal(l, "BLIS zen3 1t N=1000");
+	free(l);
+	r.kind = "reference";
+	r.kernels = "reference";
+	r.threads = 2;
+	r.n = 2000;
+	l = wizard_bench_label(&r, 0);
+	assert_string_equal(l, "reference 2t N=2000");     /* the kernels said once */
+	free(l);
+	r.kind = "openblas";
+	r.kernels = NULL;
+	l = wizard_bench_label(&r, 0);
+	assert_string_equal(l, "OpenBLAS 2t N=2000");
+	free(l);
+	r.kernels = "THUNDERX3T110";
+	r.threads = 12;
+	l = wizard_bench_label(&r, 21);
+	assert_string_equal(l, "OpenBLAS T 12t N=2000");
+	free(l);
+	l = wizard_bench_label(&r, 20);
+	assert_string_equal(l, "OpenBLAS 12t N=2000");    /* no space left doubled */
+	free(l);
+	l = wizard_speed_label("NumPy", NULL, 4, 0, 16);
+	assert_string_equal(l, "NumPy 4t");              /* size unknown: no N */
+	free(l);
+	l = wizard_speed_label("NumPy", NULL, 1, 1000, 16);
+	assert_string_equal(l, "NumPy 1t N=1000");
+	free(l);
+}
+
+/* The bench's kernels reach the rows, the table and the BLAS screen's BLIS line. */
+static void
+test_bench_kernels(void **state)
+{
+	static const char yaml[] =
+	    "triplet: x86_64-linux-gnu\n"
+	    "recommendation: 'OpenBLAS (pthreads): BLIS runs its generic generic kernels'\n"
+	    "results:\n"
+	    "- {path: /usr/lib/x86_64-linux-gnu/blis-pthread/libblas.so.3, kind: blis,\n"
+	    "   kernels: generic, generic_kernels: true, threading: pthreads, threads: 1,\n"
+	    "   n: 1000, gflops: 3.5, error: null}\n"
+	    "- {path: /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3, kind: openblas,\n"
+	    "   kernels: Zen, generic_kernels: false, threading: pthreads, threads: 1,\n"
+	    "   n: 2000, gflops: 40.25, error: null}\n";
+	static const char tuned[] =
+	    "results:\n"
+	    "- {path: /b/libblis.so.4, kind: blis, kernels: zen3, generic_kernels: false,\n"
+	    "   threads: 2, n: 1000, gflops: 50}\n";
+	static const char noblis[] =
+	    "results:\n"
+	    "- {path: /o/libopenblas.so.0, kind: openblas, kernels: Zen, threads: 2, n: 1000,\n"
+	    "   gflops: 50}\n";
+	struct wizard *w = wiz("debian-12");
+	char *cause = NULL, *t;
+
+	(void)state;
+	t = wizard_blis_line(w);         /* before `b`: the fixture's build target, expected */
+	assert_string_equal(t, "BLIS build target cortexa57 (expected; `b` checks what BLIS "
+	    "really runs)");
+	free(t);
+	assert_int_equal(wizard_bench_parse(w, yaml, strlen(yaml), &cause), 0);
+	assert_string_equal(w->bench.rows[0].kernels, "generic");
+	assert_int_equal(w->bench.rows[0].generic, 1);
+	assert_int_equal(w->bench.rows[1].generic, 0);
+	t = wizard_bench_table(w);
+	assert_non_null(strstr(t, "BLIS generic 1t N=1000"));
+	assert_non_null(strstr(t, "OpenBLAS Zen 1t N=2000"));
+	assert_non_null(strstr(t, "3.50*"));
+	assert_non_null(strstr(t, "40.25 "));
+	assert_non_null(strstr(t, "* generic kernels:"));
+	free(t);
+	t = wizard_blis_line(w);
+	assert_string_equal(t, "BLIS runs its generic reference kernels here (armpy bench)");
+	free(t);
+	assert_int_equal(wizard_bench_parse(w, tuned, strlen(tuned), &cause), 0);
+	t = wizard_blis_line(w);
+	assert_string_equal(t, "BLIS runs zen3 here (armpy bench)");
+	free(t);
+	t = wizard_bench_table(w);
+	assert_null(strstr(t, "generic"));
+	free(t);
+	assert_int_equal(wizard_bench_parse(w, noblis, strlen(noblis), &cause), 0);
+	t = wizard_blis_line(w);
+	assert_string_equal(t, "BLIS build target cortexa57 (expected; armpy bench found no "
+	    "BLIS)");
+	free(t);
+	wizard_free(w);
+}
+
 int
 main(void)
 {
@@ -268,6 +366,8 @@ main(void)
 		cmocka_unit_test(test_distro_override),
 		cmocka_unit_test(test_save_replay),
 		cmocka_unit_test(test_bench_parse),
+		cmocka_unit_test(test_speed_labels),
+		cmocka_unit_test(test_bench_kernels),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
