@@ -80,6 +80,21 @@ main_dry_run(const struct main_opts *o)
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
 }
 
+/* A bad profile for the wizard is refused before the terminal is taken over. */
+static int
+main_check_load(const char *path)
+{
+	char *cause = NULL;
+	struct profile *p = profile_load(path, &cause);
+	if (p == NULL) {
+		fprintf(stderr, "armpy: %s\n", cause != NULL ? cause : path);
+		free(cause);
+		return -1;
+	}
+	profile_free(p);
+	return 0;
+}
+
 static int
 main_exec(int argc, char **argv)
 {
@@ -133,6 +148,8 @@ main_exec(int argc, char **argv)
 		fprintf(stderr, "armpy: --dry-run needs --profile FILE\n");
 		return EXIT_USAGE;
 	}
+	if (o.load != NULL && main_check_load(o.load) != 0)
+		return EXIT_USAGE;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "armpy: the wizard needs a terminal; without one, use "
 		    "armpy --profile FILE [--yes] (see armpy --help)\n");

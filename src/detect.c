@@ -557,9 +557,12 @@ facts_detect(struct facts *f, const struct detect_opts *opts, char **cause)
 
 	if (env != NULL && strcmp(env, "1") == 0)
 		o.no_probe = 1;
-	if (o.cpuinfo != NULL && access(o.cpuinfo, R_OK) != 0) {
-		cause_set(cause, "%s: %s", o.cpuinfo, strerror(errno));
-		return -1;
+	if (o.cpuinfo != NULL) {
+		/* A named override must be a readable regular file: refused, never skipped. */
+		char *text = file_read(o.cpuinfo, DETECT_MAX_FILE, NULL, cause);
+		if (text == NULL)
+			return -1;
+		free(text);
 	}
 	if (o.root != NULL && *o.root != '\0') {
 		struct stat st;

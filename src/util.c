@@ -261,10 +261,20 @@ file_read(const char *path, size_t max, size_t *lenp, char **cause)
 	struct buf b;
 	char chunk[8192];
 	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer; only regular files are read. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 
 	if (fd < 0) {
 		cause_set(cause, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		cause_set(cause, "%s: not a regular file (%s)", path, S_ISDIR(st.st_mode) ?
+		    "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISCHR(st.st_mode) ||
+		    S_ISBLK(st.st_mode) ? "a device" : S_ISSOCK(st.st_mode) ? "a socket" :
+		    "not readable as a file");
+		close(fd);
 		return NULL;
 	}
 	buf_init(&b);
