@@ -11,19 +11,16 @@ PY=${3:-/usr/bin/python3}
 
 # The library NumPy really uses, as armpy validate reports it (not show_config).
 lib=$("$ARMPY" validate --python "$PY" --quick --format yaml | "$PY" -c '
-import sys, re
-t = sys.stdin.read()
-m = re.search(r"^blas:\n  kind: (\S+)\n  path: (\S+)", t, re.M)
-print(m.group(2) if m else "")')
+import sys, yaml
+print((yaml.safe_load(sys.stdin).get("blas") or {}).get("path") or "")')
 [ -n "$lib" ] || { echo "cannot tell which BLAS NumPy uses" >&2; exit 1; }
 
 armpy_gf=$("$ARMPY" bench --size "$N" --threads "$T" --format yaml | "$PY" -c '
-import sys, re
+import sys, yaml
 lib, t = sys.argv[1], int(sys.argv[2])
-for item in sys.stdin.read().split("\n- ")[1:]:
-    f = dict(re.findall(r"^\s*([a-z_\"]+): (.*)$", "  " + item, re.M))
-    if f.get("path") == lib and int(f.get("threads", 0)) == t and f.get("gflops", "null") != "null":
-        print(f["gflops"]); break' "$lib" "$T")
+for r in yaml.safe_load(sys.stdin).get("results") or []:
+    if r.get("path") == lib and int(r.get("threads", 0)) == t and r.get("gflops") is not None:
+        print(float(r["gflops"])); break' "$lib" "$T")
 [ -n "$armpy_gf" ] || { echo "armpy bench did not measure $lib at $T threads" >&2; exit 1; }
 
 numpy_gf=$(OMP_NUM_THREADS=$T OPENBLAS_NUM_THREADS=$T BLIS_NUM_THREADS=$T GOTO_NUM_THREADS=$T \

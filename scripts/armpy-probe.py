@@ -273,6 +273,9 @@ def blis_arch_query(lib, out):
     """bli_arch_string(bli_arch_query_id()) where the library exports it; from a sibling
     (same build, same CPU detection code) it corroborates the library's own message."""
     try:
+        # A copy loaded on its own is not initialised yet: with BLIS_ARCH_TYPE set, querying
+        # it first aborts ("Accessed uninitialized context in gks").
+        lib.bli_init()
         lib.bli_arch_query_id.restype = ctypes.c_int
         lib.bli_arch_string.restype = ctypes.c_char_p
         lib.bli_arch_string.argtypes = [ctypes.c_int]

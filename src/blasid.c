@@ -143,11 +143,16 @@ blasid_blis_debug_parse(const char *text, char *out, size_t len)
 static void
 blis_arch(void *h, struct blasid *id)
 {
+	void (*init)(void) = (void (*)(void))dlsym(h, "bli_init");
 	int (*query)(void) = (int (*)(void))dlsym(h, "bli_arch_query_id");
 	const char *(*name)(int) = (const char *(*)(int))dlsym(h, "bli_arch_string");
 	const char *s;
 	size_t n;
-	if (query == NULL || name == NULL || (s = name(query())) == NULL)
+	if (query == NULL || name == NULL)
+		return;
+	if (init != NULL)
+		init();      /* with BLIS_ARCH_TYPE set, a query before it aborts */
+	if ((s = name(query())) == NULL)
 		return;
 	snprintf(id->kernels, sizeof id->kernels, "%s", s);
 	n = strlen(id->evidence);

@@ -221,12 +221,22 @@ blis_expected(const struct facts *f)
 static void
 blis_generic(struct validate_report *r, const char *cpu, const char *exp)
 {
-	vcheck_add(r, "blis-kernels", VERDICT_WARN, "BLIS runs its generic (reference) kernels "
-	    "on %s%s%s%s: BLIS %s does not know this CPU, and its dgemm runs at a fraction of the "
-	    "CPU's speed. Remedies: OpenBLAS (armpy bench compares the two), a newer BLIS that "
-	    "knows the CPU, or BLIS_ARCH_TYPE=<config> where that build honours it (Debian's "
-	    "BLIS 0.9.0 aborts with any BLIS_ARCH_TYPE) [%s]", cpu, exp ? " (" : "",
-	    exp ? exp : "", exp ? " expected)" : "", r->blas.version ? r->blas.version : "",
+	const char *forced = venv_get(r->env, "BLIS_ARCH_TYPE");
+	if (forced != NULL) {
+		vcheck_add(r, "blis-kernels", VERDICT_WARN, "BLIS runs its generic kernels "
+		    "(reference code, not tuned for any CPU) on %s: BLIS_ARCH_TYPE=%.40s forces "
+		    "them. Remedies: unset it to let BLIS pick the CPU's own kernels, or use "
+		    "OpenBLAS (armpy bench compares the two) [%s]", cpu, forced,
+		    r->blas.kernels_evidence ? r->blas.kernels_evidence : "");
+		return;
+	}
+	vcheck_add(r, "blis-kernels", VERDICT_WARN, "BLIS runs its generic kernels (reference "
+	    "code, not tuned for any CPU) on %s%s%s%s: BLIS %s does not know this CPU, and its "
+	    "dgemm runs at a fraction of the CPU's speed. Remedies: OpenBLAS (armpy bench "
+	    "compares the two), a newer BLIS that knows the CPU, or BLIS_ARCH_TYPE set to a "
+	    "sub-configuration this build has (BLIS 0.9.0 reads the number of the configuration, "
+	    "not its name: a name reads as 0) [%s]", cpu, exp ? " (" : "", exp ? exp : "",
+	    exp ? " expected)" : "", r->blas.version ? r->blas.version : "",
 	    r->blas.kernels_evidence ? r->blas.kernels_evidence : "");
 }
 

@@ -292,3 +292,18 @@ expect_blas() {
 	if [[ "$t" == /usr/lib/$TRIPLET/$1-*/libblas.so.3 ]]; then t_pass "$2: $t"
 	else t_fail "$2: libblas.so.3 resolves to '${t:-nothing}', not /usr/lib/$TRIPLET/$1-*/"; fi
 }
+
+# blis_says ROOT TRIPLET: what the BLIS behind ROOT's libblas.so.3 says about this CPU, asked
+# inside the chroot by tests/e2e/blisarch.py (ctypes), independently of armpy, with the machine's
+# BLIS_ARCH_TYPE when it sets one (armpy's probe gets it too). Sets BLIS_WORD (the kernel set it
+# selects) and BLIS_KNOWN (the sub-configurations it can name); returns 1 when it cannot tell.
+blis_says() {
+	local root=$1 triplet=$2 dir out
+	BLIS_WORD= BLIS_KNOWN=
+	dir=$(dirname "$(in_chroot "$root" readlink -f "/usr/lib/$triplet/libblas.so.3")")
+	out=$(in_chroot "$root" env ${BLIS_ARCH_TYPE+"BLIS_ARCH_TYPE=$BLIS_ARCH_TYPE"} \
+		python3 - "$dir/libblis.so.4" <"$TOP/tests/e2e/blisarch.py") || return 1
+	BLIS_WORD=$(sed -n 1p <<<"$out")
+	BLIS_KNOWN=$(sed -n 2p <<<"$out")
+	[ -n "$BLIS_WORD" ]
+}

@@ -94,11 +94,11 @@ no_stray_mounts "openblas switch"
 expect_blas openblas "the alternative moved to OpenBLAS"
 logged showcfg-openblas in_chroot "$R" python3 -c 'import numpy; numpy.show_config()'
 
-# validate_checks NAME LIB: the YAML report of `validate --format yaml` names LIB for BLAS,
-# OpenBLAS for LAPACK, and has correctness and GFLOPS.
+# validate_checks NAME LIB [REPORT.PY OPTIONS]: the YAML report of `validate --format yaml` names
+# LIB for BLAS, OpenBLAS for LAPACK, and has correctness and GFLOPS.
 validate_checks() {
-	local name=$1 lib=$2
-	if logged "$name-y" python3 "$HERE/report.py" "$T_OUT/$name.out" "$lib" --lapack openblas; then
+	local name=$1 lib=$2; shift 2
+	if logged "$name-y" python3 "$HERE/report.py" "$T_OUT/$name.out" "$lib" --lapack openblas --native "$@"; then
 		t_pass "validate report ($lib): $(cat "$T_OUT/$name-y.out")"
 	else
 		t_fail "validate report ($lib)"; why "$name-y" 20
@@ -107,7 +107,7 @@ validate_checks() {
 
 t_logged "validate --root CHROOT --expect openblas --quick passes" val-ob \
 	"$ARMPY" validate --root "$R" --expect openblas --quick --format yaml
-validate_checks val-ob openblas
+validate_checks val-ob openblas --kernels --corename
 logged val-ob-wrong "$ARMPY" validate --root "$R" --expect blis --quick
 rc=$?
 if [ $rc -eq 1 ] && grep -qi openblas "$T_OUT/val-ob-wrong.out" "$T_OUT/val-ob-wrong.err" &&
@@ -122,9 +122,30 @@ fi
 t_logged "switch back to BLIS exits 0" blis4 \
 	"$ARMPY" --profile "$BLIS_PROFILE" --root "$R" --yes
 expect_blas blis "the alternative moved back to BLIS"
+# Which kernels BLIS runs here, whatever the CPU: BLIS's own answer inside the chroot (ctypes),
+# and the BLIS config armpy detects for this CPU. Generic ones must be a WARN naming a remedy.
+if blis_says "$R" "$TRIPLET"; then
+	t_pass "BLIS in the chroot says it runs its $BLIS_WORD kernels on this CPU"
+else
+	t_fail "asking the chroot's BLIS which kernels it runs (tests/e2e/blisarch.py)"
+fi
+expected=$("$ARMPY" detect --root "$R" 2>/dev/null | python3 -c 'import sys, yaml
+print((yaml.safe_load(sys.stdin).get("cpu") or {}).get("blis_config") or "")')
+kchk=(--expected "$expected" --known "$BLIS_KNOWN")
+# t_kernels NAME LOG: the one blis-kernels line in a text report (or a run's progress) agrees.
+t_kernels() {
+	if logged "$2-k" python3 "$HERE/kernels.py" text "$T_OUT/$2.out" "${BLIS_WORD:-?}" "${kchk[@]}"; then
+		t_pass "$1: $(cat "$T_OUT/$2-k.out")"
+	else
+		t_fail "$1 (BLIS says ${BLIS_WORD:-?}; armpy detects '$expected')"; why "$2-k" 5
+	fi
+}
+# The run's validation step writes its report to the run's log (the newest in this suite's state).
+cp "$(ls -t "$ARMPY_STATE_DIR"/runs/*/log | head -1)" "$T_OUT/blis4-log.out" 2>/dev/null
+t_kernels "the profile run's validation (its log): blis-kernels" blis4-log
 t_logged "validate --root CHROOT --expect blis --quick passes" val-bl \
 	"$ARMPY" validate --root "$R" --expect blis --quick --format yaml
-validate_checks val-bl blis
+validate_checks val-bl blis --blis-kernels "${BLIS_WORD:-?}" "${kchk[@]}"
 logged val-bl-wrong "$ARMPY" validate --root "$R" --expect openblas --quick
 rc=$?
 if [ $rc -eq 1 ]; then
@@ -132,12 +153,18 @@ if [ $rc -eq 1 ]; then
 else
 	t_fail "validate --expect openblas under BLIS: exit $rc (want 1)"; why val-bl-wrong
 fi
+t_kernels "validate text report: blis-kernels" val-bl-wrong
 
 t_logged "bench --root CHROOT runs" bench "$ARMPY" bench --root "$R"
 if grep -qi blis "$T_OUT/bench.out" && grep -qi openblas "$T_OUT/bench.out"; then
 	t_pass "bench lists both BLIS and OpenBLAS"
 else
 	t_fail "bench should list both BLIS and OpenBLAS"; why bench
+fi
+if logged bench-k python3 "$TOP/tests/validate/checks.py" bench-text "$T_OUT/bench.out" --blis "${BLIS_WORD:-?}"; then
+	t_pass "bench: every BLIS row runs the kernels BLIS names ($(cat "$T_OUT/bench-k.out"))"
+else
+	t_fail "bench: BLIS rows' kernels (BLIS says ${BLIS_WORD:-?})"; why bench-k 5
 fi
 
 # 5. The README's evidence: show_config() cannot tell the alternatives apart.

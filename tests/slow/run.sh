@@ -176,11 +176,25 @@ print(b.bli_info_get_version_str().decode())' && grep -q "^${ver%%[-+~]*}" "$T_O
 else
 	t_fail "bli_info_get_version_str() of the built library (want $ver)"; why ctypes
 fi
+# A BLIS built for one sub-configuration runs that one, whatever the CPU: BLIS itself says so
+# (ctypes, tests/e2e/blisarch.py), and so must bench and validate ("generic" being a WARN).
+if logged arch in_chroot "$R" python3 - /usr/local/lib/libblis.so.4 <"$TOP/tests/e2e/blisarch.py" &&
+    [ "$(sed -n 1p "$T_OUT/arch.out")" = "$narrow" ]; then
+	t_pass "the built BLIS says it runs its $narrow kernels"
+else
+	t_fail "the built BLIS should run its $narrow kernels (it says: $(sed -n 1p "$T_OUT/arch.out" 2>/dev/null))"; why arch
+fi
+known=$(sed -n 2p "$T_OUT/arch.out" 2>/dev/null)
 t_logged "armpy bench --root CHROOT --quick runs" bench "$ARMPY" bench --root "$R" --quick
 if grep -q '/usr/local/lib/libblis' "$T_OUT/bench.out"; then
 	t_pass "bench finds and times the built BLIS: $(grep -m1 '/usr/local/lib/libblis' "$T_OUT/bench.out" | tr -s ' ')"
 else
 	t_fail "bench does not list /usr/local/lib/libblis*"; why bench
+fi
+if logged bench-k python3 "$TOP/tests/validate/checks.py" bench-text "$T_OUT/bench.out" --blis "$narrow"; then
+	t_pass "bench: the built BLIS runs its $narrow kernels ($(cat "$T_OUT/bench-k.out"))"
+else
+	t_fail "bench: the built BLIS's kernels should be $narrow"; why bench-k 5
 fi
 # NumPy loads libblas.so.3: put the built BLIS first on the loader path for the probe.
 mkdir -p "$R/opt/armpy-shim"
@@ -189,7 +203,8 @@ t_logged "armpy validate --root CHROOT --expect blis with the built BLIS passes"
 	"$ARMPY" validate --root "$R" --env LD_LIBRARY_PATH=/opt/armpy-shim --env BLIS_NUM_THREADS=2 \
 	--expect blis --quick --format yaml
 # LAPACK is the chroot's reference liblapack3 (BLIS has no LAPACK): it must not be called BLIS.
-if logged validate-y python3 "$TOP/tests/e2e/report.py" "$T_OUT/validate.out" blis --lapack reference &&
+if logged validate-y python3 "$TOP/tests/e2e/report.py" "$T_OUT/validate.out" blis --lapack reference \
+	--native --blis-kernels "$narrow" --expected "$cfg" --known "$known" &&
     grep -q '/usr/local/lib/libblis' "$T_OUT/validate.out"; then
 	t_pass "validate: NumPy's cblas_dgemm is served by /usr/local/lib/libblis ($(cat "$T_OUT/validate-y.out"))"
 else

@@ -1,5 +1,9 @@
 #!/usr/bin/env bash
-# tests/validate/run.sh — armpy validate/bench against the real NumPy on this host, under both BLAS alternatives.
+# tests/validate/run.sh — armpy validate/bench against the real NumPy on this host, under both BLAS
+# alternatives. Whatever the CPU: numbers are parsed and held to their bounds (tests/validate/
+# checks.py), and the kernels BLIS runs are compared with what BLIS itself says (ctypes); BLIS's
+# generic reference kernels are also forced once (BLIS_ARCH_TYPE) to check the warning every CPU
+# BLIS does not know gets. OPENBLAS_CORETYPE is the machine's when set, else set per command only.
 set -uo pipefail
 source "$(dirname "$0")/../lib.sh"
 cd "$TOP"
@@ -26,30 +30,103 @@ restore() {
 }
 trap restore EXIT
 
+CHK=("$PY" "$TOP/tests/validate/checks.py")
+REPORT=$TOP/tests/e2e/report.py
+KERNELS=$TOP/tests/e2e/kernels.py
+"$PY" -c 'import yaml' 2>/dev/null || { t_fail "$PY lacks yaml (python3-yaml, scripts/deps/test-e2e.apt.txt)"; t_summary; exit 1; }
+
+# t_out NAME CMD...: passes when CMD exits 0, with its one-line summary; else shows its reason.
+t_out() {
+	local name=$1 out; shift
+	if out=$("$@" 2>&1); then t_pass "$name${out:+: $out}"
+	else t_fail "$name"; printf '%s\n' "$out" | tail -8 | sed 's/^/    /'; fi
+}
+
+# What the libraries themselves say, independently of armpy (ctypes): their versions, and the
+# kernel set BLIS selects on this CPU (whatever CPU it is), with the names this BLIS build knows.
+OB_VERSION=$("$PY" -c 'import ctypes, sys
+l = ctypes.CDLL(sys.argv[1]); l.openblas_get_config.restype = ctypes.c_char_p
+print(l.openblas_get_config().decode().split()[1])' "$OPENBLAS")
+BLIS_SO=$(dirname "$BLIS")/libblis.so.4
+BLIS_VERSION=$("$PY" -c 'import ctypes, sys
+l = ctypes.CDLL(sys.argv[1]); l.bli_info_get_version_str.restype = ctypes.c_char_p
+print(l.bli_info_get_version_str().decode())' "$BLIS_SO")
+{ read -r BLIS_WORD; read -r BLIS_KNOWN; read -r BLIS_GENERIC_ID; } < <("$PY" "$TOP/tests/e2e/blisarch.py" "$BLIS_SO")
+BLIS_WORD=${BLIS_WORD:-} BLIS_KNOWN=${BLIS_KNOWN:-} BLIS_GENERIC_ID=${BLIS_GENERIC_ID:--}
+if [ -n "${BLIS_WORD:-}" ] && [ -n "$OB_VERSION" ] && [ -n "$BLIS_VERSION" ]; then
+	t_pass "the libraries say: OpenBLAS $OB_VERSION; BLIS $BLIS_VERSION runs its ${BLIS_WORD} kernels on this CPU"
+else
+	t_fail "asking the libraries themselves (ctypes): OpenBLAS '$OB_VERSION', BLIS '$BLIS_VERSION' '${BLIS_WORD:-}'"
+fi
+# The BLIS config armpy detects for this CPU: the blis-kernels verdict must agree with it.
+BLIS_EXPECTED=$("$ARMPY" detect 2>/dev/null | "$PY" -c 'import sys, yaml
+print((yaml.safe_load(sys.stdin).get("cpu") or {}).get("blis_config") or "")')
+
 for lib in openblas blis; do
-	case $lib in openblas) path=$OPENBLAS wrong=blis name=OpenBLAS other=BLIS ;;
-	             blis) path=$BLIS wrong=openblas name=BLIS other=OpenBLAS ;; esac
+	case $lib in openblas) path=$OPENBLAS wrong=blis name=OpenBLAS other=BLIS version=$OB_VERSION ;;
+	             blis) path=$BLIS wrong=openblas name=BLIS other=OpenBLAS version=$BLIS_VERSION ;; esac
 	update-alternatives --set "$ALT" "$path" >/dev/null
 	# show_config() cannot tell: it prints the same build-time text under both (evidence kept)
 	"$PY" -c 'import numpy; numpy.show_config()' >"$OUT/show_config-$lib.txt" 2>&1
 
 	"$ARMPY" validate --python "$PY" --expect "$lib" --quick >"$OUT/right-$lib.txt" 2>&1; rc=$?
+	"$ARMPY" validate --python "$PY" --expect "$lib" --quick --format yaml >"$OUT/right-$lib.yaml" 2>"$OUT/right-$lib.yaml.err"
+	T=$OUT/right-$lib.txt Y=$OUT/right-$lib.yaml
 	t_check "$lib: --expect $lib exits 0" test "$rc" -eq 0
-	t_check "$lib: names $name as the BLAS" grep -qE "^PASS  blas-library +$name [0-9.]+ .*$path" "$OUT/right-$lib.txt"
-	t_check "$lib: LAPACK reported as OpenBLAS" grep -qE "^(PASS|INFO)  lapack-library +OpenBLAS [0-9.]+ .*openblas-pthread/liblapack.so.3" "$OUT/right-$lib.txt"
-	t_check "$lib: dgemm correctness with its number" grep -qE "^PASS  dgemm-correctness .*relative error [0-9.]+e-[0-9]+" "$OUT/right-$lib.txt"
-	t_check "$lib: LAPACK solve residual" grep -qE "^PASS  lapack-correctness .*numpy [0-9.e-]+" "$OUT/right-$lib.txt"
-	t_check "$lib: GFLOPS at 1 and all threads" grep -qE "^INFO  speed +dgemm 1 thread: [0-9.]+ GFLOPS .*[0-9]+ threads: [0-9.]+ GFLOPS" "$OUT/right-$lib.txt"
+	t_out "$lib: names $name as the BLAS, with the version the library gives" \
+		"${CHK[@]}" lib-line "$T" blas-library PASS "$name" "$path" "$version"
+	t_out "$lib: LAPACK reported as OpenBLAS" \
+		"${CHK[@]}" lib-line "$T" lapack-library 'PASS|INFO' OpenBLAS openblas-pthread/liblapack.so.3 "$OB_VERSION"
+	t_out "$lib: dgemm correctness within its limit" "${CHK[@]}" relerr "$T" "$Y"
+	t_out "$lib: LAPACK solve residuals within their limit" "${CHK[@]}" residual "$T" "$Y"
+	t_out "$lib: GFLOPS at 1 and all threads, share of peak" "${CHK[@]}" speed "$T" "$Y"
+	t_out "$lib: thread-scaling" "${CHK[@]}" scaling "$T" "$Y"
+	t_out "$lib: environment names what is set, or nothing is" "${CHK[@]}" environment "$T"
+	t_out "$lib: yaml report parses: kind $lib, passed, kernels" "${CHK[@]}" yaml-report "$Y" "$lib"
+	if [ $lib = blis ]; then
+		t_out "blis: blis-kernels line agrees with BLIS ($BLIS_WORD; armpy detects '${BLIS_EXPECTED}')" \
+			"$PY" "$KERNELS" text "$T" "$BLIS_WORD" --expected "$BLIS_EXPECTED" --known "$BLIS_KNOWN"
+		t_out "blis: yaml blas.kernels and the blis-kernels check are BLIS's own" \
+			"$PY" "$REPORT" "$Y" blis --lapack openblas --native --blis-kernels "$BLIS_WORD" \
+			--expected "$BLIS_EXPECTED" --known "$BLIS_KNOWN"
+	else
+		t_check "openblas: no blis-kernels line when OpenBLAS serves NumPy" \
+			sh -c '! grep -q "  blis-kernels " "$1"' sh "$T"
+		t_out "openblas: yaml report: kernels and core name" \
+			"$PY" "$REPORT" "$Y" openblas --lapack openblas --native --kernels --corename
+	fi
 
 	"$ARMPY" validate --python "$PY" --expect "$wrong" --quick >"$OUT/wrong-$lib.txt" 2>&1; rc=$?
 	t_check "$lib: --expect $wrong exits 1" test "$rc" -eq 1
 	t_check "$lib: the failure names both libraries" grep -qE "^FAIL  blas-library +expected $other, but $name " "$OUT/wrong-$lib.txt"
-
-	"$ARMPY" validate --python "$PY" --expect "$lib" --quick --format yaml >"$OUT/right-$lib.yaml" 2>&1
-	t_check "$lib: yaml report parses and says kind $lib" \
-		"$PY" -c 'import sys,re; t=open(sys.argv[1]).read(); sys.exit(0 if re.search(r"^blas:\n  kind: "+sys.argv[2]+"$", t, re.M) and "passed: true" in t else 1)' "$OUT/right-$lib.yaml" "$lib"
 done
 t_check "numpy.show_config() prints the same text under OpenBLAS and BLIS" cmp -s "$OUT/show_config-openblas.txt" "$OUT/show_config-blis.txt"
+
+# BLIS on its generic reference kernels (what Debian's BLIS 0.9.0 runs on a CPU it does not know,
+# e.g. Zen 5), forced here on any CPU with BLIS_ARCH_TYPE=<the id of generic>, for these commands
+# only, unless the machine sets BLIS_ARCH_TYPE itself.
+update-alternatives --set "$ALT" "$BLIS" >/dev/null
+if [ -n "${BLIS_ARCH_TYPE+set}" ]; then
+	t_skip "forced generic BLIS: the machine sets BLIS_ARCH_TYPE=$BLIS_ARCH_TYPE"
+elif [ "${BLIS_GENERIC_ID:--}" = - ] ||
+    [ "$(BLIS_ARCH_TYPE=$BLIS_GENERIC_ID "$PY" "$TOP/tests/e2e/blisarch.py" "$BLIS_SO" 2>/dev/null | head -1)" != generic ]; then
+	t_skip "forced generic BLIS: this BLIS does not take BLIS_ARCH_TYPE=${BLIS_GENERIC_ID:-?}"
+else
+	G=(env BLIS_ARCH_TYPE="$BLIS_GENERIC_ID")
+	"${G[@]}" "$ARMPY" validate --python "$PY" --expect blis --quick >"$OUT/generic-blis.txt" 2>&1; rc=$?
+	"${G[@]}" "$ARMPY" validate --python "$PY" --expect blis --quick --format yaml >"$OUT/generic-blis.yaml" 2>/dev/null
+	t_check "generic BLIS (BLIS_ARCH_TYPE=$BLIS_GENERIC_ID): validate --expect blis exits 0 (a WARN, not a failure)" test "$rc" -eq 0
+	t_out "generic BLIS: blis-kernels is a WARN naming reference kernels and OpenBLAS" \
+		"$PY" "$KERNELS" text "$OUT/generic-blis.txt" generic --expected "$BLIS_EXPECTED" --known "$BLIS_KNOWN"
+	t_out "generic BLIS: yaml blas.kernels generic, correctness within bounds" \
+		"$PY" "$REPORT" "$OUT/generic-blis.yaml" blis --lapack openblas --blis-kernels generic
+	t_out "generic BLIS: dgemm correctness within its limit (an exact 0 included)" \
+		"${CHK[@]}" relerr "$OUT/generic-blis.txt" "$OUT/generic-blis.yaml"
+	t_out "generic BLIS: environment names BLIS_ARCH_TYPE" "${G[@]}" "${CHK[@]}" environment "$OUT/generic-blis.txt"
+	"${G[@]}" "$ARMPY" bench --size 256 --threads 1 --format yaml >"$OUT/generic-bench.yaml" 2>&1
+	t_out "generic BLIS: bench marks it generic and does not recommend it over tuned kernels" \
+		"${CHK[@]}" bench-yaml "$OUT/generic-bench.yaml" --blis generic
+fi
 
 # BLIS without thread settings: the seed's warning; with BLIS_NUM_THREADS: none
 update-alternatives --set "$ALT" "$BLIS" >/dev/null
@@ -57,6 +134,8 @@ env -u BLIS_NUM_THREADS -u OMP_NUM_THREADS "$ARMPY" validate --python "$PY" --qu
 t_check "BLIS without BLIS_NUM_THREADS warns" grep -qE "^WARN  threads +BLIS runs single-threaded" "$OUT/blis-threads.txt"
 "$ARMPY" validate --python "$PY" --quick --env BLIS_NUM_THREADS=2 >"$OUT/blis-threads2.txt" 2>&1
 t_check "BLIS with BLIS_NUM_THREADS=2 does not warn" grep -qE "^PASS  threads" "$OUT/blis-threads2.txt"
+t_check "validate --env BLIS_NUM_THREADS=2: the environment check names it" \
+	grep -qE "^(INFO|WARN)  environment +.*BLIS_NUM_THREADS=2" "$OUT/blis-threads2.txt"
 restore
 
 # Bad usage is exit 2; a missing interpreter is a failure (1)
@@ -66,12 +145,55 @@ restore
 t_check "missing interpreter exits 1 with a reason" test "$rc" -eq 1
 t_check "missing interpreter is named" grep -q "/nonexistent/python3" "$OUT/nopy.txt"
 
-# The native benchmark lists both libraries, each measured
+# The native benchmark lists both libraries, each measured, with the kernels each runs.
 "$ARMPY" bench --size 256 >"$OUT/bench.txt" 2>&1; rc=$?
 t_check "bench exits 0" test "$rc" -eq 0
-t_check "bench lists OpenBLAS with GFLOPS" grep -qE "openblas-pthread/libblas.so.3 +OpenBLAS +[0-9.]+ +pthreads +1 +256 +[0-9]+\.[0-9]+$" "$OUT/bench.txt"
-t_check "bench lists BLIS with GFLOPS" grep -qE "blis-pthread/libblas.so.3 +BLIS +[0-9.]+ +pthreads +1 +256 +[0-9]+\.[0-9]+$" "$OUT/bench.txt"
-t_check "bench recommends" grep -qE "^recommendation: (BLIS|OpenBLAS) \((pthreads|openmp)\) [0-9.]+x (BLIS|OpenBLAS) at N=256" "$OUT/bench.txt"
+t_out "bench table: header with kernels; OpenBLAS and BLIS rows with GFLOPS > 0" \
+	"${CHK[@]}" bench-text "$OUT/bench.txt" "$OPENBLAS" "$BLIS"
+t_check "bench recommends a library" grep -qE "^recommendation: (BLIS|OpenBLAS) \((pthreads|openmp)\)" "$OUT/bench.txt"
+"$ARMPY" bench --size 256 --format yaml >"$OUT/bench.yaml" 2>"$OUT/bench.yaml.err"
+t_out "bench yaml: BLIS's kernels as BLIS says, generic_kernels, recommendation" \
+	"${CHK[@]}" bench-yaml "$OUT/bench.yaml" --blis "$BLIS_WORD"
+
+# OPENBLAS_CORETYPE: the machine's value when it sets one; else, for these commands only, a core
+# this CPU can run (x86_64: Haswell with AVX2 and FMA, else Prescott; aarch64: ARMV8).
+update-alternatives --set "$ALT" "$OPENBLAS" >/dev/null
+CT=() ct=
+if [ -n "${OPENBLAS_CORETYPE+set}" ]; then
+	ct=$OPENBLAS_CORETYPE
+	echo "     OPENBLAS_CORETYPE=$ct (the machine's)"
+else
+	case $(uname -m) in
+	x86_64) if grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo; then ct=Haswell; else ct=Prescott; fi ;;
+	aarch64) ct=ARMV8 ;;
+	esac
+	[ -n "$ct" ] && CT=(env OPENBLAS_CORETYPE="$ct")
+	echo "     OPENBLAS_CORETYPE=${ct:-none} (set for these commands only)"
+fi
+if [ -z "$ct" ]; then
+	t_skip "OPENBLAS_CORETYPE: no core to force on $(uname -m)"
+else
+	"${CT[@]}" "$ARMPY" validate --python "$PY" --expect openblas --quick >"$OUT/coretype.txt" 2>&1
+	agree=1
+	for i in 1 2 3; do
+		"${CT[@]}" "$ARMPY" validate --python "$PY" --expect openblas --quick --format yaml >"$OUT/coretype-$i.yaml" 2>/dev/null
+		"${CT[@]}" "$ARMPY" bench --size 512 --threads 1 --format yaml >"$OUT/coretype-bench-$i.yaml" 2>&1
+		vals=() benches=()
+		for j in $(seq 1 "$i"); do vals+=("$OUT/coretype-$j.yaml"); benches+=("$OUT/coretype-bench-$j.yaml"); done
+		"${CHK[@]}" agree "${vals[@]}" -- "${benches[@]}" >"$OUT/agree.txt" 2>&1 && { agree=0; break; }
+	done
+	t_out "OPENBLAS_CORETYPE=$ct: environment names it; blas.kernels is what it forces" \
+		"${CT[@]}" "${CHK[@]}" coretype "$OUT/coretype.txt" "$OUT/coretype-1.yaml" "$ct"
+	t_out "OPENBLAS_CORETYPE=$ct: the environment check names every variable set" \
+		"${CT[@]}" "${CHK[@]}" environment "$OUT/coretype.txt"
+	k=$("$PY" -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["blas"]["kernels"])' "$OUT/coretype-1.yaml" 2>/dev/null)
+	t_out "OPENBLAS_CORETYPE=$ct: bench's OpenBLAS runs the kernels validate saw (${k:-?})" \
+		"${CHK[@]}" bench-yaml "$OUT/coretype-bench-1.yaml" --openblas "${k:-?}"
+	if [ $agree -eq 0 ]; then t_pass "bench and validate agree within 10% (OpenBLAS, 1 thread, N=512): $(cat "$OUT/agree.txt")"
+	else t_fail "bench and validate disagree by more than 10% (OpenBLAS, 1 thread, N=512): $(cat "$OUT/agree.txt")"; fi
+fi
+restore
+
 "$ARMPY" bench --size 0 >/dev/null 2>&1; t_check "bench --size 0 is bad usage (2)" test $? -eq 2
 
 t_summary
