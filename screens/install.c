@@ -26,6 +26,7 @@ static struct timespec last_draw;
 static struct wizard *iw;
 static struct exec *ie;       /* while running: for the log path */
 static char *outcome;         /* the last line once the run ended */
+static int not_started;       /* exec_run refused before any step: outcome says why */
 
 /* The plan index of a step (the observer's index is 1-based; match by pointer or id). */
 static int
@@ -176,6 +177,7 @@ install_enter(struct wizard *w)
 	free(state);
 	current = -1;
 	finished = 0;
+	not_started = 0;
 	state = xreallocarray(NULL, w->plan->nsteps + 1, sizeof *state);
 	for (size_t i = 0; i < w->plan->nsteps; i++)
 		state[i] = ST_PENDING;
@@ -208,9 +210,12 @@ install_enter(struct wizard *w)
 	if (w->log_path == NULL && exec_log_path(e) != NULL)
 		w->log_path = xstrdup(exec_log_path(e));
 	free(outcome);
-	if (w->exec_status < 0)
-		outcome = xasprintf("The run could not start: %s", cause);
-	else if (w->exec_status == 0)
+	if (w->exec_status < 0) {
+		/* Nothing ran: the steps stay pending, and going back to the review is possible. */
+		not_started = 1;
+		w->ran = 0;
+		outcome = xstrdup(cause != NULL ? cause : "(no reason given)");
+	} else if (w->exec_status == 0)
 		outcome = xstrdup("All steps done. Enter: validation.");
 	else
 		outcome = xasprintf("The run %s. Log: %s", w->exec_status == 130 ?
@@ -219,17 +224,28 @@ install_enter(struct wizard *w)
 	exec_free(e);
 }
 
+/* "Running the plan", "Finished" (only for a run that started), "Not started" or "Dry run",
+ * the elapsed time and "log: " when there is a log path to show after it. */
+static char *
+heading(const struct wizard *w)
+{
+	time_t end = finished ? finished : time(NULL);
+
+	if (not_started)
+		return xasprintf("Not started: nothing was run%s", w->log_path ? "   log: " : "");
+	return xasprintf("%s   elapsed %ld:%02ld%s", w->dry_run ? "Dry run: nothing was executed" :
+	    finished ? "Finished" : "Running the plan", (long)(end - started) / 60,
+	    (long)(end - started) % 60, w->log_path ? "   log: " : "");
+}
+
 static void
 install_draw(struct wizard *w, WINDOW *win)
 {
 	const struct plan *p = w->plan;
 	int y = TUI_TOP, h, first;
-	time_t end = finished ? finished : time(NULL);
 	char *t;
 
-	t = xasprintf("%s   elapsed %ld:%02ld%s", w->dry_run ? "Dry run: nothing was executed" :
-	    finished ? "Finished" : "Running the plan", (long)(end - started) / 60,
-	    (long)(end - started) % 60, w->log_path ? "   log: " : "");
+	t = heading(w);
 	tui_put(win, y, 1, COLS - 2, TUI_HEAD, t);
 	if (w->log_path)
 		tui_put(win, y, 1 + (int)strlen(t), COLS - 2 - (int)strlen(t), TUI_NORMAL,
@@ -257,6 +273,12 @@ install_draw(struct wizard *w, WINDOW *win)
 		tui_put(win, y, 43, COLS - 44, TUI_NORMAL, detail ? detail : "");
 	}
 	y++;
+	if (not_started) {
+		tui_put(win, y++, 1, COLS - 2, TUI_DIM, "Why:");
+		tui_wrap(win, y, 2, COLS - 3, 6, TUI_BAD, outcome);
+		tui_status(win, TUI_BAD, "The run did not start. Esc: back to the review.");
+		return;
+	}
 	tui_put(win, y++, 1, COLS - 2, TUI_DIM, "Output:");
 	if (outcome != NULL)
 		tui_status(win, w->exec_status == 0 ? TUI_GOOD : TUI_BAD, "%s", outcome);

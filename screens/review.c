@@ -2,10 +2,13 @@
 #include "armpy.h"
 #include "plan.h"
 #include "screen.h"
+#include "sudo.h"
 
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void
 review_enter(struct wizard *w)
@@ -163,6 +166,68 @@ review_key(struct wizard *w, int key)
 	return SCREEN_PASS;
 }
 
+/* One password, asked in a masked dialog and given to `sudo -S -v` through a pipe, then
+ * wiped: 1 accepted, 0 Esc, -1 refused with *why. */
+static int
+sudo_try(const char *text, const char *note, char **why)
+{
+	static char pw[SUDO_PASSWORD_MAX + 1];
+	int r = 0;
+
+	if (tui_password("Password for sudo", text, note, pw, sizeof pw) == 1) {
+		tui_busy("Password for sudo", "sudo is checking the password...");
+		r = sudo_validate_password(pw, why) == 0 ? 1 : -1;
+	}
+	explicit_bzero(pw, sizeof pw);
+	return r;
+}
+
+/* What the password dialog says above its field. */
+static char *
+sudo_ask_text(const struct plan *p)
+{
+	struct passwd *pwd = getpwuid(getuid());
+	size_t n = sudo_steps(p);
+
+	return xasprintf("%zu step%s of this plan run%s as root through sudo, and sudo wants the "
+	    "password of %s. armpy gives it to `sudo -v` through a pipe and forgets it; sudo stays "
+	    "valid for the whole run. Enter: go on; Esc: back to the review.", n, n == 1 ? "" : "s",
+	    n == 1 ? "s" : "", pwd != NULL ? pwd->pw_name : "this user");
+}
+
+/* Not root, the plan has steps that use sudo and sudo wants a password: ask for it, at most
+ * WIZARD_SUDO_TRIES times. 0 when sudo is ready; -1 with *cause (nothing run) on Esc, after
+ * the last refused try, or when sudo is not installed. */
+static int
+review_sudo(struct wizard *w, char **cause)
+{
+	char *text, *note = NULL, *why = NULL;
+	int r = 0, fails = 0;
+
+	if (w->root != NULL || !sudo_needed(w->plan) || sudo_ready())
+		return 0;
+	if (access(SUDO_PATH, X_OK) != 0) {
+		why = sudo_refusal(w->plan);
+		cause_set(cause, "Not started: %s", why);
+		free(why);
+		return -1;
+	}
+	text = sudo_ask_text(w->plan);
+	while (fails < WIZARD_SUDO_TRIES && (r = sudo_try(text, note, &why)) < 0) {
+		free(note);
+		note = wizard_sudo_retry(why, ++fails);
+		free(why);
+		why = NULL;
+	}
+	if (r == 0)
+		cause_set(cause, "Not started, nothing was run: no password was given to sudo");
+	else if (r < 0)
+		cause_set(cause, "%s", note);
+	free(note);
+	free(text);
+	return r > 0 ? 0 : -1;
+}
+
 static int
 review_apply(struct wizard *w, char **cause)
 {
@@ -175,14 +240,17 @@ review_apply(struct wizard *w, char **cause)
 	}
 	for (size_t i = 0; i < w->plan->nsteps; i++)
 		priv += w->plan->steps[i].privileged;
-	q = xasprintf("Run these %zu steps now? %d of them need root (sudo -n when you are not "
-	    "root). The profile and the plan are saved first.", w->plan->nsteps, priv);
+	q = xasprintf("Run these %zu steps now? %d of them need root (through sudo when you are "
+	    "not root: armpy asks for the password first if sudo needs it). The profile and the "
+	    "plan are saved first.", w->plan->nsteps, priv);
 	if (!tui_confirm("Run the plan", q)) {
 		free(q);
 		cause_set(cause, "Not started; nothing was changed");
 		return -1;
 	}
 	free(q);
+	if (review_sudo(w, cause) != 0)
+		return -1;
 	if (w->profile_path == NULL) {
 		path = wizard_default_profile_path(w, NULL);
 		if (wizard_save_profile(w, path, cause) != 0) {

@@ -1,4 +1,4 @@
-/* tui-dialog.c — modal dialogs over the screen: pager, confirm, buttons, prompt, busy, progress. */
+/* tui-dialog.c — modal dialogs over the screen: pager, confirm, buttons, prompt, password, busy. */
 #include "armpy.h"
 #include "tui.h"
 
@@ -13,6 +13,10 @@ tui_getkey(void)
 {
 	int c = getch();
 
+	/* getch blocks, so ERR means the terminal went away (a hang-up while SIGHUP is ignored,
+	 * as during a run): a few tries, then ERR, which every dialog takes as Esc. */
+	for (int i = 0; c == ERR && i < 100; i++)
+		c = getch();
 	if (c == KEY_RESIZE) {
 		/* ncurses already updated LINES and COLS; the caller redraws. */
 		erase();
@@ -113,7 +117,7 @@ choose(const char *title, const char *text, const char *const *buttons, int n, i
 			break;
 		case '\n': case '\r': case KEY_ENTER:
 			return sel;
-		case 27:
+		case 27: case ERR:
 			return -1;
 		default:
 			/* First letter of a button chooses it. */
@@ -187,7 +191,7 @@ tui_prompt(const char *title, const char *label, const char *def)
 			curs_set(0);
 			return buf_steal(&b);
 		}
-		if (c == 27) {
+		if (c == 27 || c == ERR) {
 			curs_set(0);
 			buf_free(&b);
 			return NULL;
@@ -203,6 +207,79 @@ tui_prompt(const char *title, const char *label, const char *def)
 			buf_add(&b, &ch, 1);
 		}
 	}
+}
+
+/* One key into the password buffer: 1 Enter, 0 Esc, -1 go on. Bytes of a UTF-8 character
+ * go in one by one; Backspace takes the whole character. */
+static int
+password_key(int c, char *buf, size_t len, size_t *n)
+{
+	if (c == '\n' || c == '\r' || c == KEY_ENTER)
+		return 1;
+	if (c == 27 || c == ERR)
+		return 0;
+	if (c == KEY_BACKSPACE || c == 127 || c == 8) {
+		while (*n > 0 && ((unsigned char)buf[*n - 1] & 0xC0) == 0x80)
+			buf[--*n] = '\0';
+		if (*n > 0)
+			buf[--*n] = '\0';
+	} else if (c == 21) {                   /* ^U */
+		explicit_bzero(buf, len);
+		*n = 0;
+	} else if (c >= 32 && c < 256 && c != 127 && *n + 1 < len) {
+		buf[(*n)++] = (char)c;
+		buf[*n] = '\0';
+	}
+	return -1;
+}
+
+/* Characters typed so far (UTF-8 continuation bytes not counted). */
+static int
+password_chars(const char *buf, size_t n)
+{
+	int k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		k += ((unsigned char)buf[i] & 0xC0) != 0x80;
+	return k;
+}
+
+static void
+password_draw(const char *title, const char *text, const char *note, int stars)
+{
+	int y, x, w, h, fw;
+
+	background();
+	box_draw(title, text, 2, &y, &x, &w, &h);
+	fw = w - 4;
+	if (stars > fw - 1)
+		stars = fw - 1;
+	attrset(A_UNDERLINE);
+	mvhline(y + h - 3, x + 2, ' ', fw);
+	mvhline(y + h - 3, x + 2, '*', stars);
+	attrset(A_NORMAL);
+	if (note != NULL)
+		tui_put(stdscr, y + h - 2, x + 2, fw, TUI_BAD, note);
+	move(y + h - 3, x + 2 + stars);
+	refresh();
+}
+
+int
+tui_password(const char *title, const char *text, const char *note, char *buf, size_t len)
+{
+	size_t n = 0;
+	int r;
+
+	explicit_bzero(buf, len);
+	curs_set(1);
+	do {
+		password_draw(title, text, note, password_chars(buf, n));
+		r = password_key(tui_getkey(), buf, len, &n);
+	} while (r < 0);
+	curs_set(0);
+	if (r == 0)
+		explicit_bzero(buf, len);
+	return r;
 }
 
 void
@@ -262,7 +339,7 @@ tui_pager(const char *title, const char *text)
 		case KEY_END: case 'G':
 			top = n - h;
 			break;
-		case 'q': case 27: case KEY_BACKSPACE: case 127:
+		case 'q': case 27: case KEY_BACKSPACE: case 127: case ERR:
 			strv_free(lines);
 			return;
 		}

@@ -51,6 +51,10 @@ int tui_confirm(const char *title, const char *text);   /* 1 yes, 0 no */
 int tui_choose(const char *title, const char *text, const char *const *buttons, int n);
 /* One-line input with a default; NULL when cancelled. */
 char *tui_prompt(const char *title, const char *label, const char *def);
+/* A masked one-line input (a '*' per character) into buf, at most len - 1 bytes, text above
+ * it and note (or NULL) under it: 1 on Enter, 0 on Esc (buf wiped). Nothing is copied
+ * elsewhere; the caller wipes buf (explicit_bzero) once it has used it. */
+int tui_password(const char *title, const char *text, const char *note, char *buf, size_t len);
 /* A message in a box, shown until the next refresh (for "Running ..."). */
 void tui_busy(const char *title, const char *text);
 /* tui_busy with a progress bar under the text: done of total ("working..." when total <= 0). */

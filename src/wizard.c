@@ -1131,3 +1131,15 @@ wizard_bench_table(const struct wizard *w)
 		buf_printf(&b, "\nrecommendation: %s\n", w->bench.recommendation);
 	return buf_steal(&b);
 }
+
+char *
+wizard_sudo_retry(const char *cause, int failures)
+{
+	int left = WIZARD_SUDO_TRIES - failures;
+
+	if (cause == NULL || *cause == '\0')
+		cause = "sudo did not accept the password";
+	if (left > 0)
+		return xasprintf("%s; %d tr%s left", cause, left, left == 1 ? "y" : "ies");
+	return xasprintf("Not started, nothing was run: %s (%d tries).", cause, WIZARD_SUDO_TRIES);
+}

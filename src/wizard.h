@@ -144,6 +144,13 @@ char *wizard_bench_label(const struct wizard_bench_row *, int width);
  * expects for this CPU when the bench has not run (or could not tell). */
 char *wizard_blis_line(const struct wizard *);
 
+/* How many passwords the wizard offers sudo before it gives up (sudo's own default). */
+#define WIZARD_SUDO_TRIES 3
+/* What the password dialog says after `failures` refused tries, cause being sudo's reason:
+ * "sudo did not accept the password; 2 tries left". After the last try, the message the review
+ * screen shows: not started, nothing was run, and why. A new string. */
+char *wizard_sudo_retry(const char *cause, int failures);
+
 /* The headless replay command shown on the done screen (a new string). */
 char *wizard_replay_command(const struct wizard *);
 

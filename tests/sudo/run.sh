@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tests/sudo/run.sh — a real sudo that asks for a password: a test user with a 6-second sudo
-# timestamp drives headless runs in tmux (asked once, kept alive, revoked and resumed), no
-# terminal (exit 2), the dry-run's sudoers rule used for real, the password nowhere on disk.
+# timestamp drives headless runs and the wizard (its password dialog) in tmux (asked once, kept
+# alive, revoked and resumed), no terminal (exit 2), the dry-run's sudoers rule used for real,
+# the password nowhere on disk.
 set -u
 . "$(dirname "$0")/../lib.sh"
 
@@ -36,6 +37,7 @@ cleanup() {
 	id "$U" >/dev/null 2>&1 && userdel -r -f "$U" >/dev/null 2>&1
 	update-alternatives --remove-all armpy-sudo-test >/dev/null 2>&1
 	rm -rf "$W" "$MARK".*
+	[ -n "${WIZ_ENVF:-}" ] && rm -f "$WIZ_ENVF"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP                 # so that cleanup runs on a signal too
@@ -286,6 +288,150 @@ if grep -rqF -- "$PW" "$O"/state-* "$H" 2>/dev/null; then
 	t_fail "the password is in a file under a state directory"
 else
 	t_pass "the password is in no file under any state directory"
+fi
+tm kill-server >/dev/null 2>&1
+
+# ------------------------------------------------------------------ the wizard asks
+# A real wizard plan on this host, loaded with --load: Debian's NumPy/SciPy on the BLAS that
+# libblas.so.3 points at now (OpenBLAS or BLIS, pthreads). The packages are here and the
+# alternatives already say so, so those steps are checked and satisfied (this machine's BLAS
+# is left alone); the privileged effect is the write of /etc/profile.d/armpy-blas.sh through
+# sudo, then validation.
+ENVF=/etc/profile.d/armpy-blas.sh
+install -D -m 0644 "$TOP/scripts/armpy-probe.py" "$W/scripts/armpy-probe.py"   # validation's probe
+alt_now() { update-alternatives --query "$1" 2>/dev/null | sed -n 's/^Value: //p'; }
+wiz_profile() {
+	local lib
+	case "$(alt_now libblas.so.3-x86_64-linux-gnu)" in
+	*/openblas-pthread/*) lib=openblas ;;
+	*/blis-pthread/*) lib=blis ;;
+	*) return 1 ;;
+	esac
+	sed "s/threading: openmp/threading: pthreads/; s/library: openblas/library: $lib/; s/^name: .*/name: sudo-wizard-test/" \
+		"$TOP/profiles/devkit-debian-system-openblas.yaml" >"$W/wiz.yaml"
+	chmod 644 "$W/wiz.yaml"
+}
+# every alternative of the plan already points where the plan wants it
+alts_current() {
+	local name path
+	while read -r name path; do
+		[ "$(alt_now "$name")" = "$path" ] || return 1
+	done < <(grep -A2 '^  alternative:' "$1" | awk '/name:/ { n = $2 } /path:/ { print n, $2 }')
+}
+wiz_why_not() {
+	[ "$(uname -m)" = x86_64 ] || { echo "not x86_64"; return; }
+	grep -q '^VERSION_ID="12"' /etc/os-release && grep -q '^ID=debian' /etc/os-release ||
+		{ echo "not Debian 12"; return; }
+	wiz_profile || { echo "libblas.so.3 points at neither OpenBLAS nor BLIS pthreads"; return; }
+	"$ARMPY" --profile "$W/wiz.yaml" --dry-run >"$W/wiz-plan.yaml" 2>/dev/null ||
+		{ echo "the wizard's profile does not plan here"; return; }
+	dpkg -s $(sed -n 's/^    packages: \[\(.*\)\]/\1/p' "$W/wiz-plan.yaml" | head -1 | tr -d ,) >/dev/null 2>&1 ||
+		{ echo "the plan's packages are not all installed"; return; }
+	alts_current "$W/wiz-plan.yaml" ||
+		{ echo "the BLAS alternatives are being changed (not changing them)"; return; }
+	[ ! -e "$ENVF" ] || echo "$ENVF is already there (not overwriting it)"
+}
+scr() { tm capture-pane -p -t t; }
+on_screen() { scr | grep -qF -- "$1"; }
+wiz_keys() { tm send-keys -t t "$@"; sleep 0.2; }
+# wiz_start NAME [ARGS]: the wizard as the test user in its login shell; status in $O/NAME.rc
+wiz_start() {
+	rm -f "$O/$1.rc"
+	tm send-keys -t t "$(as_user_env "$1") ARMPY_NO_PROBE=1 $W/armpy --load $W/wiz.yaml ${2:-}; echo \$? >$O/$1.rc" Enter
+	wait_for 10 on_screen "Welcome: this machine"
+}
+# to the review screen, then Enter and y: the password dialog (or the install screen)
+wiz_review() {
+	for _ in 1 2 3 4 5 6; do wiz_keys Enter; done
+	wait_for 10 on_screen "Plan for debian-12 x86_64"
+}
+wiz_confirm() { wiz_keys Enter; wait_for 5 on_screen "Run the plan" && wiz_keys y; }
+wiz_show() { echo "    --- screen"; scr | sed 's/^/    | /'; }
+no_runs() { [ -z "$(ls -A "$(state "$1")/runs" 2>/dev/null)" ]; }
+envf_ok() {
+	[ "$(stat -c '%U %a' "$ENVF" 2>/dev/null)" = "root 644" ] &&
+		grep -q '^export OPENBLAS_NUM_THREADS=' "$ENVF" && [ ! -e "$ENVF.armpy-new" ]
+}
+pw_in_files() { grep -rqF -f "$W/pwpat" "$(state "$1")" "$H" 2>/dev/null; }
+
+if why_not=$(wiz_why_not) && [ -z "$why_not" ]; then
+	WIZ_ENVF=$ENVF                               # ours to remove from here on
+	tm_start
+	if wiz_start wiz && wiz_review && wiz_confirm && wait_for 10 on_screen "Password for sudo"; then
+		t_pass "wizard: after the confirmation it asks for the sudo password in a dialog"
+		[ ! -e "$ENVF" ] && no_runs wiz && t_pass "wizard: nothing ran before the password" ||
+			t_fail "wizard: something ran before the password"
+		tm send-keys -t t -l "$BAD"
+		if wait_for 3 on_screen "*****" && ! scr | grep -qF -- "$BAD"; then
+			t_pass "wizard: the password is masked (stars, never its text)"
+		else t_fail "wizard: the password is not masked"; wiz_show; fi
+		wiz_keys Enter
+		if wait_for 15 on_screen "sudo did not accept the password; 2 tries left" &&
+			on_screen "Password for sudo"; then
+			t_pass "wizard: a wrong password is reported in the dialog, which asks again"
+		else t_fail "wizard: no retry after a wrong password"; wiz_show; fi
+		tm send-keys -t t -l "$PW"; wiz_keys Enter
+		if wait_for 40 on_screen "All steps done" && on_screen "Finished" && envf_ok; then
+			t_pass "wizard: the right password runs the plan; the privileged write is there, by root"
+		else t_fail "wizard: the run after the password"; wiz_show; fi
+		grep -q "sudo -n /usr/bin/env .* install -m 0644 /dev/stdin $ENVF.armpy-new" \
+			"$(state wiz)"/runs/*/log 2>/dev/null &&
+			t_pass "wizard: the write went through sudo (logged)" || t_fail "wizard: no write through sudo in the log"
+		wiz_keys q; wait_for 5 on_screen "Something has already run" && wiz_keys y
+		wait_for 10 done_rc wiz
+		[ "$(rc_of wiz)" = 0 ] && t_pass "wizard: exits 0 after the run" || t_fail "wizard: exit $(rc_of wiz)"
+		if pw_in_files wiz; then t_fail "wizard: the password is in a file under the state directory or home"
+		else t_pass "wizard: the password is in no file: state directory (run, log, journal), home, profiles"; fi
+	else
+		t_fail "wizard: no password dialog"; wiz_show
+	fi
+	rm -f "$ENVF"
+
+	# Esc in the dialog: back on the review screen, nothing run; then three wrong passwords
+	tm_start
+	if wiz_start wiz-esc && wiz_review && wiz_confirm && wait_for 10 on_screen "Password for sudo"; then
+		tm send-keys -t t -l "$PW"; wiz_keys Escape
+		if wait_for 5 on_screen "Not started, nothing was run: no password was given to sudo" &&
+			on_screen "Plan for debian-12 x86_64" && [ ! -e "$ENVF" ] && no_runs wiz-esc; then
+			t_pass "wizard: Esc in the password dialog goes back to the review, nothing run"
+		else t_fail "wizard: Esc in the password dialog"; wiz_show; fi
+		wiz_confirm && wait_for 10 on_screen "Password for sudo"
+		for n in 1 2 3; do
+			tm send-keys -t t -l "$BAD"; wiz_keys Enter
+			[ "$n" -lt 3 ] && wait_for 15 on_screen "$((3 - n)) tr"
+		done
+		if wait_for 15 on_screen "Not started, nothing was run: sudo did not accept the password (3 tries)" &&
+			on_screen "Plan for debian-12 x86_64" && [ ! -e "$ENVF" ] && no_runs wiz-esc; then
+			t_pass "wizard: three wrong passwords end on the review, said why, nothing run"
+		else t_fail "wizard: three wrong passwords"; wiz_show; fi
+		wiz_keys q; wait_for 10 done_rc wiz-esc
+		if [ "$(rc_of wiz-esc)" = 0 ]; then t_pass "wizard: q quits at once when nothing ran"
+		else t_fail "wizard: q after nothing ran (exit $(rc_of wiz-esc))"; wiz_show; fi
+		pw_in_files wiz-esc && t_fail "wizard (Esc): the password is in a file" ||
+			t_pass "wizard (Esc): the typed password is in no file"
+	else
+		t_fail "wizard (Esc): no password dialog"; wiz_show
+	fi
+	rm -f "$ENVF"
+else
+	t_skip "wizard run through sudo: $why_not"
+fi
+
+# a run that cannot start reads "Not started", steps pending, and why (--root needs root)
+install -d -m 0755 -o "$U" "$W/noroot"
+tm_start
+if wiz_start wiz-root "--root $W/noroot --os-release /etc/os-release" && wiz_review && wiz_confirm &&
+	wait_for 10 on_screen "Not started: nothing was run"; then
+	if on_screen "needs root" && ! on_screen "Finished" && ! on_screen "Password for sudo" &&
+		[ "$(scr | grep -cE '^ +[0-9]+ [# ] pending ')" -ge 5 ]; then
+		t_pass "wizard: a run that never started reads Not started, says why, steps pending"
+	else t_fail "wizard: the not-started install screen"; wiz_show; fi
+	wiz_keys Escape
+	wait_for 5 on_screen "Plan for debian-12 x86_64" && t_pass "wizard: Esc from a run that never started goes back to the review" ||
+		{ t_fail "wizard: no way back after a run that never started"; wiz_show; }
+	wiz_keys q; wait_for 10 done_rc wiz-root
+else
+	t_fail "wizard: --root as a user did not reach a not-started install screen"; wiz_show
 fi
 tm kill-server >/dev/null 2>&1
 

@@ -355,6 +355,26 @@ test_bench_kernels(void **state)
 	wizard_free(w);
 }
 
+/* The password dialog's retry line and the message after the last refused try. */
+static void
+test_sudo_retry(void **state)
+{
+	char *t;
+
+	(void)state;
+	t = wizard_sudo_retry("sudo did not accept the password", 1);
+	assert_string_equal(t, "sudo did not accept the password; 2 tries left");
+	free(t);
+	t = wizard_sudo_retry(NULL, 2);
+	assert_string_equal(t, "sudo did not accept the password; 1 try left");
+	free(t);
+	t = wizard_sudo_retry("sudo refused (status 1): not in the sudoers file", 3);
+	assert_non_null(strstr(t, "Not started, nothing was run: sudo refused (status 1): not in "
+	    "the sudoers file (3 tries)"));
+	assert_null(strstr(t, "left"));
+	free(t);
+}
+
 int
 main(void)
 {
@@ -368,6 +388,7 @@ main(void)
 		cmocka_unit_test(test_bench_parse),
 		cmocka_unit_test(test_speed_labels),
 		cmocka_unit_test(test_bench_kernels),
+		cmocka_unit_test(test_sudo_retry),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
