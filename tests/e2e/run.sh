@@ -155,6 +155,34 @@ else
 fi
 t_kernels "validate text report: blis-kernels" val-bl-wrong
 
+# --root validates what a login there gets: the thread settings armpy wrote to profile.d apply
+# (and are named), unless --no-login-env; a symlink out of the root is resolved inside it.
+PD=$R/etc/profile.d/armpy-blas.sh
+logged val-login env -u BLIS_NUM_THREADS -u OMP_NUM_THREADS "$ARMPY" validate --root "$R" --quick
+if grep -q "^export BLIS_NUM_THREADS=" "$PD" &&
+    grep -qE "^(INFO|WARN)  environment .*applied the settings a login there gets, from $R/etc/profile.d/armpy-blas.sh: .*BLIS_NUM_THREADS=" "$T_OUT/val-login.out" &&
+    ! grep -q "BLIS runs single-threaded" "$T_OUT/val-login.out"; then
+	t_pass "validate --root applies the root's profile.d thread settings and says so"
+else
+	t_fail "validate --root: profile.d settings not applied or not named"; why val-login 8
+fi
+logged val-nologin env -u BLIS_NUM_THREADS -u OMP_NUM_THREADS "$ARMPY" validate --root "$R" --quick --no-login-env
+if grep -q "BLIS runs single-threaded" "$T_OUT/val-nologin.out" && ! grep -q "applied the settings" "$T_OUT/val-nologin.out"; then
+	t_pass "validate --root --no-login-env: the settings are not applied"
+else
+	t_fail "validate --root --no-login-env"; why val-nologin 8
+fi
+cp -a "$PD" "$T_OUT/armpy-blas.sh.keep"
+printf 'export BLIS_NUM_THREADS=7\n' >"$T_OUT/outside.sh"
+ln -sf "$T_OUT/outside.sh" "$PD"       # absolute: inside the root it names a missing file
+logged val-escape env -u BLIS_NUM_THREADS -u OMP_NUM_THREADS "$ARMPY" validate --root "$R" --quick
+if ! grep -q "BLIS_NUM_THREADS=7" "$T_OUT/val-escape.out"; then
+	t_pass "validate --root: a profile.d symlink out of the root is not followed out"
+else
+	t_fail "validate --root read a file outside the root"; why val-escape 8
+fi
+rm -f "$PD"; cp -a "$T_OUT/armpy-blas.sh.keep" "$PD"
+
 t_logged "bench --root CHROOT runs" bench "$ARMPY" bench --root "$R"
 if grep -qi blis "$T_OUT/bench.out" && grep -qi openblas "$T_OUT/bench.out"; then
 	t_pass "bench lists both BLIS and OpenBLAS"
