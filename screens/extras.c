@@ -1,4 +1,4 @@
-/* extras.c — screen 6: optional packages (Pillow, pandas, PyTorch, DGL, ...) with seed notes. */
+/* extras.c — screen 6: optional packages (Pillow, pandas, PyTorch, DGL, ...) with the guide's notes. */
 #include "armpy.h"
 #include "screen.h"
 

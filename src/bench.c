@@ -162,12 +162,12 @@ candidates(const char *triplet, struct cand *c)
 /* ---- one library, one thread count: runs in its own child ---- */
 
 static void
-fill(double *a, size_t n, unsigned *seed)
+fill(double *a, size_t n, unsigned *lcg)
 {
 	size_t i;
 	for (i = 0; i < n; i++) {
-		*seed = *seed * 1103515245u + 12345u;
-		a[i] = ((*seed >> 8) & 0xffff) / 32768.0 - 1.0;
+		*lcg = *lcg * 1103515245u + 12345u;
+		a[i] = ((*lcg >> 8) & 0xffff) / 32768.0 - 1.0;
 	}
 }
 
@@ -255,7 +255,7 @@ child_bench(const char *path, int threads, const int *sizes, int nsizes, int fd)
 	void *h, *fn;
 	int int64, i, r, reps, lt, dbg;
 	double predicted = 0;
-	unsigned seed = 12345;
+	unsigned lcg = 12345;
 
 	snprintf(num, sizeof num, "%d", threads);
 	setenv("OMP_NUM_THREADS", num, 1);
@@ -299,8 +299,8 @@ child_bench(const char *path, int threads, const int *sizes, int nsizes, int fd)
 		a = xmalloc(nn * sizeof *a);
 		b = xmalloc(nn * sizeof *b);
 		c = xcalloc(nn, sizeof *c);
-		fill(a, nn, &seed);
-		fill(b, nn, &seed);
+		fill(a, nn, &lcg);
+		fill(b, nn, &lcg);
 		if (i == 0) {
 			predicted = first_dgemm(fn, int64, n, a, b, c, dbg);   /* warm-up */
 			kernels_line(f, &id, dbg);

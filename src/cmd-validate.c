@@ -1,4 +1,4 @@
-/* cmd-validate.c — `armpy validate`: which BLAS/LAPACK really serve NumPy, checked against the seed. */
+/* cmd-validate.c — `armpy validate`: which BLAS/LAPACK really serve NumPy, checked against the DevKit guide. */
 #include "armpy.h"
 #include "cmd.h"
 #include "validate.h"

@@ -24,9 +24,9 @@ plan_conda(struct pctx *c)
 		    "source build");
 	if (strcmp(c->lib, "blis") == 0 && strcmp(c->f->arch, "aarch64") == 0)
 		return pc_refuse(c, "BLIS with source: conda on aarch64 -- conda-forge switches "
-		    "BLAS with libblas build variants, and for linux-aarch64 only OpenBLAS variants "
-		    "are published (devkit notes); use library: openblas, or source: system/pip for "
-		    "BLIS");
+		    "BLAS with libblas build variants, and for linux-aarch64 only OpenBLAS "
+		    "variants are published (conda-forge's libblas packages); use library: "
+		    "openblas, or source: system/pip for BLIS");
 	pinname = xasprintf("miniforge-%s", c->f->arch);
 	pin = pin_find(pinname);
 	free(pinname);
@@ -62,9 +62,9 @@ plan_conda(struct pctx *c)
 	/* 1. the installer, verified */
 	dest = xasprintf("~/.cache/armpy/%s", file);
 	if (pin != NULL && url == pin->url)
-		why = xasprintf("devkit notes: Miniforge publishes aarch64 installers with a .sha256 "
-		    "file and its embedded MD5 check only warns, so armpy verifies the sha256 (pinned "
-		    "Miniforge %s; sha256 from %s)", pin->version, pin->source);
+		why = xasprintf("Miniforge's releases publish aarch64 installers with a .sha256 "
+		    "file and its embedded MD5 check only warns, so armpy verifies the sha256 "
+		    "(pinned Miniforge %s; sha256 from %s)", pin->version, pin->source);
 	else
 		why = xstrdup("conda.installer_url from the profile, verified with "
 		    "conda.installer_sha256");
@@ -78,9 +78,9 @@ plan_conda(struct pctx *c)
 	argv = strv_push(argv, "-b");
 	argv = strv_push(argv, "-p");
 	argv = strv_push(argv, prefix);
-	s = pc_runv(c, "conda-install", "Install conda (batch mode)", "devkit notes: the "
-	    "installers run as 'bash <installer>'; '-b -p PREFIX' runs them in batch mode", 0, 120,
-	    argv);
+	s = pc_runv(c, "conda-install", "Install conda (batch mode)", "the DevKit guide's Anaconda "
+	    "page: the installers run as 'bash <installer>'; '-b -p PREFIX' runs them in batch mode",
+	    0, 120, argv);
 	conda = xasprintf("%s/bin/conda", prefix);
 	step_check_file(s, conda, NULL);
 	free(dest);
@@ -109,11 +109,11 @@ plan_conda(struct pctx *c)
 		buf_printf(&b, "  - %s\n", extras[i]);
 	strv_free(extras);
 	envfile = xasprintf("~/.cache/armpy/conda-%s.yml", env);
-	why = xasprintf("devkit notes: 'write an environment file and run conda env create -f "
-	    "FILE'; conda-forge switches BLAS with the libblas build variants "
+	why = xasprintf("the DevKit guide's Anaconda page: 'write an environment file and run "
+	    "conda env create -f FILE'; conda-forge switches BLAS with the libblas build variants "
 	    "(libblas=*=*%s)%s", c->lib, strcmp(c->lib, "openblas") == 0 ? (p->blas.threading ==
-	    THREADING_OPENMP ? ", and libopenblas's openmp build for threading: openmp" :
-	    ", and libopenblas's pthreads build") : "");
+	    THREADING_OPENMP ? ", and libopenblas's openmp build for threading: openmp" : ", and "
+	    "libopenblas's pthreads build") : "");
 	s = plan_add(c->plan, "conda-envfile", "Write the conda environment file", why);
 	free(why);
 	s->kind = ACTION_WRITE;
@@ -129,8 +129,9 @@ plan_conda(struct pctx *c)
 	argv = strv_push(argv, "create");
 	argv = strv_push(argv, "-f");
 	argv = strv_push(argv, envfile);
-	s = pc_runv(c, "conda-env", "Create the conda environment", "devkit notes: 'conda env "
-	    "create -f FILE' (mamba is a faster compatible front end)", 0, 300, argv);
+	s = pc_runv(c, "conda-env", "Create the conda environment", "the DevKit guide's Anaconda "
+	    "page: 'conda env create -f FILE' (mamba is a faster compatible front end)", 0, 300,
+	    argv);
 	envpy = xasprintf("%s/envs/%s/bin/python", prefix, env);
 	step_check_import(s, envpy, p->scipy ? "numpy, scipy" : "numpy");
 	free(envfile);
@@ -139,14 +140,14 @@ plan_conda(struct pctx *c)
 	c->pyuser = envpy;
 
 	path = xasprintf("%s/envs/%s/etc/conda/activate.d/armpy-blas.sh", prefix, env);
-	pc_env_script(c, path, 0, "seed: 'OMP_NUM_THREADS can be set to specify the maximum "
+	pc_env_script(c, path, 0, GUIDE_NAME ": 'OMP_NUM_THREADS can be set to specify the maximum "
 	    "number of threads' and 'set the environment variable BLIS_NUM_THREADS'; conda "
 	    "sources etc/conda/activate.d/*.sh when the environment is activated");
 	free(path);
 	plan_note(c->plan, "activate the environment with: . %s/bin/activate %s", prefix, env);
 	plan_note(c->plan, "conda installers do not bring distro libraries: on minimal systems "
-	    "install missing shared libraries (for example libXfixes.so.3) with %s (devkit notes)",
-	    pc_pm(c));
+	    "install missing shared libraries (for example libXfixes.so.3) with %s (the DevKit "
+	    "guide's Anaconda page)", pc_pm(c));
 	if (c->f->conda != NULL)
 		plan_note(c->plan, "an existing conda was found at %s; armpy installs its own "
 		    "Miniforge at %s", c->f->conda, prefix);

@@ -106,17 +106,18 @@ plan_debian(struct pctx *c)
 	for (size_t i = 0; pkgs[i] != NULL; i++)
 		argv = strv_push(argv, pkgs[i]);
 	if (strcmp(c->lib, "blis") == 0)
-		why = xasprintf("seed: 'sudo apt -y install python3-scipy python3-numpy "
+		why = xasprintf(GUIDE_NAME ": 'sudo apt -y install python3-scipy python3-numpy "
 		    "libopenblas-dev libblis-dev' -- the runtime packages of the chosen threading "
-		    "(%s) suffice; OpenBLAS is installed with BLIS because BLIS ships no LAPACK "
-		    "(devkit notes)%s", c->thr, p->scipy ? "; python3-scipy pulls python3-pythran, "
-		    "g++ and boost (about 600 MB, devkit notes)" : "");
+		    "(%s) suffice; OpenBLAS is installed with BLIS because Debian's libblis4 "
+		    "packages ship no liblapack.so.3%s", c->thr, p->scipy ? "; Debian's "
+		    "python3-scipy depends on python3-pythran, which brings g++ and boost (about "
+		    "600 MB)" : "");
 	else
-		why = xasprintf("seed: 'On Ubuntu and Debian apt install python3-numpy python3-scipy "
-		    "will install NumPy and SciPy with BLAS and LAPACK libraries' -- with OpenBLAS's "
-		    "%s build (libopenblas0-%s) providing both%s", c->thr, c->thr,
-		    p->scipy ? "; python3-scipy pulls python3-pythran, g++ and boost (about 600 MB, "
-		    "devkit notes)" : "");
+		why = xasprintf(GUIDE_NAME ": 'On Ubuntu and Debian apt install python3-numpy "
+		    "python3-scipy will install NumPy and SciPy with BLAS and LAPACK libraries' -- "
+		    "with OpenBLAS's %s build (libopenblas0-%s) providing both%s", c->thr, c->thr,
+		    p->scipy ? "; Debian's python3-scipy depends on python3-pythran, which brings "
+		    "g++ and boost (about 600 MB)" : "");
 	s = pc_runv(c, "apt-install", "Install NumPy, SciPy and the BLAS (apt)", why, 1, 180, argv);
 	free(why);
 	step_env(s, "DEBIAN_FRONTEND=noninteractive");
@@ -126,28 +127,29 @@ plan_debian(struct pctx *c)
 	/* libblas.so.3 → the chosen library */
 	name = xasprintf("libblas.so.3-%s", c->triplet);
 	path = xasprintf("/usr/lib/%s/%s-%s/libblas.so.3", c->triplet, c->lib, c->thr);
-	why = xasprintf("seed: 'sudo update-alternatives --set libblas.so.3-aarch64-linux-gnu "
-	    "/usr/lib/aarch64-linux-gnu/blis-openmp/libblas.so.3' -- the same switch, to %s-%s "
-	    "on %s", c->lib, c->thr, c->triplet);
+	why = xasprintf(GUIDE_NAME ": 'sudo update-alternatives --set "
+	    "libblas.so.3-aarch64-linux-gnu /usr/lib/aarch64-linux-gnu/blis-openmp/libblas.so.3' "
+	    "-- the same switch, to %s-%s on %s", c->lib, c->thr, c->triplet);
 	alt_step(c, "alt-blas", "Point libblas.so.3 at the chosen BLAS", why, name, path);
 
 	/* liblapack.so.3 → OpenBLAS, explicitly */
 	name = xasprintf("liblapack.so.3-%s", c->triplet);
 	path = xasprintf("/usr/lib/%s/openblas-%s/liblapack.so.3", c->triplet, c->thr);
 	if (strcmp(c->lib, "blis") == 0)
-		why = xstrdup("BLIS ships no LAPACK (devkit notes: 'liblapack.so.3 stays on "
-		    "OpenBLAS'); seed: 'OpenBLAS or LAPACK libraries need to be installed along "
-		    "BLIS to provide LAPACK functionality'");
+		why = xstrdup("BLIS ships no LAPACK (Debian's libblis4 packages provide no "
+		    "liblapack.so.3 alternative, so it stays on OpenBLAS); " GUIDE_NAME ": "
+		    "'OpenBLAS or LAPACK libraries need to be installed along BLIS to provide "
+		    "LAPACK functionality'");
 	else
-		why = xstrdup("seed: 'sudo update-alternatives --config "
+		why = xstrdup(GUIDE_NAME ": 'sudo update-alternatives --config "
 		    "liblapack.so.3-aarch64-linux-gnu' -- LAPACK set explicitly to OpenBLAS's, so "
 		    "a reference LAPACK installed earlier does not stay selected");
 	alt_step(c, "alt-lapack", "Point liblapack.so.3 at OpenBLAS's LAPACK", why, name, path);
 
-	pc_env_script(c, "/etc/profile.d/armpy-blas.sh", 1, "seed: 'The environment variable "
-	    "OMP_NUM_THREADS can be set to specify the maximum number of threads' and 'set the "
-	    "environment variable BLIS_NUM_THREADS ... the default is to use a single thread'; "
-	    "login shells read /etc/profile.d");
+	pc_env_script(c, "/etc/profile.d/armpy-blas.sh", 1, GUIDE_NAME ": 'The environment "
+	    "variable OMP_NUM_THREADS can be set to specify the maximum number of threads' and "
+	    "'set the environment variable BLIS_NUM_THREADS ... the default is to use a single "
+	    "thread'; login shells read /etc/profile.d");
 	if (c->env_script != NULL)
 		plan_note(c->plan, "log in again (or run '. %s') to get the thread settings",
 		    c->env_script);

@@ -11,24 +11,25 @@ extras_refused(struct pctx *c)
 	unsigned x = c->p->extras;
 
 	if (x & EXTRA_DGL)
-		return pc_refuse(c, "extras: dgl -- the seed installs DGL from source ('follow the "
-		    "install from source instructions', github.com/dmlc/dgl); armpy has no pinned, "
-		    "sha256-verified DGL source to plan; drop dgl and install it by hand after armpy");
+		return pc_refuse(c, "extras: dgl -- " GUIDE_NAME " installs DGL from source "
+		    "('follow the install from source instructions', github.com/dmlc/dgl); armpy "
+		    "has no pinned, sha256-verified DGL source to plan; drop dgl and install it by "
+		    "hand after armpy");
 	if (x & EXTRA_MORFEUSZ)
-		return pc_refuse(c, "extras: morfeusz -- the seed's source tarball "
+		return pc_refuse(c, "extras: morfeusz -- the source tarball in " GUIDE_NAME ", "
 		    "http://download.sgjp.pl/morfeusz/20200913/morfeusz-src-20200913.tar.gz is "
 		    "plain http with no published sha256, and armpy never downloads without a "
-		    "verified sha256; drop morfeusz and build it by hand (seed: cmake .. && make "
-		    "install)");
+		    "verified sha256; drop morfeusz and build it by hand (" GUIDE_NAME ": cmake .. "
+		    "&& make install)");
 	return 0;
 }
 
 static void
 note_sentencepiece(struct pctx *c)
 {
-	plan_note(c->plan, "sentencepiece: seed -- 'Before calling any python script or starting "
-	    "python, one of the libraries need to be set as preload'; the BLAS settings script "
-	    "exports LD_PRELOAD of libtcmalloc_minimal.so.4");
+	plan_note(c->plan, "sentencepiece: " GUIDE_NAME ": 'Before calling any python script or "
+	    "starting python, one of the libraries need to be set as preload'; the BLAS settings "
+	    "script exports LD_PRELOAD of libtcmalloc_minimal.so.4");
 }
 
 int
@@ -41,15 +42,16 @@ extras_system(struct pctx *c, char ***pkgs)
 	if (extras_refused(c) != 0)
 		return -1;
 	if (x & EXTRA_PYTORCH)
-		return pc_refuse(c, "extras: pytorch -- the seed installs PyTorch with pip ('pip "
-		    "install --pre torch ...'); with source: system armpy installs only distro "
-		    "packages; use source: pip or source: conda");
+		return pc_refuse(c, "extras: pytorch -- " GUIDE_NAME " installs PyTorch with pip "
+		    "('pip install --pre torch ...'); with source: system armpy installs only "
+		    "distro packages; use source: pip or source: conda");
 	if ((x & EXTRA_SENTENCEPIECE) && fam != FAMILY_DEBIAN)
 		return pc_refuse(c, "extras: sentencepiece -- not packaged for %s's python3; use "
 		    "source: pip", c->plan->target);
 	if ((x & EXTRA_PANDAS) && fam == FAMILY_RHEL)
-		return pc_refuse(c, "extras: pandas -- not in %s's BaseOS/AppStream for python3; use "
-		    "source: pip (seed: a source build can take about 20 minutes)", c->plan->target);
+		return pc_refuse(c, "extras: pandas -- not in %s's BaseOS/AppStream for python3; "
+		    "use source: pip (" GUIDE_NAME ": a source build can take about 20 minutes)",
+		    c->plan->target);
 	if (x & EXTRA_PILLOW) {
 		*pkgs = strv_push(*pkgs, fam == FAMILY_DEBIAN ? "python3-pil" :
 		    fam == FAMILY_RHEL ? "python3-pillow" : fam == FAMILY_SUSE ? "python3-Pillow" :
@@ -63,8 +65,8 @@ extras_system(struct pctx *c, char ***pkgs)
 		note_sentencepiece(c);
 	}
 	if (x & EXTRA_PILLOW)
-		plan_note(c->plan, "pillow: seed -- 'Pillow 8.x or later have a binary wheel for all "
-		    "Arm64 platforms, included OSes with 64kB pages'");
+		plan_note(c->plan, "pillow: " GUIDE_NAME ": 'Pillow 8.x or later have a binary "
+		    "wheel for all Arm64 platforms, included OSes with 64kB pages'");
 	return 0;
 }
 
@@ -82,8 +84,8 @@ extras_pip(struct pctx *c, char ***names, char ***prereqs)
 		*names = strv_push(*names, "pillow");
 	if (x & EXTRA_PANDAS) {
 		*names = strv_push(*names, "pandas");
-		plan_note(c->plan, "pandas: seed -- 'For some large packages (i.e. pandas) it may "
-		    "take up to 20 minutes' when pip has to build from source");
+		plan_note(c->plan, "pandas: " GUIDE_NAME ": 'For some large packages (i.e. pandas) "
+		    "it may take up to 20 minutes' when pip has to build from source");
 	}
 	if (x & EXTRA_PYTORCH)
 		*names = strv_push(*names, "torch");
@@ -138,16 +140,16 @@ pc_pip_extras(struct pctx *c)
 	buf_init(&why);
 	buf_puts(&why, "the extras chosen in the profile, into the venv (PEP 668)");
 	if (c->p->extras & EXTRA_PILLOW)
-		buf_puts(&why, "; seed: 'Pillow 8.x or later have a binary wheel for all Arm64 "
-		    "platforms, included OSes with 64kB pages'");
+		buf_puts(&why, "; " GUIDE_NAME ": 'Pillow 8.x or later have a binary wheel for all "
+		    "Arm64 platforms, included OSes with 64kB pages'");
 	if (c->p->extras & EXTRA_PANDAS)
-		buf_puts(&why, "; seed: pandas source builds 'may take up to 20 minutes'");
+		buf_puts(&why, "; " GUIDE_NAME ": pandas source builds 'may take up to 20 minutes'");
 	if (c->p->extras & EXTRA_PYTORCH)
-		buf_puts(&why, "; seed: 'pip install --pre torch torchvision -f "
-		    "https://download.pytorch.org/whl/nightly/cpu/torch_nightly.html' -- that nightly "
-		    "index is historic; current aarch64 torch wheels are on PyPI");
+		buf_puts(&why, "; " GUIDE_NAME ": 'pip install --pre torch torchvision -f "
+		    "https://download.pytorch.org/whl/nightly/cpu/torch_nightly.html' -- that "
+		    "nightly index is historic; current aarch64 torch wheels are on PyPI");
 	if (c->p->extras & EXTRA_SENTENCEPIECE)
-		buf_puts(&why, "; seed: sentencepiece is built with cmake and needs "
+		buf_puts(&why, "; " GUIDE_NAME ": sentencepiece is built with cmake and needs "
 		    "libtcmalloc_minimal preloaded -- PyPI now has aarch64 wheels");
 	s = pc_runv(c, "pip-extras", "Install the extras with pip", why.data, 0,
 	    (c->p->extras & EXTRA_PANDAS) ? 1200 : 300, argv);

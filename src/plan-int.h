@@ -73,7 +73,7 @@ int plan_conda(struct pctx *);         /* Miniforge + environment file */
 int extras_system(struct pctx *, char ***pkgs);
 int extras_pip(struct pctx *, char ***names, char ***prereqs);
 int extras_conda(struct pctx *, char ***names);
-/* Distro prerequisites for building Python packages (the seed's lines). */
+/* Distro prerequisites for building Python packages (the guide's lines). */
 int pc_build_prereqs(struct pctx *, char **extra_pkgs, const char *why_extra);
 const char *pc_venv_dir(const struct pctx *);
 void pc_venv(struct pctx *);

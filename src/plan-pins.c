@@ -12,8 +12,8 @@ static const struct pin pins[] = {
 	  "blis_0.9.0.orig.tar.gz", "blis-0.9.0",
 	  "Debian bookworm blis_0.9.0-1.dsc Checksums-Sha256" },
 	/* Upstream OpenBLAS 0.3.21 (the version bookworm ships). Not Debian's +ds tarball: that one
-	 * excludes lapack-netlib/ (Files-Excluded in debian/copyright), and the seed builds OpenBLAS
-	 * to provide LAPACK. The sha256 is spack's builtin openblas package.py pin for 0.3.21. */
+	 * excludes lapack-netlib/ (Files-Excluded in debian/copyright), and the guide builds
+	 * OpenBLAS to provide LAPACK. The sha256 is spack's builtin openblas package.py pin for 0.3.21. */
 	{ "openblas", "0.3.21",
 	  "https://github.com/OpenMathLib/OpenBLAS/releases/download/v0.3.21/OpenBLAS-0.3.21.tar.gz",
 	  "f36ba3d7a60e7c8bcc54cd9aaa9b1223dd42eaf02c811791c37e8ca707c241ca",

@@ -19,7 +19,7 @@ push_all(char ***v, char *const *add)
 	}
 }
 
-/* The seed's "Prerequisites for installing Python packages from source", per family. */
+/* The guide's "Prerequisites for installing Python packages from source", per family. */
 int
 pc_build_prereqs(struct pctx *c, char **extra, const char *why_extra)
 {
@@ -39,24 +39,25 @@ pc_build_prereqs(struct pctx *c, char **extra, const char *why_extra)
 	if (fam == FAMILY_DEBIAN) {
 		pc_apt_update(c);
 		push_all(&pkgs, (char *const *)deb);
-		buf_puts(&why, "seed: 'sudo apt-get install build-essential python3-pip "
-		    "python3-dev libblas-dev gfortran liblapack-dev' plus python3-venv for the venv "
-		    "(PEP 668)");
+		buf_puts(&why, GUIDE_NAME ": 'sudo apt-get install build-essential python3-pip "
+		    "python3-dev libblas-dev gfortran liblapack-dev' plus python3-venv for the "
+		    "venv (PEP 668)");
 		argv = strv_push(argv, "apt-get");
 		argv = strv_push(argv, "install");
 		argv = strv_push(argv, "-y");
 		argv = strv_push(argv, "--no-install-recommends");
 	} else if (fam == FAMILY_RHEL) {
 		push_all(&pkgs, (char *const *)rhel);
-		buf_printf(&why, "seed: 'sudo yum install \"@Development tools\" python3-pip "
-		    "python3-devel blas-devel gcc-gfortran lapack-devel' (with %s)", pm);
+		buf_printf(&why, GUIDE_NAME ": 'sudo yum install \"@Development tools\" "
+		    "python3-pip python3-devel blas-devel gcc-gfortran lapack-devel' (with %s)",
+		    pm);
 		argv = strv_push(argv, pm);
 		argv = strv_push(argv, "install");
 		argv = strv_push(argv, "-y");
 	} else if (fam == FAMILY_SUSE) {
 		push_all(&pkgs, (char *const *)suse);
-		buf_puts(&why, "the seed's build prerequisites (compilers, python3-devel, BLAS and "
-		    "LAPACK headers) under their openSUSE/SLES names");
+		buf_puts(&why, "the build prerequisites of " GUIDE_NAME " (compilers, "
+		    "python3-devel, BLAS and LAPACK headers) under their openSUSE/SLES names");
 		argv = strv_push(argv, "zypper");
 		argv = strv_push(argv, "--non-interactive");
 		argv = strv_push(argv, "install");
@@ -124,7 +125,8 @@ pc_venv(struct pctx *c)
 
 	why = xasprintf("PEP 668: pip into the system Python is refused on Debian 12 / Ubuntu "
 	    "24.04 (EXTERNALLY-MANAGED), so armpy never runs pip on the system Python and never "
-	    "uses the seed's --user; the venv uses %s (Python %s: %s)", c->interp, ver, c->pywhy);
+	    "uses --user as " GUIDE_NAME " does; the venv uses %s (Python %s: %s)", c->interp, ver,
+	    c->pywhy);
 	argv = strv_new();
 	argv = strv_push(argv, c->interp);
 	argv = strv_push(argv, "-m");
@@ -139,7 +141,7 @@ pc_venv(struct pctx *c)
 	argv = pc_pip_install_argv(c);
 	argv = strv_push(argv, "--upgrade");
 	argv = strv_push(argv, "pip");
-	pc_runv(c, "pip-upgrade", "Upgrade pip in the venv", "seed: 'python3 -m pip install "
+	pc_runv(c, "pip-upgrade", "Upgrade pip in the venv", GUIDE_NAME ": 'python3 -m pip install "
 	    "--user --upgrade pip' -- inside the venv, where --user does not apply (PEP 668)", 0,
 	    30, argv);
 	plan_note(c->plan, "activate the environment with: . %s/bin/activate", venv);
@@ -180,13 +182,14 @@ pc_pip_blas_build(struct pctx *c, const char *pkgconfig_path)
 		if (i == 0)
 			argv = strv_push(argv, "-Csetup-args=-Dallow-noblas=false");
 		if (strcmp(c->lib, "blis") == 0)
-			why = xasprintf("seed: 'When NumPy and SciPy detect the presence of the BLIS "
-			    "library at build time, they will use BLIS' -- wheels bundle their own "
-			    "OpenBLAS, so %s is built from source; current (meson) builds take "
-			    "-Dblas=blis -Dlapack=openblas%s (seed: 'OpenBLAS or LAPACK libraries need "
-			    "to be installed along BLIS to provide LAPACK functionality'); older "
-			    "(distutils) builds read NPY_BLAS_ORDER/NPY_LAPACK_ORDER, set too",
-			    mods[i], i == 0 ? " -Dallow-noblas=false" : "");
+			why = xasprintf(GUIDE_NAME ": 'When NumPy and SciPy detect the presence of "
+			    "the BLIS library at build time, they will use BLIS' -- wheels bundle "
+			    "their own OpenBLAS, so %s is built from source; current (meson) "
+			    "builds take -Dblas=blis -Dlapack=openblas%s (" GUIDE_NAME ": "
+			    "'OpenBLAS or LAPACK libraries need to be installed along BLIS to "
+			    "provide LAPACK functionality'); older (distutils) builds read "
+			    "NPY_BLAS_ORDER/NPY_LAPACK_ORDER, set too", mods[i], i == 0 ? " "
+			    "-Dallow-noblas=false" : "");
 		else
 			why = xasprintf("build: source -- %s is built against the OpenBLAS built "
 			    "above (meson -Dblas=openblas -Dlapack=openblas%s; NPY_BLAS_ORDER/"
@@ -203,9 +206,9 @@ pc_pip_blas_build(struct pctx *c, const char *pkgconfig_path)
 			step_env(s, "PKG_CONFIG_PATH=%s", pkgconfig_path);
 		check_built_with(s, c->pyuser, mods[i], c->lib);
 	}
-	plan_warn(c->plan, "NumPy%s built from source against %s: expect about 20 minutes or "
-	    "more (seed: large source builds 'may take up to 20 minutes')", c->p->scipy ?
-	    " and SciPy are" : " is", c->lib);
+	plan_warn(c->plan, "NumPy%s built from source against %s: expect about 20 minutes or more ("
+	    GUIDE_NAME ": large source builds 'may take up to 20 minutes')", c->p->scipy ? " and "
+	    "SciPy are" : " is", c->lib);
 }
 
 /* The venv's BLAS settings script, and the note to source it. */
@@ -214,7 +217,7 @@ pc_venv_env_script(struct pctx *c)
 {
 	char *path = xasprintf("%s/bin/armpy-blas.sh", pc_venv_dir(c));
 
-	pc_env_script(c, path, 0, "seed: 'OMP_NUM_THREADS can be set to specify the maximum "
+	pc_env_script(c, path, 0, GUIDE_NAME ": 'OMP_NUM_THREADS can be set to specify the maximum "
 	    "number of threads' and 'set the environment variable BLIS_NUM_THREADS'; kept in the "
 	    "venv, next to activate");
 	if (c->env_script != NULL)
@@ -274,11 +277,11 @@ plan_pip(struct pctx *c)
 		strv_free(b);
 		pre = strv_push(pre, "pkg-config");
 	}
-	if (pc_build_prereqs(c, pre, blis ? "seed: 'sudo apt -y install ... libopenblas-dev "
+	if (pc_build_prereqs(c, pre, blis ? GUIDE_NAME ": 'sudo apt -y install ... libopenblas-dev "
 	    "libblis-dev' -- the -dev packages of the chosen threading: NumPy/SciPy are built "
 	    "against Debian's BLIS, with OpenBLAS for LAPACK (BLIS ships no LAPACK)" :
-	    (c->p->extras & EXTRA_SENTENCEPIECE) ? "cmake and gperftools for sentencepiece (seed: "
-	    "built with cmake, libtcmalloc_minimal preloaded)" : NULL) != 0) {
+	    (c->p->extras & EXTRA_SENTENCEPIECE) ? "cmake and gperftools for sentencepiece "
+	    "(" GUIDE_NAME ": built with cmake, libtcmalloc_minimal preloaded)" : NULL) != 0) {
 		strv_free(pre);
 		return -1;
 	}
@@ -299,9 +302,9 @@ plan_pip(struct pctx *c)
 		if (c->p->scipy)
 			argv = strv_push(argv, "scipy");
 		s = pc_runv(c, "pip-numpy", c->p->scipy ? "Install NumPy and SciPy wheels" :
-		    "Install the NumPy wheel", "seed: 'The default SciPy and NumPy binary "
-		    "installations with pip3 install numpy scipy are configured to use OpenBLAS' -- "
-		    "the wheels bundle their own OpenBLAS (scipy-openblas)", 0, 90, argv);
+		    "Install the NumPy wheel", GUIDE_NAME ": 'The default SciPy and NumPy binary "
+		    "installations with pip3 install numpy scipy are configured to use OpenBLAS' "
+		    "-- the wheels bundle their own OpenBLAS (scipy-openblas)", 0, 90, argv);
 		mods = xstrdup(c->p->scipy ? "numpy, scipy" : "numpy");
 		step_check_import(s, c->pyuser, mods);
 		free(mods);

@@ -20,9 +20,9 @@ pc_system_packages(struct pctx *c, char **argv, char **pkgs, const char *why)
 		step_check_import(s, "/usr/bin/python3", c->p->scipy ? "numpy, scipy" : "numpy");
 	free(c->pyuser);
 	c->pyuser = xstrdup("/usr/bin/python3");
-	pc_env_script(c, "/etc/profile.d/armpy-blas.sh", 1, "seed: 'The environment variable "
-	    "OMP_NUM_THREADS can be set to specify the maximum number of threads'; login shells "
-	    "read /etc/profile.d");
+	pc_env_script(c, "/etc/profile.d/armpy-blas.sh", 1, GUIDE_NAME ": 'The environment "
+	    "variable OMP_NUM_THREADS can be set to specify the maximum number of threads'; login "
+	    "shells read /etc/profile.d");
 	if (c->env_script != NULL)
 		plan_note(c->plan, "log in again (or run '. %s') to get the thread settings",
 		    c->env_script);
@@ -52,14 +52,14 @@ plan_rhel(struct pctx *c)
 	argv = strv_push(argv, pc_pm(c));
 	argv = strv_push(argv, "install");
 	argv = strv_push(argv, "-y");
-	why = xasprintf("seed: '`numpy` no longer publishes Python 3.6 wheels, but can be "
+	why = xasprintf(GUIDE_NAME ": '`numpy` no longer publishes Python 3.6 wheels, but can be "
 	    "installed from the package manager: `yum install python3-numpy`' (with %s, for the "
 	    "distro's python3 %s)", pc_pm(c), c->pyver != NULL ? c->pyver : "");
 	if (distro_major(c->f) == 8 && strcmp(c->f->distro_id, "amzn") != 0)
-		plan_warn(c->plan, "%s's python3-numpy (1.14) and python3-scipy (1.0) are older than "
-		    "the seed's floors (NumPy >= %s, SciPy >= %s): validation will report it; "
-		    "source: pip gives current wheels on python3.11", c->plan->target, FLOOR_NUMPY,
-		    FLOOR_SCIPY);
+		plan_warn(c->plan, "%s's python3-numpy (1.14) and python3-scipy (1.0) are older "
+		    "than the floors of " GUIDE_NAME " (NumPy >= %s, SciPy >= %s): validation will "
+		    "report it; source: pip gives current wheels on python3.11", c->plan->target,
+		    FLOOR_NUMPY, FLOOR_SCIPY);
 	rc = pc_system_packages(c, argv, pkgs, why);
 	free(why);
 	strv_free(pkgs);

@@ -1,4 +1,4 @@
-/* plan-source.c — the seed's RedHat route: BLIS/OpenBLAS built from pinned tarballs, NumPy/SciPy against them. */
+/* plan-source.c — the guide's RedHat recipe: BLIS/OpenBLAS built from pinned tarballs, NumPy/SciPy against them. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,9 +54,9 @@ fetch_source(struct pctx *c, const char *lib, int chosen, char **dir, const char
 		why = xasprintf("source_build.url from the profile (a mirror of %s %s), verified "
 		    "with source_build.sha256", lib, pin->version);
 	else
-		why = xasprintf("seed: 'git clone https://github.com/%s' -- armpy downloads a pinned "
-		    "release tarball instead, so the build is reproducible and verified (%s %s; "
-		    "sha256 from %s)", strcmp(lib, "blis") == 0 ? "flame/blis $HOME/blis" :
+		why = xasprintf(GUIDE_NAME ": 'git clone https://github.com/%s' -- armpy downloads "
+		    "a pinned release tarball instead, so the build is reproducible and verified "
+		    "(%s %s; sha256 from %s)", strcmp(lib, "blis") == 0 ? "flame/blis $HOME/blis" :
 		    "xianyi/OpenBLAS.git $HOME/OpenBLAS", lib, pin->version, pin->source);
 	id = xasprintf("%s-download", lib);
 	title = xasprintf("Download the %s %s source", strcmp(lib, "blis") == 0 ? "BLIS" :
@@ -98,13 +98,14 @@ plan_blis_build(struct pctx *c, const char *jobs)
 		return -1;
 	if (cfg == NULL) {
 		cfg = strcmp(c->f->arch, "aarch64") == 0 ? "cortexa57" : "auto";
-		plan_note(c->plan, "the BLIS configuration for this CPU is unknown; using %s%s", cfg,
-		    strcmp(cfg, "cortexa57") == 0 ? " (the seed's choice)" : "");
+		plan_note(c->plan, "the BLIS configuration for this CPU is unknown; using %s%s",
+		    cfg, strcmp(cfg, "cortexa57") == 0 ? " (the choice of " GUIDE_NAME ")" : "");
 	}
-	why = xasprintf("seed: './configure --enable-threading=openmp --enable-cblas "
+	why = xasprintf(GUIDE_NAME ": './configure --enable-threading=openmp --enable-cblas "
 	    "--prefix=/usr cortexa57' -- with threading %s, prefix %s and the BLIS configuration "
-	    "for this CPU (%s); seed: 'one needs to both configure with --enable-threading=openmp "
-	    "and set the environment variable BLIS_NUM_THREADS'", model, prefix, cfg);
+	    "for this CPU (%s); " GUIDE_NAME ": 'one needs to both configure with "
+	    "--enable-threading=openmp and set the environment variable BLIS_NUM_THREADS'", model,
+	    prefix, cfg);
 	{
 		char **argv = strv_new();
 
@@ -122,16 +123,17 @@ plan_blis_build(struct pctx *c, const char *jobs)
 
 		argv = strv_push(argv, "make");
 		argv = strv_push(argv, jobs);
-		s = pc_runv(c, "blis-build", "Build BLIS", "seed: 'make -j' (BLIS)", 0, 600, argv);
+		s = pc_runv(c, "blis-build", "Build BLIS", GUIDE_NAME ": 'make -j' (BLIS)", 0, 600,
+		    argv);
 		s->u.run.cwd = xstrdup(dir);
 	}
 	{
 		static const char *argv[] = { "make", "install", NULL };
 
-		s = pc_run(c, "blis-install", "Install BLIS", prefix_privileged(c) ?
-		    "seed: 'sudo make install' (BLIS) -- root because the prefix is a system path" :
-		    "seed: 'make install' (BLIS) -- into the profile's prefix", prefix_privileged(c),
-		    20, argv);
+		s = pc_run(c, "blis-install", "Install BLIS", prefix_privileged(c) ? GUIDE_NAME ": "
+		    "'sudo make install' (BLIS) -- root because the prefix is a system path" :
+		    GUIDE_NAME ": 'make install' (BLIS) -- into the profile's prefix",
+		    prefix_privileged(c), 20, argv);
 		s->u.run.cwd = xstrdup(dir);
 		lib = xasprintf("%s/lib/libblis.so.4", prefix);
 		step_check_file(s, lib, NULL);
@@ -176,10 +178,11 @@ plan_openblas_build(struct pctx *c, const char *jobs)
 	else
 		plan_note(c->plan, "the OpenBLAS TARGET for this CPU is unknown; OpenBLAS detects "
 		    "the build machine's CPU");
-	why = xasprintf("seed: 'make -j BINARY=64 FC=gfortran USE_OPENMP=1' -- %s threading%s%s%s",
-	    c->thr, target != NULL ? ", TARGET=" : "", target != NULL ? target : "",
-	    blis ? "; built alongside BLIS to provide LAPACK (seed: 'OpenBLAS or LAPACK "
-	    "libraries need to be installed along BLIS to provide LAPACK functionality')" : "");
+	why = xasprintf(GUIDE_NAME ": 'make -j BINARY=64 FC=gfortran USE_OPENMP=1' -- %s "
+	    "threading%s%s%s", c->thr, target != NULL ? ", TARGET=" : "", target != NULL ? target :
+	    "", blis ? "; built alongside BLIS to provide LAPACK (" GUIDE_NAME ": 'OpenBLAS or "
+	    "LAPACK libraries need to be installed along BLIS to provide LAPACK functionality')" :
+	    "");
 	s = pc_runv(c, "openblas-build", "Build OpenBLAS", why, 0, 900, argv);
 	free(why);
 	s->u.run.cwd = xstrdup(dir);
@@ -188,9 +191,9 @@ plan_openblas_build(struct pctx *c, const char *jobs)
 	argv = strv_push(argv, "make");
 	argv = strv_pushf(argv, "PREFIX=%s", prefix);
 	argv = strv_push(argv, "install");
-	s = pc_runv(c, "openblas-install", "Install OpenBLAS", prefix_privileged(c) ?
-	    "seed: 'sudo make PREFIX=/usr install' (OpenBLAS) -- root because the prefix is a "
-	    "system path" : "seed: 'make PREFIX=/usr install' (OpenBLAS) -- into the profile's "
+	s = pc_runv(c, "openblas-install", "Install OpenBLAS", prefix_privileged(c) ? GUIDE_NAME
+	    ": 'sudo make PREFIX=/usr install' (OpenBLAS) -- root because the prefix is a system "
+	    "path" : GUIDE_NAME ": 'make PREFIX=/usr install' (OpenBLAS) -- into the profile's "
 	    "prefix", prefix_privileged(c), 30, argv);
 	s->u.run.cwd = xstrdup(dir);
 	lib = xasprintf("%s/lib/libopenblas.so.0", prefix);
@@ -225,8 +228,8 @@ plan_ld_path(struct pctx *c)
 		s->u.write.mode = 0644;
 		s->u.write.content = xasprintf("%s/lib\n", prefix);
 	}
-	pc_run(c, "ldconfig", "Refresh the loader cache (ldconfig)", "seed: 'sudo ldconfig -v' "
-	    "after 'sudo make install'", 1, 5, argv);
+	pc_run(c, "ldconfig", "Refresh the loader cache (ldconfig)", GUIDE_NAME ": 'sudo ldconfig "
+	    "-v' after 'sudo make install'", 1, 5, argv);
 }
 
 int
@@ -246,8 +249,8 @@ plan_source(struct pctx *c)
 		    "never downloads without a verified sha256");
 	if (blis && fam == FAMILY_RHEL && c->p->blas.build == BUILD_PACKAGE)
 		plan_warn(c->plan, "BLIS is not packaged in %s's BaseOS/AppStream: it is built "
-		    "from source, as in the seed's 'Install NumPy and SciPy with BLIS on RedHat'",
-		    c->plan->target);
+		    "from source, as " GUIDE_NAME " does in 'Install NumPy and SciPy with BLIS on "
+		    "RedHat'", c->plan->target);
 	if (pc_resolve_python(c, 1) != 0)
 		return -1;
 	if (extras_pip(c, &names, &pre) != 0)

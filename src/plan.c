@@ -414,8 +414,8 @@ pc_apt_update(struct pctx *c)
 	if (c->apt_updated)
 		return;
 	c->apt_updated = 1;
-	pc_run(c, "apt-update", "Refresh the package lists (apt-get update)",
-	    "seed: 'sudo apt update' before 'sudo apt-get install ...'", 1, 30, argv);
+	pc_run(c, "apt-update", "Refresh the package lists (apt-get update)", GUIDE_NAME ": 'sudo "
+	    "apt update' before 'sudo apt-get install ...'", 1, 30, argv);
 }
 
 /* Warns about an EOL version; refuses it unless allow_eol. what: "the distro's python3". */
@@ -428,7 +428,7 @@ pc_python_eol(struct pctx *c, const char *ver, const char *what)
 		return 0;
 	if (strcmp(ver, "2.7") == 0 || str_startswith(ver, "2."))
 		return pc_refuse(c, "Python %s: no NumPy release supports Python 2 (EOL since "
-		    "2020-01-01, seed)", ver);
+		    "2020-01-01, as " GUIDE_NAME " says)", ver);
 	if (pyeol_is_past(ver, pyeol_now()) != 1)
 		return 0;
 	e = pyeol_lookup(ver);
@@ -518,10 +518,10 @@ pc_resolve_python(struct pctx *c, int need_interp)
 		if (need_interp && f->family == FAMILY_RHEL &&
 		    pyeol_is_past(def, pyeol_now()) == 1 &&
 		    (newer = rhel_newer_python(f, NULL)) != NULL) {
-			why = xasprintf("seed: 'Centos 8 and RHEL 8 distribute Python 3.6 ... Another "
-			    "option is to use Python 3.8 instead of the default Python package' -- "
-			    "applied with today's end-of-life table (%s is past EOL, and so are 3.8 "
-			    "and 3.9), so python%s from AppStream", def, newer);
+			why = xasprintf(GUIDE_NAME ": 'Centos 8 and RHEL 8 distribute Python 3.6 "
+			    "... Another option is to use Python 3.8 instead of the default Python "
+			    "package' -- applied with today's end-of-life table (%s is past EOL, "
+			    "and so are 3.8 and 3.9), so python%s from AppStream", def, newer);
 			set_interp(c, newer, NULL, why);
 			free(why);
 			free(c->interp);
@@ -617,7 +617,7 @@ pc_env_script(struct pctx *c, const char *path, int privileged, const char *why)
 	for (size_t i = 0; env[i] != NULL; i++, lines++)
 		buf_printf(&b, "export %s\n", env[i]);
 	if (c->p->extras & EXTRA_SENTENCEPIECE) {
-		/* seed: export LD_PRELOAD=/lib/aarch64-linux-gnu/libtcmalloc_minimal.so.4:/$LD_PRELOAD */
+		/* the guide: export LD_PRELOAD=/lib/aarch64-linux-gnu/libtcmalloc_minimal.so.4:/$LD_PRELOAD */
 		if (c->f->family == FAMILY_DEBIAN && c->triplet != NULL)
 			buf_printf(&b, "export LD_PRELOAD=/lib/%s/libtcmalloc_minimal.so.4"
 			    "${LD_PRELOAD:+:$LD_PRELOAD}\n", c->triplet);
@@ -648,10 +648,10 @@ pc_validate(struct pctx *c)
 	struct step *s;
 	char *why;
 
-	why = xasprintf("seed: 'To test that the installed NumPy and SciPy are built with BLIS and "
-	    "OpenBLAS ... python3 -c \"import numpy as np; np.__config__.show()\"'; floors from the "
-	    "seed: OpenBLAS >= %s, NumPy >= %s, SciPy >= %s", FLOOR_OPENBLAS, FLOOR_NUMPY,
-	    FLOOR_SCIPY);
+	why = xasprintf(GUIDE_NAME ": 'To test that the installed NumPy and SciPy are built with "
+	    "BLIS and OpenBLAS ... python3 -c \"import numpy as np; np.__config__.show()\"'; "
+	    "floors from the " GUIDE_NAME ": OpenBLAS >= %s, NumPy >= %s, SciPy >= %s",
+	    FLOOR_OPENBLAS, FLOOR_NUMPY, FLOOR_SCIPY);
 	s = plan_add(c->plan, "validate", "Validate NumPy/SciPy and the BLAS in use", why);
 	free(why);
 	s->kind = ACTION_VALIDATE;
@@ -697,9 +697,9 @@ plan_threads(struct pctx *c)
 	}
 	c->threads = pc_cores(c);
 	if (c->threads == 0)
-		plan_warn(c->plan, "threads: auto, but the core count is unknown; no thread count is "
-		    "written (OpenBLAS and BLIS then use their defaults; seed: BLIS defaults to one "
-		    "thread)");
+		plan_warn(c->plan, "threads: auto, but the core count is unknown; no thread count "
+		    "is written (OpenBLAS and BLIS then use their defaults; " GUIDE_NAME ": BLIS "
+		    "defaults to one thread)");
 	return 0;
 }
 
@@ -720,7 +720,7 @@ plan_route(struct pctx *c)
 	case SOURCE_SYSTEM:
 		break;
 	}
-	/* the seed's "Install NumPy and SciPy with BLIS on RedHat" is a source build */
+	/* the guide's "Install NumPy and SciPy with BLIS on RedHat" is a source build */
 	if ((p->blas.build == BUILD_SOURCE &&
 	    (f->family == FAMILY_DEBIAN || f->family == FAMILY_RHEL)) ||
 	    (p->blas.library == BLAS_BLIS && f->family == FAMILY_RHEL))
@@ -762,8 +762,8 @@ plan_make(const struct facts *f, const struct profile *p, char **cause)
 	c.triplet = f->multiarch != NULL ? f->multiarch : arch_triplet(f->arch);
 
 	if (strcmp(id, "freebsd") == 0 || strcmp(id, "netbsd") == 0 || strcmp(id, "openbsd") == 0)
-		rc = pc_unsupported(&c, "%s: armpy is Linux-only (devkit notes: FreeBSD is out of "
-		    "scope)", id);
+		rc = pc_unsupported(&c, "%s: armpy is Linux-only (the NVIDIA Arm HPC DevKit User "
+		    "Guide lists FreeBSD, but armpy supports Linux only)", id);
 	else if (f->family == FAMILY_UNKNOWN)
 		rc = pc_unsupported(&c, "distro '%s' (%s) is not in a family armpy knows (debian, "
 		    "rhel, suse, alpine); its package names and paths cannot be planned", id,
@@ -773,8 +773,8 @@ plan_make(const struct facts *f, const struct profile *p, char **cause)
 	else if ((rc = plan_threads(&c)) == 0) {
 		if (f->page_size == 65536)
 			plan_warn(plan, "64 KB pages: some wheels and binary packages assume 4 KB "
-			    "pages and fail to load (seed: Pillow 8.x or later wheels work with 64kB "
-			    "pages)");
+			    "pages and fail to load (" GUIDE_NAME ": Pillow 8.x or later wheels "
+			    "work with 64kB pages)");
 		if (f->emulated)
 			plan_warn(plan, "running under emulation (qemu-user): timings are not this "
 			    "machine's speed");

@@ -8,7 +8,11 @@ struct facts;
 struct profile;
 struct ynode;
 
-/* Version floors from the seed (Arm64 correctness fixes went into OpenBLAS 0.3.9..0.3.17). */
+/* The public source most plan reasons and checks cite: the chapter "Python on Arm64" of the
+ * NVIDIA Arm HPC DevKit User Guide. */
+#define GUIDE_NAME "the DevKit guide (Python on Arm64)"
+
+/* Version floors from that guide (Arm64 correctness fixes went into OpenBLAS 0.3.9..0.3.17). */
 #define FLOOR_OPENBLAS "0.3.17"
 #define FLOOR_NUMPY "1.21.1"
 #define FLOOR_SCIPY "1.7.2"
@@ -40,7 +44,7 @@ struct step_check {
 struct step {
 	char *id;            /* unique, [a-z0-9-]+ */
 	char *title;         /* one line for humans */
-	char *why;           /* the rule behind it: a seed line, PEP 668, ... */
+	char *why;           /* the rule behind it: a line of the guide, PEP 668, ... */
 	int privileged;      /* needs root (sudo -n when not root) */
 	int skippable;       /* the user may skip it after a failure */
 	int est_seconds;     /* rough duration, 0 unknown */

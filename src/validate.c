@@ -28,9 +28,8 @@
 #define PROBE_TIMEOUT 1800       /* seconds; the slow sizes under qemu take minutes */
 #define PROBE_MAX_OUT (1 << 20)
 
-static const char *seed_reason =
-    "the seed requires it: multiple fixes related to data precision and correctness on Arm64 "
-    "went into OpenBLAS between v0.3.9 and v0.3.17";
+static const char *seed_reason = GUIDE_NAME " requires it: multiple fixes related to data "
+    "precision and correctness on Arm64 went into OpenBLAS between v0.3.9 and v0.3.17";
 
 const char *
 verdict_name(enum check_verdict v)
@@ -462,8 +461,9 @@ verdict_threads(struct validate_report *r, char *const *env)
 			    "one thread", warn.len ? "; " : "");
 		else if (v[2] <= 0 && v[0] <= 0)
 			buf_printf(&warn, "%sBLIS runs single-threaded unless BLIS_NUM_THREADS (or "
-			    "OMP_NUM_THREADS) is set, as the seed warns; e.g. BLIS_NUM_THREADS=%d",
-			    warn.len ? "; " : "", r->cpu_count > 0 ? r->cpu_count : 1);
+			    "OMP_NUM_THREADS) is set, as " GUIDE_NAME " warns; e.g. "
+			    "BLIS_NUM_THREADS=%d", warn.len ? "; " : "", r->cpu_count > 0 ?
+			    r->cpu_count : 1);
 	}
 	for (i = 0; i < nitems(libs); i++) {
 		if (libs[i]->threading == NULL)

@@ -67,4 +67,22 @@ else
 fi
 (cd "$TOP" && "$ARMPY" plan --facts tests/golden/facts/debian-12-aarch64.yaml) >/dev/null 2>&1
 t_check "plan without --profile: exit 2" test $? -eq 2
+
+# Words only this project's authors know never reach a user: every golden plan and refusal,
+# --help of every command, the man page, README, docs/, profiles/ and the wizard snapshots.
+words='\b(seed|devkit notes)\b'
+helps=$out/help.txt
+: >"$helps"
+for c in "" detect plan run resume runs validate bench; do
+	"$ARMPY" $c --help >>"$helps" 2>&1
+done
+for f in "$helps" "$TOP"/tests/golden/expected/* "$TOP"/docs/* "$TOP"/README.md \
+    "$TOP"/profiles/* "$TOP"/tests/tui/snapshots/*; do
+	if grep -qiwE "$words" "$f"; then
+		t_fail "user-visible words: $(basename "$f") says: $(grep -iwE -m1 "$words" "$f" | cut -c1-160)"
+		bad=1
+	fi
+done
+t_check "no 'seed' or 'devkit notes' in plans, refusals, --help, man page, docs, profiles, screens" \
+	test -z "${bad:-}"
 t_summary

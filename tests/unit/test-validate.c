@@ -502,7 +502,6 @@ test_peak_bound(void **state)
 	static const char *fast[] = { "    gflops: 18.873784387111336",
 	    "    gflops: 97.0" };
 	struct facts *f = zen(0x1a, 2596);
-	struct validate_opts o;
 	struct validate_report *r;
 	(void)state;
 	r = load_edit("debian-blis.yaml", f, fast, 1);
@@ -512,8 +511,6 @@ test_peak_bound(void **state)
 	/* a measured clock above cpuinfo's is used, and said */
 	assert_true(validate_core_peak(f, 3700) > 118.3 && validate_core_peak(f, 3700) < 118.5);
 	assert_true(validate_core_peak(f, 1000) > 83.0 && validate_core_peak(f, 1000) < 83.1);
-	memset(&o, 0, sizeof o);
-	(void)o;
 	/* Zen 4 runs 512-bit FMA as two halves: 16, not 32 */
 	f->cpu.x86_family = 0x19;
 	assert_int_equal(validate_core_flops(f), 16);
