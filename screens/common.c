@@ -106,45 +106,6 @@ screen_list_draw(WINDOW *win, const struct wizard_list *l, int y, int height, in
 
 /* argv in a child of its own process group (cancelling reaches its children), stdin
  * /dev/null, stdout and stderr on two pipes; -1 when it cannot start. */
-static pid_t
-spawn(char *const argv[], int fd[2])
-{
-	extern char **environ;
-	int o[2], e[2];
-	pid_t pid;
-
-	if (pipe2(o, O_CLOEXEC) != 0)
-		return -1;
-	if (pipe2(e, O_CLOEXEC) != 0) {
-		close(o[0]);
-		close(o[1]);
-		return -1;
-	}
-	if ((pid = fork()) < 0) {
-		for (int i = 0; i < 2; i++) {
-			close(o[i]);
-			close(e[i]);
-		}
-		return -1;
-	}
-	if (pid == 0) {
-		int nul = open("/dev/null", O_RDONLY);
-		setpgid(0, 0);
-		if (nul >= 0)
-			dup2(nul, 0);
-		dup2(o[1], 1);
-		dup2(e[1], 2);
-		execve(argv[0], argv, environ);
-		dprintf(2, "%s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	close(o[1]);
-	close(e[1]);
-	fd[0] = o[0];
-	fd[1] = e[0];
-	return pid;
-}
-
 struct run {
 	pid_t pid;
 	int fd[2];                /* stdout, stderr; -1 once at their end */
@@ -240,7 +201,7 @@ screen_run_capture(char *const argv[], char **out, char **err,
 	int status = 0, cancelled = 0;
 
 	*out = *err = NULL;
-	if ((r.pid = spawn(argv, r.fd)) < 0)
+	if ((r.fd[0] = proc_spawn_err(argv, PROC_NEW_GROUP, 0, &r.pid, &r.fd[1])) < 0)
 		return -1;
 	buf_init(&r.out);
 	buf_init(&r.err);

@@ -62,7 +62,8 @@ void buf_read_fd(struct buf *, int fd, size_t max);
 char *buf_steal(struct buf *);      /* returns data (never NULL) and resets the buffer */
 void buf_free(struct buf *);
 
-/* Whole files. file_read refuses files over max bytes (cause says so). */
+/* Whole files. file_read reads only regular files (a FIFO, directory or device is refused at
+ * once, never waited on) and refuses files over max bytes (cause says so). */
 char *file_read(const char *path, size_t max, size_t *len, char **cause);
 /* Atomic write: temp file in the same directory, fsync, chmod, rename, fsync of the directory. */
 int file_write_atomic(const char *path, const void *data, size_t len, int mode, char **cause);
@@ -75,6 +76,9 @@ int mkdir_p(const char *path, int mode, char **cause);
 #define PROC_NEW_GROUP 0x2       /* its own process group, so kill(-pid) reaches its children */
 int proc_spawn(char *const argv[], int flags, int timeout, pid_t *pid);
 /* timeout: seconds until SIGALRM kills it (it survives execve), 0 for none. */
+/* The same, with stderr on a pipe of its own whose read end goes to *errfd (flags'
+ * PROC_MERGE_STDERR is then ignored). */
+int proc_spawn_err(char *const argv[], int flags, int timeout, pid_t *pid, int *errfd);
 
 /* Small string helpers. */
 int str_startswith(const char *, const char *);

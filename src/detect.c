@@ -210,17 +210,15 @@ detect_qemu_self(void)
 	return found;
 }
 
+/* override: the text of --cpuinfo, already read (taken over), or NULL for the live system. */
 static void
-detect_cpu(struct facts *f, const struct detect_opts *o, const char *uname_arch, char **warn)
+detect_cpu(struct facts *f, const struct detect_opts *o, char *override, char **warn)
 {
-	char *text = NULL, *midr;
+	char *text = override, *midr;
 	int live = o->cpuinfo == NULL;
 	int foreign;
 
-	(void)uname_arch;
-	if (!live)
-		text = file_read(o->cpuinfo, DETECT_MAX_FILE, NULL, NULL);
-	else if ((text = detect_read(o, "/proc/cpuinfo")) == NULL && detect_has_root(o))
+	if (live && (text = detect_read(o, "/proc/cpuinfo")) == NULL && detect_has_root(o))
 		text = file_read("/proc/cpuinfo", DETECT_MAX_FILE, NULL, NULL);
 	if (text == NULL)
 		text = xstrdup("");
@@ -553,26 +551,26 @@ facts_detect(struct facts *f, const struct detect_opts *opts, char **cause)
 	struct detect_opts o = *opts;
 	struct utsname u;
 	const char *uname_arch = "unknown", *env = getenv("ARMPY_NO_PROBE");
-	char *warn = NULL;
+	char *warn = NULL, *cpuinfo = NULL;
 
 	if (env != NULL && strcmp(env, "1") == 0)
 		o.no_probe = 1;
-	if (o.cpuinfo != NULL) {
-		/* A named override must be a readable regular file: refused, never skipped. */
-		char *text = file_read(o.cpuinfo, DETECT_MAX_FILE, NULL, cause);
-		if (text == NULL)
-			return -1;
-		free(text);
-	}
+	/* A named override must be a readable regular file: refused, never skipped. */
+	if (o.cpuinfo != NULL &&
+	    (cpuinfo = file_read(o.cpuinfo, DETECT_MAX_FILE, NULL, cause)) == NULL)
+		return -1;
 	if (o.root != NULL && *o.root != '\0') {
 		struct stat st;
 		if (stat(o.root, &st) != 0 || !S_ISDIR(st.st_mode)) {
 			cause_set(cause, "%s: not a directory", o.root);
+			free(cpuinfo);
 			return -1;
 		}
 	}
-	if (detect_os(f, &o, cause) != 0)
+	if (detect_os(f, &o, cause) != 0) {
+		free(cpuinfo);
 		return -1;
+	}
 
 	if (uname(&u) == 0)
 		uname_arch = u.machine;
@@ -581,7 +579,7 @@ facts_detect(struct facts *f, const struct detect_opts *opts, char **cause)
 	free(f->multiarch);
 	f->multiarch = xstrdup(arch_multiarch(f->arch));
 
-	detect_cpu(f, &o, uname_arch, &warn);
+	detect_cpu(f, &o, cpuinfo, &warn);
 	/* Is this process emulated? Asked of the live system even when --cpuinfo describes the
 	 * CPU: under qemu-user, uname says aarch64 while /proc/cpuinfo is the host's x86 text. */
 	if (o.arch == NULL && !detect_has_root(&o)) {

@@ -385,16 +385,30 @@ mkdir_p(const char *path, int mode, char **cause)
 int
 proc_spawn(char *const argv[], int flags, int timeout, pid_t *pidp)
 {
+	return proc_spawn_err(argv, flags, timeout, pidp, NULL);
+}
+
+static void
+pipes_close(int *fds, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+}
+
+int
+proc_spawn_err(char *const argv[], int flags, int timeout, pid_t *pidp, int *errfd)
+{
 	extern char **environ;
-	int fds[2];
+	int fds[4] = { -1, -1, -1, -1 };
 	pid_t pid;
 
-	if (pipe2(fds, O_CLOEXEC) != 0)
+	if (pipe2(fds, O_CLOEXEC) != 0 || (errfd != NULL && pipe2(fds + 2, O_CLOEXEC) != 0)) {
+		pipes_close(fds, 4);
 		return -1;
-	pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
+	}
+	if ((pid = fork()) < 0) {
+		pipes_close(fds, 4);
 		return -1;
 	}
 	if (pid == 0) {
@@ -404,18 +418,24 @@ proc_spawn(char *const argv[], int flags, int timeout, pid_t *pidp)
 		if (nul >= 0)
 			dup2(nul, 0);
 		dup2(fds[1], 1);
-		if (flags & PROC_MERGE_STDERR)
+		if (errfd != NULL)
+			dup2(fds[3], 2);
+		else if (flags & PROC_MERGE_STDERR)
 			dup2(fds[1], 2);
 		else if (nul >= 0)
 			dup2(nul, 2);
 		if (timeout > 0)
 			alarm((unsigned)timeout);
 		execve(argv[0], argv, environ);
-		if (flags & PROC_MERGE_STDERR)
+		if (errfd != NULL || (flags & PROC_MERGE_STDERR))
 			dprintf(2, "%s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
 	close(fds[1]);
+	if (errfd != NULL) {
+		close(fds[3]);
+		*errfd = fds[2];
+	}
 	*pidp = pid;
 	return fds[0];
 }

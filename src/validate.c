@@ -560,6 +560,7 @@ speed_clock(struct validate_report *r, const struct facts *f, double measured)
 	r->peak_1 = validate_core_peak(f, measured);
 	if (r->peak_1 <= 0)
 		return;
+	r->flops_per_cycle = validate_core_flops(f);
 	if (measured > nominal) {
 		r->clock_mhz = measured;
 		r->clock_source = xstrdup(nominal > 0 ? "measured (cpuinfo says less)" :
@@ -584,8 +585,7 @@ speed_peak(struct buf *b, const struct validate_report *r)
 	if (over != NULL) {
 		buf_printf(b, "; peak unknown: %s measured more than the computed peak %.1f GFLOPS "
 		    "(%.0f MHz %s x %d FP64 FLOPs/cycle), so one of those is not what this CPU "
-		    "does", over, r->peak_1, r->clock_mhz, r->clock_source,
-		    (int)(r->peak_1 * 1000.0 / r->clock_mhz + 0.5));
+		    "does", over, r->peak_1, r->clock_mhz, r->clock_source, r->flops_per_cycle);
 		return;
 	}
 	if (r->gflops_1 >= 0)
@@ -595,7 +595,7 @@ speed_peak(struct buf *b, const struct validate_report *r)
 		buf_printf(b, "; %.0f%% of the %d-thread peak %.1f GFLOPS",
 		    100 * r->gflops_all / peak_all, r->threads_all, peak_all);
 	buf_printf(b, " (peak = %.0f MHz %s x %d FP64 FLOPs/cycle per core)", r->clock_mhz,
-	    r->clock_source, (int)(r->peak_1 * 1000.0 / r->clock_mhz + 0.5));
+	    r->clock_source, r->flops_per_cycle);
 }
 
 static void

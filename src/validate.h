@@ -58,6 +58,7 @@ struct validate_report {
 	double cgroup_cpus;            /* cgroup v2 cpu.max quota in CPUs, < 0 none or unknown */
 	double loadavg;                /* 1-minute load average during the probe, < 0 unknown */
 	double clock_mhz;              /* the clock the peak uses, < 0 unknown */
+	int flops_per_cycle;           /* the FP64 FLOPs/cycle the peak uses, 0 unknown */
 	char *clock_source;            /* where that clock comes from */
 	char **env;                    /* NAME=value: the probe's variables that change which
 	                                * BLAS or kernels load and how they run */
