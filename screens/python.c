@@ -42,7 +42,8 @@ python_draw(struct wizard *w, WINDOW *win)
 	free(t);
 	y += tui_wrap(win, y, 1, COLS - 2, 2, TUI_NORMAL, "Versions found here or installable "
 	    "with this distro and source. The DevKit guide (Python on Arm64) asks for a "
-	    "supported Python 3; an EOL one asks first.");
+	    "supported Python 3; an EOL one asks first. The distro's own python3 is maintained "
+	    "by its vendor until the release's end of support, past upstream's date.");
 	y++;
 	screen_list_draw(win, &py_list, y, LINES - 3 - y - 3, &w->cursor[WS_PYTHON],
 	    &w->top[WS_PYTHON], w->profile->python ? w->profile->python : "system", 2);
@@ -122,7 +123,10 @@ const struct screen screen_python = {
 	.apply = python_apply,
 	.help = "\"system\" is the distribution's python3. Other versions come from the "
 	    "distro's packages, pip on a found interpreter, or conda. End-of-life dates come "
-	    "from armpy's table (ARMPY_TODAY overrides today). Python 2.7 is EOL since "
-	    "2020-01-01 and cannot be chosen.\nSpace marks the version under the cursor (an "
+	    "from armpy's table (ARMPY_TODAY overrides today). \"system\" on a release its "
+	    "vendor still supports is maintained by the vendor (\"maintained by Canonical ... "
+	    "until\", from the vendor's lifecycle page) and needs no confirmation; a version "
+	    "named here keeps upstream's date. Python 2.7 is EOL since 2020-01-01 (NumPy "
+	    "supported it only up to 1.16) and cannot be chosen.\nSpace marks the version under the cursor (an "
 	    "end-of-life one asks first); Enter goes on with the marked (*) one.",
 };

@@ -552,13 +552,24 @@ facts_detect(struct facts *f, const struct detect_opts *opts, char **cause)
 	struct utsname u;
 	const char *uname_arch = "unknown", *env = getenv("ARMPY_NO_PROBE");
 	char *warn = NULL, *cpuinfo = NULL;
+	int other;
 
 	if (env != NULL && strcmp(env, "1") == 0)
+		o.no_probe = 1;
+	/* Another machine (--os-release/--cpuinfo/--arch without --root): nothing of this one
+	 * (its CPU, page size, memory, Pythons, conda) is mixed into its facts; unknown instead. */
+	other = !detect_has_root(&o) && (o.os_release != NULL || o.cpuinfo != NULL ||
+	    o.arch != NULL);
+	if (other)
 		o.no_probe = 1;
 	/* A named override must be a readable regular file: refused, never skipped. */
 	if (o.cpuinfo != NULL &&
 	    (cpuinfo = file_read(o.cpuinfo, DETECT_MAX_FILE, NULL, cause)) == NULL)
 		return -1;
+	if (other && o.cpuinfo == NULL) {
+		cpuinfo = xstrdup("");          /* the CPU is unknown, not this one */
+		o.cpuinfo = "(not given)";
+	}
 	if (o.root != NULL && *o.root != '\0') {
 		struct stat st;
 		if (stat(o.root, &st) != 0 || !S_ISDIR(st.st_mode)) {
@@ -582,7 +593,7 @@ facts_detect(struct facts *f, const struct detect_opts *opts, char **cause)
 	detect_cpu(f, &o, cpuinfo, &warn);
 	/* Is this process emulated? Asked of the live system even when --cpuinfo describes the
 	 * CPU: under qemu-user, uname says aarch64 while /proc/cpuinfo is the host's x86 text. */
-	if (o.arch == NULL && !detect_has_root(&o)) {
+	if (!other && !detect_has_root(&o)) {
 		char *live = file_read("/proc/cpuinfo", DETECT_MAX_FILE, NULL, NULL);
 		if (cpuinfo_is_foreign(arch_normalise(uname_arch), live) || detect_qemu_self())
 			f->emulated = 1;
@@ -590,11 +601,11 @@ facts_detect(struct facts *f, const struct detect_opts *opts, char **cause)
 	}
 	free(warn);   /* the command reports emulation from f->emulated */
 
-	{
+	if (!other) {
 		long ps = sysconf(_SC_PAGESIZE);
 		f->page_size = ps > 0 ? ps : 4096;
+		detect_memory(f, &o);
 	}
-	detect_memory(f, &o);
 
 	if (detect_has_root(&o))
 		detect_pythons_root(f, &o);

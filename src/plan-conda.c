@@ -59,6 +59,7 @@ plan_conda(struct pctx *c)
 	if (extras_conda(c, &extras) != 0)
 		return -1;
 
+	c->wheels = 1;
 	/* 1. the installer, verified */
 	dest = xasprintf("~/.cache/armpy/%s", file);
 	if (pin != NULL && url == pin->url)

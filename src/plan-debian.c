@@ -19,6 +19,40 @@ blis_soname(const struct facts *f)
 	return 4;       /* derivatives: assume a current release */
 }
 
+/* What each release's archive ships (packages.debian.org, packages.ubuntu.com): python3-numpy,
+ * python3-scipy and libopenblas0 versions, for the guide's floors. */
+static const struct {
+	const char *id, *version, *numpy, *scipy, *openblas;
+} debian_versions[] = {
+	{ "debian", "11", "1.19.5", "1.6.0", "0.3.13" },
+	{ "debian", "12", "1.24.2", "1.10.1", "0.3.21" },
+	{ "debian", "13", "2.2.4", "1.15.3", "0.3.29" },
+	{ "ubuntu", "20.04", "1.17.4", "1.3.3", "0.3.8" },
+	{ "ubuntu", "22.04", "1.21.5", "1.8.0", "0.3.20" },
+	{ "ubuntu", "24.04", "1.26.4", "1.11.4", "0.3.26" },
+};
+
+static void
+debian_floors(struct pctx *c)
+{
+	const struct facts *f = c->f;
+	char *what;
+
+	if (f->distro_id == NULL || f->distro_version == NULL)
+		return;
+	for (size_t i = 0; i < nitems(debian_versions); i++) {
+		if (strcmp(f->distro_id, debian_versions[i].id) != 0 ||
+		    strcmp(f->distro_version, debian_versions[i].version) != 0)
+			continue;
+		what = xasprintf("%s's python3-numpy %s, python3-scipy %s and OpenBLAS %s",
+		    c->plan->target, debian_versions[i].numpy, debian_versions[i].scipy,
+		    debian_versions[i].openblas);
+		pc_floor_warn(c, what, debian_versions[i].numpy, debian_versions[i].scipy,
+		    debian_versions[i].openblas, "source: pip gives current wheels");
+		free(what);
+	}
+}
+
 /* The packages of the chosen BLAS (and the OpenBLAS that provides LAPACK for BLIS). */
 char **
 debian_blas_packages(struct pctx *c, int dev)
@@ -83,6 +117,7 @@ plan_debian(struct pctx *c)
 		return -1;
 	free(c->pyuser);
 	c->pyuser = xstrdup("/usr/bin/python3");
+	debian_floors(c);
 
 	pc_apt_update(c);
 

@@ -87,8 +87,11 @@ extras_pip(struct pctx *c, char ***names, char ***prereqs)
 		plan_note(c->plan, "pandas: " GUIDE_NAME ": 'For some large packages (i.e. pandas) "
 		    "it may take up to 20 minutes' when pip has to build from source");
 	}
-	if (x & EXTRA_PYTORCH)
+	if (x & EXTRA_PYTORCH) {
+		/* the guide: 'pip install --pre torch torchvision' */
 		*names = strv_push(*names, "torch");
+		*names = strv_push(*names, "torchvision");
+	}
 	if (x & EXTRA_SENTENCEPIECE) {
 		*names = strv_push(*names, "sentencepiece");
 		*prereqs = strv_push(*prereqs, "cmake");
@@ -113,10 +116,16 @@ extras_conda(struct pctx *c, char ***names)
 		*names = strv_push(*names, "pillow");
 	if (x & EXTRA_PANDAS)
 		*names = strv_push(*names, "pandas");
-	if (x & EXTRA_PYTORCH)
+	if (x & EXTRA_PYTORCH) {
 		*names = strv_push(*names, "pytorch");
-	if (x & EXTRA_SENTENCEPIECE)
+		*names = strv_push(*names, "torchvision");
+	}
+	if (x & EXTRA_SENTENCEPIECE) {
 		*names = strv_push(*names, "sentencepiece");
+		plan_note(c->plan, "sentencepiece: conda-forge's build; " GUIDE_NAME " preloads "
+		    "libtcmalloc_minimal.so.4 (LD_PRELOAD) for its own cmake build, which conda does "
+		    "not use, so no LD_PRELOAD is set");
+	}
 	return 0;
 }
 
@@ -147,7 +156,8 @@ pc_pip_extras(struct pctx *c)
 	if (c->p->extras & EXTRA_PYTORCH)
 		buf_puts(&why, "; " GUIDE_NAME ": 'pip install --pre torch torchvision -f "
 		    "https://download.pytorch.org/whl/nightly/cpu/torch_nightly.html' -- that "
-		    "nightly index is historic; current aarch64 torch wheels are on PyPI");
+		    "nightly index is historic; current aarch64 torch and torchvision wheels are on "
+		    "PyPI");
 	if (c->p->extras & EXTRA_SENTENCEPIECE)
 		buf_puts(&why, "; " GUIDE_NAME ": sentencepiece is built with cmake and needs "
 		    "libtcmalloc_minimal preloaded -- PyPI now has aarch64 wheels");

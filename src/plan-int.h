@@ -26,6 +26,7 @@ struct pctx {
 	int env_privileged;
 	int apt_updated;          /* apt-get update already planned */
 	char **extra_env;         /* NAME=value beyond threads (LD_LIBRARY_PATH for a ~ prefix) */
+	int wheels;               /* the plan installs wheels or conda packages (page size) */
 };
 
 /* Steps. argv/packages are NULL-terminated lists of string literals or copies. */
@@ -47,7 +48,7 @@ int pc_refuse(struct pctx *, const char *fmt, ...) ARMPY_PRINTF(2, 3);
 int pc_unsupported(struct pctx *, const char *fmt, ...) ARMPY_PRINTF(2, 3);
 
 /* Facts helpers. */
-const char *distro_default_python(const char *id, const char *version);
+const char *distro_default_python(const struct facts *);  /* the release's python3, or NULL */
 int distro_major(const struct facts *);
 const char *pc_pm(const struct pctx *);               /* apt, dnf, yum, zypper, apk */
 const char *pc_target(const struct pctx *);           /* "debian 12" */
@@ -57,6 +58,9 @@ int pc_cores(const struct pctx *);
 void pc_apt_update(struct pctx *);
 int pc_resolve_python(struct pctx *, int need_interp);
 int pc_python_eol(struct pctx *, const char *ver, const char *what);
+/* Warns when versions a plan installs are below the guide's floors (NULL: unknown). */
+void pc_floor_warn(struct pctx *, const char *what, const char *numpy, const char *scipy,
+    const char *openblas, const char *advice);
 void pc_env_script(struct pctx *, const char *path, int privileged, const char *why);
 void pc_validate(struct pctx *);
 char **pc_thread_env(const struct pctx *);

@@ -115,6 +115,31 @@ pc_pip_install_argv(const struct pctx *c)
 	return argv;
 }
 
+/* The last NumPy and SciPy releases for the Pythons whose last ones are below the guide's
+ * floors (NumPy 1.20 and SciPy 1.6 need Python 3.7, per their release notes). */
+static const struct {
+	const char *python, *numpy, *scipy;
+} pip_last[] = {
+	{ "3.6", "1.19.5", "1.5.4" },
+};
+
+static void
+pip_floors(struct pctx *c)
+{
+	char *what;
+
+	for (size_t i = 0; c->pyver != NULL && i < nitems(pip_last); i++) {
+		if (strcmp(c->pyver, pip_last[i].python) != 0)
+			continue;
+		what = xasprintf("pip on Python %s gets at most NumPy %s and SciPy %s (the last "
+		    "releases for it on PyPI)", c->pyver, pip_last[i].numpy, pip_last[i].scipy);
+		pc_floor_warn(c, what, pip_last[i].numpy, pip_last[i].scipy, NULL, "choose a newer "
+		    "python the distro packages (python3.11 in RHEL 8.8's AppStream), or source: "
+		    "conda");
+		free(what);
+	}
+}
+
 void
 pc_venv(struct pctx *c)
 {
@@ -132,6 +157,8 @@ pc_venv(struct pctx *c)
 	argv = strv_push(argv, "-m");
 	argv = strv_push(argv, "venv");
 	argv = strv_push(argv, venv);
+	pip_floors(c);
+	c->wheels = 1;
 	s = pc_runv(c, "venv", "Create the virtual environment", why, 0, 10, argv);
 	free(why);
 	step_check_file(s, py, NULL);

@@ -56,10 +56,12 @@ plan_rhel(struct pctx *c)
 	    "installed from the package manager: `yum install python3-numpy`' (with %s, for the "
 	    "distro's python3 %s)", pc_pm(c), c->pyver != NULL ? c->pyver : "");
 	if (distro_major(c->f) == 8 && strcmp(c->f->distro_id, "amzn") != 0)
-		plan_warn(c->plan, "%s's python3-numpy (1.14) and python3-scipy (1.0) are older "
-		    "than the floors of " GUIDE_NAME " (NumPy >= %s, SciPy >= %s): validation will "
-		    "report it; source: pip gives current wheels on python3.11", c->plan->target,
-		    FLOOR_NUMPY, FLOOR_SCIPY);
+		pc_floor_warn(c, "EL8's python3-numpy 1.14 and python3-scipy 1.0", "1.14", "1.0",
+		    NULL, "source: pip gives current wheels (on python3.11 from AppStream, "
+		    "8.8 or later)");
+	else if (distro_major(c->f) == 9 && strcmp(c->f->distro_id, "amzn") != 0)
+		pc_floor_warn(c, "EL9's python3-numpy 1.20", "1.20", NULL, NULL, "source: pip "
+		    "gives current wheels");
 	rc = pc_system_packages(c, argv, pkgs, why);
 	free(why);
 	strv_free(pkgs);

@@ -10,6 +10,7 @@
 #include "plan.h"
 #include "profile.h"
 #include "pyeol.h"
+#include "distrolife.h"
 
 struct plan *
 plan_new(void)
@@ -284,38 +285,11 @@ pc_unsupported(struct pctx *c, const char *fmt, ...)
 
 /* ---- facts helpers ---- */
 
-/* The python3 each release ships (pure table; facts.system_python wins when known). */
-static const struct {
-	const char *id, *version, *python;
-} distro_pythons[] = {
-	{ "debian", "10", "3.7" }, { "debian", "11", "3.9" }, { "debian", "12", "3.11" },
-	{ "debian", "13", "3.13" },
-	{ "ubuntu", "18.04", "3.6" }, { "ubuntu", "20.04", "3.8" }, { "ubuntu", "22.04", "3.10" },
-	{ "ubuntu", "24.04", "3.12" },
-	{ "rhel", "8", "3.6" }, { "rhel", "9", "3.9" }, { "rocky", "8", "3.6" }, { "rocky", "9", "3.9" },
-	{ "almalinux", "8", "3.6" }, { "almalinux", "9", "3.9" }, { "centos", "8", "3.6" },
-	{ "centos", "9", "3.9" }, { "ol", "8", "3.6" }, { "ol", "9", "3.9" },
-	{ "amzn", "2", "3.7" }, { "amzn", "2023", "3.9" },
-	{ "sles", "15", "3.6" }, { "opensuse-leap", "15", "3.6" },
-};
-
+/* The python3 each release ships (src/distrolife.c; facts.system_python wins when known). */
 const char *
-distro_default_python(const char *id, const char *version)
+distro_default_python(const struct facts *f)
 {
-	size_t n;
-
-	if (id == NULL || version == NULL)
-		return NULL;
-	for (size_t i = 0; i < nitems(distro_pythons); i++) {
-		if (strcmp(distro_pythons[i].id, id) != 0)
-			continue;
-		n = strlen(distro_pythons[i].version);
-		/* "8.8" matches "8", "22.04" matches "22.04", "15.5" matches "15" */
-		if (strncmp(version, distro_pythons[i].version, n) == 0 &&
-		    (version[n] == '\0' || version[n] == '.'))
-			return distro_pythons[i].python;
-	}
-	return NULL;
+	return distrolife_python(f->distro_id, f->distro_version, f->pretty_name);
 }
 
 int
@@ -418,7 +392,7 @@ pc_apt_update(struct pctx *c)
 	    "apt update' before 'sudo apt-get install ...'", 1, 30, argv);
 }
 
-/* Warns about an EOL version; refuses it unless allow_eol. what: "the distro's python3". */
+/* Warns about an EOL version; refuses it unless allow_eol. what: "chosen in the profile". */
 int
 pc_python_eol(struct pctx *c, const char *ver, const char *what)
 {
@@ -427,8 +401,11 @@ pc_python_eol(struct pctx *c, const char *ver, const char *what)
 	if (ver == NULL)
 		return 0;
 	if (strcmp(ver, "2.7") == 0 || str_startswith(ver, "2."))
-		return pc_refuse(c, "Python %s: no NumPy release supports Python 2 (EOL since "
-		    "2020-01-01, as " GUIDE_NAME " says)", ver);
+		return pc_refuse(c, "Python %s: NumPy supported Python 2.7 only up to its 1.16 "
+		    "releases (SciPy up to 1.2), far below the floors of " GUIDE_NAME " (NumPy >= "
+		    "%s, SciPy >= %s), and Python 2.7 is EOL since 2020-01-01 (PEP 373); the guide "
+		    "says to upgrade to Python 3 before moving to Arm64", ver, FLOOR_NUMPY,
+		    FLOOR_SCIPY);
 	if (pyeol_is_past(ver, pyeol_now()) != 1)
 		return 0;
 	e = pyeol_lookup(ver);
@@ -441,30 +418,104 @@ pc_python_eol(struct pctx *c, const char *ver, const char *what)
 	return 0;
 }
 
-/* A newer interpreter the RHEL family ships as a package (AppStream python3.11). */
-static const char *
-rhel_newer_python(const struct facts *f, const char *want)
+/* The release's lifecycle entry (src/distrolife.c), NULL when not in the table. */
+static const struct distro_life *
+pc_life(const struct pctx *c)
 {
-	int major = distro_major(f);
-	const char *id = f->distro_id != NULL ? f->distro_id : "";
+	return distrolife_lookup(c->f->distro_id, c->f->distro_version, c->f->pretty_name);
+}
 
-	if (want != NULL && strcmp(want, "3.11") != 0 && strcmp(want, "3.12") != 0)
-		return NULL;
-	if (strcmp(id, "amzn") == 0)
-		return major == 2023 ? (want != NULL ? want : "3.11") : NULL;
-	if (f->family != FAMILY_RHEL || (major != 8 && major != 9))
-		return NULL;
-	/* AppStream: python3.11 from 8.8 / 9.2, python3.12 from 8.10 / 9.4 ("8" alone: assume) */
-	{
-		const char *dot = strchr(f->distro_version, '.');
-		int minor = dot != NULL ? atoi(dot + 1) : 99;
-		int is12 = want != NULL && strcmp(want, "3.12") == 0;
-		int need = major == 8 ? (is12 ? 10 : 8) : (is12 ? 4 : 2);
+/* A distro past its vendor's support is named, with the date and the page (every route). */
+static void
+pc_distro_life(struct pctx *c)
+{
+	const struct distro_life *l = pc_life(c);
 
-		if (minor < need)
-			return NULL;
+	if (distrolife_is_past(l, pyeol_now()) != 1)
+		return;
+	if (l->extended != NULL && distrolife_is_past(&(struct distro_life){ .end =
+	    l->extended }, pyeol_now()) == 0)
+		plan_warn(c->plan, "%s reached its end of life on %s (the end of its %s, from %s); "
+		    "security fixes after it only with %s, until %s", l->name, l->end, l->program,
+		    l->source, l->ext_program, l->extended);
+	else
+		plan_warn(c->plan, "%s reached its end of life on %s (the end of its %s, from %s); "
+		    "its packages get no more fixes", l->name, l->end, l->program, l->source);
+}
+
+/*
+ * The distro's own python3 (version `ver`): while the release is within its vendor's support,
+ * the vendor maintains it past upstream's end of life, so it plans with a note and needs no
+ * allow_eol. A release past its support, or one not in the table, gets upstream's rule.
+ */
+static int
+pc_distro_python_eol(struct pctx *c, const char *ver)
+{
+	const struct distro_life *l = pc_life(c);
+	const struct python_eol *e = pyeol_lookup(ver);
+	char *what;
+	int rc;
+
+	if (e == NULL || pyeol_is_past(ver, pyeol_now()) != 1)
+		return pc_python_eol(c, ver, "the distro's python3");
+	if (l != NULL && l->python != NULL && strcmp(l->python, ver) == 0 &&
+	    distrolife_is_past(l, pyeol_now()) == 0) {
+		plan_note(c->plan, "Python %s: upstream end of life %s; %s maintains python%s until "
+		    "%s (%s's %s; %s)", ver, e->eol, l->name, ver, l->end, l->vendor, l->program,
+		    l->source);
+		return 0;
 	}
-	return want != NULL ? want : "3.11";
+	if (l != NULL && distrolife_is_past(l, pyeol_now()) == 1)
+		what = xasprintf("the distro's python3; %s itself reached its end of life on %s",
+		    l->name, l->end);
+	else
+		what = xstrdup("the distro's python3");
+	rc = pc_python_eol(c, ver, what);
+	free(what);
+	return rc;
+}
+
+/*
+ * Interpreters the RHEL family ships as AppStream packages besides python3, by minor release
+ * (Red Hat's Application Streams): newest first. Their own upstream dates apply (allow_eol).
+ */
+static const struct {
+	int major, minor;
+	const char *ver, *pkg;
+} appstream_pythons[] = {
+	{ 8, 10, "3.12", "python3.12" }, { 8, 8, "3.11", "python3.11" },
+	{ 8, 4, "3.9", "python39" }, { 8, 2, "3.8", "python38" },
+	{ 9, 4, "3.12", "python3.12" }, { 9, 2, "3.11", "python3.11" },
+};
+
+/* The AppStream entry for `want` on this release (want NULL: the newest one upstream still
+ * supports, or with allow_eol the newest); -1 when none. *from gets the minor it needs. */
+static int
+rhel_appstream(const struct pctx *c, const char *want, int *from)
+{
+	const struct facts *f = c->f;
+	int major = distro_major(f), minor = 99;
+	const char *dot = f->distro_version != NULL ? strchr(f->distro_version, '.') : NULL;
+
+	*from = 0;
+	if (f->family != FAMILY_RHEL || (major != 8 && major != 9))
+		return -1;
+	if (dot != NULL)
+		minor = atoi(dot + 1);      /* "8" alone (CentOS Stream): the current minor */
+	for (size_t i = 0; i < nitems(appstream_pythons); i++) {
+		if (appstream_pythons[i].major != major)
+			continue;
+		if (want != NULL && strcmp(want, appstream_pythons[i].ver) != 0)
+			continue;
+		*from = appstream_pythons[i].minor;
+		if (minor < appstream_pythons[i].minor)
+			continue;
+		if (want == NULL && !c->p->allow_eol &&
+		    pyeol_is_past(appstream_pythons[i].ver, pyeol_now()) == 1)
+			continue;
+		return (int)i;
+	}
+	return -1;
 }
 
 static const struct python_install *
@@ -492,6 +543,128 @@ set_interp(struct pctx *c, const char *ver, const char *path, const char *why)
 	c->pywhy = xstrdup(why);
 }
 
+/* python3.X from AppStream (or Amazon Linux 2023's python3.11): interpreter and packages. */
+static void
+set_package_python(struct pctx *c, const char *ver, const char *pkg, const char *why)
+{
+	char *path = xasprintf("/usr/bin/python%s", ver);
+
+	set_interp(c, ver, path, why);
+	free(path);
+	c->py_pkgs = strv_push(c->py_pkgs, pkg);
+	c->py_pkgs = strv_pushf(c->py_pkgs, "%s-devel", pkg);
+	c->py_pkgs = strv_pushf(c->py_pkgs, "%s-pip", pkg);
+}
+
+/* Amazon Linux 2023 packages python3.11 and python3.12 beside its python3 3.9. */
+static const char *
+amzn_python(const struct facts *f, const char *want)
+{
+	if (f->distro_id == NULL || strcmp(f->distro_id, "amzn") != 0 || distro_major(f) != 2023)
+		return NULL;
+	if (want == NULL)
+		return "3.11";
+	return strcmp(want, "3.11") == 0 || strcmp(want, "3.12") == 0 ? want : NULL;
+}
+
+/*
+ * A venv on the distro's python3 that upstream no longer supports: PyPI's NumPy and SciPy
+ * follow upstream's support, so a newer interpreter the distro packages is used when there
+ * is one. Returns 1 when it chose one.
+ */
+static int
+pc_venv_newer_python(struct pctx *c, const char *def)
+{
+	const char *amzn = amzn_python(c->f, NULL);
+	int i, from;
+	char *why;
+
+	if (pyeol_is_past(def, pyeol_now()) != 1)
+		return 0;
+	if (amzn != NULL) {
+		why = xasprintf("the distro's Python %s is past its upstream end of life and PyPI's "
+		    "NumPy follows upstream's support, so Amazon Linux 2023's python%s package",
+		    def, amzn);
+		set_package_python(c, amzn, "python3.11", why);
+		free(why);
+		return 1;
+	}
+	if ((i = rhel_appstream(c, NULL, &from)) < 0)
+		return 0;
+	why = xasprintf(GUIDE_NAME ": 'Centos 8 and RHEL 8 distribute Python 3.6 ... Another "
+	    "option is to use Python 3.8 instead of the default Python package' -- applied with "
+	    "today's end-of-life table: the distro's Python %s is past its upstream end of life "
+	    "and PyPI's NumPy follows upstream's support, so %s from AppStream (there from "
+	    "%d.%d)", def, appstream_pythons[i].pkg, appstream_pythons[i].major,
+	    appstream_pythons[i].minor);
+	set_package_python(c, appstream_pythons[i].ver, appstream_pythons[i].pkg, why);
+	free(why);
+	plan_note(c->plan, "the distro's Python %s is past its upstream end of life; the venv uses "
+	    "python%s (%s, AppStream)", def, appstream_pythons[i].ver, appstream_pythons[i].pkg);
+	return 1;
+}
+
+/* python: system, or the version the distro's python3 has. */
+static int
+pc_system_python(struct pctx *c, const char *def, int need_interp)
+{
+	if (def == NULL) {
+		set_interp(c, NULL, "/usr/bin/python3", "the distro's python3");
+		plan_warn(c->plan, "the version of %s's python3 is unknown; it is not checked "
+		    "against the end-of-life table", c->plan->target);
+		return 0;
+	}
+	if (need_interp && pc_venv_newer_python(c, def))
+		return 0;
+	set_interp(c, def, "/usr/bin/python3", "the distro's python3");
+	return pc_distro_python_eol(c, def);
+}
+
+/* A version the profile names that is not the distro's python3. */
+static int
+pc_other_python(struct pctx *c, const char *want, const char *def, int need_interp)
+{
+	const struct python_install *pi;
+	const char *amzn = amzn_python(c->f, want);
+	int i, from = 0;
+	char *why;
+
+	if (pc_python_eol(c, want, "chosen in the profile") != 0)
+		return -1;
+	if ((pi = facts_python(c->f, want)) != NULL) {
+		why = xasprintf("Python %s found on this machine at %s", want, pi->path);
+		set_interp(c, want, pi->path, why);
+		free(why);
+		return 0;
+	}
+	i = rhel_appstream(c, want, &from);
+	if (need_interp && (i >= 0 || amzn != NULL)) {
+		why = xasprintf("%s is %s package on %s (its upstream end of life applies, not the "
+		    "distro's)", i >= 0 ? appstream_pythons[i].pkg : "python3.11", i >= 0 ?
+		    "an AppStream" : "a", c->plan->target);
+		if (i >= 0)
+			set_package_python(c, want, appstream_pythons[i].pkg, why);
+		else
+			set_package_python(c, amzn, strcmp(amzn, "3.12") == 0 ? "python3.12" :
+			    "python3.11", why);
+		free(why);
+		return 0;
+	}
+	if (need_interp && from > 0)
+		return pc_refuse(c, "python \"%s\": Python %s is an AppStream package from "
+		    "release %d.%d; %s is older -- update the system, choose python: system, or "
+		    "use source: conda", want, want, distro_major(c->f), from, c->plan->target);
+	if (need_interp)
+		return pc_refuse(c, "python \"%s\": no Python %s interpreter on %s (its python3 is "
+		    "%s) and none found on this machine; a venv needs an installed interpreter -- "
+		    "install python%s first, choose python: system, or use source: conda", want,
+		    want, c->plan->target, def != NULL ? def : "unknown", want);
+	return pc_refuse(c, "python \"%s\": %s ships only Python %s as python3 (distro "
+	    "packages are built for that one version); choose python: system, source: pip "
+	    "with an installed python%s, or source: conda (which can install any version)",
+	    want, c->plan->target, def != NULL ? def : "(unknown)", want);
+}
+
 /*
  * Decide the interpreter. need_interp: the route creates a venv with it (pip/source), so a
  * version that is not installed must be installable (RHEL python3.X) or is refused.
@@ -502,88 +675,42 @@ pc_resolve_python(struct pctx *c, int need_interp)
 	const struct facts *f = c->f;
 	const char *want = c->p->python != NULL ? c->p->python : "system";
 	char *def = f->system_python != NULL ? py_minor(f->system_python) :
-	    xstrdup(distro_default_python(f->distro_id, f->distro_version));
-	const struct python_install *pi;
-	const char *newer;
-	char *why;
-	int rc = 0;
+	    xstrdup(distro_default_python(f));
+	int rc;
 
-	if (strcmp(want, "system") == 0) {
-		if (def == NULL) {
-			set_interp(c, NULL, "/usr/bin/python3", "the distro's python3");
-			plan_warn(c->plan, "the version of %s's python3 is unknown; it is not checked "
-			    "against the end-of-life table", c->plan->target);
-			goto out;
-		}
-		if (need_interp && f->family == FAMILY_RHEL &&
-		    pyeol_is_past(def, pyeol_now()) == 1 &&
-		    (newer = rhel_newer_python(f, NULL)) != NULL) {
-			why = xasprintf(GUIDE_NAME ": 'Centos 8 and RHEL 8 distribute Python 3.6 "
-			    "... Another option is to use Python 3.8 instead of the default Python "
-			    "package' -- applied with today's end-of-life table (%s is past EOL, "
-			    "and so are 3.8 and 3.9), so python%s from AppStream", def, newer);
-			set_interp(c, newer, NULL, why);
-			free(why);
-			free(c->interp);
-			c->interp = xasprintf("/usr/bin/python%s", newer);
-			c->py_pkgs = strv_pushf(c->py_pkgs, "python%s", newer);
-			c->py_pkgs = strv_pushf(c->py_pkgs, "python%s-devel", newer);
-			c->py_pkgs = strv_pushf(c->py_pkgs, "python%s-pip", newer);
-			plan_note(c->plan, "the distro's Python %s is past end of life; the venv uses "
-			    "python%s", def, newer);
-			goto out;
-		}
-		set_interp(c, def, "/usr/bin/python3", "the distro's python3");
-		if (need_interp && f->family == FAMILY_RHEL && !c->p->allow_eol &&
-		    pyeol_is_past(def, pyeol_now()) == 1) {
-			rc = pc_refuse(c, "Python %s (the distro's python3) is past end of life and "
-			    "%s has no newer python3.X package armpy plans (python3.11 is in "
-			    "AppStream from RHEL 8.8 / 9.2); update the system, set allow_eol: true, "
-			    "or use source: conda", def, c->plan->target);
-			goto out;
-		}
-		rc = pc_python_eol(c, def, "the distro's python3");
-		goto out;
-	}
-	if (!valid_python_version(want)) {
+	if (strcmp(want, "system") == 0 || (def != NULL && strcmp(def, want) == 0))
+		rc = pc_system_python(c, def, need_interp);
+	else if (!valid_python_version(want))
 		rc = pc_refuse(c, "python: '%s' is not \"system\" or \"3.X\"", want);
-		goto out;
-	}
-	if ((rc = pc_python_eol(c, want, "chosen in the profile")) != 0)
-		goto out;
-	if (def != NULL && strcmp(def, want) == 0) {
-		set_interp(c, want, "/usr/bin/python3", "the distro's python3");
-		goto out;
-	}
-	if ((pi = facts_python(f, want)) != NULL) {
-		why = xasprintf("Python %s found on this machine at %s", want, pi->path);
-		set_interp(c, want, pi->path, why);
-		free(why);
-		goto out;
-	}
-	if (need_interp && (newer = rhel_newer_python(f, want)) != NULL) {
-		why = xasprintf("python%s is an AppStream package on %s", newer, c->plan->target);
-		set_interp(c, newer, NULL, why);
-		free(why);
-		c->interp = xasprintf("/usr/bin/python%s", newer);
-		c->py_pkgs = strv_pushf(c->py_pkgs, "python%s", newer);
-		c->py_pkgs = strv_pushf(c->py_pkgs, "python%s-devel", newer);
-		c->py_pkgs = strv_pushf(c->py_pkgs, "python%s-pip", newer);
-		goto out;
-	}
-	if (need_interp)
-		rc = pc_refuse(c, "python \"%s\": no Python %s interpreter on %s (its python3 is %s) "
-		    "and none found on this machine; a venv needs an installed interpreter -- "
-		    "install python%s first, choose python: system, or use source: conda", want,
-		    want, c->plan->target, def != NULL ? def : "unknown", want);
 	else
-		rc = pc_refuse(c, "python \"%s\": %s ships only Python %s as python3 (distro "
-		    "packages are built for that one version); choose python: system, source: pip "
-		    "with an installed python%s, or source: conda (which can install any version)",
-		    want, c->plan->target, def != NULL ? def : "(unknown)", want);
-out:
+		rc = pc_other_python(c, want, def, need_interp);
 	free(def);
 	return rc;
+}
+
+/*
+ * Floor warnings of the guide at plan time: `what` ships NumPy `numpy`, SciPy `scipy` and
+ * OpenBLAS `openblas` (NULL: not known, not checked); each one below its floor is named.
+ */
+void
+pc_floor_warn(struct pctx *c, const char *what, const char *numpy, const char *scipy,
+    const char *openblas, const char *advice)
+{
+	struct buf b;
+	int n = 0;
+
+	buf_init(&b);
+	if (numpy != NULL && version_cmp(numpy, FLOOR_NUMPY) < 0)
+		buf_printf(&b, "%sNumPy %s < %s", n++ ? ", " : "", numpy, FLOOR_NUMPY);
+	if (c->p->scipy && scipy != NULL && version_cmp(scipy, FLOOR_SCIPY) < 0)
+		buf_printf(&b, "%sSciPy %s < %s", n++ ? ", " : "", scipy, FLOOR_SCIPY);
+	if (openblas != NULL && version_cmp(openblas, FLOOR_OPENBLAS) < 0)
+		buf_printf(&b, "%sOpenBLAS %s < %s", n++ ? ", " : "", openblas, FLOOR_OPENBLAS);
+	if (n > 0)
+		plan_warn(c->plan, "%s: %s -- below the floors of " GUIDE_NAME " (Arm64 "
+		    "correctness fixes went into OpenBLAS 0.3.9 to 0.3.17); validation will report "
+		    "it; %s", what, b.data, advice);
+	buf_free(&b);
 }
 
 /* NAME=value thread settings (empty when the thread count is unknown). */
@@ -616,7 +743,7 @@ pc_env_script(struct pctx *c, const char *path, int privileged, const char *why)
 	    c->lib, c->thr);
 	for (size_t i = 0; env[i] != NULL; i++, lines++)
 		buf_printf(&b, "export %s\n", env[i]);
-	if (c->p->extras & EXTRA_SENTENCEPIECE) {
+	if ((c->p->extras & EXTRA_SENTENCEPIECE) && c->p->source != SOURCE_CONDA) {
 		/* the guide: export LD_PRELOAD=/lib/aarch64-linux-gnu/libtcmalloc_minimal.so.4:/$LD_PRELOAD */
 		if (c->f->family == FAMILY_DEBIAN && c->triplet != NULL)
 			buf_printf(&b, "export LD_PRELOAD=/lib/%s/libtcmalloc_minimal.so.4"
@@ -703,6 +830,37 @@ plan_threads(struct pctx *c)
 	return 0;
 }
 
+/*
+ * Wheels and conda packages carry their own builds of native libraries, and some assume
+ * 4 KB pages; distro packages are built for the distro's own kernel, so only routes that
+ * install those (c->wheels) are warned. An unknown page size on EL8 aarch64 is its kernel's
+ * 64 KB (the NVIDIA Arm HPC DevKit's OS list); EL9 offers a 64 KB kernel (kernel-64k).
+ */
+static void
+plan_pages(struct pctx *c)
+{
+	const struct facts *f = c->f;
+	int el = f->family == FAMILY_RHEL && f->distro_id != NULL &&
+	    strcmp(f->distro_id, "amzn") != 0 && strcmp(f->arch, "aarch64") == 0 ?
+	    distro_major(f) : 0;
+	const char *how;
+
+	if (f->page_size == 65536)
+		how = "this kernel uses 64 KB pages";
+	else if (f->page_size == 0 && el == 8)
+		how = "the page size is unknown, and EL8's aarch64 kernel uses 64 KB pages";
+	else if (f->page_size == 0 && el == 9)
+		how = "the page size is unknown, and EL9 on aarch64 may run its 64 KB-page kernel "
+		    "(kernel-64k)";
+	else
+		return;
+	plan_warn(c->plan, "%s: wheels and conda packages bundle native libraries, and some "
+	    "assume 4 KB pages and fail to load (" GUIDE_NAME ": 'Pillow 8.x or later have a "
+	    "binary wheel for all Arm64 platforms, included OSes with 64kB pages'); if an import "
+	    "fails with an ELF load or page-size error, use source: system or build: source for "
+	    "that package", how);
+}
+
 static int
 plan_route(struct pctx *c)
 {
@@ -721,8 +879,8 @@ plan_route(struct pctx *c)
 		break;
 	}
 	/* the guide's "Install NumPy and SciPy with BLIS on RedHat" is a source build */
-	if ((p->blas.build == BUILD_SOURCE &&
-	    (f->family == FAMILY_DEBIAN || f->family == FAMILY_RHEL)) ||
+	/* build: source on SUSE or Alpine is refused there, never silently a package install */
+	if (p->blas.build == BUILD_SOURCE ||
 	    (p->blas.library == BLAS_BLIS && f->family == FAMILY_RHEL))
 		return plan_source(c);
 	switch (f->family) {
@@ -771,10 +929,7 @@ plan_make(const struct facts *f, const struct profile *p, char **cause)
 	else if (f->arch == NULL)
 		rc = pc_unsupported(&c, "the architecture is unknown");
 	else if ((rc = plan_threads(&c)) == 0) {
-		if (f->page_size == 65536)
-			plan_warn(plan, "64 KB pages: some wheels and binary packages assume 4 KB "
-			    "pages and fail to load (" GUIDE_NAME ": Pillow 8.x or later wheels "
-			    "work with 64kB pages)");
+		pc_distro_life(&c);
 		if (f->emulated)
 			plan_warn(plan, "running under emulation (qemu-user): timings are not this "
 			    "machine's speed");
@@ -782,6 +937,8 @@ plan_make(const struct facts *f, const struct profile *p, char **cause)
 			plan_note(plan, "planned for %s: armpy targets Arm64; this plan exists for "
 			    "testing and comparison", f->arch);
 		rc = plan_route(&c);
+		if (rc == 0 && c.wheels)
+			plan_pages(&c);
 		if (rc == 0) {
 			pc_validate(&c);
 			plan_check_apt_update(plan);

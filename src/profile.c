@@ -1034,8 +1034,9 @@ profile_check_key(const struct profile *p, const char **keyp, char **cause)
 			return -1;
 		}
 		if (strcmp(p->python, "2.7") == 0) {
-			cause_set(cause, "Python 2.7 is refused: no NumPy release supports Python "
-			    "2.7 (EOL since 2020-01-01); choose a Python 3 version");
+			cause_set(cause, "Python 2.7 is refused: NumPy supported it only up to "
+			    "1.16, below the DevKit guide's floor (NumPy >= 1.21.1), and it is EOL since "
+			    "2020-01-01; choose a Python 3 version");
 			return -1;
 		}
 		e = pyeol_lookup(p->python);

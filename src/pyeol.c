@@ -1,4 +1,4 @@
-/* pyeol.c — CPython end-of-life table (PEPs 373, 494, 537, 569, 596, 619, 664, 693, 719, 745). */
+/* pyeol.c — CPython end-of-life table (PEPs 373, 494, 537, 569, 596, 619, 664, 693, 719, 745, 790). */
 #include "armpy.h"
 #include "pyeol.h"
 
@@ -24,6 +24,7 @@ static const struct python_eol pyeol_entries[] = {
 	{ "3.12", "2028-10-31" },  /* PEP 693, scheduled 2028-10 */
 	{ "3.13", "2029-10-31" },  /* PEP 719, scheduled 2029-10 */
 	{ "3.14", "2030-10-31" },  /* PEP 745, scheduled 2030-10 */
+	{ "3.15", "2031-10-31" },  /* PEP 790, scheduled 2031-10 */
 };
 
 const struct python_eol *

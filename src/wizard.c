@@ -4,6 +4,7 @@
 #include "plan.h"
 #include "profile.h"
 #include "pyeol.h"
+#include "distrolife.h"
 #include "validate.h"
 #include "wizard.h"
 #include "ydoc.h"
@@ -517,10 +518,43 @@ major_minor(const char *v)
 	return dot == NULL ? xstrdup(v) : xstrndup(v, dot - v);
 }
 
+/* The release's lifecycle entry when `version` is its own python3 and the vendor still
+ * supports the release (then it maintains that python3 past upstream's end of life). */
+static const struct distro_life *
+python_maintained(const struct wizard *w, const char *version)
+{
+	const struct facts *f = w->facts;
+	const struct distro_life *l = distrolife_lookup(f->distro_id, f->distro_version,
+	    f->pretty_name);
+	char *mm;
+	int same;
+
+	if (version == NULL || l == NULL || l->python == NULL ||
+	    distrolife_is_past(l, w->now) != 0)
+		return NULL;
+	mm = major_minor(version);
+	same = strcmp(mm, l->python) == 0 && (f->system_python == NULL ||
+	    str_startswith(f->system_python, mm));
+	free(mm);
+	return same ? l : NULL;
+}
+
+/* The distro's python3: found, or the one the release ships. */
+static const char *
+python_system_version(const struct wizard *w)
+{
+	const struct facts *f = w->facts;
+
+	if (f->system_python != NULL)
+		return f->system_python;
+	return distrolife_python(f->distro_id, f->distro_version, f->pretty_name);
+}
+
 static void
-python_note(const struct wizard *w, struct wizard_choice *c, const char *version)
+python_note(const struct wizard *w, struct wizard_choice *c, const char *version, int sys)
 {
 	const struct python_eol *e = version ? pyeol_lookup(version) : NULL;
+	const struct distro_life *l = sys ? python_maintained(w, version) : NULL;
 	struct buf b;
 	char *mm = version ? major_minor(version) : NULL;
 
@@ -533,7 +567,11 @@ python_note(const struct wizard *w, struct wizard_choice *c, const char *version
 			    " (externally managed, PEP 668)" : "");
 		free(m);
 	}
-	if (e != NULL) {
+	if (e != NULL && l != NULL && pyeol_is_past(version, w->now) == 1) {
+		c->eol_date = l->end;
+		buf_printf(&b, "upstream end of life since %s; maintained by %s (%s, %s) until %s",
+		    e->eol, l->vendor, l->name, l->program, l->end);
+	} else if (e != NULL) {
 		c->eol_date = e->eol;
 		c->eol = pyeol_is_past(version, w->now) == 1;
 		if (c->eol)
@@ -543,6 +581,9 @@ python_note(const struct wizard *w, struct wizard_choice *c, const char *version
 			buf_printf(&b, "supported until %s", e->eol);
 	} else if (version != NULL)
 		buf_puts(&b, "end-of-life date unknown");
+	if (sys && (l = distrolife_lookup(w->facts->distro_id, w->facts->distro_version,
+	    w->facts->pretty_name)) != NULL && distrolife_is_past(l, w->now) == 1)
+		buf_printf(&b, "; %s itself reached its end of life on %s", l->name, l->end);
 	c->note = buf_steal(&b);
 	free(mm);
 }
@@ -575,9 +616,9 @@ python_refusal(const struct wizard *w, const char *version, enum source *via)
 	return first;
 }
 
-static const char py27_reason[] = "Python 2.7 is EOL since 2020-01-01: NumPy/SciPy need "
-    "Python 3; the DevKit guide (Python on Arm64) says to upgrade to 3.x before moving to "
-    "Arm64";
+static const char py27_reason[] = "Python 2.7 is EOL since 2020-01-01, and NumPy supported "
+    "it only up to 1.16 (below the DevKit guide's floor, NumPy >= 1.21.1); the DevKit guide "
+    "(Python on Arm64) says to upgrade to 3.x before moving to Arm64";
 
 void
 wizard_python_choices(const struct wizard *w, struct wizard_list *l)
@@ -587,14 +628,15 @@ wizard_python_choices(const struct wizard *w, struct wizard_list *l)
 	const struct python_eol *tab;
 	int n, have27 = 0;
 	char **keys = NULL;
+	const char *sys;
 
 	wizard_list_free(l);
 	c = list_add(l, "system");
-	c->label = xasprintf("system   the distro's python3%s%s%s", w->facts->system_python ?
-	    " (" : "", w->facts->system_python ? w->facts->system_python : "",
-	    w->facts->system_python ? ")" : "");
-	python_note(w, c, w->facts->system_python);
-	if (w->facts->system_python == NULL) {
+	sys = python_system_version(w);
+	c->label = xasprintf("system   the distro's python3%s%s%s", sys ? " (" : "",
+	    sys ? sys : "", sys ? ")" : "");
+	python_note(w, c, sys, 1);
+	if (sys == NULL) {
 		free(c->note);
 		c->note = xstrdup("whatever python3 the distribution ships");
 	}
@@ -617,7 +659,7 @@ wizard_python_choices(const struct wizard *w, struct wizard_list *l)
 		if (is_27(keys[i]))
 			have27 = 1;
 		c = list_add(l, keys[i]);
-		python_note(w, c, keys[i]);
+		python_note(w, c, keys[i], 0);
 		if (is_27(keys[i])) {
 			c->disabled = 1;
 			c->reason = xstrdup(py27_reason);
@@ -659,8 +701,12 @@ wizard_python_choices(const struct wizard *w, struct wizard_list *l)
 static int
 python_is_eol(const struct wizard *w, const char *version)
 {
+	/* "system" is the distro's own python3: on a supported release its vendor maintains
+	 * it. A version named explicitly keeps upstream's dates (as the profile's loader does). */
+	if (strcmp(version, "system") == 0 && python_maintained(w, python_system_version(w)))
+		return 0;
 	if (strcmp(version, "system") == 0)
-		version = w->facts->system_python;
+		version = python_system_version(w);
 	return version != NULL && pyeol_is_past(version, w->now) == 1;
 }
 

@@ -55,6 +55,31 @@ for facts in "$G"/facts/*.yaml; do
 	done
 done
 
+# One planner for every command: `armpy plan` and `armpy --profile --dry-run` with the same
+# overrides print the same plan, and nothing of this machine (its Python) is in it.
+for osr in rhel-8 debian-12 ubuntu-22.04 alpine-3.18; do
+	for pb in system-openblas pip-openblas; do
+		args=(--profile "tests/golden/profiles/$pb.yaml" --os-release "tests/fixtures/os-release/$osr"
+		    --cpuinfo tests/fixtures/cpuinfo/neoverse-n1-altra --arch aarch64)
+		(cd "$TOP" && "$ARMPY" plan "${args[@]}") >"$out/p.yaml" 2>"$out/p.err"; rc1=$?
+		(cd "$TOP" && "$ARMPY" --dry-run "${args[@]}") >"$out/d.yaml" 2>"$out/d.err"; rc2=$?
+		grep -v '^#' "$out/d.yaml" >"$out/d2.yaml"
+		if [ "$rc1" = "$rc2" ] && cmp -s "$out/p.yaml" "$out/d2.yaml" &&
+		    cmp -s "$out/p.err" "$out/d.err"; then
+			t_pass "$osr $pb: plan and --dry-run agree (exit $rc1)"
+		else
+			t_fail "$osr $pb: plan (exit $rc1) and --dry-run (exit $rc2) differ"
+			diff "$out/p.yaml" "$out/d2.yaml" | head -5 | sed 's/^/    /'
+			diff "$out/p.err" "$out/d.err" | head -5 | sed 's/^/    /'
+		fi
+	done
+done
+(cd "$TOP" && "$ARMPY" plan --profile tests/golden/profiles/system-openblas.yaml \
+    --os-release tests/fixtures/os-release/rhel-8 --arch aarch64) >"$out/r.yaml" 2>/dev/null
+tr -s '\n ' ' ' <"$out/r.yaml" >"$out/r.txt"
+t_check "rhel-8 from here: the distro's python3 3.6, not this machine's" \
+	grep -q "for the distro''s python3 3.6)" "$out/r.txt"
+
 # bad input: exit 2 with a position
 printf 'distro: {id: debian, version: "12", family: debian}\narch: [x]\n' >"$out/bad-facts.yaml"
 (cd "$TOP" && "$ARMPY" plan --profile tests/golden/profiles/system-blis.yaml \

@@ -426,9 +426,11 @@ test_detect_overrides(void **state)
 	assert_int_equal(f->emulated, 0);
 	assert_true(facts_has_feature(f, "atomics"));
 	assert_false(facts_has_feature(f, "sve"));
-	assert_true(f->page_size >= 4096);
-	assert_true(f->mem_bytes > 0);
-	assert_int_equal(f->npythons, 0);   /* no_probe */
+	/* another machine's facts: this one's page size, memory and Pythons are not its own */
+	assert_int_equal(f->page_size, 0);
+	assert_int_equal(f->mem_bytes, 0);
+	assert_int_equal(f->npythons, 0);
+	assert_null(f->system_python);
 	y = facts_to_yaml(f);
 	assert_non_null(strstr(y, "\nmultiarch: aarch64-linux-gnu\n"));
 	assert_non_null(strstr(y, "  name: Neoverse-N1\n"));
@@ -454,6 +456,14 @@ test_detect_overrides(void **state)
 	str_eq("arch", f->arch, "aarch64");
 	assert_int_equal(f->package_manager, PM_DNF);
 	str_eq("blis", f->cpu.blis_config, "a64fx");
+	facts_free(f);
+
+	/* only --os-release: the CPU is unknown, not this machine's */
+	f = detect(OSR "rocky-9", NULL, "aarch64", NULL);
+	str_eq("name", f->cpu.name, "unknown");
+	assert_int_equal(f->cpu.cores, 0);
+	assert_null(f->cpu.features);
+	assert_int_equal(f->page_size, 0);
 	facts_free(f);
 }
 

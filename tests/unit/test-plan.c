@@ -93,6 +93,27 @@ count_apt_update(const struct plan *plan)
 	return n;
 }
 
+static int
+has_line(char *const *v, const char *part)
+{
+	for (size_t i = 0; v != NULL && v[i] != NULL; i++)
+		if (strstr(v[i], part) != NULL)
+			return 1;
+	return 0;
+}
+
+static int
+warned(const struct plan *plan, const char *part)
+{
+	return has_line(plan->warnings, part);
+}
+
+static int
+noted(const struct plan *plan, const char *part)
+{
+	return has_line(plan->notes, part);
+}
+
 static void
 setup_clock(void)
 {
@@ -198,9 +219,28 @@ test_eol(void **state)
 	struct plan *plan;
 
 	(void)state;
-	plan = plan_make(&f, p, &cause);          /* jammy's 3.10 is past EOL on 2026-11-25 */
+	/* jammy's 3.10 is past upstream's EOL on 2026-11-25, but Canonical maintains it */
+	plan = plan_make(&f, p, &cause);
+	assert_non_null(plan);
+	assert_null(plan->warnings);
+	assert_true(strv_contains(plan->notes, "Python 3.10: upstream end of life 2026-10-31; "
+	    "Ubuntu 22.04 maintains python3.10 until 2027-04-30 (Canonical's standard support; "
+	    "Ubuntu's release cycle page (ubuntu.com/about/release-cycle))"));
+	plan_free(plan);
+	/* the same for the venv of the pip route */
+	p->source = SOURCE_PIP;
+	plan = plan_make(&f, p, &cause);
+	assert_non_null(plan);
+	assert_string_equal(need(plan, "venv")->u.run.argv[0], "/usr/bin/python3");
+	plan_free(plan);
+	p->source = SOURCE_SYSTEM;
+
+	/* Ubuntu 20.04 is past its standard support: named, and its 3.8 needs allow_eol */
+	f.distro_version = (char *)"20.04";
+	plan = plan_make(&f, p, &cause);
 	assert_null(plan);
-	assert_non_null(strstr(cause, "3.10"));
+	assert_non_null(strstr(cause, "3.8"));
+	assert_non_null(strstr(cause, "Ubuntu 20.04 itself reached its end of life on 2025-05-31"));
 	assert_non_null(strstr(cause, "allow_eol: true"));
 	assert_non_null(strstr(cause, "conda"));
 	free(cause);
@@ -209,8 +249,13 @@ test_eol(void **state)
 	plan = plan_make(&f, p, &cause);
 	assert_non_null(plan);
 	assert_non_null(plan->warnings);
-	assert_non_null(strstr(plan->warnings[0], "past end of life"));
+	assert_non_null(strstr(plan->warnings[0], "Ubuntu 20.04 reached its end of life on "
+	    "2025-05-31"));
+	assert_non_null(strstr(plan->warnings[0], "Ubuntu Pro ESM, until 2030-04-30"));
+	assert_non_null(strstr(plan->warnings[1], "past end of life"));
 	plan_free(plan);
+	p->allow_eol = 0;
+	f.distro_version = (char *)"22.04";
 
 	setpy(p, "2.7");
 	plan = plan_make(&f, p, &cause);
@@ -287,22 +332,34 @@ test_rhel8_source(void **state)
 	assert_true(w);
 	plan_free(plan);
 
-	/* RHEL 8.6 has no python3.11 package: the source route refuses, naming 8.8 */
+	/* RHEL 8.6 has python39 and python38 only, both past upstream's EOL: without allow_eol
+	 * the venv stays on Red Hat's python3.6, with the floor warning for pip on 3.6 */
 	f.distro_version = (char *)"8.6";
 	p->blas.library = BLAS_BLIS;
 	plan = plan_make(&f, p, &cause);
-	assert_null(plan);
-	assert_non_null(strstr(cause, "RHEL 8.8"));
-	free(cause);
-	cause = NULL;
+	assert_non_null(plan);
+	assert_string_equal(need(plan, "venv")->u.run.argv[0], "/usr/bin/python3");
+	assert_true(warned(plan, "pip on Python 3.6 gets at most NumPy 1.19.5"));
+	plan_free(plan);
+	/* with allow_eol, python39 from AppStream (8.4+), with its -devel and -pip */
+	p->allow_eol = 1;
+	plan = plan_make(&f, p, &cause);
+	assert_non_null(plan);
+	assert_string_equal(need(plan, "venv")->u.run.argv[0], "/usr/bin/python3.9");
+	assert_true(argv_has(need(plan, "prereqs")->u.run.argv, "python39-devel"));
+	assert_true(argv_has(need(plan, "prereqs")->u.run.argv, "python39-pip"));
+	plan_free(plan);
+	p->allow_eol = 0;
 	f.distro_version = (char *)"8.8";
 
-	/* the distro route on RHEL 8 (python3-numpy) is EOL 3.6: refused without allow_eol */
+	/* the distro route on RHEL 8 (python3-numpy): Red Hat maintains 3.6 until 2029-05-31 */
 	p->blas.library = BLAS_OPENBLAS;
 	plan = plan_make(&f, p, &cause);
-	assert_null(plan);
-	assert_non_null(strstr(cause, "3.6"));
-	free(cause);
+	assert_non_null(plan);
+	assert_true(noted(plan, "RHEL 8 maintains python3.6 until 2029-05-31"));
+	assert_true(warned(plan, "NumPy 1.14 < 1.21.1"));
+	assert_false(warned(plan, "64 KB"));      /* distro packages: built for its kernel */
+	plan_free(plan);
 	profile_free(p);
 }
 
@@ -467,6 +524,8 @@ test_extras(void **state)
 	assert_non_null(plan);
 	s = need(plan, "pip-extras");
 	assert_true(argv_has(s->u.run.argv, "torch"));
+	assert_true(argv_has(s->u.run.argv, "torchvision"));     /* the guide installs both */
+	assert_non_null(strstr(s->check.argv[2], "torchvision"));
 	assert_true(argv_has(s->u.run.argv, "pillow"));
 	assert_true(argv_has(need(plan, "prereqs")->u.run.argv, "libgoogle-perftools-dev"));
 	s = need(plan, "blas-env");
@@ -476,11 +535,130 @@ test_extras(void **state)
 	assert_non_null(plan->warnings);
 	plan_free(plan);
 
+	/* conda: torchvision too, and no LD_PRELOAD of a tcmalloc nothing installs */
+	p->source = SOURCE_CONDA;
+	plan = plan_make(&f, p, &cause);
+	assert_non_null(plan);
+	assert_non_null(strstr(need(plan, "conda-envfile")->u.write.content, "  - torchvision\n"));
+	s = plan_find(plan, "blas-env");
+	assert_true(s == NULL || strstr(s->u.write.content, "LD_PRELOAD") == NULL);
+	assert_true(noted(plan, "no LD_PRELOAD is set"));
+	plan_free(plan);
+
 	p->source = SOURCE_SYSTEM;
 	p->extras = EXTRA_PYTORCH;
 	assert_null(plan_make(&f, p, &cause));
 	assert_non_null(strstr(cause, "pytorch"));
 	free(cause);
+	profile_free(p);
+}
+
+/* AppStream Pythons by minor release, each with its -devel and -pip, upstream's dates. */
+static void
+test_appstream(void **state)
+{
+	static const struct {
+		const char *id, *ver, *want, *pkg;
+		int allow, ok;
+	} cases[] = {
+		{ "rocky", "8.1", "3.8", NULL, 1, 0 },
+		{ "rocky", "8.2", "3.8", "python38", 1, 1 },
+		{ "rocky", "8.3", "3.9", NULL, 1, 0 },
+		{ "almalinux", "8.4", "3.9", "python39", 1, 1 },
+		{ "rhel", "8.7", "3.11", NULL, 0, 0 },
+		{ "rhel", "8.8", "3.11", "python3.11", 0, 1 },
+		{ "rhel", "8.9", "3.12", NULL, 0, 0 },
+		{ "rhel", "8.10", "3.12", "python3.12", 0, 1 },
+		{ "rocky", "9.1", "3.11", NULL, 0, 0 },
+		{ "rocky", "9.2", "3.11", "python3.11", 0, 1 },
+		{ "rocky", "9.3", "3.12", NULL, 0, 0 },
+		{ "rocky", "9.4", "3.12", "python3.12", 0, 1 },
+		{ "rhel", "8.10", "3.9", "python39", 0, 0 },      /* EOL: allow_eol needed */
+	};
+	struct profile *p = mkprofile(SOURCE_PIP, BLAS_OPENBLAS, THREADING_OPENMP);
+	char *cause = NULL, *dev;
+	struct plan *plan;
+
+	(void)state;
+	for (size_t i = 0; i < nitems(cases); i++) {
+		struct facts f = mkfacts(cases[i].id, cases[i].ver, FAMILY_RHEL, PM_DNF, "aarch64",
+		    4, 4096);
+
+		setpy(p, cases[i].want);
+		p->allow_eol = cases[i].allow;
+		plan = plan_make(&f, p, &cause);
+		if (!cases[i].ok) {
+			if (plan != NULL)
+				fail_msg("%s %s python %s planned", cases[i].id, cases[i].ver,
+				    cases[i].want);
+			free(cause);
+			cause = NULL;
+			continue;
+		}
+		if (plan == NULL)
+			fail_msg("%s %s python %s: %s", cases[i].id, cases[i].ver, cases[i].want,
+			    cause);
+		dev = xasprintf("%s-devel", cases[i].pkg);
+		assert_true(argv_has(need(plan, "prereqs")->u.run.argv, cases[i].pkg));
+		assert_true(argv_has(need(plan, "prereqs")->u.run.argv, dev));
+		free(dev);
+		dev = xasprintf("/usr/bin/python%s", cases[i].want);
+		assert_string_equal(need(plan, "venv")->u.run.argv[0], dev);
+		free(dev);
+		plan_free(plan);
+	}
+	profile_free(p);
+}
+
+/* Smaller gaps: floors on every distro, 64 KB pages, Alpine's build: source. */
+static void
+test_gaps(void **state)
+{
+	struct facts f = mkfacts("debian", "11", FAMILY_DEBIAN, PM_APT, "aarch64", 4, 4096);
+	struct profile *p = mkprofile(SOURCE_SYSTEM, BLAS_OPENBLAS, THREADING_OPENMP);
+	char *cause = NULL;
+	struct plan *plan;
+
+	(void)state;
+	p->allow_eol = 1;              /* Debian 11 is past Debian LTS on 2026-11-25 */
+	plan = plan_make(&f, p, &cause);
+	assert_non_null(plan);
+	assert_true(warned(plan, "Debian 11 reached its end of life on 2026-08-31"));
+	assert_true(warned(plan, "NumPy 1.19.5 < 1.21.1"));
+	plan_free(plan);
+	f.distro_version = (char *)"12";
+	plan = plan_make(&f, p, &cause);
+	assert_non_null(plan);
+	assert_false(warned(plan, "below the floors"));
+	assert_null(plan->warnings);
+	plan_free(plan);
+
+	/* EL8 on aarch64 with the page size unknown: its kernel's 64 KB, for wheels */
+	f = mkfacts("rocky", "8.9", FAMILY_RHEL, PM_DNF, "aarch64", 4, 0);
+	p->source = SOURCE_PIP;
+	p->allow_eol = 0;
+	plan = plan_make(&f, p, &cause);
+	assert_non_null(plan);
+	assert_true(warned(plan, "EL8's aarch64 kernel uses 64 KB pages"));
+	plan_free(plan);
+	f.page_size = 4096;
+	plan = plan_make(&f, p, &cause);
+	assert_non_null(plan);
+	assert_false(warned(plan, "64 KB"));
+	plan_free(plan);
+
+	/* Alpine and SUSE: build: source is refused, never a silent package install */
+	f = mkfacts("alpine", "3.22", FAMILY_ALPINE, PM_APK, "aarch64", 4, 4096);
+	p->source = SOURCE_SYSTEM;
+	p->blas.build = BUILD_SOURCE;
+	assert_null(plan_make(&f, p, &cause));
+	assert_non_null(strstr(cause, "build: source"));
+	free(cause);
+	cause = NULL;
+	p->blas.build = BUILD_PACKAGE;
+	plan = plan_make(&f, p, &cause);
+	assert_non_null(plan);
+	plan_free(plan);
 	profile_free(p);
 }
 
@@ -699,6 +877,8 @@ main(void)
 		cmocka_unit_test(test_conda),
 		cmocka_unit_test(test_unsupported),
 		cmocka_unit_test(test_extras),
+		cmocka_unit_test(test_appstream),
+		cmocka_unit_test(test_gaps),
 		cmocka_unit_test(test_yaml_roundtrip),
 		cmocka_unit_test(test_yaml_strict),
 		cmocka_unit_test(test_all_combinations),

@@ -376,8 +376,8 @@ test_python_checks(void **state)
 	(void)state;
 	setenv("ARMPY_TODAY", "2026-11-25", 1);
 	refused("version: 1\npython: \"2.7\"\nallow_eol: true\n", "p.yaml:2:1: python: Python "
-	    "2.7 is refused: no NumPy release supports Python 2.7 (EOL since 2020-01-01); "
-	    "choose a Python 3 version");
+	    "2.7 is refused: NumPy supported it only up to 1.16, below the DevKit guide's floor "
+	    "(NumPy >= 1.21.1), and it is EOL since 2020-01-01; choose a Python 3 version");
 	refused("version: 1\npython: \"3.8\"\n", "p.yaml:2:1: python: Python 3.8 reached end of "
 	    "life on 2024-10-07 and gets no security fixes; choose a newer Python, or set "
 	    "allow_eol: true to install it anyway");
@@ -385,9 +385,9 @@ test_python_checks(void **state)
 	    "life on 2026-10-31 and gets no security fixes; choose a newer Python, or set "
 	    "allow_eol: true to install it anyway");
 	refused("version: 1\npython: \"3.99\"\n",
-	    "p.yaml:2:1: python: unknown Python version 3.99 (armpy knows 3.6 to 3.14)");
+	    "p.yaml:2:1: python: unknown Python version 3.99 (armpy knows 3.6 to 3.15)");
 	refused("version: 1\npython: 3.1\n",
-	    "p.yaml:2:1: python: unknown Python version 3.1 (armpy knows 3.6 to 3.14)");
+	    "p.yaml:2:1: python: unknown Python version 3.1 (armpy knows 3.6 to 3.15)");
 	p = accepted("version: 1\npython: \"3.8\"\nallow_eol: true\n");
 	assert_int_equal(profile_check(p, &cause), 0);
 	p->allow_eol = 0;

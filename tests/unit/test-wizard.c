@@ -18,12 +18,11 @@
 
 /* A wizard on the Debian 12 / Neoverse-N1 fixtures, without probing this machine. */
 static struct wizard *
-wiz(const char *os)
+wiz_any(const char *os)
 {
 	struct detect_opts o = { 0 };
 	struct facts *f = facts_new();
 	char *cause = NULL, *osr = xasprintf("tests/fixtures/os-release/%s", os);
-	struct wizard *w;
 
 	o.os_release = osr;
 	o.cpuinfo = "tests/fixtures/cpuinfo/neoverse-n1-altra";
@@ -34,7 +33,15 @@ wiz(const char *os)
 		fail();
 	}
 	free(osr);
-	w = wizard_new(f, NULL);
+	return wizard_new(f, NULL);
+}
+
+/* A wizard whose default answers plan. */
+static struct wizard *
+wiz(const char *os)
+{
+	struct wizard *w = wiz_any(os);
+
 	assert_non_null(w->plan);
 	return w;
 }
@@ -134,6 +141,46 @@ test_eol_gating(void **state)
 	assert_int_equal(wizard_set_python(w, "2.7", 1, &cause), -1);
 	assert_non_null(strstr(cause, "2.7"));
 	free(cause);
+	wizard_free(w);
+}
+
+/* Ubuntu 22.04's python3.10 is past upstream's date but maintained by Canonical: "system"
+ * is chosen without a confirmation; "3.10" named explicitly keeps upstream's rule. */
+static void
+test_distro_python(void **state)
+{
+	struct wizard *w = wiz("ubuntu-22.04");
+	struct wizard_list l = { 0 };
+	const struct wizard_choice *c;
+	char *cause = NULL;
+
+	(void)state;
+	wizard_python_choices(w, &l);
+	c = find(&l, "system");
+	assert_non_null(c);
+	assert_false(c->eol);
+	assert_false(c->disabled);
+	assert_non_null(strstr(c->note, "maintained by Canonical"));
+	assert_non_null(strstr(c->note, "2026-10-31"));
+	assert_non_null(strstr(c->label, "3.10"));
+	c = find(&l, "3.10");
+	assert_non_null(c);
+	assert_true(c->eol);
+	wizard_list_free(&l);
+	assert_int_equal(wizard_set_python(w, "system", 0, &cause), 0);
+	assert_false(w->profile->allow_eol);
+	assert_non_null(w->plan);
+	assert_int_equal(wizard_set_python(w, "3.10", 0, &cause), 1);
+	wizard_free(w);
+
+	/* Debian 11 is past Debian LTS: its python3 asks first, and the note says why */
+	w = wiz_any("debian-11");
+	wizard_python_choices(w, &l);
+	c = find(&l, "system");
+	assert_true(c->eol);
+	assert_non_null(strstr(c->note, "Debian 11 itself reached its end of life"));
+	wizard_list_free(&l);
+	assert_int_equal(wizard_set_python(w, "system", 0, &cause), 1);
 	wizard_free(w);
 }
 
@@ -382,6 +429,7 @@ main(void)
 		cmocka_unit_test(test_answers_kept),
 		cmocka_unit_test(test_invalidation),
 		cmocka_unit_test(test_eol_gating),
+		cmocka_unit_test(test_distro_python),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_distro_override),
 		cmocka_unit_test(test_save_replay),

@@ -1,0 +1,40 @@
+/* distrolife.h — distro releases, their python3 and the vendor's support dates (pure table). */
+#ifndef DISTROLIFE_H
+#define DISTROLIFE_H
+
+#include <time.h>
+
+/*
+ * One release. `end` is the last day the vendor ships security fixes to every user of the
+ * release (Ubuntu's standard support, Debian's security support followed by Debian LTS, RHEL's
+ * maintenance support, ...): until then the vendor maintains the release's python3 whatever
+ * upstream's end of life says. `extended`/`ext_program` name a paid extension after it (Ubuntu
+ * Pro ESM, SUSE LTSS, Red Hat ELS), NULL when there is none in the table. `source` is the short
+ * public name of the vendor's lifecycle page that gives the dates.
+ */
+struct distro_life {
+	const char *id;           /* os-release ID: ubuntu, debian, rhel, rocky, almalinux, ... */
+	const char *version;      /* VERSION_ID or its major: "22.04", "12", "8", "15.6", "3.20" */
+	const char *stream;       /* a word PRETTY_NAME must hold ("Stream"), or NULL */
+	const char *name;         /* "Ubuntu 22.04" */
+	const char *vendor;       /* "Canonical", "Debian", "Red Hat", ... */
+	const char *python;       /* the release's python3, "3.10"; NULL when not in the table */
+	const char *end;          /* YYYY-MM-DD, or NULL when the table has no date */
+	const char *program;      /* what runs until `end`: "standard support", "Debian LTS" */
+	const char *extended;     /* YYYY-MM-DD or NULL */
+	const char *ext_program;  /* "Ubuntu Pro ESM" or NULL */
+	const char *source;       /* "Ubuntu's release cycle page (ubuntu.com/about/release-cycle)" */
+};
+
+/* The entry for os-release ID/VERSION_ID (pretty: PRETTY_NAME, may be NULL); NULL when the
+ * release is not in the table. "8.9" finds the "8" entry, "15.6" the "15.6" entry before "15". */
+const struct distro_life *distrolife_lookup(const char *id, const char *version,
+    const char *pretty);
+/* 1 when `now` is past the entry's `end` (on and after the day after it), 0 when not, -1 when
+ * the entry has no end date. */
+int distrolife_is_past(const struct distro_life *, time_t now);
+/* The release's python3 ("3.10"), or NULL. */
+const char *distrolife_python(const char *id, const char *version, const char *pretty);
+const struct distro_life *distrolife_table(int *n);
+
+#endif
