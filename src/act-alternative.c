@@ -3,6 +3,7 @@
 #include "exec-int.h"
 #include "journal.h"
 #include "plan.h"
+#include "rootdir.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -10,18 +11,25 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The current value of an alternative: the target of ROOT/etc/alternatives/NAME. */
+/* The current value of an alternative: the target of ROOT/etc/alternatives/NAME, the link
+ * itself read inside the root (never the host's, whatever ROOT/etc points to). */
 char *
 alternative_current(const struct exec *e, const char *name)
 {
-	char *link, buf[PATH_MAX];
-	ssize_t n;
+	char *path, *base, buf[PATH_MAX];
+	ssize_t n = -1;
+	int dfd;
 
-	if (name == NULL || strchr(name, '/') != NULL)
+	if (name == NULL || strchr(name, '/') != NULL || strcmp(name, "..") == 0 ||
+	    strcmp(name, ".") == 0)
 		return NULL;
-	link = xasprintf("%s/etc/alternatives/%s", e->root != NULL ? e->root : "", name);
-	n = readlink(link, buf, sizeof buf - 1);
-	free(link);
+	path = xasprintf("/etc/alternatives/%s", name);
+	if ((dfd = rootdir_parent(e->rd, path, 0, &base, NULL)) >= 0) {
+		n = readlinkat(dfd, base, buf, sizeof buf - 1);
+		close(dfd);
+		free(base);
+	}
+	free(path);
 	if (n < 0)
 		return NULL;
 	buf[n] = '\0';

@@ -2,12 +2,12 @@
 #include "armpy.h"
 #include "exec-int.h"
 #include "plan.h"
+#include "rootdir.h"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,27 +158,25 @@ dl_hash_fd(EVP_MD_CTX *md, int fd, char **cause)
 }
 
 int
-sha256_file(const char *path, char out[65], char **cause)
+sha256_fd(int fd, const char *shown, char out[65], char **cause)
 {
 	EVP_MD_CTX *md;
 	unsigned char d[EVP_MAX_MD_SIZE];
 	unsigned int dn;
-	int fd, rc = -1;
+	int rc = -1;
 
 	if (lazy_crypto_load(cause) != 0)
 		return -1;
 	md = EVP_MD_CTX_new();
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		cause_set(cause, "%s: %s", path, strerror(errno));
-	else if (EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 && dl_hash_fd(md, fd, cause) == 0 &&
+	if (EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 && dl_hash_fd(md, fd, cause) == 0 &&
 	    EVP_DigestFinal_ex(md, d, &dn) == 1) {
 		dl_hex(d, dn, out);
 		rc = 0;
+	} else if (cause != NULL && *cause != NULL) {
+		char *c = xasprintf("%s: %s", shown, *cause);
+		free(*cause);
+		*cause = c;
 	}
-	if (fd >= 0)
-		close(fd);
 	EVP_MD_CTX_free(md);
 	return rc;
 }
@@ -358,23 +356,27 @@ dl_sleep(double seconds)
 		usleep(20 * 1000);
 }
 
+/* The .part in dfd: created or reopened for appending, never through a symlink, and only a
+ * regular file. */
 static int
-dl_fsync_dir(const char *path)
+dl_open_part(int dfd, const char *part, const char *shown, char **cause)
 {
-	char *copy = xstrdup(path);
-	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
+	struct stat st;
+	int fd = openat(dfd, part, O_RDWR | O_CREAT | O_APPEND | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC, 0644);
 
-	if (fd >= 0) {
-		rc = fsync(fd);
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		return fd;
+	cause_set(cause, "%s.part: %s", shown, fd < 0 ? strerror(errno) : "not a regular file");
+	if (fd >= 0)
 		close(fd);
-	}
-	free(copy);
-	return rc;
+	return -1;
 }
 
-/* The whole download into part; verified and renamed into dest. */
+/* The whole download into BASE.part in dfd; verified and renamed onto BASE (shown names it). */
 static int
-dl_fetch(struct exec *e, const struct step *s, const char *dest, const char *part, char **cause)
+dl_fetch(struct exec *e, const struct step *s, int dfd, const char *base, const char *shown,
+    char **cause)
 {
 	static int inited;
 	struct dl d;
@@ -384,6 +386,7 @@ dl_fetch(struct exec *e, const struct step *s, const char *dest, const char *par
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdn;
 	struct stat st;
+	char *part = xasprintf("%s.part", base);
 
 	if (!inited) {
 		curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -395,11 +398,8 @@ dl_fetch(struct exec *e, const struct step *s, const char *dest, const char *par
 	d.size = s->u.download.size;
 	d.md = EVP_MD_CTX_new();
 	d.curl = curl_easy_init();
-	d.fd = open(part, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-	if (d.fd < 0) {
-		cause_set(cause, "%s: %s", part, strerror(errno));
+	if ((d.fd = dl_open_part(dfd, part, shown, cause)) < 0)
 		goto out;
-	}
 	for (int attempt = 1;;) {
 		enum dl_outcome o;
 		char *redir = NULL;
@@ -410,7 +410,7 @@ dl_fetch(struct exec *e, const struct step *s, const char *dest, const char *par
 			goto out;
 		d.offset = d.pos = st.st_size;
 		if (d.offset > 0)
-			exec_logf(e, "resuming %s at byte %lld", part, d.offset);
+			exec_logf(e, "resuming %s.part at byte %lld", shown, d.offset);
 		if (d.size > 0 && d.offset == d.size)
 			o = DL_DONE;
 		else {
@@ -427,7 +427,7 @@ dl_fetch(struct exec *e, const struct step *s, const char *dest, const char *par
 			}
 			if (download_redirect_allowed(url, redir, e->opts.mirrors, cause) != 0) {
 				free(redir);
-				unlink(part);
+				unlinkat(dfd, part, 0);
 				goto out;
 			}
 			free(url);
@@ -441,15 +441,13 @@ dl_fetch(struct exec *e, const struct step *s, const char *dest, const char *par
 				break;
 			close(d.fd);
 			d.fd = -1;
-			unlink(part);
+			unlinkat(dfd, part, 0);
 			if (d.offset > 0 && hash_restarts++ == 0) {
 				/* a stale .part from someone else: start from zero once */
-				exec_logf(e, "%s: resumed file did not verify; downloading again", part);
-				d.fd = open(part, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-				if (d.fd < 0) {
-					cause_set(cause, "%s: %s", part, strerror(errno));
+				exec_logf(e, "%s.part: resumed file did not verify; downloading again",
+				    shown);
+				if ((d.fd = dl_open_part(dfd, part, shown, cause)) < 0)
 					goto out;
-				}
 				continue;
 			}
 			cause_set(cause, "sha256 mismatch for %s: expected %s, got %s (file deleted)",
@@ -463,7 +461,7 @@ dl_fetch(struct exec *e, const struct step *s, const char *dest, const char *par
 			if (o == DL_FATAL && !exec_signalled) {
 				close(d.fd);
 				d.fd = -1;
-				unlink(part);
+				unlinkat(dfd, part, 0);
 			}
 			goto out;
 		}
@@ -475,19 +473,21 @@ dl_fetch(struct exec *e, const struct step *s, const char *dest, const char *par
 	}
 	close(d.fd);
 	d.fd = -1;
-	if (rename(part, dest) != 0) {
-		cause_set(cause, "rename %s: %s", dest, strerror(errno));
+	/* a symlink (or anything) at BASE is replaced, never followed */
+	if (renameat(dfd, part, dfd, base) != 0) {
+		cause_set(cause, "rename %s: %s", shown, strerror(errno));
 		goto out;
 	}
-	dl_fsync_dir(dest);
+	fsync(dfd);
 	exec_progress(e, 1.0, "verified");
 	rc = 0;
 out:
 	if (d.fd >= 0) {
 		if (fstat(d.fd, &st) == 0 && st.st_size == 0)
-			unlink(part);       /* nothing worth resuming */
+			unlinkat(dfd, part, 0);    /* nothing worth resuming */
 		close(d.fd);
 	}
+	free(part);
 	curl_easy_cleanup(d.curl);
 	EVP_MD_CTX_free(d.md);
 	free(url);
@@ -498,8 +498,8 @@ out:
 int
 act_download(struct exec *e, const struct step *s, char **cause)
 {
-	char *dest, *part, *dir, *copy;
-	int rc;
+	char *dest, *base, *shown;
+	int rc = -1, dfd;
 
 	if (s->u.download.url == NULL || s->u.download.dest == NULL ||
 	    s->u.download.sha256 == NULL || strlen(s->u.download.sha256) != 64) {
@@ -510,18 +510,15 @@ act_download(struct exec *e, const struct step *s, char **cause)
 		return -1;
 	if (download_url_allowed(s->u.download.url, e->opts.mirrors, cause) != 0)
 		return -1;
-	dest = exec_path(e, s->u.download.dest);
-	part = xasprintf("%s.part", dest);
-	copy = xstrdup(dest);
-	dir = dirname(copy);
-	if (mkdir_p(dir, 0755, cause) != 0)
-		rc = -1;
-	else {
-		exec_logf(e, "download %s -> %s", s->u.download.url, dest);
-		rc = dl_fetch(e, s, dest, part, cause);
+	dest = exec_expand(e, s->u.download.dest);
+	shown = rootdir_display(e->rd, dest);
+	if ((dfd = rootdir_parent(e->rd, dest, 1, &base, cause)) >= 0) {
+		exec_logf(e, "download %s -> %s", s->u.download.url, shown);
+		rc = dl_fetch(e, s, dfd, base, shown, cause);
+		close(dfd);
+		free(base);
 	}
-	free(copy);
-	free(part);
+	free(shown);
 	free(dest);
 	return rc;
 }

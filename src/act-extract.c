@@ -2,13 +2,12 @@
 #include "armpy.h"
 #include "exec-int.h"
 #include "plan.h"
+#include "rootdir.h"
 
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,22 +25,6 @@ ex_env(const char *name, long long def)
 	const char *v = getenv(name);
 
 	return v != NULL && atoll(v) > 0 ? atoll(v) : def;
-}
-
-static int
-ex_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	if (flag == FTW_DP)
-		return rmdir(path) == 0 || errno == ENOENT ? 0 : -1;
-	return unlink(path) == 0 || errno == ENOENT ? 0 : -1;
-}
-
-static void
-ex_rm_rf(const char *path)
-{
-	nftw(path, ex_rm_one, 32, FTW_DEPTH | FTW_PHYS);
 }
 
 /* A relative path with no "..", no empty prefix; strip the first n components. NULL when
@@ -111,7 +94,7 @@ ex_symlink_inside(const char *linkpath, const char *target)
 }
 
 int
-extract_archive(const char *archive, const char *tmp, int strip, char **cause)
+extract_archive(int fd, const char *archive, int tmp, int strip, char **cause)
 {
 	struct archive *a, *w;
 	struct archive_entry *ent;
@@ -132,12 +115,13 @@ extract_archive(const char *archive, const char *tmp, int strip, char **cause)
 	archive_write_disk_set_standard_lookup(w);
 	archive_read_support_filter_all(a);
 	archive_read_support_format_all(a);
-	if (archive_read_open_filename(a, archive, 1 << 16) != ARCHIVE_OK) {
+	if (archive_read_open_fd(a, fd, 1 << 16) != ARCHIVE_OK) {
 		cause_set(cause, "%s: %s", archive, archive_error_string(a));
 		goto out;
 	}
-	if (cwd < 0 || chdir(tmp) != 0) {
-		cause_set(cause, "%s: %s", tmp, strerror(errno));
+	/* libarchive works from the cwd: the temp dir's fd, resolved inside the root */
+	if (cwd < 0 || fchdir(tmp) != 0) {
+		cause_set(cause, "%s: %s", archive, strerror(errno));
 		goto out;
 	}
 	while ((r = archive_read_next_header(a, &ent)) == ARCHIVE_OK) {
@@ -247,64 +231,78 @@ out:
 	return rc;
 }
 
+/* The archive, opened inside the root: a regular file only. */
+static int
+ex_open_archive(struct exec *e, const char *path, char **cause)
+{
+	struct stat st;
+	int fd = rootdir_openat(e->rd, path, O_RDONLY | O_NONBLOCK, 0, cause);
+
+	if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+		cause_set(cause, "%s: not a regular file", path);
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/* Puts the extracted tmp in place of base, as a whole: whatever was there (an earlier, maybe
+ * partial extraction, a file, a symlink) is swapped out and removed, never followed. */
+static int
+ex_replace(int dfd, const char *tmp, const char *base, const char *shown, char **cause)
+{
+	if (renameat2(dfd, tmp, dfd, base, RENAME_EXCHANGE) == 0) {
+		rootdir_rm_rf(dfd, tmp);
+		return 0;
+	}
+	if (errno == ENOENT && renameat(dfd, tmp, dfd, base) == 0)
+		return 0;
+	cause_set(cause, "rename %s: %s", shown, strerror(errno));
+	return -1;
+}
+
 int
 act_extract(struct exec *e, const struct step *s, char **cause)
 {
-	char *archive, *dest, *copy, *tmp, *old = NULL;
-	struct stat st;
-	int rc = -1;
+	char *archive, *dest, *shown, *base = NULL, *prefix, *tmp = NULL;
+	int afd, dfd = -1, tfd = -1, rc = -1;
 
 	if (s->u.extract.archive == NULL || s->u.extract.dest == NULL) {
 		cause_set(cause, "an extract step needs archive and dest");
 		return -1;
 	}
-	archive = exec_path(e, s->u.extract.archive);
-	dest = exec_path(e, s->u.extract.dest);
-	while (strlen(dest) > 1 && dest[strlen(dest) - 1] == '/')
-		dest[strlen(dest) - 1] = '\0';
-	copy = xstrdup(dest);
-	if (mkdir_p(dirname(copy), 0755, cause) != 0) {
-		free(copy);
-		goto out0;
+	archive = exec_expand(e, s->u.extract.archive);
+	dest = exec_expand(e, s->u.extract.dest);
+	shown = rootdir_display(e->rd, dest);
+	if ((afd = ex_open_archive(e, archive, cause)) < 0 ||
+	    (dfd = rootdir_parent(e->rd, dest, 1, &base, cause)) < 0)
+		goto out;
+	prefix = xasprintf("%s.armpy-tmp-", base);
+	tmp = rootdir_mkdtemp(dfd, prefix, cause);
+	free(prefix);
+	if (tmp == NULL)
+		goto out;
+	if ((tfd = openat(dfd, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		cause_set(cause, "%s: %s", shown, strerror(errno));
+		goto out;
 	}
-	free(copy);
-	tmp = xasprintf("%s.armpy-tmp-XXXXXX", dest);
-	if (mkdtemp(tmp) == NULL) {
-		cause_set(cause, "%s: %s", tmp, strerror(errno));
-		free(tmp);
-		goto out0;
-	}
-	exec_logf(e, "extract %s -> %s (strip %d)", archive, dest, s->u.extract.strip);
+	exec_logf(e, "extract %s -> %s (strip %d)", archive, shown, s->u.extract.strip);
 	exec_progress(e, -1, "extracting");
-	if (extract_archive(archive, tmp, s->u.extract.strip, cause) != 0) {
-		ex_rm_rf(tmp);
-		goto out;
-	}
-	chmod(tmp, 0755);
-	/* replace an earlier (maybe partial) extraction as a whole */
-	if (lstat(dest, &st) == 0) {
-		old = xasprintf("%s.armpy-old-XXXXXX", dest);
-		if (mkdtemp(old) == NULL || rename(dest, old) != 0) {
-			cause_set(cause, "%s: cannot move the old destination aside: %s", dest,
-			    strerror(errno));
-			ex_rm_rf(tmp);
-			goto out;
-		}
-	}
-	if (rename(tmp, dest) != 0) {
-		cause_set(cause, "rename %s: %s", dest, strerror(errno));
-		ex_rm_rf(tmp);
-		if (old != NULL)
-			rename(old, dest);
-		goto out;
-	}
-	if (old != NULL)
-		ex_rm_rf(old);
-	rc = 0;
+	if (extract_archive(afd, archive, tfd, s->u.extract.strip, cause) == 0 &&
+	    fchmod(tfd, 0755) == 0 && ex_replace(dfd, tmp, base, shown, cause) == 0)
+		rc = 0;
 out:
+	if (rc != 0 && tmp != NULL)
+		rootdir_rm_rf(dfd, tmp);
+	if (tfd >= 0)
+		close(tfd);
+	if (dfd >= 0)
+		close(dfd);
+	if (afd >= 0)
+		close(afd);
 	free(tmp);
-	free(old);
-out0:
+	free(base);
+	free(shown);
 	free(archive);
 	free(dest);
 	return rc;

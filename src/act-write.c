@@ -2,6 +2,7 @@
 #include "armpy.h"
 #include "exec-int.h"
 #include "plan.h"
+#include "rootdir.h"
 
 #include <libgen.h>
 #include <stdlib.h>
@@ -61,26 +62,26 @@ write_sudo(struct exec *e, const char *path, int mode, const char *content, char
 int
 act_write(struct exec *e, const struct step *s, char **cause)
 {
-	char *path, *copy;
+	char *path, *shown;
 	const char *content = s->u.write.content != NULL ? s->u.write.content : "";
-	int rc = -1, mode = s->u.write.mode != 0 ? s->u.write.mode : 0644;
+	int rc, mode = s->u.write.mode != 0 ? s->u.write.mode : 0644;
 
 	if (s->u.write.path == NULL) {
 		cause_set(cause, "a write step needs a path");
 		return -1;
 	}
-	path = exec_path(e, s->u.write.path);
 	if (s->privileged && e->euid != 0) {
+		/* never with --root, which needs root: the host's paths, as sudo sees them */
+		path = exec_path(e, s->u.write.path);
 		rc = write_sudo(e, path, mode, content, cause);
 		free(path);
 		return rc;
 	}
-	copy = xstrdup(path);
-	if (mkdir_p(dirname(copy), 0755, cause) == 0) {
-		exec_logf(e, "write %s (mode %04o, %zu bytes)", path, mode, strlen(content));
-		rc = file_write_atomic(path, content, strlen(content), mode, cause);
-	}
-	free(copy);
+	path = exec_expand(e, s->u.write.path);
+	shown = rootdir_display(e->rd, path);
+	exec_logf(e, "write %s (mode %04o, %zu bytes)", shown, mode, strlen(content));
+	rc = rootdir_write_atomic(e->rd, path, content, strlen(content), mode, cause);
+	free(shown);
 	free(path);
 	return rc;
 }

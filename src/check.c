@@ -2,8 +2,10 @@
 #include "armpy.h"
 #include "exec-int.h"
 #include "plan.h"
+#include "rootdir.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -76,16 +78,36 @@ dpkg_status_installed(const char *status, char *const *packages, char **missing)
 	return all;
 }
 
+/* Reads a file of the root (inside it, symlinks resolved there) up to max bytes (new). */
+static char *
+check_read(struct exec *e, const char *path, int flags, size_t max, size_t *len, char **cause)
+{
+	int fd = rootdir_openat(e->rd, path, O_RDONLY | O_NONBLOCK | flags, 0, cause);
+	struct stat st;
+	struct buf b;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		cause_set(cause, "%s: not a regular file", path);
+		close(fd);
+		return NULL;
+	}
+	buf_init(&b);
+	buf_read_fd(&b, fd, max);
+	close(fd);
+	*len = b.len;
+	return buf_steal(&b);
+}
+
 static int
 check_dpkg(struct exec *e, const struct step_check *c, char **detail, char **cause)
 {
-	char *path = xasprintf("%s/var/lib/dpkg/status", e->root != NULL ? e->root : "");
 	char *text, *missing = NULL;
 	size_t len;
 	int r;
 
-	text = file_read(path, 256 * 1024 * 1024, &len, cause);
-	free(path);
+	text = check_read(e, "/var/lib/dpkg/status", 0, 256 * 1024 * 1024, &len, cause);
 	if (text == NULL)
 		return -1;
 	r = dpkg_status_installed(text, c->packages, &missing);
@@ -109,53 +131,99 @@ check_spawn(struct exec *e, char **argv, char **cause)
 	return status == 0;
 }
 
+/* path exists inside the root (with sha: a regular file with that sha256). A download's
+ * DEST is never followed: the download renames over it, so a symlink there is not its file. */
 static int
-check_file(struct exec *e, const struct step_check *c, const char *path, const char *sha,
-    char **detail, char **cause)
+check_file(struct exec *e, const char *path, const char *sha, int follow, char **detail,
+    char **cause)
 {
-	char *p = exec_path(e, path), hex[65];
+	char *p = exec_expand(e, path), hex[65];
+	int nofollow = follow ? 0 : O_NOFOLLOW, r = 0, fd;
 	struct stat st;
-	int r = 0;
 
-	if (stat(p, &st) != 0)
+	fd = rootdir_openat(e->rd, p, (sha == NULL ? O_PATH : O_RDONLY | O_NONBLOCK) | nofollow,
+	    0, NULL);
+	if (fd < 0 || fstat(fd, &st) != 0)
 		r = 0;
 	else if (sha == NULL)
 		r = 1;
 	else if (!S_ISREG(st.st_mode))
 		r = 0;
-	else if (sha256_file(p, hex, cause) != 0)
+	else if (sha256_fd(fd, p, hex, cause) != 0)
 		r = -1;
 	else
 		r = strcasecmp(hex, sha) == 0;
-	(void)c;
+	if (fd >= 0)
+		close(fd);
 	if (r == 1)
 		*detail = xstrdup(sha != NULL ? "already satisfied (file present, sha256 matches)" :
 		    "already satisfied (file present)");
+	else if (r == 0 && sha != NULL && fd >= 0)
+		exec_logf(e, "check: %s does not have sha256 %s: fetching it again", p, sha);
 	free(p);
 	return r;
 }
 
-/* A write step is done when the file already holds exactly its content, with its mode. */
+/* A write step is done when the file (not a symlink) already holds exactly its content,
+ * with its mode. */
 static int
 check_written(struct exec *e, const struct step *s, char **detail)
 {
 	const char *content = s->u.write.content != NULL ? s->u.write.content : "";
-	int mode = s->u.write.mode != 0 ? s->u.write.mode : 0644;
-	char *p = exec_path(e, s->u.write.path), *have;
-	size_t len, want = strlen(content);
+	int mode = s->u.write.mode != 0 ? s->u.write.mode : 0644, fd;
+	char *p = exec_expand(e, s->u.write.path), *have;
+	size_t want = strlen(content), got;
 	struct stat st;
+	struct buf b;
 	int r = 0;
 
-	if (stat(p, &st) == 0 && S_ISREG(st.st_mode) && (int)(st.st_mode & 07777) == mode &&
-	    (size_t)st.st_size == want &&
-	    (have = file_read(p, want + 1, &len, NULL)) != NULL) {
-		r = len == want && memcmp(have, content, want) == 0;
+	fd = rootdir_openat(e->rd, p, O_RDONLY | O_NONBLOCK | O_NOFOLLOW, 0, NULL);
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (int)(st.st_mode & 07777) == mode && (size_t)st.st_size == want) {
+		buf_init(&b);
+		buf_read_fd(&b, fd, want + 1);
+		got = b.len;
+		have = buf_steal(&b);
+		r = got == want && memcmp(have, content, want) == 0;
 		free(have);
 	}
+	if (fd >= 0)
+		close(fd);
 	if (r)
 		*detail = xstrdup("already satisfied (same content and mode)");
 	free(p);
 	return r;
+}
+
+/* Before anything runs: the file paths of every step (see exec-int.h). */
+int
+check_plan_paths(const struct exec *e, char **cause)
+{
+	for (size_t i = 0; i < e->plan->nsteps; i++) {
+		const struct step *s = &e->plan->steps[i];
+		const char *paths[3] = { NULL, NULL, NULL };
+		if (s->kind == ACTION_WRITE)
+			paths[0] = s->u.write.path;
+		else if (s->kind == ACTION_DOWNLOAD)
+			paths[0] = s->u.download.dest;
+		else if (s->kind == ACTION_EXTRACT) {
+			paths[0] = s->u.extract.archive;
+			paths[1] = s->u.extract.dest;
+		}
+		if (s->check.kind == CHECK_FILE)
+			paths[2] = s->check.path;
+		for (size_t j = 0; j < 3; j++) {
+			char *p = exec_expand(e, paths[j]), *why = NULL;
+			int bad = p != NULL && rootdir_path_check(p, &why) != 0;
+			free(p);
+			if (bad) {
+				cause_set(cause, "step %s: %s", s->id, why);
+				free(why);
+				return -1;
+			}
+		}
+	}
+	return 0;
 }
 
 int
@@ -166,15 +234,15 @@ check_step(struct exec *e, const struct step *s, char **detail, char **cause)
 	int r;
 
 	*detail = NULL;
+	/* A download is done only when DEST holds its sha256, whatever its check says: a
+	 * stale or planted file there is fetched again, never trusted (run and resume). */
+	if (s->kind == ACTION_DOWNLOAD)
+		return s->u.download.dest != NULL && s->u.download.sha256 != NULL ?
+		    check_file(e, s->u.download.dest, s->u.download.sha256, 0, detail, cause) : 0;
 	switch (c->kind) {
 	case CHECK_NONE:
 		if (s->kind == ACTION_WRITE && s->u.write.path != NULL)
 			return check_written(e, s, detail);
-		/* a verified download already in place needs no network */
-		if (s->kind == ACTION_DOWNLOAD && s->u.download.dest != NULL &&
-		    s->u.download.sha256 != NULL)
-			return check_file(e, c, s->u.download.dest, s->u.download.sha256, detail,
-			    cause);
 		return 0;
 	case CHECK_DPKG:
 		return check_dpkg(e, c, detail, cause);
@@ -197,7 +265,7 @@ check_step(struct exec *e, const struct step *s, char **detail, char **cause)
 		free(cur);
 		return r;
 	case CHECK_FILE:
-		return check_file(e, c, c->path, c->sha256, detail, cause);
+		return check_file(e, c->path, c->sha256, 1, detail, cause);
 	case CHECK_COMMAND:
 		if (c->argv == NULL || c->argv[0] == NULL)
 			return 0;

@@ -19,6 +19,7 @@ struct exec {
 	struct exec_opts opts;
 	struct exec_observer obs;
 	char *root;                /* NULL or an absolute path without trailing slash */
+	struct rootdir *rd;        /* the root (or /) every file path resolves in (rootdir.h) */
 	char *run_dir;
 	char *run_id;
 	char *log_path;
@@ -94,11 +95,15 @@ int download_url_allowed(const char *url, char *const *mirrors, char **cause);
 /* 0 when redirecting from -> to is allowed (policy above, and never https -> http). */
 int download_redirect_allowed(const char *from, const char *to, char *const *mirrors,
     char **cause);
-int sha256_file(const char *path, char out[65], char **cause);
-/* Extraction caps (ARMPY_EXTRACT_MAX_BYTES / ARMPY_EXTRACT_MAX_ENTRIES override). */
-int extract_archive(const char *archive, const char *dest, int strip, char **cause);
+int sha256_fd(int fd, const char *shown, char out[65], char **cause);   /* from offset 0 */
+/* Extraction of the archive open at fd (shown names it) into the directory open at dirfd.
+ * Caps: ARMPY_EXTRACT_MAX_BYTES / ARMPY_EXTRACT_MAX_ENTRIES override. */
+int extract_archive(int fd, const char *shown, int dirfd, int strip, char **cause);
 
 /* check.c: 1 satisfied, 0 not, -1 could not tell (*cause). */
+/* Before anything runs: every file path of the plan (write, download, extract, check) is
+ * absolute after "~/" and has no ".." (rootdir_path_check). -1 with *cause naming the step. */
+int check_plan_paths(const struct exec *, char **cause);
 int check_step(struct exec *, const struct step *, char **detail, char **cause);
 /* Pure: 1 when every package (name or name:arch) is "install ok installed" in status text. */
 int dpkg_status_installed(const char *status, char *const *packages, char **missing);

@@ -3,6 +3,7 @@
 #include "exec-int.h"
 #include "journal.h"
 #include "plan.h"
+#include "rootdir.h"
 #include "runs.h"
 #include "sudo.h"
 
@@ -115,6 +116,7 @@ exec_free(struct exec *e)
 	if (e->log != NULL)
 		fclose(e->log);
 	journal_close(e->journal);
+	rootdir_free(e->rd);
 	free(e->root);
 	free(e->home);
 	free(e->run_dir);
@@ -222,30 +224,37 @@ exec_progress(struct exec *e, double fraction, const char *detail)
 		e->obs.progress(e->obs.arg, e->cur, fraction, detail);
 }
 
-/* Mount proc at ROOT/proc for the run unless something is mounted there already. */
+/* Mount proc at ROOT/proc for the run unless something is mounted there already. ROOT/proc
+ * must be a directory of the root's own (not a symlink): it is mounted through its fd. */
 static int
 exec_mount_proc(struct exec *e, char **cause)
 {
-	char *dir;
+	char *dir, fdpath[64];
 	struct stat st, pst;
+	int fd;
 
 	if (e->root == NULL)
 		return 0;
-	dir = xasprintf("%s/proc", e->root);
-	if (stat(dir, &st) != 0 && mkdir(dir, 0555) != 0) {
-		cause_set(cause, "%s: %s", dir, strerror(errno));
-		free(dir);
+	if ((fd = rootdir_mkdirs(e->rd, "/proc", 0555, cause)) < 0)
 		return -1;
-	}
-	if (stat(dir, &st) == 0 && stat(e->root, &pst) == 0 && st.st_dev != pst.st_dev) {
-		free(dir);                  /* already a mount point */
+	close(fd);
+	if ((fd = rootdir_openat(e->rd, "/proc", O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0,
+	    cause)) < 0)
+		return -1;
+	dir = xasprintf("%s/proc", e->root);
+	snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
+	if (fstat(fd, &st) == 0 && stat(e->root, &pst) == 0 && st.st_dev != pst.st_dev) {
+		close(fd);                  /* already a mount point */
+		free(dir);
 		return 0;
 	}
-	if (mount("proc", dir, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) {
+	if (mount("proc", fdpath, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) {
 		cause_set(cause, "mount proc on %s: %s", dir, strerror(errno));
+		close(fd);
 		free(dir);
 		return -1;
 	}
+	close(fd);
 	exec_logf(e, "mounted proc on %s", dir);
 	e->proc_mounted = 1;
 	free(dir);
@@ -260,7 +269,7 @@ exec_umount_proc(struct exec *e)
 	if (!e->proc_mounted)
 		return;
 	dir = xasprintf("%s/proc", e->root);
-	if (umount2(dir, 0) != 0 && umount2(dir, MNT_DETACH) != 0)
+	if (umount2(dir, UMOUNT_NOFOLLOW) != 0 && umount2(dir, MNT_DETACH | UMOUNT_NOFOLLOW) != 0)
 		exec_logf(e, "umount %s: %s", dir, strerror(errno));
 	e->proc_mounted = 0;
 	free(dir);
@@ -349,6 +358,8 @@ exec_setup(struct exec *e, char **cause)
 		cause_set(cause, "--root %s needs root (chroot and mount)", e->root);
 		return -1;
 	}
+	if ((e->rd = rootdir_open(e->root, cause)) == NULL || check_plan_paths(e, cause) != 0)
+		return -1;
 	if (e->opts.run_dir != NULL) {
 		const char *slash;
 		e->run_dir = xstrdup(e->opts.run_dir);

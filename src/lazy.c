@@ -48,7 +48,7 @@
 #undef archive_read_free
 #undef archive_read_new
 #undef archive_read_next_header
-#undef archive_read_open_filename
+#undef archive_read_open_fd
 #undef archive_read_support_filter_all
 #undef archive_read_support_format_all
 #undef archive_write_close

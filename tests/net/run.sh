@@ -93,6 +93,54 @@ if [ "$rc1" -eq 1 ] && [ ! -e "$W/dl/later" ] && [ "$partsize" -gt 0 ]; then t_p
 dl later "$B/drop/50/later.bin"
 if [ "$RC" -eq 0 ] && same later && [ ! -e "$W/dl/later.part" ] && grep -q "^GET /drop/50/later.bin bytes=$partsize-" "$W/reqs"; then t_pass "next run resumed DEST.part from byte $partsize"; else t_fail "resume of DEST.part (rc $RC)"; show; fi
 
+# A stale or planted file at DEST (same size, wrong sha256) is never trusted: fetched again.
+gets() { grep -c "^GET /files/$1 " "$W/reqs"; }
+cp "$W/srv/blob.bin" "$W/srv/planted.bin"
+head -c "$(stat -c %s "$W/srv/blob.bin")" /dev/zero >"$W/dl/planted"
+n0=$(gets planted.bin)
+dl planted "$B/files/planted.bin"
+if [ "$RC" -eq 0 ] && same planted && [ "$(gets planted.bin)" -eq $((n0 + 1)) ] &&
+	! printf '%s' "$OUT" | grep -q "already satisfied"; then
+	t_pass "run: a wrong file at DEST is fetched again, not trusted"
+else
+	t_fail "run: wrong file at DEST (rc $RC, GETs $n0 -> $(gets planted.bin))"; show
+fi
+
+# The same after kill -9 and resume: the download ended ok in the journal, then DEST was
+# replaced by a wrong file; resume checks its sha256 again and fetches it again.
+cp "$W/srv/blob.bin" "$W/srv/resumed.bin"
+plan "$W/resume.yaml" rdl "$B/files/resumed.bin" "$SHA" "$W/dl/resumed"
+cat >>"$W/resume.yaml" <<EOF
+- id: wait
+  title: Wait
+  why: test
+  privileged: false
+  skippable: false
+  est_seconds: 1
+  run:
+    argv: [sh, -c, "echo \$\$ > $W/waiting; exec sleep 30"]
+  check:
+    kind: file
+    path: $W/waited
+EOF
+export ARMPY_STATE_DIR=$W/rstate
+"$ARMPY" run "$W/resume.yaml" --yes >/dev/null 2>&1 &
+apid=$!
+for _ in $(seq 400); do [ -s "$W/waiting" ] && break; sleep 0.025; done
+kill -9 "$apid" 2>/dev/null; wait "$apid" 2>/dev/null
+[ -s "$W/waiting" ] && kill -9 -- "-$(cat "$W/waiting")" 2>/dev/null
+ok_before=0; same resumed && ok_before=1
+head -c "$(stat -c %s "$W/srv/blob.bin")" /dev/zero >"$W/dl/resumed"
+touch "$W/waited"
+n0=$(gets resumed.bin)
+OUT=$("$ARMPY" resume --yes 2>&1); RC=$?
+if [ "$ok_before" -eq 1 ] && [ "$RC" -eq 0 ] && same resumed && [ "$(gets resumed.bin)" -eq $((n0 + 1)) ]; then
+	t_pass "resume: a wrong file at DEST after kill -9 is fetched again, not trusted"
+else
+	t_fail "resume: wrong file at DEST (downloaded before kill $ok_before, rc $RC, GETs $n0 -> $(gets resumed.bin))"; show
+fi
+export ARMPY_STATE_DIR=$W/state
+
 dl e404 "$B/status/404"
 if [ "$RC" -eq 1 ] && absent e404 && printf '%s' "$OUT" | grep -q "HTTP 404"; then t_pass "404: clean error, nothing at dest, no .part"; else t_fail "404 (rc $RC)"; show; fi
 [ "$(grep -c '^GET /status/404' "$W/reqs")" -eq 1 ] && t_pass "404 is not retried" || t_fail "404 retried"
