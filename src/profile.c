@@ -10,8 +10,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define PROFILE_MAX_PATH 4095
-#define PROFILE_MAX_URL 2048
 #define PROFILE_MAX_THREADS 4096
 
 static const char *source_names[] = { "system", "pip", "conda" };
@@ -86,246 +84,34 @@ extra_from_name(const char *s)
 	return 0;
 }
 
-/* --- value patterns --- */
-
-static int
-is_alnum(int c)
+/* The extras the schema names but no plan can install: why, for the message. */
+const char *
+extra_refusal(enum extra e)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-static int
-is_digit(int c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static int
-is_hex(int c)
-{
-	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-int
-valid_python_version(const char *s)
-{
-	size_t n;
-
-	if (s == NULL)
-		return 0;
-	if (strcmp(s, "2.7") == 0)
-		return 1;
-	if (s[0] != '3' || s[1] != '.')
-		return 0;
-	n = strlen(s + 2);
-	if (n < 1 || n > 2 || !is_digit(s[2]) || (n == 2 && !is_digit(s[3])))
-		return 0;
-	return 1;
-}
-
-int
-valid_package_name(const char *s)
-{
-	size_t n;
-
-	if (s == NULL || !is_alnum((unsigned char)s[0]))
-		return 0;
-	for (n = 0; s[n] != '\0'; n++)
-		if (!is_alnum((unsigned char)s[n]) && strchr("._+-", s[n]) == NULL)
-			return 0;
-	return n <= 128;
-}
-
-int
-valid_name(const char *s)
-{
-	size_t n;
-
-	if (s == NULL || !is_alnum((unsigned char)s[0]))
-		return 0;
-	for (n = 0; s[n] != '\0'; n++)
-		if (!is_alnum((unsigned char)s[n]) && strchr("._-", s[n]) == NULL)
-			return 0;
-	return n <= 64;
-}
-
-int
-valid_sha256(const char *s)
-{
-	size_t n;
-
-	if (s == NULL)
-		return 0;
-	for (n = 0; s[n] != '\0'; n++)
-		if (!is_hex((unsigned char)s[n]))
-			return 0;
-	return n == 64;
-}
-
-/* Why a path is refused, or NULL when it is fine. */
-static const char *
-path_problem(const char *s)
-{
-	const char *p, *c;
-	size_t n;
-
-	if (s == NULL || *s == '\0')
-		return "a path cannot be empty";
-	n = strlen(s);
-	if (n > PROFILE_MAX_PATH)
-		return "longer than 4095 characters";
-	if (s[0] == '~') {
-		if (s[1] != '/')
-			return "must start with / or ~/ (~user is not supported)";
-		p = s + 2;
-	} else if (s[0] == '/')
-		p = s + 1;
-	else
-		return "must be absolute (start with /) or start with ~/";
-	for (c = s; *c != '\0'; c++) {
-		unsigned char ch = (unsigned char)*c;
-		if (ch < 0x20 || ch == 0x7f)
-			return "control characters are not allowed";
-		if (ch == ' ' || ch == '\t')
-			return "spaces are not allowed";
-		if (strchr(";|&$`\\'\"<>(){}[]*?!#^", ch) != NULL)
-			return "shell metacharacters are not allowed";
-		if (!is_alnum(ch) && strchr("/._+@,=:%-~", ch) == NULL)
-			return "only letters, digits and / . _ + @ , = : % - are allowed";
-		if (ch == '~' && c != s)
-			return "~ is only allowed as the first character";
-	}
-	if (strspn(p, "/") == strlen(p))
-		return "must name a directory below / or ~/, not the root or home itself";
-	for (c = s; *c != '\0'; c++) {
-		if ((c == s || c[-1] == '/') && c[0] == '.' && c[1] == '.' &&
-		    (c[2] == '/' || c[2] == '\0'))
-			return "'..' components are not allowed";
-	}
+	if (e == EXTRA_DGL)
+		return "armpy cannot install DGL: the DevKit guide (Python on Arm64) builds it "
+		    "from source ('follow the install from source instructions', "
+		    "github.com/dmlc/dgl) and armpy has no pinned, sha256-verified DGL source; "
+		    "drop dgl and install it by hand after armpy";
+	if (e == EXTRA_MORFEUSZ)
+		return "armpy cannot install Morfeusz: the source tarball the DevKit guide "
+		    "(Python on Arm64) gives, http://download.sgjp.pl/morfeusz/20200913/"
+		    "morfeusz-src-20200913.tar.gz, is plain http with no published sha256, and "
+		    "armpy downloads nothing it cannot verify; drop morfeusz and build it by hand "
+		    "(cmake .. && make install)";
 	return NULL;
 }
 
-int
-valid_path(const char *s)
+/* The extras a profile may list, in schema order; returns how many. */
+static size_t
+extras_installable(const char *names[EXTRA_COUNT])
 {
-	return path_problem(s) == NULL;
-}
+	size_t n = 0;
 
-/* Host name (RFC 1123 labels) or dotted IPv4; len characters of s. */
-static int
-host_ok(const char *s, size_t len)
-{
-	size_t label = 0;
-
-	if (len == 0 || len > 253)
-		return 0;
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '.') {
-			if (label == 0 || s[i - 1] == '-')
-				return 0;
-			label = 0;
-			continue;
-		}
-		if (!is_alnum((unsigned char)s[i]) && s[i] != '-')
-			return 0;
-		if (s[i] == '-' && label == 0)
-			return 0;
-		if (++label > 63)
-			return 0;
-	}
-	return label > 0 && s[len - 1] != '-';
-}
-
-/* ":PORT" of 1..65535 in len characters; 1 when fine. */
-static int
-port_ok(const char *s, size_t len)
-{
-	long v = 0;
-
-	if (len < 2 || len > 6 || s[0] != ':')
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if (!is_digit((unsigned char)s[i]))
-			return 0;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v >= 1 && v <= 65535;
-}
-
-int
-valid_host(const char *s)
-{
-	const char *colon;
-
-	if (s == NULL)
-		return 0;
-	if (s[0] == '[') {
-		/* [IPv6]:port */
-		const char *end = strchr(s, ']');
-		if (end == NULL || end == s + 1 || strspn(s + 1, "0123456789abcdefABCDEF:.") !=
-		    (size_t)(end - s - 1))
-			return 0;
-		return end[1] == '\0' || port_ok(end + 1, strlen(end + 1));
-	}
-	colon = strchr(s, ':');
-	if (colon == NULL)
-		return host_ok(s, strlen(s));
-	return host_ok(s, (size_t)(colon - s)) && port_ok(colon, strlen(colon));
-}
-
-/*
- * Splits an http(s) URL; returns why it is refused, or NULL with the host (and port) in
- * host[hostlen] and whether it is https.
- */
-static const char *
-url_problem(const char *s, char *host, size_t hostlen, int *https)
-{
-	const char *p, *end;
-	size_t n;
-
-	if (s == NULL || *s == '\0')
-		return "a URL cannot be empty";
-	if (strlen(s) > PROFILE_MAX_URL)
-		return "longer than 2048 characters";
-	if (strncmp(s, "https://", 8) == 0) {
-		p = s + 8;
-		*https = 1;
-	} else if (strncmp(s, "http://", 7) == 0) {
-		p = s + 7;
-		*https = 0;
-	} else
-		return "only http:// and https:// URLs are allowed";
-	end = p + strcspn(p, "/?");
-	for (const char *c = s; *c != '\0'; c++) {
-		unsigned char ch = (unsigned char)*c;
-		if (ch < 0x20 || ch >= 0x7f)
-			return "control or non-ASCII characters are not allowed (use %-escapes)";
-		if (ch == ' ')
-			return "spaces are not allowed (use %20)";
-		if ((ch == '[' || ch == ']') && c >= p && c < end)
-			continue;       /* an IPv6 literal host */
-		if (!is_alnum(ch) && strchr("/._~%+=,:@?-", ch) == NULL)
-			return "shell metacharacters, quotes and brackets are not allowed";
-	}
-	if (memchr(p, '@', (size_t)(end - p)) != NULL)
-		return "credentials in URLs are not allowed (use pip's or conda's own config)";
-	n = (size_t)(end - p);
-	if (n == 0 || n >= hostlen)
-		return "no host";
-	memcpy(host, p, n);
-	host[n] = '\0';
-	if (!valid_host(host))
-		return "the host is not a valid name, address or name:port";
-	return NULL;
-}
-
-int
-valid_url(const char *s)
-{
-	char host[300];
-	int https;
-
-	return url_problem(s, host, sizeof host, &https) == NULL;
+	for (int i = 0; i < EXTRA_COUNT; i++)
+		if (extra_refusal((enum extra)(1u << i)) == NULL)
+			names[n++] = extra_names[i];
+	return n;
 }
 
 /* --- objects --- */
@@ -585,13 +371,14 @@ get_enum(struct pload *pl, const struct ynode *v, const char *key, const char *c
 }
 
 static int
-get_path(struct pload *pl, const struct ynode *v, const char *key, char **out)
+get_path(struct pload *pl, const struct ynode *v, const char *key, unsigned flags, char **out)
 {
 	const char *why;
+	char buf[256];
 
 	if (get_string(pl, v, key, 0, out) != 0)
 		return -1;
-	if ((why = path_problem(*out)) != NULL)
+	if ((why = path_problem(*out, flags, buf, sizeof buf)) != NULL)
 		return pload_error(pl, v, key, "'%s' is not an acceptable path: %s", *out, why);
 	return 0;
 }
@@ -599,7 +386,7 @@ get_path(struct pload *pl, const struct ynode *v, const char *key, char **out)
 static int
 get_url(struct pload *pl, const struct ynode *v, const char *key, char **out)
 {
-	char host[300];
+	struct url_host h;
 	const char *why;
 	int https;
 
@@ -607,7 +394,7 @@ get_url(struct pload *pl, const struct ynode *v, const char *key, char **out)
 		return -1;
 	if (*out == NULL)
 		return 0;
-	if ((why = url_problem(*out, host, sizeof host, &https)) != NULL)
+	if ((why = url_parse(*out, &h, &https)) != NULL)
 		return pload_error(pl, v, key, "'%s' is not an acceptable URL: %s", *out, why);
 	return 0;
 }
@@ -726,6 +513,28 @@ load_blas(struct pload *pl, const struct ynode *m)
 	return 0;
 }
 
+/* The name s of extras[i]: a bit, or an error at v. */
+static int
+extra_bit(struct pload *pl, const struct ynode *v, const char *key, const char *s)
+{
+	const char *ok[EXTRA_COUNT], *near;
+	size_t n = extras_installable(ok);
+	int bit = extra_from_name(s);
+	char *all;
+
+	if (bit != 0 && extra_refusal((enum extra)bit) != NULL)
+		return pload_error(pl, v, key, "%s", extra_refusal((enum extra)bit));
+	if (bit != 0)
+		return bit;
+	all = join_names(ok, n);
+	if ((near = closest(s, ok, n)) != NULL)
+		pload_error(pl, v, key, "'%s' is not one of %s (did you mean '%s'?)", s, all, near);
+	else
+		pload_error(pl, v, key, "'%s' is not one of %s", s, all);
+	free(all);
+	return -1;
+}
+
 static int
 load_extras(struct pload *pl, const struct ynode *l)
 {
@@ -736,26 +545,18 @@ load_extras(struct pload *pl, const struct ynode *l)
 	pl->p->extras = 0;
 	for (size_t i = 0; i < l->n; i++) {
 		const struct ynode *v = l->items[i];
-		char *key = xasprintf("extras[%zu]", i), *s = NULL, *all;
-		const char *near;
-		int bit = 0;
+		char *key = xasprintf("extras[%zu]", i), *s = NULL;
+		int bit = -1;
 
-		r = get_string(pl, v, key, 0, &s);
-		if (r == 0 && (bit = extra_from_name(s)) == 0) {
-			all = join_names(extra_names, EXTRA_COUNT);
-			near = closest(s, extra_names, EXTRA_COUNT);
-			if (near != NULL)
-				r = pload_error(pl, v, key,
-				    "'%s' is not one of %s (did you mean '%s'?)", s, all, near);
-			else
-				r = pload_error(pl, v, key, "'%s' is not one of %s", s, all);
-			free(all);
-		} else if (r == 0 && (pl->p->extras & (unsigned)bit))
-			r = pload_error(pl, v, key, "'%s' is listed twice", s);
-		pl->p->extras |= (unsigned)bit;
+		if (get_string(pl, v, key, 0, &s) == 0)
+			bit = extra_bit(pl, v, key, s);
+		if (bit > 0 && (pl->p->extras & (unsigned)bit))
+			bit = pload_error(pl, v, key, "'%s' is listed twice", s);
+		if (bit > 0)
+			pl->p->extras |= (unsigned)bit;
 		free(s);
 		free(key);
-		if (r != 0)
+		if (bit < 0)
 			return -1;
 	}
 	return 0;
@@ -774,7 +575,7 @@ load_pip(struct pload *pl, const struct ynode *m)
 		const char *k = m->items[i]->value;
 		const struct ynode *v = m->values[i];
 		if (strcmp(k, "venv") == 0)
-			r = get_path(pl, v, "pip.venv", &p->pip.venv);
+			r = get_path(pl, v, "pip.venv", 0, &p->pip.venv);
 		else if (strcmp(k, "index_url") == 0)
 			r = get_url(pl, v, "pip.index_url", &p->pip.index_url);
 		else
@@ -827,7 +628,7 @@ load_conda(struct pload *pl, const struct ynode *m)
 			    nitems(installer_names), &e);
 			p->conda.installer = (enum conda_installer)e;
 		} else if (strcmp(k, "prefix") == 0) {
-			r = get_path(pl, v, "conda.prefix", &p->conda.prefix);
+			r = get_path(pl, v, "conda.prefix", 0, &p->conda.prefix);
 			have_prefix = 1;
 		} else if (strcmp(k, "environment") == 0) {
 			if ((r = get_string(pl, v, "conda.environment", 0,
@@ -874,7 +675,8 @@ load_source_build(struct pload *pl, const struct ynode *m)
 		else if (strcmp(k, "sha256") == 0)
 			r = get_sha256(pl, v, "source_build.sha256", &p->source_build.sha256);
 		else if (strcmp(k, "prefix") == 0)
-			r = get_path(pl, v, "source_build.prefix", &p->source_build.prefix);
+			r = get_path(pl, v, "source_build.prefix", PATH_INSTALL_PREFIX,
+			    &p->source_build.prefix);
 		else
 			r = unknown_key(pl, m->items[i], "source_build", keys, nitems(keys));
 		if (r != 0)
@@ -884,28 +686,61 @@ load_source_build(struct pload *pl, const struct ynode *m)
 	    p->source_build.sha256);
 }
 
+/*
+ * The entry of mirrors that names host h, or NULL: the same host (names without case,
+ * addresses by value) and the same port; with any_port, a mirror without a port matches
+ * every port of its host.
+ */
+static const char *
+mirror_find(char *const *mirrors, const struct url_host *h, int any_port)
+{
+	struct url_host m;
+
+	for (size_t i = 0; mirrors != NULL && mirrors[i] != NULL; i++) {
+		if (host_parse(mirrors[i], strlen(mirrors[i]), &m) != NULL || !host_same(&m, h))
+			continue;
+		if (m.port == h->port || (any_port && m.port == 0))
+			return mirrors[i];
+	}
+	return NULL;
+}
+
+static int
+load_mirror(struct pload *pl, const struct ynode *v, const char *key)
+{
+	struct url_host h;
+	const char *why, *twin;
+	char *s = NULL;
+	int r;
+
+	if ((r = get_string(pl, v, key, 0, &s)) != 0)
+		return r;
+	if ((why = host_parse(s, strlen(s), &h)) != NULL)
+		r = pload_error(pl, v, key, "'%s' is not a host or host:port: %s", s, why);
+	else if ((twin = mirror_find(pl->p->mirrors, &h, 0)) != NULL && strcmp(twin, s) == 0)
+		r = pload_error(pl, v, key, "'%s' is listed twice", s);
+	else if (twin != NULL)
+		r = pload_error(pl, v, key, "'%s' is listed twice, as '%s' (host names compare "
+		    "without case, addresses by value)", s, twin);
+	else
+		pl->p->mirrors = strv_push(pl->p->mirrors, s);
+	free(s);
+	return r;
+}
+
 static int
 load_mirrors(struct pload *pl, const struct ynode *l)
 {
-	struct profile *p = pl->p;
 	int r;
 
 	if ((r = get_list(pl, l, "mirrors")) != 0)
 		return r < 0 ? -1 : 0;
-	strv_free(p->mirrors);
-	p->mirrors = NULL;
+	strv_free(pl->p->mirrors);
+	pl->p->mirrors = NULL;
 	for (size_t i = 0; i < l->n; i++) {
-		const struct ynode *v = l->items[i];
-		char *key = xasprintf("mirrors[%zu]", i), *s = NULL;
+		char *key = xasprintf("mirrors[%zu]", i);
 
-		r = get_string(pl, v, key, 0, &s);
-		if (r == 0 && !valid_host(s))
-			r = pload_error(pl, v, key, "'%s' is not a host or host:port", s);
-		else if (r == 0 && strv_contains(p->mirrors, s))
-			r = pload_error(pl, v, key, "'%s' is listed twice", s);
-		if (r == 0)
-			p->mirrors = strv_push(p->mirrors, s);
-		free(s);
+		r = load_mirror(pl, l->items[i], key);
 		free(key);
 		if (r != 0)
 			return -1;
@@ -991,28 +826,28 @@ load_root(struct pload *pl, const struct ynode *root)
 
 /* --- semantic checks --- */
 
-static int
-is_loopback(const char *host)
-{
-	return strcmp(host, "localhost") == 0 || str_startswith(host, "localhost:") ||
-	    str_startswith(host, "127.") || strcmp(host, "[::1]") == 0 ||
-	    str_startswith(host, "[::1]:");
-}
-
 /* http:// (not https) is allowed to loopback and to hosts listed in mirrors only. */
 static int
 check_http(const struct profile *p, const char *url, const char *key, const char **keyp,
     char **cause)
 {
-	char host[300];
+	struct url_host h;
+	char *auth;
 	int https;
 
-	if (url == NULL || url_problem(url, host, sizeof host, &https) != NULL || https ||
-	    is_loopback(host) || strv_contains(p->mirrors, host))
+	if (url == NULL)
 		return 0;
 	*keyp = key;
-	cause_set(cause, "plain http to %s is refused; use https, or list '%s' in mirrors "
-	    "if this is a trusted local mirror", host, host);
+	if (url_parse(url, &h, &https) != NULL) {
+		cause_set(cause, "'%s' is not an acceptable URL", url);
+		return -1;
+	}
+	if (https || host_loopback(&h) || mirror_find(p->mirrors, &h, 1) != NULL)
+		return 0;
+	auth = h.port != 0 ? xasprintf("%s:%ld", h.host, h.port) : xstrdup(h.host);
+	cause_set(cause, "plain http to %s is refused; use https, or list '%s' in mirrors if "
+	    "this is a trusted local mirror", auth, auth);
+	free(auth);
 	return -1;
 }
 
@@ -1066,6 +901,13 @@ profile_check_key(const struct profile *p, const char **keyp, char **cause)
 		cause_set(cause, "source builds are for source: system or pip; with conda the "
 		    "BLAS comes from conda-forge (use build: package)");
 		return -1;
+	}
+	for (int i = 0; i < EXTRA_COUNT; i++) {
+		if ((p->extras & (1u << i)) && extra_refusal((enum extra)(1u << i)) != NULL) {
+			*keyp = "extras";
+			cause_set(cause, "%s", extra_refusal((enum extra)(1u << i)));
+			return -1;
+		}
 	}
 	if (check_http(p, p->pip.index_url, "pip.index_url", keyp, cause) != 0 ||
 	    check_http(p, p->conda.installer_url, "conda.installer_url", keyp, cause) != 0 ||

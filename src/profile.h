@@ -2,6 +2,8 @@
 #ifndef PROFILE_H
 #define PROFILE_H
 
+#include <stddef.h>
+
 struct ynode;
 
 enum source { SOURCE_SYSTEM, SOURCE_PIP, SOURCE_CONDA };
@@ -78,15 +80,54 @@ const char *blas_build_name(enum blas_build);
 const char *conda_installer_name(enum conda_installer);
 const char *extra_name(enum extra);
 int extra_from_name(const char *);          /* bit, or 0 when unknown */
+/* Why no plan can install the extra (DGL, Morfeusz): profiles listing it are refused. NULL for
+ * the installable ones. */
+const char *extra_refusal(enum extra);
 const char *conda_installer_prefix(enum conda_installer); /* default prefix, "~/miniforge3" */
 
-/* Value patterns for anything that may reach a command line. 1 when valid. */
+/* Value patterns for anything that may reach a command line (profile-value.c). 1 when valid. */
 int valid_python_version(const char *);     /* "3.11" */
 int valid_package_name(const char *);
-int valid_path(const char *);               /* absolute or ~/..., no control chars, no .. */
-int valid_url(const char *);                /* http(s)://host[:port]/path, no spaces/quotes */
+int valid_path(const char *);               /* path_problem(s, PATH_INSTALL_PREFIX) is NULL */
+int valid_url(const char *);                /* url_parse() accepts it */
 int valid_sha256(const char *);
 int valid_name(const char *);               /* [A-Za-z0-9][A-Za-z0-9._-]{0,63} */
-int valid_host(const char *);               /* host, IPv4 or [IPv6], optional :port */
+int valid_host(const char *);               /* host_parse() accepts it */
+
+/*
+ * Paths. path_normalise collapses "//", drops "." components and a trailing "/" ("~/." is
+ * "~", "/." is "/"); it does not resolve "..", which path_problem refuses. path_problem says
+ * why a venv or prefix path is refused (the why of "'X' is not an acceptable path: WHY", in
+ * a static string or in why[whylen]), or NULL: the characters of valid_path(), then, after
+ * normalising, not / or ~ itself, nothing inside a system tree (/etc, /usr except below
+ * /usr/local, /proc, /sys, /dev, /lib*, ~/.ssh, ...) or a world-writable one (/tmp,
+ * /var/tmp), and not a shared directory itself (/opt, /var, /usr/local/lib, ~/.local, ...).
+ * PATH_INSTALL_PREFIX accepts /usr/local itself. why[] must hold at least 256 bytes.
+ */
+#define PATH_INSTALL_PREFIX 0x1
+char *path_normalise(const char *);
+const char *path_problem(const char *, unsigned flags, char *why, size_t whylen);
+
+/*
+ * Hosts and URLs, parsed rather than prefix-matched. A host is an RFC 1123 name (letters,
+ * digits, '-', '.'; never %-encoded; its last label not numeric), a strict dotted quad, or an
+ * IPv6 literal in brackets (no zone id), then an optional :port (1-65535, no leading zeros).
+ * No userinfo. A URL is http:// or https:// (lower case), the host, then an optional path
+ * and query of letters, digits and / . _ ~ % + = , : @ ? - (a % starts a %XX escape).
+ * Both return why the text is refused, or NULL with *h filled in.
+ */
+enum host_kind { HOST_NAME, HOST_IPV4, HOST_IPV6 };
+struct url_host {
+	char host[256];           /* as written, an IPv6 literal with its brackets */
+	enum host_kind kind;
+	unsigned char addr[16];   /* HOST_IPV4: 4 bytes, HOST_IPV6: 16 */
+	long port;                /* 0 when none was written */
+};
+const char *host_parse(const char *, size_t len, struct url_host *h);
+const char *url_parse(const char *, struct url_host *h, int *https);
+/* Loopback: the name localhost (any case), 127.0.0.0/8 as a dotted quad, or [::1]. */
+int host_loopback(const struct url_host *);
+/* The same host: names without case, addresses by value ([::1] is [0::1]); ports ignored. */
+int host_same(const struct url_host *, const struct url_host *);
 
 #endif

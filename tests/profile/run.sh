@@ -15,24 +15,30 @@ if [ ! -x "$ARMPY" ]; then
 	exit 1
 fi
 
-# expect_bad DIR FILE EXPECTED_FIRST_LINE_FILE: runs "armpy --profile FILE --dry-run" in DIR.
-expect_bad() {
-	local dir=$1 file=$2 want=$3 name rc
+# run_bad DIR FILE: runs "armpy --profile FILE --dry-run" in DIR; 0 when it exited 2 with an
+# empty stdout (its first stderr line is then in $OUT/NAME.first), else a failure is counted.
+run_bad() {
+	local dir=$1 file=$2 name rc
 	name=${file%.yaml}
 	(cd "$dir" && "$ARMPY" --profile "$file" --dry-run >"$OUT/$name.out" 2>"$OUT/$name.stderr")
 	rc=$?
 	if [ "$rc" -ne 2 ]; then
 		t_fail "$name: exit $rc, want 2"
 		sed 's/^/    /' "$OUT/$name.stderr" | head -5
-		return
+		return 1
 	fi
 	if [ -s "$OUT/$name.out" ]; then
 		t_fail "$name: printed on stdout"
 		head -5 "$OUT/$name.out" | sed 's/^/    /'
-		return
+		return 1
 	fi
 	head -1 "$OUT/$name.stderr" >"$OUT/$name.first"
-	t_diff "$name: exit 2, positioned message, empty stdout" "$want" "$OUT/$name.first"
+}
+
+# expect_bad DIR FILE EXPECTED_FIRST_LINE_FILE: exit 2, this exact first line, empty stdout.
+expect_bad() {
+	run_bad "$1" "$2" || return
+	t_diff "${2%.yaml}: exit 2, positioned message, empty stdout" "$3" "$OUT/${2%.yaml}.first"
 }
 
 # accepted RC STDERR_FILE FILE [STDOUT_FILE]: the profile passed validation: it planned (0, with
@@ -56,7 +62,26 @@ for f in "$FIX"/bad-*.yaml; do
 	expect_bad "$FIX" "$base" "${f%.yaml}.err"
 	n=$((n + 1))
 done
-[ "$n" -ge 15 ] && t_pass "at least 15 bad fixtures ($n)" || t_fail "only $n bad fixtures"
+[ "$n" -ge 35 ] && t_pass "at least 35 bad fixtures ($n)" || t_fail "only $n bad fixtures"
+
+# Every mapping section of the schema (the dotted keys in docs/profile.md's table) refuses a key
+# it does not know, at that key; every list refuses a mapping where an item belongs.
+sections=$(sed -n 's/^| `\([a-z_]*\)\.[a-z_]*` |.*/\1/p' "$TOP/docs/profile.md" | sort -u)
+set -- $sections
+[ $# -ge 4 ] && t_pass "sections from docs/profile.md: $*" || t_fail "only $# sections: $*"
+for sec in $sections; do
+	printf 'version: 1\n%s:\n  no_such_key: 1\n' "$sec" >"$OUT/unknown-$sec.yaml"
+	run_bad "$OUT" "unknown-$sec.yaml" || continue
+	case $(cat "$OUT/unknown-$sec.first") in
+	"unknown-$sec.yaml:3:3: $sec.no_such_key: unknown key ("*) t_pass "$sec: an unknown key is refused at the key" ;;
+	*) t_fail "$sec: unknown key: $(cat "$OUT/unknown-$sec.first")" ;;
+	esac
+done
+for list in extras mirrors; do
+	printf 'version: 1\n%s:\n  - {a: 1}\n' "$list" >"$OUT/map-in-$list.yaml"
+	echo "map-in-$list.yaml:3:5: $list[0]: expected a string, got a mapping" >"$OUT/map-in-$list.want"
+	expect_bad "$OUT" "map-in-$list.yaml" "$OUT/map-in-$list.want"
+done
 
 # A file over the 1 MiB limit, generated here: refused before it is parsed.
 {

@@ -100,7 +100,7 @@ test_full(void **state)
 	    "allow_eol: true\n"
 	    "source: conda\n"
 	    "blas: {library: blis, threading: pthreads, threads: 16, build: package}\n"
-	    "extras: [pillow, pandas, pytorch, dgl, sentencepiece, morfeusz]\n"
+	    "extras: [pillow, pandas, pytorch, sentencepiece]\n"
 	    "scipy: false\n"
 	    "pip: {venv: /opt/venvs/x, index_url: \"https://pypi.example.org/simple/\"}\n"
 	    "conda:\n"
@@ -120,8 +120,8 @@ test_full(void **state)
 	assert_int_equal(p->blas.library, BLAS_BLIS);
 	assert_int_equal(p->blas.threading, THREADING_PTHREADS);
 	assert_int_equal(p->blas.threads, 16);
-	assert_int_equal(p->extras, EXTRA_PILLOW | EXTRA_PANDAS | EXTRA_PYTORCH | EXTRA_DGL |
-	    EXTRA_SENTENCEPIECE | EXTRA_MORFEUSZ);
+	assert_int_equal(p->extras, EXTRA_PILLOW | EXTRA_PANDAS | EXTRA_PYTORCH |
+	    EXTRA_SENTENCEPIECE);
 	assert_false(p->scipy);
 	assert_string_equal(p->pip.venv, "/opt/venvs/x");
 	assert_string_equal(p->pip.index_url, "https://pypi.example.org/simple/");
@@ -203,7 +203,7 @@ test_value_errors(void **state)
 	refused("version: 1\nsource: apt\n",
 	    "p.yaml:2:1: source: 'apt' is not one of system, pip, conda");
 	refused("version: 1\nextras: [pillow, numba]\n", "p.yaml:2:18: extras[1]: 'numba' is not "
-	    "one of pillow, pandas, pytorch, dgl, sentencepiece, morfeusz");
+	    "one of pillow, pandas, pytorch, sentencepiece");
 	refused("version: 1\nextras: [pillow, pandas, pillow]\n",
 	    "p.yaml:2:26: extras[2]: 'pillow' is listed twice");
 	refused("version: 1\nconda: {installer: mamba}\n",
@@ -218,8 +218,8 @@ test_value_errors(void **state)
 	    "(letters, digits, . _ -; starting with a letter or digit; at most 64)");
 	refused("version: 1\nconda: {environment: base}\n", "p.yaml:2:9: conda.environment: "
 	    "'base' is conda's own environment; choose another name");
-	refused("version: 1\nmirrors: [\"mirror lan\"]\n",
-	    "p.yaml:2:11: mirrors[0]: 'mirror lan' is not a host or host:port");
+	refused("version: 1\nmirrors: [\"mirror lan\"]\n", "p.yaml:2:11: mirrors[0]: 'mirror lan' "
+	    "is not a host or host:port: the host may hold only letters, digits, '.' and '-'");
 	refused("version: 1\nmirrors: [a.lan, a.lan]\n",
 	    "p.yaml:2:18: mirrors[1]: 'a.lan' is listed twice");
 }
@@ -264,6 +264,340 @@ test_patterns_in_profiles(void **state)
 	profile_free(accepted("version: 1\npip: {index_url: \"http://127.0.0.1:8000/simple/\"}\n"));
 	profile_free(accepted("version: 1\nmirrors: [pypi.lan]\n"
 	    "pip: {index_url: \"http://pypi.lan/simple/\"}\n"));
+}
+
+/* The text must be refused with a message that starts with want. */
+static void
+refused_start(const char *text, const char *want)
+{
+	char *cause = NULL;
+	struct profile *p = parse(text, &cause);
+
+	if (p != NULL || cause == NULL || !str_startswith(cause, want)) {
+		print_error("input:\n%s\nwant: %s...\ngot:  %s\n", text, want,
+		    p != NULL ? "(accepted)" : cause != NULL ? cause : "(no cause)");
+		fail();
+	}
+	free(cause);
+}
+
+/* Each URL key of the schema, with what must precede it for the profile to load. */
+static const struct {
+	const char *key, *text;
+} url_keys[] = {
+	{ "pip.index_url", "pip:\n  index_url: \"%s\"\n" },
+	{ "conda.installer_url", "conda:\n  installer_url: \"%s\"\n  installer_sha256: "
+	    "00000000000000000000000000000000000000000000000000000000000000ff\n" },
+	{ "source_build.url", "source_build:\n  url: \"%s\"\n  sha256: "
+	    "00000000000000000000000000000000000000000000000000000000000000ff\n" },
+};
+
+/* url under every URL key: refused with "KEY: " then want (want NULL: accepted). */
+static void
+url_everywhere(const char *url, const char *mirrors, const char *want)
+{
+	for (size_t i = 0; i < nitems(url_keys); i++) {
+		char *body = xasprintf(url_keys[i].text, url);
+		char *text = xasprintf("version: 1\nmirrors: [%s]\n%s", mirrors, body);
+		char *start = xasprintf("p.yaml:4:3: %s: %s", url_keys[i].key, want);
+
+		if (want == NULL)
+			profile_free(accepted(text));
+		else
+			refused_start(text, start);
+		free(start);
+		free(text);
+		free(body);
+	}
+}
+
+static void
+test_urls_parsed(void **state)
+{
+	static const char *const loopback[] = {
+		"http://127.0.0.1:8080/simple/", "http://127.255.3.4/", "http://localhost/",
+		"http://LocalHost:3141/x", "http://[::1]:3141/", "http://[0:0::1]/",
+		"http://127.0.0.1?x=1",
+	};
+	static const char *const not_loopback[] = {
+		"http://127.evil.example/", "http://127.0.0.1.evil.example/",
+		"http://localhost.evil.example/", "http://localhostx/", "http://[::ffff:127.0.0.1]/",
+		"http://[::2]/", "http://128.0.0.1/", "http://evil.example/127.0.0.1",
+		"http://evil.example?127.0.0.1",
+	};
+	static const char *const bad[][2] = {
+		{ "http://127.1/", "a numeric host must be a dotted quad" },
+		{ "http://2130706433/", "a numeric host must be a dotted quad" },
+		{ "http://0x7f.0.0.1/", "a numeric host must be a dotted quad" },
+		{ "http://0177.0.0.1/", "a numeric host must be a dotted quad" },
+		{ "http://127.0.0.256/", "a numeric host must be a dotted quad" },
+		{ "http://127.0.0.1@evil.example/", "credentials in URLs are not allowed" },
+		{ "http://u:p@127.0.0.1/", "credentials in URLs are not allowed" },
+		{ "http://%31%32%37.0.0.1/", "the host cannot be %-encoded" },
+		{ "http://local host/", "spaces are not allowed" },
+		{ "http://::1/", "an IPv6 address must be written in brackets" },
+		{ "http://[::1/", "an IPv6 address must be closed with ]" },
+		{ "http://[fe80::1%25eth0]/", "not an IPv6 address (zone ids" },
+		{ "http://[::g]/", "not an IPv6 address" },
+		{ "http://[::1]x/", "the port must be" },
+		{ "http://127.0.0.1:/", "the port must be" },
+		{ "http://127.0.0.1:08080/", "the port must be" },
+		{ "http://127.0.0.1:65536/", "the port must be" },
+		{ "http:///x", "no host" },
+		{ "http://a..b/", "the host is not a valid name" },
+		{ "http://a.b./", "the host is not a valid name" },
+		{ "http://127.0.0.1/%zz", "a % must start a %XX escape" },
+		{ "http://127.0.0.1/#frag", "shell metacharacters" },
+		{ "HTTP://127.0.0.1/", "only http:// and https://" },
+	};
+	char *want;
+	(void)state;
+	for (size_t i = 0; i < nitems(loopback); i++)
+		url_everywhere(loopback[i], "", NULL);
+	for (size_t i = 0; i < nitems(not_loopback); i++) {
+		struct url_host h;
+		int https;
+		assert_null(url_parse(not_loopback[i], &h, &https));
+		want = h.port != 0 ? xasprintf("plain http to %s:%ld is refused", h.host, h.port) :
+		    xasprintf("plain http to %s is refused", h.host);
+		url_everywhere(not_loopback[i], "", want);
+		free(want);
+		/* https to the same host is fine. */
+		want = xasprintf("https://%s", not_loopback[i] + 7);
+		url_everywhere(want, "", NULL);
+		free(want);
+	}
+	for (size_t i = 0; i < nitems(bad); i++) {
+		want = xasprintf("'%s' is not an acceptable URL: %s", bad[i][0], bad[i][1]);
+		url_everywhere(bad[i][0], "", want);
+		free(want);
+	}
+	/* A backslash is a slash to some URL parsers: evil.example would be the host. */
+	refused("version: 1\npip: {index_url: 'http://evil.example\\@127.0.0.1/'}\n",
+	    "p.yaml:2:7: pip.index_url: 'http://evil.example\\@127.0.0.1/' is not an acceptable "
+	    "URL: shell metacharacters, quotes and brackets are not allowed");
+}
+
+static void
+test_mirrors_nocase(void **state)
+{
+	(void)state;
+	/* Listed mirrors: names without case, addresses by value, a port only when named. */
+	url_everywhere("http://PyPI.Lan:3141/simple/", "pypi.lan:3141", NULL);
+	url_everywhere("http://pypi.lan:3141/simple/", "PYPI.LAN", NULL);
+	url_everywhere("http://[fd00:0::1]:8080/", "\"[FD00::1]\"", NULL);
+	url_everywhere("http://10.0.0.1/", "10.0.0.1", NULL);
+	url_everywhere("http://pypi.lan:3142/", "pypi.lan:3141",
+	    "plain http to pypi.lan:3142 is refused");
+	url_everywhere("http://pypi.lan/", "pypi.lan:3141", "plain http to pypi.lan is refused");
+	url_everywhere("http://pypi.lan.evil.example/", "pypi.lan",
+	    "plain http to pypi.lan.evil.example is refused");
+	url_everywhere("http://10.0.0.10/", "10.0.0.1", "plain http to 10.0.0.10 is refused");
+	refused("version: 1\nmirrors: [pypi.lan, PyPI.LAN]\n", "p.yaml:2:21: mirrors[1]: "
+	    "'PyPI.LAN' is listed twice, as 'pypi.lan' (host names compare without case, "
+	    "addresses by value)");
+	refused("version: 1\nmirrors: [\"[::1]:80\", \"[0::1]:80\"]\n", "p.yaml:2:23: mirrors[1]: "
+	    "'[0::1]:80' is listed twice, as '[::1]:80' (host names compare without case, "
+	    "addresses by value)");
+	profile_free(accepted("version: 1\nmirrors: [pypi.lan, \"pypi.lan:3141\"]\n"));
+	refused("version: 1\nmirrors: [\"u@pypi.lan\"]\n", "p.yaml:2:11: mirrors[0]: 'u@pypi.lan' "
+	    "is not a host or host:port: credentials in URLs are not allowed (use pip's or "
+	    "conda's own config)");
+	refused("version: 1\nmirrors: [\"fd00::1\"]\n", "p.yaml:2:11: mirrors[0]: 'fd00::1' is not "
+	    "a host or host:port: an IPv6 address must be written in brackets, [2001:db8::1]");
+	refused_start("version: 1\nmirrors: [\"pypi.lan:0\"]\n",
+	    "p.yaml:2:11: mirrors[0]: 'pypi.lan:0' is not a host or host:port: the port must be");
+}
+
+static void
+test_host_functions(void **state)
+{
+	struct url_host a, b;
+	int i;
+	(void)state;
+	assert_null(host_parse("LOCALHOST", 9, &a));
+	assert_int_equal(a.kind, HOST_NAME);
+	assert_true(host_loopback(&a));
+	assert_null(host_parse("127.9.9.9:80", 12, &a));
+	assert_int_equal(a.kind, HOST_IPV4);
+	assert_int_equal(a.port, 80);
+	assert_string_equal(a.host, "127.9.9.9");
+	assert_true(host_loopback(&a));
+	assert_null(host_parse("[::1]", 5, &a));
+	assert_int_equal(a.kind, HOST_IPV6);
+	assert_true(host_loopback(&a));
+	assert_null(host_parse("127.evil.example", 16, &a));
+	assert_false(host_loopback(&a));
+	assert_null(host_parse("[::ffff:127.0.0.1]", 18, &a));
+	assert_false(host_loopback(&a));
+	/* Only len characters are read. */
+	assert_null(host_parse("localhost.evil", 9, &a));
+	assert_true(host_loopback(&a));
+	assert_null(host_parse("Mirror.LAN", 10, &a));
+	assert_null(host_parse("mirror.lan:3128", 15, &b));
+	assert_true(host_same(&a, &b));
+	assert_null(host_parse("[2001:DB8::0:1]", 15, &a));
+	assert_null(host_parse("[2001:db8::1]", 13, &b));
+	assert_true(host_same(&a, &b));
+	assert_null(host_parse("10.0.0.1", 8, &a));
+	assert_null(host_parse("10.0.0.2", 8, &b));
+	assert_false(host_same(&a, &b));
+	/* Control and non-ASCII bytes anywhere (how a message shows them is ydoc's matter). */
+	assert_non_null(strstr(url_parse("http://127.0.0.1\t/", &a, &i), "control or non-ASCII"));
+	assert_non_null(strstr(url_parse("http://127.0.0.1/\033[2K", &a, &i), "control or "));
+	assert_non_null(strstr(url_parse("http://127.0.0.1\xc2\xa0/", &a, &i), "control or "));
+	assert_true(valid_host("[::1]:8080"));
+	assert_false(valid_host("[::1]8080"));
+	assert_false(valid_host("[]"));
+	assert_false(valid_host(NULL));
+}
+
+/* Every path key refuses what is not a directory of its own, after normalising. */
+static void
+test_paths_placed(void **state)
+{
+	static const char *const keys[] = { "pip.venv", "conda.prefix", "source_build.prefix" };
+	static const char *const bad[][2] = {
+		{ "/.", "must name a directory below / or ~/, not the root or home itself" },
+		{ "//", "must name a directory below / or ~/, not the root or home itself" },
+		{ "~/.", "must name a directory below / or ~/, not the root or home itself" },
+		{ "~//./", "must name a directory below / or ~/, not the root or home itself" },
+		{ "/usr", "/usr is a system directory" },
+		{ "/usr/", "/usr is a system directory" },
+		{ "//usr/./", "/usr is a system directory" },
+		{ "/usr/lib/python3", "it is below /usr, a system directory" },
+		{ "/usr/bin", "it is below /usr, a system directory" },
+		{ "/etc", "/etc is a system directory" },
+		{ "/etc/armpy", "it is below /etc, a system directory" },
+		{ "/proc/self/cwd", "it is below /proc, a system directory" },
+		{ "/sys/x", "it is below /sys, a system directory" },
+		{ "/dev/shm/x", "it is below /dev, a system directory" },
+		{ "/./dev/./x", "it is below /dev, a system directory" },
+		{ "/run/x", "it is below /run, a system directory" },
+		{ "/boot/x", "it is below /boot, a system directory" },
+		{ "/bin", "/bin is a system directory" },
+		{ "/sbin/x", "it is below /sbin, a system directory" },
+		{ "/lib64", "/lib64 is a system directory" },
+		{ "/lib/aarch64-linux-gnu", "it is below /lib, a system directory" },
+		{ "/var/lib/dpkg/x", "it is below /var/lib/dpkg, a system directory" },
+		{ "/var/run/x", "it is below /var/run, a system directory" },
+		{ "~/.ssh", "~/.ssh is a system directory" },
+		{ "/tmp", "/tmp and /var/tmp are writable by every user" },
+		{ "/tmp/venv", "/tmp and /var/tmp are writable by every user" },
+		{ "/var/tmp//x", "/tmp and /var/tmp are writable by every user" },
+		{ "/opt", "/opt is shared with other software" },
+		{ "/opt/", "/opt is shared with other software" },
+		{ "/var", "/var is shared with other software" },
+		{ "/var/lib", "/var/lib is shared with other software" },
+		{ "/home", "/home is shared with other software" },
+		{ "/root", "/root is shared with other software" },
+		{ "/usr/local/lib", "/usr/local/lib is shared with other software" },
+		{ "/usr/local/bin/", "/usr/local/bin is shared with other software" },
+		{ "~/.local", "~/.local is shared with other software" },
+	};
+	static const char *const good[] = {
+		"/opt/armpy", "/opt//venvs/./armpy/", "/usr/local/armpy", "/var/lib/armpy/venv",
+		"/srv/v", "/home/ci/venv", "~/.venvs/armpy", "/library", "/etcetera/x", "/usrx",
+		"/tmpfs-not/x", "~/.local/venvs/a",
+	};
+	(void)state;
+	for (size_t k = 0; k < nitems(keys); k++) {
+		const char *dot = strchr(keys[k], '.');
+		for (size_t i = 0; i < nitems(bad); i++) {
+			char *text = xasprintf("version: 1\n%.*s:\n  %s: \"%s\"\n",
+			    (int)(dot - keys[k]), keys[k], dot + 1, bad[i][0]);
+			char *want = xasprintf("p.yaml:3:3: %s: '%s' is not an acceptable path: %s",
+			    keys[k], bad[i][0], bad[i][1]);
+			refused_start(text, want);
+			free(want);
+			free(text);
+		}
+		for (size_t i = 0; i < nitems(good); i++) {
+			char *text = xasprintf("version: 1\n%.*s:\n  %s: \"%s\"\n",
+			    (int)(dot - keys[k]), keys[k], dot + 1, good[i]);
+			profile_free(accepted(text));
+			free(text);
+		}
+	}
+	/* /usr/local is an install prefix (source builds), never a venv or a conda prefix. */
+	profile_free(accepted("version: 1\nsource_build: {prefix: /usr/local/}\n"));
+	refused_start("version: 1\npip: {venv: /usr/local}\n", "p.yaml:2:7: pip.venv: "
+	    "'/usr/local' is not an acceptable path: /usr/local is shared with other software");
+	refused_start("version: 1\nconda: {prefix: /usr/local}\n", "p.yaml:2:9: conda.prefix: "
+	    "'/usr/local' is not an acceptable path: /usr/local is shared with other software");
+}
+
+static void
+test_path_normalise(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "/", "/" }, { "//", "/" }, { "/.", "/" }, { "/./", "/" }, { "~", "~" },
+		{ "~/", "~" }, { "~/.", "~" }, { "/usr//lib/./x/", "/usr/lib/x" },
+		{ "~//a/./b", "~/a/b" }, { "/a/.b/..c", "/a/.b/..c" },
+	};
+	(void)state;
+	for (size_t i = 0; i < nitems(cases); i++) {
+		char *n = path_normalise(cases[i][0]);
+		assert_string_equal(n, cases[i][1]);
+		free(n);
+	}
+}
+
+/* Every mapping section refuses a key it does not know, at the key, and every list refuses
+ * a mapping where an item belongs. */
+static void
+test_unknown_keys_everywhere(void **state)
+{
+	static const char *const sections[] = { "blas", "pip", "conda", "source_build" };
+	(void)state;
+	for (size_t i = 0; i < nitems(sections); i++) {
+		char *text = xasprintf("version: 1\n%s:\n  bogus_key: 1\n", sections[i]);
+		char *want = xasprintf("p.yaml:3:3: %s.bogus_key: unknown key (known keys: ",
+		    sections[i]);
+		refused_start(text, want);
+		free(want);
+		free(text);
+	}
+	refused("version: 1\npip: {venv: ~/v, indexurl: x}\n",
+	    "p.yaml:2:18: pip.indexurl: unknown key (did you mean 'index_url'?)");
+	refused("version: 1\nconda: {environmnet: x}\n",
+	    "p.yaml:2:9: conda.environmnet: unknown key (did you mean 'environment'?)");
+	refused("version: 1\nsource_build: {sha265: x}\n",
+	    "p.yaml:2:16: source_build.sha265: unknown key (did you mean 'sha256'?)");
+	refused("version: 1\nmirrors: {host: pypi.lan}\n",
+	    "p.yaml:2:1: mirrors: expected a list, got a mapping");
+	refused("version: 1\nmirrors: [{host: pypi.lan}]\n",
+	    "p.yaml:2:11: mirrors[0]: expected a string, got a mapping");
+	refused("version: 1\nextras: [{name: pillow}]\n",
+	    "p.yaml:2:10: extras[0]: expected a string, got a mapping");
+}
+
+static void
+test_extras_never_planned(void **state)
+{
+	struct profile *p = profile_new();
+	char *cause = NULL;
+	(void)state;
+	refused_start("version: 1\nextras: [pillow, dgl]\n",
+	    "p.yaml:2:18: extras[1]: armpy cannot install DGL: the DevKit guide (Python on "
+	    "Arm64) builds it from source");
+	refused_start("version: 1\nextras:\n  - morfeusz\n",
+	    "p.yaml:3:5: extras[0]: armpy cannot install Morfeusz: the source tarball the "
+	    "DevKit guide (Python on Arm64) gives, http://download.sgjp.pl/");
+	assert_non_null(extra_refusal(EXTRA_DGL));
+	assert_non_null(extra_refusal(EXTRA_MORFEUSZ));
+	assert_null(extra_refusal(EXTRA_PILLOW));
+	assert_null(extra_refusal(EXTRA_SENTENCEPIECE));
+	/* Answers built in code (the wizard's) are refused too, and never saved. */
+	p->extras = EXTRA_PILLOW | EXTRA_MORFEUSZ;
+	assert_int_equal(profile_check(p, &cause), -1);
+	assert_true(str_startswith(cause, "extras: armpy cannot install Morfeusz"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(profile_save(p, "/tmp/armpy-test-profile-morfeusz.yaml", &cause), -1);
+	assert_int_equal(access("/tmp/armpy-test-profile-morfeusz.yaml", F_OK), -1);
+	free(cause);
+	profile_free(p);
 }
 
 static void
@@ -486,7 +820,7 @@ test_roundtrip(void **state)
 
 	p = accepted("version: 1\nname: x\npython: 3.10\nallow_eol: true\nsource: pip\n"
 	    "blas: {library: blis, threading: serial, threads: 1, build: source}\n"
-	    "extras: [morfeusz, pillow]\nscipy: false\n"
+	    "extras: [sentencepiece, pillow]\nscipy: false\n"
 	    "pip: {venv: /srv/v, index_url: \"http://pypi.lan:3141/root/pypi/+simple/\"}\n"
 	    "source_build: {url: \"https://x.org/blis.tar.gz\", sha256: "
 	    "00000000000000000000000000000000000000000000000000000000000000ff}\n"
@@ -580,6 +914,13 @@ main(void)
 		cmocka_unit_test(test_structure_errors),
 		cmocka_unit_test(test_value_errors),
 		cmocka_unit_test(test_patterns_in_profiles),
+		cmocka_unit_test(test_urls_parsed),
+		cmocka_unit_test(test_mirrors_nocase),
+		cmocka_unit_test(test_host_functions),
+		cmocka_unit_test(test_paths_placed),
+		cmocka_unit_test(test_path_normalise),
+		cmocka_unit_test(test_unknown_keys_everywhere),
+		cmocka_unit_test(test_extras_never_planned),
 		cmocka_unit_test(test_valid_functions),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_python_checks),
