@@ -77,8 +77,8 @@ debian_release_ok(struct pctx *c)
 {
 	if (blis_soname(c->f) == 0)
 		return pc_unsupported(c, "%s predates Debian's libopenblas0-<threading> and "
-		    "libblis packages (Debian 11 / Ubuntu 20.04 or later needed for the system "
-		    "route); use source: conda", c->plan->target);
+		    "libblis packages (Debian 11 / Ubuntu 20.04 or later needed for source: "
+		    "system); use source: conda", c->plan->target);
 	if (c->triplet == NULL)
 		return pc_unsupported(c, "no Debian multiarch triplet for arch %s", c->f->arch);
 	return 0;

@@ -37,7 +37,7 @@ plan_suse(struct pctx *c)
 	argv = strv_push(argv, "--non-interactive");
 	argv = strv_push(argv, "install");
 	rc = pc_system_packages(c, argv, pkgs, GUIDE_NAME ": distro packages are the easy, tested "
-	    "route ('apt install python3-numpy python3-scipy will install NumPy and SciPy with "
+	    "way ('apt install python3-numpy python3-scipy will install NumPy and SciPy with "
 	    "BLAS and LAPACK libraries'); SUSE's equivalents, with OpenBLAS");
 	strv_free(pkgs);
 	return rc;
@@ -63,7 +63,7 @@ plan_alpine(struct pctx *c)
 	argv = strv_push(argv, "apk");
 	argv = strv_push(argv, "add");
 	rc = pc_system_packages(c, argv, pkgs, GUIDE_NAME ": distro packages are the easy, tested "
-	    "route; Alpine's py3-numpy/py3-scipy are built against OpenBLAS");
+	    "way; Alpine's py3-numpy/py3-scipy are built against OpenBLAS");
 	strv_free(pkgs);
 	return rc;
 }

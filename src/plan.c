@@ -895,7 +895,7 @@ plan_route(struct pctx *c)
 	case FAMILY_UNKNOWN:
 		break;
 	}
-	return pc_unsupported(c, "no route for %s", c->plan->target);
+	return pc_unsupported(c, "armpy does not know how to install packages on %s (its distribution family is not one of Debian, RHEL, SUSE or Alpine)", c->plan->target);
 }
 
 struct plan *

@@ -165,7 +165,7 @@ strip_prefix(char *cause)
 {
 	const char *pfx[] = { "refused: ", "unsupported: " };
 	if (cause == NULL)
-		return xstrdup("the planner refused this (no reason given)");
+		return xstrdup("armpy cannot plan these answers (no reason given)");
 	for (size_t i = 0; i < nitems(pfx); i++) {
 		if (str_startswith(cause, pfx[i])) {
 			char *r = xstrdup(cause + strlen(pfx[i]));
@@ -210,7 +210,7 @@ wizard_replan(struct wizard *w)
 	w->plan_cause = NULL;
 	w->plan = plan_make(w->facts, w->profile, &w->plan_cause);
 	if (w->plan == NULL && w->plan_cause == NULL)
-		w->plan_cause = xstrdup("the planner refused these answers");
+		w->plan_cause = xstrdup("armpy cannot plan these answers");
 	return w->plan != NULL ? 0 : -1;
 }
 
