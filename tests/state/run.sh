@@ -186,13 +186,13 @@ step "$W/slow.yaml" wait "echo w >> $W/count; while [ ! -e $W/go ]; do sleep 0.1
 first=$!
 for _ in $(seq 100); do [ -e "$W/count" ] && break; sleep 0.1; done
 id=$(last_run)
-"$ARMPY" run "$W/slow.yaml" --yes >"$W/o" 2>&1; rc=$?
+timeout 20 "$ARMPY" run "$W/slow.yaml" --yes >"$W/o" 2>&1; rc=$?   # (it waits for go if let run)
 if [ "$rc" -ne 0 ] && [ "$(counts)" = "w " ] && grep -q "the target root / is in use by armpy pid $first, run $id" "$W/o"; then
 	t_pass "a second run on the same root is refused, naming the holder (pid, run)"
 else
 	t_fail "second run (rc $rc, ran: $(counts))"; show "$W/o"
 fi
-"$ARMPY" resume "$id" --yes >"$W/o" 2>&1; rc=$?
+timeout 20 "$ARMPY" resume "$id" --yes >"$W/o" 2>&1; rc=$?
 [ "$rc" -eq 2 ] && [ "$(counts)" = "w " ] && t_pass "resume of the running run is refused (exit 2)" ||
 	{ t_fail "resume while running (rc $rc, ran: $(counts))"; show "$W/o"; }
 touch "$W/go"
