@@ -99,7 +99,6 @@ resume_review(struct headless *h, const struct plan *plan, const char *dir, cons
     const char *now)
 {
 	char *line;
-	int rc;
 
 	line = xasprintf("armpy resume: %s/plan.yaml changed since the run began\n"
 	    "  sha256 approved: %s\n  sha256 now:      %s\n", dir, was, now);
@@ -115,8 +114,7 @@ resume_review(struct headless *h, const struct plan *plan, const char *dir, cons
 	}
 	headless_print_plan(h, plan, 1);
 	fputs("Review every command above: the plan is not the one approved.\n", stderr);
-	rc = headless_confirm(h, 0);
-	return rc;
+	return headless_confirm(h, 0);
 }
 
 static int
