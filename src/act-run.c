@@ -186,8 +186,9 @@ struct run_child {
 	int out, status, apt;      /* pipe write ends; status is -1 without apt */
 	int in;                    /* stdin, -1 for /dev/null */
 	int journal;               /* fd for the child record, -1 for none */
-	char *record;              /* "child <id> " and room for "<pid>\n" */
+	char *record;              /* "child <id> " and room for "<pid>" and its frame */
 	size_t record_len;
+	int *journal_err;          /* set by the child when it could not journal (shared memory) */
 	sigset_t mask;             /* the signal mask to exec with */
 };
 
@@ -202,7 +203,7 @@ run_child_fail(const char *what, const char *arg)
 	_exit(127);
 }
 
-/* Completes "child <id> " (the parent left room) with "<pid>\n"; one write(2). */
+/* Completes "child <id> " (the parent left room) with "<pid>" and frames it; one write(2). */
 static void
 run_child_record(const struct run_child *c)
 {
@@ -217,9 +218,17 @@ run_child_record(const struct run_child *c)
 	while ((pid /= 10) > 0);
 	while (nd > 0)
 		rec[len++] = digits[--nd];
-	rec[len++] = '\n';
-	if (write(c->journal, rec, len) != (ssize_t)len)
-		_exit(127);             /* not journaled: do not run */
+	len = journal_frame(rec, len);
+	for (size_t off = 0; off < len;) {
+		ssize_t n = write(c->journal, rec + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			*c->journal_err = n < 0 ? errno : EIO;   /* the parent says why */
+			_exit(127);             /* not journaled: do not run */
+		}
+		off += n;
+	}
 }
 
 static int
@@ -396,6 +405,7 @@ act_spawn(struct exec *e, const struct spawn *sp, int *statusp, char **cause)
 	char **env, **argv, *cwd = NULL, *record = NULL;
 	struct run_reader rd[2];
 	struct run_child child = { .in = -1 };
+	int journal_err = 0;
 	double deadline, exit_time = 0;
 	pid_t pid;
 
@@ -436,11 +446,12 @@ act_spawn(struct exec *e, const struct spawn *sp, int *statusp, char **cause)
 	if (!sp->quiet && e->cur != NULL && e->journal != NULL) {
 		char *id = journal_escape(e->cur->id);
 		child.record_len = strlen(id) + 7;
-		record = xmalloc(child.record_len + 32);
+		record = xmalloc(child.record_len + 24 + JOURNAL_FRAME);
 		snprintf(record, child.record_len + 32, "child %s ", id);
 		free(id);
 		child.journal = journal_fd(e->journal);
 		child.record = record;
+		child.journal_err = &journal_err;
 	}
 	pid = run_clone(&child);
 	free(record);
@@ -533,6 +544,13 @@ act_spawn(struct exec *e, const struct spawn *sp, int *statusp, char **cause)
 	else
 		*statusp = 255;
 	e->last_status = *statusp;
+	if (journal_err != 0) {           /* the child did not run the command */
+		journal_fail(e->journal, journal_err);
+		e->last_status = -1;
+		cause_set(cause, "%s: %s (the step did not run)", journal_path(e->journal),
+		    strerror(journal_err));
+		return -1;
+	}
 	if (interrupted) {
 		cause_set(cause, "interrupted");
 		return -1;

@@ -7,103 +7,201 @@
 #include "plan.h"
 #include "profile.h"
 #include "runs.h"
+#include "ydoc.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+/* The run to continue: RUN-ID, else the newest that can be (failed, interrupted, killed). */
+static char *
+resume_pick(const char *id)
+{
+	struct run_info *v;
+	char *dir = NULL;
+	size_t n;
+
+	if (id != NULL) {
+		if ((dir = runs_find(id)) == NULL)
+			fprintf(stderr, "armpy resume: no run '%s' (see armpy runs)\n", id);
+		return dir;
+	}
+	v = runs_list(&n);
+	for (size_t i = n; i > 0 && dir == NULL; i--)
+		if (strcmp(v[i - 1].state, "failed") == 0 ||
+		    strcmp(v[i - 1].state, "interrupted") == 0 ||
+		    strcmp(v[i - 1].state, "incomplete") == 0)
+			dir = xstrdup(v[i - 1].dir);
+	runs_list_free(v, n);
+	if (dir == NULL)
+		fprintf(stderr, "armpy resume: no interrupted or failed run to continue\n");
+	return dir;
+}
+
+/* What the earlier runs recorded: the journal must be there and sound (else resume would
+ * repeat steps that ran), and the run must not be running. NULL after saying why. */
+static struct jstate *
+resume_journal(const char *dir, const struct run_info *ri)
+{
+	char *path = xasprintf("%s/journal", dir), *cause = NULL;
+	struct jstate *js = NULL;
+
+	if (runs_check_dir(dir, &cause) != 0)
+		;
+	else if (strcmp(ri->state, "running") == 0)
+		cause_set(&cause, "run %s is still running", ri->id);
+	else if (access(path, F_OK) != 0)
+		cause_set(&cause, "%s: %s: without its journal armpy cannot tell which steps "
+		    "ran, and will not repeat them. To start over: armpy run %s/plan.yaml", path,
+		    strerror(errno), dir);
+	else if ((js = journal_load(path, &cause)) != NULL && js->nbegin == 0) {
+		cause_set(&cause, "%s: no record of a run (nothing is known to have run). To "
+		    "start over: armpy run %s/plan.yaml", path, dir);
+		jstate_free(js);
+		js = NULL;
+	}
+	if (js == NULL)
+		fprintf(stderr, "armpy resume: %s\n", cause);
+	free(cause);
+	free(path);
+	return js;
+}
+
+/* The saved plan, read once: parsed, and its sha256 (what the person approved is compared
+ * with the bytes that will run). */
+static struct plan *
+resume_plan(const char *dir, char sha[65])
+{
+	char *path = xasprintf("%s/plan.yaml", dir), *text, *cause = NULL;
+	struct ynode *root = NULL;
+	struct plan *plan = NULL;
+	size_t len;
+
+	text = file_read(path, YDOC_MAX_BYTES, &len, &cause);
+	if (text != NULL && runs_sha256(text, len, sha, &cause) == 0 &&
+	    (root = ydoc_parse(text, len, path, &cause)) != NULL)
+		plan = plan_from_node(root, path, &cause);
+	if (plan == NULL)
+		fprintf(stderr, "armpy resume: %s\n", cause);
+	ynode_free(root);
+	free(text);
+	free(cause);
+	free(path);
+	return plan;
+}
+
+/* A plan changed since its run began is run only after a person read it again and said yes
+ * on a terminal; --yes alone never approves a change. 0 go, else the exit code. */
+static int
+resume_review(struct headless *h, const struct plan *plan, const char *dir, const char *was,
+    const char *now)
+{
+	char *line;
+
+	line = xasprintf("armpy resume: %s/plan.yaml changed since the run began\n"
+	    "  sha256 approved: %s\n  sha256 now:      %s\n", dir, was, now);
+	fputs(line, stderr);
+	free(line);
+	if (!isatty(STDIN_FILENO)) {
+		line = xasprintf("--yes does not approve a changed plan. Review it: armpy run "
+		    "--dry-run %s/plan.yaml; then resume on a terminal, which shows every command "
+		    "and asks", dir);
+		headless_refuse(h, line);
+		free(line);
+		return EXIT_USAGE;
+	}
+	headless_print_plan(h, plan, 1);
+	fputs("Review every command above: the plan is not the one approved.\n", stderr);
+	return headless_confirm(h, 0);
+}
+
+static int
+resume_args(int argc, char **argv, const char **id, const char **log, int *json, int *yes)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--progress") == 0 && i + 1 < argc)
+			*json = strcmp(argv[++i], "json") == 0;
+		else if (strcmp(a, "--log") == 0 && i + 1 < argc)
+			*log = argv[++i];
+		else if (strcmp(a, "--yes") == 0 || strcmp(a, "-y") == 0)
+			*yes = 1;
+		else if (a[0] == '-' || *id != NULL) {
+			fprintf(stderr, "usage: %s\n", cmd_resume_entry.usage);
+			return -1;
+		} else
+			*id = a;
+	}
+	return 0;
+}
+
+static int
+resume_run(struct headless *h, const struct plan *plan, const struct run_info *ri,
+    const char *dir, const char *sha, const char *log)
+{
+	char *path = xasprintf("%s/profile.yaml", dir), *cause = NULL;
+	struct profile *p = NULL;
+	struct exec_opts eo;
+	int rc;
+
+	if (access(path, R_OK) == 0 && (p = profile_load(path, &cause)) == NULL) {
+		fprintf(stderr, "armpy resume: %s\n", cause);
+		free(cause);
+	}
+	free(path);
+	memset(&eo, 0, sizeof eo);
+	eo.root = ri->root;
+	eo.run_dir = dir;
+	eo.resume = 1;
+	eo.yes = 1;
+	eo.log_path = log;
+	eo.mirrors = p != NULL ? p->mirrors : NULL;
+	eo.plan_sha256 = sha;
+	rc = headless_execute(h, plan, &eo);
+	profile_free(p);
+	return rc;
+}
+
 static int
 resume_exec(int argc, char **argv)
 {
 	const char *id = NULL, *log = NULL;
-	struct run_info ri, *v;
-	struct exec_opts eo;
+	struct run_info ri;
+	struct jstate *js;
 	struct headless *h;
 	struct plan *plan;
-	struct profile *p = NULL;
-	char *dir = NULL, *path, *cause = NULL;
-	size_t n;
+	char *dir, sha[65], *line;
 	int json = 0, yes = 0, rc;
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--progress") == 0 && i + 1 < argc)
-			json = strcmp(argv[++i], "json") == 0;
-		else if (strcmp(a, "--log") == 0 && i + 1 < argc)
-			log = argv[++i];
-		else if (strcmp(a, "--yes") == 0 || strcmp(a, "-y") == 0)
-			yes = 1;
-		else if (a[0] == '-' || id != NULL) {
-			fprintf(stderr, "usage: %s\n", cmd_resume_entry.usage);
-			return EXIT_USAGE;
-		} else
-			id = a;
-	}
-	if (id != NULL) {
-		dir = runs_find(id);
-		if (dir == NULL) {
-			fprintf(stderr, "armpy resume: no run '%s' (see armpy runs)\n", id);
-			return EXIT_USAGE;
-		}
-	} else {
-		v = runs_list(&n);
-		for (size_t i = n; i > 0 && dir == NULL; i--)
-			if (strcmp(v[i - 1].state, "ok") != 0 && strcmp(v[i - 1].state, "running") != 0)
-				dir = xstrdup(v[i - 1].dir);
-		runs_list_free(v, n);
-		if (dir == NULL) {
-			fprintf(stderr, "armpy resume: no interrupted or failed run to continue\n");
-			return EXIT_USAGE;
-		}
-	}
+	if (resume_args(argc, argv, &id, &log, &json, &yes) != 0 || (dir = resume_pick(id)) == NULL)
+		return EXIT_USAGE;
 	run_info_load(&ri, dir, strrchr(dir, '/') != NULL ? strrchr(dir, '/') + 1 : dir);
-	if (strcmp(ri.state, "running") == 0) {
-		fprintf(stderr, "armpy resume: run %s is still running\n", ri.id);
-		run_info_clear(&ri);
-		free(dir);
-		return EXIT_USAGE;
-	}
-	path = xasprintf("%s/plan.yaml", dir);
-	plan = plan_load(path, &cause);
-	free(path);
+	js = resume_journal(dir, &ri);
+	plan = js != NULL ? resume_plan(dir, sha) : NULL;
 	if (plan == NULL) {
-		fprintf(stderr, "armpy resume: %s\n", cause);
-		free(cause);
+		jstate_free(js);
 		run_info_clear(&ri);
 		free(dir);
 		return EXIT_USAGE;
 	}
-	path = xasprintf("%s/profile.yaml", dir);
-	if (access(path, R_OK) == 0 && (p = profile_load(path, &cause)) == NULL) {
-		fprintf(stderr, "armpy resume: %s\n", cause);
-		free(cause);
-		cause = NULL;
-	}
-	free(path);
 	h = headless_new(json, STDOUT_FILENO);
 	if (!json) {
-		char *line = xasprintf("Resuming run %s (%s)%s%s\n", ri.id, ri.state,
+		line = xasprintf("Resuming run %s (%s)%s%s\n", ri.id, ri.state,
 		    ri.root != NULL ? " in " : "", ri.root != NULL ? ri.root : "");
 		headless_print(h, line);
 		free(line);
 	}
-	if (!headless_confirm(yes)) {
-		fprintf(stderr, "armpy: nothing done\n");
-		rc = EXIT_FAILED;
-	} else {
-		memset(&eo, 0, sizeof eo);
-		eo.root = ri.root;
-		eo.run_dir = dir;
-		eo.resume = 1;
-		eo.yes = 1;
-		eo.log_path = log;
-		eo.mirrors = p != NULL ? p->mirrors : NULL;
-		rc = headless_execute(h, plan, &eo);
-	}
+	if (strcmp(js->plan_sha256, sha) != 0)
+		rc = resume_review(h, plan, dir, js->plan_sha256, sha);
+	else
+		rc = headless_confirm(h, yes);
+	if (rc == 0)
+		rc = resume_run(h, plan, &ri, dir, sha, log);
 	headless_free(h);
-	profile_free(p);
 	plan_free(plan);
+	jstate_free(js);
 	run_info_clear(&ri);
 	free(dir);
 	return rc;
@@ -118,7 +216,13 @@ const struct cmd_entry cmd_resume_entry = {
 	    "cut off goes through its check first, so a step is never repeated when its effect is\n"
 	    "already there. See armpy runs for the ids.\n"
 	    "\n"
-	    "  --yes                 do not ask\n"
+	    "Resume runs only what was approved: the plan's sha256 is recorded when its run\n"
+	    "begins. A plan.yaml changed since is shown in full and must be approved again by a\n"
+	    "person on a terminal; --yes does not approve a change (exit 2). A run without its\n"
+	    "journal, or with a corrupt one, is not resumed (exit 2): armpy cannot tell which\n"
+	    "steps ran, and will not repeat them.\n"
+	    "\n"
+	    "  --yes                 approve without asking (an unchanged plan only)\n"
 	    "  --progress text|json  line progress, or one JSON object per line\n",
 	.exec = resume_exec,
 };

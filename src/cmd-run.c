@@ -29,10 +29,7 @@ cmd_main_headless(const struct main_opts *o)
 	h = headless_new(o->json, STDOUT_FILENO);
 	if (!o->json)
 		headless_print_plan(h, plan, 0);
-	if (!headless_confirm(o->yes)) {
-		fprintf(stderr, "armpy: nothing done\n");
-		rc = EXIT_FAILED;
-	} else {
+	if ((rc = headless_confirm(h, o->yes)) == 0) {
 		pyaml = profile_to_yaml(p);
 		fyaml = facts_to_yaml(f);
 		memset(&eo, 0, sizeof eo);
@@ -128,10 +125,7 @@ run_exec(int argc, char **argv)
 	h = headless_new(json, STDOUT_FILENO);
 	/* A plan is code: show every command before running any of them. */
 	headless_print_plan(h, plan, 1);
-	if (!headless_confirm(yes)) {
-		fprintf(stderr, "armpy: nothing done\n");
-		rc = EXIT_FAILED;
-	} else {
+	if ((rc = headless_confirm(h, yes)) == 0) {
 		memset(&eo, 0, sizeof eo);
 		eo.root = root;
 		eo.yes = 1;
@@ -151,12 +145,13 @@ const struct cmd_entry cmd_run_entry = {
 	.summary = "execute a saved plan (a plan is code: every command is shown first)",
 	.help = "A plan is code: its steps run commands, most of them as root, and download and\n"
 	    "unpack files. armpy run prints every command of the plan before it runs any, and\n"
-	    "asks once on a terminal (--yes skips the question). Run only plans you trust.\n"
+	    "asks once on a terminal. Nothing runs unconfirmed: without a terminal, only --yes\n"
+	    "approves the plan (else exit 2). Run only plans you trust.\n"
 	    "\n"
 	    "  --root DIR            run the steps inside the system rooted at DIR (chroot; root)\n"
 	    "  --dry-run             print the plan as YAML and, when you are not root, the\n"
 	    "                        commands it would run through sudo; run nothing\n"
-	    "  --yes                 do not ask\n"
+	    "  --yes                 approve the plan shown without asking\n"
 	    "  --progress text|json  line progress, or one JSON object per line\n"
 	    "  --log FILE            also write the run log to FILE\n"
 	    "\n"
@@ -166,7 +161,10 @@ const struct cmd_entry cmd_run_entry = {
 	    "ARMPY_SUDO_REFRESH seconds (60; 0 = never) while privileged steps are left.\n"
 	    "\n"
 	    "Plain http downloads are allowed only from loopback; everything needs its sha256.\n"
-	    "Exit status: 0 done, 1 a step failed (armpy resume continues), 2 bad plan or usage,\n"
-	    "or sudo could not be asked (nothing run), 130 interrupted.\n",
+	    "One run at a time: another armpy running on the same target root is named (pid,\n"
+	    "run) and nothing starts.\n"
+	    "Exit status: 0 done, 1 a step failed, or the state dir could not be written (armpy\n"
+	    "resume continues), 2 bad plan or usage, not confirmed, or sudo could not be asked\n"
+	    "(nothing run), 130 interrupted.\n",
 	.exec = run_exec,
 };

@@ -22,7 +22,12 @@ runs_exec(int argc, char **argv)
 	}
 	v = runs_list(&n);
 	if (n == 0) {
-		char *base = runs_base();
+		char *cause = NULL, *base = runs_base(&cause);
+		if (base == NULL) {
+			fprintf(stderr, "armpy runs: %s\n", cause);
+			free(cause);
+			return EXIT_USAGE;
+		}
 		printf("no runs yet (in %s)\n", base);
 		free(base);
 		return EXIT_OK;

@@ -26,6 +26,9 @@ struct exec {
 	FILE *log;
 	double log_flushed;        /* now_seconds() of the last fflush of the log */
 	struct journal *journal;
+	struct jstate *prior;      /* resume: the journal as the earlier runs left it */
+	char plan_sha256[65];      /* the plan this run approved (in its begin record) */
+	int lock_root, lock_run;   /* flock fds: the target root, the run directory; -1 none */
 	int euid;
 	char *home;                /* $HOME for ~/ (or /root with --root) */
 	int proc_mounted;          /* we mounted ROOT/proc */

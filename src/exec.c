@@ -89,6 +89,7 @@ exec_new(const struct plan *plan, const struct exec_opts *o, const struct exec_o
 	}
 	e->failed_status = -1;
 	e->last_status = -1;
+	e->lock_root = e->lock_run = -1;
 	for (size_t i = 0; e->euid != 0 && i < plan->nsteps; i++)
 		if (step_uses_sudo(&plan->steps[i])) {
 			e->sudo = 1;
@@ -117,6 +118,11 @@ exec_free(struct exec *e)
 		fclose(e->log);
 	journal_close(e->journal);
 	rootdir_free(e->rd);
+	jstate_free(e->prior);
+	if (e->lock_run >= 0)
+		close(e->lock_run);
+	if (e->lock_root >= 0)
+		close(e->lock_root);
 	free(e->root);
 	free(e->home);
 	free(e->run_dir);
@@ -349,10 +355,93 @@ exec_keepalive_stop(struct exec *e)
 	e->keepalive = 0;
 }
 
+/* One run at a time: the target root, then the run directory. */
+static int
+exec_lock(struct exec *e, const char *base, int run, char **cause)
+{
+	char *path, *what;
+	int fd;
+
+	if (run) {
+		path = xasprintf("%s/lock", e->run_dir);
+		what = xasprintf("run %s", e->run_id);
+	} else {
+		if ((path = runs_root_lock_path(base, e->root, cause)) == NULL)
+			return -1;
+		what = xasprintf("the target root %s", e->root != NULL ? e->root : "/");
+	}
+	fd = runs_lock(path, what, cause);
+	free(path);
+	free(what);
+	if (run)
+		e->lock_run = fd;
+	else
+		e->lock_root = fd;
+	return fd < 0 ? -1 : 0;
+}
+
+/* The run directory: new, or (resume) the given one, which must be the user's. */
+static int
+exec_run_dir_open(struct exec *e, char **cause)
+{
+	const char *slash;
+
+	if (e->opts.run_dir == NULL) {
+		e->run_dir = runs_create(&e->run_id, cause);
+		return e->run_dir != NULL ? 0 : -1;
+	}
+	e->run_dir = xstrdup(e->opts.run_dir);
+	slash = strrchr(e->run_dir, '/');
+	e->run_id = xstrdup(slash != NULL ? slash + 1 : e->run_dir);
+	if (mkdir_p(e->run_dir, 0700, cause) != 0 || runs_check_dir(e->run_dir, cause) != 0)
+		return -1;
+	return 0;
+}
+
+/* Resume: the journal must be there and sound, or resume would repeat finished steps. */
+static int
+exec_load_prior(struct exec *e, const char *path, char **cause)
+{
+	if (access(path, F_OK) != 0) {
+		cause_set(cause, "%s: %s: without its journal armpy cannot tell which steps ran, "
+		    "and will not repeat them", path, strerror(errno));
+		return -1;
+	}
+	if ((e->prior = journal_load(path, cause)) == NULL)
+		return -1;
+	if (e->prior->nbegin == 0) {
+		cause_set(cause, "%s: no record of a run: armpy cannot tell which steps ran, and "
+		    "will not repeat them", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Saves the plan (a new run) and sets the sha256 its begin record carries. */
+static int
+exec_save_plan(struct exec *e, char **cause)
+{
+	char *yaml = plan_to_yaml(e->plan), *path;
+	int rc = 0;
+
+	if (e->opts.plan_sha256 != NULL)
+		snprintf(e->plan_sha256, sizeof e->plan_sha256, "%s", e->opts.plan_sha256);
+	else
+		rc = runs_sha256(yaml, strlen(yaml), e->plan_sha256, cause);
+	if (rc == 0 && !e->opts.resume) {
+		path = xasprintf("%s/plan.yaml", e->run_dir);
+		rc = file_write_atomic(path, yaml, strlen(yaml), 0644, cause);
+		free(path);
+	}
+	free(yaml);
+	return rc;
+}
+
 static int
 exec_setup(struct exec *e, char **cause)
 {
-	char *path;
+	char *path, *base;
+	int rc;
 
 	if (e->root != NULL && e->euid != 0) {
 		cause_set(cause, "--root %s needs root (chroot and mount)", e->root);
@@ -360,25 +449,20 @@ exec_setup(struct exec *e, char **cause)
 	}
 	if ((e->rd = rootdir_open(e->root, cause)) == NULL || check_plan_paths(e, cause) != 0)
 		return -1;
-	if (e->opts.run_dir != NULL) {
-		const char *slash;
-		e->run_dir = xstrdup(e->opts.run_dir);
-		slash = strrchr(e->run_dir, '/');
-		e->run_id = xstrdup(slash != NULL ? slash + 1 : e->run_dir);
-		if (mkdir_p(e->run_dir, 0755, cause) != 0)
-			return -1;
-	} else if ((e->run_dir = runs_create(&e->run_id, cause)) == NULL)
+	if ((base = runs_base_safe(cause)) == NULL)
+		return -1;
+	rc = exec_lock(e, base, 0, cause);
+	free(base);
+	if (rc != 0 || exec_run_dir_open(e, cause) != 0 || exec_lock(e, NULL, 1, cause) != 0)
+		return -1;
+	runs_lock_note(e->lock_root, e->run_id);
+	runs_lock_note(e->lock_run, e->run_id);
+	path = xasprintf("%s/journal", e->run_dir);
+	rc = e->opts.resume ? exec_load_prior(e, path, cause) : 0;
+	free(path);
+	if (rc != 0 || exec_save_plan(e, cause) != 0)
 		return -1;
 	if (!e->opts.resume) {
-		char *yaml = plan_to_yaml(e->plan);
-		path = xasprintf("%s/plan.yaml", e->run_dir);
-		if (file_write_atomic(path, yaml, strlen(yaml), 0644, cause) != 0) {
-			free(path);
-			free(yaml);
-			return -1;
-		}
-		free(path);
-		free(yaml);
 		if (e->opts.profile_yaml != NULL) {
 			path = xasprintf("%s/profile.yaml", e->run_dir);
 			file_write_atomic(path, e->opts.profile_yaml, strlen(e->opts.profile_yaml),
@@ -406,6 +490,36 @@ exec_setup(struct exec *e, char **cause)
 	if (e->journal == NULL)
 		return -1;
 	return 0;
+}
+
+/* The journal could not be written: which file, and why (new string). */
+static char *
+exec_journal_cause(const struct exec *e)
+{
+	return xasprintf("%s: %s (the journal could not be written; armpy runs nothing it "
+	    "cannot record)", journal_path(e->journal), strerror(journal_error(e->journal)));
+}
+
+/* The state dir filled up (or failed) under the journal or the log: the run fails, and the
+ * cause names the file and the errno. 0 when both are fine. */
+static int
+exec_log_failed(struct exec *e)
+{
+	int err = journal_error(e->journal);
+	char *why;
+
+	if (err == 0 && e->log != NULL && (fflush(e->log) != 0 || ferror(e->log)))
+		err = errno != 0 ? errno : EIO;
+	if (err == 0)
+		return 0;
+	why = journal_error(e->journal) != 0 ? exec_journal_cause(e) :
+	    xasprintf("%s: %s (the log could not be written)", e->log_path, strerror(err));
+	if (e->failed == NULL)
+		e->failed = e->cur;
+	free(e->failed_cause);
+	e->failed_cause = why;
+	e->failed_status = -1;
+	return 1;
 }
 
 /* Wait for a process group left running by a killed earlier run (resume): its step may still
@@ -502,11 +616,13 @@ exec_step(struct exec *e, const struct step *s, const struct jstep *prev)
 		/* privileged steps and the other action kinds are few and slow: their start (and
 		 * everything before it) is made durable first; quick run steps group-commit */
 		id = journal_escape(s->id);
-		journal_append(e->journal, s->privileged || s->kind != ACTION_RUN, "start %s %ld",
-		    id, (long)time(NULL));
+		c = journal_append(e->journal, s->privileged || s->kind != ACTION_RUN,
+		    "start %s %ld", id, (long)time(NULL));
 		free(id);
 		exec_tail_clear(e);
-		if (exec_sudo_gate(e, s, &cause) == 0 && exec_action(e, s, &cause) == 0) {
+		if (c != 0)
+			cause = exec_journal_cause(e);     /* nothing of the step runs unjournaled */
+		else if (exec_sudo_gate(e, s, &cause) == 0 && exec_action(e, s, &cause) == 0) {
 			exec_end(e, s, STEP_OK, NULL);
 			return STEP_OK;
 		}
@@ -517,7 +633,7 @@ exec_step(struct exec *e, const struct step *s, const struct jstep *prev)
 		}
 		if (cause == NULL)
 			cause = xstrdup("failed");
-		if (e->obs.ask_failure != NULL) {
+		if (e->obs.ask_failure != NULL && journal_error(e->journal) == 0) {
 			int a;
 			exec_logf(e, "step %s: failed: %s", s->id, cause);
 			a = e->obs.ask_failure(e->obs.arg, s, cause);
@@ -545,18 +661,24 @@ int
 exec_run(struct exec *e, char **cause)
 {
 	struct sigaction sa, old_int, old_term, old_hup, old_pipe;
-	struct jstate *js = NULL;
+	const struct jstate *js;
 	char *root, *prof;
-	int rc = 0;
+	int rc = 0, c;
 
 	if (exec_check_sudo(e, cause) != 0 || exec_setup(e, cause) != 0)
 		return -1;
-	if (e->opts.resume) {
-		char *path = xasprintf("%s/journal", e->run_dir);
-		js = journal_load(path, cause);
-		free(path);
-		if (js == NULL)
-			return -1;
+	js = e->prior;
+	root = journal_escape(e->root);
+	prof = journal_escape(e->plan->profile_name);
+	c = journal_append(e->journal, 1, "begin %ld %ld %s %s %s", (long)time(NULL),
+	    (long)getpid(), root, prof, e->plan_sha256);
+	free(root);
+	free(prof);
+	if (c != 0) {
+		char *why = exec_journal_cause(e);
+		cause_set(cause, "%s", why);
+		free(why);
+		return -1;
 	}
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = exec_on_signal;      /* no SA_RESTART: poll/read return EINTR */
@@ -567,12 +689,6 @@ exec_run(struct exec *e, char **cause)
 	sigaction(SIGPIPE, &sa, &old_pipe);
 	sigaction(SIGHUP, e->opts.headless ? &sa : NULL, &old_hup);
 
-	root = journal_escape(e->root);
-	prof = journal_escape(e->plan->profile_name);
-	journal_append(e->journal, 1, "begin %ld %ld %s %s", (long)time(NULL), (long)getpid(),
-	    root, prof);
-	free(root);
-	free(prof);
 	exec_logf(e, "run %s: %zu steps%s%s", e->run_id, e->plan->nsteps,
 	    e->root != NULL ? ", root " : "", e->root != NULL ? e->root : "");
 
@@ -586,7 +702,7 @@ exec_run(struct exec *e, char **cause)
 		exec_logf(e, "sudo: `sudo -n -v` every %d s until the last step that uses sudo%s",
 		    every, every > 0 ? "" : " (off: ARMPY_SUDO_REFRESH=0)");
 	}
-	for (size_t i = 0; i < e->plan->nsteps && rc == 0; i++) {
+	for (size_t i = 0; i < e->plan->nsteps && rc == 0 && journal_error(e->journal) == 0; i++) {
 		const struct step *s = &e->plan->steps[i];
 		const struct jstep *prev = js != NULL ? jstate_find(js, s->id) : NULL;
 
@@ -630,6 +746,8 @@ exec_run(struct exec *e, char **cause)
 	}
 	if (rc == 0 && exec_signalled)
 		rc = EXIT_INTERRUPTED;
+	if (rc == 0 && exec_log_failed(e))
+		rc = EXIT_FAILED;
 out:
 	e->cur = NULL;
 	exec_keepalive_stop(e);
@@ -648,6 +766,5 @@ out:
 	sigaction(SIGPIPE, &old_pipe, NULL);
 	if (e->opts.headless)
 		sigaction(SIGHUP, &old_hup, NULL);
-	jstate_free(js);
 	return rc;
 }

@@ -39,13 +39,21 @@ struct exec_opts {
 	char *const *mirrors;    /* http hosts allowed for downloads besides loopback (profile) */
 	const char *profile_yaml;  /* saved as run_dir/profile.yaml when not NULL */
 	const char *facts_yaml;    /* saved as run_dir/facts.yaml when not NULL */
+	/* resume: the sha256 of run_dir/plan.yaml as the person approved it (NULL: the plan's
+	 * canonical YAML); recorded in the begin record, which resume compares with */
+	const char *plan_sha256;
 };
 
 struct exec;
 struct exec *exec_new(const struct plan *, const struct exec_opts *, const struct exec_observer *);
 void exec_free(struct exec *);
-/* Runs every step. Returns 0 when all succeeded or were satisfied/skipped, 1 when one failed,
- * 130 when interrupted; -1 with *cause on set-up errors (journal not writable, ...). */
+/* Runs every step. Returns 0 when all succeeded or were satisfied/skipped, 1 when one failed
+ * (or the journal or the log could not be written: the cause names the file and the errno),
+ * 130 when interrupted; -1 with *cause on set-up errors (journal not writable, state dir not
+ * the user's, another armpy holding the target root or the run directory, resume without a
+ * journal or with a corrupt one, ...); nothing ran then.
+ * Locks: the target root (by device and inode, in the state dir) and the run directory are
+ * held from set-up to exec_free. */
 int exec_run(struct exec *, char **cause);
 const char *exec_run_dir(const struct exec *);
 const char *exec_log_path(const struct exec *);

@@ -324,18 +324,28 @@ headless_print_plan(struct headless *h, const struct plan *p, int show_commands)
 	buf_free(&b);
 }
 
+static void headless_not_started(struct headless *, const char *, int, const struct exec *);
+
 int
-headless_confirm(int yes)
+headless_confirm(struct headless *h, int yes)
 {
 	char line[64];
+	const char *why;
 
-	if (yes || !isatty(STDIN_FILENO))
-		return 1;
-	fputs("Proceed? [y/N] ", stderr);
-	fflush(stderr);
-	if (fgets(line, sizeof line, stdin) == NULL)
+	if (yes)
 		return 0;
-	return line[0] == 'y' || line[0] == 'Y';
+	if (!isatty(STDIN_FILENO))
+		why = "nothing runs unconfirmed, and stdin is not a terminal to ask on: review "
+		    "the plan above, then run again with --yes to approve it";
+	else {
+		fputs("Proceed? [y/N] ", stderr);
+		fflush(stderr);
+		if (fgets(line, sizeof line, stdin) != NULL && (line[0] == 'y' || line[0] == 'Y'))
+			return 0;
+		why = "not confirmed (answer y on the terminal, or approve with --yes)";
+	}
+	headless_refuse(h, why);
+	return EXIT_USAGE;
 }
 
 /* Text that is not progress (questions, refusals): on stderr, whatever the face. */
@@ -382,6 +392,12 @@ headless_not_started(struct headless *h, const char *cause, int rc, const struct
 	free(line);
 	headless_run_end(h, "not_started", rc, e != NULL ? exec_run_id(e) : NULL,
 	    e != NULL ? exec_run_dir(e) : NULL, e != NULL ? exec_log_path(e) : NULL);
+}
+
+void
+headless_refuse(struct headless *h, const char *why)
+{
+	headless_not_started(h, why, EXIT_USAGE, NULL);
 }
 
 int

@@ -19,8 +19,13 @@ void headless_print(struct headless *, const char *text);
 struct plan;
 /* Prints the plan (every step; with commands when show_commands). */
 void headless_print_plan(struct headless *, const struct plan *, int show_commands);
-/* Asks "Proceed? [y/N]" on the terminal when stdin is one and !yes: 1 go, 0 declined. */
-int headless_confirm(int yes);
+/* Nothing runs unconfirmed: 0 when yes (--yes) or when "y" was typed on the terminal that is
+ * stdin ("Proceed? [y/N]" on stderr). Otherwise (declined, or no terminal to ask on) says why,
+ * naming --yes, like headless_refuse, and returns EXIT_USAGE. */
+int headless_confirm(struct headless *, int yes);
+/* The run does not start: "armpy: not started: WHY" on stderr, and run_end not_started with
+ * exit 2 (JSON). */
+void headless_refuse(struct headless *, const char *why);
 /* Runs the plan with this face: failure report, resume hint, run_end. Returns the exit code.
  * When armpy is not root and sudo wants a password, sudo asks for it first on the terminal
  * (stdin); without a terminal the run does not start (exit 2, the three ways forward). */

@@ -5,18 +5,24 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <signal.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "lazy.h"
+
 char *
-runs_base(void)
+runs_base(char **cause)
 {
 	const char *s = getenv("ARMPY_STATE_DIR"), *home;
+	struct passwd *pw;
 
 	if (s != NULL && *s != '\0')
 		return xasprintf("%s/runs", s);
@@ -26,29 +32,73 @@ runs_base(void)
 	if (s != NULL && *s == '/')
 		return xasprintf("%s/armpy/runs", s);
 	home = getenv("HOME");
-	if (home == NULL || *home == '\0')
-		home = "/tmp";
-	return xasprintf("%s/.local/state/armpy/runs", home);
+	if (home == NULL || *home != '/') {     /* never a shared directory: the passwd home */
+		pw = getpwuid(geteuid());
+		home = pw != NULL ? pw->pw_dir : NULL;
+	}
+	if (home == NULL || *home != '/') {
+		cause_set(cause, "no home directory for the state (HOME is not set and uid %ld has "
+		    "no passwd home): set ARMPY_STATE_DIR to a directory of your own",
+		    (long)geteuid());
+		return NULL;
+	}
+	return xasprintf("%s/.local/state/armpy/runs", strcmp(home, "/") == 0 ? "" : home);
+}
+
+int
+runs_check_dir(const char *path, char **cause)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0) {
+		cause_set(cause, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022) != 0) {
+		cause_set(cause, "%s: refused: armpy keeps its state only in a directory owned by "
+		    "uid %ld and not writable by group or others (it is %s, uid %ld, mode %04o)",
+		    path, (long)geteuid(), S_ISDIR(st.st_mode) ? "a directory" : "not a directory",
+		    (long)st.st_uid, (unsigned int)(st.st_mode & 07777));
+		return -1;
+	}
+	return 0;
+}
+
+char *
+runs_base_safe(char **cause)
+{
+	char *base = runs_base(cause), *state;
+
+	if (base == NULL)
+		return NULL;
+	state = xstrdup(base);
+	*strrchr(state, '/') = '\0';
+	if (mkdir_p(base, 0700, cause) != 0 || runs_check_dir(state, cause) != 0 ||
+	    runs_check_dir(base, cause) != 0) {
+		free(state);
+		free(base);
+		return NULL;
+	}
+	free(state);
+	return base;
 }
 
 char *
 runs_create(char **idp, char **cause)
 {
-	char *base = runs_base(), *dir, *id, stamp[32];
+	char *base = runs_base_safe(cause), *dir, *id, stamp[32];
 	time_t t = time(NULL);
 	struct tm tm;
 
-	if (mkdir_p(base, 0755, cause) != 0) {
-		free(base);
+	if (base == NULL)
 		return NULL;
-	}
 	localtime_r(&t, &tm);
 	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
 	for (int n = 0;; n++) {
 		id = n == 0 ? xasprintf("%s-%ld", stamp, (long)getpid()) :
 		    xasprintf("%s-%ld-%d", stamp, (long)getpid(), n);
 		dir = xasprintf("%s/%s", base, id);
-		if (mkdir(dir, 0755) == 0)
+		if (mkdir(dir, 0700) == 0)
 			break;
 		if (errno != EEXIST || n > 100) {
 			cause_set(cause, "%s: %s", dir, strerror(errno));
@@ -74,7 +124,8 @@ runs_find(const char *id)
 	if (strchr(id, '/') != NULL)
 		dir = xstrdup(id);
 	else {
-		base = runs_base();
+		if ((base = runs_base(NULL)) == NULL)
+			return NULL;
 		dir = xasprintf("%s/%s", base, id);
 		free(base);
 	}
@@ -83,6 +134,93 @@ runs_find(const char *id)
 		return NULL;
 	}
 	return dir;
+}
+
+/* The holder's note in a lock file, printable bytes only. New string. */
+static char *
+runs_lock_holder(int fd)
+{
+	char note[128];
+	ssize_t n = pread(fd, note, sizeof note - 1, 0);
+
+	if (n <= 0)
+		return xstrdup("an armpy that is starting");
+	note[n] = '\0';
+	for (ssize_t i = 0; i < n; i++)
+		if (note[i] < 0x20 || note[i] > 0x7e)
+			note[i] = note[i] == '\n' && i == n - 1 ? '\0' : '?';
+	return xstrdup(note);
+}
+
+int
+runs_lock(const char *path, const char *what, char **cause)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	char *holder;
+
+	if (fd < 0) {
+		cause_set(cause, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return fd;
+	if (errno != EWOULDBLOCK)
+		cause_set(cause, "%s: flock: %s", path, strerror(errno));
+	else {
+		holder = runs_lock_holder(fd);
+		cause_set(cause, "%s is in use by %s; one run at a time (lock %s)", what, holder,
+		    path);
+		free(holder);
+	}
+	close(fd);
+	return -1;
+}
+
+int
+runs_lock_note(int fd, const char *run_id)
+{
+	char *note = xasprintf("armpy pid %ld, run %s\n", (long)getpid(), run_id);
+	size_t len = strlen(note);
+	int rc = ftruncate(fd, 0) == 0 && pwrite(fd, note, len, 0) == (ssize_t)len ? 0 : -1;
+
+	free(note);
+	return rc;
+}
+
+char *
+runs_root_lock_path(const char *base, const char *root, char **cause)
+{
+	struct stat st;
+
+	if (stat(root != NULL ? root : "/", &st) != 0) {
+		cause_set(cause, "%s: %s", root != NULL ? root : "/", strerror(errno));
+		return NULL;
+	}
+	return xasprintf("%s/.root-%llx-%llx.lock", base, (unsigned long long)st.st_dev,
+	    (unsigned long long)st.st_ino);
+}
+
+int
+runs_sha256(const void *data, size_t len, char out[65], char **cause)
+{
+	EVP_MD_CTX *md;
+	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned int dn = 0;
+	int rc = -1;
+
+	if (lazy_crypto_load(cause) != 0)
+		return -1;
+	md = EVP_MD_CTX_new();
+	if (md != NULL && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 &&
+	    EVP_DigestUpdate(md, data, len) == 1 && EVP_DigestFinal_ex(md, d, &dn) == 1 &&
+	    dn == 32) {
+		for (unsigned int i = 0; i < dn; i++)
+			snprintf(out + 2 * i, 3, "%02x", d[i]);
+		rc = 0;
+	} else
+		cause_set(cause, "sha256: libcrypto failed");
+	EVP_MD_CTX_free(md);
+	return rc;
 }
 
 void
@@ -96,19 +234,36 @@ run_info_clear(struct run_info *ri)
 	memset(ri, 0, sizeof *ri);
 }
 
+/* 1 when an armpy holds the run directory's lock. */
+static int
+runs_locked(const char *dir)
+{
+	char *path = xasprintf("%s/lock", dir);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), busy = 0;
+
+	if (fd >= 0) {
+		busy = flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+		close(fd);
+	}
+	free(path);
+	return busy;
+}
+
 int
 run_info_load(struct run_info *ri, const char *dir, const char *id)
 {
 	char *path = xasprintf("%s/journal", dir);
 	struct jstate *js = journal_load(path, NULL);
+	int missing = js == NULL && access(path, F_OK) != 0;
 
 	free(path);
 	memset(ri, 0, sizeof *ri);
 	ri->id = xstrdup(id);
 	ri->dir = xstrdup(dir);
 	ri->log = xasprintf("%s/log", dir);
-	if (js == NULL) {
-		ri->state = "incomplete";
+	if (js == NULL || js->nbegin == 0) {
+		ri->state = missing ? "no-journal" : js == NULL ? "corrupt" : "not-started";
+		jstate_free(js);
 		return -1;
 	}
 	ri->start = js->begin_time;
@@ -123,7 +278,7 @@ run_info_load(struct run_info *ri, const char *dir, const char *id)
 			ri->state = "failed";
 	} else if (js->interrupted)
 		ri->state = "interrupted";
-	else if (js->pid > 0 && (kill(js->pid, 0) == 0 || errno == EPERM))
+	else if (runs_locked(dir))
 		ri->state = "running";
 	else
 		ri->state = "incomplete";
@@ -144,8 +299,8 @@ runs_cmp(const void *a, const void *b)
 struct run_info *
 runs_list(size_t *np)
 {
-	char *base = runs_base();
-	DIR *d = opendir(base);
+	char *base = runs_base(NULL);
+	DIR *d = base != NULL ? opendir(base) : NULL;
 	struct dirent *de;
 	struct run_info *v = NULL;
 	size_t n = 0;

@@ -5,10 +5,29 @@
 #include <sys/types.h>
 
 /* $ARMPY_STATE_DIR/runs, else /var/lib/armpy/runs as root, else
- * ${XDG_STATE_HOME:-~/.local/state}/armpy/runs. New string. */
-char *runs_base(void);
-/* Creates BASE/<id> (id = YYYYMMDD-HHMMSS-PID) and returns its path; *id set (new). */
+ * ${XDG_STATE_HOME:-~/.local/state}/armpy/runs where ~ is $HOME when absolute, else the passwd
+ * entry's home (never a shared directory). NULL with *cause when there is none. New string. */
+char *runs_base(char **cause);
+/* runs_base, created (0700) when missing, refused unless it and the state dir above it pass
+ * runs_check_dir. New string. */
+char *runs_base_safe(char **cause);
+/* 0 when path is a directory owned by the effective user and not writable by group or others
+ * (another user could plant a run there); -1 with *cause saying what it is. */
+int runs_check_dir(const char *path, char **cause);
+/* Creates BASE/<id> (0700; id = YYYYMMDD-HHMMSS-PID) and returns its path; *id set (new). */
 char *runs_create(char **id, char **cause);
+
+/* One run at a time: an exclusive flock on path (created 0600), never waited for. Returns the
+ * fd, which holds the lock until closed (close-on-exec: steps never inherit it); -1 with *cause
+ * "WHAT is in use by armpy pid N, run ID; ..." when another armpy holds it. */
+int runs_lock(const char *path, const char *what, char **cause);
+/* Writes "armpy pid N, run ID" into a lock the caller holds, for the refusal above. */
+int runs_lock_note(int fd, const char *run_id);
+/* The target root's lock (root NULL = /), keyed by the root's device and inode so that every
+ * spelling of one root shares it: BASE/.root-<dev>-<ino>.lock. NULL with *cause. */
+char *runs_root_lock_path(const char *base, const char *root, char **cause);
+/* sha256 of data as 64 lowercase hex digits (libcrypto, loaded on first use). */
+int runs_sha256(const void *data, size_t len, char out[65], char **cause);
 /* Path of the run directory for an id (or an explicit directory path). NULL when absent. */
 char *runs_find(const char *id_or_dir);
 
@@ -18,7 +37,9 @@ struct run_info {
 	long start;           /* epoch, 0 unknown */
 	char *profile;        /* NULL none */
 	char *root;           /* NULL = / */
-	const char *state;    /* ok | failed | interrupted | running | incomplete */
+	/* ok | failed | interrupted | running (its lock is held) | incomplete (killed), or
+	 * no-journal | corrupt | not-started (no begin record): these cannot be resumed */
+	const char *state;
 	char *log;
 };
 /* All runs, oldest first. */

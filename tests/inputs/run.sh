@@ -31,7 +31,7 @@ for kind in fifo dir dev; do
 	refused "cpuinfo-$kind" detect --cpuinfo "$F"
 	refused "plan-facts-$kind" plan --profile "$PROFILE" --facts "$F"
 	refused "plan-profile-$kind" plan --profile "$F" --facts "$FACTS"
-	refused "run-plan-$kind" run "$F"
+	refused "run-plan-$kind" run "$F" --yes   # --yes: the file kind, not the missing confirmation, must refuse
 	refused "dry-run-cpuinfo-$kind" --profile "$PROFILE" --cpuinfo "$F" --dry-run
 done
 # a regular file still works, so the refusals above are about the kind of file

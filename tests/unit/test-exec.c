@@ -18,11 +18,43 @@
 #include "plan.h"
 #include "sudo.h"
 
+#define SHA_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+
+/* Frames every line of text as the writer does (a new string). */
+static char *
+framed(const char *text)
+{
+	struct buf b;
+	char rec[1024];
+
+	buf_init(&b);
+	while (*text != '\0') {
+		size_t n = strcspn(text, "\n");
+		memcpy(rec, text, n);
+		n = journal_frame(rec, n);
+		buf_add(&b, rec, n);
+		text += n - JOURNAL_FRAME + (text[n - JOURNAL_FRAME] == '\n');
+	}
+	return buf_steal(&b);
+}
+
+/* journal_parse of text framed, then with extra (raw) bytes appended. */
+static struct jstate *
+parse_framed(const char *text, const char *extra, char **cause)
+{
+	char *f = framed(text), *all = xasprintf("%s%s", f, extra);
+	struct jstate *js = journal_parse(all, strlen(all), cause);
+
+	free(all);
+	free(f);
+	return js;
+}
+
 static void
 test_journal_parse(void **state)
 {
 	const char *text =
-	    "begin 1700000000 42 /srv/chroot%20x site\n"
+	    "begin 1700000000 42 /srv/chroot%20x site " SHA_A "\n"
 	    "start apt-update 1700000001\n"
 	    "child apt-update 4242\n"
 	    "end apt-update ok 1700000002\n"
@@ -30,23 +62,24 @@ test_journal_parse(void **state)
 	    "prev blas /usr/lib/x/libblas.so.3\n"
 	    "prev blas /other\n"
 	    "end blas failed 1700000004\n"
-	    "begin 1700000100 43 /srv/chroot%20x site\n"
+	    "begin 1700000100 43 /srv/chroot%20x site " SHA_A "\n"
 	    "start blas 1700000101\n"
 	    "interrupted 1700000102\n"
-	    "finish interrupted 1700000102\n"
-	    "start torn";               /* no newline: ignored */
+	    "finish interrupted 1700000102\n";
 	struct jstate *js;
 	struct jstep *s;
 	char *cause = NULL;
 
 	(void)state;
-	js = journal_parse(text, strlen(text), &cause);
+	js = parse_framed(text, "start torn", &cause);      /* no newline: dropped */
 	assert_non_null(js);
 	assert_int_equal(js->begin_time, 1700000000);
 	assert_int_equal(js->pid, 43);
 	assert_int_equal(js->nbegin, 2);
+	assert_int_equal(js->torn, 1);
 	assert_string_equal(js->root, "/srv/chroot x");
 	assert_string_equal(js->profile, "site");
+	assert_string_equal(js->plan_sha256, SHA_A);
 	assert_string_equal(js->finish, "interrupted");
 	assert_true(js->interrupted);
 	s = jstate_find(js, "apt-update");
@@ -62,14 +95,127 @@ test_journal_parse(void **state)
 	assert_null(jstate_find(js, "torn"));
 	jstate_free(js);
 
-	js = journal_parse("begin 1 2 - -\nbogus x\n", 23, &cause);
+	js = parse_framed("begin 1 2 - - " SHA_A "\nbogus x\n", "", &cause);
 	assert_null(js);
 	assert_non_null(strstr(cause, "line 2"));
 	free(cause);
 	cause = NULL;
-	js = journal_parse("end x maybe 3\n", 14, &cause);
+	js = parse_framed("begin 1 2 - - " SHA_A "\nend x maybe 3\n", "", &cause);
 	assert_null(js);
 	free(cause);
+	cause = NULL;
+	/* an unframed (old or hand-written) journal is not trusted */
+	text = "begin 1 2 - - " SHA_A "\nstart a 1\nend a ok 2\nfinish ok 3\n";
+	js = journal_parse(text, strlen(text), &cause);
+	assert_null(js);
+	assert_non_null(strstr(cause, "line 1"));
+	free(cause);
+	cause = NULL;
+}
+
+/* journal_parse refuses text (freed) with a cause that says want. */
+static void
+refused(char *text, const char *want)
+{
+	char *cause = NULL;
+
+	assert_null(journal_parse(text, strlen(text), &cause));
+	assert_non_null(strstr(cause, want));
+	free(cause);
+	free(text);
+}
+
+/* The torn record of the issue: "end s3 o" cut short, then a resume's begin. The finished
+ * run keeps its state; the torn record alone is dropped. */
+static void
+test_journal_torn(void **state)
+{
+	const char *run1 = "begin 1 2 - - " SHA_A "\nstart s3 3\n";
+	const char *run2 = "begin 5 6 - - " SHA_A "\nstart s3 6\nend s3 ok 7\nfinish ok 8\n";
+	char *a = framed(run1), *b = framed(run2), *text, *cause = NULL;
+	struct jstate *js;
+
+	(void)state;
+	text = xasprintf("%send s3 o\n%s", a, b);        /* the writer started a fresh line */
+	js = journal_parse(text, strlen(text), &cause);
+	assert_non_null(js);
+	assert_int_equal(js->torn, 1);
+	assert_string_equal(js->finish, "ok");
+	assert_string_equal(jstate_find(js, "s3")->result, "ok");
+	jstate_free(js);
+	free(text);
+	/* glued (no fresh line): the begin is damaged too, so the damage is not a torn tail */
+	text = xasprintf("%send s3 o%s", a, b);
+	refused(text, "damaged");
+	/* damage in the middle of one run (a flipped byte) is corruption, not tearing */
+	text = xasprintf("%s%s", a, b);
+	text[2] ^= 1;                             /* run1's begin */
+	refused(text, "line 1");
+	text = xasprintf("%s%s", a, b);
+	text[strlen(a) - 5] ^= 1;                 /* run1's last record: its damage is excused */
+	js = journal_parse(text, strlen(text), &cause);
+	assert_non_null(js);
+	assert_int_equal(js->torn, 1);
+	jstate_free(js);
+	free(text);
+	/* records before any begin, and an empty journal */
+	js = parse_framed("start a 1\n", "", &cause);
+	assert_null(js);
+	free(cause);
+	cause = NULL;
+	js = journal_parse("", 0, &cause);
+	assert_non_null(js);
+	assert_int_equal(js->nbegin, 0);
+	jstate_free(js);
+	free(a);
+	free(b);
+}
+
+/* Fields out of their grammar: each is refused, never half-read. */
+static void
+test_journal_strict(void **state)
+{
+	const char *bad[] = {
+		"begin 1 2 - -",                          /* no plan sha256 */
+		"begin 1 2 - - " SHA_A " extra",
+		"begin x 2 - - " SHA_A,
+		"begin 1 2 %zz - " SHA_A,
+		"begin 1 2 %00 - " SHA_A,
+		"begin 1  2 - - " SHA_A,                  /* an empty field */
+		"begin 1 2 - - " SHA_A "\nstart - 3",     /* "-" is no step id */
+		"begin 1 2 - - " SHA_A "\nchild a 0",
+		"begin 1 2 - - " SHA_A "\nchild a 99999999999999999999",
+		"begin 1 2 - - " SHA_A "\nend a ok",
+		"begin 1 2 - - " SHA_A "\nfinish maybe 3",
+		"begin 1 2 - - " SHA_A "\ninterrupted",
+		"begin 1 2 - - " SHA_A "\nstart a\t 3",
+	};
+	char *cause = NULL, *text;
+	struct jstate *js;
+
+	(void)state;
+	for (size_t i = 0; i < nitems(bad); i++) {
+		text = xasprintf("%s\n", bad[i]);
+		js = parse_framed(text, "", &cause);
+		if (js != NULL)
+			fail_msg("accepted: %s", bad[i]);
+		assert_non_null(cause);
+		free(cause);
+		cause = NULL;
+		free(text);
+	}
+	/* more distinct steps than any plan has */
+	{
+		struct buf b;
+		buf_init(&b);
+		buf_puts(&b, "begin 1 2 - - " SHA_A "\n");
+		for (int i = 0; i <= JOURNAL_MAX_STEPS; i++)
+			buf_printf(&b, "start s%d 1\n", i);
+		js = parse_framed(b.data, "", &cause);
+		assert_null(js);
+		free(cause);
+		buf_free(&b);
+	}
 }
 
 static void
@@ -78,8 +224,8 @@ test_journal_escape(void **state)
 	const char *in[] = { "plain", "with space", "100%", "", "-", "tab\there" };
 	(void)state;
 	for (size_t i = 0; i < nitems(in); i++) {
-		char *e = journal_escape(in[i]), *text = xasprintf("begin 1 1 %s -\n", e);
-		struct jstate *js = journal_parse(text, strlen(text), NULL);
+		char *e = journal_escape(in[i]), *text = xasprintf("begin 1 1 %s - " SHA_A "\n", e);
+		struct jstate *js = parse_framed(text, "", NULL);
 		assert_null(strchr(e, ' '));
 		assert_non_null(js);
 		assert_non_null(js->root);
@@ -596,10 +742,18 @@ test_exec_real(void **state)
 	free(path);
 
 	/* Resume: the ok steps are not run again, the failed one is. */
-	o.run_dir = exec_run_dir(e);
+	o.run_dir = xstrdup(exec_run_dir(e));
 	o.resume = 1;
 	{
-		struct exec *e2;
+		struct exec *e2 = exec_new(p, &o, NULL);
+		/* one run at a time: e still holds the run directory and the target root */
+		assert_int_equal(exec_run(e2, &cause), -1);
+		assert_non_null(strstr(cause, "is in use by armpy pid"));
+		free(cause);
+		cause = NULL;
+		exec_free(e2);
+		exec_free(e);
+		e = NULL;
 		char *c2 = xasprintf("echo y >> %s/resumed", dir);
 		free(p->steps[1].u.run.argv[2]);
 		p->steps[1].u.run.argv[2] = c2;
@@ -611,8 +765,8 @@ test_exec_real(void **state)
 		assert_int_not_equal(access(path, F_OK), 0);      /* run-env was not re-run */
 		free(path);
 		exec_free(e2);
+		free((char *)o.run_dir);
 	}
-	exec_free(e);
 
 	/* A timeout kills the whole group. */
 	{
@@ -651,6 +805,8 @@ main(void)
 	};
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_journal_parse),
+		cmocka_unit_test(test_journal_torn),
+		cmocka_unit_test(test_journal_strict),
 		cmocka_unit_test(test_journal_escape),
 		cmocka_unit_test(test_apt_status),
 		cmocka_unit_test(test_url_policy),
