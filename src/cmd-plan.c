@@ -112,7 +112,7 @@ plan_exec(int argc, char **argv)
 		goto out;
 	}
 	yaml = plan_to_yaml(plan);
-	fputs(yaml, stdout);
+	cmd_show(yaml);
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
 out:
 	free(cause);

@@ -27,6 +27,9 @@ extern const struct cmd_entry cmd_main_entry;     /* armpy [--profile FILE ...] 
 extern const struct cmd_entry *const cmd_table[];
 
 void usage_print(FILE *);
+/* Prints text (YAML a person may read) to stdout: on a terminal with controls, invisibles and
+ * bad UTF-8 escaped (vis.h), otherwise byte for byte (the machine-readable form). */
+void cmd_show(const char *text);
 
 /* Options of the default command (`armpy [--profile FILE] ...`), shared with its two faces. */
 struct main_opts {

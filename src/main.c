@@ -1,11 +1,14 @@
-/* main.c — entry point: dispatches to the command table, prints help and version. */
+/* main.c — entry point: dispatches to the command table, prints help and version, checks output. */
 #include "armpy.h"
 #include "cmd.h"
+#include "vis.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_main_entry,
@@ -88,10 +91,79 @@ cmd_detect_option(int argc, char **argv, int *i, struct detect_opts *d)
 	return 0;
 }
 
-int
-main(int argc, char **argv)
+void
+cmd_show(const char *text)
 {
-	setlocale(LC_ALL, "");
+	char *v;
+
+	if (!isatty(STDOUT_FILENO)) {
+		fputs(text, stdout);
+		return;
+	}
+	v = vis_strf(text, VIS_NL | VIS_TAB | VIS_KEEPBS);
+	fputs(v, stdout);
+	free(v);
+}
+
+/* stderr's writes: every message escaped on its way out (vis.h), so an error that quotes a
+ * hostile input cannot send its bytes to the terminal raw. Backslashes stay (YAML escapes). */
+static ssize_t
+stderr_write(void *cookie, const char *data, size_t len)
+{
+	struct buf b;
+	size_t off = 0;
+	ssize_t n;
+
+	(void)cookie;
+	buf_init(&b);
+	vis_buf(&b, data, len, VIS_NL | VIS_TAB | VIS_KEEPBS);
+	while (off < b.len) {
+		n = write(STDERR_FILENO, b.data + off, b.len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;          /* nowhere left to complain to */
+		off += (size_t)n;
+	}
+	buf_free(&b);
+	return (ssize_t)len;
+}
+
+/* Every fprintf(stderr, ...) of armpy goes through stderr_write; children keep fd 2 as is. */
+static void
+stderr_escape(void)
+{
+	cookie_io_functions_t io = { .write = stderr_write };
+	FILE *f = fopencookie(NULL, "w", io);
+
+	if (f == NULL)
+		return;
+	setvbuf(f, NULL, _IONBF, 0);
+	stderr = f;
+}
+
+/* Output that did not reach stdout (a full disk, /dev/full, a closed pipe) is a failure:
+ * say so on stderr, and exit 1 unless the command already failed. */
+static int
+stdout_check(int rc)
+{
+	int failed = ferror(stdout);
+
+	errno = 0;
+	if (fflush(stdout) != 0)
+		failed = 1;
+	if (!failed)
+		return rc;
+	if (errno != 0)
+		fprintf(stderr, "armpy: cannot write the output: %s\n", strerror(errno));
+	else
+		fprintf(stderr, "armpy: cannot write the output (standard output failed)\n");
+	return rc == EXIT_OK ? EXIT_FAILED : rc;
+}
+
+static int
+main_dispatch(int argc, char **argv)
+{
 	if (argc >= 2) {
 		if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 		    strcmp(argv[1], "help") == 0) {
@@ -119,4 +191,12 @@ main(int argc, char **argv)
 		}
 	}
 	return cmd_main_entry.exec(argc, argv);
+}
+
+int
+main(int argc, char **argv)
+{
+	setlocale(LC_ALL, "");
+	stderr_escape();
+	return stdout_check(main_dispatch(argc, argv));
 }

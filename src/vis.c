@@ -65,7 +65,7 @@ static const char *
 vis_ascii(unsigned char c, int flags, char tmp[8])
 {
 	if (c == '\\')
-		return "\\\\";
+		return flags & VIS_KEEPBS ? NULL : "\\\\";
 	if (c == '\'' && (flags & VIS_SQUOTE))
 		return "\\'";
 	if ((c == '\n' && (flags & VIS_NL)) || (c == '\t' && (flags & VIS_TAB)))

@@ -20,6 +20,7 @@
 #define VIS_NL 0x1       /* keep LF as a line break (multi-line text) */
 #define VIS_TAB 0x2      /* keep TAB */
 #define VIS_SQUOTE 0x4   /* also escape ' as \' (for text inside $'...') */
+#define VIS_KEEPBS 0x8   /* keep the backslash (text with escapes of its own, like YAML) */
 
 /* Appends len bytes of s, escaped, to b. */
 void vis_buf(struct buf *b, const char *s, size_t len, int flags);
