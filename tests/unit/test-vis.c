@@ -32,6 +32,7 @@ test_controls(void **state)
 	want("a\nb\tc", VIS_NL | VIS_TAB, "a\nb\tc");
 	want("\x01\x7f\x1f", 0, "\\x01\\x7f\\x1f");
 	want("back\\slash", 0, "back\\\\slash");
+	want("title: \"a\\r\\e\"\x1b", VIS_KEEPBS, "title: \"a\\r\\e\"\\x1b");
 	want("it's", 0, "it's");
 	want("it's", VIS_SQUOTE, "it\\'s");
 	/* An embedded NUL cannot reach a C string, but a length can carry one. */
