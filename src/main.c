@@ -46,8 +46,8 @@ usage_print(FILE *f)
 	    "A plan is code: it runs commands as root. Read it (--dry-run, or the wizard's review\n"
 	    "screen) before you run it, and only run plans you trust.\n"
 	    "\n"
-	    "Exit status: 0 ok; 1 a step or a validation check failed; 2 usage error or bad input;\n"
-	    "130 interrupted.\n"
+	    "Exit status: 0 ok; 1 a step or a validation check failed, or the output could not be\n"
+	    "written; 2 usage error or bad input; 130 interrupted.\n"
 	    "See armpy(1) and docs/profile.md for the profile format.\n");
 }
 
