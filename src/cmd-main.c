@@ -66,13 +66,13 @@ main_dry_run(const struct main_opts *o)
 	if ((rc = cmd_prepare(o, &p, &f, &plan)) != 0)
 		return rc;
 	yaml = plan_to_yaml(plan);
-	cmd_show(yaml);
+	fputs(yaml, stdout);
 	free(yaml);
 	/* not root: the commands that would go through sudo, as YAML comments */
 	memset(&eo, 0, sizeof eo);
 	eo.root = o->detect.root;
 	yaml = sudo_listing(plan, &eo);
-	cmd_show(yaml);
+	fputs(yaml, stdout);
 	free(yaml);
 	plan_free(plan);
 	facts_free(f);

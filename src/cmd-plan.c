@@ -112,7 +112,7 @@ plan_exec(int argc, char **argv)
 		goto out;
 	}
 	yaml = plan_to_yaml(plan);
-	cmd_show(yaml);
+	fputs(yaml, stdout);
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
 out:
 	free(cause);

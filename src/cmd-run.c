@@ -60,12 +60,12 @@ run_dry(const struct plan *plan, const char *root)
 	struct exec_opts eo;
 	char *text = plan_to_yaml(plan);
 
-	cmd_show(text);
+	fputs(text, stdout);
 	free(text);
 	memset(&eo, 0, sizeof eo);
 	eo.root = root;
 	text = sudo_listing(plan, &eo);
-	cmd_show(text);
+	fputs(text, stdout);
 	free(text);
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
 }

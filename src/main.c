@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+FILE *cmd_stdout_raw;
+
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_main_entry,
 	&cmd_detect_entry,
@@ -91,55 +93,81 @@ cmd_detect_option(int argc, char **argv, int *i, struct detect_opts *d)
 	return 0;
 }
 
-void
-cmd_show(const char *text)
-{
-	char *v;
+/* A stream to a person: what armpy writes goes out escaped (vis.h) on fd, a character cut
+ * between two writes waits for the rest. Backslashes stay (YAML has escapes of its own). */
+struct vis_stream {
+	int fd;
+	int failed;           /* a write failed: the stream reports it (stdout exits 1) */
+	size_t npend;
+	char pend[4];
+};
 
-	if (!isatty(STDOUT_FILENO)) {
-		fputs(text, stdout);
-		return;
-	}
-	v = vis_strf(text, VIS_NL | VIS_TAB | VIS_KEEPBS);
-	fputs(v, stdout);
-	free(v);
-}
-
-/* stderr's writes: every message escaped on its way out (vis.h), so an error that quotes a
- * hostile input cannot send its bytes to the terminal raw. Backslashes stay (YAML escapes). */
-static ssize_t
-stderr_write(void *cookie, const char *data, size_t len)
+static int
+vis_stream_out(struct vis_stream *v, const char *data, size_t len)
 {
 	struct buf b;
 	size_t off = 0;
 	ssize_t n;
 
-	(void)cookie;
 	buf_init(&b);
 	vis_buf(&b, data, len, VIS_NL | VIS_TAB | VIS_KEEPBS);
 	while (off < b.len) {
-		n = write(STDERR_FILENO, b.data + off, b.len - off);
+		n = write(v->fd, b.data + off, b.len - off);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
-			break;          /* nowhere left to complain to */
+		if (n <= 0) {
+			v->failed = 1;
+			break;
+		}
 		off += (size_t)n;
 	}
 	buf_free(&b);
-	return (ssize_t)len;
+	return v->failed ? -1 : 0;
 }
 
-/* Every fprintf(stderr, ...) of armpy goes through stderr_write; children keep fd 2 as is. */
-static void
-stderr_escape(void)
+static ssize_t
+vis_stream_write(void *cookie, const char *data, size_t len)
 {
-	cookie_io_functions_t io = { .write = stderr_write };
-	FILE *f = fopencookie(NULL, "w", io);
+	struct vis_stream *v = cookie;
+	struct buf b;
+	size_t keep;
+	int rc;
 
-	if (f == NULL)
+	buf_init(&b);
+	buf_add(&b, v->pend, v->npend);
+	buf_add(&b, data, len);
+	keep = vis_partial(b.data, b.len);
+	v->npend = keep;
+	memcpy(v->pend, b.data + b.len - keep, keep);
+	rc = vis_stream_out(v, b.data, b.len - keep);
+	buf_free(&b);
+	return rc == 0 ? (ssize_t)len : -1;
+}
+
+static int
+vis_stream_close(void *cookie)
+{
+	struct vis_stream *v = cookie;
+	int rc = v->npend > 0 ? vis_stream_out(v, v->pend, v->npend) : 0;
+
+	return rc == 0 && !v->failed ? 0 : -1;
+}
+
+/* *fp becomes a stream that escapes what it writes to fd; the old one is kept for curses. */
+static void
+vis_stream_open(FILE **fp, int fd, int mode)
+{
+	static struct vis_stream streams[2];
+	cookie_io_functions_t io = { .write = vis_stream_write, .close = vis_stream_close };
+	struct vis_stream *v = &streams[fd == STDERR_FILENO];
+	FILE *f;
+
+	v->fd = fd;
+	if ((f = fopencookie(v, "w", io)) == NULL)
 		return;
-	setvbuf(f, NULL, _IONBF, 0);
-	stderr = f;
+	setvbuf(f, NULL, mode, 0);
+	fflush(*fp);
+	*fp = f;
 }
 
 /* Output that did not reach stdout (a full disk, /dev/full, a closed pipe) is a failure:
@@ -152,6 +180,8 @@ stdout_check(int rc)
 	errno = 0;
 	if (fflush(stdout) != 0)
 		failed = 1;
+	if (stdout != cmd_stdout_raw && fclose(stdout) != 0)
+		failed = 1;             /* the escaping stream: its last bytes, its errors */
 	if (!failed)
 		return rc;
 	if (errno != 0)
@@ -197,6 +227,11 @@ int
 main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
-	stderr_escape();
+	/* Every message escapes hostile bytes; stdout too when a person reads it on a terminal
+	 * (redirected, YAML keeps its exact bytes). Children keep fds 1 and 2 as they are. */
+	cmd_stdout_raw = stdout;
+	vis_stream_open(&stderr, STDERR_FILENO, _IONBF);
+	if (isatty(STDOUT_FILENO))
+		vis_stream_open(&stdout, STDOUT_FILENO, _IOLBF);
 	return stdout_check(main_dispatch(argc, argv));
 }

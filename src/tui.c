@@ -102,7 +102,9 @@ tui_start(char **cause)
 	tui_style.ascii = cs == NULL || (strcmp(cs, "UTF-8") != 0 && strcmp(cs, "utf8") != 0);
 	if (tui_term_check(cause) != 0)
 		return -1;
-	if (newterm(NULL, stdout, stdin) == NULL) {
+	fflush(stdout);
+	/* curses draws through the unescaped stdout: its own escapes are the drawing */
+	if (newterm(NULL, cmd_stdout_raw != NULL ? cmd_stdout_raw : stdout, stdin) == NULL) {
 		cause_set(cause, "TERM=%.64s: curses cannot start on this terminal%s",
 		    getenv("TERM"), TUI_HEADLESS);
 		return -1;

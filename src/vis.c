@@ -145,3 +145,26 @@ vis_clean(const char *s, int flags)
 	free(v);
 	return same;
 }
+
+size_t
+vis_partial(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned char probe[4];
+	uint32_t cp;
+
+	for (size_t k = 1; k <= 3 && k <= len; k++) {
+		size_t need, i = len - k;
+		if ((p[i] & 0xC0) == 0x80)
+			continue;               /* a continuation byte: look further back */
+		need = p[i] >= 0xF0 ? 4 : p[i] >= 0xE0 ? 3 : p[i] >= 0xC2 ? 2 : 1;
+		if (need <= k)
+			return 0;               /* complete (or not a lead byte at all) */
+		/* a cut-short prefix is kept only if some completion of it is valid UTF-8 */
+		memcpy(probe, p + i, k);
+		for (size_t j = k; j < need; j++)
+			probe[j] = p[i] == 0xE0 && j == 1 ? 0xA0 : p[i] == 0xF0 && j == 1 ? 0x90 : 0x80;
+		return vis_utf8(probe, need, &cp) == need ? k : 0;
+	}
+	return 0;
+}

@@ -29,5 +29,8 @@ char *vis_str(const char *s);
 char *vis_strf(const char *s, int flags);
 /* 1 when s would come out unchanged (nothing to escape), else 0. */
 int vis_clean(const char *s, int flags);
+/* How many of the last bytes of s[0..len) begin a UTF-8 sequence that is cut short but could
+ * still be completed by what follows (0 to 3): a stream keeps them for its next write. */
+size_t vis_partial(const char *s, size_t len);
 
 #endif

@@ -127,6 +127,14 @@ t_check "--dry-run >file: loads back to the same plan" cmp -s "$OUT/dry.yaml" "$
 t_check "--dry-run on a terminal: nothing raw" clean "$OUT/dry.tty"
 t_check "--dry-run on a terminal: U+202E shown as \\u202e" grep -qF "it's\\u202etxt" "$OUT/dry.tty"
 
+# Any command's output read on a terminal: facts from a hostile os-release.
+printf 'PRETTY_NAME="Debian \xe2\x80\xae12"\nID=debian\nVERSION_ID="12 HIDDEN\r\033[2KDECOY"\n' >"$OUT/os-release"
+"$HERE/onpty.py" "$ARMPY" detect --os-release "$OUT/os-release" --cpuinfo tests/fixtures/cpuinfo/neoverse-n1-altra --arch aarch64 >"$OUT/detect.tty" 2>&1
+t_check "detect on a terminal: nothing raw" clean "$OUT/detect.tty"
+t_check "detect on a terminal: U+202E shown as \\u202e" grep -qF 'Debian \u202e12' "$OUT/detect.tty"
+"$ARMPY" detect --os-release "$OUT/os-release" --cpuinfo tests/fixtures/cpuinfo/neoverse-n1-altra --arch aarch64 >"$OUT/detect.yaml" 2>/dev/null
+t_check "detect >file: the bytes as they are" grep -qF $'Debian \u202e12' "$OUT/detect.yaml"
+
 # --- 4. error messages that quote input never echo its bytes raw ---------------------------
 "$ARMPY" run $'/nonexistent/x\r\e[2K\xff\xe2\x80\xae' >/dev/null 2>"$OUT/err1"
 t_check "error quoting a file name: nothing raw" clean "$OUT/err1"

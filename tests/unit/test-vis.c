@@ -98,6 +98,22 @@ test_no_control_survives(void **state)
 	assert_int_equal(vis_clean("plain text", 0), 1);
 }
 
+/* A stream cut in the middle of a character keeps its first bytes for the next write. */
+static void
+test_partial(void **state)
+{
+	(void)state;
+	assert_int_equal(vis_partial("abc", 3), 0);
+	assert_int_equal(vis_partial("a\xc3", 2), 1);              /* é cut after 1 of 2 */
+	assert_int_equal(vis_partial("a\xc3\xa9", 3), 0);         /* é whole */
+	assert_int_equal(vis_partial("a\xe2\x80", 3), 2);         /* U+202E cut after 2 of 3 */
+	assert_int_equal(vis_partial("\xf0\x9f\x99", 3), 3);      /* an emoji cut after 3 of 4 */
+	assert_int_equal(vis_partial("\xff", 1), 0);               /* never UTF-8: no waiting */
+	assert_int_equal(vis_partial("\xed\xa0", 2), 0);          /* a surrogate cannot complete */
+	assert_int_equal(vis_partial("\x80\x80\x80", 3), 0);
+	assert_int_equal(vis_partial("", 0), 0);
+}
+
 int
 main(void)
 {
@@ -106,6 +122,7 @@ main(void)
 		cmocka_unit_test(test_unicode),
 		cmocka_unit_test(test_bad_utf8),
 		cmocka_unit_test(test_no_control_survives),
+		cmocka_unit_test(test_partial),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
