@@ -154,7 +154,8 @@ run_read(struct run *r, int i)
 	}
 }
 
-/* A key while it runs: 1 when it cancels (Esc or q), a resize redraws. */
+/* A key while it runs (poll said the terminal is readable): 1 when it cancels (Esc or q, or
+ * no key at all: the terminal hung up, and polling it again would spin), a resize redraws. */
 static int
 run_key(struct run *r)
 {
@@ -165,7 +166,7 @@ run_key(struct run *r)
 	nodelay(stdscr, FALSE);
 	if (c == KEY_RESIZE && r->line != NULL)
 		r->line(r->arg, NULL);
-	return c == 27 || c == 'q';
+	return c == 27 || c == 'q' || c == ERR;
 }
 
 /* Cancelled: SIGTERM to the group, SIGKILL to what is left after a second. Meanwhile this
@@ -215,7 +216,7 @@ screen_run_capture(char *const argv[], char **out, char **err,
 			status = -1;            /* cannot wait for it: stop it */
 			break;
 		}
-		if ((pfd[2].revents & POLLIN) && run_key(&r)) {
+		if ((pfd[2].revents & (POLLIN | POLLHUP | POLLERR)) && run_key(&r)) {
 			cancelled = 1;
 			break;
 		}

@@ -44,7 +44,7 @@ review_draw(struct wizard *w, WINDOW *win)
 	const struct plan *p = w->plan;
 	int y = TUI_TOP, priv = 0, secs = 0, h;
 	long long bytes = 0;
-	char *t, sz[32], tm[32], ex[128] = "";
+	char *t, *title, sz[32], tm[32], ex[128] = "";
 
 	for (int i = 0; i < EXTRA_COUNT; i++)
 		if (w->profile->extras & (1u << i))
@@ -58,7 +58,7 @@ review_draw(struct wizard *w, WINDOW *win)
 	free(t);
 	if (p == NULL) {
 		y++;
-		t = xasprintf("The planner refused these answers: %s", w->plan_cause);
+		t = xasprintf("armpy cannot plan these answers: %s", w->plan_cause);
 		y += tui_wrap(win, y, 1, COLS - 2, 6, TUI_BAD, t);
 		free(t);
 		tui_wrap(win, y + 1, 1, COLS - 2, 2, TUI_NORMAL, "Go back (Esc) and change an "
@@ -89,9 +89,12 @@ review_draw(struct wizard *w, WINDOW *win)
 		const struct step *s = &p->steps[k];
 		human_size(sz, sizeof sz, s->kind == ACTION_DOWNLOAD ? s->u.download.size : 0);
 		human_time(tm, sizeof tm, s->est_seconds);
+		/* escaped before it is cut to the column: a control shows as \r, \x1b, ... */
+		title = vis_strf(s->title ? s->title : s->id, TUI_VIS);
 		t = xasprintf("%2d %c %-*.*s %8s %5s", k + 1, s->privileged ? '#' : ' ',
-		    COLS - 27, COLS - 27, s->title ? s->title : s->id, sz, tm);
+		    COLS - 27, COLS - 27, title, sz, tm);
 		tui_line(win, y + i, 1, COLS - 2, k == w->cursor[WS_REVIEW], 0, t);
+		free(title);
 		free(t);
 	}
 	if (w->top[WS_REVIEW] > 0)

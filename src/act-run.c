@@ -321,13 +321,12 @@ run_emit(struct exec *e, const struct spawn *sp, struct run_reader *r, const cha
 		if (apt_status_parse(line, &fr, &detail) == 0) {
 			exec_progress(e, fr, detail);
 			free(detail);
-		} else if (e->log != NULL)
-			fprintf(e->log, "apt-status: %s\n", line);
+		} else
+			exec_log_line(e, "apt-status: ", line);
 		return;
 	}
 	if (sp->quiet) {
-		if (e->log != NULL)
-			fprintf(e->log, "%s\n", line);
+		exec_log_line(e, "", line);
 		return;
 	}
 	exec_line(e, line);
@@ -421,7 +420,7 @@ act_spawn(struct exec *e, const struct spawn *sp, int *statusp, char **cause)
 		cwd = exec_expand(e, sp->cwd);
 	if (e->log != NULL) {
 		char *line = strv_join(argv, " ");
-		fprintf(e->log, "$ %s\n", line);
+		exec_log_line(e, "$ ", line);
 		free(line);
 	}
 	if (pipe2(out, O_CLOEXEC) != 0 || (apt && pipe2(st, O_CLOEXEC) != 0)) {

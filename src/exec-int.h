@@ -55,6 +55,9 @@ char *exec_path(const struct exec *, const char *path);    /* ~/ and root expand
 char *exec_expand(const struct exec *, const char *s);     /* ~/ only, for argv (new) */
 void exec_line(struct exec *, const char *line);           /* log + tail + observer */
 void exec_logf(struct exec *, const char *fmt, ...) ARMPY_PRINTF(2, 3);
+/* prefix and line into the log (when there is one), the line's controls and bad UTF-8 escaped
+ * (vis.h): people read the log, and a plan's text must not hide anything there. */
+void exec_log_line(struct exec *, const char *prefix, const char *line);
 void exec_progress(struct exec *, double fraction, const char *detail);
 void exec_log_tick(struct exec *);                         /* fflush if not done lately */
 

@@ -6,6 +6,7 @@
 #include "rootdir.h"
 #include "runs.h"
 #include "sudo.h"
+#include "vis.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -175,12 +176,23 @@ exec_path(const struct exec *e, const char *path)
 }
 
 void
+exec_log_line(struct exec *e, const char *prefix, const char *line)
+{
+	char *v;
+
+	if (e->log == NULL)
+		return;
+	v = vis_strf(line, VIS_TAB | VIS_KEEPBS);
+	fprintf(e->log, "%s%s\n", prefix, v);
+	free(v);
+}
+
+void
 exec_line(struct exec *e, const char *line)
 {
 	int slot;
 
-	if (e->log != NULL)
-		fprintf(e->log, "%s\n", line);
+	exec_log_line(e, "", line);
 	if (e->tail_n < EXEC_TAIL_LINES)
 		slot = (e->tail_start + e->tail_n++) % EXEC_TAIL_LINES;
 	else {
@@ -197,14 +209,15 @@ void
 exec_logf(struct exec *e, const char *fmt, ...)
 {
 	va_list ap;
+	char *line;
 
 	if (e->log == NULL)
 		return;
-	fputs("armpy: ", e->log);
 	va_start(ap, fmt);
-	vfprintf(e->log, fmt, ap);
+	line = xvasprintf(fmt, ap);
 	va_end(ap);
-	fputc('\n', e->log);
+	exec_log_line(e, "armpy: ", line);
+	free(line);
 }
 
 /* Flushes the log when it was last flushed long enough ago (or never): quick steps share one

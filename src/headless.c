@@ -4,10 +4,12 @@
 #include "headless.h"
 #include "plan.h"
 #include "sudo.h"
+#include "vis.h"
 
 #include <errno.h>
 #include <jansson.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +66,46 @@ headless_print(struct headless *h, const char *text)
 	}
 }
 
+/* One line for a person: s with every control escaped (a title or a command's output must not
+ * move the cursor or hide what runs), then a line feed. */
+static void
+headless_vline(struct buf *b, const char *s)
+{
+	vis_buf(b, s, strlen(s), 0);
+	buf_add(b, "\n", 1);
+}
+
+static void ARMPY_PRINTF(2, 3)
+headless_line(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	headless_vline(b, s);
+	free(s);
+}
+
+/* headless_line, printed at once. */
+static void ARMPY_PRINTF(2, 3)
+headless_printl(struct headless *h, const char *fmt, ...)
+{
+	va_list ap;
+	struct buf b;
+	char *s;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	buf_init(&b);
+	headless_vline(&b, s);
+	headless_print(h, b.data);
+	buf_free(&b);
+	free(s);
+}
+
 static void
 headless_json(struct headless *h, json_t *o)
 {
@@ -94,7 +136,6 @@ static void
 headless_step_start(void *arg, const struct step *s, int index, int total)
 {
 	struct headless *h = arg;
-	char *line;
 	json_t *o;
 
 	h->index = index;
@@ -108,9 +149,7 @@ headless_step_start(void *arg, const struct step *s, int index, int total)
 		headless_json(h, o);
 		return;
 	}
-	line = xasprintf("[%d/%d] %s\n", index, total, s->title != NULL ? s->title : s->id);
-	headless_print(h, line);
-	free(line);
+	headless_printl(h, "[%d/%d] %s", index, total, s->title != NULL ? s->title : s->id);
 }
 
 static void
@@ -118,7 +157,6 @@ headless_progress(void *arg, const struct step *s, double fraction, const char *
 {
 	struct headless *h = arg;
 	int pct = fraction < 0 ? -1 : (int)(fraction * 100 + 1e-9);
-	char *line;
 	json_t *o;
 
 	if (pct > 100)
@@ -133,14 +171,12 @@ headless_progress(void *arg, const struct step *s, double fraction, const char *
 		return;
 	}
 	if (pct >= 0)
-		line = xasprintf("[%d/%d] %s … %d%%%s%s%s\n", h->index, h->total,
+		headless_printl(h, "[%d/%d] %s … %d%%%s%s%s", h->index, h->total,
 		    s->title != NULL ? s->title : s->id, pct, detail != NULL ? " (" : "",
 		    detail != NULL ? detail : "", detail != NULL ? ")" : "");
 	else
-		line = xasprintf("[%d/%d] %s … %s\n", h->index, h->total,
+		headless_printl(h, "[%d/%d] %s … %s", h->index, h->total,
 		    s->title != NULL ? s->title : s->id, detail != NULL ? detail : "working");
-	headless_print(h, line);
-	free(line);
 }
 
 static void
@@ -162,26 +198,26 @@ headless_step_end(void *arg, const struct step *s, enum step_result r, const cha
 	}
 	switch (r) {
 	case STEP_OK:
-		line = xasprintf("[%d/%d] %s: done (%.1f s)\n", h->index, h->total, title, secs);
+		line = xasprintf("[%d/%d] %s: done (%.1f s)", h->index, h->total, title, secs);
 		break;
 	case STEP_SATISFIED:
-		line = xasprintf("[%d/%d] %s: %s\n", h->index, h->total, title,
+		line = xasprintf("[%d/%d] %s: %s", h->index, h->total, title,
 		    cause != NULL && !str_startswith(cause, "already satisfied") &&
 		    strcmp(cause, "done in an earlier run") != 0 ? "already satisfied" :
 		    cause != NULL ? cause : "already satisfied");
 		break;
 	case STEP_SKIPPED:
-		line = xasprintf("[%d/%d] %s: skipped\n", h->index, h->total, title);
+		line = xasprintf("[%d/%d] %s: skipped", h->index, h->total, title);
 		break;
 	case STEP_INTERRUPTED:
-		line = xasprintf("[%d/%d] %s: interrupted\n", h->index, h->total, title);
+		line = xasprintf("[%d/%d] %s: interrupted", h->index, h->total, title);
 		break;
 	default:
-		line = xasprintf("[%d/%d] %s: FAILED: %s\n", h->index, h->total, title,
+		line = xasprintf("[%d/%d] %s: FAILED: %s", h->index, h->total, title,
 		    cause != NULL ? cause : "failed");
 		break;
 	}
-	headless_print(h, line);
+	headless_printl(h, "%s", line);
 	free(line);
 }
 
@@ -232,13 +268,21 @@ headless_run_end(struct headless *h, const char *result, int exit_code, const ch
 	headless_json(h, o);
 }
 
-/* A word as the shell would need it, for showing commands. */
+/* A word as the shell would need it, for showing commands. A word with a control, an invisible
+ * or bad UTF-8 in it is shown in bash's $'...' form, every such byte escaped: what is shown is
+ * exactly what runs, and nothing in it reaches the terminal raw. */
 static void
 headless_quote(struct buf *b, const char *w)
 {
 	if (*w != '\0' && strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 	    "0123456789-_./=:,+@%~") == strlen(w)) {
 		buf_puts(b, w);
+		return;
+	}
+	if (!vis_clean(w, VIS_KEEPBS)) {
+		buf_puts(b, "$'");
+		vis_buf(b, w, strlen(w), VIS_SQUOTE);
+		buf_add(b, "'", 1);
 		return;
 	}
 	buf_add(b, "'", 1);
@@ -261,57 +305,68 @@ headless_argv(struct buf *b, char *const *argv)
 	}
 }
 
+/* The command line of one step, its words quoted (and escaped) as a shell would need them. */
+static void
+headless_command(struct buf *b, const struct step *s)
+{
+	switch (s->kind) {
+	case ACTION_RUN:
+		buf_puts(b, "      ");
+		for (size_t k = 0; s->u.run.env != NULL && s->u.run.env[k] != NULL; k++) {
+			headless_quote(b, s->u.run.env[k]);
+			buf_add(b, " ", 1);
+		}
+		headless_argv(b, s->u.run.argv);
+		if (s->u.run.cwd != NULL) {
+			buf_puts(b, "   (in ");
+			headless_quote(b, s->u.run.cwd);
+			buf_add(b, ")", 1);
+		}
+		buf_add(b, "\n", 1);
+		break;
+	case ACTION_DOWNLOAD:
+		headless_line(b, "      download %s -> %s (sha256 %s)", s->u.download.url,
+		    s->u.download.dest, s->u.download.sha256);
+		break;
+	case ACTION_EXTRACT:
+		headless_line(b, "      extract %s -> %s (strip %d)", s->u.extract.archive,
+		    s->u.extract.dest, s->u.extract.strip);
+		break;
+	case ACTION_WRITE:
+		headless_line(b, "      write %s (mode %04o, %zu bytes)", s->u.write.path,
+		    s->u.write.mode, s->u.write.content != NULL ? strlen(s->u.write.content) : 0);
+		break;
+	case ACTION_ALTERNATIVE:
+		headless_line(b, "      update-alternatives --set %s %s", s->u.alternative.name,
+		    s->u.alternative.path);
+		break;
+	case ACTION_VALIDATE:
+		headless_line(b, "      validate %s (expect %s)", s->u.validate.python != NULL ?
+		    s->u.validate.python : "python3", s->u.validate.expect != NULL ?
+		    s->u.validate.expect : "any");
+		break;
+	}
+}
+
+/* Every field of the plan a person reads here is escaped (see vis.h): a title or an argv word
+ * with CR and "erase line" in it cannot hide the command that runs. */
 void
 headless_print_plan(struct headless *h, const struct plan *p, int show_commands)
 {
 	struct buf b;
 
 	buf_init(&b);
-	buf_printf(&b, "Plan%s%s%s%s: %zu steps\n", p->profile_name != NULL ? " for " : "",
+	headless_line(&b, "Plan%s%s%s%s: %zu steps", p->profile_name != NULL ? " for " : "",
 	    p->profile_name != NULL ? p->profile_name : "", p->target != NULL ? " on " : "",
 	    p->target != NULL ? p->target : "", p->nsteps);
 	for (size_t i = 0; p->warnings != NULL && p->warnings[i] != NULL; i++)
-		buf_printf(&b, "  warning: %s\n", p->warnings[i]);
+		headless_line(&b, "  warning: %s", p->warnings[i]);
 	for (size_t i = 0; i < p->nsteps; i++) {
 		const struct step *s = &p->steps[i];
-		buf_printf(&b, "  %2zu. %s%s\n", i + 1, s->title != NULL ? s->title : s->id,
+		headless_line(&b, "  %2zu. %s%s", i + 1, s->title != NULL ? s->title : s->id,
 		    s->privileged ? " [root]" : "");
-		if (!show_commands)
-			continue;
-		buf_puts(&b, "      ");
-		switch (s->kind) {
-		case ACTION_RUN:
-			for (size_t k = 0; s->u.run.env != NULL && s->u.run.env[k] != NULL; k++) {
-				headless_quote(&b, s->u.run.env[k]);
-				buf_add(&b, " ", 1);
-			}
-			headless_argv(&b, s->u.run.argv);
-			if (s->u.run.cwd != NULL)
-				buf_printf(&b, "   (in %s)", s->u.run.cwd);
-			break;
-		case ACTION_DOWNLOAD:
-			buf_printf(&b, "download %s -> %s (sha256 %s)", s->u.download.url,
-			    s->u.download.dest, s->u.download.sha256);
-			break;
-		case ACTION_EXTRACT:
-			buf_printf(&b, "extract %s -> %s (strip %d)", s->u.extract.archive,
-			    s->u.extract.dest, s->u.extract.strip);
-			break;
-		case ACTION_WRITE:
-			buf_printf(&b, "write %s (mode %04o, %zu bytes)", s->u.write.path,
-			    s->u.write.mode, s->u.write.content != NULL ? strlen(s->u.write.content) : 0);
-			break;
-		case ACTION_ALTERNATIVE:
-			buf_printf(&b, "update-alternatives --set %s %s", s->u.alternative.name,
-			    s->u.alternative.path);
-			break;
-		case ACTION_VALIDATE:
-			buf_printf(&b, "validate %s (expect %s)", s->u.validate.python != NULL ?
-			    s->u.validate.python : "python3", s->u.validate.expect != NULL ?
-			    s->u.validate.expect : "any");
-			break;
-		}
-		buf_add(&b, "\n", 1);
+		if (show_commands)
+			headless_command(&b, s);
 	}
 	/* JSON faces keep stdout for events: the plan goes to stderr */
 	if (h->json) {
@@ -386,10 +441,12 @@ headless_sudo(struct headless *h, const struct plan *p, const struct exec_opts *
 static void
 headless_not_started(struct headless *h, const char *cause, int rc, const struct exec *e)
 {
-	char *line = xasprintf("armpy: not started: %s\n", cause);
+	struct buf b;
 
-	headless_print_err(h, line);
-	free(line);
+	buf_init(&b);
+	headless_line(&b, "armpy: not started: %s", cause);
+	headless_print_err(h, b.data);
+	buf_free(&b);
 	headless_run_end(h, "not_started", rc, e != NULL ? exec_run_id(e) : NULL,
 	    e != NULL ? exec_run_dir(e) : NULL, e != NULL ? exec_log_path(e) : NULL);
 }
@@ -429,17 +486,18 @@ headless_execute(struct headless *h, const struct plan *p, struct exec_opts *o)
 	buf_init(&b);
 	if (rc == EXIT_FAILED) {
 		const struct step *s = exec_failed_step(e);
-		buf_printf(&b, "\narmpy: step %s failed: %s\n", s != NULL ? s->id : "?",
+		buf_add(&b, "\n", 1);
+		headless_line(&b, "armpy: step %s failed: %s", s != NULL ? s->id : "?",
 		    exec_failed_cause(e) != NULL ? exec_failed_cause(e) : "failed");
 		if (s != NULL)
-			buf_printf(&b, "  step:        %s\n", s->title != NULL ? s->title : s->id);
+			headless_line(&b, "  step:        %s", s->title != NULL ? s->title : s->id);
 		if (exec_failed_status(e) >= 0)
 			buf_printf(&b, "  exit status: %d\n", exec_failed_status(e));
 		tail = exec_tail(e);
 		if (tail[0] != NULL) {
 			buf_printf(&b, "  last %zu lines of output:\n", strv_len(tail));
 			for (size_t i = 0; tail[i] != NULL; i++)
-				buf_printf(&b, "    | %s\n", tail[i]);
+				headless_line(&b, "    | %s", tail[i]);
 		}
 		strv_free(tail);
 		buf_printf(&b, "  log:         %s\n", exec_log_path(e));

@@ -8,15 +8,29 @@
 
 void (*tui_redraw)(void);
 
+static int tui_gone;      /* the terminal hung up: no key will ever come */
+
+int
+tui_hung_up(void)
+{
+	return tui_gone;
+}
+
 int
 tui_getkey(void)
 {
-	int c = getch();
+	int c;
 
+	if (tui_gone)
+		return ERR;
 	/* getch blocks, so ERR means the terminal went away (a hang-up while SIGHUP is ignored,
-	 * as during a run): a few tries, then ERR, which every dialog takes as Esc. */
+	 * as during a run, or a terminal that is gone without one): a few tries, then ERR for
+	 * good, which every dialog takes as Esc and the main loop as the end. */
+	c = getch();
 	for (int i = 0; c == ERR && i < 100; i++)
 		c = getch();
+	if (c == ERR)
+		tui_gone = 1;
 	if (c == KEY_RESIZE) {
 		/* ncurses already updated LINES and COLS; the caller redraws. */
 		erase();
@@ -49,9 +63,10 @@ text_rows(const char *text, int width)
 
 /* Draws a centred box with a title and wrapped text; returns the box geometry. */
 static void
-box_draw(const char *title, const char *text, int extra, int *by, int *bx, int *bw, int *bh)
+box_draw(const char *title, const char *raw, int extra, int *by, int *bx, int *bw, int *bh)
 {
 	int w = COLS - 8 < 70 ? COLS - 8 : 70, h, y, x;
+	char *text = vis_strf(raw, TUI_VIS | VIS_NL), *t = vis_strf(title, TUI_VIS);
 
 	if (w < 20)
 		w = COLS;
@@ -82,9 +97,11 @@ box_draw(const char *title, const char *text, int extra, int *by, int *bx, int *
 		mvaddch(y + h - 1, x + w - 1, ACS_LRCORNER);
 	}
 	attrset(A_BOLD);
-	mvprintw(y, x + 2, " %.*s ", w - 6, title);
+	mvprintw(y, x + 2, " %.*s ", w - 6, t);
 	attrset(A_NORMAL);
 	tui_wrap(stdscr, y + 1, x + 2, w - 4, h - 2 - extra, TUI_NORMAL, text);
+	free(text);
+	free(t);
 	*by = y;
 	*bx = x;
 	*bw = w;
@@ -292,9 +309,12 @@ tui_pager(const char *title, const char *text)
 	while (*p != '\0') {
 		const char *nl = strchr(p, '\n');
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		char *l = xstrndup(p, len);
-		lines = strv_push(lines, l);
-		free(l);
+		struct buf l;
+
+		buf_init(&l);
+		vis_buf(&l, p, len, TUI_VIS);     /* the text as shown: nothing raw */
+		lines = strv_push(lines, l.data);
+		buf_free(&l);
 		p += len + (nl ? 1 : 0);
 	}
 	n = (int)strv_len(lines);

@@ -1,6 +1,7 @@
 /* tui-draw.c — the wizard's drawing helpers: frame, legend, status, lists, marks, bars. */
 #include "armpy.h"
 #include "tui.h"
+#include "vis.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -36,12 +37,21 @@ tui_attr(enum tui_kind k)
 }
 
 void
+tui_text(WINDOW *win, int y, int x, const char *text, int n)
+{
+	char *v = vis_strf(text, TUI_VIS);
+
+	mvwaddnstr(win, y, x, v, n);
+	free(v);
+}
+
+void
 tui_put(WINDOW *win, int y, int x, int width, enum tui_kind k, const char *text)
 {
 	if (width <= 0 || y < 0 || y >= getmaxy(win))
 		return;
 	wattrset(win, tui_attr(k));
-	mvwaddnstr(win, y, x, text, width);
+	tui_text(win, y, x, text, width);
 	wattrset(win, A_NORMAL);
 }
 
@@ -98,10 +108,12 @@ int
 tui_wrap(WINDOW *win, int y, int x, int width, int maxrows, enum tui_kind k, const char *text)
 {
 	int rows = 0;
-	const char *p = text;
+	char *v;
+	const char *p;
 
 	if (text == NULL || width <= 0)
 		return 0;
+	p = v = vis_strf(text, TUI_VIS | VIS_NL);
 	while (*p != '\0' && rows < maxrows) {
 		const char *nl = strchr(p, '\n');
 		size_t len = nl != NULL ? (size_t)(nl - p) : strlen(p);
@@ -123,6 +135,7 @@ tui_wrap(WINDOW *win, int y, int x, int width, int maxrows, enum tui_kind k, con
 		if (*p == '\n')
 			p++;
 	}
+	free(v);
 	return rows;
 }
 
@@ -146,7 +159,7 @@ tui_line(WINDOW *win, int y, int x, int width, int selected, int disabled, const
 	wattrset(win, a);
 	mvwhline(win, y, x, ' ', width);
 	mvwaddstr(win, y, x, selected ? ">" : " ");
-	mvwaddnstr(win, y, x + 1, text, width - 1);
+	tui_text(win, y, x + 1, text, width - 1);
 	wattrset(win, A_NORMAL);
 }
 
@@ -202,7 +215,7 @@ tui_barrow(WINDOW *win, int y, int x, const char *label, int labelw, double valu
 	char num[32];
 	int fill;
 
-	mvwaddnstr(win, y, x, label, labelw);
+	tui_text(win, y, x, label, labelw);
 	if (value < 0) {
 		mvwaddstr(win, y, x + labelw + 1, "not measured");
 		return;

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <term.h>
+#include <unistd.h>
 
 static struct wizard *tui_w;
 static int tui_active;
@@ -51,8 +53,46 @@ tui_signal(int sig)
 	raise(sig);
 }
 
-void
-tui_start(void)
+#define TUI_HEADLESS "; or run armpy without the wizard: armpy --profile FILE"
+
+int
+tui_term_check(char **cause)
+{
+	const char *term = getenv("TERM");
+	char *cup;
+	int err = 0;
+
+	if (!isatty(STDOUT_FILENO)) {
+		cause_set(cause, "the wizard draws on a terminal, and standard output is not "
+		    "one%s", TUI_HEADLESS);
+		return -1;
+	}
+	if (term == NULL || *term == '\0') {
+		cause_set(cause, "TERM is not set, so the wizard cannot know how to draw on this "
+		    "terminal: set it to your terminal's type (for example TERM=xterm-256color)%s",
+		    TUI_HEADLESS);
+		return -1;
+	}
+	if (setupterm(term, STDOUT_FILENO, &err) != OK) {
+		cause_set(cause, "TERM=%.64s: this system has no terminfo entry for that terminal "
+		    "type: set TERM to one it has (for example xterm-256color or vt100; more are "
+		    "in Debian's ncurses-term)%s", term, TUI_HEADLESS);
+		return -1;
+	}
+	cup = tigetstr("cup");
+	del_curterm(cur_term);
+	cur_term = NULL;
+	if (cup == NULL || cup == (char *)-1) {
+		cause_set(cause, "TERM=%.64s cannot move the cursor (a dumb terminal, such as an "
+		    "editor's shell buffer), and the wizard needs to: use a full terminal%s",
+		    term, TUI_HEADLESS);
+		return -1;
+	}
+	return 0;
+}
+
+int
+tui_start(char **cause)
 {
 	const char *cs;
 	struct sigaction sa;
@@ -60,7 +100,15 @@ tui_start(void)
 	setlocale(LC_ALL, "");
 	cs = nl_langinfo(CODESET);
 	tui_style.ascii = cs == NULL || (strcmp(cs, "UTF-8") != 0 && strcmp(cs, "utf8") != 0);
-	initscr();
+	if (tui_term_check(cause) != 0)
+		return -1;
+	fflush(stdout);
+	/* curses draws through the unescaped stdout: its own escapes are the drawing */
+	if (newterm(NULL, cmd_stdout_raw != NULL ? cmd_stdout_raw : stdout, stdin) == NULL) {
+		cause_set(cause, "TERM=%.64s: curses cannot start on this terminal%s",
+		    getenv("TERM"), TUI_HEADLESS);
+		return -1;
+	}
 	tui_active = 1;
 	raw();
 	noecho();
@@ -85,6 +133,7 @@ tui_start(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGQUIT, &sa, NULL);
+	return 0;
 }
 
 static int
@@ -165,7 +214,7 @@ wizard_loop(struct wizard *w)
 {
 	char *cause = NULL, *msg;
 	enum tui_kind mk;
-	int c, r, errs = 0;
+	int c, r;
 
 	go_to(w, WS_WELCOME);
 	for (;;) {
@@ -187,13 +236,8 @@ wizard_loop(struct wizard *w)
 		if (w->exec_status == EXIT_INTERRUPTED)
 			return EXIT_INTERRUPTED;
 		c = tui_getkey();
-		if (c == ERR) {
-			/* The terminal went away (hang-up): do not spin. */
-			if (++errs > 100)
-				return EXIT_INTERRUPTED;
-			continue;
-		}
-		errs = 0;
+		if (c == ERR || tui_hung_up())
+			return EXIT_INTERRUPTED;    /* the terminal hung up: nobody is there */
 		if (c == KEY_RESIZE)
 			continue;
 		if (too_small()) {
@@ -256,6 +300,12 @@ tui_main(const struct main_opts *o)
 	char *cause = NULL;
 	int rc;
 
+	/* before anything else: a terminal curses cannot draw on is refused, exit 2 */
+	if (tui_term_check(&cause) != 0) {
+		fprintf(stderr, "armpy: %s\n", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
 	if (getenv("ARMPY_NO_PROBE") != NULL)
 		d.no_probe = 1;
 	if (o->load != NULL) {
@@ -279,8 +329,12 @@ tui_main(const struct main_opts *o)
 	tui_w->root = d.root;
 	tui_w->log_opt = o->log;
 	tui_redraw = draw_current;
-	tui_start();
-	rc = wizard_loop(tui_w);
+	if (tui_start(&cause) != 0) {
+		fprintf(stderr, "armpy: %s\n", cause);
+		free(cause);
+		rc = EXIT_USAGE;
+	} else
+		rc = wizard_loop(tui_w);
 	tui_end();
 	if (tui_w->profile_path != NULL)
 		printf("armpy: profile saved to %s\n", tui_w->profile_path);

@@ -4,6 +4,8 @@
 
 #include <curses.h>
 
+#include "vis.h"
+
 #define TUI_MIN_W 80
 #define TUI_MIN_H 24
 #define TUI_TOP 2             /* first content row */
@@ -18,8 +20,12 @@ struct tui_style {
 };
 extern struct tui_style tui_style;
 
-/* Set-up and tear-down; tui_end is safe to call twice and from signal handlers. */
-void tui_start(void);
+/* 0 when curses can draw here: stdout is a terminal, TERM is set, has a terminfo entry and
+ * can move the cursor; else -1 and *cause says which and what to do (exit 2 before curses). */
+int tui_term_check(char **cause);
+/* Set-up (-1 with *cause when the terminal cannot be used) and tear-down; tui_end is safe to
+ * call twice and from signal handlers. */
+int tui_start(char **cause);
 void tui_end(void);
 /* The redraw callback dialogs use after a resize (the current screen). */
 extern void (*tui_redraw)(void);
@@ -29,6 +35,11 @@ attr_t tui_attr(enum tui_kind);
 void tui_frame(WINDOW *, const char *title, int index, int total);
 void tui_legend(WINDOW *, const char *legend);
 void tui_status(WINDOW *, enum tui_kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Text is untrusted: every helper that draws text shows controls, bidi overrides, invisibles and
+ * bad UTF-8 escaped (vis.h, backslashes kept, so text escaped once comes out the same). */
+#define TUI_VIS VIS_KEEPBS
+/* At most n bytes of text at y, x, escaped. */
+void tui_text(WINDOW *, int y, int x, const char *text, int n);
 /* Text helpers: clipped print and word wrap; return the rows used. */
 void tui_put(WINDOW *, int y, int x, int width, enum tui_kind, const char *text);
 int tui_wrap(WINDOW *, int y, int x, int width, int maxrows, enum tui_kind, const char *text);
@@ -44,7 +55,10 @@ void tui_barrow(WINDOW *, int y, int x, const char *label, int labelw, double va
     double max, int barw, const char *unit);
 
 /* Modal dialogs drawn over the current screen. */
-int tui_getkey(void);                          /* getch that redraws on KEY_RESIZE */
+/* getch that redraws on KEY_RESIZE; ERR only once the terminal has hung up (then always). */
+int tui_getkey(void);
+/* 1 once tui_getkey has seen the terminal hang up: every loop that waits for a key stops. */
+int tui_hung_up(void);
 void tui_pager(const char *title, const char *text);
 int tui_confirm(const char *title, const char *text);   /* 1 yes, 0 no */
 /* Buttons like "Retry", "Skip", "Abort": returns the index chosen, -1 on Esc. */

@@ -95,7 +95,7 @@ t_check "plan without --profile: exit 2" test $? -eq 2
 
 # Words only this project's authors know never reach a user: every golden plan and refusal,
 # --help of every command, the man page, README, docs/, profiles/ and the wizard snapshots.
-words='\b(seed|devkit notes)\b'
+words='\b(seed|devkit notes|planner|route)\b'
 helps=$out/help.txt
 : >"$helps"
 for c in "" detect plan run resume runs validate bench; do
@@ -108,6 +108,6 @@ for f in "$helps" "$TOP"/tests/golden/expected/* "$TOP"/docs/* "$TOP"/README.md 
 		bad=1
 	fi
 done
-t_check "no 'seed' or 'devkit notes' in plans, refusals, --help, man page, docs, profiles, screens" \
+t_check "no 'seed', 'devkit notes', 'planner' or 'route' in plans, refusals, --help, man page, docs, profiles, screens" \
 	test -z "${bad:-}"
 t_summary

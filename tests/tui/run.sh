@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tests/tui/run.sh — drives the real ./armpy wizard in tmux (80x24): snapshots, saved profiles,
 # replay equality, back navigation, the one selection model (Space marks, Enter goes on with the
-# mark), EOL confirmation, refusals, bench progress and cancel, --load, resize, NO_COLOR, vt100.
+# mark), EOL confirmation, refusals, bench progress and cancel, --load, resize, NO_COLOR, vt100,
+# plan text that hides a command (shown escaped), TERM refused, hang-up with a dialog open.
 # UPDATE_SNAPSHOTS=1 rewrites tests/tui/snapshots/*.txt (review the diff before committing).
 set -u
 . "$(dirname "$0")/../lib.sh"
@@ -330,6 +331,56 @@ else
 		grep -F "$ROOT/" /proc/mounts | awk '{print $2}' | while read -r m; do umount "$m"; done
 	else t_pass "no mount left in the root"; fi
 fi
+
+# --- 12a. a plan whose text hides a command: the review shows the hiding, escaped ------------
+# VERSION_ID reaches the plan's target. Its CR would send curses back to column 0, where the
+# rest of the line overwrote the hidden part; escaped, both parts stay on the line.
+printf 'PRETTY_NAME="Debian GNU/Linux 12 \xe2\x80\xae(bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12 HIDDEN-touch-PWNED\r\033[2KDECOY\xe2\x80\xae"\nID=debian\n' >"$TMP/os-release-hidden"
+DETECT_ARGS="--os-release $TMP/os-release-hidden --cpuinfo tests/fixtures/cpuinfo/neoverse-n1-altra --arch aarch64" start --
+step "Welcome"
+if cap | grep -qF "Debian GNU/Linux 12" && ! cap | grep -qF $'\u202e'; then t_pass "welcome: a bidi override in PRETTY_NAME does not reach the terminal raw"
+else t_fail "welcome: raw U+202E on the screen"; cap | sed 's/^/    | /'; fi
+keys Enter Enter Enter Enter Enter Enter; step "Plan for debian-12"
+if cap | grep -E "Plan for debian-12" | grep -qF "HIDDEN-touch-PWNED" && cap | grep -E "Plan for debian-12" | grep -qF "DECOY"; then
+	t_pass "review: the text before CR + ESC[2K is visible, with what follows it"
+else t_fail "review: the hidden part is not on the screen"; cap | sed 's/^/    | /'; fi
+if cap | grep -qF 'HIDDEN-touch-PWNED\r\x1b[2KDECOY'; then t_pass "review: CR and ESC shown as \\r and \\x1b"
+else t_fail "review: CR/ESC not shown escaped"; fi
+keys v; step "Plan (YAML)"
+if cap | grep -qF "HIDDEN-touch-PWNED" && ! cap | grep -qF $'\u202e'; then t_pass "plan pager: the hidden text visible, nothing raw"
+else t_fail "plan pager"; cap | sed 's/^/    | /'; fi
+keys q
+
+# --- 12b. a terminal the wizard cannot draw on: a clear refusal, exit 2, nothing drawn ------
+ARMPY="env TERM=dumb $ARMPY" start --
+step "[exit 2]" && if cap | grep -qF "TERM=dumb cannot move the cursor"; then t_pass "TERM=dumb: refused with the reason, exit 2"
+else t_fail "TERM=dumb: message"; cap | sed 's/^/    | /'; fi
+ARMPY="env TERM=armpy-no-such-terminal $ARMPY" start --
+step "[exit 2]" && if cap | grep -qF "no terminfo entry"; then t_pass "unknown TERM: refused with the reason, exit 2"
+else t_fail "unknown TERM: message"; cap | sed 's/^/    | /'; fi
+
+# --- 12c. the terminal hangs up while a dialog is open: the wizard ends, without spinning ----
+# As the controlling terminal (SIGHUP comes) and as a terminal that just goes away (only EOF
+# and EIO); the End-of-life confirmation (choose()), the help pager, and (root) the Step failed
+# dialog of a run, while the run ignores SIGHUP.
+
+# --- 12c. the terminal hangs up while a dialog is open: the wizard ends, without spinning ----
+# As the controlling terminal (SIGHUP comes) and as a terminal that just goes away (only EOF
+# and EIO); the End-of-life confirmation (choose()), the help pager, and (root) the Step failed
+# dialog of a run, while the run ignores SIGHUP.
+for how in ctty noctty; do
+	for dialog in eol help failed; do
+		args=$DETECT
+		if [ $dialog = failed ]; then
+			if [ "$(id -u)" -ne 0 ]; then t_skip "hang-up in the $dialog dialog ($how): needs root for --root"; continue; fi
+			mkdir -p "$TMP/hup-root"; args="$DETECT --root $TMP/hup-root"
+		fi
+		mkdir -p "$TMP/hup-$how-$dialog"
+		if out=$(python3 "$HERE/hup.py" "$ARMPY" "$TMP/hup-$how-$dialog" $how $dialog $args 2>&1); then
+			t_pass "hang-up in the $dialog dialog ($how): $out"
+		else t_fail "hang-up in the $dialog dialog ($how): $out"; fi
+	done
+done
 
 # --- 13. the real thing: install and validation screens in a Debian chroot ----------------
 # The e2e suite's cached bookworm amd64 chroot; the wizard runs on the host with --root and the

@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# tests/output/run.sh — what armpy shows a person is the truth: output that never reached stdout
+# (/dev/full, a full disk) exits 1 and says so; a terminal the wizard cannot use (TERM unset,
+# unknown, dumb, stdout not a terminal) exits 2 before curses; a plan whose title or argv hides
+# a command behind CR + ESC[2K or a bidi override is shown escaped in the listing, the progress,
+# the failure summary, the log and error messages, while the YAML keeps its exact bytes.
+# Only harmless plans run here (true, printf), as the user, with the state in a temp dir.
+set -u
+. "$(dirname "$0")/../lib.sh"
+cd "$TOP"
+HERE=tests/output
+OUT=$TOP/tests/out/output
+rm -rf "$OUT"
+mkdir -p "$OUT/state"
+export ARMPY_STATE_DIR=$OUT/state ARMPY_NO_PROBE=1
+DETECT="--os-release tests/fixtures/os-release/debian-12 --cpuinfo tests/fixtures/cpuinfo/neoverse-n1-altra --arch aarch64"
+PROFILE=profiles/devkit-debian-system-blis.yaml
+FACTS=tests/golden/facts/debian-12-aarch64.yaml
+clean() { python3 "$HERE/clean.py" "$@"; }
+
+# --- 1. output that did not reach stdout: exit 1 and a message, never 0 --------------------
+"$ARMPY" plan --profile "$PROFILE" --facts "$FACTS" >"$OUT/plan.yaml" 2>/dev/null
+full() {
+	local name=$1 rc; shift
+	"$ARMPY" "$@" >/dev/full 2>"$OUT/full.err" </dev/null; rc=$?
+	if [ $rc -eq 1 ] && grep -q "cannot write the output" "$OUT/full.err"; then t_pass "$name >/dev/full: exit 1, said so"
+	else t_fail "$name >/dev/full: rc=$rc $(head -c 300 "$OUT/full.err")"; fi
+	"$ARMPY" "$@" >/dev/null 2>&1 </dev/null; rc=$?
+	t_check "$name >/dev/null: exit 0 (the failure above is the output's)" test $rc -eq 0
+}
+full "--help" --help
+full "--version" --version
+full "plan --help" plan --help
+full "detect" detect $DETECT
+full "plan" plan --profile "$PROFILE" --facts "$FACTS"
+full "--profile --dry-run" --profile "$PROFILE" --dry-run $DETECT
+full "run --dry-run" run --dry-run "$OUT/plan.yaml"
+full "runs" runs
+
+# plan -o onto a full disk: a 16 KiB tmpfs, filled first.
+TINY=$OUT/tiny
+mkdir -p "$TINY"
+if [ "$(id -u)" -ne 0 ] || ! mount -t tmpfs -o size=16k armpy-test-tiny "$TINY" 2>/dev/null; then
+	t_skip "plan -o on a full disk (needs root and tmpfs)"
+else
+	dd if=/dev/zero of="$TINY/fill" bs=1k count=64 2>/dev/null
+	"$ARMPY" plan --profile "$PROFILE" --facts "$FACTS" -o "$TINY/p.yaml" 2>"$OUT/tiny.err"; rc=$?
+	if [ $rc -eq 1 ] && grep -q "No space left on device" "$OUT/tiny.err"; then t_pass "plan -o on a full disk: exit 1, ENOSPC named"
+	else t_fail "plan -o on a full disk: rc=$rc $(cat "$OUT/tiny.err")"; fi
+	t_check "plan -o on a full disk: no plan and no temp file left" test "$(ls "$TINY")" = fill
+	rm -f "$TINY/fill"
+	"$ARMPY" plan --profile "$PROFILE" --facts "$FACTS" -o "$TINY/p.yaml" 2>/dev/null
+	t_check "plan -o with room: exit 0 and the plan written" test $? -eq 0 -a -s "$TINY/p.yaml"
+	umount "$TINY"
+fi
+
+# --- 2. a terminal the wizard cannot draw on: exit 2 before curses, with the way out -------
+term() {
+	local name=$1 want=$2 rc; shift 2
+	"$HERE/onpty.py" "$@" >"$OUT/term.out" 2>&1; rc=$?
+	if [ $rc -eq 2 ] && grep -q -- "$want" "$OUT/term.out" && grep -q -- "--profile FILE" "$OUT/term.out"; then
+		t_pass "$name: exit 2, says so and names --profile"
+	else t_fail "$name: rc=$rc $(head -c 400 "$OUT/term.out")"; fi
+	if LC_ALL=C grep -q $'\e' "$OUT/term.out"; then t_fail "$name: curses drew something"; else t_pass "$name: nothing drawn"; fi
+}
+term "TERM unset" "TERM is not set" env -u TERM "$ARMPY" $DETECT
+term "TERM empty" "TERM is not set" env TERM= "$ARMPY" $DETECT
+term "TERM unknown" "TERM=armpy-no-such-terminal: this system has no terminfo entry" env TERM=armpy-no-such-terminal "$ARMPY" $DETECT
+term "TERM=dumb" "TERM=dumb cannot move the cursor" env TERM=dumb "$ARMPY" $DETECT
+term "stdout not a terminal" "needs a terminal" sh -c "TERM=xterm exec \"\$0\" $DETECT >\"\$1\"/term.stdout" "$ARMPY" "$OUT"
+ONPTY_SECS=2 "$HERE/onpty.py" env TERM=vt100 "$ARMPY" $DETECT >"$OUT/vt100.out" 2>&1
+if grep -q "Welcome" "$OUT/vt100.out"; then t_pass "TERM=vt100: the wizard starts (the checks above are about TERM)"
+else t_fail "TERM=vt100: no wizard"; fi
+
+# --- 3. a plan that hides what runs is shown with the hiding escaped ----------------------
+PLAN=$OUT/hidden.yaml
+cat >"$PLAN" <<'YAML'
+armpy_plan: 1
+profile: null
+target: "debian-12 aarch64"
+warnings: ["look\e[31m red"]
+notes: []
+steps:
+- id: hidden
+  title: "true HIDDEN-COMMAND\r\e[2KRefresh the package lists (apt-get update)"
+  why: a test
+  privileged: false
+  skippable: false
+  est_seconds: 1
+  run:
+    argv: [true, "HIDDEN-ARG\r\e[2Kapt-get", "it's\u202etxt.exe"]
+- id: noisy
+  title: "Print controls, then fail"
+  why: a test
+  privileged: false
+  skippable: false
+  est_seconds: 1
+  run:
+    argv: [sh, -c, "printf 'OUT-HIDDEN\\r\\033[2Kdecoy\\n'; exit 3"]
+YAML
+"$ARMPY" run "$PLAN" --yes >"$OUT/run.out" 2>"$OUT/run.err" </dev/null; rc=$?
+t_check "hostile plan: runs (true, then a failing printf): exit 1" test $rc -eq 1
+t_check "listing, progress and summary: no raw control, bidi or bad UTF-8" clean "$OUT/run.out" "$OUT/run.err"
+all() { cat "$OUT/run.out" "$OUT/run.err"; }
+if all | grep -qF '   1. true HIDDEN-COMMAND\r\x1b[2KRefresh the package lists (apt-get update)'; then
+	t_pass "listing: the title's CR and ESC[2K shown as \\r\\x1b[2K, the hidden text visible"
+else t_fail "listing: title"; all | sed 's/^/    | /'; fi
+if all | grep -qF "      true \$'HIDDEN-ARG\\r\\x1b[2Kapt-get' \$'it\\'s\\u202etxt.exe'"; then
+	t_pass "listing: argv words with controls or bidi in bash's \$'...' form"
+else t_fail "listing: argv"; all | sed 's/^/    | /'; fi
+t_check "listing: the warning's ESC escaped" grep -qF 'warning: look\x1b[31m red' "$OUT/run.out"
+t_check "progress: the title escaped" grep -qF '[1/2] true HIDDEN-COMMAND\r\x1b[2KRefresh' "$OUT/run.out"
+t_check "failure summary: the command's output escaped" grep -qF '| OUT-HIDDEN' "$OUT/run.err"
+t_check "failure summary: ... and its ESC[2K" grep -qF '| \x1b[2Kdecoy' "$OUT/run.err"
+LOG=$(ls -d "$OUT"/state/runs/*/ | head -1)log
+t_check "log: no raw control, bidi or bad UTF-8" clean "$LOG"
+t_check "log: the step line shows the hidden title" grep -qF 'step hidden (1/2): true HIDDEN-COMMAND\r\x1b[2KRefresh' "$LOG"
+t_check "log: the command line shows the hidden argument" grep -qF 'HIDDEN-ARG\r\x1b[2Kapt-get' "$LOG"
+t_check "log: the output shows the ESC" grep -qF '\x1b[2Kdecoy' "$LOG"
+
+# The YAML is the machine-readable form: exact bytes when redirected, escaped on a terminal.
+"$ARMPY" run --dry-run "$PLAN" >"$OUT/dry.yaml" 2>/dev/null
+"$ARMPY" run --dry-run "$OUT/dry.yaml" >"$OUT/dry2.yaml" 2>/dev/null
+t_check "--dry-run >file: the plan's bytes as they are (U+202E raw)" grep -qF $'it\'s\u202etxt' "$OUT/dry.yaml"
+t_check "--dry-run >file: loads back to the same plan" cmp -s "$OUT/dry.yaml" "$OUT/dry2.yaml"
+"$HERE/onpty.py" "$ARMPY" run --dry-run "$PLAN" >"$OUT/dry.tty" 2>&1
+t_check "--dry-run on a terminal: nothing raw" clean "$OUT/dry.tty"
+t_check "--dry-run on a terminal: U+202E shown as \\u202e" grep -qF "it's\\u202etxt" "$OUT/dry.tty"
+
+# Any command's output read on a terminal: facts from a hostile os-release.
+printf 'PRETTY_NAME="Debian \xe2\x80\xae12"\nID=debian\nVERSION_ID="12 HIDDEN\r\033[2KDECOY"\n' >"$OUT/os-release"
+"$HERE/onpty.py" "$ARMPY" detect --os-release "$OUT/os-release" --cpuinfo tests/fixtures/cpuinfo/neoverse-n1-altra --arch aarch64 >"$OUT/detect.tty" 2>&1
+t_check "detect on a terminal: nothing raw" clean "$OUT/detect.tty"
+t_check "detect on a terminal: U+202E shown as \\u202e" grep -qF 'Debian \u202e12' "$OUT/detect.tty"
+"$ARMPY" detect --os-release "$OUT/os-release" --cpuinfo tests/fixtures/cpuinfo/neoverse-n1-altra --arch aarch64 >"$OUT/detect.yaml" 2>/dev/null
+t_check "detect >file: the bytes as they are" grep -qF $'Debian \u202e12' "$OUT/detect.yaml"
+
+# --- 4. error messages that quote input never echo its bytes raw ---------------------------
+"$ARMPY" run $'/nonexistent/x\r\e[2K\xff\xe2\x80\xae' >/dev/null 2>"$OUT/err1"
+t_check "error quoting a file name: nothing raw" clean "$OUT/err1"
+t_check "error quoting a file name: escaped" grep -qF 'x\r\x1b[2K\xff\u202e' "$OUT/err1"
+printf 'version: 1\npython: system\nsource: system\nblas:\n  library: "open\\e[2Kblas\\u202e"\n' >"$OUT/bad.yaml"
+"$ARMPY" --profile "$OUT/bad.yaml" --dry-run $DETECT >/dev/null 2>"$OUT/err2"; rc=$?
+t_check "profile value with ESC and U+202E: exit 2" test $rc -eq 2
+t_check "profile value with ESC and U+202E: the message shows nothing raw" clean "$OUT/err2"
+t_check "profile value with ESC and U+202E: ... and names the key" grep -q "blas.library" "$OUT/err2"
+printf 'version: 1\npython: system\nsource: system\nblas:\n  library: op\xffen\n' >"$OUT/bad2.yaml"
+"$ARMPY" --profile "$OUT/bad2.yaml" --dry-run $DETECT >/dev/null 2>"$OUT/err3"; rc=$?
+t_check "profile with a byte that is not UTF-8: exit 2" test $rc -eq 2
+t_check "profile with a byte that is not UTF-8: the message shows nothing raw" clean "$OUT/err3"
+t_summary
