@@ -4,6 +4,7 @@ DESTDIR  ?=
 BINDIR    = $(PREFIX)/bin
 DATADIR   = $(PREFIX)/share/armpy
 MANDIR    = $(PREFIX)/share/man/man1
+COMPDIR   = $(PREFIX)/share/bash-completion/completions
 
 CC       ?= cc
 # libcurl, libcrypto and libarchive are compiled against but loaded with dlopen on first use
@@ -67,16 +68,34 @@ asan: deps-test
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 ARMPY_ASAN=1 ./tests/run-all.sh
 
 install: armpy
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(DATADIR)/profiles $(DESTDIR)$(MANDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(DATADIR)/profiles $(DESTDIR)$(MANDIR) \
+		$(DESTDIR)$(COMPDIR)
 	install -m 0755 armpy $(DESTDIR)$(BINDIR)/armpy
 	install -m 0644 scripts/armpy-probe.py $(DESTDIR)$(DATADIR)/armpy-probe.py
 	install -m 0644 profiles/*.yaml $(DESTDIR)$(DATADIR)/profiles/
 	install -m 0644 docs/armpy.1 $(DESTDIR)$(MANDIR)/armpy.1
+	install -m 0644 completion/armpy.bash $(DESTDIR)$(COMPDIR)/armpy
+
+# `make deb`: armpy_<version>_<arch>.deb in dist/, built by dpkg-buildpackage from a copy of the
+# tree's files (tracked and new, not ignored; without git, all but build products) so that the build never dirties this checkout.
+DEB_TREE = build/deb/armpy-$(VERSION)
+deb:
+	rm -rf build/deb && mkdir -p $(DEB_TREE) dist
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+		git ls-files -z --cached --others --exclude-standard | \
+			tar --null -T - --ignore-failed-read -cf - 2>/dev/null; \
+	else \
+		tar --exclude=./.git --exclude=./build --exclude=./dist --exclude=./tests/out \
+			--exclude='*.o' --exclude='*.d' --exclude=./armpy --exclude='./tests/unit/test-*[!c]' \
+			-cf - .; \
+	fi | tar -C $(DEB_TREE) -xf -
+	cd $(DEB_TREE) && dpkg-buildpackage -us -uc -b
+	mv build/deb/*.deb build/deb/*.buildinfo build/deb/*.changes dist/
 
 clean:
 	rm -f armpy $(OBJS) $(OBJS:.o=.d) $(UNIT_BINS) $(UNIT_BINS:=.d) tests/unit/*.o
-	rm -rf tests/out
+	rm -rf tests/out build dist
 
-.PHONY: all run check test asan install clean unit deps-build deps-test
+.PHONY: all run check test asan install clean unit deps-build deps-test deb
 
 -include $(OBJS:.o=.d) $(UNIT_BINS:=.d)

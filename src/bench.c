@@ -225,8 +225,11 @@ kernels_line(FILE *f, struct blasid *id, int dbg)
 	ssize_t n;
 	if (dbg >= 0 && (n = pread(dbg, text, sizeof text - 1, 0)) > 0) {
 		text[n] = '\0';
-		if (strstr(text, "selecting sub-configuration") == NULL || n > 200)
-			(void)write(2, text, n);     /* not only BLIS's note: pass it on */
+		/* Not only BLIS's note: pass it on (a failed write to stderr has nowhere to go). */
+		if ((strstr(text, "selecting sub-configuration") == NULL || n > 200) &&
+		    write(2, text, n) != n) {
+			/* stderr is gone: nothing more to say */
+		}
 	} else
 		text[0] = '\0';
 	if (id->kernels[0] == '\0' && strcmp(id->kind, "blis") == 0) {

@@ -25,7 +25,9 @@ fi
 # them), plus python3 for validation. Never python3-scipy here (pythran, g++, boost: ~600 MB).
 pkgs=$(sed 's/#.*//' "$TOP/scripts/deps/build.apt.txt" "$TOP/scripts/deps/test.apt.txt" |
 	tr -s ' \t' '\n' | grep -v '^$' | sort -u)
-chroot_setup "bookworm arm64 chroot with the build dependencies" arm64 $pkgs python3 ||
+# debhelper, dpkg-dev and fakeroot: `make deb` builds the arm64 package in here too.
+chroot_setup "bookworm arm64 chroot with the build dependencies" arm64 $pkgs python3 \
+	debhelper dpkg-dev fakeroot ||
 	{ t_summary; exit; }
 R=$CHROOT_ROOT
 
@@ -181,6 +183,25 @@ if [ $EMU -eq 1 ]; then
 	grep -qi emulated "$T_OUT/val-ob-text.out" && t_pass "text validation says 'emulated'" ||
 		t_fail "text validation does not say 'emulated'"
 fi
+
+# The Debian package, built here for arm64 (tests/deb does amd64 and lintian), installed with apt,
+# plans from its own profiles.
+VERSION=$(cat "$TOP/VERSION")
+s=$(date +%s)
+t_logged "make deb inside the arm64 chroot" deb in_chroot "$R" make -C /src deb
+echo "     (make deb under emulation took $(( $(date +%s) - s ))s)"
+DEB=/src/dist/armpy_${VERSION}_arm64.deb
+if [ "$(dpkg-deb -f "$R$DEB" Architecture 2>/dev/null)" = arm64 ]; then
+	t_pass "$(basename "$DEB") is built, Architecture: arm64"
+else
+	t_fail "no arm64 package at $DEB"
+fi
+t_logged "apt-get install $(basename "$DEB") in the arm64 chroot" deb-install \
+	in_chroot "$R" apt-get install -y -q "$DEB"
+t_logged "installed: armpy --profile /usr/share/armpy/profiles/devkit-debian-system-blis.yaml --dry-run" \
+	deb-dry in_chroot "$R" /usr/bin/armpy --profile /usr/share/armpy/profiles/devkit-debian-system-blis.yaml --dry-run
+grep -q "libblas.so.3-$TRIPLET" "$T_OUT/deb-dry.out" &&
+	t_pass "the installed armpy plans for $TRIPLET" || t_fail "the installed armpy's plan lacks $TRIPLET"
 
 left=$(chroot_stray_mounts "$R")
 [ -z "$left" ] && t_pass "no mounts left behind in the arm64 chroot" || t_fail "mounts left: $left"

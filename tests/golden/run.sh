@@ -110,4 +110,16 @@ for f in "$helps" "$TOP"/tests/golden/expected/* "$TOP"/docs/* "$TOP"/README.md 
 done
 t_check "no 'seed', 'devkit notes', 'planner' or 'route' in plans, refusals, --help, man page, docs, profiles, screens" \
 	test -z "${bad:-}"
+
+# Every ARMPY_* variable the code reads is in the man page's ENVIRONMENT section, and the section
+# names no variable the code does not read.
+code_vars=$(grep -ohE '"ARMPY_[A-Z_]+"' "$TOP"/src/*.c "$TOP"/screens/*.c |
+	grep -oE 'ARMPY_[A-Z_]+' | sort -u)
+man_vars=$(sed -n '/^\.SH ENVIRONMENT/,/^\.SH /p' "$TOP/docs/armpy.1" | grep -E '^\.BR? ' |
+	grep -oE 'ARMPY_[A-Z_]+' | sort -u)
+if [ -n "$code_vars" ] && [ "$code_vars" = "$man_vars" ]; then
+	t_pass "armpy(1) ENVIRONMENT lists every ARMPY_* variable ($(echo $code_vars | wc -w))"
+else
+	t_fail "armpy(1) ENVIRONMENT vs the code: $(diff <(echo "$code_vars") <(echo "$man_vars") | grep '^[<>]' | tr '\n' ' ')"
+fi
 t_summary

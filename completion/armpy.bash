@@ -1,0 +1,61 @@
+# bash completion for armpy(1): commands, options, their fixed values and *.yaml files.
+# Installed as /usr/share/bash-completion/completions/armpy.
+
+_armpy_options() { # COMMAND -> the options it takes
+	case $1 in
+	"") echo "--load --profile --dry-run --yes --progress --log --root --os-release --cpuinfo --arch --help --version" ;;
+	detect) echo "--root --os-release --cpuinfo --arch --help" ;;
+	plan) echo "--profile --facts --root --os-release --cpuinfo --arch -o --help" ;;
+	run) echo "--root --dry-run --yes --progress --log --help" ;;
+	resume) echo "--yes --progress --help" ;;
+	runs) echo "--help" ;;
+	validate) echo "--python --root --expect --format --quick --env --no-login-env --help" ;;
+	bench) echo "--threads --size --format --root --quick --progress --help" ;;
+	esac
+}
+
+_armpy_yaml() { # CUR: *.yaml and *.yml files, and directories to descend into
+	COMPREPLY=($(compgen -f -X '!*.yaml' -- "$1") $(compgen -f -X '!*.yml' -- "$1")
+		$(compgen -d -S / -- "$1"))
+}
+
+_armpy() {
+	local cur prev cmd i
+	COMPREPLY=()
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD-1]}
+	cmd=
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		case ${COMP_WORDS[i]} in
+		detect|plan|run|resume|runs|validate|bench) cmd=${COMP_WORDS[i]}; break ;;
+		esac
+	done
+
+	case $prev in
+	--expect) COMPREPLY=($(compgen -W "openblas blis" -- "$cur")); return ;;
+	--format) COMPREPLY=($(compgen -W "text yaml" -- "$cur")); return ;;
+	--progress)
+		if [ "$cmd" != bench ]; then
+			COMPREPLY=($(compgen -W "text json" -- "$cur")); return
+		fi ;;
+	--arch) COMPREPLY=($(compgen -W "aarch64 x86_64 arm64 amd64" -- "$cur")); return ;;
+	--root) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+	--profile|--load|--facts|-o)
+		_armpy_yaml "$cur"
+		compopt -o nospace -o filenames 2>/dev/null
+		return ;;
+	--os-release|--cpuinfo|--log|--python)
+		COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null; return ;;
+	--threads|--size|--env) return ;;
+	esac
+
+	if [[ $cur == -* ]]; then
+		COMPREPLY=($(compgen -W "$(_armpy_options "$cmd")" -- "$cur"))
+	elif [ -z "$cmd" ]; then
+		COMPREPLY=($(compgen -W "detect plan run resume runs validate bench" -- "$cur"))
+	elif [ "$cmd" = run ]; then
+		_armpy_yaml "$cur"
+		compopt -o nospace -o filenames 2>/dev/null
+	fi
+}
+complete -F _armpy armpy
