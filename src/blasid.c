@@ -55,24 +55,59 @@ blis_info(void *h, struct blasid *id)
 		strcpy(id->threading, "serial");
 }
 
-/* Strings compiled into libraries that hide their own API. */
-static const char *
-scan_markers(const char *path)
+const char *
+blasid_markers(const char *data, size_t len)
 {
+	/* Strings compiled into libraries that hide their own API; BLIS first: its libblas.so.3
+	 * may name OpenBLAS in a message, never the other way round. */
 	static const struct { const char *mark, *kind; } m[] = {
 		{ "libblis: ", "blis" }, { "OpenBLAS", "openblas" }, { "FlexiBLAS", "flexiblas" },
 		{ "Intel(R) Math Kernel Library", "mkl" }, { "Arm Performance Libraries", "armpl" },
 	};
+	size_t i;
+	for (i = 0; data != NULL && i < nitems(m); i++)
+		if (memmem(data, len, m[i].mark, strlen(m[i].mark)) != NULL)
+			return m[i].kind;
+	return NULL;
+}
+
+static const char *
+scan_markers(const char *path)
+{
 	char *data;
-	size_t len, i;
-	const char *kind = NULL;
+	size_t len;
+	const char *kind;
 	if ((data = file_read(path, 512u << 20, &len, NULL)) == NULL)
 		return NULL;
-	for (i = 0; i < nitems(m) && kind == NULL; i++)
-		if (memmem(data, len, m[i].mark, strlen(m[i].mark)) != NULL)
-			kind = m[i].kind;
+	kind = blasid_markers(data, len);
 	free(data);
 	return kind;
+}
+
+int
+blasid_openblas_version(const char *config, char *out, size_t len)
+{
+	const char *v, *end;
+	if (config == NULL || (v = strstr(config, "OpenBLAS ")) == NULL)
+		return -1;
+	v += strlen("OpenBLAS ");
+	for (end = v; (*end >= '0' && *end <= '9') || *end == '.'; end++)
+		;
+	while (end > v && end[-1] == '.')      /* "0.3.27.dev": the number, not its dot */
+		end--;
+	if (end == v || *v == '.' || (size_t)(end - v) >= len)
+		return -1;
+	memcpy(out, v, end - v);
+	out[end - v] = '\0';
+	return 0;
+}
+
+const char *
+blasid_openblas_threading(int parallel)
+{
+	/* openblas_get_parallel(): 0 serial, 1 pthreads, 2 OpenMP (OpenBLAS's common.h). */
+	return parallel == 0 ? "serial" : parallel == 1 ? "pthreads" : parallel == 2 ?
+	    "openmp" : "unknown";
 }
 
 /* Debian builds libblas.so.3 and libblis.so.N from one source into one directory. */
@@ -174,21 +209,16 @@ blasid_identify(void *h, const char *path, struct blasid *id)
 		char *(*cfg)(void) = (char *(*)(void))p;
 		char *(*core)(void);
 		int (*par)(void);
-		const char *v;
 		strcpy(id->kind, "openblas");
 		provider_note(id, name, p, path);
 		snprintf(id->config, sizeof id->config, "%s", cfg() ? cfg() : "");
-		if ((v = strstr(id->config, "OpenBLAS ")) != NULL)
-			sscanf(v + 9, "%63[0-9.]", id->version);
+		blasid_openblas_version(id->config, id->version, sizeof id->version);
 		if ((core = (char *(*)(void))sym_find(h, "openblas_get_corename", name2,
 		    sizeof name2)) != NULL && core() != NULL)
 			snprintf(id->corename, sizeof id->corename, "%s", core());
 		if ((par = (int (*)(void))sym_find(h, "openblas_get_parallel", name2,
-		    sizeof name2)) != NULL) {
-			int t = par();
-			strcpy(id->threading, t == 0 ? "serial" : t == 1 ? "pthreads" :
-			    t == 2 ? "openmp" : "unknown");
-		}
+		    sizeof name2)) != NULL)
+			strcpy(id->threading, blasid_openblas_threading(par()));
 		snprintf(id->kernels, sizeof id->kernels, "%s", id->corename);
 		return;
 	}

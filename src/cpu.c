@@ -18,8 +18,10 @@
  *   0xd46 CORTEXA510, 0xd47 CORTEXA710, 0xd44 CORTEXX1, 0x43/0x0af THUNDERX2T99, 0x43/0x0b8
  *   THUNDERX3T110, 0x48/0xd01 TSV110, 0x50/0x000 EMAG8180, 0x46/0x001 A64FX, 0x51/0xc00 FALKOR,
  *   0x61/0x022 VORTEX) and TargetList.txt (ARMV8, and ARMV8SVE for SVE cores it does not know).
- *   NEOVERSEV2 exists since OpenBLAS 0.3.26; older releases build NEOVERSEN2 kernels for it
- *   (same SVE2 128-bit class), which is the fallback to use with an older source tree.
+ *   These are the CPU's names in OpenBLAS's newest cpuid, not always TARGETs a release builds:
+ *   NEOVERSEV2 is named by 0.3.29's cpuid_arm64.c but is in no TargetList.txt up to 0.3.29.
+ *   What the pinned release accepts, and its substitutes, are in plan-pins.c
+ *   (pin_openblas_target; tests/conform checks them in the pinned tree).
  *   Parts OpenBLAS does not list (Cortex-A75, NVIDIA Carmel/Denver, Broadcom's 0x516 alias of
  *   ThunderX2 aside) get what its cpuid would pick: ARMV8, or ARMV8SVE when SVE is present.
  *   AmpereOne (0xc0/0xac3, 0xac4): OpenBLAS has no AmpereOne target in the sources checked;

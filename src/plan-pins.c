@@ -1,4 +1,5 @@
 /* plan-pins.c — the pinned source tarballs and installers (never an invented hash: each cites its source). */
+#include <stddef.h>
 #include <string.h>
 
 #include "plan-pins.h"
@@ -41,5 +42,67 @@ pin_find(const char *name)
 		if (strcmp(pins[i].name, name) == 0)
 			return &pins[i];
 	}
+	return NULL;
+}
+
+/*
+ * The TARGETs the pinned OpenBLAS accepts: 0.3.21's TargetList.txt, sections 1 (x86) and 8 (ARM
+ * 64-bit); each has an #ifdef FORCE_<TARGET> in its getarch.c. tests/conform/run.sh checks every
+ * planned TARGET against Debian's openblas_0.3.21+ds tree with getarch itself. A pin of another
+ * version gets no TARGET from this table until the table is redone from that release.
+ */
+#define OPENBLAS_TARGETS_VERSION "0.3.21"
+static const char *const openblas_targets[] = {
+	"P2", "KATMAI", "COPPERMINE", "NORTHWOOD", "PRESCOTT", "BANIAS", "YONAH", "CORE2",
+	"PENRYN", "DUNNINGTON", "NEHALEM", "SANDYBRIDGE", "HASWELL", "SKYLAKEX", "ATOM",
+	"COOPERLAKE", "SAPPHIRERAPIDS", "ATHLON", "OPTERON", "OPTERON_SSE3", "BARCELONA",
+	"SHANGHAI", "ISTANBUL", "BOBCAT", "BULLDOZER", "PILEDRIVER", "STEAMROLLER", "EXCAVATOR",
+	"ZEN", "SSE_GENERIC", "VIAC3", "NANO",
+	"ARMV8", "CORTEXA53", "CORTEXA57", "CORTEXA72", "CORTEXA73", "CORTEXA510", "CORTEXA710",
+	"CORTEXX1", "CORTEXX2", "NEOVERSEN1", "NEOVERSEV1", "NEOVERSEN2", "CORTEXA55", "EMAG8180",
+	"FALKOR", "THUNDERX", "THUNDERX2T99", "TSV110", "THUNDERX3T110", "VORTEX", "A64FX",
+	"ARMV8SVE", "FT2000",
+};
+
+/* Cores newer OpenBLAS names that 0.3.21 does not, and what upstream itself runs on them. */
+static const struct {
+	const char *target, *use, *why;
+} openblas_substitutes[] = {
+	/* Neither 0.3.21 nor 0.3.29 lists NEOVERSEV2 in TargetList.txt or getarch.c (0.3.29's
+	 * cpuid_arm64.c knows the core, 0xd4f "NVIDIA Grace et al.", but TARGET=NEOVERSEV2 is not
+	 * a target: getarch ignores the unknown FORCE_ and describes the build machine). 0.3.29's
+	 * driver/others/dynamic_arm64.c runs the Neoverse V1 kernels there:
+	 * "#define gotoblas_NEOVERSEV2 gotoblas_NEOVERSEV1". */
+	{ "NEOVERSEV2", "NEOVERSEV1", "OpenBLAS " OPENBLAS_TARGETS_VERSION " has no NEOVERSEV2 "
+	  "target (TargetList.txt); OpenBLAS's own runtime dispatch (driver/others/"
+	  "dynamic_arm64.c, 0.3.29) runs the NEOVERSEV1 kernels on a Neoverse V2" },
+	/* CORTEXA76 is a target from 0.3.26 on; 0.3.29's kernel/arm64/KERNEL.CORTEXA76 is
+	 * "include $(KERNELDIR)/KERNEL.CORTEXA57". */
+	{ "CORTEXA76", "CORTEXA57", "OpenBLAS " OPENBLAS_TARGETS_VERSION " has no CORTEXA76 "
+	  "target (TargetList.txt); newer OpenBLAS builds its Cortex-A76 target from the "
+	  "CORTEXA57 kernels (kernel/arm64/KERNEL.CORTEXA76)" },
+};
+
+const char *
+pin_openblas_target(const char *target, const char **why)
+{
+	size_t i;
+
+	*why = NULL;
+	if (target == NULL)
+		return NULL;
+	if (strcmp(pin_find("openblas")->version, OPENBLAS_TARGETS_VERSION) != 0) {
+		*why = "armpy's list of OpenBLAS targets is for another release than the pinned one";
+		return NULL;
+	}
+	for (i = 0; i < sizeof openblas_targets / sizeof openblas_targets[0]; i++)
+		if (strcmp(openblas_targets[i], target) == 0)
+			return openblas_targets[i];
+	for (i = 0; i < sizeof openblas_substitutes / sizeof openblas_substitutes[0]; i++)
+		if (strcmp(openblas_substitutes[i].target, target) == 0) {
+			*why = openblas_substitutes[i].why;
+			return openblas_substitutes[i].use;
+		}
+	*why = "OpenBLAS " OPENBLAS_TARGETS_VERSION "'s TargetList.txt does not list it";
 	return NULL;
 }

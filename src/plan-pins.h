@@ -15,4 +15,10 @@ struct pin {
 /* NULL when nothing is pinned under that name. */
 const struct pin *pin_find(const char *name);
 
+/* The TARGET the pinned OpenBLAS release's build system accepts for a CPU whose target (as
+ * armpy detect names it, after OpenBLAS's newest cpuid) is target: target itself when the
+ * release lists it; else the release's substitute, with *why citing upstream; else NULL, with
+ * *why saying so. Pure. */
+const char *pin_openblas_target(const char *target, const char **why);
+
 #endif

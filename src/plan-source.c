@@ -143,11 +143,34 @@ plan_blis_build(struct pctx *c, const char *jobs)
 	return 0;
 }
 
+/* The TARGET for this CPU that the pinned OpenBLAS builds; a substitute or a fallback is noted. */
+static const char *
+openblas_target(struct pctx *c)
+{
+	const char *cpu = c->f->cpu.openblas_target, *why, *t;
+	int sve;
+
+	if ((t = pin_openblas_target(cpu, &why)) != NULL) {
+		if (why != NULL)
+			plan_note(c->plan, "OpenBLAS TARGET=%s for this %s core: %s", t, cpu, why);
+		return t;
+	}
+	if (cpu == NULL || strcmp(c->f->arch, "aarch64") != 0)
+		return NULL;
+	/* What OpenBLAS's cpuid picks for an Arm core it does not know. */
+	sve = strv_contains(c->f->cpu.features, "sve");
+	t = sve ? "ARMV8SVE" : "ARMV8";
+	plan_note(c->plan, "OpenBLAS TARGET=%s: the detected %s is not a target of the pinned "
+	    "OpenBLAS (%s); %s is what OpenBLAS's cpuid picks for an Arm core it does not know",
+	    t, cpu, why, t);
+	return t;
+}
+
 static int
 plan_openblas_build(struct pctx *c, const char *jobs)
 {
 	const char *prefix = source_prefix(c);
-	const char *target = c->f->cpu.openblas_target;
+	const char *target = openblas_target(c);
 	int blis = strcmp(c->lib, "blis") == 0;
 	char *dir, *why, *lib;
 	char **argv;

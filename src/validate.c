@@ -256,20 +256,20 @@ verdict_library(struct validate_report *r, const struct validate_opts *o)
 		    "no library serves NumPy's cblas_dgemm (neither plain nor wheel-decorated names "
 		    "resolve through _multiarray_umath)");
 	} else {
+		const char *scope = r->blas.scope && strcmp(r->blas.scope, "global") == 0 ?
+		    "; bound from the global scope: LD_PRELOAD or RTLD_GLOBAL" : "";
 		d = lib_describe(&r->blas);
 		if (o->expect != NULL && strcasecmp(o->expect, r->blas.kind) != 0)
 			vcheck_add(r, "blas-library", VERDICT_FAIL,
-			    "expected %s, but %s serves %s's %s (%s)", vkind_label(o->expect), d,
+			    "expected %s, but %s serves %s's %s (%s%s)", vkind_label(o->expect), d,
 			    r->blas.consumer ? r->blas.consumer : "numpy", r->blas.symbol,
-			    r->blas.evidence ? r->blas.evidence : "unidentified");
+			    r->blas.evidence ? r->blas.evidence : "unidentified", scope);
 		else if (!lib_known(&r->blas))
 			vcheck_add(r, "blas-library", VERDICT_WARN,
 			    "%s serves %s but exports no identification symbol", d, r->blas.symbol);
 		else
 			vcheck_add(r, "blas-library", VERDICT_PASS, "%s serves %s (%s%s)", d,
-			    r->blas.symbol, r->blas.evidence ? r->blas.evidence : "",
-			    r->blas.scope && strcmp(r->blas.scope, "global") == 0 ?
-			    "; bound from the global scope: LD_PRELOAD or RTLD_GLOBAL" : "");
+			    r->blas.symbol, r->blas.evidence ? r->blas.evidence : "", scope);
 		free(d);
 	}
 	if (r->lapack.path == NULL) {

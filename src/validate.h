@@ -135,6 +135,14 @@ int blasid_kernels_generic(const char *kind, const char *kernels);
  * sub-configuration 'zen3'."): the library's own words, even where it hides bli_*. The last
  * one in text wins; 0 and out filled, or -1. Pure. */
 int blasid_blis_debug_parse(const char *text, char *out, size_t len);
+/* The kind a library's contents name ("libblis: " blis, "OpenBLAS", "FlexiBLAS", MKL's and
+ * ArmPL's names), the first in that order, or NULL. Pure. */
+const char *blasid_markers(const char *data, size_t len);
+/* The release number in openblas_get_config()'s text ("OpenBLAS 0.3.27.dev ..." gives
+ * "0.3.27"); 0 and out filled, or -1 when there is none or it does not fit. Pure. */
+int blasid_openblas_version(const char *config, char *out, size_t len);
+/* openblas_get_parallel()'s answer as a word: serial, pthreads, openmp or unknown. Pure. */
+const char *blasid_openblas_threading(int parallel);
 void blasid_identify(void *handle, const char *path, struct blasid *);
 /* Resolve cblas_dgemm under its plain or wheel names; *int64 says the ints are 64-bit. */
 void *blasid_dgemm(void *handle, int *int64, const char **name);

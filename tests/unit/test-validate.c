@@ -469,33 +469,6 @@ test_blis_kernels(void **state)
 }
 
 static void
-test_blis_debug_parse(void **state)
-{
-	char k[64];
-	(void)state;
-	assert_int_equal(blasid_blis_debug_parse("libblis: selecting sub-configuration 'zen3'.\n",
-	    k, sizeof k), 0);
-	assert_string_equal(k, "zen3");
-	assert_int_equal(blasid_blis_debug_parse("x\nlibblis: selecting sub-configuration "
-	    "'generic'.\nlibblis: selecting sub-configuration 'armsve'.", k, sizeof k), 0);
-	assert_string_equal(k, "armsve");
-	assert_int_equal(blasid_blis_debug_parse("selecting sub-configuration ''", k, sizeof k),
-	    -1);
-	assert_int_equal(blasid_blis_debug_parse("selecting sub-configuration 'a b'", k,
-	    sizeof k), -1);
-	assert_int_equal(blasid_blis_debug_parse("selecting sub-configuration 'zen3", k,
-	    sizeof k), -1);
-	assert_int_equal(blasid_blis_debug_parse("nothing", k, sizeof k), -1);
-	assert_int_equal(blasid_blis_debug_parse("selecting sub-configuration 'abcdef'", k, 4),
-	    -1);
-	assert_true(blasid_kernels_generic("blis", "generic"));
-	assert_false(blasid_kernels_generic("blis", "zen3"));
-	assert_true(blasid_kernels_generic("openblas", "ARMV8"));
-	assert_false(blasid_kernels_generic("openblas", "NEOVERSEN1"));
-	assert_true(blasid_kernels_generic("reference", NULL));
-}
-
-static void
 test_peak_bound(void **state)
 {
 	/* 2596 MHz x 32 = 83.1 GFLOPS, yet 97 measured: the old report said 117% */
@@ -635,7 +608,6 @@ main(void)
 		cmocka_unit_test(test_recommend),
 		cmocka_unit_test(test_blis_generic),
 		cmocka_unit_test(test_blis_kernels),
-		cmocka_unit_test(test_blis_debug_parse),
 		cmocka_unit_test(test_peak_bound),
 		cmocka_unit_test(test_env_report),
 		cmocka_unit_test(test_login_env),

@@ -58,6 +58,10 @@ if [ -n "${BLIS_WORD:-}" ] && [ -n "$OB_VERSION" ] && [ -n "$BLIS_VERSION" ]; th
 else
 	t_fail "asking the libraries themselves (ctypes): OpenBLAS '$OB_VERSION', BLIS '$BLIS_VERSION' '${BLIS_WORD:-}'"
 fi
+# Preloaded in turn over the other alternative: BLIS's and OpenBLAS's own libraries (not libblas.so.3).
+OTHER_SO=$BLIS_SO
+OB_SO=$(dirname "$OPENBLAS")/libopenblas.so.0
+PRELOAD_CHK=$TOP/tests/validate/preload.py
 # The BLIS config armpy detects for this CPU: the blis-kernels verdict must agree with it.
 BLIS_EXPECTED=$("$ARMPY" detect 2>/dev/null | "$PY" -c 'import sys, yaml
 print((yaml.safe_load(sys.stdin).get("cpu") or {}).get("blis_config") or "")')
@@ -99,6 +103,24 @@ for lib in openblas blis; do
 	"$ARMPY" validate --python "$PY" --expect "$wrong" --quick >"$OUT/wrong-$lib.txt" 2>&1; rc=$?
 	t_check "$lib: --expect $wrong exits 1" test "$rc" -eq 1
 	t_check "$lib: the failure names both libraries" grep -qE "^FAIL  blas-library +expected $other, but $name " "$OUT/wrong-$lib.txt"
+
+	# The lookup order: ld.so binds NumPy's cblas_dgemm from the global scope first, so a library
+	# preloaded (LD_PRELOAD) serves it whatever the alternative names. The report must name the
+	# file ld.so itself bound (LD_DEBUG=bindings), with and without a preload.
+	t_out "$lib: no preload: armpy names the file ld.so binds, from numpy's own dependencies" \
+		"$PY" "$PRELOAD_CHK" "$Y" "$PY" "$lib" module
+	pre=$OTHER_SO; [ $lib = blis ] && pre=$OB_SO
+	LD_PRELOAD=$pre "$ARMPY" validate --python "$PY" --expect "$wrong" --quick >"$OUT/preload-$lib.txt" 2>&1; rc=$?
+	LD_PRELOAD=$pre "$ARMPY" validate --python "$PY" --quick --format yaml >"$OUT/preload-$lib.yaml" 2>"$OUT/preload-$lib.yaml.err"
+	t_check "$lib alternative, $other preloaded: --expect $wrong exits 0" test "$rc" -eq 0
+	t_out "$lib alternative, $other preloaded: armpy names the preloaded file ld.so binds" \
+		"$PY" "$PRELOAD_CHK" "$OUT/preload-$lib.yaml" "$PY" "$wrong" global "$pre"
+	t_check "$lib alternative, $other preloaded: the blas-library line says the global scope" \
+		grep -qE "^PASS  blas-library +$other .*bound from the global scope" "$OUT/preload-$lib.txt"
+	"$ARMPY" validate --python "$PY" --expect "$lib" --quick --env LD_PRELOAD="$pre" >"$OUT/preload-env-$lib.txt" 2>&1; rc=$?
+	t_check "$lib alternative, --env LD_PRELOAD=$other: --expect $lib exits 1" test "$rc" -eq 1
+	t_check "$lib alternative, --env LD_PRELOAD=$other: the failure names the preloaded $other" \
+		grep -qE "^FAIL  blas-library +expected $name, but $other .*global scope" "$OUT/preload-env-$lib.txt"
 done
 t_check "numpy.show_config() prints the same text under OpenBLAS and BLIS" cmp -s "$OUT/show_config-openblas.txt" "$OUT/show_config-blis.txt"
 

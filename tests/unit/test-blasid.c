@@ -1,0 +1,213 @@
+/* test-blasid.c — unit tests for blasid.c: its parsers on strings recorded from real libraries, and identify on the real ones where installed. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dlfcn.h>
+#include <glob.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "armpy.h"
+#include "validate.h"
+
+/* openblas_get_config() as real builds answer it (tests/fixtures/probe/: Debian 11's 0.3.13,
+ * bookworm's 0.3.21 on x86_64 and arm64, a scipy-openblas wheel's 0.3.27.dev). */
+static void
+test_openblas_version(void **state)
+{
+	static const struct { const char *config, *version; } ok[] = {
+		{ "OpenBLAS 0.3.13 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY neoversen1 MAX_THREADS=64",
+		  "0.3.13" },
+		{ "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY Cooperlake MAX_THREADS=64",
+		  "0.3.21" },
+		{ "OpenBLAS 0.3.21 NO_LAPACKE NO_AFFINITY ARMV8 MAX_THREADS=64", "0.3.21" },
+		{ "OpenBLAS 0.3.27.dev DYNAMIC_ARCH NO_AFFINITY neoversen1 MAX_THREADS=64", "0.3.27" },
+		{ "OpenBLAS 0.3.29", "0.3.29" },
+	};
+	static const char *bad[] = { "", "OpenBLAS", "OpenBLAS ", "OpenBLAS dev 0.3.21",
+	    "OpenBLAS .3.21", "BLIS 0.9.0", "openblas 0.3.21" };
+	char v[64];
+	size_t i;
+	(void)state;
+	for (i = 0; i < nitems(ok); i++) {
+		memset(v, 'x', sizeof v);
+		assert_int_equal(blasid_openblas_version(ok[i].config, v, sizeof v), 0);
+		assert_string_equal(v, ok[i].version);
+	}
+	for (i = 0; i < nitems(bad); i++)
+		assert_int_equal(blasid_openblas_version(bad[i], v, sizeof v), -1);
+	assert_int_equal(blasid_openblas_version(NULL, v, sizeof v), -1);
+	/* A number that does not fit is refused, never cut short. */
+	assert_int_equal(blasid_openblas_version("OpenBLAS 0.3.21 X", v, 6), -1);
+	assert_int_equal(blasid_openblas_version("OpenBLAS 0.3.21 X", v, 7), 0);
+	assert_string_equal(v, "0.3.21");
+}
+
+static void
+test_openblas_threading(void **state)
+{
+	(void)state;
+	assert_string_equal(blasid_openblas_threading(0), "serial");
+	assert_string_equal(blasid_openblas_threading(1), "pthreads");
+	assert_string_equal(blasid_openblas_threading(2), "openmp");
+	assert_string_equal(blasid_openblas_threading(3), "unknown");
+	assert_string_equal(blasid_openblas_threading(-1), "unknown");
+}
+
+/* BLIS_ARCH_DEBUG=1 on stderr, as Debian's BLIS 0.9.0 prints it ("libblis: selecting
+ * sub-configuration '%s'." is the format string in its libblas.so.3). */
+static void
+test_blis_debug_parse(void **state)
+{
+	static const char *bad[] = {
+		"", "libblis: selecting sub-configuration ''.\n",
+		"libblis: selecting sub-configuration 'zen3\n",
+		"libblis: selecting sub-configuration 'zen3; rm -rf /'.\n",
+		"libblis: selecting sub-configuration 'Zen3'.\n",
+		"libblis: selecting configuration 'zen3'.\n",
+	};
+	char k[16];
+	size_t i;
+	(void)state;
+	assert_int_equal(blasid_blis_debug_parse("libblis: selecting sub-configuration 'zen3'.\n",
+	    k, sizeof k), 0);
+	assert_string_equal(k, "zen3");
+	/* The last message wins (a library initialised twice, or forced by BLIS_ARCH_TYPE). */
+	assert_int_equal(blasid_blis_debug_parse("libblis: selecting sub-configuration 'zen3'.\n"
+	    "warning: x\nlibblis: selecting sub-configuration 'generic'.\n", k, sizeof k), 0);
+	assert_string_equal(k, "generic");
+	assert_int_equal(blasid_blis_debug_parse("libblis: selecting sub-configuration "
+	    "'thunderx2'.\n", k, sizeof k), 0);
+	assert_string_equal(k, "thunderx2");
+	for (i = 0; i < nitems(bad); i++)
+		assert_int_equal(blasid_blis_debug_parse(bad[i], k, sizeof k), -1);
+	assert_int_equal(blasid_blis_debug_parse(NULL, k, sizeof k), -1);
+	/* Too long for out: refused, not cut. */
+	assert_int_equal(blasid_blis_debug_parse("libblis: selecting sub-configuration "
+	    "'cortexa57'.\n", k, 9), -1);
+}
+
+static void
+test_kernels_generic(void **state)
+{
+	(void)state;
+	/* OpenBLAS's cores that fit every CPU of their architecture, in any case. */
+	assert_true(blasid_kernels_generic("openblas", "ARMV8"));
+	assert_true(blasid_kernels_generic("openblas", "armv8sve"));
+	assert_true(blasid_kernels_generic("openblas", "Prescott"));
+	assert_false(blasid_kernels_generic("openblas", "neoversen1"));
+	assert_false(blasid_kernels_generic("openblas", "Cooperlake"));
+	/* BLIS: only its reference config; armv8 is not a BLIS config name. */
+	assert_true(blasid_kernels_generic("blis", "generic"));
+	assert_false(blasid_kernels_generic("blis", "zen3"));
+	assert_false(blasid_kernels_generic("blis", "armv8"));
+	/* The reference BLAS is generic by nature; unknown kernels are not called generic. */
+	assert_true(blasid_kernels_generic("reference", NULL));
+	assert_false(blasid_kernels_generic("openblas", ""));
+	assert_false(blasid_kernels_generic("blis", NULL));
+}
+
+/* Excerpts of the strings in real binaries (strings(1) of Debian's libraries). */
+static void
+test_markers(void **state)
+{
+	static const char blis[] = "\0libblis: sup var1n2m_opt_cases not yet implemented\0"
+	    "libblis: selecting sub-configuration '%s'.\0";
+	static const char openblas[] = "\0OpenBLAS : munmap failed:\0OpenBLAS Warning ... cannot "
+	    "install fork handler.\0";
+	static const char both[] = "\0OpenBLAS\0libblis: %s (line %lu):\0";
+	static const char netlib[] = "\0dgemm_\0cblas_dgemm\0 ** On entry to %6s, parameter "
+	    "number %2i had an illegal value\0";
+	(void)state;
+	assert_string_equal(blasid_markers(blis, sizeof blis), "blis");
+	assert_string_equal(blasid_markers(openblas, sizeof openblas), "openblas");
+	assert_string_equal(blasid_markers(both, sizeof both), "blis");
+	assert_null(blasid_markers(netlib, sizeof netlib));
+	assert_null(blasid_markers(NULL, 0));
+	/* The length bounds the search: a mark past it is not seen. */
+	assert_null(blasid_markers(openblas, 8));
+}
+
+/* The first installed file matching pattern, or NULL. */
+static char *
+installed(const char *pattern)
+{
+	glob_t g;
+	char *p = NULL;
+	if (glob(pattern, 0, NULL, &g) == 0 && g.gl_pathc > 0)
+		p = xstrdup(g.gl_pathv[0]);
+	globfree(&g);
+	return p;
+}
+
+/* identify on the real library at pattern; skipped when it is not installed. */
+static void
+identify_real(const char *pattern, const char *kind, struct blasid *id)
+{
+	char *path = installed(pattern);
+	void *h;
+	if (path == NULL)
+		skip();
+	if ((h = dlopen(path, RTLD_NOW | RTLD_LOCAL)) == NULL)
+		fail_msg("dlopen %s: %s", path, dlerror());
+	blasid_identify(h, path, id);
+	assert_string_equal(id->kind, kind);
+	free(path);
+	/* left open: BLIS and OpenBLAS keep threads that outlive a dlclose */
+}
+
+static void
+test_identify_openblas(void **state)
+{
+	struct blasid id;
+	char v[64];
+	(void)state;
+	identify_real("/usr/lib/*/openblas-pthread/libopenblas.so.0", "openblas", &id);
+	assert_int_equal(blasid_openblas_version(id.config, v, sizeof v), 0);
+	assert_string_equal(id.version, v);
+	assert_string_equal(id.threading, "pthreads");
+	assert_true(id.kernels[0] != '\0');
+	assert_string_equal(id.kernels, id.corename);
+}
+
+static void
+test_identify_blis_hidden(void **state)
+{
+	struct blasid id;
+	(void)state;
+	/* Debian's BLIS libblas.so.3 hides bli_*: told by its strings, version from libblis.so.4. */
+	identify_real("/usr/lib/*/blis-pthread/libblas.so.3", "blis", &id);
+	assert_non_null(strstr(id.evidence, "binary contains blis strings"));
+	assert_non_null(strstr(id.evidence, "version from sibling"));
+	assert_true(id.version[0] >= '0' && id.version[0] <= '9');
+	assert_string_equal(id.threading, "pthreads");
+}
+
+static void
+test_identify_reference(void **state)
+{
+	struct blasid id;
+	(void)state;
+	identify_real("/usr/lib/*/blas/libblas.so.3", "reference", &id);
+	assert_string_equal(id.kernels, "reference");
+	assert_true(blasid_kernels_generic(id.kind, id.kernels));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_openblas_version),
+		cmocka_unit_test(test_openblas_threading),
+		cmocka_unit_test(test_blis_debug_parse),
+		cmocka_unit_test(test_kernels_generic),
+		cmocka_unit_test(test_markers),
+		cmocka_unit_test(test_identify_openblas),
+		cmocka_unit_test(test_identify_blis_hidden),
+		cmocka_unit_test(test_identify_reference),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
