@@ -269,14 +269,16 @@ get_strv(struct pparse *pp, const struct ynode *map, const char *key, const char
 
 		if (e->type != YNODE_SCALAR || (ynode_is_null(e) && !e->quoted)) {
 			ppath(pp, "%s.%s[%zu]", where, key, i);
-			strv_free(*out);
-			*out = NULL;
 			return perr(pp, e, "must be a string");
 		}
-		*out = strv_push(*out, e->value);
 	}
-	if (*out == NULL && n->n == 0)
-		*out = NULL;
+	if (n->n == 0)
+		return 0;
+	/* filled in place: strv_push per item measures the list each time (quadratic) */
+	*out = xreallocarray(NULL, n->n + 1, sizeof **out);
+	for (size_t i = 0; i < n->n; i++)
+		(*out)[i] = xstrdup(n->items[i]->value);
+	(*out)[n->n] = NULL;
 	return 0;
 }
 

@@ -155,8 +155,16 @@ yparser_next(struct yparser *yp, yaml_event_t *ev)
 	line = (int)p->problem_mark.line + 1;
 	col = (int)p->problem_mark.column + 1;
 	if (p->error == YAML_READER_ERROR) {
-		/* The reader has no mark, only the byte offset of the bad input. */
-		yparser_locate(yp, p->problem_offset, &line, &col);
+		/* The reader has no mark, only the byte offset of the bad input; for a bad
+		 * trailing byte, that of the trailing byte: the character starts earlier. */
+		size_t at = p->problem_offset;
+		if (strstr(problem, "trailing") != NULL)
+			while (at > 0 && at <= yp->len &&
+			    ((unsigned char)yp->data[at - 1] & 0xc0) == 0x80)
+				at--;
+		if (strstr(problem, "trailing") != NULL && at > 0)
+			at--;
+		yparser_locate(yp, at, &line, &col);
 		if (strstr(problem, "UTF-8") != NULL || strstr(problem, "Unicode") != NULL)
 			msg = xasprintf("not valid UTF-8 (%s)", problem);
 		else

@@ -233,6 +233,8 @@ test_reader_positions(void **state)
 		{ "a: 1\n\nc: [x, \"\xc3\xa9\xff\"]\n", "t.yaml:3:10: not valid UTF-8" },
 		{ "a: 1\nb: x\x01y\n", "t.yaml:2:5: malformed YAML: control characters" },
 		{ "\xae: 1\n", "t.yaml:1:1: not valid UTF-8" },
+		{ "a: 1\nb: caf\xe9\nc: 2\n", "t.yaml:2:7: not valid UTF-8" },   /* a lead, then a newline */
+		{ "a: \xe2\x82x\n", "t.yaml:1:4: not valid UTF-8" },           /* two of three */
 	};
 	(void)state;
 	for (size_t i = 0; i < nitems(cases); i++) {
