@@ -65,8 +65,12 @@ void buf_free(struct buf *);
 /* Whole files. file_read reads only regular files (a FIFO, directory or device is refused at
  * once, never waited on) and refuses files over max bytes (cause says so). */
 char *file_read(const char *path, size_t max, size_t *len, char **cause);
-/* Atomic write: temp file in the same directory, fsync, chmod, rename, fsync of the directory. */
+/* Atomic write: temp file in the same directory, fsync, chmod, rename, fsync of the directory.
+ * The file gets exactly `mode` (what a plan's write step asks for), whatever the umask. */
 int file_write_atomic(const char *path, const void *data, size_t len, int mode, char **cause);
+/* file_write_atomic for files armpy saves for the user (plans, profiles, state): created
+ * 0666 less the umask, as a shell redirection or an editor would. */
+int file_save(const char *path, const void *data, size_t len, char **cause);
 /* mkdir -p with mode for the created components. */
 int mkdir_p(const char *path, int mode, char **cause);
 

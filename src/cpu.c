@@ -3,6 +3,8 @@
 #include "facts.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,6 +149,33 @@ cpu_parse_id(const char *s, unsigned *out)
 	return 0;
 }
 
+/* A cpuinfo number in [0, max], or 0 when it is not one (strtol, never atoi: no overflow). */
+static int
+cpu_parse_small(const char *s, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (end == s || errno != 0 || v < 0 || v > max)
+		return 0;
+	return (int)v;
+}
+
+/* "cpu MHz : 2596.102" rounded; 0 unless a finite number in [0, 1e6) ("1e400" overflowed
+ * the cast to long: undefined behaviour). */
+static long
+cpu_parse_mhz(const char *s)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || !isfinite(v) || v < 0 || v >= 1e6)
+		return 0;
+	return (long)(v + 0.5);
+}
+
 static void
 cpu_set(char **field, const char *value)
 {
@@ -169,7 +198,8 @@ cpu_add_feature(struct cpu_info *cpu, const char *raw)
 		free(name);
 		name = xstrdup("asimd");
 	}
-	if (!strv_contains(cpu->features, name))
+	/* A real CPU has well under a hundred; the cap keeps a hostile list from going quadratic. */
+	if (strv_len(cpu->features) < CPU_MAX_FEATURES && !strv_contains(cpu->features, name))
 		cpu->features = strv_push(cpu->features, name);
 	free(name);
 }
@@ -262,11 +292,11 @@ cpuinfo_parse(struct cpu_info *cpu, const char *arch, const char *text)
 		else if (strcmp(key, "model name") == 0 && cpu->name == NULL && !aarch64)
 			cpu->name = xstrdup(value);
 		else if (strcmp(key, "cpu family") == 0 && cpu->x86_family == 0)
-			cpu->x86_family = atoi(value);
+			cpu->x86_family = cpu_parse_small(value, 0xffff);
 		else if (strcmp(key, "model") == 0 && cpu->x86_model == 0)
-			cpu->x86_model = atoi(value);
+			cpu->x86_model = cpu_parse_small(value, 0xffff);
 		else if (strcmp(key, "cpu MHz") == 0 && cpu->mhz == 0)
-			cpu->mhz = (long)(strtod(value, NULL) + 0.5);
+			cpu->mhz = cpu_parse_mhz(value);
 	}
 	free(copy);
 	if (cores > 0)

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,7 @@ facts_free(struct facts *f)
 	}
 	free(f->pythons);
 	free(f->conda);
+	strv_free(f->notes);
 	free(f);
 }
 
@@ -269,7 +271,8 @@ detect_cpu(struct facts *f, const struct detect_opts *o, char *override, char **
 		{
 			char *khz = detect_read(o, "/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq");
 			if (khz != NULL) {
-				f->cpu.mhz = strtol(khz, NULL, 10) / 1000;
+				long v = strtol(khz, NULL, 10);
+				f->cpu.mhz = v > 0 && v < 1000000000L ? v / 1000 : 0;
 				free(khz);
 			}
 		}
@@ -287,8 +290,10 @@ detect_memory(struct facts *f, const struct detect_opts *o)
 	char *text = detect_read(o, "/proc/meminfo"), *p;
 	if (text == NULL && detect_has_root(o))
 		text = file_read("/proc/meminfo", DETECT_MAX_FILE, NULL, NULL);
-	if (text != NULL && (p = strstr(text, "MemTotal:")) != NULL)
-		f->mem_bytes = strtoull(p + strlen("MemTotal:"), NULL, 10) * 1024;
+	if (text != NULL && (p = strstr(text, "MemTotal:")) != NULL) {
+		unsigned long long kb = strtoull(p + strlen("MemTotal:"), NULL, 10);
+		f->mem_bytes = kb < (unsigned long long)LONG_MAX / 1024 ? kb * 1024 : 0;
+	}
 	free(text);
 }
 
@@ -545,6 +550,174 @@ detect_conda(struct facts *f, const struct detect_opts *o)
 	}
 }
 
+/* ---- what detection writes must load back ---- */
+
+#define FACT_MAX_TEXT 4096
+#define FACT_ID_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-"
+
+/* The facts schema's patterns, shared by the loader and the sanitiser. Free text: one line of
+ * UTF-8; a name: [A-Za-z0-9._+-], not starting with '-'; a path: absolute, no "/../". */
+static int
+fact_is_text(const char *s)
+{
+	size_t n = strlen(s);
+	return n <= FACT_MAX_TEXT && strchr(s, '\n') == NULL && utf8_check(s, n) == n;
+}
+
+static int
+fact_is_id(const char *s)
+{
+	return *s != '\0' && *s != '-' && strlen(s) <= FACT_MAX_TEXT &&
+	    strspn(s, FACT_ID_CHARS) == strlen(s);
+}
+
+static int
+fact_is_path(const char *s)
+{
+	return *s == '/' && strstr(s, "/../") == NULL && fact_is_text(s);
+}
+
+static void
+fact_note(struct facts *f, const char *fmt, ...) ARMPY_PRINTF(2, 3);
+
+static void
+fact_note(struct facts *f, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	f->notes = strv_push(f->notes, s);
+	free(s);
+}
+
+/* Free text: bad bytes and control characters become U+FFFD, and it is cut to fit. */
+static void
+fact_text(struct facts *f, const char *name, char **field)
+{
+	int replaced = 0;
+	char *fixed, *clipped;
+
+	if (*field == NULL)
+		return;
+	fixed = utf8_fix(*field, 1, &replaced);
+	clipped = utf8_clip(fixed, FACT_MAX_TEXT - 3);
+	if (replaced > 0)
+		fact_note(f, "%s: %d byte(s) that are not UTF-8 text replaced with U+FFFD", name,
+		    replaced);
+	if (strlen(clipped) < strlen(fixed))
+		fact_note(f, "%s: cut to %d bytes", name, FACT_MAX_TEXT - 3);
+	free(fixed);
+	free(*field);
+	*field = clipped;
+}
+
+/* A name or path that does not fit the schema is dropped (unknown), never passed on. */
+static void
+fact_drop(struct facts *f, const char *name, char **field, int (*ok)(const char *))
+{
+	char *shown;
+
+	if (*field == NULL)
+		return;
+	if (**field == '\0') {
+		free(*field);
+		*field = NULL;
+		return;
+	}
+	if (ok(*field))
+		return;
+	shown = utf8_fix(*field, 1, NULL);
+	{
+		char *q = utf8_clip(shown, YDOC_QUOTE_MAX);
+		fact_note(f, "%s: '%s' is not a valid %s; ignored", name, q,
+		    ok == fact_is_path ? "path" : "name");
+		free(q);
+	}
+	free(shown);
+	free(*field);
+	*field = NULL;
+}
+
+static void
+facts_sanitise_cpu(struct facts *f)
+{
+	size_t j = 0, dropped = 0;
+
+	fact_text(f, "cpu.vendor", &f->cpu.vendor);
+	fact_text(f, "cpu.name", &f->cpu.name);
+	fact_drop(f, "cpu.implementer", &f->cpu.implementer, fact_is_id);
+	fact_drop(f, "cpu.part", &f->cpu.part, fact_is_id);
+	fact_drop(f, "cpu.openblas_target", &f->cpu.openblas_target, fact_is_id);
+	fact_drop(f, "cpu.blis_config", &f->cpu.blis_config, fact_is_id);
+	for (size_t i = 0; f->cpu.features != NULL && f->cpu.features[i] != NULL; i++) {
+		if (fact_is_id(f->cpu.features[i]))
+			f->cpu.features[j++] = f->cpu.features[i];
+		else {
+			free(f->cpu.features[i]);
+			dropped++;
+		}
+	}
+	if (f->cpu.features != NULL)
+		f->cpu.features[j] = NULL;
+	if (dropped > 0)
+		fact_note(f, "cpu.features: %zu name(s) that are not [A-Za-z0-9._+-] ignored",
+		    dropped);
+	if (f->cpu.mhz < 0)
+		f->cpu.mhz = 0;
+	if (f->cpu.cores < 0)
+		f->cpu.cores = 0;
+}
+
+static void
+facts_sanitise_pythons(struct facts *f)
+{
+	int j = 0;
+
+	fact_drop(f, "python.system", &f->system_python, fact_is_id);
+	fact_drop(f, "conda", &f->conda, fact_is_path);
+	for (int i = 0; i < f->npythons; i++) {
+		struct python_install *p = &f->pythons[i];
+		fact_drop(f, "python.found.path", &p->path, fact_is_path);
+		fact_drop(f, "python.found.version", &p->version, fact_is_id);
+		if (p->path != NULL && p->version != NULL) {
+			f->pythons[j++] = *p;
+			continue;
+		}
+		free(p->path);
+		free(p->version);
+	}
+	f->npythons = j;
+}
+
+/* Makes what was read fit the facts schema (see facts.h); -1 only for a bad --arch. */
+static int
+facts_sanitise(struct facts *f, char **cause)
+{
+	if (f->arch == NULL || !fact_is_id(f->arch)) {
+		char *q = utf8_fix(f->arch != NULL ? f->arch : "", 1, NULL), *c;
+		c = utf8_clip(q, YDOC_QUOTE_MAX);
+		cause_set(cause, "--arch: '%s' is not an architecture name", c);
+		free(c);
+		free(q);
+		return -1;
+	}
+	fact_drop(f, "distro.id", &f->distro_id, fact_is_id);
+	if (f->distro_id == NULL)
+		f->distro_id = xstrdup("linux");   /* os-release(5) default */
+	fact_drop(f, "distro.version", &f->distro_version, fact_is_id);
+	fact_text(f, "distro.like", &f->distro_like);
+	fact_text(f, "distro.pretty_name", &f->pretty_name);
+	osrelease_classify(f);
+	facts_sanitise_cpu(f);
+	if (f->mem_bytes > (uint64_t)LONG_MAX)
+		f->mem_bytes = 0;
+	facts_sanitise_pythons(f);
+	return 0;
+}
+
 int
 facts_detect(struct facts *f, const struct detect_opts *opts, char **cause)
 {
@@ -612,7 +785,7 @@ facts_detect(struct facts *f, const struct detect_opts *opts, char **cause)
 	else if (!o.no_probe)
 		detect_pythons_live(f);
 	detect_conda(f, &o);
-	return 0;
+	return facts_sanitise(f, cause);
 }
 
 /* ---- YAML out ---- */
@@ -679,6 +852,8 @@ facts_emit(const struct facts *f, struct yemit *y)
 	yemit_map_end(y);
 
 	yemit_kv_str(y, "conda", f->conda);
+	if (f->notes != NULL && f->notes[0] != NULL)
+		yemit_kv_strv(y, "notes", f->notes, 0);
 	yemit_map_end(y);
 }
 
@@ -765,15 +940,12 @@ fload_str(struct fload *l, const struct ynode *n, const char *key, const char *p
 	}
 	if (n->type != YNODE_SCALAR || ynode_bool(n, &b) == 0)
 		return fload_error(l, n, key, "expected a string, found %s", ynode_type_name(n));
-	if (strchr(n->value, '\n') != NULL || strlen(n->value) > 4096)
-		return fload_error(l, n, key, "must be a single line");
-	if (pattern != NULL && strcmp(pattern, "id") == 0 &&
-	    (n->value[0] == '\0' || n->value[0] == '-' ||
-	    strspn(n->value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-") !=
-	    strlen(n->value)))
+	if (!fact_is_text(n->value))
+		return fload_error(l, n, key, "must be a single line of at most %d bytes",
+		    FACT_MAX_TEXT);
+	if (pattern != NULL && strcmp(pattern, "id") == 0 && !fact_is_id(n->value))
 		return fload_error(l, n, key, "'%s' is not a valid name", n->value);
-	if (pattern != NULL && strcmp(pattern, "path") == 0 &&
-	    (n->value[0] != '/' || strstr(n->value, "/../") != NULL))
+	if (pattern != NULL && strcmp(pattern, "path") == 0 && !fact_is_path(n->value))
 		return fload_error(l, n, key, "'%s' is not an absolute path", n->value);
 	free(*out);
 	*out = xstrdup(n->value);
@@ -957,11 +1129,33 @@ fload_python(struct fload *l, struct facts *f, const struct ynode *p)
 	return 0;
 }
 
+static int
+fload_notes(struct fload *l, struct facts *f, const struct ynode *n)
+{
+	if (n == NULL || ynode_is_null(n))
+		return 0;
+	if (n->type != YNODE_SEQ)
+		return fload_error(l, n, "notes", "expected a list, found %s", ynode_type_name(n));
+	for (size_t i = 0; i < n->n; i++) {
+		char *s = NULL;
+		if (fload_str(l, n->items[i], "notes", NULL, 0, &s) != 0)
+			return -1;
+		free(s);
+	}
+	/* filled in place: strv_push per item measures the list each time (quadratic) */
+	strv_free(f->notes);
+	f->notes = xreallocarray(NULL, n->n + 1, sizeof *f->notes);
+	for (size_t i = 0; i < n->n; i++)
+		f->notes[i] = xstrdup(n->items[i]->value);
+	f->notes[n->n] = NULL;
+	return 0;
+}
+
 struct facts *
 facts_from_yaml(const struct ynode *root, const char *name, char **cause)
 {
 	static const char *const keys[] = { "distro", "arch", "multiarch", "cpu", "page_size",
-	    "memory_bytes", "emulated", "python", "conda", NULL };
+	    "memory_bytes", "emulated", "python", "conda", "notes", NULL };
 	struct fload l = { name != NULL ? name : "facts", cause };
 	struct facts *f = facts_new();
 	const struct ynode *n;
@@ -1012,7 +1206,8 @@ facts_from_yaml(const struct ynode *root, const char *name, char **cause)
 	if ((n = ynode_get(root, "python")) != NULL && !ynode_is_null(n) &&
 	    fload_python(&l, f, n) != 0)
 		goto fail;
-	if (fload_str(&l, ynode_get(root, "conda"), "conda", "path", 1, &f->conda) != 0)
+	if (fload_str(&l, ynode_get(root, "conda"), "conda", "path", 1, &f->conda) != 0 ||
+	    fload_notes(&l, f, ynode_get(root, "notes")) != 0)
 		goto fail;
 	return f;
 fail:

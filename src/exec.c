@@ -442,8 +442,10 @@ exec_save_plan(struct exec *e, char **cause)
 	else
 		rc = runs_sha256(yaml, strlen(yaml), e->plan_sha256, cause);
 	if (rc == 0 && !e->opts.resume) {
+		/* plan_save writes these same bytes, or refuses what resume could not load back
+		 * (too large for the reader, not UTF-8) before any step runs */
 		path = xasprintf("%s/plan.yaml", e->run_dir);
-		rc = file_write_atomic(path, yaml, strlen(yaml), 0644, cause);
+		rc = plan_save(e->plan, path, cause);
 		free(path);
 	}
 	free(yaml);
@@ -478,14 +480,12 @@ exec_setup(struct exec *e, char **cause)
 	if (!e->opts.resume) {
 		if (e->opts.profile_yaml != NULL) {
 			path = xasprintf("%s/profile.yaml", e->run_dir);
-			file_write_atomic(path, e->opts.profile_yaml, strlen(e->opts.profile_yaml),
-			    0644, NULL);
+			file_save(path, e->opts.profile_yaml, strlen(e->opts.profile_yaml), NULL);
 			free(path);
 		}
 		if (e->opts.facts_yaml != NULL) {
 			path = xasprintf("%s/facts.yaml", e->run_dir);
-			file_write_atomic(path, e->opts.facts_yaml, strlen(e->opts.facts_yaml), 0644,
-			    NULL);
+			file_save(path, e->opts.facts_yaml, strlen(e->opts.facts_yaml), NULL);
 			free(path);
 		}
 	}

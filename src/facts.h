@@ -20,6 +20,8 @@ struct python_install {
 	int pep668;      /* an EXTERNALLY-MANAGED marker sits in its stdlib directory */
 };
 
+#define CPU_MAX_FEATURES 256   /* features kept from a cpuinfo; the rest are ignored */
+
 struct cpu_info {
 	char *vendor;           /* "Arm", "Ampere", "NVIDIA", "GenuineIntel", ... or NULL */
 	char *implementer;      /* "0x41" (aarch64) or NULL */
@@ -56,6 +58,7 @@ struct facts {
 	int npythons;
 	char *conda;              /* path of an existing conda, or NULL */
 	int pep668;               /* the system python3 is externally managed */
+	char **notes;             /* what detection changed in what it read (bad bytes replaced) */
 };
 
 /* Where detection reads from; NULL fields mean the live system. */
@@ -71,7 +74,11 @@ struct facts *facts_new(void);
 void facts_free(struct facts *);
 
 /* Detect everything; never fails as a whole (unknowns stay unknown), but returns -1 with
- * *cause when an explicitly named override file cannot be read. */
+ * *cause when an explicitly named override file cannot be read or --arch is not a name.
+ * What the machine says is sanitised so that facts_to_yaml always loads back: text that is
+ * not UTF-8 (or holds control characters) gets U+FFFD, names and paths that do not fit the
+ * facts schema are dropped, numbers out of range become 0 (unknown); each change is noted
+ * in f->notes. */
 int facts_detect(struct facts *, const struct detect_opts *, char **cause);
 
 /* Pure parsers, exposed for tests. */
@@ -106,6 +113,7 @@ const char *facts_unsupported(const struct facts *);
  *            found: [{path: /usr/bin/python3.11, version: "3.11.2", pep668: true}]}
  *   conda: null                              # or the path of an existing conda
  * facts_from_yaml accepts a file with only distro and arch (the rest unknown/defaults). */
+/*   notes: [...]                             # only when detection changed what it read */
 void facts_emit(const struct facts *, struct yemit *);
 char *facts_to_yaml(const struct facts *);
 struct facts *facts_from_yaml(const struct ynode *, const char *name, char **cause);

@@ -1,6 +1,7 @@
 /* osrelease.c — os-release(5) parsing (shell-style quoting) and distro family / package manager. */
 #include "armpy.h"
 #include "facts.h"
+#include "ydoc.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -81,7 +82,11 @@ osrelease_parse(struct facts *f, const char *text, char **cause)
 		}
 		*eq = '\0';
 		if ((value = osrelease_unquote(eq + 1)) == NULL) {
-			cause_set(cause, "line %d: %s: unterminated quote", lineno, s);
+			/* the key is the machine's bytes: shown as text, and short */
+			char *fixed = utf8_fix(s, 1, NULL), *key = utf8_clip(fixed, YDOC_QUOTE_MAX);
+			cause_set(cause, "line %d: %s: unterminated quote", lineno, key);
+			free(key);
+			free(fixed);
 			free(line);
 			return -1;
 		}

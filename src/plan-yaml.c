@@ -1,5 +1,6 @@
 /* plan-yaml.c — plan ⇄ YAML: a canonical emitter and a strict, positioned parser (round trip is byte-identical). */
 #include <errno.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,13 +108,16 @@ emit_step(struct yemit *y, const struct step *s)
 	yemit_map_end(y);
 }
 
-char *
-plan_to_yaml(const struct plan *plan)
+/* The plan as YAML; strict: a value that is not UTF-8 fails instead of being replaced. */
+static int
+plan_emit(const struct plan *plan, int strict, char **text, size_t *len, char **cause)
 {
 	struct yemit *y = yemit_new();
 	static char *const empty[] = { NULL };
-	char *text;
+	int rc;
 
+	if (strict)
+		yemit_set_strict(y);
 	yemit_map_start(y, 0);
 	yemit_kv_long(y, "armpy_plan", PLAN_SCHEMA);
 	yemit_kv_str(y, "profile", plan->profile_name);
@@ -126,8 +130,22 @@ plan_to_yaml(const struct plan *plan)
 		emit_step(y, &plan->steps[i]);
 	yemit_seq_end(y);
 	yemit_map_end(y);
-	text = yemit_finish(y, NULL);
+	rc = yemit_end(y, text, len, cause);
 	yemit_free(y);
+	return rc;
+}
+
+char *
+plan_to_yaml(const struct plan *plan)
+{
+	char *text, *cause = NULL;
+
+	if (plan_emit(plan, 0, &text, NULL, &cause) != 0) {
+		/* only unbalanced events get here: a bug, said, never a crash */
+		fprintf(stderr, "armpy: %s\n", cause);
+		free(cause);
+		return xstrdup("");
+	}
 	return text;
 }
 
@@ -251,14 +269,16 @@ get_strv(struct pparse *pp, const struct ynode *map, const char *key, const char
 
 		if (e->type != YNODE_SCALAR || (ynode_is_null(e) && !e->quoted)) {
 			ppath(pp, "%s.%s[%zu]", where, key, i);
-			strv_free(*out);
-			*out = NULL;
 			return perr(pp, e, "must be a string");
 		}
-		*out = strv_push(*out, e->value);
 	}
-	if (*out == NULL && n->n == 0)
-		*out = NULL;
+	if (n->n == 0)
+		return 0;
+	/* filled in place: strv_push per item measures the list each time (quadratic) */
+	*out = xreallocarray(NULL, n->n + 1, sizeof **out);
+	for (size_t i = 0; i < n->n; i++)
+		(*out)[i] = xstrdup(n->items[i]->value);
+	(*out)[n->n] = NULL;
 	return 0;
 }
 
@@ -407,9 +427,9 @@ parse_action(struct pparse *pp, const struct ynode *a, const char *where, struct
 
 		if (only_keys(pp, a, keys, where) ||
 		    get_str(pp, a, "path", where, 1, 0, &s->u.write.path) ||
-		    get_str(pp, a, "mode", where, 1, 0, &mode) ||
-		    get_str(pp, a, "content", where, 1, 0, &s->u.write.content))
-			return -1;
+		    get_str(pp, a, "content", where, 1, 0, &s->u.write.content) ||
+		    get_str(pp, a, "mode", where, 1, 0, &mode))
+			return -1;   /* mode is the last: nothing of this function's is left to free */
 		errno = 0;
 		l = strtol(mode, &end, 8);
 		if (*mode == '\0' || *end != '\0' || errno != 0 || l < 0 || l > 07777) {
@@ -511,6 +531,44 @@ parse_step(struct pparse *pp, const struct ynode *n, size_t idx, struct step *s)
 	return 0;
 }
 
+static int
+step_ref_cmp(const void *a, const void *b)
+{
+	const struct step *const *x = a, *const *y = b;
+	int c = strcmp((*x)->id, (*y)->id);
+
+	return c != 0 ? c : (*x > *y) - (*x < *y);
+}
+
+/* Refuses two steps with one id, naming the first repeat in plan order. Sorted, not pairwise:
+ * a 1 MiB plan has some ten thousand steps. */
+static int
+plan_dup_ids(struct pparse *pp, const struct plan *plan, const struct ynode *steps)
+{
+	const struct step **ref;
+	size_t dup = SIZE_MAX, first = 0;
+
+	if (plan->nsteps < 2)
+		return 0;
+	ref = xreallocarray(NULL, plan->nsteps, sizeof *ref);
+	for (size_t i = 0; i < plan->nsteps; i++)
+		ref[i] = &plan->steps[i];
+	qsort(ref, plan->nsteps, sizeof *ref, step_ref_cmp);
+	for (size_t i = 1; i < plan->nsteps; i++) {
+		size_t at = (size_t)(ref[i] - plan->steps);
+		if (strcmp(ref[i - 1]->id, ref[i]->id) == 0 && at < dup) {
+			dup = at;
+			first = (size_t)(ref[i - 1] - plan->steps);
+		}
+	}
+	free(ref);
+	if (dup == SIZE_MAX)
+		return 0;
+	ppath(pp, "steps[%zu].id", dup);
+	return perr(pp, ynode_get(steps->items[dup], "id"), "duplicate id '%s' (also steps[%zu])",
+	    plan->steps[dup].id, first);
+}
+
 struct plan *
 plan_from_node(const struct ynode *root, const char *name, char **cause)
 {
@@ -555,15 +613,9 @@ plan_from_node(const struct ynode *root, const char *name, char **cause)
 		plan->nsteps = i + 1;
 		if (parse_step(&pp, steps->items[i], i, &plan->steps[i]) != 0)
 			goto fail;
-		for (size_t j = 0; j < i; j++) {
-			if (strcmp(plan->steps[j].id, plan->steps[i].id) == 0) {
-				ppath(&pp, "steps[%zu].id", i);
-				perr(&pp, ynode_get(steps->items[i], "id"), "duplicate id '%s' (also "
-				    "steps[%zu])", plan->steps[i].id, j);
-				goto fail;
-			}
-		}
 	}
+	if (plan_dup_ids(&pp, plan, steps) != 0)
+		goto fail;
 	return plan;
 fail:
 	plan_free(plan);
@@ -583,12 +635,42 @@ plan_load(const char *path, char **cause)
 	return plan;
 }
 
+/*
+ * Only what armpy can load back is saved: the text is emitted strictly (a value that is not
+ * UTF-8 is refused, not replaced), must fit the reader's YDOC_MAX_BYTES (block style can make
+ * a 1 MiB flow-style plan larger) and must load as a plan. The file keeps the user's umask.
+ */
 int
 plan_save(const struct plan *plan, const char *path, char **cause)
 {
-	char *yaml = plan_to_yaml(plan);
-	int rc = file_write_atomic(path, yaml, strlen(yaml), 0644, cause);
+	struct ynode *root;
+	struct plan *back;
+	char *yaml, *why = NULL;
+	size_t len;
+	int rc;
 
+	if (plan_emit(plan, 1, &yaml, &len, &why) != 0) {
+		cause_set(cause, "%s: not saved: %s", path, why);
+		free(why);
+		return -1;
+	}
+	if (len > YDOC_MAX_BYTES) {
+		cause_set(cause, "%s: not saved: the plan is %zu bytes as YAML, more than the %d "
+		    "that armpy reads back", path, len, YDOC_MAX_BYTES);
+		free(yaml);
+		return -1;
+	}
+	root = ydoc_parse(yaml, len, path, &why);
+	back = root != NULL ? plan_from_node(root, path, &why) : NULL;
+	ynode_free(root);
+	if (back == NULL) {
+		cause_set(cause, "%s: not saved: it would not load back: %s", path, why);
+		free(why);
+		free(yaml);
+		return -1;
+	}
+	plan_free(back);
+	rc = file_save(path, yaml, len, cause);
 	free(yaml);
 	return rc;
 }

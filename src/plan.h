@@ -149,6 +149,8 @@ struct step *plan_find(const struct plan *, const char *id);
 char *plan_to_yaml(const struct plan *);
 struct plan *plan_from_node(const struct ynode *, const char *name, char **cause);
 struct plan *plan_load(const char *path, char **cause);
+/* Saves only what plan_load reads back: refused (-1, cause) when the YAML is larger than
+ * YDOC_MAX_BYTES or a value is not UTF-8. The file keeps the user's umask. */
 int plan_save(const struct plan *, const char *path, char **cause);
 
 const char *action_kind_name(enum action_kind);

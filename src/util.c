@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -302,18 +303,43 @@ fail:
 	return NULL;
 }
 
-int
-file_write_atomic(const char *path, const void *data, size_t len, int mode, char **cause)
+/* Creates PATH.tmp.XXXXXXXX exclusively with `mode` (less the umask); -1 with errno. */
+static int
+file_tmp_open(const char *path, int mode, char **tmpp)
 {
-	char *tmp = xasprintf("%s.tmp.XXXXXX", path);
-	char *dircopy = NULL;
+	for (unsigned i = 0; i < 100; i++) {
+		unsigned r;
+		char *tmp;
+		int fd;
+
+		if (getrandom(&r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r)
+			r = (unsigned)getpid() * 2654435761u + i;
+		tmp = xasprintf("%s.tmp.%08x", path, r);
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, (mode_t)mode);
+		if (fd >= 0) {
+			*tmpp = tmp;
+			return fd;
+		}
+		free(tmp);
+		if (errno != EEXIST)
+			return -1;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
+/* Temp file, write, fsync, rename, fsync the directory. exact: the file gets `mode` whatever
+ * the umask; else it is created with `mode` and the umask applies, as for any saved file. */
+static int
+file_commit(const char *path, const void *data, size_t len, int mode, int exact, char **cause)
+{
+	char *tmp = NULL, *dircopy;
 	const char *p = data;
 	int fd, dfd;
 
-	fd = mkstemp(tmp);
+	fd = file_tmp_open(path, exact ? 0600 : mode, &tmp);
 	if (fd < 0) {
 		cause_set(cause, "%s: %s", path, strerror(errno));
-		free(tmp);
 		return -1;
 	}
 	while (len > 0) {
@@ -326,7 +352,7 @@ file_write_atomic(const char *path, const void *data, size_t len, int mode, char
 		p += n;
 		len -= (size_t)n;
 	}
-	if (fchmod(fd, (mode_t)mode) != 0 || fsync(fd) != 0)
+	if ((exact && fchmod(fd, (mode_t)mode) != 0) || fsync(fd) != 0)
 		goto fail;
 	if (close(fd) != 0) {
 		fd = -1;
@@ -351,6 +377,18 @@ fail:
 	unlink(tmp);
 	free(tmp);
 	return -1;
+}
+
+int
+file_write_atomic(const char *path, const void *data, size_t len, int mode, char **cause)
+{
+	return file_commit(path, data, len, mode, 1, cause);
+}
+
+int
+file_save(const char *path, const void *data, size_t len, char **cause)
+{
+	return file_commit(path, data, len, 0666, 0, cause);
 }
 
 int

@@ -6,14 +6,112 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
 
+/* --- UTF-8 --- */
+
+/* Length of the UTF-8 sequence at s (n > 0 bytes left) when it is one libyaml accepts (no
+ * overlong forms, surrogates or values past U+10FFFF); 0 when it is not. */
+static size_t
+utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned v, c = s[0];
+	size_t len;
+
+	if (c < 0x80)
+		return 1;
+	if ((c & 0xe0) == 0xc0) {
+		len = 2;
+		v = c & 0x1f;
+	} else if ((c & 0xf0) == 0xe0) {
+		len = 3;
+		v = c & 0x0f;
+	} else if ((c & 0xf8) == 0xf0) {
+		len = 4;
+		v = c & 0x07;
+	} else
+		return 0;
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		v = v << 6 | (s[i] & 0x3f);
+	}
+	if ((len == 2 && v < 0x80) || (len == 3 && v < 0x800) || (len == 4 && v < 0x10000) ||
+	    (v >= 0xd800 && v <= 0xdfff) || v > 0x10ffff)
+		return 0;
+	return len;
+}
+
+size_t
+utf8_check(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, k;
+
+	while (i < len && (k = utf8_seq(u + i, len - i)) != 0)
+		i += k;
+	return i;
+}
+
+/* A control character (C0, DEL or C1) starting at s, of k bytes. */
+static int
+utf8_is_control(const unsigned char *s, size_t k)
+{
+	return (k == 1 && (s[0] < 0x20 || s[0] == 0x7f)) ||
+	    (k == 2 && s[0] == 0xc2 && s[1] < 0xa0);
+}
+
+char *
+utf8_fix(const char *s, int controls, int *replaced)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t len = strlen(s), i = 0, k;
+	struct buf b;
+
+	buf_init(&b);
+	while (i < len) {
+		k = utf8_seq(u + i, len - i);
+		if (k == 0 || (controls && utf8_is_control(u + i, k))) {
+			buf_add(&b, "\xef\xbf\xbd", 3);   /* U+FFFD REPLACEMENT CHARACTER */
+			if (replaced != NULL)
+				(*replaced)++;
+			i += k == 0 ? 1 : k;
+			continue;
+		}
+		buf_add(&b, u + i, k);
+		i += k;
+	}
+	buf_add(&b, "", 0);
+	return buf_steal(&b);
+}
+
+char *
+utf8_clip(const char *s, size_t max)
+{
+	size_t len = strlen(s), cut;
+
+	if (len <= max)
+		return xstrdup(s);
+	cut = max;
+	/* back to the start of a character */
+	while (cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
+		cut--;
+	return xasprintf("%.*s\u2026", (int)cut, s);
+}
+
+/* --- parser --- */
+
 struct yparser {
 	yaml_parser_t p;
 	const char *name;
+	const char *data;
+	size_t len;
 	char **cause;
 };
 
@@ -23,19 +121,60 @@ yparser_error(struct yparser *yp, int line, int col, const char *msg)
 	cause_set(yp->cause, "%s:%d:%d: %s", yp->name, line, col, msg);
 }
 
+/* Line and column (1-based, in characters) of a byte offset into the document. */
+static void
+yparser_locate(const struct yparser *yp, size_t offset, int *line, int *col)
+{
+	size_t start = 0, chars = 0;
+
+	*line = 1;
+	if (offset > yp->len)
+		offset = yp->len;
+	for (size_t i = 0; i < offset; i++) {
+		if (yp->data[i] == '\n') {
+			(*line)++;
+			start = i + 1;
+		}
+	}
+	for (size_t i = start; i < offset; i++)
+		chars += ((unsigned char)yp->data[i] & 0xc0) != 0x80;
+	*col = (int)chars + 1;
+}
+
 static int
 yparser_next(struct yparser *yp, yaml_event_t *ev)
 {
-	if (!yaml_parser_parse(&yp->p, ev)) {
-		yaml_mark_t m = yp->p.problem_mark;
-		char *msg = xasprintf("malformed YAML: %s%s%s",
-		    yp->p.problem ? yp->p.problem : "parse error",
-		    yp->p.context ? " " : "", yp->p.context ? yp->p.context : "");
-		yparser_error(yp, (int)m.line + 1, (int)m.column + 1, msg);
-		free(msg);
-		return -1;
-	}
-	return 0;
+	const yaml_parser_t *p = &yp->p;
+	const char *problem;
+	int line, col;
+	char *msg;
+
+	if (yaml_parser_parse(&yp->p, ev))
+		return 0;
+	problem = p->problem != NULL ? p->problem : "parse error";
+	line = (int)p->problem_mark.line + 1;
+	col = (int)p->problem_mark.column + 1;
+	if (p->error == YAML_READER_ERROR) {
+		/* The reader has no mark, only the byte offset of the bad input; for a bad
+		 * trailing byte, that of the trailing byte: the character starts earlier. */
+		size_t at = p->problem_offset;
+		if (strstr(problem, "trailing") != NULL)
+			while (at > 0 && at <= yp->len &&
+			    ((unsigned char)yp->data[at - 1] & 0xc0) == 0x80)
+				at--;
+		if (strstr(problem, "trailing") != NULL && at > 0)
+			at--;
+		yparser_locate(yp, at, &line, &col);
+		if (strstr(problem, "UTF-8") != NULL || strstr(problem, "Unicode") != NULL)
+			msg = xasprintf("not valid UTF-8 (%s)", problem);
+		else
+			msg = xasprintf("malformed YAML: %s", problem);
+	} else
+		msg = xasprintf("malformed YAML: %s%s%s", problem, p->context ? " " : "",
+		    p->context ? p->context : "");
+	yparser_error(yp, line, col, msg);
+	free(msg);
+	return -1;
 }
 
 static struct ynode *
@@ -64,6 +203,70 @@ tag_ok(const yaml_char_t *tag)
 	return 0;
 }
 
+/* Room for one more item (and value, in a map): capacity doubles, so loading stays linear. */
+static void
+ynode_grow(struct ynode *n, size_t *cap)
+{
+	if (n->n < *cap)
+		return;
+	*cap = *cap == 0 ? 4 : *cap * 2;
+	n->items = xreallocarray(n->items, *cap, sizeof *n->items);
+	if (n->type == YNODE_MAP)
+		n->values = xreallocarray(n->values, *cap, sizeof *n->values);
+}
+
+struct ykey {
+	const char *key;
+	size_t i;
+};
+
+static int
+ykey_cmp(const void *a, const void *b)
+{
+	const struct ykey *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	if (c != 0)
+		return c;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+/*
+ * Refuses a mapping with a key twice, naming the first repeat in document order. Sorting
+ * keeps this O(n log n) (a profile with 200k keys once took minutes) and, unlike a hash
+ * table, gives an attacker no collisions to aim at.
+ */
+static int
+yparser_dup_keys(struct yparser *yp, const struct ynode *map)
+{
+	struct ykey *k;
+	size_t dup = SIZE_MAX;
+
+	if (map->n < 2)
+		return 0;
+	k = xreallocarray(NULL, map->n, sizeof *k);
+	for (size_t i = 0; i < map->n; i++) {
+		k[i].key = map->items[i]->value;
+		k[i].i = i;
+	}
+	qsort(k, map->n, sizeof *k, ykey_cmp);
+	for (size_t i = 1; i < map->n; i++)
+		if (strcmp(k[i - 1].key, k[i].key) == 0 && k[i].i < dup)
+			dup = k[i].i;
+	free(k);
+	if (dup == SIZE_MAX)
+		return 0;
+	{
+		const struct ynode *at = map->items[dup];
+		char *key = utf8_clip(at->value, YDOC_QUOTE_MAX);
+		char *msg = xasprintf("%s: duplicate key", key);
+		yparser_error(yp, at->line, at->col, msg);
+		free(msg);
+		free(key);
+	}
+	return -1;
+}
+
 static struct ynode *yparser_node(struct yparser *, yaml_event_t *, int);
 
 /* Parses the node whose first event is *ev (consumed by the caller afterwards). */
@@ -73,6 +276,7 @@ yparser_node(struct yparser *yp, yaml_event_t *ev, int depth)
 	struct ynode *n = NULL;
 	yaml_event_t e;
 	yaml_mark_t m = ev->start_mark;
+	size_t cap = 0;
 
 	if (depth > YDOC_MAX_DEPTH) {
 		yparser_error(yp, (int)m.line + 1, (int)m.column + 1, "nesting too deep");
@@ -124,7 +328,7 @@ yparser_node(struct yparser *yp, yaml_event_t *ev, int depth)
 			yaml_event_delete(&e);
 			if (item == NULL)
 				goto fail;
-			n->items = xreallocarray(n->items, n->n + 1, sizeof *n->items);
+			ynode_grow(n, &cap);
 			n->items[n->n++] = item;
 		}
 		return n;
@@ -152,13 +356,6 @@ yparser_node(struct yparser *yp, yaml_event_t *ev, int depth)
 				ynode_free(k);
 				goto fail;
 			}
-			if (ynode_get(n, k->value) != NULL) {
-				char *msg = xasprintf("%s: duplicate key", k->value);
-				yparser_error(yp, k->line, k->col, msg);
-				free(msg);
-				ynode_free(k);
-				goto fail;
-			}
 			if (yparser_next(yp, &e) != 0) {
 				ynode_free(k);
 				goto fail;
@@ -169,13 +366,14 @@ yparser_node(struct yparser *yp, yaml_event_t *ev, int depth)
 				ynode_free(k);
 				goto fail;
 			}
-			n->items = xreallocarray(n->items, n->n + 1, sizeof *n->items);
-			n->values = xreallocarray(n->values, n->n + 1, sizeof *n->values);
+			ynode_grow(n, &cap);
 			v->key_line = k->line;
 			v->key_col = k->col;
 			n->items[n->n] = k;
 			n->values[n->n++] = v;
 		}
+		if (yparser_dup_keys(yp, n) != 0)
+			goto fail;
 		return n;
 	default:
 		yparser_error(yp, (int)m.line + 1, (int)m.column + 1, "unexpected YAML event");
@@ -200,8 +398,13 @@ ydoc_parse(const char *data, size_t len, const char *name, char **cause)
 	}
 	memset(&yp, 0, sizeof yp);
 	yp.name = name;
+	yp.data = data;
+	yp.len = len;
 	yp.cause = cause;
-	yaml_parser_initialize(&yp.p);
+	if (!yaml_parser_initialize(&yp.p)) {
+		cause_set(cause, "%s:1:1: cannot start the YAML parser (out of memory)", name);
+		return NULL;
+	}
 	yaml_parser_set_input_string(&yp.p, (const unsigned char *)data, len);
 	while (!done) {
 		if (yparser_next(&yp, &ev) != 0)
@@ -277,11 +480,35 @@ ynode_free(struct ynode *n)
 	free(n);
 }
 
+/* msg with every '...' quotation longer than YDOC_QUOTE_MAX bytes cut short (an ellipsis). */
+static char *
+ynode_clip_quotes(const char *msg)
+{
+	struct buf b;
+	const char *p = msg, *q, *end;
+
+	buf_init(&b);
+	while ((q = strchr(p, '\'')) != NULL && (end = strchr(q + 1, '\'')) != NULL) {
+		char *inner = xstrndup(q + 1, (size_t)(end - q - 1)), *clip;
+
+		buf_add(&b, p, (size_t)(q - p) + 1);
+		clip = utf8_clip(inner, YDOC_QUOTE_MAX);
+		buf_puts(&b, clip);
+		buf_add(&b, "'", 1);
+		free(clip);
+		free(inner);
+		p = end + 1;
+	}
+	buf_puts(&b, p);
+	return buf_steal(&b);
+}
+
 int
 ynode_verror(char **cause, const char *name, const struct ynode *at, const char *path,
     const char *fmt, va_list ap)
 {
-	char *msg = xvasprintf(fmt, ap);
+	char *raw = xvasprintf(fmt, ap), *msg = ynode_clip_quotes(raw);
+	char *cpath = utf8_clip(path, YDOC_QUOTE_MAX), *all = utf8_clip(msg, 4 * YDOC_QUOTE_MAX);
 	int line = 1, col = 1;
 
 	if (at != NULL && at->key_line > 0) {
@@ -291,8 +518,11 @@ ynode_verror(char **cause, const char *name, const struct ynode *at, const char 
 		line = at->line;
 		col = at->col;
 	}
-	cause_set(cause, "%s:%d:%d: %s: %s", name, line, col, path, msg);
+	cause_set(cause, "%s:%d:%d: %s: %s", name, line, col, cpath, all);
+	free(all);
+	free(cpath);
 	free(msg);
+	free(raw);
 	return -1;
 }
 
@@ -391,11 +621,34 @@ ynode_type_name(const struct ynode *n)
 
 /* --- emitter --- */
 
+/*
+ * Every libyaml call is checked. The first failure is kept in `cause` and every later event
+ * is dropped, so a refused event can neither be emitted half-made (libyaml leaves a failed
+ * event uninitialised: emitting it freed stack garbage) nor leave the emitter looping.
+ */
 struct yemit {
 	yaml_emitter_t e;
+	int e_ok;            /* yaml_emitter_initialize succeeded */
 	struct buf out;
-	int failed;
+	char *cause;         /* the first failure, or NULL */
+	int strict;          /* a value that is not UTF-8 fails instead of being replaced */
+	int replaced;        /* bytes replaced with U+FFFD (not strict) */
 };
+
+static void
+yemit_fail(struct yemit *y, const char *fmt, ...) ARMPY_PRINTF(2, 3);
+
+static void
+yemit_fail(struct yemit *y, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (y->cause != NULL)
+		return;
+	va_start(ap, fmt);
+	y->cause = xvasprintf(fmt, ap);
+	va_end(ap);
+}
 
 static int
 yemit_write(void *arg, unsigned char *data, size_t size)
@@ -405,19 +658,23 @@ yemit_write(void *arg, unsigned char *data, size_t size)
 	return 1;
 }
 
+/* Emits *ev, made by an initializer that returned `made`. The event is never used twice:
+ * libyaml owns it once yaml_emitter_emit has taken it, even when that fails. */
 static void
-yemit_event(struct yemit *y, yaml_event_t *ev)
+yemit_event(struct yemit *y, yaml_event_t *ev, int made)
 {
-	if (y->failed) {
-		yaml_event_delete(ev);
+	if (!made) {
+		yemit_fail(y, "YAML emitter: libyaml refused to build an event");
 		return;
 	}
-	if (!yaml_emitter_emit(&y->e, ev)) {
-		/* Only a programming error (unbalanced events) gets here. */
-		fprintf(stderr, "armpy: YAML emitter: %s\n",
-		    y->e.problem ? y->e.problem : "error");
-		y->failed = 1;
+	if (y->cause != NULL || !y->e_ok) {
+		yaml_event_delete(ev);
+		yemit_fail(y, "YAML emitter: not started");
+		return;
 	}
+	if (!yaml_emitter_emit(&y->e, ev))
+		yemit_fail(y, "YAML emitter: %s", y->e.problem != NULL ? y->e.problem :
+		    "libyaml refused an event");
 }
 
 struct yemit *
@@ -427,16 +684,30 @@ yemit_new(void)
 	yaml_event_t ev;
 
 	buf_init(&y->out);
-	yaml_emitter_initialize(&y->e);
+	y->e_ok = yaml_emitter_initialize(&y->e);
+	if (!y->e_ok) {
+		yemit_fail(y, "YAML emitter: cannot start (out of memory)");
+		return y;
+	}
 	yaml_emitter_set_output(&y->e, yemit_write, y);
 	yaml_emitter_set_unicode(&y->e, 1);
 	yaml_emitter_set_width(&y->e, 100);
 	yaml_emitter_set_indent(&y->e, 2);
-	yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
-	yemit_event(y, &ev);
-	yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1);
-	yemit_event(y, &ev);
+	yemit_event(y, &ev, yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING));
+	yemit_event(y, &ev, yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1));
 	return y;
+}
+
+void
+yemit_set_strict(struct yemit *y)
+{
+	y->strict = 1;
+}
+
+int
+yemit_replaced(const struct yemit *y)
+{
+	return y->replaced;
 }
 
 void
@@ -444,8 +715,10 @@ yemit_free(struct yemit *y)
 {
 	if (y == NULL)
 		return;
-	yaml_emitter_delete(&y->e);
+	if (y->e_ok)
+		yaml_emitter_delete(&y->e);
 	buf_free(&y->out);
+	free(y->cause);
 	free(y);
 }
 
@@ -453,43 +726,59 @@ void
 yemit_map_start(struct yemit *y, int flow)
 {
 	yaml_event_t ev;
-	yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
-	    flow ? YAML_FLOW_MAPPING_STYLE : YAML_BLOCK_MAPPING_STYLE);
-	yemit_event(y, &ev);
+	yemit_event(y, &ev, yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
+	    flow ? YAML_FLOW_MAPPING_STYLE : YAML_BLOCK_MAPPING_STYLE));
 }
 
 void
 yemit_map_end(struct yemit *y)
 {
 	yaml_event_t ev;
-	yaml_mapping_end_event_initialize(&ev);
-	yemit_event(y, &ev);
+	yemit_event(y, &ev, yaml_mapping_end_event_initialize(&ev));
 }
 
 void
 yemit_seq_start(struct yemit *y, int flow)
 {
 	yaml_event_t ev;
-	yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
-	    flow ? YAML_FLOW_SEQUENCE_STYLE : YAML_BLOCK_SEQUENCE_STYLE);
-	yemit_event(y, &ev);
+	yemit_event(y, &ev, yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
+	    flow ? YAML_FLOW_SEQUENCE_STYLE : YAML_BLOCK_SEQUENCE_STYLE));
 }
 
 void
 yemit_seq_end(struct yemit *y)
 {
 	yaml_event_t ev;
-	yaml_sequence_end_event_initialize(&ev);
-	yemit_event(y, &ev);
+	yemit_event(y, &ev, yaml_sequence_end_event_initialize(&ev));
 }
 
+/* A value that is not UTF-8: strict emitters fail, the others write U+FFFD for bad bytes. */
 static void
 yemit_scalar(struct yemit *y, const char *s, yaml_scalar_style_t style)
 {
 	yaml_event_t ev;
-	yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, (int)strlen(s), 1, 1,
-	    style);
-	yemit_event(y, &ev);
+	size_t len = strlen(s);
+	char *fixed = NULL;
+
+	if (len > INT_MAX) {
+		yemit_fail(y, "YAML emitter: a value of %zu bytes is too long", len);
+		return;
+	}
+	if (utf8_check(s, len) != len) {
+		fixed = utf8_fix(s, 0, &y->replaced);
+		if (y->strict) {
+			char *q = utf8_clip(fixed, YDOC_QUOTE_MAX);
+			yemit_fail(y, "a value is not valid UTF-8: '%s'", q);
+			free(q);
+			free(fixed);
+			return;
+		}
+		s = fixed;
+		len = strlen(s);
+	}
+	yemit_event(y, &ev, yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s,
+	    (int)len, 1, 1, style));
+	free(fixed);
 }
 
 /* Would a plain scalar with this text read back as something other than a string? */
@@ -606,19 +895,36 @@ yemit_kv_strv(struct yemit *y, const char *key, char *const *v, int flow)
 	yemit_seq_end(y);
 }
 
+int
+yemit_end(struct yemit *y, char **text, size_t *len, char **cause)
+{
+	yaml_event_t ev;
+
+	*text = NULL;
+	yemit_event(y, &ev, yaml_document_end_event_initialize(&ev, 1));
+	yemit_event(y, &ev, yaml_stream_end_event_initialize(&ev));
+	if (y->cause == NULL && !yaml_emitter_flush(&y->e))
+		yemit_fail(y, "YAML emitter: %s", y->e.problem != NULL ? y->e.problem :
+		    "cannot flush");
+	if (y->cause != NULL) {
+		cause_set(cause, "%s", y->cause);
+		return -1;
+	}
+	if (len != NULL)
+		*len = y->out.len;
+	*text = buf_steal(&y->out);
+	return 0;
+}
+
 char *
 yemit_finish(struct yemit *y, size_t *len)
 {
-	yaml_event_t ev;
-	char *s;
+	char *text, *cause = NULL;
 
-	yaml_document_end_event_initialize(&ev, 1);
-	yemit_event(y, &ev);
-	yaml_stream_end_event_initialize(&ev);
-	yemit_event(y, &ev);
-	yaml_emitter_flush(&y->e);
-	if (len != NULL)
-		*len = y->out.len;
-	s = buf_steal(&y->out);
-	return s;
+	if (yemit_end(y, &text, len, &cause) != 0) {
+		fprintf(stderr, "armpy: %s\n", cause);
+		free(cause);
+		return NULL;
+	}
+	return text;
 }

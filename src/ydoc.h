@@ -7,6 +7,7 @@
 
 #define YDOC_MAX_BYTES (1024 * 1024)   /* documents larger than this are refused */
 #define YDOC_MAX_DEPTH 32
+#define YDOC_QUOTE_MAX 200             /* error messages quote at most this many bytes of a value */
 
 enum ynode_type { YNODE_SCALAR, YNODE_SEQ, YNODE_MAP };
 
@@ -21,8 +22,18 @@ struct ynode {
 	int key_line, key_col;  /* where the key of this value stands; 0 when not a map value */
 };
 
+/* UTF-8 as libyaml reads it (no overlong forms, surrogates or values past U+10FFFF). */
+/* The offset of the first byte of s[0..len) that is not valid UTF-8, or len. */
+size_t utf8_check(const char *s, size_t len);
+/* A copy with every invalid byte (and, with `controls`, every C0/DEL/C1 control character)
+ * replaced by U+FFFD; *replaced (may be NULL) is increased by the number replaced. */
+char *utf8_fix(const char *s, int controls, int *replaced);
+/* A copy of at most `max` bytes cut at a character boundary, with an ellipsis when cut. */
+char *utf8_clip(const char *s, size_t max);
+
 /*
- * Parse one YAML document. Anchors, aliases and tags other than the core ones are refused,
+ * Parse one YAML document. Input that is not UTF-8 or holds control characters is refused
+ * at the line and column of the bad byte. Anchors, aliases and tags other than the core ones are refused,
  * duplicate keys are refused, map keys must be scalars, nesting is limited to YDOC_MAX_DEPTH.
  * An empty document gives an empty MAP. On error returns NULL and *cause reads
  * "NAME:LINE:COL: message".
@@ -35,7 +46,8 @@ void ynode_free(struct ynode *);
 /*
  * The one error format for schema errors: "NAME:LINE:COL: path: message". The position is the
  * key's when `at` is a map value (so `  library: mkl` reads :3), else the node's own (list
- * items); NULL `at` means 1:1. Returns -1 for `return ynode_error(...)`.
+ * items); NULL `at` means 1:1. The path and every '...' quotation in the message are cut to
+ * YDOC_QUOTE_MAX bytes (with an ellipsis). Returns -1 for `return ynode_error(...)`.
  */
 int ynode_error(char **cause, const char *name, const struct ynode *at, const char *path,
     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
@@ -53,9 +65,14 @@ const char *ynode_type_name(const struct ynode *);
 
 /* Emitter: builds a document in memory. Scalars are emitted plain when that reads back as the
  * same string, otherwise double-quoted. Strings that would read as null, bool or a number are
- * quoted, so "22.04" stays a string. */
+ * quoted, so "22.04" stays a string. Every libyaml call is checked: after the first failure
+ * the emitter drops further events and yemit_end reports it. A value that is not UTF-8 is
+ * written with U+FFFD for its bad bytes (counted by yemit_replaced), or fails the emitter when
+ * it is strict. */
 struct yemit;
 struct yemit *yemit_new(void);
+void yemit_set_strict(struct yemit *);
+int yemit_replaced(const struct yemit *);
 void yemit_free(struct yemit *);
 void yemit_map_start(struct yemit *, int flow);
 void yemit_map_end(struct yemit *);
@@ -72,7 +89,11 @@ void yemit_kv_str(struct yemit *, const char *key, const char *value);
 void yemit_kv_bool(struct yemit *, const char *key, int value);
 void yemit_kv_long(struct yemit *, const char *key, long value);
 void yemit_kv_strv(struct yemit *, const char *key, char *const *v, int flow);
-/* Ends the document and returns the text (caller frees). The emitter is then spent. */
+/* Ends the document: 0 and *text (caller frees), or -1 and *cause when any event failed. The
+ * emitter is then spent. */
+int yemit_end(struct yemit *, char **text, size_t *len, char **cause);
+/* yemit_end for documents built from checked values only (a failure is a bug): NULL, with the
+ * cause on stderr, when it fails. */
 char *yemit_finish(struct yemit *, size_t *len);
 
 #endif

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # tests/inputs/run.sh — every file armpy reads as input is a regular file: a FIFO, a directory or a
-# device is refused at once with exit 2 and nothing printed on stdout, never a hang.
+# device is refused at once with exit 2 and nothing printed on stdout, never a hang. Bytes that
+# are not UTF-8 never crash or hang anything: the machine's files are sanitised (and what detect
+# writes plans), profiles and plans are refused at the bad byte. Every loader handles inputs up
+# to its cap quickly; saved plans load back and keep the umask.
 set -u
 . "$(dirname "$0")/../lib.sh"
 cd "$TOP"
@@ -37,4 +40,131 @@ done
 # a regular file still works, so the refusals above are about the kind of file
 timeout 10 "$ARMPY" plan --profile "$PROFILE" --facts "$FACTS" >"$OUT/ok.out" 2>"$OUT/ok.err"
 t_check "a regular facts file still plans (exit 0)" test $? -eq 0
+
+HOSTILE=tests/fixtures/hostile
+DEB=tests/fixtures/os-release/debian-12
+N1=tests/fixtures/cpuinfo/neoverse-n1-altra
+
+# timed NAME SECONDS ARGS...: runs armpy with a time bound; sets $rc (124: the bound was hit).
+timed() {
+	local name=$1 secs=$2; shift 2
+	timeout "$secs" "$ARMPY" "$@" >"$OUT/$name.out" 2>"$OUT/$name.err" </dev/null; rc=$?
+}
+
+# Machine facts that are not UTF-8: detect exits 0, notes what it replaced, and what it wrote
+# plans (the facts always load back).
+for c in "latin1:$HOSTILE/cpuinfo-latin1:x86_64:$DEB" "armbad:$HOSTILE/cpuinfo-arm-bad:aarch64:$DEB" \
+    "osr:$N1:aarch64:$HOSTILE/os-release-bad-utf8" "osrid:$N1:aarch64:$HOSTILE/os-release-bad-id"; do
+	IFS=: read -r name cpu arch osr <<<"$c"
+	ARMPY_NO_PROBE=1 timed "detect-$name" 10 detect --cpuinfo "$cpu" --arch "$arch" --os-release "$osr"
+	t_check "detect-$name: exit 0 (not a crash or a hang: $rc)" test "$rc" -eq 0
+	t_check "detect-$name: says what it changed (notes:)" grep -q '^notes:' "$OUT/detect-$name.out"
+	t_check "detect-$name: writes UTF-8 only" iconv -f UTF-8 -t UTF-8 "$OUT/detect-$name.out" -o /dev/null
+	timed "plan-$name" 10 plan --profile "$PROFILE" --facts "$OUT/detect-$name.out"
+	t_check "detect-$name: its facts load back (not a FILE:LINE:COL refusal)" \
+	    bash -c "! grep -q 'detect-$name.out:[0-9]*:[0-9]*:' '$OUT/plan-$name.err' && test $rc -le 2"
+done
+t_check "detect-latin1: a Debian machine with a bad CPU name still plans (exit 0)" \
+    grep -q '^steps:' "$OUT/plan-latin1.out"
+t_check "detect-osr: the replaced bytes are U+FFFD, the escape is gone" \
+    bash -c "grep -q \$'pretty_name: .*Debian \\xef\\xbf\\xbd' '$OUT/detect-osr.out' && ! grep -q \$'\\x1b' '$OUT/detect-osr.out'"
+
+# Profiles and plans that are not UTF-8 (or hold control characters): exit 2 at the bad byte.
+bad_input() {
+	local name=$1 want=$2; shift 2
+	timed "$name" 10 "$@"
+	t_check "$name: exit 2 ($rc)" test "$rc" -eq 2
+	t_check "$name: names $want" grep -q "$want" "$OUT/$name.err"
+	t_check "$name: nothing on stdout" test ! -s "$OUT/$name.out"
+}
+bad_input profile-latin1 "profile-latin1.yaml:3:10: not valid UTF-8" \
+    plan --profile "$HOSTILE/profile-latin1.yaml" --facts "$FACTS"
+bad_input profile-control "profile-control.yaml:3:12: malformed YAML: control characters" \
+    plan --profile "$HOSTILE/profile-control.yaml" --facts "$FACTS"
+"$ARMPY" plan --profile "$PROFILE" --facts "$FACTS" >"$OUT/good-plan.yaml" 2>/dev/null
+sed '0,/^  title: .*/s//  title: caf\xe9/' "$OUT/good-plan.yaml" >"$OUT/plan-latin1.yaml"
+line=$(grep -an $'caf\xe9' "$OUT/plan-latin1.yaml" | cut -d: -f1)
+bad_input plan-latin1 "plan-latin1.yaml:$line:13: not valid UTF-8" run "$OUT/plan-latin1.yaml" --dry-run
+
+# Every loader near its cap: exit 0 or 2 within a generous bound (well under a second on an
+# idle machine; the quadratic duplicate-key check took minutes), never a hang or a crash.
+python3 - "$OUT" <<'PY'
+import sys
+out, M = sys.argv[1], 1024 * 1024
+def w(name, text):
+    open(f"{out}/{name}", "wb").write(text.encode() if isinstance(text, str) else text)
+w("big-keys.yaml", "version: 1\n" + "".join(f"k{i}: 1\n" for i in range(140000))[:M - 200] + "\n")
+w("big-dup.yaml", "version: 1\n" + "".join(f"k{i}: 1\n" for i in range(100000))[:M - 200] + "\nk1: 2\n")
+w("big-list.yaml", "version: 1\nextras: [" + "a, " * ((M - 40) // 3) + "a]\n")
+w("big-deep.yaml", "[" * (M - 10))
+w("big-scalar.yaml", "version: 1\nname: \"" + "x" * (M - 40) + "\"\n")
+w("big-longkey.yaml", "x" * (M - 10) + ": 1\n")
+head = "armpy_plan: 1\nprofile: p\ntarget: t\n"
+step = "{id: s%d, title: t, why: w, privileged: false, skippable: false, est_seconds: 1, run: {argv: [true]}}"
+w("big-plan-steps.yaml", head + "steps: [" + ", ".join(step % i for i in range(9000)) + "]\n")
+w("big-plan-dupids.yaml", head + "steps: [" + ", ".join(step % (i % 8000) for i in range(9000)) + "]\n")
+w("big-plan-argv.yaml", head + "steps: [" + (step % 0).replace("[true]", "[" + "x, " * ((M - 400) // 3) + "x]") + "]\n")
+w("big-facts-notes.yaml", "distro: {id: debian, version: \"12\"}\narch: aarch64\nnotes:\n" + "- note\n" * ((M - 200) // 7))
+w("big-facts-features.yaml", "distro: {id: debian, version: \"12\"}\narch: aarch64\ncpu:\n  features: [" + ", ".join(f"f{i}" for i in range(120000))[:M - 200].rsplit(",", 1)[0] + "]\n")
+w("big-osr", "ID=debian\nPRETTY_NAME=\"" + "\xae" * 0 + "x" * (4 * M - 100) + "\"\n")
+w("big-osr-latin1", b"ID=debian\nVERSION_ID=12\nPRETTY_NAME=\"" + b"\xae" * (4 * M - 100) + b"\"\n")
+w("big-cpu-features", "processor\t: 0\nCPU implementer\t: 0x41\nCPU part\t: 0xd0c\nFeatures\t: " + " ".join(f"f{i}" for i in range(600000))[:4 * M - 200] + "\n")
+w("big-cpu-latin1", b"processor\t: 0\nmodel name\t: " + b"\xae" * (4 * M - 100) + b"\n")
+PY
+quick() {
+	local name=$1; shift
+	timed "$name" 5 "$@"
+	t_check "$name: exit 0 or 2 within 5 s (got $rc)" test "$rc" -le 2
+}
+for f in big-keys big-dup big-list big-deep big-scalar big-longkey; do
+	quick "$f" plan --profile "$OUT/$f.yaml" --facts "$FACTS"
+done
+t_check "big-dup: the repeated key is named at its line" grep -q "big-dup.yaml:[0-9]*:1: k1: duplicate key" "$OUT/big-dup.err"
+for f in big-plan-steps big-plan-dupids big-plan-argv; do
+	quick "$f" run "$OUT/$f.yaml" --dry-run
+done
+t_check "big-plan-dupids: a repeated step id is named" grep -q "steps\[8000\].id: duplicate id 's0' (also steps\[0\])" "$OUT/big-plan-dupids.err"
+for f in big-facts-notes big-facts-features; do
+	quick "$f" plan --profile "$PROFILE" --facts "$OUT/$f.yaml"
+done
+for f in big-osr big-osr-latin1; do
+	ARMPY_NO_PROBE=1 quick "$f" detect --os-release "$OUT/$f" --cpuinfo "$N1" --arch aarch64
+done
+for f in big-cpu-features big-cpu-latin1; do
+	ARMPY_NO_PROBE=1 quick "$f" detect --os-release "$DEB" --cpuinfo "$OUT/$f" --arch aarch64
+	ARMPY_NO_PROBE=1 quick "$f-x86" detect --os-release "$DEB" --cpuinfo "$OUT/$f" --arch x86_64
+done
+timed plan-from-big-osr-latin1 10 plan --profile "$PROFILE" --facts "$OUT/big-osr-latin1.out"
+t_check "big-osr-latin1: detect's facts load back (exit 0)" test "$rc" -eq 0
+
+# Errors quote at most about 200 bytes of a value.
+{ echo "version: 1"; printf 'python: "'; head -c 100000 /dev/zero | tr '\0' 'v'; echo '"'; } >"$OUT/long-value.yaml"
+timed long-value 10 plan --profile "$OUT/long-value.yaml" --facts "$FACTS"
+t_check "long-value: exit 2 ($rc)" test "$rc" -eq 2
+t_check "long-value: the message is short ($(wc -c <"$OUT/long-value.err") bytes)" \
+    test "$(wc -c <"$OUT/long-value.err")" -lt 600
+
+# What armpy saves, it can load: a plan whose saved form would pass the reader's cap is refused
+# before any step runs; a saved plan keeps the umask.
+STATE=$OUT/state
+python3 - "$OUT" <<'PY'
+import sys
+out, M = sys.argv[1], 1024 * 1024
+head = "armpy_plan: 1\nprofile: p\ntarget: t\n"
+step = "steps:\n- {id: mark, title: t, why: w, privileged: false, skippable: false, est_seconds: 1, run: {argv: [touch, %s/marker]}}\n" % out
+open(f"{out}/flow-1m.yaml", "w").write(head + step + "notes: [" + "n, " * ((M - 600) // 3) + "n]\n")
+open(f"{out}/small.yaml", "w").write(head + step.replace("marker", "small-marker"))
+PY
+rm -f "$OUT/marker"
+ARMPY_STATE_DIR=$STATE timed flow-1m 20 run "$OUT/flow-1m.yaml" --yes
+t_check "flow-1m: refused, not run (exit $rc)" test "$rc" -ne 0 -a ! -e "$OUT/marker"
+t_check "flow-1m: says the saved plan would be too large to load" \
+    grep -q "not saved: the plan is [0-9]* bytes as YAML, more than the [0-9]* that armpy reads back" "$OUT/flow-1m.err"
+(umask 077; ARMPY_STATE_DIR=$STATE timeout 20 "$ARMPY" run "$OUT/small.yaml" --yes >"$OUT/small.out" 2>&1)
+saved=$(ls -t "$STATE"/runs/*/plan.yaml 2>/dev/null | head -1)
+t_check "small: ran (the marker exists)" test -e "$OUT/small-marker"
+t_check "small: plan.yaml keeps umask 077 (mode $(stat -c %a "$saved" 2>/dev/null))" \
+    test "$(stat -c %a "$saved" 2>/dev/null)" = 600
+timed small-resaved 10 run "$saved" --dry-run
+t_check "small: the saved plan loads back (exit $rc)" test "$rc" -eq 0
 t_summary

@@ -612,6 +612,186 @@ test_yaml_round_trip(void **state)
 	}
 }
 
+
+/* ---- hostile input: what detect writes always loads back ---- */
+
+static unsigned long hostile_seed = 12345;
+
+static unsigned
+hostile_rand(void)
+{
+	hostile_seed = hostile_seed * 6364136223846793005UL + 1442695040888963407UL;
+	return (unsigned)(hostile_seed >> 33);
+}
+
+/* A value of random bytes, biased towards what breaks things: bytes past 0x7f, controls,
+ * quotes, backslashes, '-', spaces, numbers too large for any type. */
+static void
+hostile_value(struct buf *b)
+{
+	static const char *words[] = { "1e400", "-5", "nan", "inf", "0x41", "0xd0c", "-x",
+	    "99999999999999999999999", "\xae", "\"", "'", "\\", "$", "`", " ", "\t", "sve",
+	    "\xc3", "\xe2\x80\xae", "\x1b[2K", "true", "null", "~", "22.04", "" };
+	unsigned n = hostile_rand() % 8;
+
+	for (unsigned i = 0; i < n; i++) {
+		if (hostile_rand() % 3 == 0) {
+			char c = (char)(hostile_rand() % 255 + 1);
+			if (c != '\n')
+				buf_add(b, &c, 1);
+		} else
+			buf_puts(b, words[hostile_rand() % nitems(words)]);
+	}
+}
+
+static char *
+hostile_file(const char *const *keys, size_t nkeys, const char *sep)
+{
+	struct buf b;
+
+	buf_init(&b);
+	for (unsigned i = 0, n = hostile_rand() % 12; i < n; i++) {
+		buf_puts(&b, keys[hostile_rand() % nkeys]);
+		buf_puts(&b, sep);
+		hostile_value(&b);
+		buf_puts(&b, "\n");
+	}
+	return buf_steal(&b);
+}
+
+static void
+write_text(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(text, 1, strlen(text), fp), strlen(text));
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* A temporary directory for an os-release and a cpuinfo; dir is a mkdtemp template. */
+static void
+hostile_dir_new(char *dir, char **osr, char **cpu)
+{
+	assert_non_null(mkdtemp(dir));
+	*osr = xasprintf("%s/os-release", dir);
+	*cpu = xasprintf("%s/cpuinfo", dir);
+}
+
+static void
+hostile_dir_free(const char *dir, char *osr, char *cpu)
+{
+	unlink(osr);
+	unlink(cpu);
+	rmdir(dir);
+	free(osr);
+	free(cpu);
+}
+
+/* detect -> YAML -> load -> YAML gives the same text, for any bytes in os-release/cpuinfo. */
+static void
+round_trip_ok(const char *osr, const char *cpu, const char *arch)
+{
+	struct detect_opts o = { .os_release = osr, .cpuinfo = cpu, .arch = arch, .no_probe = 1 };
+	struct facts *f = facts_new(), *g;
+	char *y1, *y2, *cause = NULL;
+
+	if (facts_detect(f, &o, &cause) != 0) {
+		/* the one refusal: an os-release(5) quote never closed, named by line */
+		if (strstr(cause, ": unterminated quote") == NULL ||
+		    utf8_check(cause, strlen(cause)) != strlen(cause)) {
+			print_error("detect: %s\n", cause);
+			fail();
+		}
+		free(cause);
+		facts_free(f);
+		return;
+	}
+	y1 = facts_to_yaml(f);
+	assert_non_null(y1);
+	g = load(y1, &cause);
+	if (g == NULL) {
+		print_error("%s\n%s\n", y1, cause);
+		fail();
+	}
+	y2 = facts_to_yaml(g);
+	str_eq("round trip", y2, y1);
+	free(y1);
+	free(y2);
+	facts_free(f);
+	facts_free(g);
+}
+
+static void
+test_hostile_round_trip(void **state)
+{
+	static const char *const okeys[] = { "ID", "ID_LIKE", "VERSION_ID", "PRETTY_NAME" };
+	static const char *const ckeys[] = { "processor", "CPU implementer", "CPU part",
+	    "Features", "flags", "vendor_id", "model name", "cpu family", "model", "cpu MHz" };
+	char dir[] = "/tmp/armpy-hostile.XXXXXX";
+	char *osr, *cpu;
+	(void)state;
+
+	hostile_dir_new(dir, &osr, &cpu);
+	for (int i = 0; i < 300; i++) {
+		char *o = hostile_file(okeys, nitems(okeys), "="), *c;
+		c = hostile_file(ckeys, nitems(ckeys), "\t: ");
+		write_text(osr, o);
+		write_text(cpu, c);
+		round_trip_ok(osr, cpu, i % 2 ? "aarch64" : "x86_64");
+		free(o);
+		free(c);
+	}
+	hostile_dir_free(dir, osr, cpu);
+}
+
+/* The review's cases: Latin-1 in cpuinfo, bad UTF-8 in os-release, cpu MHz 1e400. Bad bytes
+ * are replaced and noted, names that cannot be names are dropped and noted. */
+static void
+test_hostile_cases(void **state)
+{
+	char dir[] = "/tmp/armpy-hostile.XXXXXX";
+	char *osr, *cpu, *y;
+	struct facts *f;
+	(void)state;
+
+	hostile_dir_new(dir, &osr, &cpu);
+	write_text(osr, "ID=debian\nVERSION_ID=\"1\xff\" \"2\"\nPRETTY_NAME=\"Deb\xc3 \x1b[2K\"\n");
+	write_text(cpu, "processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Intel\xae "
+	    "Xeon\ncpu MHz\t: 1e400\nflags\t: sse2 avx\n");
+	f = detect(osr, cpu, "x86_64", NULL);
+	str_eq("name", f->cpu.name, "Intel\xef\xbf\xbd Xeon");
+	str_eq("pretty", f->pretty_name, "Deb\xef\xbf\xbd \xef\xbf\xbd[2K");
+	str_eq("id", f->distro_id, "debian");
+	str_eq("version", f->distro_version, NULL);
+	assert_int_equal(f->cpu.mhz, 0);
+	assert_int_equal(f->family, FAMILY_DEBIAN);
+	y = facts_to_yaml(f);
+	assert_non_null(strstr(y, "\nnotes:\n"));
+	assert_non_null(strstr(y, "cpu.name: 1 byte(s)"));
+	assert_non_null(strstr(y, "distro.version:"));
+	free(y);
+	facts_free(f);
+	round_trip_ok(osr, cpu, "x86_64");
+
+	/* a long aarch64 Features line: kept to CPU_MAX_FEATURES, names checked */
+	{
+		struct buf b;
+		buf_init(&b);
+		buf_puts(&b, "CPU implementer\t: 0x41\nCPU part\t: 0xd0c\nFeatures\t: -bad f\xe9 ");
+		for (int i = 0; i < 5000; i++)
+			buf_printf(&b, "f%d ", i);
+		buf_puts(&b, "\n");
+		write_text(cpu, b.data);
+		buf_free(&b);
+	}
+	f = detect(osr, cpu, "aarch64", NULL);
+	assert_true(strv_len(f->cpu.features) <= CPU_MAX_FEATURES);
+	assert_false(facts_has_feature(f, "-bad"));
+	facts_free(f);
+	round_trip_ok(osr, cpu, "aarch64");
+	hostile_dir_free(dir, osr, cpu);
+}
+
 static void
 test_yaml_minimal(void **state)
 {
@@ -777,6 +957,8 @@ main(void)
 		cmocka_unit_test(test_detect_root),
 		cmocka_unit_test(test_yaml_round_trip),
 		cmocka_unit_test(test_yaml_minimal),
+		cmocka_unit_test(test_hostile_round_trip),
+		cmocka_unit_test(test_hostile_cases),
 		cmocka_unit_test(test_yaml_errors),
 		cmocka_unit_test(test_cli),
 	};

@@ -656,6 +656,7 @@ test_exec_real(void **state)
 	dir = xasprintf("%s/work", statedir);
 	setenv("ARMPY_STATE_DIR", statedir, 1);
 	mkdir(dir, 0755);
+	p->target = xstrdup("test");   /* a run saves only a plan that loads back */
 	s = plan_add(p, "write-conf", "write", "test");
 	s->kind = ACTION_WRITE;
 	s->u.write.path = xasprintf("%s/conf", dir);
@@ -774,6 +775,7 @@ test_exec_real(void **state)
 		struct step *t = add_run(p2, "slow", "sleep 30 & sleep 30", NULL);
 		struct exec *e3;
 		double t0 = now_seconds();
+		p2->target = xstrdup("test");
 		t->u.run.timeout = 1;
 		memset(&o, 0, sizeof o);
 		e3 = exec_new(p2, &o, NULL);

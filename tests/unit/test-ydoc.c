@@ -9,10 +9,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "armpy.h"
 #include "ydoc.h"
+
+static double
+now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
 
 static struct ynode *
 parse(const char *s, char **cause)
@@ -212,6 +221,191 @@ test_atomic_write(void **state)
 	free(path);
 }
 
+
+/* Bad bytes are refused where they stand, not at 1:1; the file name leads. */
+static void
+test_reader_positions(void **state)
+{
+	static const struct {
+		const char *text, *want;
+	} cases[] = {
+		{ "a: 1\nb: caf\xe9\n", "t.yaml:2:7: not valid UTF-8" },
+		{ "a: 1\n\nc: [x, \"\xc3\xa9\xff\"]\n", "t.yaml:3:10: not valid UTF-8" },
+		{ "a: 1\nb: x\x01y\n", "t.yaml:2:5: malformed YAML: control characters" },
+		{ "\xae: 1\n", "t.yaml:1:1: not valid UTF-8" },
+		{ "a: 1\nb: caf\xe9\nc: 2\n", "t.yaml:2:7: not valid UTF-8" },   /* a lead, then a newline */
+		{ "a: \xe2\x82x\n", "t.yaml:1:4: not valid UTF-8" },           /* two of three */
+	};
+	(void)state;
+	for (size_t i = 0; i < nitems(cases); i++) {
+		char *cause = NULL;
+		assert_null(parse(cases[i].text, &cause));
+		if (!str_startswith(cause, cases[i].want)) {
+			print_error("case %zu: got '%s', want '%s...'\n", i, cause, cases[i].want);
+			fail();
+		}
+		free(cause);
+	}
+}
+
+/* Generated documents near the 1 MiB cap parse in well under a second each (a generous
+ * bound: sanitizers and a busy machine), and the last duplicate of 60k keys is found. */
+static void
+test_large_documents(void **state)
+{
+	struct buf b;
+	char *cause = NULL;
+	struct ynode *n;
+	double t0;
+	(void)state;
+
+	buf_init(&b);
+	for (int i = 0; i < 60000; i++)
+		buf_printf(&b, "k%d: %d\n", i, i);
+	buf_puts(&b, "k59999: dup\n");
+	t0 = now_seconds();
+	assert_null(ydoc_parse(b.data, b.len, "t.yaml", &cause));
+	assert_true(now_seconds() - t0 < 5);
+	if (strstr(cause, "t.yaml:60001:1: k59999: duplicate key") == NULL) {
+		print_error("%s\n", cause);
+		fail();
+	}
+	free(cause);
+	cause = NULL;
+	buf_free(&b);
+
+	/* a flow list of 200k items, and one scalar of 1 MiB less a little */
+	buf_puts(&b, "l: [");
+	for (int i = 0; i < 200000; i++)
+		buf_puts(&b, "ab, ");
+	buf_puts(&b, "z]\n");
+	t0 = now_seconds();
+	n = ydoc_parse(b.data, b.len, "t.yaml", &cause);
+	assert_non_null(n);
+	assert_int_equal(ynode_get(n, "l")->n, 200001);
+	ynode_free(n);
+	buf_free(&b);
+	buf_puts(&b, "s: \"");
+	for (int i = 0; i < YDOC_MAX_BYTES - 16; i++)
+		buf_add(&b, i % 77 == 76 ? " " : "x", 1);
+	buf_puts(&b, "\"\n");
+	n = ydoc_parse(b.data, b.len, "t.yaml", &cause);
+	assert_non_null(n);
+	ynode_free(n);
+	buf_free(&b);
+	assert_true(now_seconds() - t0 < 5);
+}
+
+/* The emitter checks every libyaml call: unbalanced events and bad bytes fail cleanly. */
+static void
+test_emit_failures(void **state)
+{
+	struct yemit *y;
+	char *text, *cause = NULL;
+	size_t len;
+	struct ynode *n;
+	(void)state;
+
+	/* not UTF-8: replaced by default, and it reads back */
+	y = yemit_new();
+	yemit_map_start(y, 0);
+	yemit_kv_str(y, "name", "Intel\xae Xeon");
+	yemit_kv_str(y, "bad\xff", "x");
+	yemit_map_end(y);
+	assert_int_equal(yemit_end(y, &text, &len, &cause), 0);
+	assert_int_equal(yemit_replaced(y), 2);
+	yemit_free(y);
+	n = ydoc_parse(text, len, "t.yaml", &cause);
+	assert_non_null(n);
+	assert_string_equal(ynode_get(n, "name")->value, "Intel\xef\xbf\xbd Xeon");
+	ynode_free(n);
+	free(text);
+
+	/* strict: refused, the value quoted as text */
+	y = yemit_new();
+	yemit_set_strict(y);
+	yemit_map_start(y, 0);
+	yemit_kv_str(y, "name", "Intel\xae Xeon");
+	yemit_kv_str(y, "more", "after the failure");
+	yemit_map_end(y);
+	assert_int_equal(yemit_end(y, &text, &len, &cause), -1);
+	assert_null(text);
+	assert_non_null(strstr(cause, "not valid UTF-8: 'Intel\xef\xbf\xbd Xeon'"));
+	free(cause);
+	cause = NULL;
+	yemit_free(y);
+
+	/* unbalanced: libyaml refuses, we say so and drop the rest */
+	y = yemit_new();
+	yemit_map_start(y, 0);
+	yemit_seq_end(y);
+	yemit_str(y, "x");
+	assert_int_equal(yemit_end(y, &text, &len, &cause), -1);
+	assert_non_null(strstr(cause, "YAML emitter"));
+	free(cause);
+	yemit_free(y);
+}
+
+/* Messages quote at most YDOC_QUOTE_MAX bytes of a value or a key path. */
+static void
+test_error_quotes(void **state)
+{
+	char *big = xmalloc(5001), *cause = NULL, *clip;
+	struct buf b;
+	(void)state;
+
+	memset(big, 'v', 5000);
+	big[5000] = '\0';
+	ynode_error(&cause, "t.yaml", NULL, big, "'%s' is not a valid name", big);
+	assert_true(strlen(cause) < 3 * YDOC_QUOTE_MAX);
+	assert_non_null(strstr(cause, "\xe2\x80\xa6'"));
+	free(cause);
+	cause = NULL;
+	buf_init(&b);
+	buf_printf(&b, "%s: 1\n%s: 2\n", big, big);
+	assert_null(ydoc_parse(b.data, b.len, "t.yaml", &cause));
+	assert_true(strlen(cause) < 2 * YDOC_QUOTE_MAX);
+	free(cause);
+	buf_free(&b);
+	/* a cut never splits a character */
+	clip = utf8_clip("\xc3\xa9\xc3\xa9\xc3\xa9", 3);
+	assert_string_equal(clip, "\xc3\xa9\xe2\x80\xa6");
+	free(clip);
+	free(big);
+	assert_int_equal(utf8_check("ok\xed\xa0\x80", 5), 2);   /* a surrogate */
+	assert_int_equal(utf8_check("\xc0\xaf", 2), 0);         /* overlong */
+}
+
+/* Saved files keep the umask; a plan's write step keeps its exact mode. */
+static void
+test_save_umask(void **state)
+{
+	char dir[] = "/tmp/armpy-test-XXXXXX";
+	char *path, *cause = NULL;
+	struct stat st;
+	mode_t old;
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	path = xasprintf("%s/f", dir);
+	old = umask(077);
+	assert_int_equal(file_save(path, "x", 1, &cause), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	umask(022);
+	assert_int_equal(file_save(path, "x", 1, &cause), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0644);
+	umask(077);
+	assert_int_equal(file_write_atomic(path, "x", 1, 0644, &cause), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0644);
+	umask(old);
+	unlink(path);
+	rmdir(dir);
+	free(path);
+}
+
 int
 main(void)
 {
@@ -224,6 +418,11 @@ main(void)
 		cmocka_unit_test(test_version_cmp),
 		cmocka_unit_test(test_strv_buf),
 		cmocka_unit_test(test_atomic_write),
+		cmocka_unit_test(test_reader_positions),
+		cmocka_unit_test(test_large_documents),
+		cmocka_unit_test(test_emit_failures),
+		cmocka_unit_test(test_error_quotes),
+		cmocka_unit_test(test_save_umask),
 	};
 	return cmocka_run_group_tests_name("ydoc", tests, NULL, NULL);
 }
