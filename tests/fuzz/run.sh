@@ -52,7 +52,7 @@ corpus() {
 
 # why_failed LOG: the sanitizer's or the property's verdict and the top frames in armpy's code.
 why_failed() {
-	grep -m1 -E 'property does not hold|ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error|ALARM|out-of-memory' "$1" | sed 's/^/    /'
+	grep -m2 -E 'property does not hold|do not load back|ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error|ALARM|out-of-memory' "$1" | sed 's/^/    /'
 	grep -E '^ +#[0-9]+ .* (/[^ ]*/)?(src|tests/fuzz)/[^ ]+:[0-9]+' "$1" | grep -v 'fuzz_fail' | head -3 | sed 's/^/    /'
 }
 
