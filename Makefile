@@ -67,6 +67,33 @@ asan: deps-test
 		LDFLAGS="-fsanitize=address,undefined" all unit
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 ARMPY_ASAN=1 ./tests/run-all.sh
 
+# `make fuzz`: libFuzzer targets (tests/fuzz/fuzz-*.c), one per loader, for FUZZ_MINUTES each.
+# The model objects are built again by clang with ASan+UBSan into FUZZ_DIR, never mixed with
+# the objects above; tests/fuzz/run.sh (the "fuzz" suite) builds them with `make fuzz-build`.
+FUZZ_CC      ?= clang
+FUZZ_MINUTES ?= 5
+FUZZ_DIR      = tests/fuzz/build
+FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS   = $(CFLAGS) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link
+FUZZ_SRCS    := $(sort $(wildcard tests/fuzz/fuzz-*.c))
+FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(FUZZ_SRCS))
+FUZZ_OBJS    := $(addprefix $(FUZZ_DIR)/,$(MODEL_OBJS)) $(FUZZ_DIR)/tests/fuzz/lib.o
+
+$(FUZZ_DIR)/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_DIR)/fuzz-%: $(FUZZ_DIR)/tests/fuzz/fuzz-%.o $(FUZZ_OBJS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+# keep the objects (make would delete them as intermediates of the pattern rules)
+.SECONDARY: $(FUZZ_OBJS) $(FUZZ_SRCS:%.c=$(FUZZ_DIR)/%.o)
+
+fuzz:
+	FUZZ_SECONDS=$$(( $(FUZZ_MINUTES) * 60 )) ./tests/fuzz/run.sh
+
 install: armpy
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(DATADIR)/profiles $(DESTDIR)$(MANDIR) \
 		$(DESTDIR)$(COMPDIR)
@@ -94,8 +121,8 @@ deb:
 
 clean:
 	rm -f armpy $(OBJS) $(OBJS:.o=.d) $(UNIT_BINS) $(UNIT_BINS:=.d) tests/unit/*.o
-	rm -rf tests/out build dist
+	rm -rf tests/out build dist $(FUZZ_DIR)
 
-.PHONY: all run check test asan install clean unit deps-build deps-test deb
+.PHONY: all run check test asan install clean unit deps-build deps-test deb fuzz fuzz-build
 
--include $(OBJS:.o=.d) $(UNIT_BINS:=.d)
+-include $(OBJS:.o=.d) $(UNIT_BINS:=.d) $(FUZZ_OBJS:.o=.d) $(FUZZ_SRCS:%.c=$(FUZZ_DIR)/%.d)
