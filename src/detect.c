@@ -693,7 +693,7 @@ facts_sanitise_pythons(struct facts *f)
 }
 
 /* Makes what was read fit the facts schema (see facts.h); -1 only for a bad --arch. */
-static int
+int
 facts_sanitise(struct facts *f, char **cause)
 {
 	if (f->arch == NULL || !fact_is_id(f->arch)) {

@@ -81,6 +81,11 @@ void facts_free(struct facts *);
  * in f->notes. */
 int facts_detect(struct facts *, const struct detect_opts *, char **cause);
 
+/* What facts_detect does last: makes what was read fit the facts schema (text not UTF-8 gets
+ * U+FFFD, names that do not fit are dropped, numbers out of range become 0), each change
+ * noted in f->notes; -1 with *cause only when the arch is not a name. */
+int facts_sanitise(struct facts *, char **cause);
+
 /* Pure parsers, exposed for tests. */
 int osrelease_parse(struct facts *, const char *text, char **cause);
 void osrelease_classify(struct facts *);          /* family and package manager from id/like */

@@ -735,6 +735,11 @@ load_mirrors(struct pload *pl, const struct ynode *l)
 
 	if ((r = get_list(pl, l, "mirrors")) != 0)
 		return r < 0 ? -1 : 0;
+	/* Each mirror is compared with those before it: a bound keeps loading linear. */
+	if (l->n > PROFILE_MAX_MIRRORS)
+		return pload_error(pl, l->items[PROFILE_MAX_MIRRORS], "mirrors", "at most %d "
+		    "mirrors (a site has a few: its package, PyPI and conda mirrors)",
+		    PROFILE_MAX_MIRRORS);
 	strv_free(pl->p->mirrors);
 	pl->p->mirrors = NULL;
 	for (size_t i = 0; i < l->n; i++) {

@@ -21,6 +21,8 @@ enum extra {
 	EXTRA_MORFEUSZ = 1 << 5,
 };
 #define EXTRA_COUNT 6
+/* mirrors: a profile lists at most this many (docs/profile.md). */
+#define PROFILE_MAX_MIRRORS 64
 
 struct profile {
 	int version;              /* schema version, 1 */

@@ -1,5 +1,6 @@
 /* ydoc.c — strict YAML parsing into a positioned tree, and a buffered emitter, on libyaml. */
 #include "armpy.h"
+#include "vis.h"
 #include "ydoc.h"
 
 #include <ctype.h>
@@ -507,8 +508,10 @@ int
 ynode_verror(char **cause, const char *name, const struct ynode *at, const char *path,
     const char *fmt, va_list ap)
 {
+	/* One line a person can read: quotes clipped, then controls and bad bytes escaped. */
 	char *raw = xvasprintf(fmt, ap), *msg = ynode_clip_quotes(raw);
-	char *cpath = utf8_clip(path, YDOC_QUOTE_MAX), *all = utf8_clip(msg, 4 * YDOC_QUOTE_MAX);
+	char *vpath = vis_strf(path, VIS_KEEPBS), *vmsg = vis_strf(msg, VIS_KEEPBS);
+	char *cpath = utf8_clip(vpath, YDOC_QUOTE_MAX), *all = utf8_clip(vmsg, 4 * YDOC_QUOTE_MAX);
 	int line = 1, col = 1;
 
 	if (at != NULL && at->key_line > 0) {
@@ -521,6 +524,8 @@ ynode_verror(char **cause, const char *name, const struct ynode *at, const char 
 	cause_set(cause, "%s:%d:%d: %s: %s", name, line, col, cpath, all);
 	free(all);
 	free(cpath);
+	free(vmsg);
+	free(vpath);
 	free(msg);
 	free(raw);
 	return -1;

@@ -20,6 +20,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		f->emulated = cpuinfo_is_foreign(arches[i], text);
 		cpuinfo_parse(&f->cpu, arches[i], text);
 		cpu_identify(&f->cpu, arches[i]);
+		FUZZ_CHECK(facts_sanitise(f, NULL) == 0);    /* what detect does last */
 		fuzz_facts_roundtrip(f);
 		facts_free(f);
 	}

@@ -99,6 +99,7 @@ w("big-list.yaml", "version: 1\nextras: [" + "a, " * ((M - 40) // 3) + "a]\n")
 w("big-deep.yaml", "[" * (M - 10))
 w("big-scalar.yaml", "version: 1\nname: \"" + "x" * (M - 40) + "\"\n")
 w("big-longkey.yaml", "x" * (M - 10) + ": 1\n")
+w("big-mirrors.yaml", "version: 1\nmirrors:\n" + "".join(f"  - m{i}.l\n" for i in range(90000))[:M - 200].rsplit("\n", 1)[0] + "\n")
 head = "armpy_plan: 1\nprofile: p\ntarget: t\n"
 step = "{id: s%d, title: t, why: w, privileged: false, skippable: false, est_seconds: 1, run: {argv: [true]}}"
 w("big-plan-steps.yaml", head + "steps: [" + ", ".join(step % i for i in range(9000)) + "]\n")
@@ -116,7 +117,7 @@ quick() {
 	timed "$name" 5 "$@"
 	t_check "$name: exit 0 or 2 within 5 s (got $rc)" test "$rc" -le 2
 }
-for f in big-keys big-dup big-list big-deep big-scalar big-longkey; do
+for f in big-keys big-dup big-list big-deep big-scalar big-longkey big-mirrors; do
 	quick "$f" plan --profile "$OUT/$f.yaml" --facts "$FACTS"
 done
 t_check "big-dup: the repeated key is named at its line" grep -q "big-dup.yaml:[0-9]*:1: k1: duplicate key" "$OUT/big-dup.err"
