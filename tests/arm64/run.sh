@@ -188,7 +188,8 @@ fi
 # plans from its own profiles.
 VERSION=$(cat "$TOP/VERSION")
 s=$(date +%s)
-t_logged "make deb inside the arm64 chroot" deb in_chroot "$R" make -C /src deb
+t_logged "make deb inside the arm64 chroot" deb \
+	in_chroot "$R" env DEB_BUILD_OPTIONS="noddebs parallel=2" make -C /src deb
 echo "     (make deb under emulation took $(( $(date +%s) - s ))s)"
 DEB=/src/dist/armpy_${VERSION}_arm64.deb
 if [ "$(dpkg-deb -f "$R$DEB" Architecture 2>/dev/null)" = arm64 ]; then

@@ -141,15 +141,17 @@ start --
 step "Welcome"; keys Enter Enter; step "Chosen: Python system"
 # 3.9 is past EOL on 2026-11-25 (src/pyeol.c) and Debian 12 does not package it: another source
 # is needed. The cursor on it with "system" marked: Enter goes on with system, no EOL dialog.
-down6() { for i in 1 2 3 4 5 6; do keys Down; done; }
-down6
+# down_to TEXT: Down until TEXT (the cursor line) shows, at most 16 times (the list grows with
+# each new Python release).
+down_to() { local i; for i in $(seq 16); do cap | grep -qF -- "$1" && return 0; keys Down; done; }
+down_to ">( ) 3.9"
 step ">( ) 3.9" && snap python-eol-highlighted
 keys Enter
 if wait_for "Python system; choose where NumPy and SciPy come from" && ! cap | grep -qF "End-of-life"; then
 	t_pass "Enter with the cursor on an EOL line goes on with the marked Python, no dialog"
 else t_fail "Enter acted on the line under the cursor"; fi
 keys Escape; step "Chosen: Python system"
-down6
+down_to ">( ) 3.9"
 keys Space; step "End-of-life Python" && snap python-eol-confirm
 keys n; step "Kept Python system"
 if cap | grep -qF "(*) system"; then t_pass "EOL dialog No: the old Python stays marked"; else t_fail "EOL dialog No: mark moved"; fi
@@ -158,7 +160,7 @@ if wait_for "Python system; choose where NumPy and SciPy come from" && ! cap | g
 	t_pass "after No, Enter goes on with the marked Python without reopening the dialog"
 else t_fail "after No, Enter reopened the dialog or did not go on"; fi
 keys Escape; step "Chosen: Python system"
-down6
+down_to ">( ) 3.9"
 keys Space; step "End-of-life Python"
 keys y; step "Chosen: Python 3.9, end of life accepted" && snap python-eol-chosen
 if cap | grep -qF "Changed to fit: source system -> source conda"; then t_pass "EOL: invalidated source said so"; else t_fail "EOL: no invalidation notice"; fi
@@ -332,22 +334,23 @@ else
 	else t_pass "no mount left in the root"; fi
 fi
 
-# --- 12a. a plan whose text hides a command: the review shows the hiding, escaped ------------
-# VERSION_ID reaches the plan's target. Its CR would send curses back to column 0, where the
-# rest of the line overwrote the hidden part; escaped, both parts stay on the line.
-printf 'PRETTY_NAME="Debian GNU/Linux 12 \xe2\x80\xae(bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12 HIDDEN-touch-PWNED\r\033[2KDECOY\xe2\x80\xae"\nID=debian\n' >"$TMP/os-release-hidden"
+# --- 12a. text from the machine that would hide part of itself: shown whole, nothing raw ------
+# PRETTY_NAME is free text shown on the welcome screen. Its CR would send curses back to column 0,
+# where the rest of the line overwrote the hidden part. armpy cleans what it reads from the machine
+# (controls become U+FFFD, with a note) and the wizard escapes what it draws, so both parts stay
+# on the line. (A VERSION_ID like that is not a version at all: detection drops it, and it never
+# reaches a plan; tests/inputs checks that.)
+printf 'PRETTY_NAME="Debian GNU/Linux 12 HIDDEN-touch-PWNED\r\033[2KDECOY \xe2\x80\xae(bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nID=debian\n' >"$TMP/os-release-hidden"
 DETECT_ARGS="--os-release $TMP/os-release-hidden --cpuinfo tests/fixtures/cpuinfo/neoverse-n1-altra --arch aarch64" start --
 step "Welcome"
-if cap | grep -qF "Debian GNU/Linux 12" && ! cap | grep -qF $'\u202e'; then t_pass "welcome: a bidi override in PRETTY_NAME does not reach the terminal raw"
+if cap | grep -F "HIDDEN-touch-PWNED" | grep -qF "DECOY"; then
+	t_pass "welcome: the text before CR + ESC[2K in PRETTY_NAME is visible, with what follows it"
+else t_fail "welcome: the hidden part of PRETTY_NAME is not on the screen"; cap | sed 's/^/    | /'; fi
+if ! cap | grep -qF $'\u202e'; then t_pass "welcome: a bidi override in PRETTY_NAME does not reach the terminal raw"
 else t_fail "welcome: raw U+202E on the screen"; cap | sed 's/^/    | /'; fi
 keys Enter Enter Enter Enter Enter Enter; step "Plan for debian-12"
-if cap | grep -E "Plan for debian-12" | grep -qF "HIDDEN-touch-PWNED" && cap | grep -E "Plan for debian-12" | grep -qF "DECOY"; then
-	t_pass "review: the text before CR + ESC[2K is visible, with what follows it"
-else t_fail "review: the hidden part is not on the screen"; cap | sed 's/^/    | /'; fi
-if cap | grep -qF 'HIDDEN-touch-PWNED\r\x1b[2KDECOY'; then t_pass "review: CR and ESC shown as \\r and \\x1b"
-else t_fail "review: CR/ESC not shown escaped"; fi
 keys v; step "Plan (YAML)"
-if cap | grep -qF "HIDDEN-touch-PWNED" && ! cap | grep -qF $'\u202e'; then t_pass "plan pager: the hidden text visible, nothing raw"
+if ! cap | grep -qF $'\u202e' && ! cap | grep -qF "PWNED"; then t_pass "plan pager: nothing of PRETTY_NAME in the plan, nothing raw"
 else t_fail "plan pager"; cap | sed 's/^/    | /'; fi
 keys q
 
