@@ -219,6 +219,28 @@ get_str(struct pparse *pp, const struct ynode *map, const char *key, const char 
 	return 0;
 }
 
+/* A file path of a step (write, download, extract, file check): never a ".." component, so
+ * that no path climbs out of --root; the executor checks again after ${VAR} expansion. */
+static int
+get_path(struct pparse *pp, const struct ynode *map, const char *key, const char *where,
+    char **out)
+{
+	const char *p;
+	size_t n;
+
+	if (get_str(pp, map, key, where, 1, 0, out) != 0)
+		return -1;
+	for (p = *out; *p != '\0'; p += n + (p[n] == '/')) {
+		n = strcspn(p, "/");
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			ppath(pp, "%s.%s", where, key);
+			return perr(pp, ynode_get(map, key), "has a '..' component (a step's paths are "
+			    "absolute and never climb)");
+		}
+	}
+	return 0;
+}
+
 static int
 get_bool(struct pparse *pp, const struct ynode *map, const char *key, const char *where,
     int *out)
@@ -323,7 +345,7 @@ parse_check(struct pparse *pp, const struct ynode *n, const char *where, struct 
 		    get_str(pp, n, "path", where, 1, 0, &k->path) ? -1 : 0;
 	} else if (strcmp(kind, "file") == 0) {
 		k->kind = CHECK_FILE;
-		rc = get_str(pp, n, "path", where, 1, 0, &k->path) ||
+		rc = get_path(pp, n, "path", where, &k->path) ||
 		    get_str(pp, n, "sha256", where, 0, 0, &k->sha256) ? -1 : 0;
 		if (rc == 0 && k->sha256 != NULL && !is_hex64(k->sha256))
 			rc = perr(pp, ynode_get(n, "sha256"), "not a sha256 (64 hex digits)");
@@ -396,7 +418,7 @@ parse_action(struct pparse *pp, const struct ynode *a, const char *where, struct
 		if (only_keys(pp, a, keys, where) ||
 		    get_str(pp, a, "url", where, 1, 0, &s->u.download.url) ||
 		    get_str(pp, a, "sha256", where, 1, 0, &s->u.download.sha256) ||
-		    get_str(pp, a, "dest", where, 1, 0, &s->u.download.dest) ||
+		    get_path(pp, a, "dest", where, &s->u.download.dest) ||
 		    get_long(pp, a, "size", where, 0, 0, __LONG_MAX__, &l))
 			return -1;
 		s->u.download.size = l;
@@ -415,8 +437,8 @@ parse_action(struct pparse *pp, const struct ynode *a, const char *where, struct
 		static const char *keys[] = { "archive", "dest", "strip", NULL };
 
 		if (only_keys(pp, a, keys, where) ||
-		    get_str(pp, a, "archive", where, 1, 0, &s->u.extract.archive) ||
-		    get_str(pp, a, "dest", where, 1, 0, &s->u.extract.dest) ||
+		    get_path(pp, a, "archive", where, &s->u.extract.archive) ||
+		    get_path(pp, a, "dest", where, &s->u.extract.dest) ||
 		    get_long(pp, a, "strip", where, 0, 0, 16, &l))
 			return -1;
 		s->u.extract.strip = (int)l;
@@ -426,7 +448,7 @@ parse_action(struct pparse *pp, const struct ynode *a, const char *where, struct
 		static const char *keys[] = { "path", "mode", "content", NULL };
 
 		if (only_keys(pp, a, keys, where) ||
-		    get_str(pp, a, "path", where, 1, 0, &s->u.write.path) ||
+		    get_path(pp, a, "path", where, &s->u.write.path) ||
 		    get_str(pp, a, "content", where, 1, 0, &s->u.write.content) ||
 		    get_str(pp, a, "mode", where, 1, 0, &mode))
 			return -1;   /* mode is the last: nothing of this function's is left to free */

@@ -116,9 +116,9 @@ step_run "$RB/dotdot.yaml" first "Would run first" "echo ran > /tmp/dotdot-ran"
 rb_write "$RB/dotdot.yaml" w-dotdot "/etc/../../outside/escaped" "x"
 before=$(rb_outside)
 out=$("$ARMPY" run "$RB/dotdot.yaml" --root "$R" --yes 2>&1); rc=$?
-if [ "$rc" -ne 0 ] && echo "$out" | grep -q "w-dotdot.*'\.\.'" && [ "$before" = "$(rb_outside)" ] &&
+if [ "$rc" -eq 2 ] && echo "$out" | grep -q "dotdot.yaml:[0-9]*:[0-9]*: steps\[[0-9]*\]\.write\.path: has a '\.\.' component" && [ "$before" = "$(rb_outside)" ] &&
 	[ ! -e "$R/tmp/dotdot-ran" ] && [ ! -e "$R/outside/escaped" ]; then
-	t_pass "--root: a plan path with '..' is refused before any step runs"
+	t_pass "--root: a plan path with '..' is refused at its position (exit 2) before any step runs"
 else
 	t_fail "--root: '..' in a plan path (rc $rc)"; echo "$out" | tail -3 | sed 's/^/    /'
 fi
