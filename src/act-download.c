@@ -224,14 +224,8 @@ dl_write(char *data, size_t sz, size_t nmemb, void *arg)
 	}
 	if (d->discard)
 		return n;
-	for (size_t off = 0; off < n;) {
-		ssize_t w = write(d->fd, data + off, n - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return 0;
-		off += w;
-	}
+	if (write_all(d->fd, data, n) != 0)
+		return 0;
 	EVP_DigestUpdate(d->md, data, n);
 	d->got += n;
 	d->pos += n;

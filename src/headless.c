@@ -53,17 +53,8 @@ throttle_reset(struct throttle *t)
 void
 headless_print(struct headless *h, const char *text)
 {
-	size_t len = strlen(text), off = 0;
-	ssize_t n;
-
-	while (off < len) {
-		n = write(h->fd, text + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;         /* EIO/EPIPE: the terminal is gone; the log has it all */
-		off += n;
-	}
+	/* A failure is EIO/EPIPE: the terminal is gone, and the log has it all. */
+	write_all(h->fd, text, strlen(text));
 }
 
 /* One line for a person: s with every control escaped (a title or a command's output must not

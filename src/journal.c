@@ -182,19 +182,10 @@ journal_written(struct journal *j)
 static int
 journal_write(struct journal *j, const char *rec, size_t len)
 {
-	size_t off = 0;
-	ssize_t n;
-
-	while (off < len) {
-		n = write(j->fd, rec + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			journal_fail(j, n < 0 ? errno : EIO);
-			errno = j->err;
-			return -1;
-		}
-		off += n;
+	if (write_all(j->fd, rec, len) != 0) {
+		journal_fail(j, errno);
+		errno = j->err;
+		return -1;
 	}
 	return 0;
 }

@@ -106,21 +106,11 @@ static int
 vis_stream_out(struct vis_stream *v, const char *data, size_t len)
 {
 	struct buf b;
-	size_t off = 0;
-	ssize_t n;
 
 	buf_init(&b);
 	vis_buf(&b, data, len, VIS_NL | VIS_TAB | VIS_KEEPBS);
-	while (off < b.len) {
-		n = write(v->fd, b.data + off, b.len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			v->failed = 1;
-			break;
-		}
-		off += (size_t)n;
-	}
+	if (write_all(v->fd, b.data, b.len) != 0)
+		v->failed = 1;
 	buf_free(&b);
 	return v->failed ? -1 : 0;
 }

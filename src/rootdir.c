@@ -399,21 +399,6 @@ rootdir_rm_rf(int dfd, const char *name)
 	return err != 0 ? -1 : 0;
 }
 
-static int
-rd_write_all(int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int
 rootdir_write_atomic(const struct rootdir *rd, const char *path, const void *data,
     size_t len, int mode, char **cause)
@@ -433,7 +418,7 @@ rootdir_write_atomic(const struct rootdir *rd, const char *path, const void *dat
 		if (fd < 0 && errno != EEXIST)
 			break;
 	}
-	if (fd < 0 || rd_write_all(fd, data, len) != 0 || fchmod(fd, (mode_t)mode) != 0 ||
+	if (fd < 0 || write_all(fd, data, len) != 0 || fchmod(fd, (mode_t)mode) != 0 ||
 	    fsync(fd) != 0)
 		cause_set(cause, "%s: %s", shown, strerror(errno));
 	else {

@@ -162,21 +162,6 @@ sudo_validate_tty(char **cause)
 	return -1;
 }
 
-static int
-sudo_write_all(int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* sudo's own last line ("sudo: 1 incorrect password attempt"), as the cause. */
 static void
 sudo_password_cause(char **cause, int st, char *out)
@@ -227,8 +212,9 @@ sudo_validate_password(const char *pw, char **cause)
 		goto fail;
 	}
 	/* the pipe holds 64 KiB: the line is written before sudo reads it, never blocking */
-	sudo_write_all(in[1], pw, strlen(pw));
-	sudo_write_all(in[1], "\n", 1);
+	if (write_all(in[1], pw, strlen(pw)) != 0 || write_all(in[1], "\n", 1) != 0) {
+		/* sudo went away: its status says why */
+	}
 	close(in[1]);
 	buf_init(&b);
 	buf_read_fd(&b, out[0], 8192);

@@ -306,8 +306,6 @@ tui_main(const struct main_opts *o)
 		free(cause);
 		return EXIT_USAGE;
 	}
-	if (getenv("ARMPY_NO_PROBE") != NULL)
-		d.no_probe = 1;
 	if (o->load != NULL) {
 		p = profile_load(o->load, &cause);
 		if (p == NULL || profile_check(p, &cause) != 0) {

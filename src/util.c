@@ -342,16 +342,8 @@ file_commit(const char *path, const void *data, size_t len, int mode, int exact,
 		cause_set(cause, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
+	if (write_all(fd, p, len) != 0)
+		goto fail;
 	if ((exact && fchmod(fd, (mode_t)mode) != 0) || fsync(fd) != 0)
 		goto fail;
 	if (close(fd) != 0) {
@@ -377,6 +369,26 @@ fail:
 	unlink(tmp);
 	free(tmp);
 	return -1;
+}
+
+int
+write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
 }
 
 int
