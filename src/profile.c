@@ -1120,7 +1120,7 @@ profile_save(const struct profile *p, const char *path, char **cause)
 		}
 	}
 	free(dir);
-	r = file_write_atomic(path, text, strlen(text), 0644, cause);
+	r = file_save(path, text, strlen(text), cause);
 	free(text);
 	return r;
 }

@@ -975,7 +975,7 @@ wizard_save_plan(struct wizard *w, const char *path, char **cause)
 	if (parent_make(path, cause) != 0)
 		return -1;
 	yaml = plan_to_yaml(w->plan);
-	r = file_write_atomic(path, yaml, strlen(yaml), 0644, cause);
+	r = file_save(path, yaml, strlen(yaml), cause);
 	free(yaml);
 	if (r != 0)
 		return -1;

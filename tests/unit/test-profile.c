@@ -758,6 +758,29 @@ test_other_checks(void **state)
 	    "conda-forge (use build: package)");
 }
 
+/* A saved profile keeps the umask: 077 gives 0600, not a world-readable 0644. */
+static void
+test_save_umask(void **state)
+{
+	char dir[] = "/tmp/armpy-test-profile.XXXXXX", *path, *cause = NULL;
+	struct profile *p = profile_new();
+	struct stat sb;
+	mode_t old;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	path = xasprintf("%s/saved.yaml", dir);
+	old = umask(077);
+	assert_int_equal(profile_save(p, path, &cause), 0);
+	umask(old);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	unlink(path);
+	rmdir(dir);
+	free(path);
+	profile_free(p);
+}
+
 /* load → save → load gives equal answers. */
 static void
 roundtrip(const struct profile *p)
@@ -773,7 +796,11 @@ roundtrip(const struct profile *p)
 		fail();
 	}
 	assert_int_equal(stat(path, &sb), 0);
-	assert_int_equal(sb.st_mode & 0777, 0644);
+	{
+		mode_t mask = umask(0);       /* saved profiles keep the user's umask */
+		umask(mask);
+		assert_int_equal(sb.st_mode & 0777, 0666 & ~mask);
+	}
 	q = profile_load(path, &cause);
 	if (q == NULL) {
 		print_error("reload: %s\n", cause);
@@ -927,6 +954,7 @@ main(void)
 		cmocka_unit_test(test_other_checks),
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_examples),
+		cmocka_unit_test(test_save_umask),
 		cmocka_unit_test(test_load_errors),
 	};
 
