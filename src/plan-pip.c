@@ -140,6 +140,18 @@ pip_floors(struct pctx *c)
 	}
 }
 
+/* Whether a NumPy/SciPy build with -Csetup-args follows (BLIS, or build: source), on a
+ * Python that pip 23.1 supports (3.7 on; 3.6 gets NumPy 1.19's distutils build). */
+static int
+pip_builds_with_settings(const struct pctx *c)
+{
+	for (size_t i = 0; c->pyver != NULL && i < nitems(pip_last); i++) {
+		if (strcmp(c->pyver, pip_last[i].python) == 0)
+			return 0;
+	}
+	return c->p->blas.build == BUILD_SOURCE || strcmp(c->lib, "blis") == 0;
+}
+
 void
 pc_venv(struct pctx *c)
 {
@@ -147,6 +159,7 @@ pc_venv(struct pctx *c)
 	char *py = xasprintf("%s/bin/python", venv), *why, **argv;
 	struct step *s;
 	const char *ver = c->pyver != NULL ? c->pyver : "unknown";
+	int settings;
 
 	why = xasprintf("PEP 668: pip into the system Python is refused on Debian 12 / Ubuntu "
 	    "24.04 (EXTERNALLY-MANAGED), so armpy never runs pip on the system Python and never "
@@ -167,10 +180,14 @@ pc_venv(struct pctx *c)
 	c->pyuser = py;
 	argv = pc_pip_install_argv(c);
 	argv = strv_push(argv, "--upgrade");
-	argv = strv_push(argv, "pip");
-	pc_runv(c, "pip-upgrade", "Upgrade pip in the venv", GUIDE_NAME ": 'python3 -m pip install "
-	    "--user --upgrade pip' -- inside the venv, where --user does not apply (PEP 668)", 0,
-	    30, argv);
+	settings = pip_builds_with_settings(c);
+	argv = strv_push(argv, settings ? "pip>=23.1" : "pip");
+	why = xasprintf(GUIDE_NAME ": 'python3 -m pip install --user --upgrade pip' -- inside the "
+	    "venv, where --user does not apply (PEP 668)%s", settings ? "; at least pip 23.1, "
+	    "the first to accept -C and to pass every repeated -Csetup-args to the build "
+	    "(pip 23.0, Debian 12's, keeps only the last)" : "");
+	pc_runv(c, "pip-upgrade", "Upgrade pip in the venv", why, 0, 30, argv);
+	free(why);
 	plan_note(c->plan, "activate the environment with: . %s/bin/activate", venv);
 }
 
