@@ -92,6 +92,9 @@ index_ready() {
 		flock 9
 		[ -s "$INDEX/projects" ] || index_build "$INDEX"
 	) 9>"$INDEX.lock" || { t_fail "building the index from Debian's packages (see $T_OUT/index.log)"; return 1; }
+	touch "$INDEX"
+	# Indexes of version lists nobody used for 30 days (the pins changed) go.
+	find "$CHROOT_CACHE" -maxdepth 1 -name 'pipindex-*' -mtime +30 -exec rm -rf {} + 2>/dev/null
 	t_pass "index $(basename "$INDEX") ready ($(( $(date +%s) - s ))s): $(cut -d' ' -f1 "$INDEX/projects" | tr '\n' ' ')"
 }
 
