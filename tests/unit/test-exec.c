@@ -279,10 +279,22 @@ test_apt_status(void **state)
 static void
 test_url_policy(void **state)
 {
-	char *mirrors[] = { "mirror.example.org", "deb.local:8080", NULL };
+	char *mirrors[] = { "mirror.example.org", "deb.local:8080", "[fd00::1]:3141", "[fd00::2]",
+	    "10.0.0.7:80", NULL };
 	char *cause = NULL;
 
 	(void)state;
+	/* mirrors compare as profile.h parses them: IPv6 literals by value, ports when written,
+	 * a default port counts as written in the URL */
+	assert_int_equal(download_url_allowed("http://[fd00::1]:3141/simple/", mirrors, NULL), 0);
+	assert_int_equal(download_url_allowed("http://[fd00:0::1]:3141/simple/", mirrors, NULL), 0);
+	assert_int_equal(download_url_allowed("http://[fd00::1]:3142/simple/", mirrors, NULL), -1);
+	assert_int_equal(download_url_allowed("http://[fd00::1]/simple/", mirrors, NULL), -1);
+	assert_int_equal(download_url_allowed("http://[fd00::2]:8000/x", mirrors, NULL), 0);
+	assert_int_equal(download_url_allowed("http://[fd00::3]/x", mirrors, NULL), -1);
+	assert_int_equal(download_url_allowed("http://10.0.0.7/x", mirrors, NULL), 0);
+	assert_int_equal(download_url_allowed("http://MIRROR.example.org:81/x", mirrors, NULL), 0);
+	assert_int_equal(download_url_allowed("http://deb.local.evil:8080/x", mirrors, NULL), -1);
 	assert_int_equal(download_url_allowed("https://example.com/x.tar.gz", NULL, NULL), 0);
 	assert_int_equal(download_url_allowed("http://127.0.0.1:8000/x", NULL, NULL), 0);
 	assert_int_equal(download_url_allowed("http://127.8.9.10/x", NULL, NULL), 0);
