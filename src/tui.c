@@ -3,9 +3,9 @@
 #include "cmd.h"
 #include "facts.h"
 #include "profile.h"
+#include "screen.h"
 #include "tui.h"
 #include "wizard.h"
-#include "../screens/screen.h"
 
 #include <langinfo.h>
 #include <locale.h>
