@@ -12,15 +12,29 @@ static const char *const item_label[I_N] = {
 	"OpenBLAS", "BLIS", "OpenMP", "pthreads", "serial (one thread)",
 	"distro package / wheel", "build from source (~20 min)", "Threads",
 };
-static char *refusal[I_N];
+/* The state while shown: why each item would be refused (NULL: it would not). */
+struct blas {
+	char *refusal[I_N];
+};
 
 static void
-blas_refresh(struct wizard *w)
+blas_leave(struct wizard *w, void *state)
 {
+	struct blas *b = state;
+
+	(void)w;
 	for (int i = 0; i < I_N; i++) {
-		free(refusal[i]);
-		refusal[i] = NULL;
+		free(b->refusal[i]);
+		b->refusal[i] = NULL;
 	}
+}
+
+static void
+blas_refresh(struct wizard *w, struct blas *b)
+{
+	char **refusal = b->refusal;
+
+	blas_leave(w, b);
 	refusal[I_OPENBLAS] = wizard_library_refusal(w, BLAS_OPENBLAS);
 	refusal[I_BLIS] = wizard_library_refusal(w, BLAS_BLIS);
 	refusal[I_OPENMP] = wizard_threading_refusal(w, THREADING_OPENMP);
@@ -31,9 +45,9 @@ blas_refresh(struct wizard *w)
 }
 
 static void
-blas_enter(struct wizard *w)
+blas_enter(struct wizard *w, void *state)
 {
-	blas_refresh(w);
+	blas_refresh(w, state);
 }
 
 static int
@@ -54,8 +68,9 @@ item_on(const struct wizard *w, int i)
 }
 
 static void
-blas_draw(struct wizard *w, WINDOW *win)
+blas_draw(struct wizard *w, void *state, WINDOW *win)
 {
+	char *const *refusal = ((struct blas *)state)->refusal;
 	const struct cpu_info *c = &w->facts->cpu;
 	int y = TUI_TOP, cur = w->cursor[WS_BLAS];
 	char *t;
@@ -102,8 +117,9 @@ blas_draw(struct wizard *w, WINDOW *win)
 }
 
 static int
-blas_select(struct wizard *w, int i)
+blas_select(struct wizard *w, struct blas *b, int i)
 {
+	char *const *refusal = b->refusal;
 	char *cause = NULL;
 	int r = 0;
 
@@ -126,7 +142,7 @@ blas_select(struct wizard *w, int i)
 		screen_message(TUI_BAD, "%s", cause);
 		free(cause);
 	}
-	blas_refresh(w);
+	blas_refresh(w, b);
 	return r;
 }
 
@@ -260,7 +276,7 @@ blas_bench(struct wizard *w)
 }
 
 static int
-blas_key(struct wizard *w, int key)
+blas_key(struct wizard *w, void *state, int key)
 {
 	int *cur = &w->cursor[WS_BLAS], th;
 
@@ -269,7 +285,7 @@ blas_key(struct wizard *w, int key)
 	th = w->profile->blas.threads ? w->profile->blas.threads : wizard_cores(w);
 	switch (key) {
 	case ' ':
-		blas_select(w, *cur);
+		blas_select(w, state, *cur);
 		return SCREEN_STAY;
 	case '+': case '=': case KEY_RIGHT:
 		if (*cur == I_THREADS)
@@ -291,9 +307,11 @@ blas_key(struct wizard *w, int key)
 const struct screen screen_blas = {
 	.name = "blas",
 	.title = "BLAS library",
+	.state_size = sizeof(struct blas),
 	.enter = blas_enter,
 	.draw = blas_draw,
 	.key = blas_key,
+	.leave = blas_leave,
 	.help = "OpenBLAS >= 0.3.17 carries the Arm64 correctness fixes (the DevKit guide "
 	    "(Python on Arm64)). BLIS needs --enable-threading=openmp and BLIS_NUM_THREADS to "
 	    "use more than one thread; OpenBLAS with OpenMP reads OMP_NUM_THREADS. armpy sets "

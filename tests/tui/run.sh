@@ -2,7 +2,8 @@
 # tests/tui/run.sh — drives the real ./armpy wizard in tmux (80x24): snapshots, saved profiles,
 # replay equality, back navigation, the one selection model (Space marks, Enter goes on with the
 # mark), EOL confirmation, refusals, bench progress and cancel, --load, resize, NO_COLOR, vt100,
-# plan text that hides a command (shown escaped), TERM refused, hang-up with a dialog open.
+# plan text that hides a command (shown escaped), TERM refused, hang-up with a dialog open;
+# first, that no screen keeps state in a static (statics.py).
 # UPDATE_SNAPSHOTS=1 rewrites tests/tui/snapshots/*.txt (review the diff before committing).
 set -u
 . "$(dirname "$0")/../lib.sh"
@@ -20,6 +21,12 @@ cleanup() {
 }
 # Each session gets its own server: no race with a server that is still shutting down.
 trap cleanup EXIT
+
+# Screens keep their state in the block the main loop gives them, never in a static: the check
+# needs no terminal, so it runs first (and where tmux is missing).
+if out=$(python3 "$HERE/statics.py" screens/*.c); then
+	t_pass "screens/*.c: no mutable static (per-instance screen state only)"
+else t_fail "screens/*.c: mutable statics:"; echo "$out" | sed 's/^/    /'; fi
 
 if ! command -v tmux >/dev/null; then
 	t_skip "tmux not installed (scripts/deps/test-tui.apt.txt)"
