@@ -5,9 +5,9 @@ _armpy_options() { # COMMAND -> the options it takes
 	case $1 in
 	"") echo "--load --profile --dry-run --yes --progress --log --root --os-release --cpuinfo --arch --help --version" ;;
 	detect) echo "--root --os-release --cpuinfo --arch --help" ;;
-	plan) echo "--profile --facts --root --os-release --cpuinfo --arch -o --help" ;;
+	plan) echo "--profile --facts --output --root --os-release --cpuinfo --arch --help" ;;
 	run) echo "--root --dry-run --yes --progress --log --help" ;;
-	resume) echo "--yes --progress --help" ;;
+	resume) echo "--yes --progress --log --help" ;;
 	runs) echo "--help" ;;
 	validate) echo "--python --root --expect --format --quick --env --no-login-env --help" ;;
 	bench) echo "--threads --size --format --root --quick --progress --help" ;;
@@ -40,7 +40,7 @@ _armpy() {
 		fi ;;
 	--arch) COMPREPLY=($(compgen -W "aarch64 x86_64 arm64 amd64" -- "$cur")); return ;;
 	--root) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-	--profile|--load|--facts|-o)
+	--profile|--load|--facts|-o|--output)
 		_armpy_yaml "$cur"
 		compopt -o nospace -o filenames 2>/dev/null
 		return ;;

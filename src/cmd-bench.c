@@ -8,30 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void
-cmd_bench_usage(FILE *f)
-{
-	fprintf(f,
-	    "usage: armpy bench [--threads N] [--size N] [--format text|yaml] [--root DIR] [--quick]\n"
-	    "                   [--progress]\n"
-	    "\n"
-	    "Finds every BLAS (the libblas.so.3-<triplet> alternatives plus libopenblas*.so* and\n"
-	    "libblis*.so* in the library directories), dlopens each in its own child process and\n"
-	    "times cblas_dgemm at 1 thread and at N threads (default: all cores).\n"
-	    "\n"
-	    "  --threads N   the multi-threaded count (default: online CPUs)\n"
-	    "  --size N      one matrix size instead of 1000 and 2000\n"
-	    "  --format FMT  text (default) or yaml\n"
-	    "  --root DIR    chroot into DIR first (root; same arch, glibc no newer than the host's)\n"
-	    "  --quick       N=256 only\n"
-	    "  --progress    report on stderr, one line as each step starts (a step is one\n"
-	    "                library at one thread count, all sizes in order; a size predicted\n"
-	    "                to take over 8 s a call is skipped inside it), one when all ran:\n"
-	    "                progress 3/6 /usr/lib64/libopenblas.so.0 threads=2 N=1000,2000\n"
-	    "                progress 6/6 done\n"
-	    "                stdout is the same with or without it.\n");
-}
-
 /* --progress: "progress K/M PATH threads=T N=SIZES" as step K starts, "progress M/M done". */
 static void
 cmd_bench_progress(void *arg, int step, int total, const char *path, int threads,
@@ -45,88 +21,79 @@ cmd_bench_progress(void *arg, int step, int total, const char *path, int threads
 		    sizes);
 }
 
+/* --threads N, --size N: a positive number (0 when not given); -1 after saying why. */
 static int
-positive(const char *s, int *out)
+positive(const struct args *a, const char *name, int *out)
 {
+	const char *s = args_get(a, name);
 	char *end;
-	long v = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || v <= 0 || v > 100000)
+	long v;
+
+	if (s == NULL)
+		return 0;
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || v <= 0 || v > 100000) {
+		fprintf(stderr, "armpy bench: option '%s' takes a positive number, not '%s'\n",
+		    name, s);
 		return -1;
+	}
 	*out = (int)v;
 	return 0;
 }
 
 static int
-cmd_bench_exec(int argc, char **argv)
+cmd_bench_exec(struct args *a)
 {
 	struct bench_opts o;
 	struct bench_report *b;
-	const char *format = "text";
+	const char *format = args_get(a, "--format");
 	char *cause = NULL, *out;
-	int i;
+	int rc;
 
 	memset(&o, 0, sizeof o);
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			cmd_bench_usage(stdout);
-			return EXIT_OK;
-		}
-		if (strcmp(a, "--quick") == 0) {
-			o.quick = 1;
-			continue;
-		}
-		if (strcmp(a, "--progress") == 0) {
-			o.progress = cmd_bench_progress;
-			continue;
-		}
-		if (strcmp(a, "--threads") != 0 && strcmp(a, "--size") != 0 &&
-		    strcmp(a, "--format") != 0 && strcmp(a, "--root") != 0) {
-			fprintf(stderr, "armpy bench: unknown argument '%s'\n", a);
-			goto usage;
-		}
-		if (i + 1 >= argc) {
-			fprintf(stderr, "armpy bench: %s needs an argument\n", a);
-			goto usage;
-		}
-		i++;
-		if ((strcmp(a, "--threads") == 0 && positive(argv[i], &o.threads) != 0) ||
-		    (strcmp(a, "--size") == 0 && positive(argv[i], &o.size) != 0)) {
-			fprintf(stderr, "armpy bench: %s takes a positive number, not '%s'\n", a,
-			    argv[i]);
-			goto usage;
-		}
-		if (strcmp(a, "--format") == 0) {
-			if (strcmp(argv[i], "text") != 0 && strcmp(argv[i], "yaml") != 0) {
-				fprintf(stderr, "armpy bench: --format takes text or yaml\n");
-				goto usage;
-			}
-			format = argv[i];
-		} else if (strcmp(a, "--root") == 0)
-			o.root = argv[i];
-	}
+	if (positive(a, "--threads", &o.threads) != 0 || positive(a, "--size", &o.size) != 0)
+		return EXIT_USAGE;
+	o.quick = args_has(a, "--quick");
+	o.root = args_get(a, "--root");
+	if (args_has(a, "--progress"))
+		o.progress = cmd_bench_progress;
 	if ((b = bench_run(&o, &cause)) == NULL) {
 		fprintf(stderr, "armpy bench: %s\n", cause);
 		free(cause);
 		return EXIT_FAILED;
 	}
-	out = strcmp(format, "yaml") == 0 ? bench_to_yaml(b) : bench_to_text(b);
+	out = format != NULL && strcmp(format, "yaml") == 0 ? bench_to_yaml(b) : bench_to_text(b);
 	fputs(out, stdout);
 	free(out);
-	i = b->nresults > 0 ? EXIT_OK : EXIT_FAILED;
+	rc = b->nresults > 0 ? EXIT_OK : EXIT_FAILED;
 	if (b->nresults == 0)
 		fprintf(stderr, "armpy bench: no BLAS library found\n");
 	bench_report_free(b);
-	return fflush(stdout) == 0 ? i : EXIT_FAILED;
-usage:
-	cmd_bench_usage(stderr);
-	return EXIT_USAGE;
+	return fflush(stdout) == 0 ? rc : EXIT_FAILED;
 }
 
+static const struct args_opt bench_opts[] = {
+	{ "--threads", 0, "N", 0, "the multi-threaded count (default: online CPUs)" },
+	{ "--size", 0, "N", 0, "one matrix size instead of 1000 and 2000" },
+	{ "--format", 0, "text|yaml", ARGS_CHOICES, "the table (default) or YAML" },
+	{ "--root", 0, "DIR", 0, "chroot into DIR first (root; same arch, glibc no newer than "
+	    "the host's)" },
+	{ "--quick", 0, NULL, 0, "N=256 only" },
+	{ "--progress", 0, NULL, 0, "report on stderr, one line as each step starts (a step is "
+	    "one library at one thread count, all sizes in order; a size predicted to take over "
+	    "8 s a call is skipped inside it), and one when all ran (see below); stdout is the "
+	    "same with or without it" },
+	{ NULL, 0, NULL, 0, NULL },
+};
+
 const struct cmd_entry cmd_bench_entry = {
-	.name = "bench",
-	.usage = "armpy bench [--threads N] [--size N] [--format text|yaml] [--root DIR] "
-	    "[--progress]",
+	.args = { "bench", bench_opts, 0, NULL, 0, 0 },
 	.summary = "time dgemm of every BLAS on the system (OpenBLAS vs BLIS), natively",
+	.help = "Finds every BLAS (the libblas.so.3-<triplet> alternatives plus libopenblas*.so* and\n"
+	    "libblis*.so* in the library directories), dlopens each in its own child process and\n"
+	    "times cblas_dgemm at 1 thread and at N threads (default: all cores).\n",
+	.notes = "--progress prints, on stderr:\n"
+	    "  progress 3/6 /usr/lib64/libopenblas.so.0 threads=2 N=1000,2000\n"
+	    "  progress 6/6 done\n",
 	.exec = cmd_bench_exec,
 };

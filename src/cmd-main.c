@@ -96,48 +96,22 @@ main_check_load(const char *path)
 }
 
 static int
-main_exec(int argc, char **argv)
+main_exec(struct args *a)
 {
 	struct main_opts o;
 
-	memset(&o, 0, sizeof o);
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		int r = cmd_detect_option(argc, argv, &i, &o.detect);
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r > 0)
-			continue;
-		if (strcmp(a, "--profile") == 0 || strcmp(a, "--load") == 0 ||
-		    strcmp(a, "--log") == 0 || strcmp(a, "--progress") == 0) {
-			if (i + 1 >= argc) {
-				fprintf(stderr, "armpy: %s needs an argument\n", a);
-				return EXIT_USAGE;
-			}
-			const char *v = argv[++i];
-			if (strcmp(a, "--profile") == 0)
-				o.profile = v;
-			else if (strcmp(a, "--load") == 0)
-				o.load = v;
-			else if (strcmp(a, "--log") == 0)
-				o.log = v;
-			else if (strcmp(v, "json") == 0)
-				o.json = 1;
-			else if (strcmp(v, "text") == 0)
-				o.json = 0;
-			else {
-				fprintf(stderr, "armpy: --progress: '%s' is not one of text, json\n", v);
-				return EXIT_USAGE;
-			}
-		} else if (strcmp(a, "--dry-run") == 0 || strcmp(a, "-n") == 0) {
-			o.dry_run = 1;
-		} else if (strcmp(a, "--yes") == 0 || strcmp(a, "-y") == 0) {
-			o.yes = 1;
-		} else {
-			fprintf(stderr, "armpy: unknown option '%s' (see armpy --help)\n", a);
-			return EXIT_USAGE;
-		}
+	if (args_has(a, "--version")) {
+		printf("armpy %s\n", ARMPY_VERSION);
+		return EXIT_OK;
 	}
+	memset(&o, 0, sizeof o);
+	args_detect(a, &o.detect);
+	o.profile = args_get(a, "--profile");
+	o.load = args_get(a, "--load");
+	o.log = args_get(a, "--log");
+	o.json = args_has(a, "--progress") && strcmp(args_get(a, "--progress"), "json") == 0;
+	o.dry_run = args_has(a, "--dry-run");
+	o.yes = args_has(a, "--yes");
 	if (o.profile != NULL && o.load != NULL) {
 		fprintf(stderr, "armpy: --profile (headless) and --load (wizard) exclude each other\n");
 		return EXIT_USAGE;
@@ -158,10 +132,23 @@ main_exec(int argc, char **argv)
 	return tui_main(&o);
 }
 
+static const struct args_opt main_opts[] = {
+	{ "--load", 0, "PROFILE", 0, "start the wizard with the answers of a saved profile" },
+	{ "--profile", 0, "FILE", 0, "run the saved profile headless: no terminal UI, line "
+	    "progress, a log" },
+	{ "--dry-run", 'n', NULL, 0, "with --profile: print the plan as YAML and, when you are "
+	    "not root, the commands it would run through sudo; run nothing" },
+	{ "--yes", 'y', NULL, 0, "approve the plan shown without asking" },
+	{ "--progress", 0, "text|json", ARGS_CHOICES, "line progress, or one JSON object per line" },
+	{ "--log", 0, "FILE", 0, "also write the run log to FILE" },
+	{ "--version", 'V', NULL, 0, "print armpy's version" },
+	{ NULL, 0, NULL, 0, NULL },
+};
+
 const struct cmd_entry cmd_main_entry = {
-	.name = NULL,
-	.usage = "armpy [--load PROFILE] | --profile FILE [--dry-run] [--yes] "
-	    "[--progress text|json] [--log FILE]",
-	.summary = "the wizard, or a headless run of a saved profile",
+	.args = { NULL, main_opts, 1, NULL, 0, 0 },
+	.summary = "the wizard (on a terminal), or a headless run of a saved profile",
+	.notes = "A plan is code: it runs commands as root. Read it (--dry-run, or the wizard's\n"
+	    "review screen) before you run it, and only run plans you trust.\n",
 	.exec = main_exec,
 };

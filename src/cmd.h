@@ -4,15 +4,18 @@
 
 #include <stdio.h>
 
+#include "args.h"
 #include "facts.h"
 
+/* A command: its options are declared in args (its command name there: "detect", "plan", ...;
+ * NULL for the default command), parsed by main.c with args_parse, which also answers --help
+ * with the usage, summary, help, option list and notes below. */
 struct cmd_entry {
-	const char *name;        /* "detect", "plan", ...; NULL name = the default (no subcommand) */
-	const char *usage;       /* one line of synopsis */
+	struct args_spec args;
 	const char *summary;     /* one line of description */
-	const char *help;        /* when set, main prints usage, summary and this for --help;
-	                          * when NULL, the command answers --help itself */
-	int (*exec)(int argc, char **argv);   /* argv[0] is the command name; returns exit code */
+	const char *help;        /* paragraphs before the option list, or NULL */
+	const char *notes;       /* paragraphs after it, or NULL */
+	int (*exec)(struct args *);   /* the parsed options; returns the exit code */
 };
 
 extern const struct cmd_entry cmd_detect_entry;
@@ -51,10 +54,5 @@ int cmd_prepare(const struct main_opts *, struct profile **, struct facts **, st
 int cmd_main_headless(const struct main_opts *);
 /* The wizard face (src/tui.c). */
 int tui_main(const struct main_opts *);
-
-/* Shared option helpers for the detection overrides every command takes. */
-/* Recognises --root/--os-release/--cpuinfo/--arch (with their argument) at argv[*i].
- * Returns 1 when consumed, 0 when not a detection option, -1 on a missing argument. */
-int cmd_detect_option(int argc, char **argv, int *i, struct detect_opts *);
 
 #endif

@@ -122,4 +122,5 @@ if [ -n "$code_vars" ] && [ "$code_vars" = "$man_vars" ]; then
 else
 	t_fail "armpy(1) ENVIRONMENT vs the code: $(diff <(echo "$code_vars") <(echo "$man_vars") | grep '^[<>]' | tr '\n' ' ')"
 fi
+. "$G/options.sh"
 t_summary
