@@ -20,7 +20,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_resume_entry,
 	&cmd_runs_entry,
 	&cmd_validate_entry,
-	&cmd_bench_entry,
+	&cmd_gflops_entry,
 	NULL,
 };
 

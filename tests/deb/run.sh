@@ -110,7 +110,7 @@ expect_completion "armpy validate --ex" --expect
 help_usage() { # CMD: the usage lines of CMD's --help ("": armpy's own), generated from its table
 	"$ARMPY" ${1:+"$1"} --help 2>&1 | awk '/^usage:/,/^$/'
 }
-for cmd in "" detect plan run resume runs validate bench; do
+for cmd in "" detect plan run resume runs validate gflops; do
 	help=$(help_usage "$cmd" |
 		grep -oE '(^|[ [|])-(-[a-z][a-z-]*|o)' | sed 's/^[ [|]//' | sort -u)
 	help=$(printf '%s\n' $help --help | sort -u | tr '\n' ' ' | sed 's/ $//')

@@ -1,4 +1,4 @@
-/* cmd-bench.c — `armpy bench`: time cblas_dgemm of every BLAS on the system, each in its own process. */
+/* cmd-gflops.c — `armpy gflops`: time cblas_dgemm of every BLAS on the system, each in its own process. */
 #include "armpy.h"
 #include "cmd.h"
 #include "validate.h"
@@ -10,7 +10,7 @@
 
 /* --progress: "progress K/M PATH threads=T N=SIZES" as step K starts, "progress M/M done". */
 static void
-cmd_bench_progress(void *arg, int step, int total, const char *path, int threads,
+cmd_gflops_progress(void *arg, int step, int total, const char *path, int threads,
     const char *sizes)
 {
 	(void)arg;
@@ -33,7 +33,7 @@ positive(const struct args *a, const char *name, int *out)
 		return 0;
 	v = strtol(s, &end, 10);
 	if (*s == '\0' || *end != '\0' || v <= 0 || v > 100000) {
-		fprintf(stderr, "armpy bench: option '%s' takes a positive number, not '%s'\n",
+		fprintf(stderr, "armpy gflops: option '%s' takes a positive number, not '%s'\n",
 		    name, s);
 		return -1;
 	}
@@ -42,7 +42,7 @@ positive(const struct args *a, const char *name, int *out)
 }
 
 static int
-cmd_bench_exec(struct args *a)
+cmd_gflops_exec(struct args *a)
 {
 	struct bench_opts o;
 	struct bench_report *b;
@@ -56,9 +56,9 @@ cmd_bench_exec(struct args *a)
 	o.quick = args_has(a, "--quick");
 	o.root = args_get(a, "--root");
 	if (args_has(a, "--progress"))
-		o.progress = cmd_bench_progress;
+		o.progress = cmd_gflops_progress;
 	if ((b = bench_run(&o, &cause)) == NULL) {
-		fprintf(stderr, "armpy bench: %s\n", cause);
+		fprintf(stderr, "armpy gflops: %s\n", cause);
 		free(cause);
 		return EXIT_FAILED;
 	}
@@ -67,12 +67,12 @@ cmd_bench_exec(struct args *a)
 	free(out);
 	rc = b->nresults > 0 ? EXIT_OK : EXIT_FAILED;
 	if (b->nresults == 0)
-		fprintf(stderr, "armpy bench: no BLAS library found\n");
+		fprintf(stderr, "armpy gflops: no BLAS library found\n");
 	bench_report_free(b);
 	return fflush(stdout) == 0 ? rc : EXIT_FAILED;
 }
 
-static const struct args_opt bench_opts[] = {
+static const struct args_opt gflops_opts[] = {
 	{ "--threads", 0, "N", 0, "the multi-threaded count (default: online CPUs)" },
 	{ "--size", 0, "N", 0, "one matrix size instead of 1000 and 2000" },
 	{ "--format", 0, "text|yaml", ARGS_CHOICES, "the table (default) or YAML" },
@@ -86,14 +86,14 @@ static const struct args_opt bench_opts[] = {
 	{ NULL, 0, NULL, 0, NULL },
 };
 
-const struct cmd_entry cmd_bench_entry = {
-	.args = { "bench", bench_opts, 0, NULL, 0, 0 },
-	.summary = "time dgemm of every BLAS on the system (OpenBLAS vs BLIS), natively",
+const struct cmd_entry cmd_gflops_entry = {
+	.args = { "gflops", gflops_opts, 0, NULL, 0, 0 },
+	.summary = "dgemm GFLOPS of every BLAS on the system (OpenBLAS vs BLIS), natively",
 	.help = "Finds every BLAS (the libblas.so.3-<triplet> alternatives plus libopenblas*.so* and\n"
 	    "libblis*.so* in the library directories), dlopens each in its own child process and\n"
 	    "times cblas_dgemm at 1 thread and at N threads (default: all cores).\n",
 	.notes = "--progress prints, on stderr:\n"
 	    "  progress 3/6 /usr/lib64/libopenblas.so.0 threads=2 N=1000,2000\n"
 	    "  progress 6/6 done\n",
-	.exec = cmd_bench_exec,
+	.exec = cmd_gflops_exec,
 };
