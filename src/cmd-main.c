@@ -1,84 +1,12 @@
-/* cmd-main.c — the default command: headless --profile runs, --dry-run plans, else the wizard. */
+/* cmd-main.c — the default command: its options; the wizard, or the headless face (cmd-headless.c). */
 #include "armpy.h"
 #include "cmd.h"
-#include "exec.h"
-#include "facts.h"
-#include "plan.h"
 #include "profile.h"
-#include "sudo.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-int
-cmd_prepare(const struct main_opts *o, struct profile **pp, struct facts **fp,
-    struct plan **planp)
-{
-	struct detect_opts d = o->detect;
-	char *cause = NULL;
-
-	*pp = NULL;
-	*fp = NULL;
-	*planp = NULL;
-	*pp = profile_load(o->profile, &cause);
-	if (*pp == NULL) {
-		fprintf(stderr, "%s\n", cause);
-		goto fail;
-	}
-	/* Planning for another machine (--os-release/--cpuinfo/--arch without --root): the Pythons
-	 * and conda on this machine say nothing about it, so they are not probed. */
-	if (d.root == NULL && (d.os_release != NULL || d.cpuinfo != NULL || d.arch != NULL))
-		d.no_probe = 1;
-	*fp = facts_new();
-	if (facts_detect(*fp, &d, &cause) != 0) {
-		fprintf(stderr, "armpy: %s\n", cause);
-		goto fail;
-	}
-	*planp = plan_make(*fp, *pp, &cause);
-	if (*planp == NULL) {
-		fprintf(stderr, "armpy: %s: %s\n", o->profile, cause);
-		goto fail;
-	}
-	for (size_t i = 0; (*planp)->warnings != NULL && (*planp)->warnings[i] != NULL; i++)
-		fprintf(stderr, "armpy: warning: %s\n", (*planp)->warnings[i]);
-	return 0;
-fail:
-	free(cause);
-	facts_free(*fp);
-	profile_free(*pp);
-	*fp = NULL;
-	*pp = NULL;
-	return EXIT_USAGE;
-}
-
-static int
-main_dry_run(const struct main_opts *o)
-{
-	struct profile *p;
-	struct facts *f;
-	struct plan *plan;
-	struct exec_opts eo;
-	char *yaml;
-	int rc;
-
-	if ((rc = cmd_prepare(o, &p, &f, &plan)) != 0)
-		return rc;
-	yaml = plan_to_yaml(plan);
-	fputs(yaml, stdout);
-	free(yaml);
-	/* not root: the commands that would go through sudo, as YAML comments */
-	memset(&eo, 0, sizeof eo);
-	eo.root = o->detect.root;
-	yaml = sudo_listing(plan, &eo);
-	fputs(yaml, stdout);
-	free(yaml);
-	plan_free(plan);
-	facts_free(f);
-	profile_free(p);
-	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
-}
 
 /* A bad profile for the wizard is refused before the terminal is taken over. */
 static int
@@ -117,7 +45,7 @@ main_exec(struct args *a)
 		return EXIT_USAGE;
 	}
 	if (o.profile != NULL)
-		return o.dry_run ? main_dry_run(&o) : cmd_main_headless(&o);
+		return cmd_headless(&o);
 	if (o.dry_run) {
 		fprintf(stderr, "armpy: --dry-run needs --profile FILE\n");
 		return EXIT_USAGE;

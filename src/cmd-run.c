@@ -1,71 +1,14 @@
-/* cmd-run.c — headless `armpy --profile FILE` (plan, confirm, execute) and `armpy run PLAN`. */
+/* cmd-run.c — `armpy run PLAN`: show every command of a saved plan, confirm, execute. */
 #include "armpy.h"
 #include "cmd.h"
 #include "exec.h"
-#include "facts.h"
 #include "headless.h"
 #include "plan.h"
-#include "profile.h"
-#include "sudo.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-int
-cmd_main_headless(const struct main_opts *o)
-{
-	struct profile *p;
-	struct facts *f;
-	struct plan *plan;
-	struct headless *h;
-	struct exec_opts eo;
-	char *pyaml, *fyaml;
-	int rc;
-
-	if ((rc = cmd_prepare(o, &p, &f, &plan)) != 0)
-		return rc;
-	h = headless_new(o->json, STDOUT_FILENO);
-	if (!o->json)
-		headless_print_plan(h, plan, 0);
-	if ((rc = headless_confirm(h, o->yes)) == 0) {
-		pyaml = profile_to_yaml(p);
-		fyaml = facts_to_yaml(f);
-		memset(&eo, 0, sizeof eo);
-		eo.root = o->detect.root;
-		eo.yes = 1;
-		eo.log_path = o->log;
-		eo.mirrors = p->mirrors;
-		eo.profile_yaml = pyaml;
-		eo.facts_yaml = fyaml;
-		rc = headless_execute(h, plan, &eo);
-		free(pyaml);
-		free(fyaml);
-	}
-	headless_free(h);
-	plan_free(plan);
-	facts_free(f);
-	profile_free(p);
-	return rc;
-}
-
-/* --dry-run: the plan as armpy read it, and (not root) the commands it would run through sudo. */
-static int
-run_dry(const struct plan *plan, const char *root)
-{
-	struct exec_opts eo;
-	char *text = plan_to_yaml(plan);
-
-	fputs(text, stdout);
-	free(text);
-	memset(&eo, 0, sizeof eo);
-	eo.root = root;
-	text = sudo_listing(plan, &eo);
-	fputs(text, stdout);
-	free(text);
-	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
-}
 
 static int
 run_exec(struct args *a)
@@ -84,7 +27,7 @@ run_exec(struct args *a)
 		return EXIT_USAGE;
 	}
 	if (args_has(a, "--dry-run")) {
-		rc = run_dry(plan, root);
+		rc = cmd_dry_run(plan, root);
 		plan_free(plan);
 		return rc;
 	}

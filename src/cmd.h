@@ -45,13 +45,13 @@ struct main_opts {
 	const char *log;          /* --log FILE */
 	struct detect_opts detect;
 };
-/* Load the profile, detect the facts and make the plan; messages go to stderr (plan warnings
- * too). Returns 0, or EXIT_USAGE with all three outputs NULL. */
-struct profile;
+/* The headless face (src/cmd-headless.c): with --dry-run the plan, else plan, confirm, execute
+ * and validate. Returns the exit code. */
+int cmd_headless(const struct main_opts *);
+/* The plan as YAML on stdout and, when not root, the commands it would run through sudo as YAML
+ * comments (--dry-run of armpy and of armpy run). */
 struct plan;
-int cmd_prepare(const struct main_opts *, struct profile **, struct facts **, struct plan **);
-/* The headless face: plan, confirm, execute, validate (src/cmd-run.c). */
-int cmd_main_headless(const struct main_opts *);
+int cmd_dry_run(const struct plan *, const char *root);
 /* The wizard face (src/tui.c). */
 int tui_main(const struct main_opts *);
 
