@@ -3,7 +3,7 @@
 
 _armpy_options() { # COMMAND -> the options it takes
 	case $1 in
-	"") echo "--load --profile --dry-run --yes --progress --log --root --os-release --cpuinfo --arch --help --version" ;;
+	"") echo "--load --profile --dry-run --check --format --yes --progress --log --root --os-release --cpuinfo --arch --help --version" ;;
 	detect) echo "--root --os-release --cpuinfo --arch --help" ;;
 	plan) echo "--profile --facts --output --root --os-release --cpuinfo --arch --help" ;;
 	run) echo "--root --dry-run --yes --progress --log --help" ;;

@@ -1,4 +1,4 @@
-/* cmd-headless.c — the headless default command (armpy --profile FILE): prepare, --dry-run, run. */
+/* cmd-headless.c — the headless default command (armpy --profile FILE): prepare, --dry-run, --check, run. */
 /* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "cmd.h"
@@ -8,6 +8,8 @@
 #include "plan.h"
 #include "profile.h"
 #include "sudo.h"
+#include "vis.h"
+#include "ydoc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,8 +132,110 @@ cmd_headless_dry_run(const struct main_opts *o)
 	return rc;
 }
 
+/* --check --format yaml: the form a machine reads (Ansible's check mode). */
+static char *
+cmd_headless_check_yaml(const struct main_opts *o, const struct plan *plan, const int *run,
+    char **why, int change)
+{
+	struct yemit *y = yemit_new();
+	char *text;
+
+	yemit_map_start(y, 0);
+	yemit_str(y, "check");
+	yemit_map_start(y, 0);
+	yemit_kv_str(y, "profile", o->profile);
+	yemit_kv_str(y, "root", o->detect.root != NULL ? o->detect.root : "/");
+	yemit_kv_bool(y, "would_change", change);
+	yemit_str(y, "steps");
+	yemit_seq_start(y, 0);
+	for (size_t i = 0; i < plan->nsteps; i++) {
+		yemit_map_start(y, 0);
+		yemit_kv_str(y, "id", plan->steps[i].id);
+		yemit_kv_str(y, "title", plan->steps[i].title);
+		yemit_kv_bool(y, "would_run", run[i]);
+		yemit_kv_str(y, "reason", why[i]);
+		yemit_map_end(y);
+	}
+	yemit_seq_end(y);
+	yemit_map_end(y);
+	yemit_map_end(y);
+	text = yemit_finish(y, NULL);
+	yemit_free(y);
+	return text;
+}
+
+/* --check as text, for a person: every line escaped (titles are untrusted plan text). */
+static char *
+cmd_headless_check_text(const struct main_opts *o, const struct plan *plan, const int *run,
+    char **why, size_t nrun)
+{
+	struct buf b;
+	char *line;
+
+	buf_init(&b);
+	line = xasprintf("Check of %s on %s: %zu of %zu steps would run", o->profile,
+	    o->detect.root != NULL ? o->detect.root : "/", nrun, plan->nsteps);
+	for (size_t i = 0; i <= plan->nsteps; i++) {
+		vis_buf(&b, line, strlen(line), 0);
+		buf_add(&b, "\n", 1);
+		free(line);
+		if (i == plan->nsteps)
+			break;
+		line = xasprintf("  %2zu. %-10s %s [%s]: %s", i + 1, run[i] ? "would run" :
+		    "satisfied", plan->steps[i].title != NULL ? plan->steps[i].title : "",
+		    plan->steps[i].id, why[i]);
+	}
+	return buf_steal(&b);
+}
+
+/* --check: every step's check, nothing run; which steps would run. Exit 0 (2 on bad input). */
+static int
+cmd_headless_check(const struct main_opts *o)
+{
+	struct profile *p;
+	struct facts *f;
+	struct plan *plan;
+	struct exec_opts eo;
+	struct exec *e;
+	char **why = NULL, *cause = NULL, *text;
+	int *run, rc, change = 0;
+	size_t nrun = 0;
+
+	if ((rc = cmd_headless_prepare(o, &p, &f, &plan)) != 0)
+		return rc;
+	memset(&eo, 0, sizeof eo);
+	eo.root = o->detect.root;
+	eo.mirrors = p->mirrors;
+	run = xcalloc(plan->nsteps + 1, sizeof *run);
+	e = exec_new(plan, &eo, NULL);
+	if (exec_check(e, run, &why, &cause) != 0) {
+		fprintf(stderr, "armpy: %s\n", cause);
+		free(cause);
+		rc = EXIT_USAGE;
+	} else {
+		for (size_t i = 0; i < plan->nsteps; i++) {
+			nrun += run[i] != 0;
+			change |= run[i] && plan->steps[i].kind != ACTION_VALIDATE;
+		}
+		text = o->yaml ? cmd_headless_check_yaml(o, plan, run, why, change) :
+		    cmd_headless_check_text(o, plan, run, why, nrun);
+		fputs(text, stdout);
+		free(text);
+		rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
+	}
+	exec_free(e);
+	strv_free(why);
+	free(run);
+	plan_free(plan);
+	facts_free(f);
+	profile_free(p);
+	return rc;
+}
+
 int
 cmd_headless(const struct main_opts *o)
 {
+	if (o->check)
+		return cmd_headless_check(o);
 	return o->dry_run ? cmd_headless_dry_run(o) : cmd_headless_run(o);
 }

@@ -39,15 +39,25 @@ main_exec(struct args *a)
 	o.log = args_get(a, "--log");
 	o.json = args_has(a, "--progress") && strcmp(args_get(a, "--progress"), "json") == 0;
 	o.dry_run = args_has(a, "--dry-run");
+	o.check = args_has(a, "--check");
+	o.yaml = args_has(a, "--format") && strcmp(args_get(a, "--format"), "yaml") == 0;
 	o.yes = args_has(a, "--yes");
+	if (o.check && o.dry_run) {
+		fprintf(stderr, "armpy: --check and --dry-run exclude each other\n");
+		return EXIT_USAGE;
+	}
+	if (args_has(a, "--format") && !o.check) {
+		fprintf(stderr, "armpy: --format is for --check\n");
+		return EXIT_USAGE;
+	}
 	if (o.profile != NULL && o.load != NULL) {
 		fprintf(stderr, "armpy: --profile (headless) and --load (wizard) exclude each other\n");
 		return EXIT_USAGE;
 	}
 	if (o.profile != NULL)
 		return cmd_headless(&o);
-	if (o.dry_run) {
-		fprintf(stderr, "armpy: --dry-run needs --profile FILE\n");
+	if (o.dry_run || o.check) {
+		fprintf(stderr, "armpy: %s needs --profile FILE\n", o.check ? "--check" : "--dry-run");
 		return EXIT_USAGE;
 	}
 	if (o.load != NULL && main_check_load(o.load) != 0)
@@ -66,6 +76,10 @@ static const struct args_opt main_opts[] = {
 	    "progress, a log" },
 	{ "--dry-run", 'n', NULL, 0, "with --profile: print the plan as YAML and, when you are "
 	    "not root, the commands it would run through sudo; run nothing" },
+	{ "--check", 0, NULL, 0, "with --profile: evaluate every step's check and list which "
+	    "steps would run and which are already satisfied; run nothing, write nothing (exit 0)" },
+	{ "--format", 0, "text|yaml", ARGS_CHOICES, "--check's list for people (default) or as "
+	    "YAML (check: profile, root, would_change, steps: id, title, would_run, reason)" },
 	{ "--yes", 'y', NULL, 0, "approve the plan shown without asking" },
 	{ "--progress", 0, "text|json", ARGS_CHOICES, "line progress, or one JSON object per line" },
 	{ "--log", 0, "FILE", 0, "also write the run log to FILE" },

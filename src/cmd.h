@@ -40,13 +40,15 @@ struct main_opts {
 	const char *profile;      /* --profile FILE: headless */
 	const char *load;         /* --load FILE: wizard with answers prefilled */
 	int dry_run;              /* --dry-run: print the plan, change nothing */
+	int check;                /* --check: which steps would run here; run nothing */
+	int yaml;                 /* --format yaml (with --check) */
 	int yes;                  /* --yes: no confirmation */
 	int json;                 /* --progress json */
 	const char *log;          /* --log FILE */
 	struct detect_opts detect;
 };
-/* The headless face (src/cmd-headless.c): with --dry-run the plan, else plan, confirm, execute
- * and validate. Returns the exit code. */
+/* The headless face (src/cmd-headless.c): with --dry-run the plan, with --check which steps
+ * would run, else plan, confirm, execute and validate. Returns the exit code. */
 int cmd_headless(const struct main_opts *);
 /* The plan as YAML on stdout and, when not root, the commands it would run through sudo as YAML
  * comments (--dry-run of armpy and of armpy run). */
