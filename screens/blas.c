@@ -210,8 +210,8 @@ bench_why(int st, const char *out, const char *err)
 		e--;
 	for (b = e; b > s && b[-1] != '\n'; b--)
 		;
-	if (strncmp(b, "armpy gflops: ", 13) == 0 && b + 13 <= e)
-		b += 13;
+	if (str_startswith(b, "armpy gflops: ") && b + strlen("armpy gflops: ") <= e)
+		b += strlen("armpy gflops: ");
 	return b < e ? xstrndup(b, e - b) : xasprintf("it failed (status %d)", st);
 }
 
