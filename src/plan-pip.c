@@ -192,8 +192,9 @@ void
 pc_pip_blas_build(struct pctx *c, const char *pkgconfig_path)
 {
 	static const char *mods[] = { "numpy", "scipy" };
+	const char *spec[] = { c->numpy_spec, c->scipy_spec };
 	struct step *s;
-	char **argv, *why;
+	char **argv, *why, *cc;
 
 	for (int i = 0; i < 2; i++) {
 		if (i == 1 && !c->p->scipy)
@@ -203,11 +204,12 @@ pc_pip_blas_build(struct pctx *c, const char *pkgconfig_path)
 		argv = strv_push(argv, mods[i]);
 		argv = strv_push(argv, "--force-reinstall");
 		argv = strv_push(argv, "--no-deps");
-		argv = strv_push(argv, mods[i]);
+		argv = strv_push(argv, spec[i] != NULL ? spec[i] : mods[i]);
 		argv = strv_pushf(argv, "-Csetup-args=-Dblas=%s", c->lib);
 		argv = strv_push(argv, "-Csetup-args=-Dlapack=openblas");
 		if (i == 0)
 			argv = strv_push(argv, "-Csetup-args=-Dallow-noblas=false");
+		cc = toolchain_why(c, mods[i]);
 		if (strcmp(c->lib, "blis") == 0)
 			why = xasprintf(GUIDE_NAME ": 'When NumPy and SciPy detect the presence of "
 			    "the BLIS library at build time, they will use BLIS' -- wheels bundle "
@@ -215,18 +217,20 @@ pc_pip_blas_build(struct pctx *c, const char *pkgconfig_path)
 			    "builds take -Dblas=blis -Dlapack=openblas%s (" GUIDE_NAME ": "
 			    "'OpenBLAS or LAPACK libraries need to be installed along BLIS to "
 			    "provide LAPACK functionality'); older (distutils) builds read "
-			    "NPY_BLAS_ORDER/NPY_LAPACK_ORDER, set too", mods[i], i == 0 ? " "
-			    "-Dallow-noblas=false" : "");
+			    "NPY_BLAS_ORDER/NPY_LAPACK_ORDER, set too%s", mods[i], i == 0 ? " "
+			    "-Dallow-noblas=false" : "", cc);
 		else
 			why = xasprintf("build: source -- %s is built against the OpenBLAS built "
 			    "above (meson -Dblas=openblas -Dlapack=openblas%s; NPY_BLAS_ORDER/"
 			    "NPY_LAPACK_ORDER for older distutils builds), not the wheel's bundled "
-			    "copy", mods[i], i == 0 ? " -Dallow-noblas=false" : "");
+			    "copy%s", mods[i], i == 0 ? " -Dallow-noblas=false" : "", cc);
+		free(cc);
 		s = pc_runv(c, i == 0 ? "pip-numpy" : "pip-scipy", i == 0 ?
 		    "Build and install NumPy from source against the BLAS" :
 		    "Build and install SciPy from source against the BLAS", why, 0,
 		    i == 0 ? 900 : 1800, argv);
 		free(why);
+		pc_toolchain_env(c, s);
 		step_env(s, "NPY_BLAS_ORDER=%s", c->lib);
 		step_env(s, "NPY_LAPACK_ORDER=openblas");
 		if (pkgconfig_path != NULL)
@@ -313,6 +317,8 @@ plan_pip(struct pctx *c)
 		return -1;
 	}
 	strv_free(pre);
+	if (blis && pc_toolchain(c, NULL) != 0)
+		return -1;
 	pc_venv(c);
 
 	if (blis) {

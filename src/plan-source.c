@@ -100,6 +100,13 @@ plan_blis_build(struct pctx *c, const char *jobs)
 		cfg = strcmp(c->f->arch, "aarch64") == 0 ? "cortexa57" : "auto";
 		plan_note(c->plan, "the BLIS configuration for this CPU is unknown; using %s%s",
 		    cfg, strcmp(cfg, "cortexa57") == 0 ? " (the choice of " GUIDE_NAME ")" : "");
+	} else if (toolchain_blis_gcc(cfg) != NULL && c->cc_gcc != NULL &&
+	    version_cmp(c->cc_gcc, toolchain_blis_gcc(cfg)) < 0) {
+		plan_warn(c->plan, "BLIS's %s configuration needs GCC >= 10 (its SVE kernels include "
+		    "arm_sve.h, which GCC ships from GCC 10, per the GCC 10 release notes) and %s's "
+		    "GCC is %s: BLIS is built with cortexa57, the choice of " GUIDE_NAME ", without "
+		    "SVE kernels", cfg, c->plan->target, c->cc_gcc);
+		cfg = "cortexa57";
 	}
 	why = xasprintf(GUIDE_NAME ": './configure --enable-threading=openmp --enable-cblas "
 	    "--prefix=/usr cortexa57' -- with threading %s, prefix %s and the BLIS configuration "
@@ -116,6 +123,7 @@ plan_blis_build(struct pctx *c, const char *jobs)
 		argv = strv_push(argv, cfg);
 		s = pc_runv(c, "blis-configure", "Configure BLIS", why, 0, 30, argv);
 		s->u.run.cwd = xstrdup(dir);
+		pc_toolchain_env(c, s);
 	}
 	free(why);
 	{
@@ -126,6 +134,7 @@ plan_blis_build(struct pctx *c, const char *jobs)
 		s = pc_runv(c, "blis-build", "Build BLIS", GUIDE_NAME ": 'make -j' (BLIS)", 0, 600,
 		    argv);
 		s->u.run.cwd = xstrdup(dir);
+		pc_toolchain_env(c, s);
 	}
 	{
 		static const char *argv[] = { "make", "install", NULL };
@@ -182,7 +191,7 @@ plan_openblas_build(struct pctx *c, const char *jobs)
 	argv = strv_push(argv, "make");
 	argv = strv_push(argv, jobs);
 	argv = strv_push(argv, "BINARY=64");
-	argv = strv_push(argv, "FC=gfortran");
+	argv = strv_pushf(argv, "FC=%s", c->cc_fc != NULL ? c->cc_fc : "gfortran");
 	switch (c->p->blas.threading) {
 	case THREADING_OPENMP:
 		argv = strv_push(argv, "USE_OPENMP=1");
@@ -209,6 +218,7 @@ plan_openblas_build(struct pctx *c, const char *jobs)
 	s = pc_runv(c, "openblas-build", "Build OpenBLAS", why, 0, 900, argv);
 	free(why);
 	s->u.run.cwd = xstrdup(dir);
+	pc_toolchain_env(c, s);
 
 	argv = strv_new();
 	argv = strv_push(argv, "make");
@@ -282,6 +292,8 @@ plan_source(struct pctx *c)
 	pre = strv_push(pre, fam == FAMILY_DEBIAN ? "pkg-config" : "pkgconf-pkg-config");
 	if (pc_build_prereqs(c, pre, "pkg-config lets NumPy's meson build find the BLAS "
 	    "installed under the prefix") != 0)
+		goto out;
+	if (pc_toolchain(c, blis ? c->f->cpu.blis_config : NULL) != 0)
 		goto out;
 	pc_venv(c);
 	jobs = pc_cores(c) > 0 ? xasprintf("-j%d", pc_cores(c)) : xstrdup("-j");

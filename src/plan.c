@@ -951,6 +951,11 @@ plan_make(const struct facts *f, const struct profile *p, char **cause)
 	strv_free(c.py_pkgs);
 	strv_free(c.extra_env);
 	free(c.env_script);
+	free(c.cc_how);
+	strv_free(c.cc_env);
+	free(c.cc_fc);
+	free(c.numpy_spec);
+	free(c.scipy_spec);
 	if (rc != 0) {
 		plan_free(plan);
 		return NULL;
