@@ -33,6 +33,17 @@ source_dest(const struct pin *pin, const char *url)
 	return xasprintf("%s/%.*s", SRC_DIR, (int)n, name);
 }
 
+/* An install step runs in the source directory; its check: PREFIX/lib/LIB exists. */
+static void
+source_installed(const struct pctx *c, struct step *s, const char *dir, const char *lib)
+{
+	char *path = xasprintf("%s/lib/%s", source_prefix(c), lib);
+
+	s->u.run.cwd = xstrdup(dir);
+	step_check_file(s, path, NULL);
+	free(path);
+}
+
 /* download + extract of one library's tarball; *dir gets the source directory. */
 static int
 fetch_source(struct pctx *c, const char *lib, int chosen, char **dir, const char *marker)
@@ -91,7 +102,7 @@ plan_blis_build(struct pctx *c, const char *jobs)
 	const char *cfg = c->f->cpu.blis_config;
 	const char *model = c->p->blas.threading == THREADING_OPENMP ? "openmp" :
 	    c->p->blas.threading == THREADING_PTHREADS ? "pthreads" : "no";
-	char *dir, *why, *lib;
+	char *dir, *why;
 	struct step *s;
 
 	if (fetch_source(c, "blis", 1, &dir, "configure") != 0)
@@ -127,10 +138,8 @@ plan_blis_build(struct pctx *c, const char *jobs)
 	}
 	free(why);
 	{
-		char **argv = strv_new();
+		char **argv = strv_pushl(strv_new(), "make", jobs, NULL);
 
-		argv = strv_push(argv, "make");
-		argv = strv_push(argv, jobs);
 		s = pc_runv(c, "blis-build", "Build BLIS", GUIDE_NAME ": 'make -j' (BLIS)", 0, 600,
 		    argv);
 		s->u.run.cwd = xstrdup(dir);
@@ -143,10 +152,7 @@ plan_blis_build(struct pctx *c, const char *jobs)
 		    "'sudo make install' (BLIS) -- root because the prefix is a system path" :
 		    GUIDE_NAME ": 'make install' (BLIS) -- into the profile's prefix",
 		    prefix_privileged(c), 20, argv);
-		s->u.run.cwd = xstrdup(dir);
-		lib = xasprintf("%s/lib/libblis.so.4", prefix);
-		step_check_file(s, lib, NULL);
-		free(lib);
+		source_installed(c, s, dir, "libblis.so.4");
 	}
 	free(dir);
 	return 0;
@@ -181,28 +187,23 @@ plan_openblas_build(struct pctx *c, const char *jobs)
 	const char *prefix = source_prefix(c);
 	const char *target = openblas_target(c);
 	int blis = strcmp(c->lib, "blis") == 0;
-	char *dir, *why, *lib;
+	char *dir, *why;
 	char **argv;
 	struct step *s;
 
 	if (fetch_source(c, "openblas", !blis, &dir, "Makefile") != 0)
 		return -1;
-	argv = strv_new();
-	argv = strv_push(argv, "make");
-	argv = strv_push(argv, jobs);
-	argv = strv_push(argv, "BINARY=64");
+	argv = strv_pushl(strv_new(), "make", jobs, "BINARY=64", NULL);
 	argv = strv_pushf(argv, "FC=%s", c->cc_fc != NULL ? c->cc_fc : "gfortran");
 	switch (c->p->blas.threading) {
 	case THREADING_OPENMP:
 		argv = strv_push(argv, "USE_OPENMP=1");
 		break;
 	case THREADING_PTHREADS:
-		argv = strv_push(argv, "USE_OPENMP=0");
-		argv = strv_push(argv, "USE_THREAD=1");
+		argv = strv_pushl(argv, "USE_OPENMP=0", "USE_THREAD=1", NULL);
 		break;
 	case THREADING_SERIAL:
-		argv = strv_push(argv, "USE_OPENMP=0");
-		argv = strv_push(argv, "USE_THREAD=0");
+		argv = strv_pushl(argv, "USE_OPENMP=0", "USE_THREAD=0", NULL);
 		break;
 	}
 	if (target != NULL)
@@ -220,18 +221,13 @@ plan_openblas_build(struct pctx *c, const char *jobs)
 	s->u.run.cwd = xstrdup(dir);
 	pc_toolchain_env(c, s);
 
-	argv = strv_new();
-	argv = strv_push(argv, "make");
-	argv = strv_pushf(argv, "PREFIX=%s", prefix);
+	argv = strv_pushf(strv_push(strv_new(), "make"), "PREFIX=%s", prefix);
 	argv = strv_push(argv, "install");
 	s = pc_runv(c, "openblas-install", "Install OpenBLAS", prefix_privileged(c) ? GUIDE_NAME
 	    ": 'sudo make PREFIX=/usr install' (OpenBLAS) -- root because the prefix is a system "
 	    "path" : GUIDE_NAME ": 'make PREFIX=/usr install' (OpenBLAS) -- into the profile's "
 	    "prefix", prefix_privileged(c), 30, argv);
-	s->u.run.cwd = xstrdup(dir);
-	lib = xasprintf("%s/lib/libopenblas.so.0", prefix);
-	step_check_file(s, lib, NULL);
-	free(lib);
+	source_installed(c, s, dir, "libopenblas.so.0");
 	free(dir);
 	return 0;
 }

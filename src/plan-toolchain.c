@@ -345,6 +345,5 @@ pc_toolchain(struct pctx *c, const char *blis_cfg)
 void
 pc_toolchain_env(const struct pctx *c, struct step *s)
 {
-	for (size_t i = 0; c->cc_env != NULL && c->cc_env[i] != NULL; i++)
-		s->u.run.env = strv_push(s->u.run.env, c->cc_env[i]);
+	s->u.run.env = strv_append(s->u.run.env, c->cc_env);
 }
