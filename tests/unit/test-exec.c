@@ -555,6 +555,35 @@ test_sudo_commands(void **state)
 	plan_free(p);
 }
 
+/* A step's own PATH (a gcc-toolset's bin first) replaces the clean one: the child sees one
+ * PATH, the step's (getenv and env(1) would disagree on two). */
+static void
+test_step_path(void **state)
+{
+	struct plan *p = plan_new();
+	struct step *s = plan_add(p, "tc", "t", "t");
+	struct exec *e;
+	char ***c, *line;
+
+	(void)state;
+	s->kind = ACTION_RUN;
+	s->privileged = 1;
+	s->u.run.argv = strv_push(strv_new(), "make");
+	s->u.run.env = strv_push(strv_new(), "PATH=/opt/rh/gcc-toolset-12/root/usr/bin:/usr/bin");
+	e = exec_new(p, NULL, NULL);
+	free(e->home);
+	e->home = xstrdup("/home/u");
+	e->euid = 1000;
+	c = exec_sudo_commands(e, &p->steps[0]);
+	line = strv_join(c[0], " ");
+	assert_non_null(strstr(line, " PATH=/opt/rh/gcc-toolset-12/root/usr/bin:/usr/bin "));
+	assert_null(strstr(strstr(line, "PATH=") + 1, "PATH="));
+	free(line);
+	exec_commands_free(c);
+	exec_free(e);
+	plan_free(p);
+}
+
 static void
 test_sudo_settings(void **state)
 {
@@ -830,6 +859,7 @@ main(void)
 		cmocka_unit_test(test_sudo_shell_word),
 		cmocka_unit_test(test_sudoers_rule),
 		cmocka_unit_test(test_sudo_commands),
+		cmocka_unit_test(test_step_path),
 		cmocka_unit_test(test_sudo_settings),
 		cmocka_unit_test(test_exec_real),
 	};
