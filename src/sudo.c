@@ -43,33 +43,26 @@ sudo_needed(const struct plan *p)
 	return geteuid() != 0 && sudo_steps(p) > 0;
 }
 
-/* Only async-signal-safe calls from here to sudo_quiet's end: the keepalive child uses it. */
-static void
-sudo_child(char *const argv[], int in, int out, unsigned timeout)
+/* Starts sudo with its clean environment: stdin from in, stdout and stderr to out (-1:
+ * /dev/null), killed after timeout seconds (0: never). Its pid, or -1 with errno. */
+static pid_t
+sudo_start(char *const argv[], int in, int out, int timeout)
 {
-	int nul = open("/dev/null", O_RDWR);
+	struct proc_opts o = { .io = { in >= 0 ? PROC_FD : PROC_NULL,
+	    out >= 0 ? PROC_FD : PROC_NULL, PROC_STDOUT }, .fd = { in, out, -1 },
+	    .env = sudo_env, .path = SUDO_PATH, .timeout = timeout };
 
-	if (nul >= 0) {
-		dup2(in >= 0 ? in : nul, 0);
-		dup2(out >= 0 ? out : nul, 1);
-		dup2(out >= 0 ? out : nul, 2);
-	}
-	if (timeout > 0)
-		alarm(timeout);
-	execve(SUDO_PATH, argv, sudo_env);
-	_exit(127);
+	return proc_start(argv, &o);
 }
 
 /* Runs sudo quietly (stdio on /dev/null, in this session so that its terminal's timestamp
- * counts); its exit status, or -1. */
+ * counts); its exit status, or -1. Only async-signal-safe calls: the keepalive child uses it. */
 static int
 sudo_quiet(char *const argv[])
 {
 	int status;
-	pid_t pid = fork();
+	pid_t pid = sudo_start(argv, -1, -1, SUDO_QUIET_TIMEOUT);
 
-	if (pid == 0)
-		sudo_child(argv, -1, -1, SUDO_QUIET_TIMEOUT);
 	if (pid < 0)
 		return -1;
 	while (waitpid(pid, &status, 0) < 0)
@@ -140,11 +133,8 @@ sudo_validate_tty(char **cause)
 		cause_set(cause, "sudo needs a terminal to ask for the password, and there is none");
 		return -1;
 	}
-	pid = fork();
-	if (pid == 0) {
-		execve(SUDO_PATH, argv, sudo_env);
-		_exit(127);
-	}
+	pid = proc_start(argv, &(struct proc_opts){ .io = { PROC_INHERIT, PROC_INHERIT,
+	    PROC_INHERIT }, .env = sudo_env, .path = SUDO_PATH });
 	if (pid < 0) {
 		cause_set(cause, "fork: %s", strerror(errno));
 		return -1;
@@ -201,9 +191,7 @@ sudo_validate_password(const char *pw, char **cause)
 		close(in[1]);
 		goto fail;
 	}
-	pid = fork();
-	if (pid == 0)
-		sudo_child(argv, in[0], out[1], SUDO_QUIET_TIMEOUT);
+	pid = sudo_start(argv, in[0], out[1], SUDO_QUIET_TIMEOUT);
 	close(in[0]);
 	close(out[1]);
 	if (pid < 0) {
@@ -245,10 +233,19 @@ sudo_refresh_interval(void)
 	return (int)n;
 }
 
+struct keepalive {
+	pid_t parent;
+	int interval;
+};
+
+/* The keepalive child: `sudo -n -v` every interval seconds until armpy is gone. */
 static void
-sudo_keepalive_loop(pid_t parent, int interval)
+sudo_keepalive_loop(void *arg)
 {
 	static char *const refresh[] = { "sudo", "-n", "-v", NULL };
+	const struct keepalive *k = arg;
+	pid_t parent = k->parent;
+	int interval = k->interval;
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof sa);
@@ -271,14 +268,12 @@ sudo_keepalive_loop(pid_t parent, int interval)
 pid_t
 sudo_keepalive_start(int interval)
 {
-	pid_t parent = getpid(), pid;
+	struct keepalive k = { getpid(), interval };
 
 	if (interval <= 0)
 		return 0;
-	pid = fork();
-	if (pid == 0)
-		sudo_keepalive_loop(parent, interval);
-	return pid;
+	return proc_call(sudo_keepalive_loop, &k, &(struct proc_opts){ .io = { PROC_INHERIT,
+	    PROC_INHERIT, PROC_INHERIT } });
 }
 
 void
