@@ -118,6 +118,9 @@ int proc_spawn(char *const argv[], int flags, int timeout, pid_t *pid);
  * PROC_MERGE_STDERR is then ignored). */
 int proc_spawn_err(char *const argv[], int flags, int timeout, pid_t *pid, int *errfd);
 
+/* The monotonic clock, in seconds. */
+double now_seconds(void);
+
 /* Small string helpers. */
 int str_startswith(const char *, const char *);
 int str_endswith(const char *, const char *);

@@ -12,6 +12,7 @@
 #include <sys/mount.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static void
@@ -657,6 +658,15 @@ proc_spawn_err(char *const argv[], int flags, int timeout, pid_t *pidp, int *err
 	if (errfd != NULL)
 		*errfd = o.fd[2];
 	return o.fd[1];
+}
+
+double
+now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 int
