@@ -42,6 +42,9 @@ char **strv_new(void);
 size_t strv_len(char *const *);
 char **strv_push(char **, const char *);           /* appends a copy, returns the new vector */
 char **strv_pushf(char **, const char *, ...) ARMPY_PRINTF(2, 3);
+char **strv_pushl(char **, ...) __attribute__((sentinel)); /* appends each string up to NULL */
+char **strv_append(char **, char *const *add);     /* appends copies of add's strings */
+char **strv_append_new(char **, char *const *add); /* ... of those not in it already */
 char **strv_dup(char *const *);
 int strv_contains(char *const *, const char *);
 char *strv_join(char *const *, const char *sep);   /* always a new string */

@@ -149,12 +149,39 @@ strv_pushf(char **v, const char *fmt, ...)
 }
 
 char **
+strv_pushl(char **v, ...)
+{
+	va_list ap;
+	const char *s;
+
+	va_start(ap, v);
+	while ((s = va_arg(ap, const char *)) != NULL)
+		v = strv_push(v, s);
+	va_end(ap);
+	return v;
+}
+
+char **
+strv_append(char **v, char *const *add)
+{
+	for (size_t i = 0; add != NULL && add[i] != NULL; i++)
+		v = strv_push(v, add[i]);
+	return v;
+}
+
+char **
+strv_append_new(char **v, char *const *add)
+{
+	for (size_t i = 0; add != NULL && add[i] != NULL; i++)
+		if (!strv_contains(v, add[i]))
+			v = strv_push(v, add[i]);
+	return v;
+}
+
+char **
 strv_dup(char *const *v)
 {
-	char **r = strv_new();
-	for (size_t i = 0; v != NULL && v[i] != NULL; i++)
-		r = strv_push(r, v[i]);
-	return r;
+	return strv_append(strv_new(), v);
 }
 
 int

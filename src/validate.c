@@ -6,6 +6,7 @@
 #include "validate-int.h"
 #include "cpuclock.h"
 #include "ydoc.h"
+#include "rootdir.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,8 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <linux/openat2.h>
-#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -1030,19 +1029,20 @@ f_emulated(const struct facts *f)
 	return f == NULL || f->emulated;
 }
 
-/* A regular file of at most 64 KiB under root, resolved inside it; NULL otherwise. */
+/* A regular file of at most 64 KiB under root, resolved inside it as the executor resolves
+ * paths (rootdir.h: openat2, or the walk where openat2 is missing); NULL otherwise. */
 static char *
 root_file_read(const char *root, const char *path)
 {
-	struct open_how how = { .flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY,
-	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	struct rootdir *rd;
 	struct stat st;
 	struct buf b;
-	int dfd, fd;
-	if ((dfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+	int fd;
+
+	if ((rd = rootdir_open(root, NULL)) == NULL)
 		return NULL;
-	fd = (int)syscall(SYS_openat2, dfd, path, &how, sizeof how);
-	close(dfd);
+	fd = rootdir_openat(rd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY, 0, NULL);
+	rootdir_free(rd);
 	if (fd < 0)
 		return NULL;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > 65536) {

@@ -178,6 +178,14 @@ test_strv_buf(void **state)
 	s = strv_join(v, ",");
 	assert_string_equal(s, "a,2");
 	free(s);
+	v = strv_pushl(v, "b", "a", NULL);                 /* a,2,b,a */
+	v = strv_append_new(v, (char *[]){ "a", "c", "c", NULL }); /* + c, once */
+	s = strv_join(v, ",");
+	assert_string_equal(s, "a,2,b,a,c");
+	free(s);
+	v = strv_append(v, NULL);
+	v = strv_append(v, (char *[]){ "a", NULL });
+	assert_int_equal(strv_len(v), 6);
 	strv_free(v);
 	strv_free(NULL);
 	assert_int_equal(strv_len(NULL), 0);
