@@ -16,11 +16,6 @@ registries=(
 # "FROM-GLOB TO-GLOB": edges left out until they are untied. A line that matches no edge fails,
 # so each is deleted once its branch is merged.
 known=(
-	# KNOWN, being removed by branch opts (cmd_prepare): delete after merging opts
-	"src/cmd-run.c src/cmd-main.c"
-	# KNOWN, being removed by branch opts (cmd_detect_option moves to args.c): delete after
-	# merging opts
-	"src/cmd-*.c src/main.c"
 	# KNOWN, not yet assigned: tui.c calls main.c's cmd_stdout_raw
 	"src/tui.c src/main.c"
 	# KNOWN, for branch tool (plan-*.c): plan-extras.c's pc_pip_extras calls plan-pip.c's
