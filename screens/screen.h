@@ -43,11 +43,6 @@ extern const struct screen *const screen_table[WS_COUNT];
 extern const struct screen screen_welcome, screen_distro, screen_python, screen_source,
     screen_blas, screen_extras, screen_review, screen_install, screen_validate, screen_done;
 
-/* A one-shot message on the status line (set by screens, kept and drawn by the main loop in
- * src/tui.c). */
-void screen_message(enum tui_kind, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* The main loop takes it (NULL when none); the caller frees. */
-char *screen_message_take(enum tui_kind *);
 /* The leave hook of a screen whose state begins with a struct wizard_list: frees the list. */
 void screen_list_leave(struct wizard *, void *state);
 /* Cursor movement for lists (arrows, j/k, Home/End, PgUp/PgDn, Tab); 1 when handled. */

@@ -117,14 +117,4 @@ int check_defined(const struct step *);
 int dpkg_status_installed(const char *status, char *const *packages, char **missing);
 char *alternative_current(const struct exec *, const char *name);
 
-/* Progress throttle used by the faces: 1 when an update should be shown now. */
-struct throttle {
-	double last_time;
-	int last_percent;
-	char *last_detail;
-};
-int throttle_should_emit(struct throttle *, double now, int percent, const char *detail);
-void throttle_reset(struct throttle *);
-double now_seconds(void);
-
 #endif

@@ -36,15 +36,6 @@ exec_on_signal(int sig)
 	exec_signalled = 1;
 }
 
-double
-now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 const char *
 step_result_name(enum step_result r)
 {

@@ -113,6 +113,9 @@ char **pc_pip_install_argv(const struct pctx *);
 void pc_venv_env_script(struct pctx *);
 /* A distro-package system route (RHEL/SUSE/Alpine): one transaction + env script. */
 int pc_system_packages(struct pctx *, char **argv_head, char **pkgs, const char *why);
+/* SUSE and Alpine (plan-suse.c): refuses BLIS, whose packages there are built against
+ * OpenBLAS with no BLAS switch; then resolves the Python. 0, or -1 with the refusal. */
+int pc_openblas_only(struct pctx *, const char *distro);
 /* Debian helpers shared by the system and pip routes. */
 char **debian_blas_packages(struct pctx *, int dev);
 int debian_release_ok(struct pctx *);

@@ -22,8 +22,6 @@ static void *tui_state;            /* the current screen's per-instance state */
 static int tui_starting;           /* its start hook is due after the next draw */
 static int tui_active;
 static char *tui_notice_shown;     /* a copy of the notice last drawn */
-static char *tui_message;          /* screen_message's, until the loop takes it */
-static enum tui_kind tui_message_kind;
 
 #define DEFAULT_LEGEND "Up/Down move  Space select  Enter next  Esc back  ? help  q quit"
 #define TOO_SMALL "Terminal too small: need 80%s24, have %d%s%d"
@@ -40,28 +38,6 @@ static const char *general_help =
     "\n"
     "Changing an early answer resets later answers that no longer fit; the status line\n"
     "says which.\n";
-
-void
-screen_message(enum tui_kind k, const char *fmt, ...)
-{
-	va_list ap;
-
-	free(tui_message);
-	va_start(ap, fmt);
-	tui_message = xvasprintf(fmt, ap);
-	va_end(ap);
-	tui_message_kind = k;
-}
-
-char *
-screen_message_take(enum tui_kind *k)
-{
-	char *m = tui_message;
-
-	*k = tui_message_kind;
-	tui_message = NULL;
-	return m;
-}
 
 void
 tui_end(void)
@@ -385,6 +361,7 @@ tui_main(const struct main_opts *o)
 	struct profile *p = NULL;
 	struct facts *f;
 	char *cause = NULL;
+	enum tui_kind mk;
 	int rc;
 
 	/* before anything else: a terminal curses cannot draw on is refused, exit 2 */
@@ -431,7 +408,6 @@ tui_main(const struct main_opts *o)
 	tui_w = NULL;
 	free(tui_notice_shown);
 	tui_notice_shown = NULL;
-	free(tui_message);
-	tui_message = NULL;
+	free(screen_message_take(&mk));     /* one left unshown */
 	return rc;
 }

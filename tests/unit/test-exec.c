@@ -14,6 +14,7 @@
 
 #include "armpy.h"
 #include "exec-int.h"
+#include "headless.h"
 #include "journal.h"
 #include "plan.h"
 #include "sudo.h"
