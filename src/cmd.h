@@ -30,10 +30,6 @@ extern const struct cmd_entry cmd_main_entry;     /* armpy [--profile FILE ...] 
 extern const struct cmd_entry *const cmd_table[];
 
 void usage_print(FILE *);
-/* stdout and stderr escape controls, invisibles and bad UTF-8 (vis.h) when a person reads them:
- * stderr always, stdout on a terminal (redirected, it keeps exact bytes: the YAML is the
- * machine-readable form). cmd_stdout_raw is the unescaped stdout, for curses only. */
-extern FILE *cmd_stdout_raw;
 
 /* Options of the default command (`armpy [--profile FILE] ...`), shared with its two faces. */
 struct main_opts {

@@ -10,8 +10,6 @@
 #include <string.h>
 #include <unistd.h>
 
-FILE *cmd_stdout_raw;
-
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_main_entry,
 	&cmd_detect_entry,
@@ -86,73 +84,6 @@ usage_print(FILE *f)
 	    "See armpy(1) and docs/profile.md for the profile format.\n");
 }
 
-/* A stream to a person: what armpy writes goes out escaped (vis.h) on fd, a character cut
- * between two writes waits for the rest. Backslashes stay (YAML has escapes of its own). */
-struct vis_stream {
-	int fd;
-	int failed;           /* a write failed: the stream reports it (stdout exits 1) */
-	size_t npend;
-	char pend[4];
-};
-
-static int
-vis_stream_out(struct vis_stream *v, const char *data, size_t len)
-{
-	struct buf b;
-
-	buf_init(&b);
-	vis_buf(&b, data, len, VIS_NL | VIS_TAB | VIS_KEEPBS);
-	if (write_all(v->fd, b.data, b.len) != 0)
-		v->failed = 1;
-	buf_free(&b);
-	return v->failed ? -1 : 0;
-}
-
-static ssize_t
-vis_stream_write(void *cookie, const char *data, size_t len)
-{
-	struct vis_stream *v = cookie;
-	struct buf b;
-	size_t keep;
-	int rc;
-
-	buf_init(&b);
-	buf_add(&b, v->pend, v->npend);
-	buf_add(&b, data, len);
-	keep = vis_partial(b.data, b.len);
-	v->npend = keep;
-	memcpy(v->pend, b.data + b.len - keep, keep);
-	rc = vis_stream_out(v, b.data, b.len - keep);
-	buf_free(&b);
-	return rc == 0 ? (ssize_t)len : -1;
-}
-
-static int
-vis_stream_close(void *cookie)
-{
-	struct vis_stream *v = cookie;
-	int rc = v->npend > 0 ? vis_stream_out(v, v->pend, v->npend) : 0;
-
-	return rc == 0 && !v->failed ? 0 : -1;
-}
-
-/* *fp becomes a stream that escapes what it writes to fd; the old one is kept for curses. */
-static void
-vis_stream_open(FILE **fp, int fd, int mode)
-{
-	static struct vis_stream streams[2];
-	cookie_io_functions_t io = { .write = vis_stream_write, .close = vis_stream_close };
-	struct vis_stream *v = &streams[fd == STDERR_FILENO];
-	FILE *f;
-
-	v->fd = fd;
-	if ((f = fopencookie(v, "w", io)) == NULL)
-		return;
-	setvbuf(f, NULL, mode, 0);
-	fflush(*fp);
-	*fp = f;
-}
-
 /* Output that did not reach stdout (a full disk, /dev/full, a closed pipe) is a failure:
  * say so on stderr, and exit 1 unless the command already failed. */
 static int
@@ -163,7 +94,7 @@ stdout_check(int rc)
 	errno = 0;
 	if (fflush(stdout) != 0)
 		failed = 1;
-	if (stdout != cmd_stdout_raw && fclose(stdout) != 0)
+	if (stdout != vis_stdout_raw && fclose(stdout) != 0)
 		failed = 1;             /* the escaping stream: its last bytes, its errors */
 	if (!failed)
 		return rc;
@@ -227,7 +158,7 @@ main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	/* Every message escapes hostile bytes; stdout too when a person reads it on a terminal
 	 * (redirected, YAML keeps its exact bytes). Children keep fds 1 and 2 as they are. */
-	cmd_stdout_raw = stdout;
+	vis_stdout_raw = stdout;
 	vis_stream_open(&stderr, STDERR_FILENO, _IONBF);
 	if (isatty(STDOUT_FILENO))
 		vis_stream_open(&stdout, STDOUT_FILENO, _IOLBF);

@@ -5,6 +5,7 @@
 #include "profile.h"
 #include "screen.h"
 #include "tui.h"
+#include "vis.h"
 #include "wizard.h"
 
 #include <langinfo.h>
@@ -107,7 +108,7 @@ tui_start(char **cause)
 		return -1;
 	fflush(stdout);
 	/* curses draws through the unescaped stdout: its own escapes are the drawing */
-	if (newterm(NULL, cmd_stdout_raw != NULL ? cmd_stdout_raw : stdout, stdin) == NULL) {
+	if (newterm(NULL, vis_stdout_raw != NULL ? vis_stdout_raw : stdout, stdin) == NULL) {
 		cause_set(cause, "TERM=%.64s: curses cannot start on this terminal%s",
 		    getenv("TERM"), TUI_HEADLESS);
 		return -1;

@@ -16,8 +16,6 @@ registries=(
 # "FROM-GLOB TO-GLOB": edges left out until they are untied. A line that matches no edge fails,
 # so each is deleted once its branch is merged.
 known=(
-	# KNOWN, not yet assigned: tui.c calls main.c's cmd_stdout_raw
-	"src/tui.c src/main.c"
 	# KNOWN, for branch tool (plan-*.c): plan-extras.c's pc_pip_extras calls plan-pip.c's
 	# pc_pip_install_argv; in plan-pip.c it unties plan-debian -> extras -> pip -> debian
 	"src/plan-extras.c src/plan-pip.c"
