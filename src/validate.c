@@ -44,22 +44,6 @@ verdict_name(enum check_verdict v)
 	return "?";
 }
 
-const char *
-vkind_label(const char *kind)
-{
-	static const struct { const char *kind, *label; } t[] = {
-		{ "openblas", "OpenBLAS" }, { "blis", "BLIS" }, { "flexiblas", "FlexiBLAS" },
-		{ "mkl", "MKL" }, { "armpl", "ArmPL" }, { "reference", "reference (netlib)" },
-	};
-	size_t i;
-	if (kind == NULL)
-		return "unknown";
-	for (i = 0; i < nitems(t); i++)
-		if (strcmp(kind, t[i].kind) == 0)
-			return t[i].label;
-	return kind;
-}
-
 static void
 lib_clear(struct validate_lib *l)
 {
@@ -128,20 +112,6 @@ validate_find(const struct validate_report *r, const char *name)
 		if (strcmp(r->checks[i].name, name) == 0)
 			return &r->checks[i];
 	return NULL;
-}
-
-void
-vcheck_add(struct validate_report *r, const char *name, enum check_verdict v, const char *fmt, ...)
-{
-	struct validate_check *c;
-	va_list ap;
-	r->checks = xreallocarray(r->checks, r->nchecks + 1, sizeof *r->checks);
-	c = &r->checks[r->nchecks++];
-	c->name = xstrdup(name);
-	c->verdict = v;
-	va_start(ap, fmt);
-	c->detail = xvasprintf(fmt, ap);
-	va_end(ap);
 }
 
 /* ---- parsing the probe's YAML ---- */
@@ -361,16 +331,6 @@ verdict_versions(struct validate_report *r)
 	    strcmp(r->blas.kind, "unknown") != 0)
 		vcheck_add(r, "blas-version", VERDICT_INFO, "%s %s", vkind_label(r->blas.kind),
 		    r->blas.version ? r->blas.version : "version unknown");
-}
-
-const char *
-venv_get(char *const *env, const char *name)
-{
-	size_t n = strlen(name);
-	for (; env != NULL && *env != NULL; env++)
-		if (strncmp(*env, name, n) == 0 && (*env)[n] == '=')
-			return *env + n + 1;
-	return NULL;
 }
 
 static void
