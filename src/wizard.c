@@ -27,8 +27,7 @@ static const struct {
 } extras[] = {
 	{ EXTRA_PILLOW, "Pillow", "Pillow 8.x+ has Arm64 wheels, also for 64 KB-page RHEL/CentOS 8." },
 	{ EXTRA_PANDAS, "pandas", "Built from source when pip finds no wheel: up to 20 minutes." },
-	{ EXTRA_PYTORCH, "PyTorch", "CPU wheels for Arm64 since 1.8, from the PyTorch nightly "
-	    "index." },
+	{ EXTRA_PYTORCH, "PyTorch", "Arm64 CPU wheels of torch and torchvision on PyPI (since 1.8)." },
 	{ EXTRA_DGL, "DGL", "Needs PyTorch first; then DGL is installed from source." },
 	{ EXTRA_SENTENCEPIECE, "sentencepiece", "Needs PyTorch; cmake build; Python needs "
 	    "LD_PRELOAD of tcmalloc." },
