@@ -122,6 +122,11 @@ for lib in openblas blis; do
 	t_check "$lib alternative, --env LD_PRELOAD=$other: the failure names the preloaded $other" \
 		grep -qE "^FAIL  blas-library +expected $name, but $other .*global scope" "$OUT/preload-env-$lib.txt"
 done
+# A wheel's NumPy calls scipy_cblas_dgemm64_ from its bundled OpenBLAS: the probe follows the
+# symbol the module imports, not a cblas_dgemm another library put in the global scope.
+mkdir -p "$OUT/wheelsym"
+t_out "the probe names the symbol a module imports (wheel-style scipy_cblas_dgemm64_), not a global cblas_dgemm" \
+	python3 "$TOP/tests/validate/wheelsym.py" "$TOP/scripts/armpy-probe.py" "$OUT/wheelsym" "$OB_SO"
 t_check "numpy.show_config() prints the same text under OpenBLAS and BLIS" cmp -s "$OUT/show_config-openblas.txt" "$OUT/show_config-blis.txt"
 
 # BLIS on its generic reference kernels (what Debian's BLIS 0.9.0 runs on a CPU it does not know,
