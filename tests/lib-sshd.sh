@@ -10,7 +10,10 @@
 #   sshd_host_up NAME PORT [PKG...]  a fresh root from the cached tarball of
 #                                    "openssh-server python3 <armpy's runtime libraries> PKG...",
 #                                    root's authorized_keys = the key, fresh host keys, /proc and a
-#                                    private /dev/pts mounted, `sshd -D -p PORT` started (pidfile
+#                                    private /dev/pts mounted, its own apt archive (an overlay on
+#                                    the shared cache: hosts run apt at once without waiting for
+#                                    each other's lock; what they download is added to the cache
+#                                    when they go down), `sshd -D -p PORT` started (pidfile
 #                                    /run/sshd.pid in the root); returns when `ssh_to NAME true`
 #                                    works. NAME is [A-Za-z0-9_]+. Prints nothing on stdout; sets
 #                                    SSHD_ROOT_<NAME> (the root's path) and SSHD_PORT_<NAME>.
@@ -83,6 +86,31 @@ sshd_prepare() { # ROOT
 	printf 'UseDNS no\nPrintMotd no\n' >"$root/etc/ssh/sshd_config.d/armpy-test.conf"
 }
 
+# The host's apt archive: an overlay on the shared cache, so hosts running apt at the same time
+# do not fight over its lock (apt does not wait for it), and the .debs it downloads are its own
+# until sshd_host_down gives them to the shared cache.
+sshd_apt_overlay() { # ROOT
+	local root=$1 work cache=$CHROOT_CACHE/apt-$SSHD_ARCH
+	work=$(dirname "$root")
+	mkdir -p "$work/apt-upper" "$work/apt-work" || return 1
+	if mountpoint -q "$root/var/cache/apt/archives"; then
+		umount "$root/var/cache/apt/archives" || return 1
+	fi
+	mount -t overlay overlay \
+		-o "lowerdir=$cache,upperdir=$work/apt-upper,workdir=$work/apt-work" \
+		"$root/var/cache/apt/archives"
+}
+
+# The .debs a host downloaded go to the shared cache (each by rename: no torn file there).
+sshd_apt_harvest() { # ROOT
+	local up deb cache=$CHROOT_CACHE/apt-$SSHD_ARCH
+	up=$(dirname "$1")/apt-upper
+	for deb in "$up"/*.deb; do
+		[ -f "$deb" ] && [ ! -e "$cache/${deb##*/}" ] || continue
+		cp "$deb" "$cache/.${deb##*/}.part" && mv "$cache/.${deb##*/}.part" "$cache/${deb##*/}"
+	done
+}
+
 sshd_mount() { # ROOT: /proc for the host's lifetime, and a private devpts for ssh -tt
 	chroot_mount_proc "$1" || return 1
 	mountpoint -q "$1/dev/pts" ||
@@ -112,7 +140,7 @@ sshd_host_up() {
 	printf -v "SSHD_ROOT_$name" '%s' "$root"
 	printf -v "SSHD_PORT_$name" '%s' "$port"
 	SSHD_NAMES+=("$name")
-	sshd_prepare "$root" && sshd_mount "$root" || return 1
+	sshd_prepare "$root" && sshd_mount "$root" && sshd_apt_overlay "$root" || return 1
 	log=$(sshd_dir)/$name-sshd.log
 	# setsid: the sshd is nobody's job here; its sessions are found by their root when it goes.
 	setsid chroot "$root" /usr/bin/env -i PATH=$CHROOT_PATH LANG=C.UTF-8 \
@@ -149,6 +177,7 @@ sshd_host_down() {
 	root=$(sshd_root "$name")
 	[ -n "$root" ] || return 0
 	sshd_kill "$name"
+	sshd_apt_harvest "$root"
 	chroot_destroy "$(dirname "$root")" || return 1
 	printf -v "SSHD_ROOT_$name" '%s' ""
 }
