@@ -553,6 +553,27 @@ exec_wait_orphan(struct exec *e, const struct step *s, pid_t pgid)
 	}
 }
 
+/* An apt step an earlier run started and did not finish: a killed session can leave dpkg
+ * interrupted (a package half unpacked), and then every apt-get stops with "dpkg was
+ * interrupted, you must manually run 'dpkg --configure -a'". Run that first, as apt asks (a
+ * no-op when nothing is pending); if it fails, the step's own apt-get says why. */
+static void
+exec_apt_repair(struct exec *e, const struct step *s)
+{
+	static char *const argv[] = { "dpkg", "--configure", "-a", NULL };
+	static char *const env[] = { "DEBIAN_FRONTEND=noninteractive", NULL };
+	struct spawn sp = { .argv = argv, .env = env, .privileged = s->privileged };
+	char *cause = NULL;
+	int status = -1;
+
+	exec_logf(e, "step %s: an earlier run left it unfinished: dpkg --configure -a", s->id);
+	exec_progress(e, -1, "finishing what dpkg left: dpkg --configure -a");
+	if (act_spawn(e, &sp, &status, &cause) != 0 || status != 0)
+		exec_logf(e, "step %s: dpkg --configure -a: %s", s->id,
+		    cause != NULL ? cause : "failed");
+	free(cause);
+}
+
 static int
 exec_action(struct exec *e, const struct step *s, char **cause)
 {
@@ -775,6 +796,9 @@ exec_run(struct exec *e, char **cause)
 		}
 		if (prev != NULL && prev->child > 0)
 			exec_wait_orphan(e, s, prev->child);
+		if (prev != NULL && prev->started && s->kind == ACTION_RUN &&
+		    apt_is_apt(s->u.run.argv))
+			exec_apt_repair(e, s);
 		switch (exec_step(e, s, prev)) {
 		case STEP_FAILED:
 			rc = EXIT_FAILED;
