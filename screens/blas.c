@@ -85,7 +85,7 @@ blas_draw(struct wizard *w, WINDOW *win)
 		free(t);
 	}
 	if (w->bench.recommendation != NULL) {
-		t = xasprintf("armpy bench: %s", w->bench.recommendation);
+		t = xasprintf("armpy gflops: %s", w->bench.recommendation);
 		tui_put(win, y++, 2, COLS - 4, TUI_GOOD, t);
 		free(t);
 	}
@@ -130,10 +130,10 @@ blas_select(struct wizard *w, int i)
 	return r;
 }
 
-#define BENCH_INTRO "armpy bench times dgemm with every BLAS installed here, at one " \
+#define BENCH_INTRO "armpy gflops times dgemm with every BLAS installed here, at one " \
 	"thread and at all cores, each library in its own process. Esc cancels."
 
-/* What the progress dialog shows while armpy bench runs. */
+/* What the progress dialog shows while armpy gflops runs. */
 struct bench_view {
 	int done, total;      /* steps (one library at one thread count) */
 	char *text;
@@ -188,7 +188,7 @@ bench_progress(struct bench_view *v, const char *line)
 	return 1;
 }
 
-/* A stderr line of `armpy bench --progress` (NULL: redraw); 1 when it was progress. */
+/* A stderr line of `armpy gflops --progress` (NULL: redraw); 1 when it was progress. */
 static int
 bench_line(void *arg, const char *line)
 {
@@ -200,7 +200,7 @@ bench_line(void *arg, const char *line)
 	return line != NULL && r;
 }
 
-/* Why it failed: its last line on stderr (else stdout), without the "armpy bench: " prefix. */
+/* Why it failed: its last line on stderr (else stdout), without the "armpy gflops: " prefix. */
 static char *
 bench_why(int st, const char *out, const char *err)
 {
@@ -210,8 +210,8 @@ bench_why(int st, const char *out, const char *err)
 		e--;
 	for (b = e; b > s && b[-1] != '\n'; b--)
 		;
-	if (strncmp(b, "armpy bench: ", 13) == 0 && b + 13 <= e)
-		b += 13;
+	if (str_startswith(b, "armpy gflops: ") && b + strlen("armpy gflops: ") <= e)
+		b += strlen("armpy gflops: ");
 	return b < e ? xstrndup(b, e - b) : xasprintf("it failed (status %d)", st);
 }
 
@@ -224,18 +224,18 @@ bench_result(struct wizard *w, int st, const char *out, const char *err)
 	free(w->bench_text);
 	w->bench_text = NULL;
 	if (st == SCREEN_RUN_CANCELLED) {
-		screen_message(TUI_WARN, "armpy bench cancelled");
+		screen_message(TUI_WARN, "armpy gflops cancelled");
 		return;
 	}
 	if (st == 0 && wizard_bench_parse(w, out, strlen(out), &cause) == 0) {
 		char *table = wizard_bench_table(w);
-		tui_pager("armpy bench", table);
+		tui_pager("armpy gflops", table);
 		free(table);
 		return;
 	}
 	if (st != 0)
 		cause = bench_why(st, out, err);
-	w->bench_text = xasprintf("armpy bench is not available here: %s", cause);
+	w->bench_text = xasprintf("armpy gflops is not available here: %s", cause);
 	screen_message(TUI_WARN, "%s", w->bench_text);
 	free(cause);
 }
@@ -243,7 +243,7 @@ bench_result(struct wizard *w, int st, const char *out, const char *err)
 static void
 blas_bench(struct wizard *w)
 {
-	char *argv[] = { "/proc/self/exe", "bench", "--format", "yaml", "--progress", NULL,
+	char *argv[] = { "/proc/self/exe", "gflops", "--format", "yaml", "--progress", NULL,
 	    NULL };
 	struct bench_view v = { 0, 0, xstrdup(BENCH_INTRO "\n\nLooking for BLAS libraries...") };
 	char *out = NULL, *err = NULL;
@@ -299,7 +299,7 @@ const struct screen screen_blas = {
 	    "use more than one thread; OpenBLAS with OpenMP reads OMP_NUM_THREADS. armpy sets "
 	    "both to the thread count in the environment notes.\nSpace marks the line under the "
 	    "cursor (one in each group); Enter goes on with what is marked.\nb runs `armpy "
-	    "bench`: a dialog says which library, thread count and sizes it is measuring (Esc "
+	    "gflops`: a dialog says which library, thread count and sizes it is measuring (Esc "
 	    "cancels), then its table. The BLIS line then says which kernels BLIS really runs "
 	    "on this CPU; before that it names the build target armpy expects.",
 	.legend = "Up/Down move  Space select  -/+ threads  b bench  Enter next  Esc back  ? help",

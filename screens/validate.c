@@ -111,7 +111,7 @@ validate_draw(struct wizard *w, WINDOW *win)
 	if (r->peak_gflops > 0)
 		tui_barrow(win, y++, 2, "peak (est.)", LABEL_W, r->peak_gflops, max, BAR_W,
 		    "GFLOPS");
-	/* Each library, when `b` ran armpy bench on the BLAS screen. */
+	/* Each library, when `b` ran armpy gflops on the BLAS screen. */
 	for (int i = 0; i < w->bench.n && y < LINES - 3; i++) {
 		t = wizard_bench_label(&w->bench.rows[i], LABEL_W);
 		tui_barrow(win, y++, 2, t, LABEL_W, w->bench.rows[i].gflops, max, BAR_W, "GFLOPS");
@@ -145,6 +145,6 @@ const struct screen screen_validate = {
 	    "dgetrf, checks versions against the floors of the DevKit guide (Python on Arm64): "
 	    "OpenBLAS 0.3.17, NumPy 1.21.1, SciPy 1.7.2; and times dgemm with one thread and "
 	    "with all. Each GFLOPS row names what ran, its threads (1t) and its matrix size N; "
-	    "NumPy rows are the probe's, the others armpy bench's (b on the BLAS screen).",
+	    "NumPy rows are the probe's, the others armpy gflops's (b on the BLAS screen).",
 	.legend = "v full report  Enter next  ? help  q quit",
 };

@@ -111,6 +111,8 @@ int extract_archive(int fd, const char *shown, int dirfd, int strip, char **caus
  * absolute after "~/" and has no ".." (rootdir_path_check). -1 with *cause naming the step. */
 int check_plan_paths(const struct exec *, char **cause);
 int check_step(struct exec *, const struct step *, char **detail, char **cause);
+/* 0 when the step has nothing check_step could find done (it always runs), else 1. */
+int check_defined(const struct step *);
 /* Pure: 1 when every package (name or name:arch) is "install ok installed" in status text. */
 int dpkg_status_installed(const char *status, char *const *packages, char **missing);
 char *alternative_current(const struct exec *, const char *name);

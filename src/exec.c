@@ -670,6 +670,44 @@ exec_step(struct exec *e, const struct step *s, const struct jstep *prev)
 	}
 }
 
+/* Why step s would run or not, from what its check said (c, as check_step returns). */
+static char *
+exec_check_why(const struct step *s, int c, const char *err)
+{
+	if (!check_defined(s))
+		return xstrdup(s->kind == ACTION_VALIDATE ? "validation: always runs, changes nothing" :
+		    "no check: always runs");
+	if (c == 1)
+		return xstrdup("already satisfied");
+	if (c == 0)
+		return xstrdup("check not satisfied");
+	return xasprintf("check could not tell (%s): it would run", err != NULL ? err : "?");
+}
+
+int
+exec_check(struct exec *e, int *would_run, char ***why, char **cause)
+{
+	char *detail, *err;
+	int c;
+
+	*why = NULL;
+	if ((e->rd = rootdir_open(e->root, cause)) == NULL || check_plan_paths(e, cause) != 0)
+		return -1;
+	*why = strv_new();
+	for (size_t i = 0; i < e->plan->nsteps; i++) {
+		const struct step *s = &e->plan->steps[i];
+		detail = err = NULL;
+		c = check_defined(s) ? check_step(e, s, &detail, &err) : 0;
+		would_run[i] = c != 1;
+		free(detail);
+		detail = exec_check_why(s, c, err);
+		*why = strv_push(*why, detail);
+		free(detail);
+		free(err);
+	}
+	return 0;
+}
+
 int
 exec_run(struct exec *e, char **cause)
 {

@@ -183,7 +183,7 @@ else
 fi
 rm -f "$PD"; cp -a "$T_OUT/armpy-blas.sh.keep" "$PD"
 
-t_logged "bench --root CHROOT runs" bench "$ARMPY" bench --root "$R"
+t_logged "gflops --root CHROOT runs" bench "$ARMPY" gflops --root "$R"
 if grep -qi blis "$T_OUT/bench.out" && grep -qi openblas "$T_OUT/bench.out"; then
 	t_pass "bench lists both BLIS and OpenBLAS"
 else

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/validate/run.sh — armpy validate/bench against the real NumPy on this host, under both BLAS
+# tests/validate/run.sh — armpy validate/gflops against the real NumPy on this host, under both BLAS
 # alternatives. Whatever the CPU: numbers are parsed and held to their bounds (tests/validate/
 # checks.py), and the kernels BLIS runs are compared with what BLIS itself says (ctypes); BLIS's
 # generic reference kernels are also forced once (BLIS_ARCH_TYPE) to check the warning every CPU
@@ -145,7 +145,7 @@ else
 	t_out "generic BLIS: dgemm correctness within its limit (an exact 0 included)" \
 		"${CHK[@]}" relerr "$OUT/generic-blis.txt" "$OUT/generic-blis.yaml"
 	t_out "generic BLIS: environment names BLIS_ARCH_TYPE" "${G[@]}" "${CHK[@]}" environment "$OUT/generic-blis.txt"
-	"${G[@]}" "$ARMPY" bench --size 256 --threads 1 --format yaml >"$OUT/generic-bench.yaml" 2>&1
+	"${G[@]}" "$ARMPY" gflops --size 256 --threads 1 --format yaml >"$OUT/generic-bench.yaml" 2>&1
 	t_out "generic BLIS: bench marks it generic and does not recommend it over tuned kernels" \
 		"${CHK[@]}" bench-yaml "$OUT/generic-bench.yaml" --blis generic
 fi
@@ -168,12 +168,12 @@ t_check "missing interpreter exits 1 with a reason" test "$rc" -eq 1
 t_check "missing interpreter is named" grep -q "/nonexistent/python3" "$OUT/nopy.txt"
 
 # The native benchmark lists both libraries, each measured, with the kernels each runs.
-"$ARMPY" bench --size 256 >"$OUT/bench.txt" 2>&1; rc=$?
+"$ARMPY" gflops --size 256 >"$OUT/bench.txt" 2>&1; rc=$?
 t_check "bench exits 0" test "$rc" -eq 0
 t_out "bench table: header with kernels; OpenBLAS and BLIS rows with GFLOPS > 0" \
 	"${CHK[@]}" bench-text "$OUT/bench.txt" "$OPENBLAS" "$BLIS"
 t_check "bench recommends a library" grep -qE "^recommendation: (BLIS|OpenBLAS) \((pthreads|openmp)\)" "$OUT/bench.txt"
-"$ARMPY" bench --size 256 --format yaml >"$OUT/bench.yaml" 2>"$OUT/bench.yaml.err"
+"$ARMPY" gflops --size 256 --format yaml >"$OUT/bench.yaml" 2>"$OUT/bench.yaml.err"
 t_out "bench yaml: BLIS's kernels as BLIS says, generic_kernels, recommendation" \
 	"${CHK[@]}" bench-yaml "$OUT/bench.yaml" --blis "$BLIS_WORD"
 
@@ -199,7 +199,7 @@ else
 	agree=1
 	for i in 1 2 3; do
 		"${CT[@]}" "$ARMPY" validate --python "$PY" --expect openblas --quick --format yaml >"$OUT/coretype-$i.yaml" 2>/dev/null
-		"${CT[@]}" "$ARMPY" bench --size 512 --threads 1 --format yaml >"$OUT/coretype-bench-$i.yaml" 2>&1
+		"${CT[@]}" "$ARMPY" gflops --size 512 --threads 1 --format yaml >"$OUT/coretype-bench-$i.yaml" 2>&1
 		vals=() benches=()
 		for j in $(seq 1 "$i"); do vals+=("$OUT/coretype-$j.yaml"); benches+=("$OUT/coretype-bench-$j.yaml"); done
 		"${CHK[@]}" agree "${vals[@]}" -- "${benches[@]}" >"$OUT/agree.txt" 2>&1 && { agree=0; break; }
@@ -216,6 +216,6 @@ else
 fi
 restore
 
-"$ARMPY" bench --size 0 >/dev/null 2>&1; t_check "bench --size 0 is bad usage (2)" test $? -eq 2
+"$ARMPY" gflops --size 0 >/dev/null 2>&1; t_check "gflops --size 0 is bad usage (2)" test $? -eq 2
 
 t_summary
