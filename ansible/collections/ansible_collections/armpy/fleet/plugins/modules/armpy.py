@@ -348,13 +348,23 @@ def run_check(a, profile):
     a.result['check'] = load_yaml(out)
 
 
+def output_tail(err):
+    """The failed step's last output lines from armpy's failure report: its errors (apt's 'E:'
+    lines) when it printed some, else its last two lines."""
+    tail = [l.strip()[2:] for l in err.splitlines() if l.startswith('    | ')]
+    errors = [l for l in tail if l.startswith('E:') or 'rror' in l]
+    return (errors or tail[-2:])[-3:]
+
+
 def why_failed(steps, end, err):
+    tail = output_tail(err)
     for s in steps:
         if s['result'] in ('failed', 'interrupted'):
-            return 'step %s %s: %s' % (s['id'], s['result'], s['cause'] or 'no cause given')
-    tail = [l for l in err.strip().splitlines() if l.strip()][-3:]
+            why = 'step %s %s: %s' % (s['id'], s['result'], s['cause'] or 'no cause given')
+            return why + (' (%s)' % ' / '.join(tail) if tail else '')
+    lines = [l.strip() for l in err.splitlines() if l.strip()][-3:]
     what = end['result'] if end else 'no run_end event'
-    return 'armpy run %s: %s' % (what, ' / '.join(tail) or 'no output')
+    return 'armpy run %s: %s' % (what, ' / '.join(lines) or 'no output')
 
 
 def run_profile(a, profile):
