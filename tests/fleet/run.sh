@@ -120,5 +120,21 @@ else
 	t_fail "the check report"; why report3 20
 fi
 
+# 4. The module alone, ad hoc, with the profile given as a dictionary: written to a private
+# temporary file on the host, checked there (BLIS on a BLIS host: no change), and removed.
+python3 -c 'import json, sys, yaml; json.dump({"p": yaml.safe_load(open(sys.argv[1]))}, sys.stdout)' \
+	"$BLIS" >"$T_OUT/dict.json"
+logged adhoc env ANSIBLE_COLLECTIONS_PATH="$TOP/ansible/collections" ANSIBLE_NOCOLOR=1 \
+	ANSIBLE_HOST_KEY_CHECKING=False ansible -i "$T_OUT/ok.ini" fleet1 --check -m armpy.fleet.armpy -e "@$T_OUT/dict.json" \
+	-a 'profile={{ p }} armpy=/usr/local/lib/armpy/armpy'
+rc=$?
+left=$(ssh_to fleet1 'ls /tmp | grep -c "^armpy-profile-"')
+if [ $rc -eq 0 ] && python3 "$HERE/adhoc.py" "$T_OUT/adhoc.out" fleet1 >"$T_OUT/adhoc-chk.out" 2>&1 && [ "$left" = 0 ]; then
+	t_pass "the module with the profile as a dict: checked, no change, no temporary file left ($(cat "$T_OUT/adhoc-chk.out"))"
+else
+	t_fail "the module with the profile as a dict (exit $rc, $left temporary files left)"
+	sed 's/^/    | /' "$T_OUT/adhoc-chk.out"; why adhoc 10
+fi
+
 echo "     (fleet suite took $(( $(date +%s) - t0 ))s)"
 t_summary
