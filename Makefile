@@ -17,7 +17,7 @@ VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 CFLAGS   ?= -O2 -g
 # `override` so that `make CFLAGS=...` (as `make asan` does) adds to these instead of losing them.
-override CFLAGS += -std=c11 -Wall -Wextra -D_GNU_SOURCE -MMD -MP -Isrc $(PKG_CFLAGS) \
+override CFLAGS += -std=c11 -Wall -Wextra -D_GNU_SOURCE -MMD -MP -Isrc -Iscreens $(PKG_CFLAGS) \
             -DARMPY_VERSION='"$(VERSION)"' -DARMPY_DATADIR='"$(DATADIR)"'
 override LDLIBS += $(PKG_LIBS) -ldl -lm -lpthread
 

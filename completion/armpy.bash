@@ -3,14 +3,14 @@
 
 _armpy_options() { # COMMAND -> the options it takes
 	case $1 in
-	"") echo "--load --profile --dry-run --yes --progress --log --root --os-release --cpuinfo --arch --help --version" ;;
+	"") echo "--load --profile --dry-run --check --format --yes --progress --log --root --os-release --cpuinfo --arch --help --version" ;;
 	detect) echo "--root --os-release --cpuinfo --arch --help" ;;
-	plan) echo "--profile --facts --root --os-release --cpuinfo --arch -o --help" ;;
+	plan) echo "--profile --facts --output --root --os-release --cpuinfo --arch --help" ;;
 	run) echo "--root --dry-run --yes --progress --log --help" ;;
-	resume) echo "--yes --progress --help" ;;
+	resume) echo "--yes --progress --log --help" ;;
 	runs) echo "--help" ;;
 	validate) echo "--python --root --expect --format --quick --env --no-login-env --help" ;;
-	bench) echo "--threads --size --format --root --quick --progress --help" ;;
+	gflops) echo "--threads --size --format --root --quick --progress --help" ;;
 	esac
 }
 
@@ -27,7 +27,7 @@ _armpy() {
 	cmd=
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
-		detect|plan|run|resume|runs|validate|bench) cmd=${COMP_WORDS[i]}; break ;;
+		detect|plan|run|resume|runs|validate|gflops) cmd=${COMP_WORDS[i]}; break ;;
 		esac
 	done
 
@@ -35,12 +35,12 @@ _armpy() {
 	--expect) COMPREPLY=($(compgen -W "openblas blis" -- "$cur")); return ;;
 	--format) COMPREPLY=($(compgen -W "text yaml" -- "$cur")); return ;;
 	--progress)
-		if [ "$cmd" != bench ]; then
+		if [ "$cmd" != gflops ]; then
 			COMPREPLY=($(compgen -W "text json" -- "$cur")); return
 		fi ;;
 	--arch) COMPREPLY=($(compgen -W "aarch64 x86_64 arm64 amd64" -- "$cur")); return ;;
 	--root) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-	--profile|--load|--facts|-o)
+	--profile|--load|--facts|-o|--output)
 		_armpy_yaml "$cur"
 		compopt -o nospace -o filenames 2>/dev/null
 		return ;;
@@ -52,7 +52,7 @@ _armpy() {
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$(_armpy_options "$cmd")" -- "$cur"))
 	elif [ -z "$cmd" ]; then
-		COMPREPLY=($(compgen -W "detect plan run resume runs validate bench" -- "$cur"))
+		COMPREPLY=($(compgen -W "detect plan run resume runs validate gflops" -- "$cur"))
 	elif [ "$cmd" = run ]; then
 		_armpy_yaml "$cur"
 		compopt -o nospace -o filenames 2>/dev/null

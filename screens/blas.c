@@ -12,15 +12,29 @@ static const char *const item_label[I_N] = {
 	"OpenBLAS", "BLIS", "OpenMP", "pthreads", "serial (one thread)",
 	"distro package / wheel", "build from source (~20 min)", "Threads",
 };
-static char *refusal[I_N];
+/* The state while shown: why each item would be refused (NULL: it would not). */
+struct blas {
+	char *refusal[I_N];
+};
 
 static void
-blas_refresh(struct wizard *w)
+blas_leave(struct wizard *w, void *state)
 {
+	struct blas *b = state;
+
+	(void)w;
 	for (int i = 0; i < I_N; i++) {
-		free(refusal[i]);
-		refusal[i] = NULL;
+		free(b->refusal[i]);
+		b->refusal[i] = NULL;
 	}
+}
+
+static void
+blas_refresh(struct wizard *w, struct blas *b)
+{
+	char **refusal = b->refusal;
+
+	blas_leave(w, b);
 	refusal[I_OPENBLAS] = wizard_library_refusal(w, BLAS_OPENBLAS);
 	refusal[I_BLIS] = wizard_library_refusal(w, BLAS_BLIS);
 	refusal[I_OPENMP] = wizard_threading_refusal(w, THREADING_OPENMP);
@@ -31,9 +45,9 @@ blas_refresh(struct wizard *w)
 }
 
 static void
-blas_enter(struct wizard *w)
+blas_enter(struct wizard *w, void *state)
 {
-	blas_refresh(w);
+	blas_refresh(w, state);
 }
 
 static int
@@ -54,8 +68,9 @@ item_on(const struct wizard *w, int i)
 }
 
 static void
-blas_draw(struct wizard *w, WINDOW *win)
+blas_draw(struct wizard *w, void *state, WINDOW *win)
 {
+	char *const *refusal = ((struct blas *)state)->refusal;
 	const struct cpu_info *c = &w->facts->cpu;
 	int y = TUI_TOP, cur = w->cursor[WS_BLAS];
 	char *t;
@@ -85,7 +100,7 @@ blas_draw(struct wizard *w, WINDOW *win)
 		free(t);
 	}
 	if (w->bench.recommendation != NULL) {
-		t = xasprintf("armpy bench: %s", w->bench.recommendation);
+		t = xasprintf("armpy gflops: %s", w->bench.recommendation);
 		tui_put(win, y++, 2, COLS - 4, TUI_GOOD, t);
 		free(t);
 	}
@@ -102,8 +117,9 @@ blas_draw(struct wizard *w, WINDOW *win)
 }
 
 static int
-blas_select(struct wizard *w, int i)
+blas_select(struct wizard *w, struct blas *b, int i)
 {
+	char *const *refusal = b->refusal;
 	char *cause = NULL;
 	int r = 0;
 
@@ -126,14 +142,14 @@ blas_select(struct wizard *w, int i)
 		screen_message(TUI_BAD, "%s", cause);
 		free(cause);
 	}
-	blas_refresh(w);
+	blas_refresh(w, b);
 	return r;
 }
 
-#define BENCH_INTRO "armpy bench times dgemm with every BLAS installed here, at one " \
+#define BENCH_INTRO "armpy gflops times dgemm with every BLAS installed here, at one " \
 	"thread and at all cores, each library in its own process. Esc cancels."
 
-/* What the progress dialog shows while armpy bench runs. */
+/* What the progress dialog shows while armpy gflops runs. */
 struct bench_view {
 	int done, total;      /* steps (one library at one thread count) */
 	char *text;
@@ -188,7 +204,7 @@ bench_progress(struct bench_view *v, const char *line)
 	return 1;
 }
 
-/* A stderr line of `armpy bench --progress` (NULL: redraw); 1 when it was progress. */
+/* A stderr line of `armpy gflops --progress` (NULL: redraw); 1 when it was progress. */
 static int
 bench_line(void *arg, const char *line)
 {
@@ -200,7 +216,7 @@ bench_line(void *arg, const char *line)
 	return line != NULL && r;
 }
 
-/* Why it failed: its last line on stderr (else stdout), without the "armpy bench: " prefix. */
+/* Why it failed: its last line on stderr (else stdout), without the "armpy gflops: " prefix. */
 static char *
 bench_why(int st, const char *out, const char *err)
 {
@@ -210,8 +226,8 @@ bench_why(int st, const char *out, const char *err)
 		e--;
 	for (b = e; b > s && b[-1] != '\n'; b--)
 		;
-	if (strncmp(b, "armpy bench: ", 13) == 0 && b + 13 <= e)
-		b += 13;
+	if (str_startswith(b, "armpy gflops: ") && b + strlen("armpy gflops: ") <= e)
+		b += strlen("armpy gflops: ");
 	return b < e ? xstrndup(b, e - b) : xasprintf("it failed (status %d)", st);
 }
 
@@ -224,18 +240,18 @@ bench_result(struct wizard *w, int st, const char *out, const char *err)
 	free(w->bench_text);
 	w->bench_text = NULL;
 	if (st == SCREEN_RUN_CANCELLED) {
-		screen_message(TUI_WARN, "armpy bench cancelled");
+		screen_message(TUI_WARN, "armpy gflops cancelled");
 		return;
 	}
 	if (st == 0 && wizard_bench_parse(w, out, strlen(out), &cause) == 0) {
 		char *table = wizard_bench_table(w);
-		tui_pager("armpy bench", table);
+		tui_pager("armpy gflops", table);
 		free(table);
 		return;
 	}
 	if (st != 0)
 		cause = bench_why(st, out, err);
-	w->bench_text = xasprintf("armpy bench is not available here: %s", cause);
+	w->bench_text = xasprintf("armpy gflops is not available here: %s", cause);
 	screen_message(TUI_WARN, "%s", w->bench_text);
 	free(cause);
 }
@@ -243,7 +259,7 @@ bench_result(struct wizard *w, int st, const char *out, const char *err)
 static void
 blas_bench(struct wizard *w)
 {
-	char *argv[] = { "/proc/self/exe", "bench", "--format", "yaml", "--progress", NULL,
+	char *argv[] = { "/proc/self/exe", "gflops", "--format", "yaml", "--progress", NULL,
 	    NULL };
 	struct bench_view v = { 0, 0, xstrdup(BENCH_INTRO "\n\nLooking for BLAS libraries...") };
 	char *out = NULL, *err = NULL;
@@ -260,7 +276,7 @@ blas_bench(struct wizard *w)
 }
 
 static int
-blas_key(struct wizard *w, int key)
+blas_key(struct wizard *w, void *state, int key)
 {
 	int *cur = &w->cursor[WS_BLAS], th;
 
@@ -269,7 +285,7 @@ blas_key(struct wizard *w, int key)
 	th = w->profile->blas.threads ? w->profile->blas.threads : wizard_cores(w);
 	switch (key) {
 	case ' ':
-		blas_select(w, *cur);
+		blas_select(w, state, *cur);
 		return SCREEN_STAY;
 	case '+': case '=': case KEY_RIGHT:
 		if (*cur == I_THREADS)
@@ -291,15 +307,17 @@ blas_key(struct wizard *w, int key)
 const struct screen screen_blas = {
 	.name = "blas",
 	.title = "BLAS library",
+	.state_size = sizeof(struct blas),
 	.enter = blas_enter,
 	.draw = blas_draw,
 	.key = blas_key,
+	.leave = blas_leave,
 	.help = "OpenBLAS >= 0.3.17 carries the Arm64 correctness fixes (the DevKit guide "
 	    "(Python on Arm64)). BLIS needs --enable-threading=openmp and BLIS_NUM_THREADS to "
 	    "use more than one thread; OpenBLAS with OpenMP reads OMP_NUM_THREADS. armpy sets "
 	    "both to the thread count in the environment notes.\nSpace marks the line under the "
 	    "cursor (one in each group); Enter goes on with what is marked.\nb runs `armpy "
-	    "bench`: a dialog says which library, thread count and sizes it is measuring (Esc "
+	    "gflops`: a dialog says which library, thread count and sizes it is measuring (Esc "
 	    "cancels), then its table. The BLIS line then says which kernels BLIS really runs "
 	    "on this CPU; before that it names the build target armpy expects.",
 	.legend = "Up/Down move  Space select  -/+ threads  b bench  Enter next  Esc back  ? help",

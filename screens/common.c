@@ -1,4 +1,4 @@
-/* common.c — helpers the screens share: status message, list keys and drawing, child capture. */
+/* common.c — helpers the screens share: list keys and drawing, child capture. */
 #include "armpy.h"
 #include "screen.h"
 
@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,29 +13,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static char *message;
-static enum tui_kind message_kind;
-
 void
-screen_message(enum tui_kind k, const char *fmt, ...)
+screen_list_leave(struct wizard *w, void *state)
 {
-	va_list ap;
-
-	free(message);
-	va_start(ap, fmt);
-	message = xvasprintf(fmt, ap);
-	va_end(ap);
-	message_kind = k;
-}
-
-char *
-screen_message_take(enum tui_kind *k)
-{
-	char *m = message;
-
-	*k = message_kind;
-	message = NULL;
-	return m;
+	(void)w;
+	wizard_list_free(state);
 }
 
 int

@@ -6,11 +6,12 @@
 #include <stdlib.h>
 
 static void
-done_draw(struct wizard *w, WINDOW *win)
+done_draw(struct wizard *w, void *state, WINDOW *win)
 {
 	int y = TUI_TOP;
 	char *t;
 
+	(void)state;
 	tui_put(win, y++, 1, COLS - 2, w->exec_status > 0 ? TUI_BAD : TUI_GOOD, w->dry_run ?
 	    "Done (dry run: nothing was changed)." : w->exec_status == 0 ? "Done." :
 	    "Finished with problems; see the log.");
@@ -33,19 +34,10 @@ done_draw(struct wizard *w, WINDOW *win)
 		y += tui_wrap(win, y, 3, COLS - 4, LINES - 3 - y, TUI_NORMAL, w->plan->notes[i]);
 }
 
-static int
-done_key(struct wizard *w, int key)
-{
-	(void)w;
-	(void)key;
-	return SCREEN_PASS;
-}
-
 const struct screen screen_done = {
 	.name = "done",
 	.title = "Done",
 	.draw = done_draw,
-	.key = done_key,
 	.help = "armpy --profile FILE --yes replays the saved answers without questions; "
 	    "--dry-run prints the plan first.",
 	.legend = "Enter quit  ? help  q quit",

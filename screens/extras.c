@@ -7,11 +7,16 @@
 static const unsigned extra_bits[EXTRA_COUNT] = {
 	EXTRA_PILLOW, EXTRA_PANDAS, EXTRA_PYTORCH, EXTRA_DGL, EXTRA_SENTENCEPIECE, EXTRA_MORFEUSZ,
 };
-static char *refusal[EXTRA_COUNT];
+/* The state while shown: why ticking each extra would be refused (NULL: it would not). */
+struct extras {
+	char *refusal[EXTRA_COUNT];
+};
 
 static void
-extras_refresh(struct wizard *w)
+extras_refresh(struct wizard *w, void *state)
 {
+	char **refusal = ((struct extras *)state)->refusal;
+
 	for (int i = 0; i < EXTRA_COUNT; i++) {
 		free(refusal[i]);
 		/* Only adding can be refused here; removing is judged on Space. */
@@ -21,8 +26,19 @@ extras_refresh(struct wizard *w)
 }
 
 static void
-extras_draw(struct wizard *w, WINDOW *win)
+extras_leave(struct wizard *w, void *state)
 {
+	struct extras *x = state;
+
+	(void)w;
+	for (int i = 0; i < EXTRA_COUNT; i++)
+		free(x->refusal[i]);
+}
+
+static void
+extras_draw(struct wizard *w, void *state, WINDOW *win)
+{
+	char *const *refusal = ((struct extras *)state)->refusal;
 	int y = TUI_TOP, cur = w->cursor[WS_EXTRAS];
 	char *t;
 
@@ -45,7 +61,7 @@ extras_draw(struct wizard *w, WINDOW *win)
 }
 
 static int
-extras_key(struct wizard *w, int key)
+extras_key(struct wizard *w, void *state, int key)
 {
 	int *cur = &w->cursor[WS_EXTRAS];
 	char *cause = NULL;
@@ -57,7 +73,7 @@ extras_key(struct wizard *w, int key)
 			screen_message(TUI_BAD, "%s", cause);
 			free(cause);
 		}
-		extras_refresh(w);
+		extras_refresh(w, state);
 		return SCREEN_STAY;
 	}
 	return SCREEN_PASS;
@@ -66,9 +82,11 @@ extras_key(struct wizard *w, int key)
 const struct screen screen_extras = {
 	.name = "extras",
 	.title = "Extras",
+	.state_size = sizeof(struct extras),
 	.enter = extras_refresh,
 	.draw = extras_draw,
 	.key = extras_key,
+	.leave = extras_leave,
 	.help = "Each extra follows the DevKit guide (Python on Arm64). DGL and sentencepiece "
 	    "are installed after PyTorch. Extras built from source need the compilers the plan "
 	    "installs.\nSpace ticks or unticks the line under the cursor; Enter goes on with the "

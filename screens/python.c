@@ -5,32 +5,32 @@
 #include <stdlib.h>
 #include <string.h>
 
-static struct wizard_list py_list;
+/* The state while shown: the list of versions (struct wizard_list). */
 
 /* The marked (*) line: the answer in the profile; -1 when the list lacks it. */
 static int
-python_marked(const struct wizard *w)
+python_marked(const struct wizard *w, const struct wizard_list *py_list)
 {
 	const char *cur = w->profile->python ? w->profile->python : "system";
 
-	for (int i = 0; i < py_list.n; i++)
-		if (strcmp(py_list.v[i].key, cur) == 0)
+	for (int i = 0; i < py_list->n; i++)
+		if (strcmp(py_list->v[i].key, cur) == 0)
 			return i;
 	return -1;
 }
 
 static void
-python_enter(struct wizard *w)
+python_enter(struct wizard *w, void *state)
 {
 	int m;
 
-	wizard_python_choices(w, &py_list);
-	if ((m = python_marked(w)) >= 0)
+	wizard_python_choices(w, state);
+	if ((m = python_marked(w, state)) >= 0)
 		w->cursor[WS_PYTHON] = m;
 }
 
 static void
-python_draw(struct wizard *w, WINDOW *win)
+python_draw(struct wizard *w, void *state, WINDOW *win)
 {
 	int y = TUI_TOP;
 	char *t;
@@ -45,14 +45,14 @@ python_draw(struct wizard *w, WINDOW *win)
 	    "supported Python 3; an EOL one asks first. The distro's own python3 is maintained "
 	    "by its vendor until the release's end of support, past upstream's date.");
 	y++;
-	screen_list_draw(win, &py_list, y, LINES - 3 - y - 3, &w->cursor[WS_PYTHON],
+	screen_list_draw(win, state, y, LINES - 3 - y - 3, &w->cursor[WS_PYTHON],
 	    &w->top[WS_PYTHON], w->profile->python ? w->profile->python : "system", 2);
 }
 
 static int
-python_choose(struct wizard *w)
+python_choose(struct wizard *w, struct wizard_list *py_list)
 {
-	const struct wizard_choice *c = &py_list.v[w->cursor[WS_PYTHON]];
+	const struct wizard_choice *c = &py_list->v[w->cursor[WS_PYTHON]];
 	char *cause = NULL, *q;
 	int r;
 
@@ -84,18 +84,20 @@ python_choose(struct wizard *w)
 		free(cause);
 		return -1;
 	}
-	python_enter(w);
+	python_enter(w, py_list);
 	return 0;
 }
 
 /* Space marks the line under the cursor (an EOL one asks first); Enter is the main loop's. */
 static int
-python_key(struct wizard *w, int key)
+python_key(struct wizard *w, void *state, int key)
 {
-	if (screen_list_key(key, &w->cursor[WS_PYTHON], py_list.n))
+	struct wizard_list *py_list = state;
+
+	if (screen_list_key(key, &w->cursor[WS_PYTHON], py_list->n))
 		return SCREEN_STAY;
 	if (key == ' ') {
-		python_choose(w);
+		python_choose(w, py_list);
 		return SCREEN_STAY;
 	}
 	return SCREEN_PASS;
@@ -103,24 +105,27 @@ python_key(struct wizard *w, int key)
 
 /* Enter goes on with the marked version, never the one under the cursor. */
 static int
-python_apply(struct wizard *w, char **cause)
+python_apply(struct wizard *w, void *state, char **cause)
 {
-	int m = python_marked(w);
+	const struct wizard_list *py_list = state;
+	int m = python_marked(w, py_list);
 
-	if (m < 0 || !py_list.v[m].disabled)
+	if (m < 0 || !py_list->v[m].disabled)
 		return 0;        /* (one the list lacks, from --load: the plan judges it) */
 	cause_set(cause, "Python %s cannot be chosen: %s", wizard_python_shown(w),
-	    py_list.v[m].reason ? py_list.v[m].reason : "not available");
+	    py_list->v[m].reason ? py_list->v[m].reason : "not available");
 	return -1;
 }
 
 const struct screen screen_python = {
 	.name = "python",
 	.title = "Python version",
+	.state_size = sizeof(struct wizard_list),
 	.enter = python_enter,
 	.draw = python_draw,
 	.key = python_key,
 	.apply = python_apply,
+	.leave = screen_list_leave,
 	.help = "\"system\" is the distribution's python3. Other versions come from the "
 	    "distro's packages, pip on a found interpreter, or conda. End-of-life dates come "
 	    "from armpy's table (ARMPY_TODAY overrides today). \"system\" on a release its "

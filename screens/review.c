@@ -11,8 +11,9 @@
 #include <unistd.h>
 
 static void
-review_enter(struct wizard *w)
+review_enter(struct wizard *w, void *state)
 {
+	(void)state;
 	wizard_replan(w);
 }
 
@@ -39,13 +40,14 @@ human_time(char *out, size_t len, int s)
 }
 
 static void
-review_draw(struct wizard *w, WINDOW *win)
+review_draw(struct wizard *w, void *state, WINDOW *win)
 {
 	const struct plan *p = w->plan;
 	int y = TUI_TOP, priv = 0, secs = 0, h;
 	long long bytes = 0;
 	char *t, *title, sz[32], tm[32], ex[128] = "";
 
+	(void)state;
 	for (int i = 0; i < EXTRA_COUNT; i++)
 		if (w->profile->extras & (1u << i))
 			snprintf(ex + strlen(ex), sizeof ex - strlen(ex), "%s%s", *ex ? "," : "",
@@ -139,11 +141,12 @@ review_save(struct wizard *w, int plan)
 }
 
 static int
-review_key(struct wizard *w, int key)
+review_key(struct wizard *w, void *state, int key)
 {
 	char *yaml;
 	int n = w->plan ? (int)w->plan->nsteps : 0;
 
+	(void)state;
 	if (screen_list_key(key, &w->cursor[WS_REVIEW], n))
 		return SCREEN_STAY;
 	switch (key) {
@@ -174,7 +177,7 @@ review_key(struct wizard *w, int key)
 static int
 sudo_try(const char *text, const char *note, char **why)
 {
-	static char pw[SUDO_PASSWORD_MAX + 1];
+	char pw[SUDO_PASSWORD_MAX + 1];
 	int r = 0;
 
 	if (tui_password("Password for sudo", text, note, pw, sizeof pw) == 1) {
@@ -232,11 +235,12 @@ review_sudo(struct wizard *w, char **cause)
 }
 
 static int
-review_apply(struct wizard *w, char **cause)
+review_apply(struct wizard *w, void *state, char **cause)
 {
 	char *q, *path;
 	int priv = 0;
 
+	(void)state;
 	if (w->plan == NULL) {
 		cause_set(cause, "Nothing to run: %s", w->plan_cause);
 		return -1;

@@ -3,6 +3,7 @@
 #define SCREEN_H
 
 #include <curses.h>
+#include <stddef.h>
 
 #include "tui.h"
 #include "wizard.h"
@@ -16,13 +17,24 @@ enum screen_action {
 	SCREEN_PASS,       /* not handled: the main loop applies the common keys */
 };
 
+/* A screen's hooks get its per-instance state: a zeroed block of state_size bytes (NULL when
+ * state_size is 0) that the main loop allocates on each arrival, before enter, and frees after
+ * leave, when the wizard goes to another screen or ends. Nothing a screen draws or remembers
+ * lives in a static; what must outlast a visit (answers, cursors, results) is in the wizard. */
 struct screen {
 	const char *name;
 	const char *title;
-	void (*enter)(struct wizard *);                 /* on arrival (forward or back) */
-	void (*draw)(struct wizard *, WINDOW *);        /* rows TUI_TOP..LINES-3 */
-	int (*key)(struct wizard *, int key);           /* enum screen_action */
-	int (*apply)(struct wizard *, char **cause);    /* before going on; -1 stays with cause */
+	size_t state_size;
+	void (*enter)(struct wizard *, void *state);            /* on arrival: cheap, no waiting */
+	/* After enter and the screen's first draw, once per arrival: long work (the install
+	 * run), drawing as it goes through tui_redraw. NULL: none. */
+	void (*start)(struct wizard *, void *state);
+	void (*draw)(struct wizard *, void *state, WINDOW *);  /* rows TUI_TOP..LINES-3 */
+	int (*key)(struct wizard *, void *state, int key);     /* enum screen_action; NULL: PASS */
+	/* Before going on; -1 stays with *cause. */
+	int (*apply)(struct wizard *, void *state, char **cause);
+	/* On departure (forward, back, or the wizard's end): frees what state owns, not state. */
+	void (*leave)(struct wizard *, void *state);
 	const char *help;
 	const char *legend;                             /* bottom line; NULL = the default */
 };
@@ -31,10 +43,8 @@ extern const struct screen *const screen_table[WS_COUNT];
 extern const struct screen screen_welcome, screen_distro, screen_python, screen_source,
     screen_blas, screen_extras, screen_review, screen_install, screen_validate, screen_done;
 
-/* A one-shot message on the status line (set by screens, drawn by the main loop). */
-void screen_message(enum tui_kind, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* The main loop takes it (NULL when none); the caller frees. */
-char *screen_message_take(enum tui_kind *);
+/* The leave hook of a screen whose state begins with a struct wizard_list: frees the list. */
+void screen_list_leave(struct wizard *, void *state);
 /* Cursor movement for lists (arrows, j/k, Home/End, PgUp/PgDn, Tab); 1 when handled. */
 int screen_list_key(int key, int *cursor, int n);
 /* A choice list with marks: the current answer is marked, the cursor line highlighted, the

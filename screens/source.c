@@ -5,18 +5,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-static struct wizard_list src_list;
+/* The state while shown: the list of sources (struct wizard_list). */
 
 static void
-source_enter(struct wizard *w)
+source_enter(struct wizard *w, void *state)
 {
-	wizard_source_choices(w, &src_list);
+	wizard_source_choices(w, state);
 	w->cursor[WS_SOURCE] = (int)w->profile->source;
 }
 
 static void
-source_draw(struct wizard *w, WINDOW *win)
+source_draw(struct wizard *w, void *state, WINDOW *win)
 {
+	const struct wizard_list *src_list = state;
 	int y = TUI_TOP, *cur = &w->cursor[WS_SOURCE];
 	char *t;
 
@@ -25,10 +26,10 @@ source_draw(struct wizard *w, WINDOW *win)
 	tui_put(win, y++, 1, COLS - 2, TUI_HEAD, t);
 	free(t);
 	y++;
-	if (*cur >= src_list.n)
-		*cur = src_list.n - 1;
-	for (int i = 0; i < src_list.n; i++) {
-		const struct wizard_choice *c = &src_list.v[i];
+	if (*cur >= src_list->n)
+		*cur = src_list->n - 1;
+	for (int i = 0; i < src_list->n; i++) {
+		const struct wizard_choice *c = &src_list->v[i];
 		t = xasprintf("%s %s%s", tui_mark(0, (int)w->profile->source == i, c->disabled),
 		    c->label, c->disabled ? "  (not available)" : "");
 		tui_line(win, y++, 2, COLS - 4, i == *cur, c->disabled, t);
@@ -39,17 +40,17 @@ source_draw(struct wizard *w, WINDOW *win)
 		    wizard_source_consequences((enum source)i, 1));
 		y++;
 	}
-	if (src_list.n > 0 && src_list.v[*cur].reason != NULL) {
-		t = xasprintf("Not available: %s", src_list.v[*cur].reason);
+	if (src_list->n > 0 && src_list->v[*cur].reason != NULL) {
+		t = xasprintf("Not available: %s", src_list->v[*cur].reason);
 		tui_wrap(win, y, 2, COLS - 4, 3, TUI_WARN, t);
 		free(t);
 	}
 }
 
 static int
-source_choose(struct wizard *w)
+source_choose(struct wizard *w, struct wizard_list *src_list)
 {
-	const struct wizard_choice *c = &src_list.v[w->cursor[WS_SOURCE]];
+	const struct wizard_choice *c = &src_list->v[w->cursor[WS_SOURCE]];
 	char *cause = NULL;
 
 	if (c->disabled) {
@@ -61,18 +62,20 @@ source_choose(struct wizard *w)
 		free(cause);
 		return -1;
 	}
-	wizard_source_choices(w, &src_list);
+	wizard_source_choices(w, src_list);
 	return 0;
 }
 
 /* Space marks the line under the cursor; Enter (the main loop's) goes on with the marked one. */
 static int
-source_key(struct wizard *w, int key)
+source_key(struct wizard *w, void *state, int key)
 {
-	if (screen_list_key(key, &w->cursor[WS_SOURCE], src_list.n))
+	struct wizard_list *src_list = state;
+
+	if (screen_list_key(key, &w->cursor[WS_SOURCE], src_list->n))
 		return SCREEN_STAY;
 	if (key == ' ') {
-		source_choose(w);
+		source_choose(w, src_list);
 		return SCREEN_STAY;
 	}
 	return SCREEN_PASS;
@@ -80,24 +83,27 @@ source_key(struct wizard *w, int key)
 
 /* The marked source must still be available (an earlier answer may have changed). */
 static int
-source_apply(struct wizard *w, char **cause)
+source_apply(struct wizard *w, void *state, char **cause)
 {
+	const struct wizard_list *src_list = state;
 	int m = (int)w->profile->source;
 
-	if (m >= src_list.n || !src_list.v[m].disabled)
+	if (m >= src_list->n || !src_list->v[m].disabled)
 		return 0;
-	cause_set(cause, "%s is not available: %s", src_list.v[m].key, src_list.v[m].reason ?
-	    src_list.v[m].reason : "refused");
+	cause_set(cause, "%s is not available: %s", src_list->v[m].key, src_list->v[m].reason ?
+	    src_list->v[m].reason : "refused");
 	return -1;
 }
 
 const struct screen screen_source = {
 	.name = "source",
 	.title = "Package source",
+	.state_size = sizeof(struct wizard_list),
 	.enter = source_enter,
 	.draw = source_draw,
 	.key = source_key,
 	.apply = source_apply,
+	.leave = screen_list_leave,
 	.help = "system: the distro's python3-numpy/python3-scipy, BLAS chosen with "
 	    "update-alternatives (Debian/Ubuntu) - needs root.\npip: a venv; wheels carry "
 	    "their own OpenBLAS, BLIS means building NumPy from source.\nconda: Miniforge in "

@@ -8,49 +8,80 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *skipped;       /* why validation did not run */
-
 #define LABEL_W 28          /* "BLIS zen3 1t N=1000", "NumPy 2t N=2000" */
 #define BAR_W (COLS - 48)
 
-static void
-validate_enter(struct wizard *w)
-{
-	struct validate_opts o;
-	const struct step *vs = NULL;
-	char *cause = NULL;
+/* The state while shown. */
+struct validate_screen {
+	char *skipped;            /* why validation did not run, or a note above it */
+	int started;              /* the start hook has run */
+};
 
-	if (w->validation != NULL || skipped != NULL)
-		return;
-	if (w->dry_run) {
-		skipped = xstrdup("The install was a dry run, so there is nothing to validate "
-		    "yet. `armpy validate` checks any Python later.");
-		return;
-	}
-	if (w->exec_status != 0) {
-		skipped = xasprintf("The install did not finish (status %d); validation runs "
-		    "anyway below when a Python is there.", w->exec_status);
-	}
+/* The options of the plan's validate step, or the profile's BLAS when it has none. */
+static void
+validate_options(const struct wizard *w, struct validate_opts *o)
+{
+	const struct step *vs = NULL;
+
 	for (size_t i = 0; w->plan != NULL && i < w->plan->nsteps; i++)
 		if (w->plan->steps[i].kind == ACTION_VALIDATE)
 			vs = &w->plan->steps[i];
-	memset(&o, 0, sizeof o);
-	o.root = w->root;
+	memset(o, 0, sizeof *o);
+	o->root = w->root;
 	if (vs != NULL) {
-		o.python = vs->u.validate.python;
-		o.expect = vs->u.validate.expect;
-		o.env = vs->u.validate.env;
+		o->python = vs->u.validate.python;
+		o->expect = vs->u.validate.expect;
+		o->env = vs->u.validate.env;
 	} else
-		o.expect = blas_library_name(w->profile->blas.library);
-	o.quick = w->facts->emulated;
+		o->expect = blas_library_name(w->profile->blas.library);
+	o->quick = w->facts->emulated;
+}
+
+/* Cheap: only says why validation will not run, or that the install did not finish. */
+static void
+validate_enter(struct wizard *w, void *state)
+{
+	struct validate_screen *v = state;
+
+	if (w->validation != NULL)
+		return;
+	if (w->dry_run)
+		v->skipped = xstrdup("The install was a dry run, so there is nothing to validate "
+		    "yet. `armpy validate` checks any Python later.");
+	else if (w->exec_status != 0)
+		v->skipped = xasprintf("The install did not finish (status %d); validation runs "
+		    "anyway below when a Python is there.", w->exec_status);
+}
+
+/* After the first draw: the probe, under a busy box (once: the report stays in the wizard). */
+static void
+validate_start(struct wizard *w, void *state)
+{
+	struct validate_screen *v = state;
+	struct validate_opts o;
+	char *cause = NULL;
+
+	v->started = 1;
+	if (w->validation != NULL || w->dry_run)
+		return;
+	validate_options(w, &o);
 	tui_busy("Validation", "Asking NumPy which BLAS and LAPACK serve it, and timing "
 	    "dgemm...");
 	w->validation = validate_run(&o, &cause);
 	if (w->validation == NULL) {
-		free(skipped);
-		skipped = xasprintf("Validation could not run: %s", cause ? cause : "?");
+		free(v->skipped);
+		v->skipped = xasprintf("Validation could not run: %s", cause ? cause : "?");
 	}
 	free(cause);
+}
+
+static void
+validate_leave(struct wizard *w, void *state)
+{
+	struct validate_screen *v = state;
+
+	(void)w;
+	free(v->skipped);
 }
 
 static void
@@ -64,15 +95,17 @@ lib_row(WINDOW *win, int y, const char *what, const struct validate_lib *l)
 }
 
 static void
-validate_draw(struct wizard *w, WINDOW *win)
+validate_draw(struct wizard *w, void *state, WINDOW *win)
 {
+	const struct validate_screen *v = state;
 	const struct validate_report *r = w->validation;
 	int y = TUI_TOP, maxrows;
 	double max;
 	char *t;
 
 	if (r == NULL) {
-		tui_wrap(win, y, 1, COLS - 2, 6, TUI_WARN, skipped ? skipped : "Not validated.");
+		tui_wrap(win, y, 1, COLS - 2, 6, TUI_WARN, v->skipped ? v->skipped : v->started ?
+		    "Not validated." : "Validating...");
 		return;
 	}
 	t = xasprintf("%s   NumPy %s (floor %s)   SciPy %s (floor %s)", validate_passed(r) ?
@@ -111,7 +144,7 @@ validate_draw(struct wizard *w, WINDOW *win)
 	if (r->peak_gflops > 0)
 		tui_barrow(win, y++, 2, "peak (est.)", LABEL_W, r->peak_gflops, max, BAR_W,
 		    "GFLOPS");
-	/* Each library, when `b` ran armpy bench on the BLAS screen. */
+	/* Each library, when `b` ran armpy gflops on the BLAS screen. */
 	for (int i = 0; i < w->bench.n && y < LINES - 3; i++) {
 		t = wizard_bench_label(&w->bench.rows[i], LABEL_W);
 		tui_barrow(win, y++, 2, t, LABEL_W, w->bench.rows[i].gflops, max, BAR_W, "GFLOPS");
@@ -122,10 +155,11 @@ validate_draw(struct wizard *w, WINDOW *win)
 }
 
 static int
-validate_key(struct wizard *w, int key)
+validate_key(struct wizard *w, void *state, int key)
 {
 	char *t;
 
+	(void)state;
 	if (key == 'v' && w->validation != NULL) {
 		t = validate_to_text(w->validation);
 		tui_pager("Validation report", t);
@@ -138,13 +172,16 @@ validate_key(struct wizard *w, int key)
 const struct screen screen_validate = {
 	.name = "validate",
 	.title = "Validation",
+	.state_size = sizeof(struct validate_screen),
 	.enter = validate_enter,
+	.start = validate_start,
 	.draw = validate_draw,
 	.key = validate_key,
+	.leave = validate_leave,
 	.help = "The probe asks NumPy's own modules which library serves cblas_dgemm and "
 	    "dgetrf, checks versions against the floors of the DevKit guide (Python on Arm64): "
 	    "OpenBLAS 0.3.17, NumPy 1.21.1, SciPy 1.7.2; and times dgemm with one thread and "
 	    "with all. Each GFLOPS row names what ran, its threads (1t) and its matrix size N; "
-	    "NumPy rows are the probe's, the others armpy bench's (b on the BLAS screen).",
+	    "NumPy rows are the probe's, the others armpy gflops's (b on the BLAS screen).",
 	.legend = "v full report  Enter next  ? help  q quit",
 };

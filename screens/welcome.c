@@ -23,13 +23,14 @@ row(WINDOW *win, int y, const char *label, const char *fmt, ...)
 }
 
 static void
-welcome_draw(struct wizard *w, WINDOW *win)
+welcome_draw(struct wizard *w, void *state, WINDOW *win)
 {
 	const struct facts *f = w->facts;
 	const struct cpu_info *c = &f->cpu;
 	char **v = NULL, *t;
 	int y = TUI_TOP;
 
+	(void)state;
 	y += tui_wrap(win, y, 1, COLS - 2, 2, TUI_NORMAL, "armpy installs NumPy and SciPy on the "
 	    "BLAS you choose (OpenBLAS or BLIS) and proves which one serves them. Nothing "
 	    "changes before the review screen.");
@@ -83,19 +84,10 @@ welcome_draw(struct wizard *w, WINDOW *win)
 	tui_put(win, LINES - 3, 1, COLS - 2, TUI_NORMAL, "Press Enter to start.");
 }
 
-static int
-welcome_key(struct wizard *w, int key)
-{
-	(void)w;
-	(void)key;
-	return SCREEN_PASS;
-}
-
 const struct screen screen_welcome = {
 	.name = "welcome",
 	.title = "Welcome: this machine",
 	.draw = welcome_draw,
-	.key = welcome_key,
 	.help = "What armpy detected on this machine. Detection can be overridden with "
 	    "--os-release, --cpuinfo, --arch and --root; the distribution also on the next "
 	    "screen.",

@@ -66,12 +66,26 @@ def handle_of(path):
     return ctypes.CDLL(path)._handle
 
 
+def referenced(module_file, names):
+    """The names the module's file mentions (its dynamic string table holds the symbols it
+    imports): a wheel's NumPy binds scipy_cblas_dgemm64_, and a cblas_dgemm some other library
+    put in the global scope is not what it calls. All of names when the file cannot be read or
+    mentions none of them."""
+    try:
+        with open(module_file, "rb") as fp:
+            data = fp.read()
+    except OSError:
+        return names
+    found = tuple(n for n in names if (b"\0" + n.encode() + b"\0") in data)
+    return found or names
+
+
 def resolve(module_file, names):
-    """Resolve the first of names the way ld.so binds it for that module: the global scope
-    first (main program, LD_PRELOAD, RTLD_GLOBAL libraries), then the module's own dependency
-    scope. Returns a dict or None."""
+    """Resolve the first of names that the module imports the way ld.so binds it for that
+    module: the global scope first (main program, LD_PRELOAD, RTLD_GLOBAL libraries), then the
+    module's own dependency scope. Returns a dict or None."""
     h = handle_of(module_file)
-    for name in names:
+    for name in referenced(module_file, names):
         local = dlsym(h, name)
         glob = dlsym(None, name)
         addr, scope = (glob, "global") if glob else (local, "module")

@@ -2,9 +2,9 @@
 #include "armpy.h"
 #include "exec-int.h"
 #include "plan.h"
+#include "profile.h"
 #include "rootdir.h"
 
-#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -28,9 +28,11 @@ dl_env_int(const char *name, int def)
 	return v != NULL && *v >= '0' && *v <= '9' ? atoi(v) : def;
 }
 
-/* scheme, host (without brackets) and port of a URL; -1 when unparsable. */
+/* The scheme, the parsed host (profile.h: names without case, addresses by value) and the
+ * port (the scheme's default when none is written) of a URL; -1 when curl refuses it, 1 when
+ * the host is not one the profile's parser accepts (then only https may reach it). */
 static int
-dl_url_parts(const char *url, char **scheme, char **host, char **port)
+dl_url_parts(const char *url, char **scheme, struct url_host *host, long *port)
 {
 	CURLU *u;
 	char *s = NULL, *h = NULL, *p = NULL;
@@ -39,20 +41,13 @@ dl_url_parts(const char *url, char **scheme, char **host, char **port)
 	if (lazy_curl_load(NULL) != 0)
 		return -1;
 	u = curl_url();
-
 	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
 	    curl_url_get(u, CURLUPART_SCHEME, &s, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK) {
-		curl_url_get(u, CURLUPART_PORT, &p, 0);
+	    curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PORT, &p, CURLU_DEFAULT_PORT) == CURLUE_OK) {
 		*scheme = xstrdup(s);
-		if (h[0] == '[') {
-			*host = xstrdup(h + 1);
-			if ((*host)[0] != '\0')
-				(*host)[strlen(*host) - 1] = '\0';
-		} else
-			*host = xstrdup(h);
-		*port = xstrdup(p);
-		rc = 0;
+		*port = strtol(p, NULL, 10);
+		rc = host_parse(h, strlen(h), host) == NULL ? 0 : 1;
 	}
 	curl_free(s);
 	curl_free(h);
@@ -61,30 +56,17 @@ dl_url_parts(const char *url, char **scheme, char **host, char **port)
 	return rc;
 }
 
+/* A mirror (host or host:port, as profile-value.c accepts them) names this host and port:
+ * the same host by value, and the same port when the mirror has one. */
 static int
-dl_host_loopback(const char *host)
+dl_host_mirror(const struct url_host *host, long port, char *const *mirrors)
 {
-	unsigned char a[16];
+	struct url_host m;
 
-	if (strcasecmp(host, "localhost") == 0)
-		return 1;
-	if (inet_pton(AF_INET, host, a) == 1)
-		return a[0] == 127;
-	if (inet_pton(AF_INET6, host, a) == 1)
-		return memcmp(a, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1", 16) == 0;
-	return 0;
-}
-
-static int
-dl_host_mirror(const char *host, const char *port, char *const *mirrors)
-{
 	for (size_t i = 0; mirrors != NULL && mirrors[i] != NULL; i++) {
-		const char *m = mirrors[i];
-		const char *colon = strrchr(m, ':');
-		if (strcasecmp(m, host) == 0)
-			return 1;
-		if (colon != NULL && port != NULL && strlen(host) == (size_t)(colon - m) &&
-		    strncasecmp(m, host, colon - m) == 0 && strcmp(colon + 1, port) == 0)
+		if (host_parse(mirrors[i], strlen(mirrors[i]), &m) != NULL)
+			continue;
+		if (host_same(&m, host) && (m.port == 0 || m.port == port))
 			return 1;
 	}
 	return 0;
@@ -93,10 +75,12 @@ dl_host_mirror(const char *host, const char *port, char *const *mirrors)
 int
 download_url_allowed(const char *url, char *const *mirrors, char **cause)
 {
-	char *scheme = NULL, *host = NULL, *port = NULL;
-	int rc = -1;
+	struct url_host host;
+	char *scheme = NULL;
+	long port = 0;
+	int rc = -1, parsed;
 
-	if (dl_url_parts(url, &scheme, &host, &port) != 0) {
+	if ((parsed = dl_url_parts(url, &scheme, &host, &port)) < 0) {
 		cause_set(cause, "refused: '%s' is not a valid URL", url);
 		return -1;
 	}
@@ -105,14 +89,12 @@ download_url_allowed(const char *url, char *const *mirrors, char **cause)
 	else if (strcasecmp(scheme, "http") != 0)
 		cause_set(cause, "refused: %s: only https (or http to loopback or a listed mirror) "
 		    "is allowed", url);
-	else if (dl_host_loopback(host) || dl_host_mirror(host, port, mirrors))
+	else if (parsed == 0 && (host_loopback(&host) || dl_host_mirror(&host, port, mirrors)))
 		rc = 0;
 	else
 		cause_set(cause, "refused: %s: plain http is allowed only to loopback or to a "
 		    "mirror the profile names (mirrors:)", url);
 	free(scheme);
-	free(host);
-	free(port);
 	return rc;
 }
 

@@ -113,8 +113,13 @@ static char **
 run_env(const struct exec *e, const struct spawn *sp, int apt)
 {
 	char **env = strv_new();
+	int own_path = 0;
 
-	env = strv_push(env, "PATH=" EXEC_CLEAN_PATH);
+	/* a step's PATH (a gcc-toolset's bin first) replaces the clean one: getenv takes the first */
+	for (size_t i = 0; sp->env != NULL && sp->env[i] != NULL; i++)
+		own_path |= str_startswith(sp->env[i], "PATH=");
+	if (!own_path)
+		env = strv_push(env, "PATH=" EXEC_CLEAN_PATH);
 	env = strv_pushf(env, "HOME=%s", e->home);
 	env = strv_push(env, "LANG=C.UTF-8");
 	for (int i = 0; run_proxy_vars[i] != NULL; i++) {

@@ -42,6 +42,9 @@ char **strv_new(void);
 size_t strv_len(char *const *);
 char **strv_push(char **, const char *);           /* appends a copy, returns the new vector */
 char **strv_pushf(char **, const char *, ...) ARMPY_PRINTF(2, 3);
+char **strv_pushl(char **, ...) __attribute__((sentinel)); /* appends each string up to NULL */
+char **strv_append(char **, char *const *add);     /* appends copies of add's strings */
+char **strv_append_new(char **, char *const *add); /* ... of those not in it already */
 char **strv_dup(char *const *);
 int strv_contains(char *const *, const char *);
 char *strv_join(char *const *, const char *sep);   /* always a new string */
@@ -77,8 +80,39 @@ int file_save(const char *path, const void *data, size_t len, char **cause);
 /* mkdir -p with mode for the created components. */
 int mkdir_p(const char *path, int mode, char **cause);
 
-/* Child processes: argv goes to execve (no shell); stdin is /dev/null, stdout is a pipe whose
- * read end is returned (-1 on failure, with *pid set on success). */
+/* Child processes: every fork of armpy is here. (The executor starts a step with a clone of
+ * its own in act-run.c: that child journals itself before it execs.) The child is set up in
+ * this order: its own process group (new_group), stdin/stdout/stderr (io), chroot into root
+ * (with root_proc: in a private mount namespace, /proc mounted there when the root has none),
+ * chdir to cwd, alarm (timeout); then proc_start execs argv and proc_call calls fn(arg) and
+ * exits 0. Signal dispositions and the mask are inherited (execve resets caught ones). A
+ * set-up or exec failure is "armpy: WHAT: error" on the child's stderr and exit status 127, as
+ * a shell reports it. Both return the child's pid, or -1 with errno (no pipe is left open). */
+enum proc_io {
+	PROC_NULL,           /* /dev/null (the zero default) */
+	PROC_INHERIT,        /* armpy's own fd */
+	PROC_PIPE,           /* a pipe; its other end is returned in fd[i] (O_CLOEXEC) */
+	PROC_STDOUT,         /* stderr only: wherever stdout goes */
+	PROC_FD,             /* the caller's fd[i] */
+};
+struct proc_opts {
+	enum proc_io io[3];          /* stdin, stdout, stderr */
+	int fd[3];                   /* PROC_FD: given; PROC_PIPE: set to the parent's end */
+	char *const *env;            /* the whole environment; NULL: armpy's own */
+	const char *path;            /* the file to exec; NULL: argv[0] */
+	const char *const *dirs;     /* NULL-terminated: a file without '/' is tried in each */
+	const char *root;            /* NULL or "": no chroot */
+	int root_proc;
+	const char *cwd;             /* inside root; NULL: unchanged */
+	int new_group;               /* setpgid(0, 0), so kill(-pid) reaches its children */
+	int timeout;                 /* seconds until SIGALRM kills it (survives execve); 0 none */
+};
+pid_t proc_start(char *const argv[], struct proc_opts *);
+/* stdio is flushed first, so the child cannot write armpy's buffered output again. */
+pid_t proc_call(void (*fn)(void *), void *arg, struct proc_opts *);
+
+/* Shorthands: stdin /dev/null, stdout a pipe whose read end is returned (-1 on failure, with
+ * *pid set on success), armpy's environment. */
 #define PROC_MERGE_STDERR 0x1    /* stderr into the same pipe (else /dev/null) */
 #define PROC_NEW_GROUP 0x2       /* its own process group, so kill(-pid) reaches its children */
 int proc_spawn(char *const argv[], int flags, int timeout, pid_t *pid);
@@ -86,6 +120,9 @@ int proc_spawn(char *const argv[], int flags, int timeout, pid_t *pid);
 /* The same, with stderr on a pipe of its own whose read end goes to *errfd (flags'
  * PROC_MERGE_STDERR is then ignored). */
 int proc_spawn_err(char *const argv[], int flags, int timeout, pid_t *pid, int *errfd);
+
+/* The monotonic clock, in seconds. */
+double now_seconds(void);
 
 /* Small string helpers. */
 int str_startswith(const char *, const char *);

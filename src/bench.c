@@ -62,30 +62,22 @@ bench_report_free(struct bench_report *b)
 static char **
 alternatives_list(const char *name)
 {
-	int p[2], status;
+	static const char *const dirs[] = { "/usr/bin", "/usr/sbin", NULL };
+	int status;
 	pid_t pid;
 	struct buf out;
 	char *line, *save = NULL, **v = strv_new();
 	char *const argv[] = { "update-alternatives", "--list", (char *)name, NULL };
 	char *const envp[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", NULL };
+	struct proc_opts o = { .io = { PROC_INHERIT, PROC_PIPE, PROC_NULL }, .env = envp,
+	    .dirs = dirs };
 
-	if (pipe2(p, O_CLOEXEC) != 0)
+	if ((pid = proc_start(argv, &o)) < 0)
 		return v;
-	if ((pid = fork()) == 0) {
-		int null = open("/dev/null", O_RDWR);
-		dup2(p[1], 1);
-		if (null >= 0)
-			dup2(null, 2);
-		execve("/usr/bin/update-alternatives", argv, envp);
-		execve("/usr/sbin/update-alternatives", argv, envp);
-		_exit(127);
-	}
-	close(p[1]);
 	buf_init(&out);
-	buf_read_fd(&out, p[0], SIZE_MAX);
-	close(p[0]);
-	if (pid > 0)
-		waitpid(pid, &status, 0);
+	buf_read_fd(&out, o.fd[1], SIZE_MAX);
+	close(o.fd[1]);
+	waitpid(pid, &status, 0);
 	for (line = strtok_r(out.data, "\n", &save); line != NULL;
 	    line = strtok_r(NULL, "\n", &save))
 		if (line[0] == '/')
@@ -397,20 +389,35 @@ parse_child(struct bench_report *rep, const struct cand *c, int threads, char *t
 		result_new(rep, c, &id, threads)->error = xstrdup("the benchmark child died");
 }
 
+struct child_args {
+	const struct cand *c;
+	int threads, nsizes, rfd, wfd;
+	const int *sizes;
+};
+
+static void
+child_call(void *arg)
+{
+	const struct child_args *a = arg;
+
+	close(a->rfd);
+	child_bench(a->c->path, a->threads, a->sizes, a->nsizes, a->wfd);
+}
+
 static char *
 run_child(const struct cand *c, int threads, const int *sizes, int nsizes)
 {
+	struct child_args a = { c, threads, nsizes, -1, -1, sizes };
 	int p[2], status;
 	pid_t pid;
 	struct buf out;
 
 	if (pipe2(p, O_CLOEXEC) != 0)
 		return xstrdup("E\tpipe failed\t\n");
-	fflush(NULL);
-	if ((pid = fork()) == 0) {
-		close(p[0]);
-		child_bench(c->path, threads, sizes, nsizes, p[1]);
-	}
+	a.rfd = p[0];
+	a.wfd = p[1];
+	pid = proc_call(child_call, &a, &(struct proc_opts){ .io = { PROC_INHERIT, PROC_INHERIT,
+	    PROC_INHERIT } });
 	close(p[1]);
 	buf_init(&out);
 	buf_read_fd(&out, p[0], SIZE_MAX);
@@ -619,11 +626,33 @@ triplet_of_machine(void)
 	return arch_multiarch(m);
 }
 
+struct inner_args {
+	const struct bench_opts *o;
+	const char *triplet;
+	int rfd, wfd;
+};
+
+/* The measuring process: in the root (its chroot failure goes up the pipe), every library. */
+static void
+inner_call(void *arg)
+{
+	const struct inner_args *a = arg;
+	const struct bench_opts *o = a->o;
+
+	close(a->rfd);
+	if (o->root != NULL && *o->root != '\0' && (chroot(o->root) != 0 || chdir("/") != 0)) {
+		dprintf(a->wfd, "X\tchroot %s: %s\n", o->root, strerror(errno));
+		_exit(1);
+	}
+	bench_inner(o, a->triplet, a->wfd);
+}
+
 struct bench_report *
 bench_run(const struct bench_opts *o, char **cause)
 {
 	struct bench_report *rep;
 	const char *triplet = triplet_of_machine();
+	struct inner_args a = { o, triplet, -1, -1 };
 	int p[2], status;
 	pid_t pid;
 	struct buf out;
@@ -633,20 +662,14 @@ bench_run(const struct bench_opts *o, char **cause)
 		cause_set(cause, "pipe: %s", strerror(errno));
 		return NULL;
 	}
-	fflush(NULL);
-	if ((pid = fork()) < 0) {
+	a.rfd = p[0];
+	a.wfd = p[1];
+	if ((pid = proc_call(inner_call, &a, &(struct proc_opts){ .io = { PROC_INHERIT,
+	    PROC_INHERIT, PROC_INHERIT } })) < 0) {
 		cause_set(cause, "fork: %s", strerror(errno));
-		return NULL;
-	}
-	if (pid == 0) {
 		close(p[0]);
-		if (o->root != NULL && *o->root != '\0' &&
-		    (chroot(o->root) != 0 || chdir("/") != 0)) {
-			dprintf(p[1], "X\tchroot %s: %s\n", o->root, strerror(errno));
-			_exit(1);
-		}
-		bench_inner(o, triplet, p[1]);
-		_exit(0);
+		close(p[1]);
+		return NULL;
 	}
 	close(p[1]);
 	buf_init(&out);

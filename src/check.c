@@ -227,6 +227,16 @@ check_plan_paths(const struct exec *e, char **cause)
 }
 
 int
+check_defined(const struct step *s)
+{
+	if (s->kind == ACTION_DOWNLOAD)
+		return s->u.download.dest != NULL && s->u.download.sha256 != NULL;
+	if (s->check.kind == CHECK_COMMAND)
+		return s->check.argv != NULL && s->check.argv[0] != NULL;
+	return s->check.kind != CHECK_NONE || (s->kind == ACTION_WRITE && s->u.write.path != NULL);
+}
+
+int
 check_step(struct exec *e, const struct step *s, char **detail, char **cause)
 {
 	const struct step_check *c = &s->check;

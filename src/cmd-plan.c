@@ -10,13 +10,6 @@
 #include "profile.h"
 #include "ydoc.h"
 
-static int
-plan_usage(void)
-{
-	fprintf(stderr, "usage: %s\n", cmd_plan_entry.usage);
-	return EXIT_USAGE;
-}
-
 static struct facts *
 plan_facts(const char *path, const struct detect_opts *d, char **cause)
 {
@@ -39,53 +32,22 @@ plan_facts(const char *path, const struct detect_opts *d, char **cause)
 }
 
 static int
-plan_exec(int argc, char **argv)
+plan_exec(struct args *a)
 {
-	const char *profile = NULL, *facts = NULL, *out = NULL;
+	const char *profile = args_get(a, "--profile"), *facts = args_get(a, "--facts");
+	const char *out = args_get(a, "--output");
 	struct detect_opts d;
 	struct profile *p = NULL;
 	struct facts *f = NULL;
 	struct plan *plan = NULL;
 	char *cause = NULL, *yaml = NULL;
-	int rc = EXIT_USAGE, detect_given = 0;
+	int rc = EXIT_USAGE, detect_given;
 
 	memset(&d, 0, sizeof d);
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		int r = cmd_detect_option(argc, argv, &i, &d);
-
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r > 0) {
-			detect_given = 1;
-			continue;
-		}
-		if (strcmp(a, "--profile") == 0 || strcmp(a, "--facts") == 0 ||
-		    strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
-			if (i + 1 >= argc) {
-				fprintf(stderr, "armpy: plan: %s needs an argument\n", a);
-				return EXIT_USAGE;
-			}
-			if (strcmp(a, "--profile") == 0)
-				profile = argv[++i];
-			else if (strcmp(a, "--facts") == 0)
-				facts = argv[++i];
-			else
-				out = argv[++i];
-		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-			printf("usage: %s\n%s\n", cmd_plan_entry.usage, cmd_plan_entry.summary);
-			return EXIT_OK;
-		} else {
-			fprintf(stderr, "armpy: plan: unknown option '%s'\n", a);
-			return plan_usage();
-		}
-	}
-	if (profile == NULL) {
-		fprintf(stderr, "armpy: plan: --profile FILE is required\n");
-		return plan_usage();
-	}
+	args_detect(a, &d);
+	detect_given = d.root != NULL || d.os_release != NULL || d.cpuinfo != NULL || d.arch != NULL;
 	if (facts != NULL && detect_given) {
-		fprintf(stderr, "armpy: plan: --facts excludes --root/--os-release/--cpuinfo/--arch\n");
+		fprintf(stderr, "armpy plan: --facts excludes --root/--os-release/--cpuinfo/--arch\n");
 		return EXIT_USAGE;
 	}
 	if ((p = profile_load(profile, &cause)) == NULL) {
@@ -123,11 +85,19 @@ out:
 	return rc;
 }
 
+static const struct args_opt plan_opts[] = {
+	{ "--profile", 0, "FILE", ARGS_REQUIRED, "the saved profile to plan" },
+	{ "--facts", 0, "FACTS.yaml", 0, "plan for the machine these facts describe (armpy detect "
+	    "> FACTS.yaml there); excludes the detection overrides" },
+	{ "--output", 'o', "PLAN.yaml", 0, "write the plan to PLAN.yaml (atomically) instead of\n"
+	    "stdout" },
+	{ NULL, 0, NULL, 0, NULL },
+};
+
 const struct cmd_entry cmd_plan_entry = {
-	.name = "plan",
-	.usage = "armpy plan --profile FILE [--facts FACTS.yaml | --root DIR --os-release FILE "
-	    "--cpuinfo FILE --arch ARCH] [-o PLAN.yaml]",
-	.summary = "print the install plan (YAML) for this machine, or for another one from its "
-	    "saved facts (armpy detect > FACTS.yaml); changes nothing",
+	.args = { "plan", plan_opts, 1, NULL, 0, 0 },
+	.summary = "print the install plan (YAML) for this machine or another; changes nothing",
+	.help = "Plans for this machine, or for another one from its saved facts (armpy detect >\n"
+	    "FACTS.yaml there), or with the detection overrides. Nothing is changed.\n",
 	.exec = plan_exec,
 };

@@ -118,26 +118,6 @@ resume_review(struct headless *h, const struct plan *plan, const char *dir, cons
 }
 
 static int
-resume_args(int argc, char **argv, const char **id, const char **log, int *json, int *yes)
-{
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--progress") == 0 && i + 1 < argc)
-			*json = strcmp(argv[++i], "json") == 0;
-		else if (strcmp(a, "--log") == 0 && i + 1 < argc)
-			*log = argv[++i];
-		else if (strcmp(a, "--yes") == 0 || strcmp(a, "-y") == 0)
-			*yes = 1;
-		else if (a[0] == '-' || *id != NULL) {
-			fprintf(stderr, "usage: %s\n", cmd_resume_entry.usage);
-			return -1;
-		} else
-			*id = a;
-	}
-	return 0;
-}
-
-static int
 resume_run(struct headless *h, const struct plan *plan, const struct run_info *ri,
     const char *dir, const char *sha, const char *log)
 {
@@ -165,17 +145,17 @@ resume_run(struct headless *h, const struct plan *plan, const struct run_info *r
 }
 
 static int
-resume_exec(int argc, char **argv)
+resume_exec(struct args *a)
 {
-	const char *id = NULL, *log = NULL;
+	const char *log = args_get(a, "--log"), *progress = args_get(a, "--progress");
 	struct run_info ri;
 	struct jstate *js;
 	struct headless *h;
 	struct plan *plan;
 	char *dir, sha[65], *line;
-	int json = 0, yes = 0, rc;
+	int json = progress != NULL && strcmp(progress, "json") == 0, rc;
 
-	if (resume_args(argc, argv, &id, &log, &json, &yes) != 0 || (dir = resume_pick(id)) == NULL)
+	if ((dir = resume_pick(args_operand(a, 0))) == NULL)
 		return EXIT_USAGE;
 	run_info_load(&ri, dir, strrchr(dir, '/') != NULL ? strrchr(dir, '/') + 1 : dir);
 	js = resume_journal(dir, &ri);
@@ -196,7 +176,7 @@ resume_exec(int argc, char **argv)
 	if (strcmp(js->plan_sha256, sha) != 0)
 		rc = resume_review(h, plan, dir, js->plan_sha256, sha);
 	else
-		rc = headless_confirm(h, yes);
+		rc = headless_confirm(h, args_has(a, "--yes"));
 	if (rc == 0)
 		rc = resume_run(h, plan, &ri, dir, sha, log);
 	headless_free(h);
@@ -207,9 +187,15 @@ resume_exec(int argc, char **argv)
 	return rc;
 }
 
+static const struct args_opt resume_opts[] = {
+	{ "--yes", 'y', NULL, 0, "approve without asking (an unchanged plan only)" },
+	{ "--progress", 0, "text|json", ARGS_CHOICES, "line progress, or one JSON object per line" },
+	{ "--log", 0, "FILE", 0, "also write the run log to FILE" },
+	{ NULL, 0, NULL, 0, NULL },
+};
+
 const struct cmd_entry cmd_resume_entry = {
-	.name = "resume",
-	.usage = "armpy resume [RUN-ID] [--yes] [--progress text|json]",
+	.args = { "resume", resume_opts, 0, "[RUN-ID]", 0, 1 },
 	.summary = "continue the last interrupted or failed run (re-checks every step)",
 	.help = "Without RUN-ID, the newest run that did not finish. Steps the journal records as\n"
 	    "done are not run again (downloads are re-verified by their sha256); a step that was\n"
@@ -220,9 +206,6 @@ const struct cmd_entry cmd_resume_entry = {
 	    "begins. A plan.yaml changed since is shown in full and must be approved again by a\n"
 	    "person on a terminal; --yes does not approve a change (exit 2). A run without its\n"
 	    "journal, or with a corrupt one, is not resumed (exit 2): armpy cannot tell which\n"
-	    "steps ran, and will not repeat them.\n"
-	    "\n"
-	    "  --yes                 approve without asking (an unchanged plan only)\n"
-	    "  --progress text|json  line progress, or one JSON object per line\n",
+	    "steps ran, and will not repeat them.\n",
 	.exec = resume_exec,
 };

@@ -9,17 +9,13 @@
 #include <time.h>
 
 static int
-runs_exec(int argc, char **argv)
+runs_exec(struct args *a)
 {
 	struct run_info *v;
 	size_t n;
 	char when[32];
 
-	if (argc > 1) {
-		fprintf(stderr, "usage: %s\n", cmd_runs_entry.usage);
-		(void)argv;
-		return EXIT_USAGE;
-	}
+	(void)a;
 	v = runs_list(&n);
 	if (n == 0) {
 		char *cause = NULL, *base = runs_base(&cause);
@@ -49,8 +45,7 @@ runs_exec(int argc, char **argv)
 }
 
 const struct cmd_entry cmd_runs_entry = {
-	.name = "runs",
-	.usage = "armpy runs",
+	.args = { "runs", NULL, 0, NULL, 0, 0 },
 	.summary = "list past runs: id, start, profile, state, log path",
 	.help = "Runs live in $XDG_STATE_HOME/armpy/runs (~/.local/state/armpy/runs; as root\n"
 	    "/var/lib/armpy/runs; ARMPY_STATE_DIR overrides). Each holds plan.yaml, profile.yaml,\n"

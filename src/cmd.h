@@ -4,15 +4,18 @@
 
 #include <stdio.h>
 
+#include "args.h"
 #include "facts.h"
 
+/* A command: its options are declared in args (its command name there: "detect", "plan", ...;
+ * NULL for the default command), parsed by main.c with args_parse, which also answers --help
+ * with the usage, summary, help, option list and notes below. */
 struct cmd_entry {
-	const char *name;        /* "detect", "plan", ...; NULL name = the default (no subcommand) */
-	const char *usage;       /* one line of synopsis */
+	struct args_spec args;
 	const char *summary;     /* one line of description */
-	const char *help;        /* when set, main prints usage, summary and this for --help;
-	                          * when NULL, the command answers --help itself */
-	int (*exec)(int argc, char **argv);   /* argv[0] is the command name; returns exit code */
+	const char *help;        /* paragraphs before the option list, or NULL */
+	const char *notes;       /* paragraphs after it, or NULL */
+	int (*exec)(struct args *);   /* the parsed options; returns the exit code */
 };
 
 extern const struct cmd_entry cmd_detect_entry;
@@ -21,40 +24,33 @@ extern const struct cmd_entry cmd_run_entry;
 extern const struct cmd_entry cmd_resume_entry;
 extern const struct cmd_entry cmd_runs_entry;
 extern const struct cmd_entry cmd_validate_entry;
-extern const struct cmd_entry cmd_bench_entry;
+extern const struct cmd_entry cmd_gflops_entry;
 extern const struct cmd_entry cmd_main_entry;     /* armpy [--profile FILE ...] / wizard */
 
 extern const struct cmd_entry *const cmd_table[];
 
 void usage_print(FILE *);
-/* stdout and stderr escape controls, invisibles and bad UTF-8 (vis.h) when a person reads them:
- * stderr always, stdout on a terminal (redirected, it keeps exact bytes: the YAML is the
- * machine-readable form). cmd_stdout_raw is the unescaped stdout, for curses only. */
-extern FILE *cmd_stdout_raw;
 
 /* Options of the default command (`armpy [--profile FILE] ...`), shared with its two faces. */
 struct main_opts {
 	const char *profile;      /* --profile FILE: headless */
 	const char *load;         /* --load FILE: wizard with answers prefilled */
 	int dry_run;              /* --dry-run: print the plan, change nothing */
+	int check;                /* --check: which steps would run here; run nothing */
+	int yaml;                 /* --format yaml (with --check) */
 	int yes;                  /* --yes: no confirmation */
 	int json;                 /* --progress json */
 	const char *log;          /* --log FILE */
 	struct detect_opts detect;
 };
-/* Load the profile, detect the facts and make the plan; messages go to stderr (plan warnings
- * too). Returns 0, or EXIT_USAGE with all three outputs NULL. */
-struct profile;
+/* The headless face (src/cmd-headless.c): with --dry-run the plan, with --check which steps
+ * would run, else plan, confirm, execute and validate. Returns the exit code. */
+int cmd_headless(const struct main_opts *);
+/* The plan as YAML on stdout and, when not root, the commands it would run through sudo as YAML
+ * comments (--dry-run of armpy and of armpy run). */
 struct plan;
-int cmd_prepare(const struct main_opts *, struct profile **, struct facts **, struct plan **);
-/* The headless face: plan, confirm, execute, validate (src/cmd-run.c). */
-int cmd_main_headless(const struct main_opts *);
+int cmd_dry_run(const struct plan *, const char *root);
 /* The wizard face (src/tui.c). */
 int tui_main(const struct main_opts *);
-
-/* Shared option helpers for the detection overrides every command takes. */
-/* Recognises --root/--os-release/--cpuinfo/--arch (with their argument) at argv[*i].
- * Returns 1 when consumed, 0 when not a detection option, -1 on a missing argument. */
-int cmd_detect_option(int argc, char **argv, int *i, struct detect_opts *);
 
 #endif

@@ -111,18 +111,10 @@ int extract_archive(int fd, const char *shown, int dirfd, int strip, char **caus
  * absolute after "~/" and has no ".." (rootdir_path_check). -1 with *cause naming the step. */
 int check_plan_paths(const struct exec *, char **cause);
 int check_step(struct exec *, const struct step *, char **detail, char **cause);
+/* 0 when the step has nothing check_step could find done (it always runs), else 1. */
+int check_defined(const struct step *);
 /* Pure: 1 when every package (name or name:arch) is "install ok installed" in status text. */
 int dpkg_status_installed(const char *status, char *const *packages, char **missing);
 char *alternative_current(const struct exec *, const char *name);
-
-/* Progress throttle used by the faces: 1 when an update should be shown now. */
-struct throttle {
-	double last_time;
-	int last_percent;
-	char *last_detail;
-};
-int throttle_should_emit(struct throttle *, double now, int percent, const char *detail);
-void throttle_reset(struct throttle *);
-double now_seconds(void);
 
 #endif

@@ -36,15 +36,6 @@ exec_on_signal(int sig)
 	exec_signalled = 1;
 }
 
-double
-now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 const char *
 step_result_name(enum step_result r)
 {
@@ -562,6 +553,27 @@ exec_wait_orphan(struct exec *e, const struct step *s, pid_t pgid)
 	}
 }
 
+/* An apt step an earlier run started and did not finish: a killed session can leave dpkg
+ * interrupted (a package half unpacked), and then every apt-get stops with "dpkg was
+ * interrupted, you must manually run 'dpkg --configure -a'". Run that first, as apt asks (a
+ * no-op when nothing is pending); if it fails, the step's own apt-get says why. */
+static void
+exec_apt_repair(struct exec *e, const struct step *s)
+{
+	static char *const argv[] = { "dpkg", "--configure", "-a", NULL };
+	static char *const env[] = { "DEBIAN_FRONTEND=noninteractive", NULL };
+	struct spawn sp = { .argv = argv, .env = env, .privileged = s->privileged };
+	char *cause = NULL;
+	int status = -1;
+
+	exec_logf(e, "step %s: an earlier run left it unfinished: dpkg --configure -a", s->id);
+	exec_progress(e, -1, "finishing what dpkg left: dpkg --configure -a");
+	if (act_spawn(e, &sp, &status, &cause) != 0 || status != 0)
+		exec_logf(e, "step %s: dpkg --configure -a: %s", s->id,
+		    cause != NULL ? cause : "failed");
+	free(cause);
+}
+
 static int
 exec_action(struct exec *e, const struct step *s, char **cause)
 {
@@ -670,6 +682,44 @@ exec_step(struct exec *e, const struct step *s, const struct jstep *prev)
 	}
 }
 
+/* Why step s would run or not, from what its check said (c, as check_step returns). */
+static char *
+exec_check_why(const struct step *s, int c, const char *err)
+{
+	if (!check_defined(s))
+		return xstrdup(s->kind == ACTION_VALIDATE ? "validation: always runs, changes nothing" :
+		    "no check: always runs");
+	if (c == 1)
+		return xstrdup("already satisfied");
+	if (c == 0)
+		return xstrdup("check not satisfied");
+	return xasprintf("check could not tell (%s): it would run", err != NULL ? err : "?");
+}
+
+int
+exec_check(struct exec *e, int *would_run, char ***why, char **cause)
+{
+	char *detail, *err;
+	int c;
+
+	*why = NULL;
+	if ((e->rd = rootdir_open(e->root, cause)) == NULL || check_plan_paths(e, cause) != 0)
+		return -1;
+	*why = strv_new();
+	for (size_t i = 0; i < e->plan->nsteps; i++) {
+		const struct step *s = &e->plan->steps[i];
+		detail = err = NULL;
+		c = check_defined(s) ? check_step(e, s, &detail, &err) : 0;
+		would_run[i] = c != 1;
+		free(detail);
+		detail = exec_check_why(s, c, err);
+		*why = strv_push(*why, detail);
+		free(detail);
+		free(err);
+	}
+	return 0;
+}
+
 int
 exec_run(struct exec *e, char **cause)
 {
@@ -746,6 +796,9 @@ exec_run(struct exec *e, char **cause)
 		}
 		if (prev != NULL && prev->child > 0)
 			exec_wait_orphan(e, s, prev->child);
+		if (prev != NULL && prev->started && s->kind == ACTION_RUN &&
+		    apt_is_apt(s->u.run.argv))
+			exec_apt_repair(e, s);
 		switch (exec_step(e, s, prev)) {
 		case STEP_FAILED:
 			rc = EXIT_FAILED;

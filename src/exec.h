@@ -55,6 +55,11 @@ void exec_free(struct exec *);
  * Locks: the target root (by device and inode, in the state dir) and the run directory are
  * held from set-up to exec_free. */
 int exec_run(struct exec *, char **cause);
+/* --check: every step's check evaluated as exec_run would, and nothing else: no step, no sudo,
+ * no state dir, run dir, journal, log or lock. would_run[i] (plan->nsteps of them) is 1 when
+ * step i would run; *why gets a new vector of one short reason a step. 0, or -1 with *cause
+ * when the root cannot be opened or a plan path is bad (nothing evaluated). */
+int exec_check(struct exec *, int *would_run, char ***why, char **cause);
 const char *exec_run_dir(const struct exec *);
 const char *exec_log_path(const struct exec *);
 const char *step_result_name(enum step_result);

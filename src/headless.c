@@ -1,6 +1,5 @@
 /* headless.c — text and JSON-lines observers for headless runs, throttled, hang-up safe. */
 #include "armpy.h"
-#include "exec-int.h"
 #include "headless.h"
 #include "plan.h"
 #include "sudo.h"

@@ -4,6 +4,17 @@
 
 #include "exec.h"
 
+/* The progress throttle of the text and JSON faces: at most 4 updates a second, and only
+ * when the percent (or, without one, the detail) changed. */
+struct throttle {
+	double last_time;
+	int last_percent;
+	char *last_detail;
+};
+/* 1 when an update should be shown now (and it is remembered as the last one shown). */
+int throttle_should_emit(struct throttle *, double now, int percent, const char *detail);
+void throttle_reset(struct throttle *);     /* frees the detail; the next update is shown */
+
 struct headless;
 /* json != 0: one JSON object per line (docs/progress-json.md); else text progress lines.
  * Output goes to fd (normally 1); write errors (EIO/EPIPE after a hang-up) are ignored. */

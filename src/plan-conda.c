@@ -73,12 +73,7 @@ plan_conda(struct pctx *c)
 	free(why);
 
 	/* 2. batch install */
-	argv = strv_new();
-	argv = strv_push(argv, "bash");
-	argv = strv_push(argv, dest);
-	argv = strv_push(argv, "-b");
-	argv = strv_push(argv, "-p");
-	argv = strv_push(argv, prefix);
+	argv = strv_pushl(strv_new(), "bash", dest, "-b", "-p", prefix, NULL);
 	s = pc_runv(c, "conda-install", "Install conda (batch mode)", "the DevKit guide's Anaconda "
 	    "page: the installers run as 'bash <installer>'; '-b -p PREFIX' runs them in batch mode",
 	    0, 120, argv);
@@ -124,12 +119,7 @@ plan_conda(struct pctx *c)
 	s->u.write.content = buf_steal(&b);
 
 	/* 4. conda env create */
-	argv = strv_new();
-	argv = strv_push(argv, conda);
-	argv = strv_push(argv, "env");
-	argv = strv_push(argv, "create");
-	argv = strv_push(argv, "-f");
-	argv = strv_push(argv, envfile);
+	argv = strv_pushl(strv_new(), conda, "env", "create", "-f", envfile, NULL);
 	s = pc_runv(c, "conda-env", "Create the conda environment", "the DevKit guide's Anaconda "
 	    "page: 'conda env create -f FILE' (mamba is a faster compatible front end)", 0, 300,
 	    argv);

@@ -126,20 +126,13 @@ plan_debian(struct pctx *c)
 	if (p->scipy)
 		pkgs = strv_push(pkgs, "python3-scipy");
 	blas = debian_blas_packages(c, 0);
-	for (size_t i = 0; blas[i] != NULL; i++)
-		pkgs = strv_push(pkgs, blas[i]);
+	pkgs = strv_append(pkgs, blas);
 	strv_free(blas);
-	for (size_t i = 0; extra != NULL && extra[i] != NULL; i++)
-		pkgs = strv_push(pkgs, extra[i]);
+	pkgs = strv_append(pkgs, extra);
 	strv_free(extra);
 
-	argv = strv_new();
-	argv = strv_push(argv, "apt-get");
-	argv = strv_push(argv, "install");
-	argv = strv_push(argv, "-y");
-	argv = strv_push(argv, "--no-install-recommends");
-	for (size_t i = 0; pkgs[i] != NULL; i++)
-		argv = strv_push(argv, pkgs[i]);
+	argv = strv_pushl(strv_new(), "apt-get", "install", "-y", "--no-install-recommends", NULL);
+	argv = strv_append(argv, pkgs);
 	if (strcmp(c->lib, "blis") == 0)
 		why = xasprintf(GUIDE_NAME ": 'sudo apt -y install python3-scipy python3-numpy "
 		    "libopenblas-dev libblis-dev' -- the runtime packages of the chosen threading "

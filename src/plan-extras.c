@@ -60,8 +60,7 @@ extras_system(struct pctx *c, char ***pkgs)
 	if (x & EXTRA_PANDAS)
 		*pkgs = strv_push(*pkgs, fam == FAMILY_ALPINE ? "py3-pandas" : "python3-pandas");
 	if (x & EXTRA_SENTENCEPIECE) {
-		*pkgs = strv_push(*pkgs, "python3-sentencepiece");
-		*pkgs = strv_push(*pkgs, "libtcmalloc-minimal4");
+		*pkgs = strv_pushl(*pkgs, "python3-sentencepiece", "libtcmalloc-minimal4", NULL);
 		note_sentencepiece(c);
 	}
 	if (x & EXTRA_PILLOW)
@@ -89,8 +88,7 @@ extras_pip(struct pctx *c, char ***names, char ***prereqs)
 	}
 	if (x & EXTRA_PYTORCH) {
 		/* the guide: 'pip install --pre torch torchvision' */
-		*names = strv_push(*names, "torch");
-		*names = strv_push(*names, "torchvision");
+		*names = strv_pushl(*names, "torch", "torchvision", NULL);
 	}
 	if (x & EXTRA_SENTENCEPIECE) {
 		*names = strv_push(*names, "sentencepiece");
@@ -117,8 +115,7 @@ extras_conda(struct pctx *c, char ***names)
 	if (x & EXTRA_PANDAS)
 		*names = strv_push(*names, "pandas");
 	if (x & EXTRA_PYTORCH) {
-		*names = strv_push(*names, "pytorch");
-		*names = strv_push(*names, "torchvision");
+		*names = strv_pushl(*names, "pytorch", "torchvision", NULL);
 	}
 	if (x & EXTRA_SENTENCEPIECE) {
 		*names = strv_push(*names, "sentencepiece");
@@ -143,9 +140,7 @@ pc_pip_extras(struct pctx *c)
 	strv_free(pre);
 	if (names == NULL)
 		return 0;
-	argv = pc_pip_install_argv(c);
-	for (size_t i = 0; names[i] != NULL; i++)
-		argv = strv_push(argv, names[i]);
+	argv = strv_append(pc_pip_install_argv(c), names);
 	buf_init(&why);
 	buf_puts(&why, "the extras chosen in the profile, into the venv (PEP 668)");
 	if (c->p->extras & EXTRA_PILLOW)

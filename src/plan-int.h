@@ -27,6 +27,13 @@ struct pctx {
 	int apt_updated;          /* apt-get update already planned */
 	char **extra_env;         /* NAME=value beyond threads (LD_LIBRARY_PATH for a ~ prefix) */
 	int wheels;               /* the plan installs wheels or conda packages (page size) */
+	/* the compiler of source builds (plan-toolchain.c) */
+	const char *cc_gcc;       /* the GCC the builds use ("8.5"), NULL when unknown */
+	char *cc_how;             /* how the plan meets the builds' needs, for their why */
+	char **cc_env;            /* PATH, CC, CXX, FC of a planned gcc-toolset, NULL = none */
+	char *cc_fc;              /* that toolset's gfortran, NULL = none */
+	char *numpy_spec;         /* "numpy<2.3" when pinned to what the GCC builds, else NULL */
+	char *scipy_spec;
 };
 
 /* Steps. argv/packages are NULL-terminated lists of string literals or copies. */
@@ -65,6 +72,25 @@ void pc_env_script(struct pctx *, const char *path, int privileged, const char *
 void pc_validate(struct pctx *);
 char **pc_thread_env(const struct pctx *);
 
+/* Toolchains (plan-toolchain.c). A release line of a package built from source: its releases
+ * [from, below) (below NULL: and later) support Python py_min..py_max (NULL: open) and need
+ * GCC >= gcc, as `source` (a public name) says. */
+struct build_need {
+	const char *pkg, *from, *below, *py_min, *py_max, *gcc, *source;
+};
+const struct build_need *toolchain_needs(int *n);
+/* The newest line of pkg for Python py (NULL: any) that GCC gcc builds (NULL: any GCC): what
+ * pip picks; NULL when none. */
+const struct build_need *toolchain_pick(const char *pkg, const char *py, const char *gcc);
+const char *toolchain_distro_gcc(const struct facts *);   /* the release's gcc, or NULL */
+const char *toolchain_blis_gcc(const char *config);       /* the GCC a BLIS config needs */
+char *toolchain_need_text(const struct build_need *);
+char *toolchain_why(const struct pctx *, const char *pkg); /* "; <need>: <how>" */
+/* Plans how the build steps get a GCC they need (BLIS config blis_cfg, NULL: not built): the
+ * distro's, a gcc-toolset (a step), or pins; -1 with the refusal naming what is missing. */
+int pc_toolchain(struct pctx *, const char *blis_cfg);
+void pc_toolchain_env(const struct pctx *, struct step *);
+
 /* Routes. */
 int plan_debian(struct pctx *);        /* source: system on apt */
 int plan_rhel(struct pctx *);          /* source: system on dnf/yum */
@@ -87,6 +113,9 @@ char **pc_pip_install_argv(const struct pctx *);
 void pc_venv_env_script(struct pctx *);
 /* A distro-package system route (RHEL/SUSE/Alpine): one transaction + env script. */
 int pc_system_packages(struct pctx *, char **argv_head, char **pkgs, const char *why);
+/* SUSE and Alpine (plan-suse.c): refuses BLIS, whose packages there are built against
+ * OpenBLAS with no BLAS switch; then resolves the Python. 0, or -1 with the refusal. */
+int pc_openblas_only(struct pctx *, const char *distro);
 /* Debian helpers shared by the system and pip routes. */
 char **debian_blas_packages(struct pctx *, int dev);
 /* libblis soname of the release (3, 4); 0 before libopenblas0-<threading> (Debian 11, Ubuntu 20.04) */

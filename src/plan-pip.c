@@ -10,15 +10,6 @@ pc_venv_dir(const struct pctx *c)
 	return c->p->pip.venv != NULL ? c->p->pip.venv : "~/.venvs/armpy";
 }
 
-static void
-push_all(char ***v, char *const *add)
-{
-	for (size_t i = 0; add != NULL && add[i] != NULL; i++) {
-		if (!strv_contains(*v, add[i]))
-			*v = strv_push(*v, add[i]);
-	}
-}
-
 /* The guide's "Prerequisites for installing Python packages from source", per family. */
 int
 pc_build_prereqs(struct pctx *c, char **extra, const char *why_extra)
@@ -38,29 +29,22 @@ pc_build_prereqs(struct pctx *c, char **extra, const char *why_extra)
 	buf_init(&why);
 	if (fam == FAMILY_DEBIAN) {
 		pc_apt_update(c);
-		push_all(&pkgs, (char *const *)deb);
+		pkgs = strv_append_new(pkgs, (char *const *)deb);
 		buf_puts(&why, GUIDE_NAME ": 'sudo apt-get install build-essential python3-pip "
 		    "python3-dev libblas-dev gfortran liblapack-dev' plus python3-venv for the "
 		    "venv (PEP 668)");
-		argv = strv_push(argv, "apt-get");
-		argv = strv_push(argv, "install");
-		argv = strv_push(argv, "-y");
-		argv = strv_push(argv, "--no-install-recommends");
+		argv = strv_pushl(argv, "apt-get", "install", "-y", "--no-install-recommends", NULL);
 	} else if (fam == FAMILY_RHEL) {
-		push_all(&pkgs, (char *const *)rhel);
+		pkgs = strv_append_new(pkgs, (char *const *)rhel);
 		buf_printf(&why, GUIDE_NAME ": 'sudo yum install \"@Development tools\" "
 		    "python3-pip python3-devel blas-devel gcc-gfortran lapack-devel' (with %s)",
 		    pm);
-		argv = strv_push(argv, pm);
-		argv = strv_push(argv, "install");
-		argv = strv_push(argv, "-y");
+		argv = strv_pushl(argv, pm, "install", "-y", NULL);
 	} else if (fam == FAMILY_SUSE) {
-		push_all(&pkgs, (char *const *)suse);
+		pkgs = strv_append_new(pkgs, (char *const *)suse);
 		buf_puts(&why, "the build prerequisites of " GUIDE_NAME " (compilers, "
 		    "python3-devel, BLAS and LAPACK headers) under their openSUSE/SLES names");
-		argv = strv_push(argv, "zypper");
-		argv = strv_push(argv, "--non-interactive");
-		argv = strv_push(argv, "install");
+		argv = strv_pushl(argv, "zypper", "--non-interactive", "install", NULL);
 	} else {
 		strv_free(argv);
 		strv_free(pkgs);
@@ -70,10 +54,10 @@ pc_build_prereqs(struct pctx *c, char **extra, const char *why_extra)
 		    "source: system", c->plan->target);
 	}
 	if (c->py_pkgs != NULL) {
-		push_all(&pkgs, c->py_pkgs);
+		pkgs = strv_append_new(pkgs, c->py_pkgs);
 		buf_printf(&why, "; %s", c->pywhy);
 	}
-	push_all(&pkgs, extra);
+	pkgs = strv_append_new(pkgs, extra);
 	if (why_extra != NULL)
 		buf_printf(&why, "; %s", why_extra);
 	for (size_t i = 0; pkgs[i] != NULL; i++) {
@@ -89,8 +73,7 @@ pc_build_prereqs(struct pctx *c, char **extra, const char *why_extra)
 	} else {
 		/* the group itself has no rpm name: gcc and make stand for it */
 		if (fam == FAMILY_RHEL) {
-			check = strv_push(check, "gcc");
-			check = strv_push(check, "make");
+			check = strv_pushl(check, "gcc", "make", NULL);
 		}
 		step_check_rpm(s, check);
 	}
@@ -104,14 +87,9 @@ pc_pip_install_argv(const struct pctx *c)
 {
 	char **argv = strv_new();
 
-	argv = strv_push(argv, c->pyuser);
-	argv = strv_push(argv, "-m");
-	argv = strv_push(argv, "pip");
-	argv = strv_push(argv, "install");
-	if (c->p->pip.index_url != NULL) {
-		argv = strv_push(argv, "--index-url");
-		argv = strv_push(argv, c->p->pip.index_url);
-	}
+	argv = strv_pushl(argv, c->pyuser, "-m", "pip", "install", NULL);
+	if (c->p->pip.index_url != NULL)
+		argv = strv_pushl(argv, "--index-url", c->p->pip.index_url, NULL);
 	return argv;
 }
 
@@ -165,11 +143,7 @@ pc_venv(struct pctx *c)
 	    "24.04 (EXTERNALLY-MANAGED), so armpy never runs pip on the system Python and never "
 	    "uses --user as " GUIDE_NAME " does; the venv uses %s (Python %s: %s)", c->interp, ver,
 	    c->pywhy);
-	argv = strv_new();
-	argv = strv_push(argv, c->interp);
-	argv = strv_push(argv, "-m");
-	argv = strv_push(argv, "venv");
-	argv = strv_push(argv, venv);
+	argv = strv_pushl(strv_new(), c->interp, "-m", "venv", venv, NULL);
 	pip_floors(c);
 	c->wheels = 1;
 	s = pc_runv(c, "venv", "Create the virtual environment", why, 0, 10, argv);
@@ -178,10 +152,9 @@ pc_venv(struct pctx *c)
 
 	free(c->pyuser);
 	c->pyuser = py;
-	argv = pc_pip_install_argv(c);
-	argv = strv_push(argv, "--upgrade");
 	settings = pip_builds_with_settings(c);
-	argv = strv_push(argv, settings ? "pip>=23.1" : "pip");
+	argv = strv_pushl(pc_pip_install_argv(c), "--upgrade", settings ? "pip>=23.1" : "pip",
+	    NULL);
 	why = xasprintf(GUIDE_NAME ": 'python3 -m pip install --user --upgrade pip' -- inside the "
 	    "venv, where --user does not apply (PEP 668)%s", settings ? "; at least pip 23.1, "
 	    "the first to accept -C and to pass every repeated -Csetup-args to the build "
@@ -209,22 +182,21 @@ void
 pc_pip_blas_build(struct pctx *c, const char *pkgconfig_path)
 {
 	static const char *mods[] = { "numpy", "scipy" };
+	const char *spec[] = { c->numpy_spec, c->scipy_spec };
 	struct step *s;
-	char **argv, *why;
+	char **argv, *why, *cc;
 
 	for (int i = 0; i < 2; i++) {
 		if (i == 1 && !c->p->scipy)
 			break;
 		argv = pc_pip_install_argv(c);
-		argv = strv_push(argv, "--no-binary");
-		argv = strv_push(argv, mods[i]);
-		argv = strv_push(argv, "--force-reinstall");
-		argv = strv_push(argv, "--no-deps");
-		argv = strv_push(argv, mods[i]);
+		argv = strv_pushl(argv, "--no-binary", mods[i], "--force-reinstall", "--no-deps",
+		    spec[i] != NULL ? spec[i] : mods[i], NULL);
 		argv = strv_pushf(argv, "-Csetup-args=-Dblas=%s", c->lib);
 		argv = strv_push(argv, "-Csetup-args=-Dlapack=openblas");
 		if (i == 0)
 			argv = strv_push(argv, "-Csetup-args=-Dallow-noblas=false");
+		cc = toolchain_why(c, mods[i]);
 		if (strcmp(c->lib, "blis") == 0)
 			why = xasprintf(GUIDE_NAME ": 'When NumPy and SciPy detect the presence of "
 			    "the BLIS library at build time, they will use BLIS' -- wheels bundle "
@@ -232,18 +204,20 @@ pc_pip_blas_build(struct pctx *c, const char *pkgconfig_path)
 			    "builds take -Dblas=blis -Dlapack=openblas%s (" GUIDE_NAME ": "
 			    "'OpenBLAS or LAPACK libraries need to be installed along BLIS to "
 			    "provide LAPACK functionality'); older (distutils) builds read "
-			    "NPY_BLAS_ORDER/NPY_LAPACK_ORDER, set too", mods[i], i == 0 ? " "
-			    "-Dallow-noblas=false" : "");
+			    "NPY_BLAS_ORDER/NPY_LAPACK_ORDER, set too%s", mods[i], i == 0 ? " "
+			    "-Dallow-noblas=false" : "", cc);
 		else
 			why = xasprintf("build: source -- %s is built against the OpenBLAS built "
 			    "above (meson -Dblas=openblas -Dlapack=openblas%s; NPY_BLAS_ORDER/"
 			    "NPY_LAPACK_ORDER for older distutils builds), not the wheel's bundled "
-			    "copy", mods[i], i == 0 ? " -Dallow-noblas=false" : "");
+			    "copy%s", mods[i], i == 0 ? " -Dallow-noblas=false" : "", cc);
+		free(cc);
 		s = pc_runv(c, i == 0 ? "pip-numpy" : "pip-scipy", i == 0 ?
 		    "Build and install NumPy from source against the BLAS" :
 		    "Build and install SciPy from source against the BLAS", why, 0,
 		    i == 0 ? 900 : 1800, argv);
 		free(why);
+		pc_toolchain_env(c, s);
 		step_env(s, "NPY_BLAS_ORDER=%s", c->lib);
 		step_env(s, "NPY_LAPACK_ORDER=openblas");
 		if (pkgconfig_path != NULL)
@@ -299,9 +273,9 @@ pip_debian_build_tools(struct pctx *c, char ***pre)
 	static const char *tools[] = { "pkg-config", "ninja-build", "patchelf", NULL };
 	char **b = debian_blas_packages(c, 1);
 
-	push_all(pre, b);
+	*pre = strv_append_new(*pre, b);
 	strv_free(b);
-	push_all(pre, (char *const *)tools);
+	*pre = strv_append_new(*pre, (char *const *)tools);
 }
 
 /* Why the prerequisites beyond the guide's list: the BLAS, the build tools, the extras. */
@@ -366,6 +340,8 @@ plan_pip(struct pctx *c)
 		return -1;
 	}
 	strv_free(pre);
+	if (blis && pc_toolchain(c, NULL) != 0)
+		return -1;
 	pc_venv(c);
 
 	if (blis) {

@@ -10,8 +10,7 @@ pc_system_packages(struct pctx *c, char **argv, char **pkgs, const char *why)
 {
 	struct step *s;
 
-	for (size_t i = 0; pkgs[i] != NULL; i++)
-		argv = strv_push(argv, pkgs[i]);
+	argv = strv_append(argv, pkgs);
 	s = pc_runv(c, "pkg-install", "Install NumPy, SciPy and OpenBLAS (distro packages)", why,
 	    1, 180, argv);
 	if (c->f->family == FAMILY_RHEL || c->f->family == FAMILY_SUSE)
@@ -45,13 +44,9 @@ plan_rhel(struct pctx *c)
 	if (c->p->scipy)
 		pkgs = strv_push(pkgs, "python3-scipy");
 	pkgs = strv_push(pkgs, "openblas");
-	for (size_t i = 0; extra != NULL && extra[i] != NULL; i++)
-		pkgs = strv_push(pkgs, extra[i]);
+	pkgs = strv_append(pkgs, extra);
 	strv_free(extra);
-	argv = strv_new();
-	argv = strv_push(argv, pc_pm(c));
-	argv = strv_push(argv, "install");
-	argv = strv_push(argv, "-y");
+	argv = strv_pushl(strv_new(), pc_pm(c), "install", "-y", NULL);
 	why = xasprintf(GUIDE_NAME ": '`numpy` no longer publishes Python 3.6 wheels, but can be "
 	    "installed from the package manager: `yum install python3-numpy`' (with %s, for the "
 	    "distro's python3 %s)", pc_pm(c), c->pyver != NULL ? c->pyver : "");

@@ -33,6 +33,17 @@ source_dest(const struct pin *pin, const char *url)
 	return xasprintf("%s/%.*s", SRC_DIR, (int)n, name);
 }
 
+/* An install step runs in the source directory; its check: PREFIX/lib/LIB exists. */
+static void
+source_installed(const struct pctx *c, struct step *s, const char *dir, const char *lib)
+{
+	char *path = xasprintf("%s/lib/%s", source_prefix(c), lib);
+
+	s->u.run.cwd = xstrdup(dir);
+	step_check_file(s, path, NULL);
+	free(path);
+}
+
 /* download + extract of one library's tarball; *dir gets the source directory. */
 static int
 fetch_source(struct pctx *c, const char *lib, int chosen, char **dir, const char *marker)
@@ -91,7 +102,7 @@ plan_blis_build(struct pctx *c, const char *jobs)
 	const char *cfg = c->f->cpu.blis_config;
 	const char *model = c->p->blas.threading == THREADING_OPENMP ? "openmp" :
 	    c->p->blas.threading == THREADING_PTHREADS ? "pthreads" : "no";
-	char *dir, *why, *lib;
+	char *dir, *why;
 	struct step *s;
 
 	if (fetch_source(c, "blis", 1, &dir, "configure") != 0)
@@ -100,6 +111,13 @@ plan_blis_build(struct pctx *c, const char *jobs)
 		cfg = strcmp(c->f->arch, "aarch64") == 0 ? "cortexa57" : "auto";
 		plan_note(c->plan, "the BLIS configuration for this CPU is unknown; using %s%s",
 		    cfg, strcmp(cfg, "cortexa57") == 0 ? " (the choice of " GUIDE_NAME ")" : "");
+	} else if (toolchain_blis_gcc(cfg) != NULL && c->cc_gcc != NULL &&
+	    version_cmp(c->cc_gcc, toolchain_blis_gcc(cfg)) < 0) {
+		plan_warn(c->plan, "BLIS's %s configuration needs GCC >= 10 (its SVE kernels include "
+		    "arm_sve.h, which GCC ships from GCC 10, per the GCC 10 release notes) and %s's "
+		    "GCC is %s: BLIS is built with cortexa57, the choice of " GUIDE_NAME ", without "
+		    "SVE kernels", cfg, c->plan->target, c->cc_gcc);
+		cfg = "cortexa57";
 	}
 	why = xasprintf(GUIDE_NAME ": './configure --enable-threading=openmp --enable-cblas "
 	    "--prefix=/usr cortexa57' -- with threading %s, prefix %s and the BLIS configuration "
@@ -116,16 +134,16 @@ plan_blis_build(struct pctx *c, const char *jobs)
 		argv = strv_push(argv, cfg);
 		s = pc_runv(c, "blis-configure", "Configure BLIS", why, 0, 30, argv);
 		s->u.run.cwd = xstrdup(dir);
+		pc_toolchain_env(c, s);
 	}
 	free(why);
 	{
-		char **argv = strv_new();
+		char **argv = strv_pushl(strv_new(), "make", jobs, NULL);
 
-		argv = strv_push(argv, "make");
-		argv = strv_push(argv, jobs);
 		s = pc_runv(c, "blis-build", "Build BLIS", GUIDE_NAME ": 'make -j' (BLIS)", 0, 600,
 		    argv);
 		s->u.run.cwd = xstrdup(dir);
+		pc_toolchain_env(c, s);
 	}
 	{
 		static const char *argv[] = { "make", "install", NULL };
@@ -134,10 +152,7 @@ plan_blis_build(struct pctx *c, const char *jobs)
 		    "'sudo make install' (BLIS) -- root because the prefix is a system path" :
 		    GUIDE_NAME ": 'make install' (BLIS) -- into the profile's prefix",
 		    prefix_privileged(c), 20, argv);
-		s->u.run.cwd = xstrdup(dir);
-		lib = xasprintf("%s/lib/libblis.so.4", prefix);
-		step_check_file(s, lib, NULL);
-		free(lib);
+		source_installed(c, s, dir, "libblis.so.4");
 	}
 	free(dir);
 	return 0;
@@ -172,28 +187,23 @@ plan_openblas_build(struct pctx *c, const char *jobs)
 	const char *prefix = source_prefix(c);
 	const char *target = openblas_target(c);
 	int blis = strcmp(c->lib, "blis") == 0;
-	char *dir, *why, *lib;
+	char *dir, *why;
 	char **argv;
 	struct step *s;
 
 	if (fetch_source(c, "openblas", !blis, &dir, "Makefile") != 0)
 		return -1;
-	argv = strv_new();
-	argv = strv_push(argv, "make");
-	argv = strv_push(argv, jobs);
-	argv = strv_push(argv, "BINARY=64");
-	argv = strv_push(argv, "FC=gfortran");
+	argv = strv_pushl(strv_new(), "make", jobs, "BINARY=64", NULL);
+	argv = strv_pushf(argv, "FC=%s", c->cc_fc != NULL ? c->cc_fc : "gfortran");
 	switch (c->p->blas.threading) {
 	case THREADING_OPENMP:
 		argv = strv_push(argv, "USE_OPENMP=1");
 		break;
 	case THREADING_PTHREADS:
-		argv = strv_push(argv, "USE_OPENMP=0");
-		argv = strv_push(argv, "USE_THREAD=1");
+		argv = strv_pushl(argv, "USE_OPENMP=0", "USE_THREAD=1", NULL);
 		break;
 	case THREADING_SERIAL:
-		argv = strv_push(argv, "USE_OPENMP=0");
-		argv = strv_push(argv, "USE_THREAD=0");
+		argv = strv_pushl(argv, "USE_OPENMP=0", "USE_THREAD=0", NULL);
 		break;
 	}
 	if (target != NULL)
@@ -209,19 +219,15 @@ plan_openblas_build(struct pctx *c, const char *jobs)
 	s = pc_runv(c, "openblas-build", "Build OpenBLAS", why, 0, 900, argv);
 	free(why);
 	s->u.run.cwd = xstrdup(dir);
+	pc_toolchain_env(c, s);
 
-	argv = strv_new();
-	argv = strv_push(argv, "make");
-	argv = strv_pushf(argv, "PREFIX=%s", prefix);
+	argv = strv_pushf(strv_push(strv_new(), "make"), "PREFIX=%s", prefix);
 	argv = strv_push(argv, "install");
 	s = pc_runv(c, "openblas-install", "Install OpenBLAS", prefix_privileged(c) ? GUIDE_NAME
 	    ": 'sudo make PREFIX=/usr install' (OpenBLAS) -- root because the prefix is a system "
 	    "path" : GUIDE_NAME ": 'make PREFIX=/usr install' (OpenBLAS) -- into the profile's "
 	    "prefix", prefix_privileged(c), 30, argv);
-	s->u.run.cwd = xstrdup(dir);
-	lib = xasprintf("%s/lib/libopenblas.so.0", prefix);
-	step_check_file(s, lib, NULL);
-	free(lib);
+	source_installed(c, s, dir, "libopenblas.so.0");
 	free(dir);
 	return 0;
 }
@@ -282,6 +288,8 @@ plan_source(struct pctx *c)
 	pre = strv_push(pre, fam == FAMILY_DEBIAN ? "pkg-config" : "pkgconf-pkg-config");
 	if (pc_build_prereqs(c, pre, "pkg-config lets NumPy's meson build find the BLAS "
 	    "installed under the prefix") != 0)
+		goto out;
+	if (pc_toolchain(c, blis ? c->f->cpu.blis_config : NULL) != 0)
 		goto out;
 	pc_venv(c);
 	jobs = pc_cores(c) > 0 ? xasprintf("-j%d", pc_cores(c)) : xstrdup("-j");

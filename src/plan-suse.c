@@ -1,11 +1,11 @@
-/* plan-suse.c — SUSE (zypper) and Alpine (apk) system routes: distro NumPy/SciPy with OpenBLAS only. */
+/* plan-suse.c — SUSE (zypper) system route: distro NumPy/SciPy with OpenBLAS only. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "plan-int.h"
 
-static int
-other_common(struct pctx *c, const char *distro)
+int
+pc_openblas_only(struct pctx *c, const char *distro)
 {
 	if (strcmp(c->lib, "blis") == 0)
 		return pc_refuse(c, "BLIS on %s: its NumPy/SciPy packages are built against "
@@ -22,7 +22,7 @@ plan_suse(struct pctx *c)
 	char **argv, **pkgs, **extra = NULL;
 	int rc;
 
-	if (other_common(c, "SUSE") != 0 || extras_system(c, &extra) != 0)
+	if (pc_openblas_only(c, "SUSE") != 0 || extras_system(c, &extra) != 0)
 		return -1;
 	pkgs = strv_new();
 	pkgs = strv_push(pkgs, "python3-numpy");
@@ -39,31 +39,6 @@ plan_suse(struct pctx *c)
 	rc = pc_system_packages(c, argv, pkgs, GUIDE_NAME ": distro packages are the easy, tested "
 	    "way ('apt install python3-numpy python3-scipy will install NumPy and SciPy with "
 	    "BLAS and LAPACK libraries'); SUSE's equivalents, with OpenBLAS");
-	strv_free(pkgs);
-	return rc;
-}
-
-int
-plan_alpine(struct pctx *c)
-{
-	char **argv, **pkgs, **extra = NULL;
-	int rc;
-
-	if (other_common(c, "Alpine") != 0 || extras_system(c, &extra) != 0)
-		return -1;
-	pkgs = strv_new();
-	pkgs = strv_push(pkgs, "py3-numpy");
-	if (c->p->scipy)
-		pkgs = strv_push(pkgs, "py3-scipy");
-	pkgs = strv_push(pkgs, "openblas");
-	for (size_t i = 0; extra != NULL && extra[i] != NULL; i++)
-		pkgs = strv_push(pkgs, extra[i]);
-	strv_free(extra);
-	argv = strv_new();
-	argv = strv_push(argv, "apk");
-	argv = strv_push(argv, "add");
-	rc = pc_system_packages(c, argv, pkgs, GUIDE_NAME ": distro packages are the easy, tested "
-	    "way; Alpine's py3-numpy/py3-scipy are built against OpenBLAS");
 	strv_free(pkgs);
 	return rc;
 }

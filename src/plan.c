@@ -179,11 +179,8 @@ struct step *
 pc_run(struct pctx *c, const char *id, const char *title, const char *why, int privileged,
     int est, const char *const *argv)
 {
-	char **v = strv_new();
-
-	for (size_t i = 0; argv[i] != NULL; i++)
-		v = strv_push(v, argv[i]);
-	return pc_runv(c, id, title, why, privileged, est, v);
+	return pc_runv(c, id, title, why, privileged, est, strv_append(strv_new(),
+	    (char *const *)argv));
 }
 
 struct step *
@@ -240,9 +237,7 @@ void
 step_check_command(struct step *s, const char *const *argv)
 {
 	s->check.kind = CHECK_COMMAND;
-	s->check.argv = strv_new();
-	for (size_t i = 0; argv[i] != NULL; i++)
-		s->check.argv = strv_push(s->check.argv, argv[i]);
+	s->check.argv = strv_append(strv_new(), (char *const *)argv);
 }
 
 void
@@ -371,9 +366,7 @@ plan_check_apt_update(struct plan *plan)
 		}
 		if (s->check.kind != CHECK_DPKG)
 			continue;
-		for (char **p = s->check.packages; p != NULL && *p != NULL; p++)
-			if (!strv_contains(all, *p))
-				all = strv_push(all, *p);
+		all = strv_append_new(all, s->check.packages);
 	}
 	if (all != NULL)
 		step_check_dpkg(up, all);
@@ -724,9 +717,7 @@ pc_thread_env(const struct pctx *c)
 		env = strv_pushf(env, "OPENBLAS_NUM_THREADS=%d", c->threads);
 		env = strv_pushf(env, "BLIS_NUM_THREADS=%d", c->threads);
 	}
-	for (size_t i = 0; c->extra_env != NULL && c->extra_env[i] != NULL; i++)
-		env = strv_push(env, c->extra_env[i]);
-	return env;
+	return strv_append(env, c->extra_env);
 }
 
 /* The script with the thread variables (and sentencepiece's LD_PRELOAD). */
@@ -951,6 +942,11 @@ plan_make(const struct facts *f, const struct profile *p, char **cause)
 	strv_free(c.py_pkgs);
 	strv_free(c.extra_env);
 	free(c.env_script);
+	free(c.cc_how);
+	strv_free(c.cc_env);
+	free(c.cc_fc);
+	free(c.numpy_spec);
+	free(c.scipy_spec);
 	if (rc != 0) {
 		plan_free(plan);
 		return NULL;

@@ -44,6 +44,8 @@ void sudo_keepalive_stop(pid_t);
 /* Why a run cannot start (not root, sudo wants a password, no terminal to ask on) and the three
  * ways forward. A new string. */
 char *sudo_refusal(const struct plan *);
+
+/* sudoers.c (above the executor: it asks exec.c for each step's exact sudo commands). */
 /* Pure: one argument written so that a sudoers Cmnd matches exactly it (",:=# \t" and the
  * wildcards escaped, "\\" doubled twice); NULL when sudoers cannot say it (empty, newline). */
 char *sudoers_escape(const char *arg);

@@ -89,6 +89,31 @@ tui_legend(WINDOW *win, const char *legend)
 	wattrset(win, A_NORMAL);
 }
 
+static char *tui_message;          /* screen_message's, until the loop takes it */
+static enum tui_kind tui_message_kind;
+
+void
+screen_message(enum tui_kind k, const char *fmt, ...)
+{
+	va_list ap;
+
+	free(tui_message);
+	va_start(ap, fmt);
+	tui_message = xvasprintf(fmt, ap);
+	va_end(ap);
+	tui_message_kind = k;
+}
+
+char *
+screen_message_take(enum tui_kind *k)
+{
+	char *m = tui_message;
+
+	*k = tui_message_kind;
+	tui_message = NULL;
+	return m;
+}
+
 void
 tui_status(WINDOW *win, enum tui_kind k, const char *fmt, ...)
 {

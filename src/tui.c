@@ -3,11 +3,13 @@
 #include "cmd.h"
 #include "facts.h"
 #include "profile.h"
+#include "screen.h"
 #include "tui.h"
+#include "vis.h"
 #include "wizard.h"
-#include "../screens/screen.h"
 
 #include <langinfo.h>
+#include <stdarg.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,6 +19,8 @@
 #include <unistd.h>
 
 static struct wizard *tui_w;
+static void *tui_state;            /* the current screen's per-instance state */
+static int tui_starting;           /* its start hook is due after the next draw */
 static int tui_active;
 static char *tui_notice_shown;     /* a copy of the notice last drawn */
 
@@ -104,7 +108,7 @@ tui_start(char **cause)
 		return -1;
 	fflush(stdout);
 	/* curses draws through the unescaped stdout: its own escapes are the drawing */
-	if (newterm(NULL, cmd_stdout_raw != NULL ? cmd_stdout_raw : stdout, stdin) == NULL) {
+	if (newterm(NULL, vis_stdout_raw != NULL ? vis_stdout_raw : stdout, stdin) == NULL) {
 		cause_set(cause, "TERM=%.64s: curses cannot start on this terminal%s",
 		    getenv("TERM"), TUI_HEADLESS);
 		return -1;
@@ -158,7 +162,7 @@ draw_current(void)
 		return;
 	}
 	tui_frame(stdscr, s->title, w->screen + 1, WS_COUNT);
-	s->draw(w, stdscr);
+	s->draw(w, tui_state, stdscr);
 	if (w->notice != NULL) {
 		/* A long notice takes the row above the status line too. */
 		if ((int)strlen(w->notice) > COLS - 2) {
@@ -185,9 +189,26 @@ show_help(void)
 	free(t);
 }
 
+/* The current screen's leave hook, then its state freed (on departure and at the end). */
+static void
+leave_current(struct wizard *w)
+{
+	const struct screen *s = screen_table[w->screen];
+
+	if (s->leave != NULL)
+		s->leave(w, tui_state);
+	free(tui_state);
+	tui_state = NULL;
+	tui_starting = 0;
+}
+
+/* Arrival on screen: a fresh zeroed state of its size, enter, and its start hook due after
+ * the first draw. */
 static void
 go_to(struct wizard *w, int screen)
 {
+	const struct screen *s = screen_table[screen];
+
 	/* A notice stays until it has been seen on one screen. */
 	if (w->notice != NULL && tui_notice_shown != NULL &&
 	    strcmp(w->notice, tui_notice_shown) == 0) {
@@ -195,8 +216,21 @@ go_to(struct wizard *w, int screen)
 		w->notice = NULL;
 	}
 	w->screen = screen;
-	if (screen_table[screen]->enter != NULL)
-		screen_table[screen]->enter(w);
+	tui_state = s->state_size > 0 ? xcalloc(1, s->state_size) : NULL;
+	tui_starting = s->start != NULL;
+	if (s->enter != NULL)
+		s->enter(w, tui_state);
+}
+
+/* The start hook, once, after the arrival's first draw; 1 when it ran. */
+static int
+start_current(struct wizard *w)
+{
+	if (!tui_starting)
+		return 0;
+	tui_starting = 0;
+	screen_table[w->screen]->start(w, tui_state);
+	return 1;
 }
 
 /* Returns 1 when the user really wants to leave. */
@@ -209,30 +243,92 @@ quit_confirmed(struct wizard *w)
 	    "the journal stay; `armpy resume` continues a run.");
 }
 
+/* The current screen, then screen_message's message on the status line (the notice, when
+ * there is one, moves up above it). */
+static void
+draw_all(struct wizard *w)
+{
+	enum tui_kind mk;
+	char *msg;
+
+	draw_current();
+	msg = screen_message_take(&mk);
+	if (msg != NULL && !too_small()) {
+		if (w->notice != NULL) {
+			move(TUI_STATUS_ROW - 2, 0);
+			clrtoeol();
+			move(TUI_STATUS_ROW - 1, 0);
+			clrtoeol();
+			tui_wrap(stdscr, TUI_STATUS_ROW - 2, 1, COLS - 2, 2, TUI_WARN, w->notice);
+		}
+		tui_status(stdscr, mk, "%s", msg);
+	}
+	free(msg);
+	refresh();
+}
+
+/* The screen's answer to key c (its PASS turned into the common keys' meaning). */
+static int
+loop_key(struct wizard *w, int c)
+{
+	const struct screen *s = screen_table[w->screen];
+	int r = s->key != NULL ? s->key(w, tui_state, c) : SCREEN_PASS;
+
+	if (r != SCREEN_PASS)
+		return r;
+	if (c == '\n' || c == '\r' || c == KEY_ENTER)
+		return SCREEN_NEXT;
+	if (c == 27 || c == KEY_BACKSPACE || c == 127 || c == 8)
+		return SCREEN_BACK;
+	return SCREEN_STAY;
+}
+
+/* Moves as the screen's action r says; returns the wizard's exit status when it ends, else -1. */
+static int
+loop_act(struct wizard *w, int r)
+{
+	const struct screen *s = screen_table[w->screen];
+	char *cause = NULL;
+
+	switch (r) {
+	case SCREEN_NEXT:
+		if (s->apply != NULL && s->apply(w, tui_state, &cause) != 0) {
+			screen_message(TUI_BAD, "%s", cause ? cause : "cannot go on");
+			free(cause);
+			break;
+		}
+		if (w->screen == WS_DONE)
+			return w->exec_status > 0 ? EXIT_FAILED : EXIT_OK;
+		leave_current(w);
+		go_to(w, w->screen + 1);
+		break;
+	case SCREEN_BACK:
+		if (w->screen >= WS_INSTALL && w->ran)
+			screen_message(TUI_WARN, "The plan has run; going back is not possible now");
+		else if (w->screen > 0) {
+			leave_current(w);
+			go_to(w, w->screen - 1);
+		}
+		break;
+	case SCREEN_QUIT:
+		if (quit_confirmed(w))
+			return w->exec_status > 0 ? EXIT_FAILED : EXIT_OK;
+		break;
+	}
+	return -1;
+}
+
+/* Draw, run a due start hook, read a key, act; until the wizard ends (its exit status). */
 static int
 wizard_loop(struct wizard *w)
 {
-	char *cause = NULL, *msg;
-	enum tui_kind mk;
-	int c, r;
+	int c, rc;
 
 	go_to(w, WS_WELCOME);
 	for (;;) {
-		draw_current();
-		msg = screen_message_take(&mk);
-		if (msg != NULL && !too_small()) {
-			if (w->notice != NULL) {
-				move(TUI_STATUS_ROW - 2, 0);
-				clrtoeol();
-				move(TUI_STATUS_ROW - 1, 0);
-				clrtoeol();
-				tui_wrap(stdscr, TUI_STATUS_ROW - 2, 1, COLS - 2, 2, TUI_WARN,
-				    w->notice);
-			}
-			tui_status(stdscr, mk, "%s", msg);
-		}
-		free(msg);
-		refresh();
+		draw_all(w);
+		if (start_current(w))
+			continue;
 		if (w->exec_status == EXIT_INTERRUPTED)
 			return EXIT_INTERRUPTED;
 		c = tui_getkey();
@@ -254,40 +350,8 @@ wizard_loop(struct wizard *w)
 				return 0;
 			continue;
 		}
-		r = screen_table[w->screen]->key(w, c);
-		if (r == SCREEN_PASS) {
-			if (c == '\n' || c == '\r' || c == KEY_ENTER)
-				r = SCREEN_NEXT;
-			else if (c == 27 || c == KEY_BACKSPACE || c == 127 || c == 8)
-				r = SCREEN_BACK;
-			else
-				r = SCREEN_STAY;
-		}
-		switch (r) {
-		case SCREEN_NEXT:
-			if (screen_table[w->screen]->apply != NULL &&
-			    screen_table[w->screen]->apply(w, &cause) != 0) {
-				screen_message(TUI_BAD, "%s", cause ? cause : "cannot go on");
-				free(cause);
-				cause = NULL;
-				break;
-			}
-			if (w->screen == WS_DONE)
-				return w->exec_status > 0 ? EXIT_FAILED : EXIT_OK;
-			go_to(w, w->screen + 1);
-			break;
-		case SCREEN_BACK:
-			if (w->screen >= WS_INSTALL && w->ran)
-				screen_message(TUI_WARN, "The plan has run; going back is not "
-				    "possible now");
-			else if (w->screen > 0)
-				go_to(w, w->screen - 1);
-			break;
-		case SCREEN_QUIT:
-			if (quit_confirmed(w))
-				return w->exec_status > 0 ? EXIT_FAILED : EXIT_OK;
-			break;
-		}
+		if ((rc = loop_act(w, loop_key(w, c))) >= 0)
+			return rc;
 	}
 }
 
@@ -298,6 +362,7 @@ tui_main(const struct main_opts *o)
 	struct profile *p = NULL;
 	struct facts *f;
 	char *cause = NULL;
+	enum tui_kind mk;
 	int rc;
 
 	/* before anything else: a terminal curses cannot draw on is refused, exit 2 */
@@ -331,8 +396,10 @@ tui_main(const struct main_opts *o)
 		fprintf(stderr, "armpy: %s\n", cause);
 		free(cause);
 		rc = EXIT_USAGE;
-	} else
+	} else {
 		rc = wizard_loop(tui_w);
+		leave_current(tui_w);
+	}
 	tui_end();
 	if (tui_w->profile_path != NULL)
 		printf("armpy: profile saved to %s\n", tui_w->profile_path);
@@ -342,5 +409,6 @@ tui_main(const struct main_opts *o)
 	tui_w = NULL;
 	free(tui_notice_shown);
 	tui_notice_shown = NULL;
+	free(screen_message_take(&mk));     /* one left unshown */
 	return rc;
 }

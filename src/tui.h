@@ -35,6 +35,10 @@ attr_t tui_attr(enum tui_kind);
 void tui_frame(WINDOW *, const char *title, int index, int total);
 void tui_legend(WINDOW *, const char *legend);
 void tui_status(WINDOW *, enum tui_kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A one-shot message for the status line: a screen sets it, the main loop (tui.c) takes it
+ * (NULL when none; the caller frees) and draws it with tui_status. */
+void screen_message(enum tui_kind, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *screen_message_take(enum tui_kind *);
 /* Text is untrusted: every helper that draws text shows controls, bidi overrides, invisibles and
  * bad UTF-8 escaped (vis.h, backslashes kept, so text escaped once comes out the same). */
 #define TUI_VIS VIS_KEEPBS

@@ -8,8 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static void
@@ -146,12 +149,39 @@ strv_pushf(char **v, const char *fmt, ...)
 }
 
 char **
+strv_pushl(char **v, ...)
+{
+	va_list ap;
+	const char *s;
+
+	va_start(ap, v);
+	while ((s = va_arg(ap, const char *)) != NULL)
+		v = strv_push(v, s);
+	va_end(ap);
+	return v;
+}
+
+char **
+strv_append(char **v, char *const *add)
+{
+	for (size_t i = 0; add != NULL && add[i] != NULL; i++)
+		v = strv_push(v, add[i]);
+	return v;
+}
+
+char **
+strv_append_new(char **v, char *const *add)
+{
+	for (size_t i = 0; add != NULL && add[i] != NULL; i++)
+		if (!strv_contains(v, add[i]))
+			v = strv_push(v, add[i]);
+	return v;
+}
+
+char **
 strv_dup(char *const *v)
 {
-	char **r = strv_new();
-	for (size_t i = 0; v != NULL && v[i] != NULL; i++)
-		r = strv_push(r, v[i]);
-	return r;
+	return strv_append(strv_new(), v);
 }
 
 int
@@ -432,62 +462,238 @@ mkdir_p(const char *path, int mode, char **cause)
 	return 0;
 }
 
-int
-proc_spawn(char *const argv[], int flags, int timeout, pid_t *pidp)
+/* ---- child processes: the one place armpy forks ----
+ * In the child only async-signal-safe calls: the sudo keepalive starts children from a forked
+ * child, and a library's thread may have held malloc's lock at the fork. */
+
+static void
+proc_child_puts(const char *s)
 {
-	return proc_spawn_err(argv, flags, timeout, pidp, NULL);
+	if (write(2, s, strlen(s)) < 0)
+		return;
+}
+
+/* "armpy: WHATARG: error" on the child's stderr, and exit 127 as a shell would. */
+static void
+proc_child_fail(const char *what, const char *arg, int err)
+{
+	proc_child_puts("armpy: ");
+	proc_child_puts(what);
+	proc_child_puts(arg);
+	proc_child_puts(": ");
+	proc_child_puts(strerror(err));
+	proc_child_puts("\n");
+	_exit(127);
+}
+
+/* src[i] becomes fd i: -1 /dev/null, i itself inherited. */
+static void
+proc_child_io(const int src[3])
+{
+	int nul = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	for (int i = 0; i < 3; i++) {
+		int s = src[i] < 0 ? nul : src[i];
+		if (s < 0)
+			continue;
+		if (s == i)
+			fcntl(i, F_SETFD, 0);
+		else
+			dup2(s, i);
+	}
+	if (nul > 2)
+		close(nul);
 }
 
 static void
-pipes_close(int *fds, int n)
+proc_child_root(const struct proc_opts *o)
+{
+	int ns = 0;
+
+	if (o->root == NULL || *o->root == '\0')
+		return;
+	/* A private mount namespace, so a /proc can be mounted in the root without touching the
+	 * host; it vanishes with the child. */
+	if (o->root_proc)
+		ns = unshare(CLONE_NEWNS) == 0 &&
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0;
+	if (chroot(o->root) != 0 || chdir("/") != 0)
+		proc_child_fail("chroot ", o->root, errno);
+	if (ns && access("/proc/self/maps", R_OK) != 0)
+		mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+}
+
+static void
+proc_child_exec(char *const argv[], const struct proc_opts *o)
+{
+	extern char **environ;
+	char *const *env = o->env != NULL ? o->env : environ;
+	const char *file = o->path != NULL ? o->path : argv[0];
+	char path[4096];
+	int err = ENOENT;
+
+	if (o->dirs == NULL || strchr(file, '/') != NULL) {
+		execve(file, argv, env);
+		proc_child_fail("", file, errno);
+	}
+	for (size_t i = 0; o->dirs[i] != NULL; i++) {
+		snprintf(path, sizeof path, "%s/%s", o->dirs[i], file);
+		execve(path, argv, env);
+		if (errno != ENOENT)
+			err = errno;
+	}
+	if (err != ENOENT)
+		proc_child_fail("", file, err);
+	proc_child_puts("armpy: ");
+	proc_child_puts(file);
+	proc_child_puts(": not found in ");
+	for (size_t i = 0; o->dirs[i] != NULL; i++) {
+		proc_child_puts(i > 0 ? ", " : "");
+		proc_child_puts(o->dirs[i]);
+	}
+	proc_child_puts("\n");
+	_exit(127);
+}
+
+/* The child's side: its group, stdio, root, cwd and alarm; then exec argv or call fn. */
+static void
+proc_child(char *const argv[], void (*fn)(void *), void *arg, const struct proc_opts *o,
+    const int src[3], const int parent[3])
+{
+	if (o->new_group)
+		setpgid(0, 0);
+	proc_child_io(src);
+	for (int i = 0; i < 3; i++)
+		if (o->io[i] == PROC_PIPE) {
+			if (parent[i] > 2)
+				close(parent[i]);
+			if (src[i] > 2)
+				close(src[i]);
+		}
+	proc_child_root(o);
+	if (o->cwd != NULL && chdir(o->cwd) != 0)
+		proc_child_fail("cd ", o->cwd, errno);
+	if (o->timeout > 0)
+		alarm((unsigned)o->timeout);
+	if (fn != NULL) {
+		fn(arg);
+		_exit(0);
+	}
+	proc_child_exec(argv, o);
+}
+
+static void
+fds_close(int *fds, int n)
 {
 	for (int i = 0; i < n; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
 }
 
+/* The pipes o asks for: src[i] is the child's fd i (see proc_child_io), parent[i] the end the
+ * parent keeps (-1 none). -1 with errno. */
+static int
+proc_pipes(const struct proc_opts *o, int src[3], int parent[3])
+{
+	for (int i = 0; i < 3; i++)
+		src[i] = parent[i] = -1;
+	for (int i = 0; i < 3; i++) {
+		int p[2];
+		switch (o->io[i]) {
+		case PROC_NULL:
+			break;
+		case PROC_INHERIT:
+			src[i] = i;
+			break;
+		case PROC_FD:
+			src[i] = o->fd[i];
+			break;
+		case PROC_STDOUT:
+			src[i] = src[1];
+			break;
+		case PROC_PIPE:
+			if (pipe2(p, O_CLOEXEC) != 0) {
+				fds_close(parent, 3);
+				for (int j = 0; j < i; j++)
+					if (o->io[j] == PROC_PIPE)
+						close(src[j]);
+				return -1;
+			}
+			src[i] = i == 0 ? p[0] : p[1];
+			parent[i] = i == 0 ? p[1] : p[0];
+			break;
+		}
+	}
+	return 0;
+}
+
+static pid_t
+proc_fork(char *const argv[], void (*fn)(void *), void *arg, struct proc_opts *o)
+{
+	int src[3], parent[3], err;
+	pid_t pid;
+
+	if (proc_pipes(o, src, parent) != 0)
+		return -1;
+	if ((pid = fork()) == 0)
+		proc_child(argv, fn, arg, o, src, parent);
+	err = errno;
+	for (int i = 0; i < 3; i++) {
+		if (o->io[i] == PROC_PIPE) {
+			close(src[i]);
+			o->fd[i] = pid < 0 ? -1 : parent[i];
+		}
+	}
+	if (pid < 0) {
+		fds_close(parent, 3);
+		errno = err;
+	}
+	return pid;
+}
+
+pid_t
+proc_start(char *const argv[], struct proc_opts *o)
+{
+	return proc_fork(argv, NULL, NULL, o);
+}
+
+pid_t
+proc_call(void (*fn)(void *), void *arg, struct proc_opts *o)
+{
+	fflush(NULL);
+	return proc_fork(NULL, fn, arg, o);
+}
+
+int
+proc_spawn(char *const argv[], int flags, int timeout, pid_t *pidp)
+{
+	return proc_spawn_err(argv, flags, timeout, pidp, NULL);
+}
+
 int
 proc_spawn_err(char *const argv[], int flags, int timeout, pid_t *pidp, int *errfd)
 {
-	extern char **environ;
-	int fds[4] = { -1, -1, -1, -1 };
-	pid_t pid;
+	struct proc_opts o = { .io = { PROC_NULL, PROC_PIPE, PROC_NULL },
+	    .new_group = (flags & PROC_NEW_GROUP) != 0, .timeout = timeout };
 
-	if (pipe2(fds, O_CLOEXEC) != 0 || (errfd != NULL && pipe2(fds + 2, O_CLOEXEC) != 0)) {
-		pipes_close(fds, 4);
+	if (errfd != NULL)
+		o.io[2] = PROC_PIPE;
+	else if (flags & PROC_MERGE_STDERR)
+		o.io[2] = PROC_STDOUT;
+	if ((*pidp = proc_start(argv, &o)) < 0)
 		return -1;
-	}
-	if ((pid = fork()) < 0) {
-		pipes_close(fds, 4);
-		return -1;
-	}
-	if (pid == 0) {
-		int nul = open("/dev/null", O_RDWR);
-		if (flags & PROC_NEW_GROUP)
-			setpgid(0, 0);
-		if (nul >= 0)
-			dup2(nul, 0);
-		dup2(fds[1], 1);
-		if (errfd != NULL)
-			dup2(fds[3], 2);
-		else if (flags & PROC_MERGE_STDERR)
-			dup2(fds[1], 2);
-		else if (nul >= 0)
-			dup2(nul, 2);
-		if (timeout > 0)
-			alarm((unsigned)timeout);
-		execve(argv[0], argv, environ);
-		if (errfd != NULL || (flags & PROC_MERGE_STDERR))
-			dprintf(2, "%s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	close(fds[1]);
-	if (errfd != NULL) {
-		close(fds[3]);
-		*errfd = fds[2];
-	}
-	*pidp = pid;
-	return fds[0];
+	if (errfd != NULL)
+		*errfd = o.fd[2];
+	return o.fd[1];
+}
+
+double
+now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 int

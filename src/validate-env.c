@@ -226,13 +226,13 @@ blis_generic(struct validate_report *r, const char *cpu, const char *exp)
 		vcheck_add(r, "blis-kernels", VERDICT_WARN, "BLIS runs its generic kernels "
 		    "(reference code, not tuned for any CPU) on %s: BLIS_ARCH_TYPE=%.40s forces "
 		    "them. Remedies: unset it to let BLIS pick the CPU's own kernels, or use "
-		    "OpenBLAS (armpy bench compares the two) [%s]", cpu, forced,
+		    "OpenBLAS (armpy gflops compares the two) [%s]", cpu, forced,
 		    r->blas.kernels_evidence ? r->blas.kernels_evidence : "");
 		return;
 	}
 	vcheck_add(r, "blis-kernels", VERDICT_WARN, "BLIS runs its generic kernels (reference "
 	    "code, not tuned for any CPU) on %s%s%s%s: BLIS %s does not know this CPU, and its "
-	    "dgemm runs at a fraction of the CPU's speed. Remedies: OpenBLAS (armpy bench "
+	    "dgemm runs at a fraction of the CPU's speed. Remedies: OpenBLAS (armpy gflops "
 	    "compares the two), a newer BLIS that knows the CPU, or BLIS_ARCH_TYPE set to a "
 	    "sub-configuration this build has (BLIS 0.9.0 reads the number of the configuration, "
 	    "not its name: a name reads as 0) [%s]", cpu, exp ? " (" : "", exp ? exp : "",

@@ -1,4 +1,4 @@
-/* validate-int.h — what validate.c shares with the verdict files beside it (validate-env.c). */
+/* validate-int.h — what validate.c shares with the verdict files beside it (validate-env.c, validate-report.c). */
 #ifndef VALIDATE_INT_H
 #define VALIDATE_INT_H
 
@@ -7,7 +7,7 @@
 
 struct facts;
 
-/* Append a check to the report. */
+/* validate-report.c: append a check to the report. */
 void vcheck_add(struct validate_report *, const char *name, enum check_verdict,
     const char *fmt, ...) ARMPY_PRINTF(4, 5);
 /* "OpenBLAS", "BLIS", ... for a kind; "unknown" for NULL. */

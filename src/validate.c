@@ -6,6 +6,7 @@
 #include "validate-int.h"
 #include "cpuclock.h"
 #include "ydoc.h"
+#include "rootdir.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,10 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sched.h>
-#include <linux/openat2.h>
-#include <sys/mount.h>
-#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -45,22 +42,6 @@ verdict_name(enum check_verdict v)
 		return "INFO";
 	}
 	return "?";
-}
-
-const char *
-vkind_label(const char *kind)
-{
-	static const struct { const char *kind, *label; } t[] = {
-		{ "openblas", "OpenBLAS" }, { "blis", "BLIS" }, { "flexiblas", "FlexiBLAS" },
-		{ "mkl", "MKL" }, { "armpl", "ArmPL" }, { "reference", "reference (netlib)" },
-	};
-	size_t i;
-	if (kind == NULL)
-		return "unknown";
-	for (i = 0; i < nitems(t); i++)
-		if (strcmp(kind, t[i].kind) == 0)
-			return t[i].label;
-	return kind;
 }
 
 static void
@@ -131,20 +112,6 @@ validate_find(const struct validate_report *r, const char *name)
 		if (strcmp(r->checks[i].name, name) == 0)
 			return &r->checks[i];
 	return NULL;
-}
-
-void
-vcheck_add(struct validate_report *r, const char *name, enum check_verdict v, const char *fmt, ...)
-{
-	struct validate_check *c;
-	va_list ap;
-	r->checks = xreallocarray(r->checks, r->nchecks + 1, sizeof *r->checks);
-	c = &r->checks[r->nchecks++];
-	c->name = xstrdup(name);
-	c->verdict = v;
-	va_start(ap, fmt);
-	c->detail = xvasprintf(fmt, ap);
-	va_end(ap);
 }
 
 /* ---- parsing the probe's YAML ---- */
@@ -364,16 +331,6 @@ verdict_versions(struct validate_report *r)
 	    strcmp(r->blas.kind, "unknown") != 0)
 		vcheck_add(r, "blas-version", VERDICT_INFO, "%s %s", vkind_label(r->blas.kind),
 		    r->blas.version ? r->blas.version : "version unknown");
-}
-
-const char *
-venv_get(char *const *env, const char *name)
-{
-	size_t n = strlen(name);
-	for (; env != NULL && *env != NULL; env++)
-		if (strncmp(*env, name, n) == 0 && (*env)[n] == '=')
-			return *env + n + 1;
-	return NULL;
 }
 
 static void
@@ -948,76 +905,29 @@ probe_env(const struct validate_opts *o, char *const *login)
 	return env;
 }
 
-static void
-child_exec(const struct validate_opts *o, char **argv, char **env, int out, int err)
-{
-	static const char *dirs[] = { "/usr/local/bin", "/usr/bin", "/bin" };
-	const char *py = o->python != NULL ? o->python : "python3";
-	char *path;
-	size_t i;
-	int devnull;
-
-	setpgid(0, 0);
-	if ((devnull = open("/dev/null", O_RDONLY)) >= 0) {
-		dup2(devnull, 0);
-		close(devnull);
-	}
-	dup2(out, 1);
-	dup2(err, 2);
-	if (o->root != NULL && *o->root != '\0') {
-		/* A private mount namespace, so the /proc the probe needs (/proc/self/maps) can be
-		 * mounted in the chroot without touching the host; it vanishes with the child. */
-		int ns = unshare(CLONE_NEWNS) == 0 &&
-		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0;
-		if (chroot(o->root) != 0 || chdir("/") != 0) {
-			dprintf(2, "armpy: chroot %s: %s\n", o->root, strerror(errno));
-			_exit(127);
-		}
-		if (ns && access("/proc/self/maps", R_OK) != 0)
-			mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
-	}
-	if (strchr(py, '/') != NULL) {
-		execve(py, argv, env);
-		dprintf(2, "armpy: %s: %s\n", py, strerror(errno));
-		_exit(127);
-	}
-	for (i = 0; i < nitems(dirs); i++) {
-		path = xasprintf("%s/%s", dirs[i], py);
-		execve(path, argv, env);
-		free(path);
-	}
-	dprintf(2, "armpy: %s: not found in /usr/local/bin, /usr/bin, /bin\n", py);
-	_exit(127);
-}
-
 /* Run argv with the probe environment, collecting stdout and stderr; returns the exit status
- * or -1 (cause set) when it could not run or timed out. */
+ * or -1 (cause set) when it could not run or timed out. The probe runs in its own group, in
+ * the root when there is one (with a /proc of its own: it reads /proc/self/maps). */
 static int
 probe_spawn(const struct validate_opts *o, char *const *login, char **argv, struct buf *out,
     struct buf *err, char **cause)
 {
-	int po[2], pe[2], status = 0, open_fds = 2, timed_out = 0;
+	static const char *const dirs[] = { "/usr/local/bin", "/usr/bin", "/bin", NULL };
 	char **env = probe_env(o, login), chunk[8192];
+	struct proc_opts po = { .io = { PROC_NULL, PROC_PIPE, PROC_PIPE }, .env = env,
+	    .path = o->python != NULL ? o->python : "python3", .dirs = dirs, .root = o->root,
+	    .root_proc = 1, .new_group = 1 };
 	time_t deadline = time(NULL) + PROBE_TIMEOUT;
-	pid_t pid;
+	int status = 0, open_fds = 2, timed_out = 0, *fd = po.fd + 1;
+	pid_t pid = proc_start(argv, &po);
 
-	if (pipe2(po, O_CLOEXEC) != 0 || pipe2(pe, O_CLOEXEC) != 0) {
-		cause_set(cause, "pipe: %s", strerror(errno));
-		strv_free(env);
-		return -1;
-	}
-	if ((pid = fork()) < 0) {
-		cause_set(cause, "fork: %s", strerror(errno));
-		strv_free(env);
-		return -1;
-	}
-	if (pid == 0)
-		child_exec(o, argv, env, po[1], pe[1]);
 	strv_free(env);
-	close(po[1]);
-	close(pe[1]);
+	if (pid < 0) {
+		cause_set(cause, "cannot start the probe: %s", strerror(errno));
+		return -1;
+	}
 	while (open_fds > 0) {
-		struct pollfd pfd[2] = { { po[0], POLLIN, 0 }, { pe[0], POLLIN, 0 } };
+		struct pollfd pfd[2] = { { fd[0], POLLIN, 0 }, { fd[1], POLLIN, 0 } };
 		int left = (int)(deadline - time(NULL)), i;
 		if (left <= 0) {
 			timed_out = 1;
@@ -1039,19 +949,15 @@ probe_spawn(const struct validate_opts *o, char *const *login, char **argv, stru
 				if (b->len < PROBE_MAX_OUT)
 					buf_add(b, chunk, n);
 			} else if (n == 0 || errno != EINTR) {
-				close(i == 0 ? po[0] : pe[0]);
-				if (i == 0)
-					po[0] = -1;
-				else
-					pe[0] = -1;
+				close(fd[i]);
+				fd[i] = -1;
 				open_fds--;
 			}
 		}
 	}
-	if (po[0] >= 0)
-		close(po[0]);
-	if (pe[0] >= 0)
-		close(pe[0]);
+	for (int i = 0; i < 2; i++)
+		if (fd[i] >= 0)
+			close(fd[i]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (timed_out) {
@@ -1083,19 +989,20 @@ f_emulated(const struct facts *f)
 	return f == NULL || f->emulated;
 }
 
-/* A regular file of at most 64 KiB under root, resolved inside it; NULL otherwise. */
+/* A regular file of at most 64 KiB under root, resolved inside it as the executor resolves
+ * paths (rootdir.h: openat2, or the walk where openat2 is missing); NULL otherwise. */
 static char *
 root_file_read(const char *root, const char *path)
 {
-	struct open_how how = { .flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY,
-	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	struct rootdir *rd;
 	struct stat st;
 	struct buf b;
-	int dfd, fd;
-	if ((dfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+	int fd;
+
+	if ((rd = rootdir_open(root, NULL)) == NULL)
 		return NULL;
-	fd = (int)syscall(SYS_openat2, dfd, path, &how, sizeof how);
-	close(dfd);
+	fd = rootdir_openat(rd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY, 0, NULL);
+	rootdir_free(rd);
 	if (fd < 0)
 		return NULL;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > 65536) {

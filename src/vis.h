@@ -3,6 +3,7 @@
 #define VIS_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "armpy.h"
 
@@ -33,4 +34,13 @@ int vis_clean(const char *s, int flags);
  * still be completed by what follows (0 to 3): a stream keeps them for its next write. */
 size_t vis_partial(const char *s, size_t len);
 
+/*
+ * Streams to a person (vis-stream.c): vis_stream_open makes *fp a stdio stream that writes to
+ * fd what it is given, escaped as above with VIS_NL | VIS_TAB | VIS_KEEPBS; a UTF-8 character
+ * cut between two writes waits for the rest. mode is setvbuf's. Closing the stream writes
+ * what waits and returns EOF if any write to fd failed. main.c sets vis_stdout_raw to the
+ * unescaped stdout before it swaps stdout; curses draws on it (its bytes are not text).
+ */
+extern FILE *vis_stdout_raw;
+void vis_stream_open(FILE **fp, int fd, int mode);
 #endif

@@ -27,8 +27,7 @@ static const struct {
 } extras[] = {
 	{ EXTRA_PILLOW, "Pillow", "Pillow 8.x+ has Arm64 wheels, also for 64 KB-page RHEL/CentOS 8." },
 	{ EXTRA_PANDAS, "pandas", "Built from source when pip finds no wheel: up to 20 minutes." },
-	{ EXTRA_PYTORCH, "PyTorch", "CPU wheels for Arm64 since 1.8, from the PyTorch nightly "
-	    "index." },
+	{ EXTRA_PYTORCH, "PyTorch", "Arm64 CPU wheels of torch and torchvision on PyPI (since 1.8)." },
 	{ EXTRA_DGL, "DGL", "Needs PyTorch first; then DGL is installed from source." },
 	{ EXTRA_SENTENCEPIECE, "sentencepiece", "Needs PyTorch; cmake build; Python needs "
 	    "LD_PRELOAD of tcmalloc." },
@@ -1025,7 +1024,7 @@ scalar(const struct ynode *map, const char *key)
 int
 wizard_bench_parse(struct wizard *w, const char *yaml, size_t len, char **cause)
 {
-	struct ynode *root = ydoc_parse(yaml, len, "armpy bench", cause);
+	struct ynode *root = ydoc_parse(yaml, len, "armpy gflops", cause);
 	const struct ynode *res;
 	struct wizard_bench b = { 0 };
 
@@ -1033,7 +1032,7 @@ wizard_bench_parse(struct wizard *w, const char *yaml, size_t len, char **cause)
 		return -1;
 	res = ynode_get(root, "results");
 	if (root->type != YNODE_MAP || res == NULL || res->type != YNODE_SEQ) {
-		cause_set(cause, "armpy bench: no results list in its output");
+		cause_set(cause, "armpy gflops: no results list in its output");
 		ynode_free(root);
 		return -1;
 	}
@@ -1137,11 +1136,11 @@ wizard_blis_line(const struct wizard *w)
 	const struct wizard_bench_row *r = bench_kernels(w, "blis", &seen);
 
 	if (r != NULL && r->generic)
-		return xstrdup("BLIS runs its generic reference kernels here (armpy bench)");
+		return xstrdup("BLIS runs its generic reference kernels here (armpy gflops)");
 	if (r != NULL)
-		return xasprintf("BLIS runs %s here (armpy bench)", r->kernels);
+		return xasprintf("BLIS runs %s here (armpy gflops)", r->kernels);
 	why = w->bench.n == 0 ? "`b` checks what BLIS really runs" : seen ?
-	    "armpy bench could not tell what it runs" : "armpy bench found no BLIS";
+	    "armpy gflops could not tell what it runs" : "armpy gflops found no BLIS";
 	if (target == NULL)
 		return xasprintf("BLIS: no build target known for this CPU (%s)", why);
 	return xasprintf("BLIS build target %s (expected; %s)", target, why);

@@ -31,7 +31,7 @@ struct wizard_list {
 	int n;
 };
 
-/* `armpy bench --format yaml`, parsed: one row per library, thread count and size. */
+/* `armpy gflops --format yaml`, parsed: one row per library, thread count and size. */
 struct wizard_bench_row {
 	char *path;
 	char *kind;           /* openblas, blis, reference, ... */
@@ -75,7 +75,7 @@ struct wizard {
 	char *plan_dir;               /* $XDG_CONFIG_HOME/armpy/plans */
 	const char *root;             /* --root: the executor and validation run in this chroot */
 	const char *log_opt;          /* --log FILE */
-	char *bench_text;             /* why `armpy bench` is not available, or NULL */
+	char *bench_text;             /* why `armpy gflops` is not available, or NULL */
 	struct wizard_bench bench;    /* its results when it ran */
 	struct validate_report *validation;   /* made by the validate screen, freed with the wizard */
 };
@@ -132,7 +132,7 @@ char *wizard_default_plan_path(const struct wizard *, const char *name);
 /* Saves the profile/plan (profile_save, plan_to_yaml) and records the path. */
 int wizard_save_profile(struct wizard *, const char *path, char **cause);
 int wizard_save_plan(struct wizard *, const char *path, char **cause);
-/* Parse `armpy bench --format yaml` into w->bench (replacing it); the table as text. */
+/* Parse `armpy gflops --format yaml` into w->bench (replacing it); the table as text. */
 int wizard_bench_parse(struct wizard *, const char *yaml, size_t len, char **cause);
 char *wizard_bench_table(const struct wizard *);
 void wizard_bench_clear(struct wizard_bench *);
@@ -140,7 +140,7 @@ void wizard_bench_clear(struct wizard_bench *);
  * N when n <= 0); with width > 0 the lib and kernels part is cut so that it fits. */
 char *wizard_speed_label(const char *lib, const char *kernels, int threads, long n, int width);
 char *wizard_bench_label(const struct wizard_bench_row *, int width);
-/* The BLAS screen's line about BLIS: what armpy bench saw it run, or the build target armpy
+/* The BLAS screen's line about BLIS: what armpy gflops saw it run, or the build target armpy
  * expects for this CPU when the bench has not run (or could not tell). */
 char *wizard_blis_line(const struct wizard *);
 

@@ -197,6 +197,8 @@ chroot_tarball() {
 	key=$(chroot_key "$arch" "$suite" "$@")
 	out=$CHROOT_CACHE/chroot-$arch-$suite-$key.tar.zst
 	(
+		# Only what this subshell builds: the caller's chroots (sshd hosts up) are not its own.
+		CHROOT_DIRS=()
 		trap 'chroot_destroy_all' EXIT
 		flock 9
 		[ -s "$out" ] || chroot_build "$arch" "$suite" "$out" "$@"

@@ -107,14 +107,10 @@ expect_completion "armpy --profile " a.yaml b.yml sub/
 expect_completion "armpy run " a.yaml b.yml sub/
 expect_completion "armpy validate --ex" --expect
 # Every option --help names for a command is completed for it, and nothing more.
-help_usage() { # CMD: the usage block of CMD's --help; for the headless command, its own line
-	if [ -z "$1" ]; then      # and the detection overrides it takes
-		"$ARMPY" --help 2>&1 | grep -E '^ *armpy \[|^Detection overrides|^ +--arch'
-	else
-		"$ARMPY" "$1" --help 2>&1 | awk '/^ *(usage|Usage)/,/^$/'
-	fi
+help_usage() { # CMD: the usage lines of CMD's --help ("": armpy's own), generated from its table
+	"$ARMPY" ${1:+"$1"} --help 2>&1 | awk '/^usage:/,/^$/'
 }
-for cmd in "" detect plan run resume runs validate bench; do
+for cmd in "" detect plan run resume runs validate gflops; do
 	help=$(help_usage "$cmd" |
 		grep -oE '(^|[ [|])-(-[a-z][a-z-]*|o)' | sed 's/^[ [|]//' | sort -u)
 	help=$(printf '%s\n' $help --help | sort -u | tr '\n' ' ' | sed 's/ $//')

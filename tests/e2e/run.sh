@@ -181,9 +181,25 @@ if ! grep -q "BLIS_NUM_THREADS=7" "$T_OUT/val-escape.out"; then
 else
 	t_fail "validate --root read a file outside the root"; why val-escape 8
 fi
+# Where openat2 is missing, the walk keeps the same boundary (ARMPY_RESOLVE=walk forces it).
+logged val-escape-walk env -u BLIS_NUM_THREADS -u OMP_NUM_THREADS ARMPY_RESOLVE=walk "$ARMPY" validate --root "$R" --quick
+if ! grep -q "BLIS_NUM_THREADS=7" "$T_OUT/val-escape-walk.out"; then
+	t_pass "validate --root (walk): a profile.d symlink out of the root is not followed out"
+else
+	t_fail "validate --root (walk) read a file outside the root"; why val-escape-walk 8
+fi
+ln -sf /etc/profile.d/armpy-blas.sh.real "$PD"   # absolute: resolved inside the root
+cp -a "$T_OUT/armpy-blas.sh.keep" "$R/etc/profile.d/armpy-blas.sh.real"
+logged val-login-walk env -u BLIS_NUM_THREADS -u OMP_NUM_THREADS ARMPY_RESOLVE=walk "$ARMPY" validate --root "$R" --quick
+if grep -qE "applied the settings a login there gets, from $R/etc/profile.d/armpy-blas.sh: .*BLIS_NUM_THREADS=" "$T_OUT/val-login-walk.out"; then
+	t_pass "validate --root (walk): an absolute profile.d symlink is followed inside the root"
+else
+	t_fail "validate --root (walk): profile.d settings through a symlink inside the root not applied"; why val-login-walk 8
+fi
+rm -f "$PD" "$R/etc/profile.d/armpy-blas.sh.real"
 rm -f "$PD"; cp -a "$T_OUT/armpy-blas.sh.keep" "$PD"
 
-t_logged "bench --root CHROOT runs" bench "$ARMPY" bench --root "$R"
+t_logged "gflops --root CHROOT runs" bench "$ARMPY" gflops --root "$R"
 if grep -qi blis "$T_OUT/bench.out" && grep -qi openblas "$T_OUT/bench.out"; then
 	t_pass "bench lists both BLIS and OpenBLAS"
 else

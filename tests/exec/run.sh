@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tests/exec/run.sh — the executor for real: extraction attacks, kill -9 + resume at every step,
 # SIGINT/SIGTERM, SIGHUP on a closed pty, write/alternative/check steps, --root chroot + /proc,
-# --root as a boundary for every action kind (root-boundary.sh).
+# --root as a boundary for every action kind (root-boundary.sh), --check in a root (check.sh).
 set -u
 . "$(dirname "$0")/../lib.sh"
 
@@ -361,6 +361,7 @@ EOF
 	"$ARMPY" run "$W/rootfail.yaml" --root "$R" --yes >/dev/null 2>&1
 	! mountpoint -q "$R/proc" && t_pass "--root: /proc unmounted after a failure" || t_fail "/proc left mounted"
 	. "$TOP/tests/exec/root-boundary.sh"
+	. "$TOP/tests/exec/check.sh"
 else
 	t_skip "--root tests need root"
 fi

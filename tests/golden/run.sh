@@ -98,7 +98,7 @@ t_check "plan without --profile: exit 2" test $? -eq 2
 words='\b(seed|devkit notes|planner|route)\b'
 helps=$out/help.txt
 : >"$helps"
-for c in "" detect plan run resume runs validate bench; do
+for c in "" detect plan run resume runs validate gflops; do
 	"$ARMPY" $c --help >>"$helps" 2>&1
 done
 for f in "$helps" "$TOP"/tests/golden/expected/* "$TOP"/docs/* "$TOP"/README.md \
@@ -122,4 +122,5 @@ if [ -n "$code_vars" ] && [ "$code_vars" = "$man_vars" ]; then
 else
 	t_fail "armpy(1) ENVIRONMENT vs the code: $(diff <(echo "$code_vars") <(echo "$man_vars") | grep '^[<>]' | tr '\n' ' ')"
 fi
+. "$G/options.sh"
 t_summary

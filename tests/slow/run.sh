@@ -185,7 +185,7 @@ else
 	t_fail "the built BLIS should run its $narrow kernels (it says: $(sed -n 1p "$T_OUT/arch.out" 2>/dev/null))"; why arch
 fi
 known=$(sed -n 2p "$T_OUT/arch.out" 2>/dev/null)
-t_logged "armpy bench --root CHROOT --quick runs" bench "$ARMPY" bench --root "$R" --quick
+t_logged "armpy gflops --root CHROOT --quick runs" bench "$ARMPY" gflops --root "$R" --quick
 if grep -q '/usr/local/lib/libblis' "$T_OUT/bench.out"; then
 	t_pass "bench finds and times the built BLIS: $(grep -m1 '/usr/local/lib/libblis' "$T_OUT/bench.out" | tr -s ' ')"
 else

@@ -2,7 +2,8 @@
 # tests/tui/run.sh — drives the real ./armpy wizard in tmux (80x24): snapshots, saved profiles,
 # replay equality, back navigation, the one selection model (Space marks, Enter goes on with the
 # mark), EOL confirmation, refusals, bench progress and cancel, --load, resize, NO_COLOR, vt100,
-# plan text that hides a command (shown escaped), TERM refused, hang-up with a dialog open.
+# plan text that hides a command (shown escaped), TERM refused, hang-up with a dialog open;
+# first, that no screen keeps state in a static (statics.py).
 # UPDATE_SNAPSHOTS=1 rewrites tests/tui/snapshots/*.txt (review the diff before committing).
 set -u
 . "$(dirname "$0")/../lib.sh"
@@ -20,6 +21,12 @@ cleanup() {
 }
 # Each session gets its own server: no race with a server that is still shutting down.
 trap cleanup EXIT
+
+# Screens keep their state in the block the main loop gives them, never in a static: the check
+# needs no terminal, so it runs first (and where tmux is missing).
+if out=$(python3 "$HERE/statics.py" screens/*.c); then
+	t_pass "screens/*.c: no mutable static (per-instance screen state only)"
+else t_fail "screens/*.c: mutable statics:"; echo "$out" | sed 's/^/    /'; fi
 
 if ! command -v tmux >/dev/null; then
 	t_skip "tmux not installed (scripts/deps/test-tui.apt.txt)"
@@ -187,11 +194,11 @@ keys Down; step "Refused: BLIS" && snap blas-conda-blis-refused
 keys Space; step "BLIS is refused:"
 if cap | grep -qF "(*) OpenBLAS"; then t_pass "refused BLIS not selected"; else t_fail "refused BLIS got selected"; fi
 
-# --- 5a. b runs `armpy bench --progress`: library, threads, N, "n of m" and a bar; Esc kills the
+# --- 5a. b runs `armpy gflops --progress`: library, threads, N, "n of m" and a bar; Esc kills the
 #         whole bench (no process, no zombie, nothing on the terminal); a full run ends in the
 #         table with N in the labels, and the BLIS line then says what the bench saw ----------
-if ! "$ARMPY" bench --size 16 --threads 1 >/dev/null 2>&1; then
-	t_skip "bench progress (armpy bench finds no BLAS on this machine)"
+if ! "$ARMPY" gflops --size 16 --threads 1 >/dev/null 2>&1; then
+	t_skip "bench progress (armpy gflops finds no BLAS on this machine)"
 else
 	start --
 	step "Welcome"; keys Enter Enter Enter Enter; step "OpenBLAS TARGET="
@@ -212,8 +219,8 @@ else
 	members() { ps -eo pgid=,stat=,args= | awk -v g="$bench" '$1 == g'; }
 	if [ -n "$bench" ] && [ "$(members | wc -l)" -ge 2 ]; then t_pass "bench runs as a process group (pid $bench)"
 	else t_fail "bench process group not found"; ps -eo pid,ppid,pgid,stat,args | sed 's/^/    | /'; fi
-	keys Escape; step "armpy bench cancelled"
-	if [ -n "$bench" ] && [ -z "$(members)" ] && ! pgrep -f "bench --format yaml --progress" >/dev/null; then
+	keys Escape; step "armpy gflops cancelled"
+	if [ -n "$bench" ] && [ -z "$(members)" ] && ! pgrep -f "gflops --format yaml --progress" >/dev/null; then
 		t_pass "Esc: no bench process left, no zombie"
 	else t_fail "Esc left bench processes"; members | sed 's/^/    | /'; fi
 	sleep 1
@@ -226,8 +233,8 @@ else
 			t_pass "bench table: every row's label has threads and N"
 		else t_fail "bench table labels"; sed 's/^/    | /' "$TMP/bench-table.txt"; fi
 		keys q; step "OpenBLAS TARGET="
-		if cap | grep -qE "^ BLIS (runs .* here|build target .*; armpy bench) "; then
-			t_pass "BLIS line after b: what armpy bench measured"
+		if cap | grep -qE "^ BLIS (runs .* here|build target .*; armpy gflops) "; then
+			t_pass "BLIS line after b: what armpy gflops measured"
 		else t_fail "BLIS line after b"; cap | sed 's/^/    | /'; fi
 	else t_fail "bench: no table"; fi
 fi

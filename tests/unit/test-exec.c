@@ -14,6 +14,7 @@
 
 #include "armpy.h"
 #include "exec-int.h"
+#include "headless.h"
 #include "journal.h"
 #include "plan.h"
 #include "sudo.h"
@@ -279,10 +280,22 @@ test_apt_status(void **state)
 static void
 test_url_policy(void **state)
 {
-	char *mirrors[] = { "mirror.example.org", "deb.local:8080", NULL };
+	char *mirrors[] = { "mirror.example.org", "deb.local:8080", "[fd00::1]:3141", "[fd00::2]",
+	    "10.0.0.7:80", NULL };
 	char *cause = NULL;
 
 	(void)state;
+	/* mirrors compare as profile.h parses them: IPv6 literals by value, ports when written,
+	 * a default port counts as written in the URL */
+	assert_int_equal(download_url_allowed("http://[fd00::1]:3141/simple/", mirrors, NULL), 0);
+	assert_int_equal(download_url_allowed("http://[fd00:0::1]:3141/simple/", mirrors, NULL), 0);
+	assert_int_equal(download_url_allowed("http://[fd00::1]:3142/simple/", mirrors, NULL), -1);
+	assert_int_equal(download_url_allowed("http://[fd00::1]/simple/", mirrors, NULL), -1);
+	assert_int_equal(download_url_allowed("http://[fd00::2]:8000/x", mirrors, NULL), 0);
+	assert_int_equal(download_url_allowed("http://[fd00::3]/x", mirrors, NULL), -1);
+	assert_int_equal(download_url_allowed("http://10.0.0.7/x", mirrors, NULL), 0);
+	assert_int_equal(download_url_allowed("http://MIRROR.example.org:81/x", mirrors, NULL), 0);
+	assert_int_equal(download_url_allowed("http://deb.local.evil:8080/x", mirrors, NULL), -1);
 	assert_int_equal(download_url_allowed("https://example.com/x.tar.gz", NULL, NULL), 0);
 	assert_int_equal(download_url_allowed("http://127.0.0.1:8000/x", NULL, NULL), 0);
 	assert_int_equal(download_url_allowed("http://127.8.9.10/x", NULL, NULL), 0);
@@ -538,6 +551,35 @@ test_sudo_commands(void **state)
 	e->euid = 0;                                  /* root: nothing goes through sudo */
 	c = exec_sudo_commands(e, &p->steps[0]);
 	assert_null(c[0]);
+	exec_commands_free(c);
+	exec_free(e);
+	plan_free(p);
+}
+
+/* A step's own PATH (a gcc-toolset's bin first) replaces the clean one: the child sees one
+ * PATH, the step's (getenv and env(1) would disagree on two). */
+static void
+test_step_path(void **state)
+{
+	struct plan *p = plan_new();
+	struct step *s = plan_add(p, "tc", "t", "t");
+	struct exec *e;
+	char ***c, *line;
+
+	(void)state;
+	s->kind = ACTION_RUN;
+	s->privileged = 1;
+	s->u.run.argv = strv_push(strv_new(), "make");
+	s->u.run.env = strv_push(strv_new(), "PATH=/opt/rh/gcc-toolset-12/root/usr/bin:/usr/bin");
+	e = exec_new(p, NULL, NULL);
+	free(e->home);
+	e->home = xstrdup("/home/u");
+	e->euid = 1000;
+	c = exec_sudo_commands(e, &p->steps[0]);
+	line = strv_join(c[0], " ");
+	assert_non_null(strstr(line, " PATH=/opt/rh/gcc-toolset-12/root/usr/bin:/usr/bin "));
+	assert_null(strstr(strstr(line, "PATH=") + 1, "PATH="));
+	free(line);
 	exec_commands_free(c);
 	exec_free(e);
 	plan_free(p);
@@ -818,6 +860,7 @@ main(void)
 		cmocka_unit_test(test_sudo_shell_word),
 		cmocka_unit_test(test_sudoers_rule),
 		cmocka_unit_test(test_sudo_commands),
+		cmocka_unit_test(test_step_path),
 		cmocka_unit_test(test_sudo_settings),
 		cmocka_unit_test(test_exec_real),
 	};

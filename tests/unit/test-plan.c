@@ -11,6 +11,7 @@
 
 #include "armpy.h"
 #include "facts.h"
+#include "plan-int.h"
 #include "plan.h"
 #include "profile.h"
 #include "ydoc.h"
@@ -865,6 +866,161 @@ test_all_combinations(void **state)
 	assert_true(refused > 1000);
 }
 
+/* The toolchain table: each package's lines follow each other, their GCC and Python floors never
+ * go down, and each cites its source; what pip picks and the distros' GCC. */
+static void
+test_toolchain_table(void **state)
+{
+	const struct build_need *t;
+	struct facts f = mkfacts("rhel", "8.8", FAMILY_RHEL, PM_DNF, "aarch64", 4, 4096);
+	int n;
+
+	(void)state;
+	t = toolchain_needs(&n);
+	for (int i = 0; i < n; i++) {
+		assert_non_null(t[i].source);
+		assert_true(t[i].py_max == NULL || version_cmp(t[i].py_min, t[i].py_max) <= 0);
+		if (i + 1 < n && strcmp(t[i].pkg, t[i + 1].pkg) == 0) {
+			assert_non_null(t[i].below);
+			assert_string_equal(t[i].below, t[i + 1].from);
+			assert_true(version_cmp(t[i].gcc, t[i + 1].gcc) <= 0);
+			assert_true(version_cmp(t[i].py_min, t[i + 1].py_min) <= 0);
+		} else
+			assert_null(t[i].below);
+	}
+	assert_string_equal(toolchain_pick("numpy", "3.9", NULL)->from, "1.26");   /* 2.0.x */
+	assert_string_equal(toolchain_pick("numpy", "3.11", NULL)->gcc, "9.3");
+	assert_string_equal(toolchain_pick("numpy", "3.11", "8.5")->below, "2.3");
+	assert_string_equal(toolchain_pick("numpy", "3.13", NULL)->gcc, "10.3");
+	assert_string_equal(toolchain_pick("scipy", "3.11", NULL)->gcc, "9.1");
+	assert_null(toolchain_pick("scipy", "3.13", "8.5"));
+	assert_string_equal(toolchain_distro_gcc(&f), "8.5");
+	f.distro_version = (char *)"8.2";
+	assert_string_equal(toolchain_distro_gcc(&f), "8.3");
+	f.distro_id = (char *)"rocky";
+	f.distro_version = (char *)"8";                     /* no minor: the current one */
+	assert_string_equal(toolchain_distro_gcc(&f), "8.5");
+	f.distro_version = (char *)"80";
+	assert_null(toolchain_distro_gcc(&f));
+	f = mkfacts("ubuntu", "22.04", FAMILY_DEBIAN, PM_APT, "aarch64", 4, 4096);
+	assert_string_equal(toolchain_distro_gcc(&f), "11.2");
+	f.distro_id = (char *)"ubuntuish";
+	assert_null(toolchain_distro_gcc(&f));
+	assert_non_null(toolchain_blis_gcc("armsve"));
+	assert_null(toolchain_blis_gcc("cortexa57"));
+}
+
+static struct plan *
+toolchain_plan(struct facts *f, const char *py, const char *blis_cfg, char **cause)
+{
+	struct profile *p = mkprofile(SOURCE_PIP, BLAS_BLIS, THREADING_OPENMP);
+	struct plan *plan;
+
+	setpy(p, py);
+	p->allow_eol = 1;
+	if (blis_cfg != NULL)
+		f->cpu.blis_config = (char *)blis_cfg;
+	plan = plan_make(f, p, cause);
+	profile_free(p);
+	return plan;
+}
+
+static const char *
+step_env_get(const struct step *s, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (size_t i = 0; s->u.run.env != NULL && s->u.run.env[i] != NULL; i++)
+		if (strncmp(s->u.run.env[i], name, n) == 0 && s->u.run.env[i][n] == '=')
+			return s->u.run.env[i] + n + 1;
+	return NULL;
+}
+
+/* EL8 8.8: NumPy 2.3+ needs GCC 9.3 > 8.5, so gcc-toolset-12 is planned and every build step
+ * runs with it; the releases stay unpinned. Debian 12's GCC builds it as is. */
+static void
+test_toolchain_toolset(void **state)
+{
+	struct facts f = mkfacts("rhel", "8.8", FAMILY_RHEL, PM_DNF, "aarch64", 4, 4096);
+	const char *ids[] = { "blis-configure", "blis-build", "openblas-build", "pip-numpy",
+	    "pip-scipy" };
+	char *cause = NULL;
+	struct plan *plan;
+	const struct step *s;
+
+	(void)state;
+	setup_clock();
+	plan = toolchain_plan(&f, "system", "armsve", &cause);
+	assert_non_null(plan);
+	s = need(plan, "toolchain");
+	assert_true(argv_has(s->u.run.argv, "gcc-toolset-12"));
+	assert_non_null(strstr(s->why, "GCC >= 10.1"));      /* armsve's arm_sve.h is the most */
+	for (size_t i = 0; i < nitems(ids); i++) {
+		s = need(plan, ids[i]);
+		assert_true(str_startswith(step_env_get(s, "PATH"),
+		    "/opt/rh/gcc-toolset-12/root/usr/bin:"));
+		assert_string_equal(step_env_get(s, "CC"), "/opt/rh/gcc-toolset-12/root/usr/bin/gcc");
+		assert_non_null(step_env_get(s, "FC"));
+	}
+	assert_true(argv_has(need(plan, "blis-configure")->u.run.argv, "armsve"));
+	assert_true(argv_has(need(plan, "openblas-build")->u.run.argv,
+	    "FC=/opt/rh/gcc-toolset-12/root/usr/bin/gfortran"));
+	assert_true(argv_has(need(plan, "pip-numpy")->u.run.argv, "numpy"));
+	assert_non_null(strstr(need(plan, "pip-numpy")->why, "NumPy 2.3.0 release notes"));
+	assert_null(step_env_get(need(plan, "venv"), "PATH"));
+	plan_free(plan);
+
+	f = mkfacts("debian", "12", FAMILY_DEBIAN, PM_APT, "aarch64", 4, 4096);
+	f.system_python = (char *)"3.11.2";
+	plan = toolchain_plan(&f, "system", NULL, &cause);
+	assert_non_null(plan);
+	assert_null(plan_find(plan, "toolchain"));
+	assert_null(step_env_get(need(plan, "pip-numpy"), "PATH"));
+	assert_non_null(strstr(need(plan, "pip-numpy")->why, "Debian 12's GCC 12.2 builds it"));
+	plan_free(plan);
+}
+
+/* EL8 8.2 has no gcc-toolset that new (gcc-toolset-10 comes with 8.3): a Python 3.11 found on
+ * the machine gets NumPy and SciPy pinned to what GCC 8.3 builds; Python 3.13 has no such SciPy
+ * and is refused with the missing piece; BLIS's armsve falls back to the guide's cortexa57. */
+static void
+test_toolchain_pins(void **state)
+{
+	struct facts f = mkfacts("rhel", "8.2", FAMILY_RHEL, PM_DNF, "aarch64", 4, 4096);
+	struct python_install py = { (char *)"/usr/local/bin/python3.11", (char *)"3.11.4", 0 };
+	char *cause = NULL;
+	struct plan *plan;
+
+	(void)state;
+	setup_clock();
+	f.pythons = &py;
+	f.npythons = 1;
+	plan = toolchain_plan(&f, "3.11", NULL, &cause);
+	assert_non_null(plan);
+	assert_null(plan_find(plan, "toolchain"));
+	assert_true(argv_has(need(plan, "pip-numpy")->u.run.argv, "numpy<1.26"));     /* 1.25.2 */
+	assert_true(argv_has(need(plan, "pip-scipy")->u.run.argv, "scipy<1.14"));
+	assert_non_null(strstr(need(plan, "pip-scipy")->why, "pinned scipy<1.14: SciPy >=1.16 needs "
+	    "GCC >= 9.1"));
+	plan_free(plan);
+
+	py.path = (char *)"/usr/local/bin/python3.13";
+	py.version = (char *)"3.13.1";
+	assert_null(toolchain_plan(&f, "3.13", NULL, &cause));
+	assert_non_null(strstr(cause, "GCC >= 10.3"));
+	assert_non_null(strstr(cause, "this plan's Python is 3.13"));
+	free(cause);
+	cause = NULL;
+
+	f.npythons = 0;                                     /* python38 from AppStream */
+	plan = toolchain_plan(&f, "3.8", "armsve", &cause);
+	assert_non_null(plan);
+	assert_true(argv_has(need(plan, "blis-configure")->u.run.argv, "cortexa57"));
+	assert_true(warned(plan, "arm_sve.h"));
+	assert_true(argv_has(need(plan, "pip-numpy")->u.run.argv, "numpy"));
+	plan_free(plan);
+}
+
 int
 main(void)
 {
@@ -882,6 +1038,9 @@ main(void)
 		cmocka_unit_test(test_yaml_roundtrip),
 		cmocka_unit_test(test_yaml_strict),
 		cmocka_unit_test(test_all_combinations),
+		cmocka_unit_test(test_toolchain_table),
+		cmocka_unit_test(test_toolchain_toolset),
+		cmocka_unit_test(test_toolchain_pins),
 	};
 
 	setup_clock();

@@ -270,7 +270,7 @@ test_save_replay(void **state)
 	wizard_free(w);
 }
 
-/* `armpy bench --format yaml` output becomes rows and a table. */
+/* `armpy gflops --format yaml` output becomes rows and a table. */
 static void
 test_bench_parse(void **state)
 {
@@ -385,18 +385,18 @@ test_bench_kernels(void **state)
 	assert_non_null(strstr(t, "* generic kernels:"));
 	free(t);
 	t = wizard_blis_line(w);
-	assert_string_equal(t, "BLIS runs its generic reference kernels here (armpy bench)");
+	assert_string_equal(t, "BLIS runs its generic reference kernels here (armpy gflops)");
 	free(t);
 	assert_int_equal(wizard_bench_parse(w, tuned, strlen(tuned), &cause), 0);
 	t = wizard_blis_line(w);
-	assert_string_equal(t, "BLIS runs zen3 here (armpy bench)");
+	assert_string_equal(t, "BLIS runs zen3 here (armpy gflops)");
 	free(t);
 	t = wizard_bench_table(w);
 	assert_null(strstr(t, "generic"));
 	free(t);
 	assert_int_equal(wizard_bench_parse(w, noblis, strlen(noblis), &cause), 0);
 	t = wizard_blis_line(w);
-	assert_string_equal(t, "BLIS build target cortexa57 (expected; armpy bench found no "
+	assert_string_equal(t, "BLIS build target cortexa57 (expected; armpy gflops found no "
 	    "BLIS)");
 	free(t);
 	wizard_free(w);

@@ -9,19 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "armpy.h"
 #include "ydoc.h"
-
-static double
-now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static struct ynode *
 parse(const char *s, char **cause)
@@ -187,6 +178,14 @@ test_strv_buf(void **state)
 	s = strv_join(v, ",");
 	assert_string_equal(s, "a,2");
 	free(s);
+	v = strv_pushl(v, "b", "a", NULL);                 /* a,2,b,a */
+	v = strv_append_new(v, (char *[]){ "a", "c", "c", NULL }); /* + c, once */
+	s = strv_join(v, ",");
+	assert_string_equal(s, "a,2,b,a,c");
+	free(s);
+	v = strv_append(v, NULL);
+	v = strv_append(v, (char *[]){ "a", NULL });
+	assert_int_equal(strv_len(v), 6);
 	strv_free(v);
 	strv_free(NULL);
 	assert_int_equal(strv_len(NULL), 0);

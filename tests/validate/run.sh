@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/validate/run.sh — armpy validate/bench against the real NumPy on this host, under both BLAS
+# tests/validate/run.sh — armpy validate/gflops against the real NumPy on this host, under both BLAS
 # alternatives. Whatever the CPU: numbers are parsed and held to their bounds (tests/validate/
 # checks.py), and the kernels BLIS runs are compared with what BLIS itself says (ctypes); BLIS's
 # generic reference kernels are also forced once (BLIS_ARCH_TYPE) to check the warning every CPU
@@ -122,6 +122,11 @@ for lib in openblas blis; do
 	t_check "$lib alternative, --env LD_PRELOAD=$other: the failure names the preloaded $other" \
 		grep -qE "^FAIL  blas-library +expected $name, but $other .*global scope" "$OUT/preload-env-$lib.txt"
 done
+# A wheel's NumPy calls scipy_cblas_dgemm64_ from its bundled OpenBLAS: the probe follows the
+# symbol the module imports, not a cblas_dgemm another library put in the global scope.
+mkdir -p "$OUT/wheelsym"
+t_out "the probe names the symbol a module imports (wheel-style scipy_cblas_dgemm64_), not a global cblas_dgemm" \
+	python3 "$TOP/tests/validate/wheelsym.py" "$TOP/scripts/armpy-probe.py" "$OUT/wheelsym" "$OB_SO"
 t_check "numpy.show_config() prints the same text under OpenBLAS and BLIS" cmp -s "$OUT/show_config-openblas.txt" "$OUT/show_config-blis.txt"
 
 # BLIS on its generic reference kernels (what Debian's BLIS 0.9.0 runs on a CPU it does not know,
@@ -145,7 +150,7 @@ else
 	t_out "generic BLIS: dgemm correctness within its limit (an exact 0 included)" \
 		"${CHK[@]}" relerr "$OUT/generic-blis.txt" "$OUT/generic-blis.yaml"
 	t_out "generic BLIS: environment names BLIS_ARCH_TYPE" "${G[@]}" "${CHK[@]}" environment "$OUT/generic-blis.txt"
-	"${G[@]}" "$ARMPY" bench --size 256 --threads 1 --format yaml >"$OUT/generic-bench.yaml" 2>&1
+	"${G[@]}" "$ARMPY" gflops --size 256 --threads 1 --format yaml >"$OUT/generic-bench.yaml" 2>&1
 	t_out "generic BLIS: bench marks it generic and does not recommend it over tuned kernels" \
 		"${CHK[@]}" bench-yaml "$OUT/generic-bench.yaml" --blis generic
 fi
@@ -168,12 +173,12 @@ t_check "missing interpreter exits 1 with a reason" test "$rc" -eq 1
 t_check "missing interpreter is named" grep -q "/nonexistent/python3" "$OUT/nopy.txt"
 
 # The native benchmark lists both libraries, each measured, with the kernels each runs.
-"$ARMPY" bench --size 256 >"$OUT/bench.txt" 2>&1; rc=$?
+"$ARMPY" gflops --size 256 >"$OUT/bench.txt" 2>&1; rc=$?
 t_check "bench exits 0" test "$rc" -eq 0
 t_out "bench table: header with kernels; OpenBLAS and BLIS rows with GFLOPS > 0" \
 	"${CHK[@]}" bench-text "$OUT/bench.txt" "$OPENBLAS" "$BLIS"
 t_check "bench recommends a library" grep -qE "^recommendation: (BLIS|OpenBLAS) \((pthreads|openmp)\)" "$OUT/bench.txt"
-"$ARMPY" bench --size 256 --format yaml >"$OUT/bench.yaml" 2>"$OUT/bench.yaml.err"
+"$ARMPY" gflops --size 256 --format yaml >"$OUT/bench.yaml" 2>"$OUT/bench.yaml.err"
 t_out "bench yaml: BLIS's kernels as BLIS says, generic_kernels, recommendation" \
 	"${CHK[@]}" bench-yaml "$OUT/bench.yaml" --blis "$BLIS_WORD"
 
@@ -199,7 +204,7 @@ else
 	agree=1
 	for i in 1 2 3; do
 		"${CT[@]}" "$ARMPY" validate --python "$PY" --expect openblas --quick --format yaml >"$OUT/coretype-$i.yaml" 2>/dev/null
-		"${CT[@]}" "$ARMPY" bench --size 512 --threads 1 --format yaml >"$OUT/coretype-bench-$i.yaml" 2>&1
+		"${CT[@]}" "$ARMPY" gflops --size 512 --threads 1 --format yaml >"$OUT/coretype-bench-$i.yaml" 2>&1
 		vals=() benches=()
 		for j in $(seq 1 "$i"); do vals+=("$OUT/coretype-$j.yaml"); benches+=("$OUT/coretype-bench-$j.yaml"); done
 		"${CHK[@]}" agree "${vals[@]}" -- "${benches[@]}" >"$OUT/agree.txt" 2>&1 && { agree=0; break; }
@@ -216,6 +221,6 @@ else
 fi
 restore
 
-"$ARMPY" bench --size 0 >/dev/null 2>&1; t_check "bench --size 0 is bad usage (2)" test $? -eq 2
+"$ARMPY" gflops --size 0 >/dev/null 2>&1; t_check "gflops --size 0 is bad usage (2)" test $? -eq 2
 
 t_summary
