@@ -81,6 +81,34 @@ apt_status_parse(const char *line, double *fraction, char **detail)
 }
 
 /* Builds the environment: clean base, proxies, apt's, the step's. */
+
+/* NAME=VALUE with ~/ expanded where VALUE or one of its ':'-separated parts starts with it
+ * (PKG_CONFIG_PATH=~/.cache/armpy/pkgconfig:/usr/lib/...): a program never expands ~. */
+static char *
+run_env_expand(const struct exec *e, const char *nv)
+{
+	const char *eq = strchr(nv, '='), *p;
+	struct buf b;
+
+	if (eq == NULL)
+		return xstrdup(nv);
+	buf_init(&b);
+	buf_add(&b, nv, (size_t)(eq + 1 - nv));
+	for (p = eq + 1;; p++) {
+		const char *end = strchr(p, ':');
+		size_t n = end != NULL ? (size_t)(end - p) : strlen(p);
+		char *part = xstrndup(p, n), *x = exec_expand(e, part);
+
+		buf_puts(&b, x);
+		free(part);
+		free(x);
+		if (end == NULL)
+			break;
+		buf_puts(&b, ":");
+		p = end;
+	}
+	return buf_steal(&b);
+}
 static char **
 run_env(const struct exec *e, const struct spawn *sp, int apt)
 {
@@ -104,7 +132,7 @@ run_env(const struct exec *e, const struct spawn *sp, int apt)
 		env = strv_push(env, "APT_LISTCHANGES_FRONTEND=none");
 	}
 	for (size_t i = 0; sp->env != NULL && sp->env[i] != NULL; i++) {
-		char *v = exec_expand(e, sp->env[i]);
+		char *v = run_env_expand(e, sp->env[i]);
 		env = strv_push(env, v);
 		free(v);
 	}

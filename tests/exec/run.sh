@@ -172,6 +172,28 @@ ls "$W/wr/sub" | grep -qv '^env.sh$' && t_fail "write left a temp file" || t_pas
 [ -e "$W/wr/absent-ran" ] && t_pass "dpkg check: missing package -> step runs" || t_fail "dpkg check missing"
 [ ! -e "$W/wr/cmd-ran" ] && t_pass "command check -> already satisfied" || t_fail "command check"
 
+# a run step's env: ~/ is expanded at the start of the value and of each ':'-separated part
+# (the pip plan's PKG_CONFIG_PATH=~/.cache/armpy/pkgconfig:...), nowhere else
+header "$W/env.yaml"
+cat >>"$W/env.yaml" <<EOF
+- id: env-tilde
+  title: Env tilde
+  why: test
+  privileged: false
+  skippable: false
+  est_seconds: 1
+  run:
+    argv: [sh, -c, 'printf %s "\$X" > $W/wr/env-x']
+    env:
+    - X=~/a:~/b:/c:x~/d:~
+EOF
+HOME=$W/h "$ARMPY" run "$W/env.yaml" --yes >/dev/null 2>&1
+if [ "$(cat "$W/wr/env-x" 2>/dev/null)" = "$W/h/a:$W/h/b:/c:x~/d:$W/h" ]; then
+	t_pass "run step env: ~/ expanded in each part of a ':' list"
+else
+	t_fail "run step env: got '$(cat "$W/wr/env-x" 2>/dev/null)'"
+fi
+
 # ---------------------------------------------------------------- alternative
 if command -v update-alternatives >/dev/null && [ "$(id -u)" -eq 0 ]; then
 	mkdir -p "$W/alt"
