@@ -95,8 +95,22 @@ expect_valid() {
 if host_up drop "$PORT0"; then
 	R=$(sshd_root drop)
 	if start_run drop debian-system-openblas-noscipy.yaml drop; then
-		kill -9 "$CLIENT"; wait "$CLIENT" 2>/dev/null
-		t_pass "drop: ssh client killed (kill -9) while dpkg was unpacking on the host"
+		# $CLIENT is the subshell running ssh_to: the client itself is its ssh child. Killing
+		# only the subshell would leave ssh connected, and nothing would hang up on the host.
+		if pkill -9 -P "$CLIENT" -x ssh; then
+			t_pass "drop: ssh client killed (kill -9) while dpkg was unpacking on the host"
+		else
+			t_fail "drop: no ssh client process under $CLIENT to kill"
+		fi
+		wait "$CLIENT" 2>/dev/null
+		# sshd hangs up the terminal once its client is gone: the session process leaves
+		spid=$(session_pid "$T_OUT/drop-procs.out")
+		for _ in $(seq 600); do [ -n "$spid" ] && [ -d "/proc/$spid" ] || break; sleep 0.1; done
+		if [ -n "$spid" ] && [ ! -d "/proc/$spid" ]; then
+			t_pass "drop: the host's sshd closed the session (armpy's terminal hung up)"
+		else
+			t_fail "drop: the sshd session is still there 60s after its client died"
+		fi
 		if python3 "$HERE/procs.py" gone "$R" "$T_TIMEOUT" armpy; then
 			t_pass "drop: armpy ran to its end on the host without its client"
 		else
