@@ -377,3 +377,53 @@ plan_pip(struct pctx *c)
 	pc_venv_env_script(c);
 	return 0;
 }
+
+/* The pip step for the extras, in the venv. */
+int
+pc_pip_extras(struct pctx *c)
+{
+	char **names = NULL, **pre = NULL, **argv;
+	struct buf why;
+	struct step *s;
+	char *mods;
+
+	if (extras_pip(c, &names, &pre) != 0)
+		return -1;
+	strv_free(pre);
+	if (names == NULL)
+		return 0;
+	argv = strv_append(pc_pip_install_argv(c), names);
+	buf_init(&why);
+	buf_puts(&why, "the extras chosen in the profile, into the venv (PEP 668)");
+	if (c->p->extras & EXTRA_PILLOW)
+		buf_puts(&why, "; " GUIDE_NAME ": 'Pillow 8.x or later have a binary wheel for all "
+		    "Arm64 platforms, included OSes with 64kB pages'");
+	if (c->p->extras & EXTRA_PANDAS)
+		buf_puts(&why, "; " GUIDE_NAME ": pandas source builds 'may take up to 20 minutes'");
+	if (c->p->extras & EXTRA_PYTORCH)
+		buf_puts(&why, "; " GUIDE_NAME ": 'pip install --pre torch torchvision -f "
+		    "https://download.pytorch.org/whl/nightly/cpu/torch_nightly.html' -- that "
+		    "nightly index is historic; current aarch64 torch and torchvision wheels are on "
+		    "PyPI");
+	if (c->p->extras & EXTRA_SENTENCEPIECE)
+		buf_puts(&why, "; " GUIDE_NAME ": sentencepiece is built with cmake and needs "
+		    "libtcmalloc_minimal preloaded -- PyPI now has aarch64 wheels");
+	s = pc_runv(c, "pip-extras", "Install the extras with pip", why.data, 0,
+	    (c->p->extras & EXTRA_PANDAS) ? 1200 : 300, argv);
+	buf_free(&why);
+	mods = strv_join(names, ", ");
+	/* import names differ from distribution names */
+	{
+		char **imp = NULL;
+
+		for (size_t i = 0; names[i] != NULL; i++)
+			imp = strv_push(imp, strcmp(names[i], "pillow") == 0 ? "PIL" : names[i]);
+		free(mods);
+		mods = strv_join(imp, ", ");
+		strv_free(imp);
+	}
+	step_check_import(s, c->pyuser, mods);
+	free(mods);
+	strv_free(names);
+	return 0;
+}

@@ -15,9 +15,6 @@ registries=(
 # "FROM-GLOB TO-GLOB": edges left out until they are untied. A line that matches no edge fails,
 # so each is deleted once its branch is merged.
 known=(
-	# KNOWN, for branch tool (plan-*.c): plan-extras.c's pc_pip_extras calls plan-pip.c's
-	# pc_pip_install_argv; in plan-pip.c it unties plan-debian -> extras -> pip -> debian
-	"src/plan-extras.c src/plan-pip.c"
 )
 
 objs=()
