@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # armpy — build, run, test. `make run` and `make check` are all a newcomer types.
 PREFIX   ?= /usr/local
 DESTDIR  ?=

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # bench/download.sh — 256 MiB from a local server on 127.0.0.1 through a whole `armpy run` of a
 # one-step download plan (sha256 verified, .part renamed into place) vs `curl -o` of the same
 # URL. Prints both throughputs and the ratio (target >= 0.95x), best of 5, alternating.

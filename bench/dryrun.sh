@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # bench/dryrun.sh — median wall time of 50 `armpy --profile ... --dry-run` runs (detect + plan + YAML)
 # against /bin/true started the same way; prints both medians and the ratio. Target: <= 10 ms.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # bench/exec-overhead.sh — 1000 trivial steps (/bin/true) through `armpy run` vs the same 1000
 # commands in a sh script. Prints both times and the ratio (target <= 1.2x). This VM's fork/exec
 # time swings by 2x from one second to the next, so the two alternate for ROUNDS rounds (5)

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # bench/fleet.sh — wall time of ansible/site.yml installing NumPy on BLIS on 3 fresh hosts at once
 # (forks=3) against 1 fresh host, over real SSH to the fleet suite's sshd hosts (Debian bookworm
 # roots, tests/fleet/hosts.sh). Prints both times and the ratio (target <= 1.5x). Needs root, like
 # the fleet suite. Each host has its own warm apt archive cache, so apt's downloads are not timed.
-# SPDX-License-Identifier: MIT
 set -u
 . "$(dirname "$0")/../tests/lib.sh"
 T_OUT=$(mktemp -d /tmp/armpy-bench-fleet.XXXXXX)

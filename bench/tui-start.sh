@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # bench/tui-start.sh — time until the wizard's welcome screen shows in an 80x24 pty, next to
 # `dialog --msgbox` measured the same way; prints both medians, the ratio (target <= 1.2x) and
 # the wizard's peak RSS (target <= 8 MiB). RUNS=N repeats (default 15).

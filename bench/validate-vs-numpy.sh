@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # bench/validate-vs-numpy.sh — armpy gflops's native dgemm GFLOPS vs NumPy's own `a @ b` for the same library, size and threads.
 # Usage: bench/validate-vs-numpy.sh [N] [THREADS] [PYTHON]   (defaults 2000, 1, /usr/bin/python3)
 # Prints one line per thread count and the ratio armpy/NumPy (target >= 0.95x).

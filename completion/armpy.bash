@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # bash completion for armpy(1): commands, options, their fixed values and *.yaml files.
 # Installed as /usr/share/bash-completion/completions/armpy.
 

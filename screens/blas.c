@@ -1,4 +1,5 @@
 /* blas.c — screen 5: OpenBLAS or BLIS, threading, threads, build; refusals shown disabled. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "screen.h"
 

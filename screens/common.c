@@ -1,4 +1,5 @@
 /* common.c — helpers the screens share: list keys and drawing, child capture. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "screen.h"
 

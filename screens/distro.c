@@ -1,4 +1,5 @@
 /* distro.c — screen 2: the detected distribution, with an override of family/version. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "screen.h"
 

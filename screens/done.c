@@ -1,4 +1,5 @@
 /* done.c — screen 10: where things were saved, the headless replay command, how to activate. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "plan.h"
 #include "screen.h"

@@ -1,4 +1,5 @@
 /* extras.c — screen 6: optional packages (Pillow, pandas, PyTorch, DGL, ...) with the guide's notes. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "screen.h"
 

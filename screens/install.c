@@ -1,4 +1,5 @@
 /* install.c — screen 8: runs the plan through the executor, step states, progress, output tail. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "exec.h"
 #include "plan.h"

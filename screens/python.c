@@ -1,4 +1,5 @@
 /* python.c — screen 3: the Python version, with end-of-life dates and refusals. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "screen.h"
 

@@ -1,4 +1,5 @@
 /* registry.c — the one table of wizard screens, in the order of enum wizard_screen. */
+/* SPDX-License-Identifier: MIT */
 #include "screen.h"
 
 const struct screen *const screen_table[WS_COUNT] = {

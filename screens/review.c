@@ -1,4 +1,5 @@
 /* review.c — screen 7: the plan's steps, sizes and time; view YAML, save profile/plan, run. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "plan.h"
 #include "screen.h"

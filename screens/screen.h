@@ -1,4 +1,5 @@
 /* screen.h — one wizard screen: named callbacks over the wizard model, in one const table. */
+/* SPDX-License-Identifier: MIT */
 #ifndef SCREEN_H
 #define SCREEN_H
 

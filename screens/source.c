@@ -1,4 +1,5 @@
 /* source.c — screen 4: where NumPy/SciPy come from (system, pip venv, conda), with consequences. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "screen.h"
 

@@ -1,4 +1,5 @@
 /* validate.c — screen 9: which BLAS/LAPACK serve NumPy, verdicts, versions, GFLOPS bars. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "plan.h"
 #include "screen.h"

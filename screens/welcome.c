@@ -1,4 +1,5 @@
 /* welcome.c — screen 1: what this machine is (distro, CPU, memory, Pythons, conda, PEP 668). */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "screen.h"
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # armpy-probe.py — runs inside the target Python; reports which BLAS/LAPACK really serve NumPy, as YAML.
 #
 # Standard library + NumPy only, Python 3.7+. armpy passes this text with `python -c` (argv, no

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # install-deps.sh — installs what armpy needs to build (build) or to test (test) and is missing.
 # Package lists live in scripts/deps/<what>.<packager>.txt (one package per line, # comments);
 # every test-*.apt.txt file is part of "test".

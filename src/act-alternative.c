@@ -1,4 +1,5 @@
 /* act-alternative.c — alternative steps: update-alternatives --set, previous value journaled. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "exec-int.h"
 #include "journal.h"

@@ -1,4 +1,5 @@
 /* act-download.c — download steps: libcurl to DEST.part, Range resume, sha256 (EVP), URL policy. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "exec-int.h"
 #include "plan.h"

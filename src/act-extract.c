@@ -1,4 +1,5 @@
 /* act-extract.c — extract steps: libarchive into a temp dir next to dest, refusing escapes. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "exec-int.h"
 #include "plan.h"

@@ -1,4 +1,5 @@
 /* act-run.c — run steps: fork/execve with a clean env, own process group, chroot, sudo, apt. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "exec-int.h"
 #include "journal.h"

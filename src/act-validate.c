@@ -1,4 +1,5 @@
 /* act-validate.c — validate steps: run the BLAS validation and show its report in the output. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "exec-int.h"
 #include "plan.h"

@@ -1,4 +1,5 @@
 /* act-write.c — write steps: content written atomically with its mode (via sudo when not root). */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "exec-int.h"
 #include "plan.h"

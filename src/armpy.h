@@ -1,4 +1,5 @@
 /* armpy.h — common helpers shared by every module: allocation, strings, string vectors, errors. */
+/* SPDX-License-Identifier: MIT */
 #ifndef ARMPY_H
 #define ARMPY_H
 

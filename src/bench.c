@@ -1,4 +1,5 @@
 /* bench.c — native dgemm benchmark of every BLAS on the system, each library in its own child process. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "facts.h"
 #include "validate.h"

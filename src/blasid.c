@@ -1,4 +1,5 @@
 /* blasid.c — identify a loaded BLAS library by its exported symbols (and, failing that, its contents). */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "validate.h"
 

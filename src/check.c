@@ -1,4 +1,5 @@
 /* check.c — step checks: is a step already satisfied (dpkg, rpm, alternative, file, command)? */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "exec-int.h"
 #include "plan.h"

@@ -1,4 +1,5 @@
 /* cmd-detect.c — `armpy detect`: print this machine's facts (or an overridden one's) as YAML. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "cmd.h"
 #include "facts.h"

@@ -1,4 +1,5 @@
 /* cmd-gflops.c — `armpy gflops`: time cblas_dgemm of every BLAS on the system, each in its own process. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "cmd.h"
 #include "validate.h"

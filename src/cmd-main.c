@@ -1,4 +1,5 @@
 /* cmd-main.c — the default command: its options; the wizard, or the headless face (cmd-headless.c). */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "cmd.h"
 #include "profile.h"

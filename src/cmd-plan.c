@@ -1,4 +1,5 @@
 /* cmd-plan.c — `armpy plan --profile FILE [--facts FACTS.yaml] [-o PLAN.yaml]`: plan for this or another machine. */
+/* SPDX-License-Identifier: MIT */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

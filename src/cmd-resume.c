@@ -1,4 +1,5 @@
 /* cmd-resume.c — `armpy resume [RUN-ID]`: continue the last interrupted or failed run. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "cmd.h"
 #include "exec.h"

@@ -1,4 +1,5 @@
 /* cmd-run.c — `armpy run PLAN`: show every command of a saved plan, confirm, execute. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "cmd.h"
 #include "exec.h"

@@ -1,4 +1,5 @@
 /* cmd-runs.c — `armpy runs`: past runs with id, start, profile, state and log path. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "cmd.h"
 #include "runs.h"

@@ -1,4 +1,5 @@
 /* cmd-validate.c — `armpy validate`: which BLAS/LAPACK really serve NumPy, checked against the DevKit guide. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "cmd.h"
 #include "validate.h"

@@ -1,4 +1,5 @@
 /* cmd.h — the command table: each subcommand registers itself as a const struct cmd_entry. */
+/* SPDX-License-Identifier: MIT */
 #ifndef CMD_H
 #define CMD_H
 

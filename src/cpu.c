@@ -1,4 +1,5 @@
 /* cpu.c — /proc/cpuinfo parsing, the aarch64 core table (OpenBLAS TARGET, BLIS config), x86 naming. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "facts.h"
 

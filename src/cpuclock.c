@@ -1,4 +1,5 @@
 /* cpuclock.c — the clock a core really runs at, timed on a chain of dependent integer adds. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "cpuclock.h"
 

@@ -1,4 +1,5 @@
 /* cpuclock.h — the clock a core really runs at, timed rather than read from /proc/cpuinfo. */
+/* SPDX-License-Identifier: MIT */
 #ifndef CPUCLOCK_H
 #define CPUCLOCK_H
 

@@ -1,4 +1,5 @@
 /* detect.c — the thin I/O shell around the fact parsers, and facts as YAML in both directions. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "facts.h"
 #include "ydoc.h"

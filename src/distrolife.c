@@ -1,4 +1,5 @@
 /* distrolife.c — distro releases with their python3 and the vendor's support dates, each cited. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "distrolife.h"
 

@@ -1,4 +1,5 @@
 /* distrolife.h — distro releases, their python3 and the vendor's support dates (pure table). */
+/* SPDX-License-Identifier: MIT */
 #ifndef DISTROLIFE_H
 #define DISTROLIFE_H
 

@@ -1,4 +1,5 @@
 /* exec-int.h — executor internals shared by exec.c, act-*.c, check.c, journal.c and runs.c. */
+/* SPDX-License-Identifier: MIT */
 #ifndef EXEC_INT_H
 #define EXEC_INT_H
 

@@ -1,4 +1,5 @@
 /* exec.c — the executor: runs a plan's steps in order with checks, a journal, resume and signals. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "exec-int.h"
 #include "journal.h"

@@ -1,4 +1,5 @@
 /* exec.h — the executor: runs a plan's steps for real, journals them, reports to an observer. */
+/* SPDX-License-Identifier: MIT */
 #ifndef EXEC_H
 #define EXEC_H
 

@@ -1,4 +1,5 @@
 /* facts.h — what this machine is: distro, arch, CPU, memory, Pythons. Pure parsers + thin I/O. */
+/* SPDX-License-Identifier: MIT */
 #ifndef FACTS_H
 #define FACTS_H
 

@@ -1,4 +1,5 @@
 /* headless.c — text and JSON-lines observers for headless runs, throttled, hang-up safe. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "headless.h"
 #include "plan.h"

@@ -1,4 +1,5 @@
 /* headless.h — the headless faces of the executor: text lines or JSON lines on stdout. */
+/* SPDX-License-Identifier: MIT */
 #ifndef HEADLESS_H
 #define HEADLESS_H
 

@@ -1,4 +1,5 @@
 /* journal.c — append-only, group-committed run journal and its parser (the basis of resume). */
+/* SPDX-License-Identifier: MIT */
 #include "journal.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* journal.h — the run journal: append-only text records, group-committed; parsed for resume. */
+/* SPDX-License-Identifier: MIT */
 #ifndef JOURNAL_H
 #define JOURNAL_H
 

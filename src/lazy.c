@@ -1,4 +1,5 @@
 /* lazy.c — dlopen of libcurl, libcrypto and libarchive on first use (see lazy.h). */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 
 #define CURL_DISABLE_TYPECHECK

@@ -1,4 +1,5 @@
 /* lazy.h — libcurl, libcrypto and libarchive loaded with dlopen on first use, not at start-up. */
+/* SPDX-License-Identifier: MIT */
 #ifndef LAZY_H
 #define LAZY_H
 

@@ -1,4 +1,5 @@
 /* main.c — entry point: dispatches to the command table, prints help and version, checks output. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "cmd.h"
 #include "vis.h"

@@ -1,4 +1,5 @@
 /* osrelease.c — os-release(5) parsing (shell-style quoting) and distro family / package manager. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "facts.h"
 #include "ydoc.h"

@@ -1,4 +1,5 @@
 /* plan-conda.c — conda route: the pinned Miniforge installer, an environment file, conda env create. */
+/* SPDX-License-Identifier: MIT */
 #include <stdlib.h>
 #include <string.h>
 

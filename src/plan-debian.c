@@ -1,4 +1,5 @@
 /* plan-debian.c — Debian/Ubuntu system route: one apt transaction, update-alternatives, thread env. */
+/* SPDX-License-Identifier: MIT */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,4 +1,5 @@
 /* plan-extras.c — the optional packages (Pillow, pandas, PyTorch, DGL, sentencepiece, Morfeusz) per install method; the pip step is in plan-pip.c. */
+/* SPDX-License-Identifier: MIT */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,4 +1,5 @@
 /* plan-int.h — internals shared by the planner's route files (plan-*.c); not a public contract. */
+/* SPDX-License-Identifier: MIT */
 #ifndef PLAN_INT_H
 #define PLAN_INT_H
 

@@ -1,4 +1,5 @@
 /* plan-pins.c — the pinned source tarballs and installers (never an invented hash: each cites its source). */
+/* SPDX-License-Identifier: MIT */
 #include <stddef.h>
 #include <string.h>
 

@@ -1,4 +1,5 @@
 /* plan-pins.h — pinned artefacts the planner downloads: URL, sha256 and version, each with its source. */
+/* SPDX-License-Identifier: MIT */
 #ifndef PLAN_PINS_H
 #define PLAN_PINS_H
 

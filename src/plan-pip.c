@@ -1,4 +1,5 @@
 /* plan-pip.c — pip route: distro prerequisites, a venv (PEP 668), wheels or a NumPy/SciPy build against BLIS. */
+/* SPDX-License-Identifier: MIT */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,4 +1,5 @@
 /* plan-rhel.c — RHEL family system route: the distro's python3-numpy/python3-scipy (OpenBLAS). */
+/* SPDX-License-Identifier: MIT */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,4 +1,5 @@
 /* plan-source.c — the guide's RedHat recipe: BLIS/OpenBLAS built from pinned tarballs, NumPy/SciPy against them. */
+/* SPDX-License-Identifier: MIT */
 #include <stdlib.h>
 #include <string.h>
 

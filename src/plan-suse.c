@@ -1,4 +1,5 @@
 /* plan-suse.c — SUSE (zypper) system route: distro NumPy/SciPy with OpenBLAS only. */
+/* SPDX-License-Identifier: MIT */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,4 +1,5 @@
 /* plan-yaml.c — plan ⇄ YAML: a canonical emitter and a strict, positioned parser (round trip is byte-identical). */
+/* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <stdint.h>
 #include <stdarg.h>

@@ -1,4 +1,5 @@
 /* plan.c — the plan model and the pure planner's entry: (facts, profile) → steps, or a reason. */
+/* SPDX-License-Identifier: MIT */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

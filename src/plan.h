@@ -1,4 +1,5 @@
 /* plan.h — the install plan: a pure function of (facts, profile), with a YAML emitter and parser. */
+/* SPDX-License-Identifier: MIT */
 #ifndef PLAN_H
 #define PLAN_H
 

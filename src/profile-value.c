@@ -1,4 +1,5 @@
 /* profile-value.c — patterns for profile values that reach commands: names, paths, URLs, hosts. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "profile.h"
 

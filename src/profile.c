@@ -1,4 +1,5 @@
 /* profile.c — the user's answers: schema v1 defaults, strict positioned loading, checks, saving. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "profile.h"
 #include "pyeol.h"

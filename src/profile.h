@@ -1,4 +1,5 @@
 /* profile.h — the user's answers (never commands): schema v1, strict libyaml load and save. */
+/* SPDX-License-Identifier: MIT */
 #ifndef PROFILE_H
 #define PROFILE_H
 

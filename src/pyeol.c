@@ -1,4 +1,5 @@
 /* pyeol.c — CPython end-of-life table (PEPs 373, 494, 537, 569, 596, 619, 664, 693, 719, 745, 790). */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "pyeol.h"
 

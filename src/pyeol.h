@@ -1,4 +1,5 @@
 /* pyeol.h — CPython end-of-life dates, compared with an injectable "today". */
+/* SPDX-License-Identifier: MIT */
 #ifndef PYEOL_H
 #define PYEOL_H
 

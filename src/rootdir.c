@@ -1,4 +1,5 @@
 /* rootdir.c — paths resolved inside the target root: openat2(RESOLVE_IN_ROOT), or a safe walk. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "rootdir.h"
 

@@ -1,4 +1,5 @@
 /* rootdir.h — the target root as a boundary: every path of a step resolved inside the root. */
+/* SPDX-License-Identifier: MIT */
 #ifndef ROOTDIR_H
 #define ROOTDIR_H
 

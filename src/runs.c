@@ -1,4 +1,5 @@
 /* runs.c — run directories under the state dir, their ids, and their state for `armpy runs`. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "journal.h"
 #include "runs.h"

@@ -1,4 +1,5 @@
 /* runs.h — run directories: where they live, new ids, and the list `armpy runs` shows. */
+/* SPDX-License-Identifier: MIT */
 #ifndef RUNS_H
 #define RUNS_H
 

@@ -1,4 +1,5 @@
 /* sudo.c — sudo for a user who is not root: which steps use it, asking once, keeping it alive. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "exec-int.h"
 #include "plan.h"

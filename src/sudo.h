@@ -1,4 +1,5 @@
 /* sudo.h — sudo for a user who is not root: which steps use it, asking once, keeping it alive. */
+/* SPDX-License-Identifier: MIT */
 #ifndef SUDO_H
 #define SUDO_H
 

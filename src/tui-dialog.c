@@ -1,4 +1,5 @@
 /* tui-dialog.c — modal dialogs over the screen: pager, confirm, buttons, prompt, password, busy. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "tui.h"
 

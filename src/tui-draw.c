@@ -1,4 +1,5 @@
 /* tui-draw.c — the wizard's drawing helpers: frame, legend, status, lists, marks, bars. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "tui.h"
 #include "vis.h"

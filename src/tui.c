@@ -1,4 +1,5 @@
 /* tui.c — the wizard's main loop: terminal set-up, screen dispatch, resize, help, quit, signals. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "cmd.h"
 #include "facts.h"

@@ -1,4 +1,5 @@
 /* tui.h — curses drawing helpers for the wizard screens (only src/tui*.c and screens/ use it). */
+/* SPDX-License-Identifier: MIT */
 #ifndef TUI_H
 #define TUI_H
 

@@ -1,4 +1,5 @@
 /* util.c — allocation wrappers, string vectors, buffers, atomic file writes. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 
 #include <ctype.h>

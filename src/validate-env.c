@@ -1,4 +1,5 @@
 /* validate-env.c — verdicts on what really runs: variables that force kernels, BLIS's kernel set, thread scaling. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "facts.h"
 #include "validate-int.h"

@@ -1,4 +1,5 @@
 /* validate-int.h — what validate.c shares with the verdict files beside it (validate-env.c, validate-report.c). */
+/* SPDX-License-Identifier: MIT */
 #ifndef VALIDATE_INT_H
 #define VALIDATE_INT_H
 

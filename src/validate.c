@@ -1,4 +1,5 @@
 /* validate.c — run the probe inside the target Python (optionally chrooted), parse it, decide the verdicts. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "facts.h"
 #include "plan.h"

@@ -1,4 +1,5 @@
 /* validate.h — the truth about the BLAS that serves NumPy, and a native BLAS benchmark. */
+/* SPDX-License-Identifier: MIT */
 #ifndef VALIDATE_H
 #define VALIDATE_H
 

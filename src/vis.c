@@ -1,4 +1,5 @@
 /* vis.c — untrusted text made safe to show a person: controls, bidi, invisibles, bad UTF-8 escaped. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "vis.h"
 

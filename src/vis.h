@@ -1,4 +1,5 @@
 /* vis.h — untrusted text made safe to show a person: controls, bidi, invisibles, bad UTF-8 escaped. */
+/* SPDX-License-Identifier: MIT */
 #ifndef VIS_H
 #define VIS_H
 

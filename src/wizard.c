@@ -1,4 +1,5 @@
 /* wizard.c — the wizard's pure model: choices, refusals asked of the planner, invalidation. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "facts.h"
 #include "plan.h"

@@ -1,4 +1,5 @@
 /* wizard.h — the wizard's pure model (no curses): answers, choices, refusals and invalidation. */
+/* SPDX-License-Identifier: MIT */
 #ifndef WIZARD_H
 #define WIZARD_H
 

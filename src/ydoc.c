@@ -1,4 +1,5 @@
 /* ydoc.c — strict YAML parsing into a positioned tree, and a buffered emitter, on libyaml. */
+/* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "vis.h"
 #include "ydoc.h"

@@ -1,4 +1,5 @@
 /* ydoc.h — a small YAML document tree on libyaml: strict, positioned, alias-free; plus an emitter. */
+/* SPDX-License-Identifier: MIT */
 #ifndef YDOC_H
 #define YDOC_H
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/lib-chroot.sh — real Debian chroots for the e2e/arm64/slow suites: cached debootstrap
 # tarballs, fresh unpacks under /var/tmp, a persistent apt archive cache, and mounts that are
 # always undone (trap). Source it after tests/lib.sh.

@@ -1,8 +1,8 @@
+# SPDX-License-Identifier: MIT
 # tests/lib-sshd.sh — real SSH hosts for the ssh/fleet suites: each a fresh Debian bookworm root
 # from the suite's cached chroots, running Debian's own sshd on 127.0.0.1 with its own port, all in
 # the machine's network namespace. Source it after tests/lib.sh (it sources tests/lib-chroot.sh
 # when that is not loaded yet). Needs root, like the chroots.
-# SPDX-License-Identifier: MIT
 #
 #   sshd_key                         the client key pair, generated once per test run (ssh-keygen,
 #                                    ed25519) under $T_OUT/ssh/ (tests/out/ssh/ without T_OUT);

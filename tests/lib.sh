@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/lib.sh — helpers for shell test suites: pass/fail/skip counters and the summary line.
 # Source it, call t_pass/t_fail/t_skip per case, and end with t_summary (exit status = failures).
 T_PASSED=0

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # run-all.sh — runs every suite (unit binaries, then each tests/*/run.sh) and sums the results
 # into the final line "N passed, N failed". SUITES="unit golden" restricts which suites run.
 set -uo pipefail

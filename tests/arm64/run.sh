@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/arm64/run.sh — armpy on a real arm64 Debian userland (qemu-user): build it there with the
 # project's Makefile, run its unit tests there, detect, then install and validate NumPy on BLIS
 # and on OpenBLAS with the arm64 binary.

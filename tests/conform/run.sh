@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/conform/run.sh — upstream conformance: for every CPU fixture and every plan that builds
 # OpenBLAS or BLIS from source, the TARGET and BLIS configuration armpy plans are checked with the
 # pinned release's own build system, in real source trees from Debian's source packages:

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 # steps.py — what a plan asks of the OpenBLAS and BLIS build systems, one line each:
 #   openblas VERSION TARGET|-        (openblas-build's TARGET=, "-" when the plan sets none)
 #   blis VERSION CONFIGURE-ARGS...   (blis-configure's argv after ./configure; the config last)

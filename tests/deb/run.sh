@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/deb/run.sh — the Debian package: `make deb` builds armpy_<version>_<arch>.deb, lintian has no
 # errors and only the warnings tests/deb/lintian-allowed.txt explains, the package holds what it
 # must, installs with apt into a fresh Debian bookworm chroot and plans there from its own

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 # blisarch.py — what BLIS itself says about this CPU, independently of armpy: the sub-configuration
 # (kernel set) the library selects here, bli_arch_string(bli_arch_query_id()), on line 1; on line 2
 # every sub-configuration this build can name (its arch_t table, up to and including "generic",

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 # hup.py — runs a command as a session leader on a pty, closes the pty (the dropped SSH terminal)
 # once the command printed MARKER, then waits for it. Exit: the command's status, 128+signal
 # when a signal killed it, 124 on timeout, 125 when MARKER never appeared.

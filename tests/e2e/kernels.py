@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 # kernels.py — checks armpy's `blis-kernels` verdict against what BLIS itself says on this CPU
 # (tests/e2e/blisarch.py), whichever CPU that is: generic reference kernels must be a WARN that
 # says "reference" and names OpenBLAS as a remedy; any other kernel set must be named as it is.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 # progress.py — checks an `armpy --progress json` stream (e2e tests): parse, or all-satisfied.
 # usage: progress.py parse FILE | satisfied FILE | summary FILE
 import json

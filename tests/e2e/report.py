@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 # report.py — checks an `armpy validate --format yaml` report in the chroot tests: the serving
 # BLAS is LIB, LAPACK is KIND (when asked), correctness passed and GFLOPS are present.
 # Numbers are parsed, never matched by their print format: an exact 0 is a valid error, and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/e2e/run.sh — armpy installs and validates NumPy/SciPy on BLIS and OpenBLAS for real, in a
 # fresh Debian bookworm amd64 chroot (the host binary with --root; the chroot's apt does the work).
 set -uo pipefail

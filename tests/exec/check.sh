@@ -1,7 +1,7 @@
+# SPDX-License-Identifier: MIT
 # tests/exec/check.sh — sourced by exec/run.sh (as root): `armpy --profile P --check` for real.
 # A profile planned inside a --root temp dir: its write step would run before a run and is
 # satisfied after one; --check itself changes nothing in the root and writes no run directory.
-# SPDX-License-Identifier: MIT
 C=$W/check
 mkdir -p "$C/root/etc" "$C/root/var/lib/dpkg"
 cp "$TOP/tests/fixtures/os-release/debian-12" "$C/root/etc/os-release"

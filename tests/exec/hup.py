@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 # hup.py — starts `armpy run PLAN --yes` as a session leader on a pty, closes the pty mid-run
 # (the terminal hangs up: SIGHUP, then EIO on writes) and waits for armpy to finish.
 # usage: hup.py ARMPY PLAN STATE_DIR ; exit 0 when armpy exited 0 after the hang-up.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 # mktar.py — builds the extraction attack archives for tests/exec: mktar.py KIND OUT.tar[.gz]
 import io
 import sys

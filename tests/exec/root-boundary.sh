@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/exec/root-boundary.sh — sourced by tests/exec/run.sh (as root): --root is a boundary.
 # A root full of hostile symlinks (absolute, relative climbing with "..", a symlinked parent,
 # a symlink as the last component, one swapped in by an earlier step of the same run), one

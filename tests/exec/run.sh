@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/exec/run.sh — the executor for real: extraction attacks, kill -9 + resume at every step,
 # SIGINT/SIGTERM, SIGHUP on a closed pty, write/alternative/check steps, --root chroot + /proc,
 # --root as a boundary for every action kind (root-boundary.sh), --check in a root (check.sh).

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 # adhoc.py — checks `ansible HOST -m armpy.fleet.armpy --check` output (tests/fleet): the
 # module read the profile it was given as a dict, ran armpy --check there, and found no change.
-# SPDX-License-Identifier: MIT
 # usage: adhoc.py OUTPUT HOST      (OUTPUT: ad hoc's "HOST | SUCCESS => {JSON}")
 import json
 import sys

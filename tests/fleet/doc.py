@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 # doc.py — checks `ansible-doc -t module armpy.fleet.armpy` output (tests/fleet): every option
 # and the main return values are documented, with check mode named.
-# SPDX-License-Identifier: MIT
 import re
 import sys
 

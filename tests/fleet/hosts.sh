@@ -1,6 +1,6 @@
+# SPDX-License-Identifier: MIT
 # tests/fleet/hosts.sh — fleet hosts for tests/fleet and bench/fleet.sh, on tests/lib-sshd.sh.
 # Source it after tests/lib.sh (it sources tests/lib-sshd.sh).
-# SPDX-License-Identifier: MIT
 #
 #   fleet_hosts_up NAME...   each NAME an sshd host (its own free port on 127.0.0.1) with
 #                            FLEET_PKGS and an apt archive cache of its own; returns 1 on failure

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-# recap.py — checks ansible-playbook's PLAY RECAP (tests/fleet): per host ok/changed/failed counts.
 # SPDX-License-Identifier: MIT
+# recap.py — checks ansible-playbook's PLAY RECAP (tests/fleet): per host ok/changed/failed counts.
 # usage: recap.py OUTPUT failed BAD GOOD...   BAD failed, every GOOD host neither failed nor unreachable
 #        recap.py OUTPUT unchanged HOST...    changed=0 failed=0 unreachable=0 on every host
 #        recap.py OUTPUT changed HOST...      changed>0 failed=0 unreachable=0 on every host

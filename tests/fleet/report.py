@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 # report.py — checks site.yml's fleet report (tests/fleet): DIR/<host>.yaml of every host and the
 # summary.txt table, for a run (each good host validated on LIB, the bad one failed with its
 # reason) or, with --check, for a check run (each host would change, nothing validated).
-# SPDX-License-Identifier: MIT
 # usage: report.py [--check] DIR LIB BAD|"" GOOD...
 import os
 import re

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/fleet/run.sh — Debian's ansible-core runs ansible/site.yml over real SSH on four Debian
 # bookworm hosts (tests/lib-sshd.sh: chroots, each with its own sshd on 127.0.0.1): NumPy on BLIS
 # everywhere, validated; a second run changes nothing; --check with OpenBLAS reports changes and
 # changes nothing; a host whose apt cannot reach its mirror fails alone, named in the summary.
-# SPDX-License-Identifier: MIT
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 T_OUT=$TOP/tests/out/fleet

@@ -1,5 +1,6 @@
 /* fuzz-cpuinfo.c — libFuzzer target: /proc/cpuinfo text on aarch64 and x86_64; the facts
  * `detect` writes from it load back. */
+/* SPDX-License-Identifier: MIT */
 #include <stdint.h>
 #include <stdlib.h>
 

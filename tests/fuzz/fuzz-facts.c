@@ -1,4 +1,5 @@
 /* fuzz-facts.c — libFuzzer target: facts YAML (`plan --facts`); loaded facts emit and load back. */
+/* SPDX-License-Identifier: MIT */
 #include <stdint.h>
 #include <stdlib.h>
 

@@ -1,5 +1,6 @@
 /* fuzz-journal.c — libFuzzer target: the run journal's parser on any bytes, and values written
  * with journal_append read back by journal_parse unchanged. */
+/* SPDX-License-Identifier: MIT */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,5 @@
 /* fuzz-osrelease.c — libFuzzer target: os-release text; the facts `detect` writes load back. */
+/* SPDX-License-Identifier: MIT */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,5 @@
 /* fuzz-plan.c — libFuzzer target: plan YAML load; a loaded plan emits, loads back, emits the same. */
+/* SPDX-License-Identifier: MIT */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

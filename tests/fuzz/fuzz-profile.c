@@ -1,4 +1,5 @@
 /* fuzz-profile.c — libFuzzer target: profile YAML load; a loaded profile saves and loads back equal. */
+/* SPDX-License-Identifier: MIT */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,5 @@
 /* lib.c — shared helpers of the libFuzzer targets (see lib.h). */
+/* SPDX-License-Identifier: MIT */
 #include "lib.h"
 
 #include <stdio.h>

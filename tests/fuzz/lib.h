@@ -1,4 +1,5 @@
 /* lib.h — shared helpers of the libFuzzer targets: properties that trap, input as C text. */
+/* SPDX-License-Identifier: MIT */
 #ifndef FUZZ_LIB_H
 #define FUZZ_LIB_H
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/fuzz/run.sh — the libFuzzer targets, one per loader, under ASan+UBSan: builds them with
 # clang, replays every finding kept in regress/<target>/, then fuzzes each target for
 # FUZZ_SECONDS (default 30) from a scratch corpus seeded with the fixtures. `make fuzz` runs it

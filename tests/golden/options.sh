@@ -1,8 +1,8 @@
+# SPDX-License-Identifier: MIT
 # golden/options.sh — sourced by golden/run.sh: every command's option table, as the real binary
 # shows and parses it. One wording for a missing value and an unknown option (exit 2, nothing on
 # stdout), --opt=value as --opt value, a flag refusing a value, and the usage, the --help option
 # list and the man page's SYNOPSIS naming the same options.
-# SPDX-License-Identifier: MIT
 opt_commands() { # "" (armpy itself) and every command `armpy --help` lists
 	echo ""
 	"$ARMPY" --help | sed -n '/^Commands/,/^$/p' | awk 'NR > 1 && NF { print $1 }'

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # golden/run.sh — `armpy plan --profile P --facts F` for every facts × profile pair, diffed against
 # expected/<facts>--<profile>.yaml (a plan) or .err (a refusal). UPDATE=1 regenerates the files.
 set -uo pipefail
@@ -121,6 +122,14 @@ if [ -n "$code_vars" ] && [ "$code_vars" = "$man_vars" ]; then
 	t_pass "armpy(1) ENVIRONMENT lists every ARMPY_* variable ($(echo $code_vars | wc -w))"
 else
 	t_fail "armpy(1) ENVIRONMENT vs the code: $(diff <(echo "$code_vars") <(echo "$man_vars") | grep '^[<>]' | tr '\n' ' ')"
+fi
+# Every source file of ours says its licence (LICENSE, MIT) in an SPDX line near its top.
+nospdx=$(cd "$TOP" && git ls-files 2>/dev/null | grep -E '\.(c|h|sh|py|bash)$|^Makefile$' |
+	grep -vE '^tests/(fixtures|golden/expected|fuzz/(regress|pending))/' |
+	while IFS= read -r f; do head -n 6 "$f" | grep -q 'SPDX-License-Identifier: MIT' || echo "$f"; done)
+if [ -n "$(cd "$TOP" && git ls-files 2>/dev/null | head -1)" ]; then
+	t_check "every C, shell and Python file has an SPDX line (MIT)${nospdx:+; missing: $(echo $nospdx | cut -c1-200)}" \
+		test -z "$nospdx"
 fi
 . "$G/options.sh"
 t_summary

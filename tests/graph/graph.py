@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 # graph.py — the file graph of armpy: which .c file uses a global symbol (function or
 # variable) that another .c file defines, read with nm from the objects; fails on a cycle
 # (a strongly connected component of two or more files) that is not a registry's.
-# SPDX-License-Identifier: MIT
 import fnmatch
 import os
 import subprocess

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # graph/run.sh — the file graph (which .c file calls into which, from nm of the objects) has
 # no cycle but its registries': a hub with a table of its parts, the parts calling the hub's
 # helpers. Any other cycle, or parts that call each other in a circle, fails (graph.py).
-# SPDX-License-Identifier: MIT
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 cd "$TOP" || exit 1

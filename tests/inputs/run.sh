@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/inputs/run.sh — every file armpy reads as input is a regular file: a FIFO, a directory or a
 # device is refused at once with exit 2 and nothing printed on stdout, never a hang. Bytes that
 # are not UTF-8 never crash or hang anything: the machine's files are sanitised (and what detect

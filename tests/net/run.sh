@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/net/run.sh — downloads through `armpy run PLAN`: a local server with faults (drops, 404,
 # 500, stalls, wrong bodies, redirects), Range resume, sha256, URL policy. Real libcurl, real TCP.
 set -u

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 # server.py — local HTTP (+ optional HTTPS) file server with faults, for tests/net and benches.
 # usage: server.py DIR PORTFILE LOGFILE [CERT KEY]   (ports: "HTTP_PORT HTTPS_PORT" in PORTFILE)
 # Routes (paths relative to DIR):

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 # clean.py FILE... — exit 0 when every file is what a terminal shows as itself: valid UTF-8, no
 # control but LF and TAB (CR LF line ends from a pty allowed), no C1 control, no bidi override
 # or isolate, no zero-width or other invisible format character. Prints the first offender.

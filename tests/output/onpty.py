@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 # onpty.py — runs a command with stdin and stdout on an 80x24 pty (stderr too unless
 # ONPTY_STDERR names a file) and copies everything the pty showed to our stdout, as bytes.
 # Exit status: the command's (128+N for a signal N); 124 when it ran for over ONPTY_SECS

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/output/run.sh — what armpy shows a person is the truth: output that never reached stdout
 # (/dev/full, a full disk) exits 1 and says so; a terminal the wizard cannot use (TERM unset,
 # unknown, dumb, stdout not a terminal) exits 2 before curses; a plan whose title or argv hides

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 # tests/pip/index.py — the pieces of the local PEP 503 index, made from Debian's packages:
 #   wheel DEBROOT OUTDIR [--pure]  a wheel of the Python distribution a .deb installs (its
 #                                  dist-packages tree and dist-info/egg-info metadata); --pure

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/pip/run.sh — armpy's pip route run for real: in a fresh Debian bookworm amd64 chroot per
 # BLAS, the plan installs the distro prerequisites with apt, creates the venv, and pip builds
 # NumPy from its sdist (BLIS) or from the sdist fallback (OpenBLAS) against a local PEP 503 index

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/profile/run.sh — profile validation through the real binary: every bad profile exits 2
 # with its expected "FILE:LINE:COL: key.path: message" first line and an empty stdout.
 set -u

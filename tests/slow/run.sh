@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/slow/run.sh — the seed's BLIS source route executed for real (amd64): Debian's BLIS
 # upstream tarball served on 127.0.0.1, armpy's own plan steps download it (sha256), extract it
 # (libarchive), configure/make/install it in a Debian chroot; then bench and validate use it.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 # subplan.py — keeps only the steps whose id matches REGEX from a plan armpy planned (the BLIS
 # source build of a source-route plan), so a test can execute that part for real.
 # usage: subplan.py PLAN.yaml REGEX OUT.yaml

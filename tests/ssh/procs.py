@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 # procs.py — the processes running inside a chroot, seen from the machine (/proc/PID/root), for
 # the ssh suite: wait for one by name, or list them.
-# SPDX-License-Identifier: MIT
 #   procs.py wait ROOT TIMEOUT NAME [ARG]  waits until a process named NAME (whose command line
 #                                       has the word ARG) runs in ROOT; prints "PID PGID SID";
 #                                       exit 1 on timeout

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/ssh/run.sh — SSH drops, for real: armpy on a Debian host reached through Debian's sshd
 # (tests/lib-sshd.sh), its session cut in the middle of the apt install step. The run must
 # finish on the host when the ssh client dies, and `armpy resume` over a new connection must
 # finish it after a kill -9 of the session.
-# SPDX-License-Identifier: MIT
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 T_OUT=$TOP/tests/out/ssh

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 # onpty.py — runs a command on a pty (its terminal) and, when it asks "Proceed? [y/N]", types
 # ANSWER and Enter ("-": never answers). Everything it printed goes to LOG. Exit: the command's
 # status, 124 when it took over 60 s, 125 when ANSWER is not "-" and the question never came.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/state/run.sh — what armpy keeps between runs, for real: nothing runs unconfirmed, resume
 # runs only the approved plan, the journal survives tearing (and a lost one stops resume), one
 # run at a time, the state dir is the user's, a full state dir is named, a failed run resumed.

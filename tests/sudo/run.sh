@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/sudo/run.sh — a real sudo that asks for a password: a test user with a 6-second sudo
 # timestamp drives headless runs and the wizard (its password dialog) in tmux (asked once, kept
 # alive, revoked and resumed), no terminal (exit 2), the dry-run's sudoers rule used for real,

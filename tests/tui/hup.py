@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 # hup.py — starts the wizard on an 80x24 pty, walks to a dialog, then hangs the terminal up
 # (closes the pty) while the dialog is open, and checks that armpy exits soon, without spinning.
 # usage: hup.py ARMPY HOME ctty|noctty eol|help|failed [ARGS...]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/tui/run.sh — drives the real ./armpy wizard in tmux (80x24): snapshots, saved profiles,
 # replay equality, back navigation, the one selection model (Space marks, Enter goes on with the
 # mark), EOL confirmation, refusals, bench progress and cancel, --load, resize, NO_COLOR, vt100,

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-# statics.py — fails when a screen (screens/*.c) keeps mutable state in a static variable.
 # SPDX-License-Identifier: MIT
+# statics.py — fails when a screen (screens/*.c) keeps mutable state in a static variable.
 #
 # A screen's state lives in the per-instance block the main loop allocates (struct screen's
 # state_size) and passes to its hooks; only const tables may be static. Every `static`

@@ -1,4 +1,5 @@
 /* test-blasid.c — unit tests for blasid.c: its parsers on strings recorded from real libraries, and identify on the real ones where installed. */
+/* SPDX-License-Identifier: MIT */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,5 @@
 /* test-cpuclock.c — unit tests for the measured clock: invariants only, never a model or a clock. */
+/* SPDX-License-Identifier: MIT */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,5 @@
 /* test-detect.c — unit tests for facts: os-release, cpuinfo fixtures, the core table, YAML both ways. */
+/* SPDX-License-Identifier: MIT */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

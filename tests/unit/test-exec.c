@@ -1,5 +1,6 @@
 /* test-exec.c — executor units: journal, apt status, URL policy, throttle, dpkg status, sudo
  * commands and sudoers text, real runs. */
+/* SPDX-License-Identifier: MIT */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

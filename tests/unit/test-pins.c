@@ -1,4 +1,5 @@
 /* test-pins.c — unit tests for the pinned artefacts: the OpenBLAS TARGET each CPU gets from the pinned release. */
+/* SPDX-License-Identifier: MIT */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

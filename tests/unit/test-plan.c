@@ -1,4 +1,5 @@
 /* test-plan.c — the pure planner: routes, refusals, every profile combination, and the YAML round trip. */
+/* SPDX-License-Identifier: MIT */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

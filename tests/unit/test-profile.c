@@ -1,4 +1,5 @@
 /* test-profile.c — unit tests for profile schema v1: defaults, strict loading, checks, saving. */
+/* SPDX-License-Identifier: MIT */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

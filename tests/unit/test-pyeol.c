@@ -1,4 +1,5 @@
 /* test-pyeol.c — unit tests for the CPython end-of-life table and its injectable clock. */
+/* SPDX-License-Identifier: MIT */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

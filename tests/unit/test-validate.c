@@ -1,4 +1,5 @@
 /* test-validate.c — unit tests for the probe parser, the verdicts and the bench recommendation. */
+/* SPDX-License-Identifier: MIT */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,5 @@
 /* test-vis.c — unit tests for vis_str: what a person is shown of untrusted text. */
+/* SPDX-License-Identifier: MIT */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,5 @@
 /* test-wizard.c — unit tests for the wizard model: kept answers, invalidation, EOL, refusals. */
+/* SPDX-License-Identifier: MIT */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,5 @@
 /* test-ydoc.c — unit tests for the YAML tree/emitter and the common helpers. */
+/* SPDX-License-Identifier: MIT */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 # checks.py — the validate suite's checks of armpy's reports (text and YAML). Every number is
 # parsed with float() and held against its bound (an exact 0 included), never matched by its
 # print format; nothing assumes a CPU vendor, model, clock or kernel set.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 # preload.py — the dynamic linker's own word on which file serves NumPy's cblas_dgemm, checked
 # against armpy validate's YAML report. ld.so prints every symbol it binds with LD_DEBUG=bindings;
 # a @ b in a fresh interpreter makes it bind cblas_dgemm for numpy's _multiarray_umath.

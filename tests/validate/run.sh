@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/validate/run.sh — armpy validate/gflops against the real NumPy on this host, under both BLAS
 # alternatives. Whatever the CPU: numbers are parsed and held to their bounds (tests/validate/
 # checks.py), and the kernels BLIS runs are compared with what BLIS itself says (ctypes); BLIS's

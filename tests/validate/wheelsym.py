@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 # wheelsym.py — the probe names the symbol a module really imports: a module built like a
 # NumPy wheel's (it calls scipy_cblas_dgemm64_ from its own bundled library) is served by that
 # library even when another BLAS has put cblas_dgemm in the global scope (RTLD_GLOBAL).
 # Usage: wheelsym.py PROBE DIR GLOBAL_BLAS_SO; compiles two tiny libraries in DIR with cc.
-# SPDX-License-Identifier: MIT
 import ctypes
 import importlib.util
 import os

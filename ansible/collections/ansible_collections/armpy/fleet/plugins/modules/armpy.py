@@ -1,6 +1,6 @@
 #!/usr/bin/python
-# armpy.py — the armpy.fleet.armpy module: runs headless armpy on the target and reports.
 # SPDX-License-Identifier: MIT
+# armpy.py — the armpy.fleet.armpy module: runs headless armpy on the target and reports.
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
