@@ -9,7 +9,6 @@
 #                                  a PKG-INFO (PEP 643 core metadata, version 2.1)
 #   simple DIR                     DIR/simple/<project>/index.html for every file in DIR/files
 #                                  (PEP 503 names, #sha256= fragments)
-# SPDX-License-Identifier: MIT
 import base64
 import email.parser
 import hashlib

@@ -5,7 +5,6 @@
 # NumPy from its sdist (BLIS) or from the sdist fallback (OpenBLAS) against a local PEP 503 index
 # on 127.0.0.1 made from Debian's packages; armpy validate then names the expected library.
 # The index is built once and cached under $ARMPY_TEST_CACHE/pipindex-<key>.
-# SPDX-License-Identifier: MIT
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/lib-chroot.sh"
