@@ -268,9 +268,9 @@ why() {
 
 # t_logged TESTNAME LOGNAME CMD...: passes when CMD exits 0, else fails with why().
 t_logged() {
-	local tn=$1 ln=$2; shift 2
-	if logged "$ln" "$@"; then t_pass "$tn"; return 0; fi
-	local rc=$?
+	local tn=$1 ln=$2 rc=0; shift 2
+	logged "$ln" "$@" || rc=$?
+	if [ "$rc" -eq 0 ]; then t_pass "$tn"; return 0; fi
 	t_fail "$tn (exit $rc)"; why "$ln"; return 1
 }
 
