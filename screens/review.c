@@ -246,6 +246,10 @@ review_apply(struct wizard *w, void *state, char **cause)
 		cause_set(cause, "Nothing to run: %s", w->plan_cause);
 		return -1;
 	}
+	if (wizard_run_refusal(w) != NULL) {
+		cause_set(cause, "%s", wizard_run_refusal(w));
+		return -1;
+	}
 	for (size_t i = 0; i < w->plan->nsteps; i++)
 		priv += w->plan->steps[i].privileged;
 	q = xasprintf("Run these %zu steps now? %d of them need root (through sudo when you are "

@@ -76,6 +76,21 @@ cmd_dry_run(const struct plan *plan, const char *root)
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
 }
 
+/* A run, or --check, acts on this machine (or --root): refused with 2 when the detection
+ * overrides describe another one. */
+static int
+cmd_headless_here(const struct main_opts *o, int check)
+{
+	if (!detect_elsewhere(&o->detect))
+		return 0;
+	fprintf(stderr, "armpy: %s: --os-release or --arch describe another machine, and without "
+	    "--root %s this one; read that machine's plan with --dry-run (or armpy plan) and run "
+	    "the profile there, or add --root DIR for a tree of that machine here\n",
+	    check ? "--check refused" : "nothing was run",
+	    check ? "--check would report on" : "a run would change");
+	return EXIT_USAGE;
+}
+
 /* Plan, confirm, execute, validate. */
 static int
 cmd_headless_run(const struct main_opts *o)
@@ -88,7 +103,8 @@ cmd_headless_run(const struct main_opts *o)
 	char *pyaml, *fyaml;
 	int rc;
 
-	if ((rc = cmd_headless_prepare(o, &p, &f, &plan)) != 0)
+	if ((rc = cmd_headless_here(o, 0)) != 0 ||
+	    (rc = cmd_headless_prepare(o, &p, &f, &plan)) != 0)
 		return rc;
 	h = headless_new(o->json, STDOUT_FILENO);
 	if (!o->json)
@@ -201,7 +217,8 @@ cmd_headless_check(const struct main_opts *o)
 	int *run, rc, change = 0;
 	size_t nrun = 0;
 
-	if ((rc = cmd_headless_prepare(o, &p, &f, &plan)) != 0)
+	if ((rc = cmd_headless_here(o, 1)) != 0 ||
+	    (rc = cmd_headless_prepare(o, &p, &f, &plan)) != 0)
 		return rc;
 	memset(&eo, 0, sizeof eo);
 	eo.root = o->detect.root;

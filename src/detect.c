@@ -88,6 +88,12 @@ detect_has_root(const struct detect_opts *o)
 	return o->root != NULL && *o->root != '\0' && strcmp(o->root, "/") != 0;
 }
 
+int
+detect_elsewhere(const struct detect_opts *o)
+{
+	return !detect_has_root(o) && (o->os_release != NULL || o->arch != NULL);
+}
+
 /* Reads $ROOT/path quietly: NULL when missing. */
 static char *
 detect_read(const struct detect_opts *o, const char *path)

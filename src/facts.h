@@ -81,6 +81,10 @@ void facts_free(struct facts *);
  * facts schema are dropped, numbers out of range become 0 (unknown); each change is noted
  * in f->notes. */
 int facts_detect(struct facts *, const struct detect_opts *, char **cause);
+/* 1 when the options describe another machine than the one a run would act on: --os-release
+ * or --arch without --root (a run there would execute that machine's plan here). --cpuinfo
+ * alone is not another machine: under qemu-user it names the CPU the plan is for. */
+int detect_elsewhere(const struct detect_opts *);
 
 /* What facts_detect does last: makes what was read fit the facts schema (text not UTF-8 gets
  * U+FFFD, names that do not fit are dropped, numbers out of range become 0), each change

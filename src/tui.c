@@ -391,6 +391,7 @@ tui_main(const struct main_opts *o)
 	}
 	tui_w = wizard_new(f, p);
 	tui_w->root = d.root;
+	tui_w->elsewhere = detect_elsewhere(&d);
 	tui_w->log_opt = o->log;
 	tui_redraw = draw_current;
 	if (tui_start(&cause) != 0) {

@@ -470,6 +470,20 @@ wizard_distro_choices(const struct wizard *cw, struct wizard_list *l)
 	profile_free(d);
 }
 
+const char *
+wizard_run_refusal(const struct wizard *w)
+{
+	if (w->elsewhere)
+		return "Not started: --os-release or --arch describe another machine, and a run acts "
+		    "on this one. Save the profile (s) and run it there, or start armpy with --root "
+		    "DIR to install into a tree of that machine here.";
+	if (w->distro_overridden)
+		return "Not started: the plan is for the distribution chosen on the Distribution "
+		    "screen, not the one this machine runs. Save the profile (s) and run it there, "
+		    "or go back and choose the detected one.";
+	return NULL;
+}
+
 int
 wizard_set_distro(struct wizard *w, const char *key, char **cause)
 {

@@ -75,6 +75,7 @@ struct wizard {
 	char *profile_dir;            /* $XDG_CONFIG_HOME/armpy/profiles */
 	char *plan_dir;               /* $XDG_CONFIG_HOME/armpy/plans */
 	const char *root;             /* --root: the executor and validation run in this chroot */
+	int elsewhere;                /* --os-release/--arch without --root (detect_elsewhere) */
 	const char *log_opt;          /* --log FILE */
 	char *bench_text;             /* why `armpy gflops` is not available, or NULL */
 	struct wizard_bench bench;    /* its results when it ran */
@@ -84,6 +85,10 @@ struct wizard {
 /* Takes ownership of facts and profile (profile may be NULL: the defaults). */
 struct wizard *wizard_new(struct facts *, struct profile *);
 void wizard_free(struct wizard *);
+
+/* Why these answers must not run here, or NULL: they describe another machine (--os-release
+ * or --arch without --root, or a distro chosen on the distro screen). Saving is still fine. */
+const char *wizard_run_refusal(const struct wizard *);
 
 /* Re-make the plan from the current answers; 0 when the planner accepted them. */
 int wizard_replan(struct wizard *);

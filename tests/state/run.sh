@@ -64,6 +64,27 @@ r=$ARMPY_STATE_DIR/runs/$(last_run)
 [ "$(stat -c '%a %u' "$r")" = "700 $(id -u)" ] && [ "$(stat -c '%a' "$ARMPY_STATE_DIR/runs")" = 700 ] &&
 	t_pass "run dir and runs dir are 0700, the user's" || t_fail "run dir mode: $(stat -c '%a %u' "$r")"
 
+# ---------------------------------------------------------------- a plan for another machine never runs here
+# --os-release/--arch without --root describe another machine: --dry-run shows its plan, but a
+# run (even with --yes) and --check are refused with 2 before anything runs or is recorded.
+reset
+OTHER="--os-release $TOP/tests/fixtures/os-release/rhel-8 --arch aarch64"
+# shellcheck disable=SC2086
+"$ARMPY" --profile "$TOP/profiles/devkit-debian-system-blis.yaml" $OTHER --yes </dev/null >"$W/o" 2>"$W/e"; rc=$?
+if [ "$rc" -eq 2 ] && [ ! -s "$W/o" ] && [ ! -e "$ARMPY_STATE_DIR/runs" ] && grep -q "another machine" "$W/e"; then
+	t_pass "--profile --os-release --arch --yes without --root: exit 2, nothing run or recorded"
+else
+	t_fail "a run for another machine (rc $rc)"; show "$W/e"; show "$W/o"
+fi
+# shellcheck disable=SC2086
+"$ARMPY" --profile "$TOP/profiles/devkit-debian-system-blis.yaml" --arch aarch64 --check --format yaml </dev/null >"$W/o" 2>"$W/e"; rc=$?
+[ "$rc" -eq 2 ] && [ ! -s "$W/o" ] && grep -q "another machine" "$W/e" &&
+	t_pass "--check --arch without --root: exit 2" || { t_fail "--check for another machine (rc $rc)"; show "$W/e"; }
+# shellcheck disable=SC2086
+"$ARMPY" --profile "$TOP/profiles/devkit-debian-system-blis.yaml" $OTHER --dry-run </dev/null >"$W/o" 2>"$W/e"; rc=$?
+[ "$rc" -eq 0 ] && grep -q "^armpy_plan: 1" "$W/o" &&
+	t_pass "--dry-run for another machine still shows its plan" || { t_fail "--dry-run for another machine (rc $rc)"; show "$W/e"; }
+
 # ---------------------------------------------------------------- a failed run, resumed
 reset
 "$ARMPY" run "$W/p.yaml" --yes >"$W/o" 2>&1; rc=$?

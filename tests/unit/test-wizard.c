@@ -423,6 +423,39 @@ test_sudo_retry(void **state)
 	free(t);
 }
 
+/* Answers for another machine are planned and saved, never run here. */
+static void
+test_run_refusal(void **state)
+{
+	struct detect_opts here = { 0 }, there = { 0 }, qemu = { 0 }, rooted = { 0 };
+	struct wizard *w = wiz("debian-12");
+	char *cause = NULL;
+
+	(void)state;
+	there.os_release = "tests/fixtures/os-release/rhel-8";
+	qemu.cpuinfo = "tests/fixtures/cpuinfo/neoverse-n1-altra";
+	rooted.arch = "aarch64";
+	rooted.root = "/srv/arm64-tree";
+	assert_int_equal(detect_elsewhere(&here), 0);
+	assert_int_equal(detect_elsewhere(&there), 1);
+	there.os_release = NULL;
+	there.arch = "aarch64";
+	assert_int_equal(detect_elsewhere(&there), 1);
+	assert_int_equal(detect_elsewhere(&qemu), 0);
+	assert_int_equal(detect_elsewhere(&rooted), 0);
+
+	assert_null(wizard_run_refusal(w));
+	w->elsewhere = 1;
+	assert_non_null(strstr(wizard_run_refusal(w), "another machine"));
+	w->elsewhere = 0;
+	assert_int_equal(wizard_set_distro(w, "ubuntu 22.04", &cause), 0);
+	assert_non_null(wizard_run_refusal(w));
+	assert_non_null(strstr(wizard_run_refusal(w), "Save the profile"));
+	assert_int_equal(wizard_set_distro(w, "detected", &cause), 0);
+	assert_null(wizard_run_refusal(w));
+	wizard_free(w);
+}
+
 int
 main(void)
 {
@@ -438,6 +471,7 @@ main(void)
 		cmocka_unit_test(test_speed_labels),
 		cmocka_unit_test(test_bench_kernels),
 		cmocka_unit_test(test_sudo_retry),
+		cmocka_unit_test(test_run_refusal),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
