@@ -81,8 +81,6 @@ apt_status_parse(const char *line, double *fraction, char **detail)
 	return -1;
 }
 
-/* Builds the environment: clean base, proxies, apt's, the step's. */
-
 /* NAME=VALUE with ~/ expanded where VALUE or one of its ':'-separated parts starts with it
  * (PKG_CONFIG_PATH=~/.cache/armpy/pkgconfig:/usr/lib/...): a program never expands ~. */
 static char *
@@ -110,17 +108,14 @@ run_env_expand(const struct exec *e, const char *nv)
 	}
 	return buf_steal(&b);
 }
+/* Builds the environment: clean base, proxies, apt's, then the step's, each replacing a base
+ * entry of the same name (getenv would take the first of two). */
 static char **
 run_env(const struct exec *e, const struct spawn *sp, int apt)
 {
 	char **env = strv_new();
-	int own_path = 0;
 
-	/* a step's PATH (a gcc-toolset's bin first) replaces the clean one: getenv takes the first */
-	for (size_t i = 0; sp->env != NULL && sp->env[i] != NULL; i++)
-		own_path |= str_startswith(sp->env[i], "PATH=");
-	if (!own_path)
-		env = strv_push(env, "PATH=" EXEC_CLEAN_PATH);
+	env = strv_push(env, "PATH=" EXEC_CLEAN_PATH);
 	env = strv_pushf(env, "HOME=%s", e->home);
 	env = strv_push(env, "LANG=C.UTF-8");
 	for (int i = 0; run_proxy_vars[i] != NULL; i++) {
@@ -134,7 +129,7 @@ run_env(const struct exec *e, const struct spawn *sp, int apt)
 	}
 	for (size_t i = 0; sp->env != NULL && sp->env[i] != NULL; i++) {
 		char *v = run_env_expand(e, sp->env[i]);
-		env = strv_push(env, v);
+		env = strv_setenv(env, v);    /* the step's value wins (a gcc-toolset's PATH) */
 		free(v);
 	}
 	return env;

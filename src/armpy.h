@@ -46,6 +46,9 @@ char **strv_pushf(char **, const char *, ...) ARMPY_PRINTF(2, 3);
 char **strv_pushl(char **, ...) __attribute__((sentinel)); /* appends each string up to NULL */
 char **strv_append(char **, char *const *add);     /* appends copies of add's strings */
 char **strv_append_new(char **, char *const *add); /* ... of those not in it already */
+/* NAME=VALUE into an environment vector: replaces the entry of that NAME, else appends (copies);
+ * text without '=' leaves the vector as it is. */
+char **strv_setenv(char **, const char *kv);
 char **strv_dup(char *const *);
 int strv_contains(char *const *, const char *);
 char *strv_join(char *const *, const char *sep);   /* always a new string */

@@ -180,6 +180,24 @@ strv_append_new(char **v, char *const *add)
 }
 
 char **
+strv_setenv(char **env, const char *kv)
+{
+	const char *eq = strchr(kv, '=');
+	size_t k;
+
+	if (eq == NULL)
+		return env;
+	k = (size_t)(eq - kv) + 1;
+	for (size_t i = 0; env != NULL && env[i] != NULL; i++)
+		if (strncmp(env[i], kv, k) == 0) {
+			free(env[i]);
+			env[i] = xstrdup(kv);
+			return env;
+		}
+	return strv_push(env, kv);
+}
+
+char **
 strv_dup(char *const *v)
 {
 	return strv_append(strv_new(), v);

@@ -861,24 +861,6 @@ env_passed(int rooted)
 	return v;
 }
 
-/* env[NAME] = kv, replacing an entry of the same name. */
-static char **
-env_set(char **env, const char *kv)
-{
-	const char *eq = strchr(kv, '=');
-	size_t i, k;
-	if (eq == NULL)
-		return env;
-	k = eq - kv + 1;
-	for (i = 0; env[i] != NULL; i++)
-		if (strncmp(env[i], kv, k) == 0) {
-			free(env[i]);
-			env[i] = xstrdup(kv);
-			return env;
-		}
-	return strv_push(env, kv);
-}
-
 static char **
 probe_env(const struct validate_opts *o, char *const *login)
 {
@@ -896,13 +878,13 @@ probe_env(const struct validate_opts *o, char *const *login)
 	/* What a login there gets first; our own variables (this machine's, e.g.
 	 * OPENBLAS_CORETYPE set for every process) over it; --env over both. */
 	for (e = (char **)login; e != NULL && *e != NULL; e++)
-		env = env_set(env, *e);
+		env = strv_setenv(env, *e);
 	mine = env_passed(rooted);
 	for (e = mine; *e != NULL; e++)
-		env = env_set(env, *e);
+		env = strv_setenv(env, *e);
 	strv_free(mine);
 	for (e = o->env; e != NULL && *e != NULL; e++)
-		env = env_set(env, *e);
+		env = strv_setenv(env, *e);
 	return env;
 }
 

@@ -571,7 +571,8 @@ test_step_path(void **state)
 	s->kind = ACTION_RUN;
 	s->privileged = 1;
 	s->u.run.argv = strv_push(strv_new(), "make");
-	s->u.run.env = strv_push(strv_new(), "PATH=/opt/rh/gcc-toolset-12/root/usr/bin:/usr/bin");
+	s->u.run.env = strv_pushl(strv_new(), "PATH=/opt/rh/gcc-toolset-12/root/usr/bin:/usr/bin",
+	    "LANG=C", NULL);
 	e = exec_new(p, NULL, NULL);
 	free(e->home);
 	e->home = xstrdup("/home/u");
@@ -580,6 +581,9 @@ test_step_path(void **state)
 	line = strv_join(c[0], " ");
 	assert_non_null(strstr(line, " PATH=/opt/rh/gcc-toolset-12/root/usr/bin:/usr/bin "));
 	assert_null(strstr(strstr(line, "PATH=") + 1, "PATH="));
+	/* any base variable, not only PATH: the step's value replaces it */
+	assert_non_null(strstr(line, " LANG=C "));
+	assert_null(strstr(line, "LANG=C.UTF-8"));
 	free(line);
 	exec_commands_free(c);
 	exec_free(e);

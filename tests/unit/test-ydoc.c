@@ -188,6 +188,12 @@ test_strv_buf(void **state)
 	v = strv_append(v, (char *[]){ "a", NULL });
 	assert_int_equal(strv_len(v), 6);
 	strv_free(v);
+	v = strv_setenv(strv_push(strv_new(), "PATH=/usr/bin"), "PATHX=1");
+	v = strv_setenv(strv_setenv(v, "PATH=/opt/bin"), "no-equals");
+	s = strv_join(v, ",");
+	assert_string_equal(s, "PATH=/opt/bin,PATHX=1");    /* replaced by name, not by prefix */
+	free(s);
+	strv_free(v);
 	strv_free(NULL);
 	assert_int_equal(strv_len(NULL), 0);
 }
