@@ -761,10 +761,12 @@ exec_run(struct exec *e, char **cause)
 		goto out;
 	}
 	if (e->sudo) {
-		int every = sudo_refresh_interval();
+		char *why = NULL;
+		int every = sudo_refresh_interval(&why);
 		e->keepalive = sudo_keepalive_start(every);
-		exec_logf(e, "sudo: `sudo -n -v` every %d s until the last step that uses sudo%s",
-		    every, every > 0 ? "" : " (off: ARMPY_SUDO_REFRESH=0)");
+		exec_logf(e, "sudo: `sudo -n -v` every %d s (0: never) until the last step that uses "
+		    "sudo (%s)", every, why);
+		free(why);
 	}
 	for (size_t i = 0; i < e->plan->nsteps && rc == 0 && journal_error(e->journal) == 0; i++) {
 		const struct step *s = &e->plan->steps[i];

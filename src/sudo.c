@@ -172,65 +172,194 @@ sudo_password_cause(char **cause, int st, char *out)
 		    last != NULL ? last : "");
 }
 
+/* Runs sudo quietly with line (when not NULL) and a newline on its stdin through a pipe, its
+ * stdout and stderr into *out (new, at most 64 KiB). Its exit status (255 when it was killed),
+ * or -1 with errno when it could not start (*out is "" then). */
+static int
+sudo_talk(char *const argv[], const char *line, char **out)
+{
+	int in[2] = { -1, -1 }, o[2] = { -1, -1 }, st, err;
+	struct buf b;
+	pid_t pid = -1;
+
+	buf_init(&b);
+	if ((line == NULL || pipe2(in, O_CLOEXEC) == 0) && pipe2(o, O_CLOEXEC) == 0)
+		pid = sudo_start(argv, in[0], o[1], SUDO_QUIET_TIMEOUT);
+	err = errno;
+	if (in[0] >= 0)
+		close(in[0]);
+	if (o[1] >= 0)
+		close(o[1]);
+	/* the pipe holds 64 KiB: the line is written before sudo reads it, never blocking; a
+	 * failed write means sudo went away, and its status says why */
+	if (pid >= 0 && line != NULL && write_all(in[1], line, strlen(line)) == 0)
+		(void)write_all(in[1], "\n", 1);
+	if (in[1] >= 0)
+		close(in[1]);
+	if (pid >= 0)
+		buf_read_fd(&b, o[0], 65536);
+	if (o[0] >= 0)
+		close(o[0]);
+	*out = buf_steal(&b);
+	if (pid < 0) {
+		errno = err;
+		return -1;
+	}
+	st = sudo_wait(pid, 0);
+	return st < 0 ? 255 : st;
+}
+
 int
 sudo_validate_password(const char *pw, char **cause)
 {
 	static char *const argv[] = { "sudo", "-S", "-v", "-p", "", NULL };
-	int in[2], out[2], st;
-	struct buf b;
-	pid_t pid;
+	char *out;
+	int st;
 
 	if (pw == NULL || strlen(pw) > SUDO_PASSWORD_MAX || strpbrk(pw, "\r\n") != NULL) {
 		cause_set(cause, "a password is one line of at most %d bytes", SUDO_PASSWORD_MAX);
 		return -1;
 	}
-	if (pipe2(in, O_CLOEXEC) != 0)
-		goto fail;
-	if (pipe2(out, O_CLOEXEC) != 0) {
-		close(in[0]);
-		close(in[1]);
-		goto fail;
-	}
-	pid = sudo_start(argv, in[0], out[1], SUDO_QUIET_TIMEOUT);
-	close(in[0]);
-	close(out[1]);
-	if (pid < 0) {
-		close(in[1]);
-		close(out[0]);
-		goto fail;
-	}
-	/* the pipe holds 64 KiB: the line is written before sudo reads it, never blocking */
-	if (write_all(in[1], pw, strlen(pw)) != 0 || write_all(in[1], "\n", 1) != 0) {
-		/* sudo went away: its status says why */
-	}
-	close(in[1]);
-	buf_init(&b);
-	buf_read_fd(&b, out[0], 8192);
-	close(out[0]);
-	st = sudo_wait(pid, 0);
-	if (st != 0)
-		sudo_password_cause(cause, st, b.data);
-	buf_free(&b);
+	st = sudo_talk(argv, pw, &out);
+	if (st < 0)
+		cause_set(cause, "sudo: %s", strerror(errno));
+	else if (st != 0)
+		sudo_password_cause(cause, st, out);
+	free(out);
 	return st == 0 ? 0 : -1;
-fail:
-	cause_set(cause, "sudo: %s", strerror(errno));
-	return -1;
+}
+
+/* One Defaults entry: 1 with *minutes when it sets timestamp_timeout, 0 when it is another
+ * setting, -1 when its value is not a decimal number ([+-]digits[.digits]). */
+static int
+sudo_timeout_entry(char *entry, double *minutes)
+{
+	static const char name[] = "timestamp_timeout";
+	size_t n = strlen(name), len;
+	char *v, *end;
+
+	entry = str_trim(entry);
+	if (*entry == '!' && strcmp(entry + 1, name) == 0) {
+		*minutes = 0;                 /* negated: sudo asks every time */
+		return 1;
+	}
+	if (strncmp(entry, name, n) != 0 || entry[n] != '=')
+		return 0;
+	v = entry + n + 1;
+	len = strlen(v);
+	if (len >= 2 && v[0] == '"' && v[len - 1] == '"') {
+		v[len - 1] = '\0';
+		v++;
+	}
+	if (v[strspn(v, "+-0123456789.")] != '\0' || strpbrk(v, "0123456789") == NULL ||
+	    strpbrk(v + 1, "+-") != NULL)
+		return -1;
+	*minutes = strtod(v, &end);
+	return *end == '\0' ? 1 : -1;
+}
+
+/* The text of the "Matching Defaults entries" block: its indented lines, joined by spaces;
+ * NULL when the listing has none. */
+static char *
+sudo_defaults_block(const char *text)
+{
+	static const char head[] = "Matching Defaults entries for ";
+	const char *p = text, *nl;
+	struct buf b;
+
+	while (strncmp(p, head, strlen(head)) != 0) {
+		if ((p = strchr(p, '\n')) == NULL)
+			return NULL;
+		p++;
+	}
+	buf_init(&b);
+	while ((p = strchr(p, '\n')) != NULL && (p[1] == ' ' || p[1] == '\t')) {
+		nl = strchr(++p, '\n');
+		buf_add(&b, p, nl != NULL ? (size_t)(nl - p) : strlen(p));
+		buf_add(&b, " ", 1);
+	}
+	return buf_steal(&b);
 }
 
 int
-sudo_refresh_interval(void)
+sudo_timeout_parse(const char *text, double *minutes)
+{
+	char *block = sudo_defaults_block(text), *start, *p;
+	int quoted = 0, rc = 0;
+
+	*minutes = SUDO_TIMEOUT_DEFAULT;
+	for (start = p = block; p != NULL; p++) {
+		int end = *p == '\0';
+		if (*p == '\\' && p[1] != '\0')
+			p++;
+		else if (*p == '"')
+			quoted = !quoted;
+		else if (end || (*p == ',' && !quoted)) {
+			*p = '\0';
+			if (sudo_timeout_entry(start, minutes) < 0)
+				rc = -1;
+			start = p + 1;
+			if (end)
+				break;
+		}
+	}
+	free(block);
+	return rc;
+}
+
+int
+sudo_refresh_for(double minutes)
+{
+	double s = minutes * 60 / 3;
+
+	if (!(minutes > 0))
+		return 0;
+	if (s < SUDO_REFRESH_FLOOR)
+		return SUDO_REFRESH_FLOOR;
+	return s > 24 * 3600 ? 24 * 3600 : (int)s;
+}
+
+/* sudo's timestamp_timeout, from `sudo -n -l`: 0, or -1 when sudo would not list it. */
+static int
+sudo_policy_timeout(double *minutes)
+{
+	static char *const argv[] = { "sudo", "-n", "-l", NULL };
+	char *out;
+	int rc = sudo_talk(argv, NULL, &out) == 0 ? sudo_timeout_parse(out, minutes) : -1;
+
+	free(out);
+	return rc;
+}
+
+int
+sudo_refresh_interval(char **why)
 {
 	const char *v = getenv("ARMPY_SUDO_REFRESH");
+	double minutes;
 	char *end;
 	long n;
 
-	if (v == NULL || *v == '\0')
+	if (v != NULL && *v != '\0') {
+		errno = 0;
+		n = strtol(v, &end, 10);
+		if (errno == 0 && *end == '\0' && n >= 0 && n <= 24 * 3600) {
+			cause_set(why, "ARMPY_SUDO_REFRESH");
+			return (int)n;
+		}
+	}
+	if (sudo_policy_timeout(&minutes) != 0) {
+		cause_set(why, "sudo's timestamp_timeout unknown: `sudo -n -l` did not list it");
 		return SUDO_REFRESH_DEFAULT;
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno != 0 || *end != '\0' || n < 0 || n > 24 * 3600)
-		return SUDO_REFRESH_DEFAULT;
-	return (int)n;
+	}
+	cause_set(why, "sudo's timestamp_timeout is %g min%s", minutes, minutes < 0 ?
+	    ": it never expires" : minutes == 0 ? ": it keeps no timestamp" : "");
+	return sudo_refresh_for(minutes);
+}
+
+int
+sudo_keeps_no_timestamp(void)
+{
+	return !sudo_ready();
 }
 
 struct keepalive {

@@ -6,12 +6,16 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+struct exec;
 struct exec_opts;
 struct plan;
 struct step;
 
 #define SUDO_PATH "/usr/bin/sudo"
-#define SUDO_REFRESH_DEFAULT 60      /* seconds between `sudo -n -v` while a run needs sudo */
+#define SUDO_REFRESH_DEFAULT 60      /* seconds between `sudo -n -v` when sudo's policy is unknown */
+#define SUDO_REFRESH_FLOOR 1         /* seconds: the shortest refresh interval */
+#define SUDO_TIMEOUT_DEFAULT 15.0    /* minutes: timestamp_timeout when sudoers does not set it */
+#define SUDO_TRIES 3                 /* passwords per ask, as sudo's passwd_tries */
 #define SUDO_ASK_TIMEOUT 300         /* seconds the terminal prompt may wait for a password */
 #define SUDO_PASSWORD_MAX 1024
 
@@ -35,8 +39,31 @@ int sudo_validate_tty(char **cause);
  * a file). 0 accepted; -1 with *cause ("sudo did not accept the password", or sudo's own
  * reason). One attempt per call; the caller counts retries and wipes the password. */
 int sudo_validate_password(const char *password, char **cause);
-/* ARMPY_SUDO_REFRESH (seconds, 0 = off), else SUDO_REFRESH_DEFAULT. */
-int sudo_refresh_interval(void);
+/* Pure: sudo's timestamp_timeout in minutes from what `LANG=C sudo -n -l` prints: the last
+ * "timestamp_timeout=N" (or "!timestamp_timeout", 0) among the entries under its "Matching
+ * Defaults entries for USER on HOST:" line (entries split at commas outside quotes, lines
+ * wrapped with an indent); SUDO_TIMEOUT_DEFAULT when none sets it. Negative: never expires;
+ * 0: sudo asks every time. 0, or -1 when that value is not a decimal number. */
+int sudo_timeout_parse(const char *listing, double *minutes);
+/* Pure: seconds between refreshes for a timestamp_timeout of minutes: a third of it, at least
+ * SUDO_REFRESH_FLOOR; 0 (no refresh) when it is 0 or never expires. */
+int sudo_refresh_for(double minutes);
+/* ARMPY_SUDO_REFRESH (seconds, 0 = off) when set; else sudo_refresh_for sudo's own
+ * timestamp_timeout (`sudo -n -l`, which needs sudo to work without asking now); else
+ * SUDO_REFRESH_DEFAULT. *why (new, may be NULL) says which, for the log. */
+int sudo_refresh_interval(char **why);
+/* Right after sudo accepted a password: 1 when it kept no timestamp (`sudo -n true` fails), as
+ * with timestamp_timeout=0: every privileged step then needs the password again. */
+int sudo_keeps_no_timestamp(void);
+/* A password read on /dev/tty after prompt, echo off, one line (no newline) into buf: 1 read,
+ * 0 none (end of input, interrupted, or no answer within SUDO_ASK_TIMEOUT), -1 with *cause (no
+ * terminal, too long). The caller wipes buf. */
+int sudo_read_password(const char *prompt, char *buf, size_t size, char **cause);
+/* Before step s when sudo keeps no timestamp: the observer's ask_sudo gives a password (up to
+ * SUDO_TRIES, each checked with `sudo -S -v`); kept in the executor for the step's own sudo
+ * commands (`sudo -S`, on their stdin) until sudo_step_forget. 0, or -1 with *cause. */
+int sudo_step_password(struct exec *, const struct step *s, char **cause);
+void sudo_step_forget(struct exec *);
 /* A child that runs `sudo -n -v` every interval seconds until sudo_keepalive_stop or the death
  * of its parent. Returns its pid, 0 when interval <= 0, -1 when fork failed. */
 pid_t sudo_keepalive_start(int interval);

@@ -595,19 +595,28 @@ test_sudo_settings(void **state)
 {
 	struct plan *p = plan_new();
 	struct step *s = plan_add(p, "x", "x", "t");
-	char *text;
+	char *text, *why = NULL;
+	int policy;
 
 	(void)state;
+	/* unset, or not a number of seconds: from sudo's policy here (or the default) */
 	unsetenv("ARMPY_SUDO_REFRESH");
-	assert_int_equal(sudo_refresh_interval(), SUDO_REFRESH_DEFAULT);
+	policy = sudo_refresh_interval(&why);
+	assert_non_null(why);
+	assert_null(strstr(why, "ARMPY_SUDO_REFRESH"));
+	assert_true(policy >= 0 && policy <= 24 * 3600);
+	free(why);
+	why = NULL;
 	setenv("ARMPY_SUDO_REFRESH", "5", 1);
-	assert_int_equal(sudo_refresh_interval(), 5);
+	assert_int_equal(sudo_refresh_interval(&why), 5);
+	assert_string_equal(why, "ARMPY_SUDO_REFRESH");
+	free(why);
 	setenv("ARMPY_SUDO_REFRESH", "0", 1);
-	assert_int_equal(sudo_refresh_interval(), 0);
+	assert_int_equal(sudo_refresh_interval(NULL), 0);
 	setenv("ARMPY_SUDO_REFRESH", "5s", 1);
-	assert_int_equal(sudo_refresh_interval(), SUDO_REFRESH_DEFAULT);
+	assert_int_equal(sudo_refresh_interval(NULL), policy);
 	setenv("ARMPY_SUDO_REFRESH", "-3", 1);
-	assert_int_equal(sudo_refresh_interval(), SUDO_REFRESH_DEFAULT);
+	assert_int_equal(sudo_refresh_interval(NULL), policy);
 	unsetenv("ARMPY_SUDO_REFRESH");
 	assert_int_equal(sudo_keepalive_start(0), 0);
 	s->kind = ACTION_RUN;
