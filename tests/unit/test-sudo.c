@@ -43,6 +43,9 @@ static const struct {
 	/* no Defaults at all */
 	{ "User armpysx may run the following commands on vm:\n    (ALL : ALL) ALL\n",
 	  SUDO_TIMEOUT_DEFAULT },
+	/* a comma inside a value (escaped, or quoted: sudo writes both) does not split it */
+	{ HEAD "    timestamp_timeout=1, mailsub=x\\,timestamp_timeout=9\n" TAIL, 1 },
+	{ HEAD "    timestamp_timeout=1, mailsub=\"a, timestamp_timeout=9\"\n" TAIL, 1 },
 	/* a quoted value (sudo quotes one with a space in it): the quotes are not its */
 	{ HEAD "    timestamp_timeout=\"7.5\"\n" TAIL, 7.5 },
 };
