@@ -143,7 +143,10 @@ run_argv(const struct exec *e, const struct spawn *sp, char **env, int apt)
 
 	if (sp->privileged && e->euid != 0) {
 		argv = strv_push(argv, "sudo");
-		argv = strv_push(argv, "-n");
+		if (e->sudo_pw != NULL)       /* sudo keeps no timestamp: the password on stdin */
+			argv = strv_pushl(argv, "-S", "-p", "", NULL);
+		else
+			argv = strv_push(argv, "-n");
 		argv = strv_push(argv, "/usr/bin/env");
 		for (size_t i = 0; env[i] != NULL; i++)
 			argv = strv_push(argv, env[i]);
@@ -441,7 +444,15 @@ act_spawn(struct exec *e, const struct spawn *sp, int *statusp, char **cause)
 		cause_set(cause, "empty command");
 		return -1;
 	}
-	if (sp->input != NULL && (child.in = run_input(sp->input, cause)) < 0)
+	if (sp->privileged && e->euid != 0 && e->sudo_pw != NULL) {
+		/* sudo -S reads the password line byte by byte: the rest is the command's stdin */
+		char *text = xasprintf("%s\n%s", e->sudo_pw, sp->input != NULL ? sp->input : "");
+		child.in = run_input(text, cause);
+		explicit_bzero(text, strlen(text));
+		free(text);
+		if (child.in < 0)
+			return -1;
+	} else if (sp->input != NULL && (child.in = run_input(sp->input, cause)) < 0)
 		return -1;
 	env = run_env(e, sp, apt);
 	argv = run_argv(e, sp, env, apt);

@@ -47,6 +47,7 @@ struct exec {
 	size_t sudo_last;          /* the index of the last step that does */
 	pid_t keepalive;           /* the `sudo -n -v` refresher, 0 none */
 	int sudo_lost;             /* the last step failed because sudo wanted a password */
+	char *sudo_pw;             /* sudo_each_step: this step's password (sudo -S), or NULL */
 };
 
 extern volatile sig_atomic_t exec_signalled;

@@ -292,7 +292,8 @@ exec_check_sudo(struct exec *e, char **cause)
 {
 	char *why;
 
-	if (!e->sudo || e->root != NULL || sudo_ready())
+	if (!e->sudo || e->root != NULL || sudo_ready() ||
+	    (e->opts.sudo_each_step && e->obs.ask_sudo != NULL))
 		return 0;                     /* (--root needs root: exec_setup says so) */
 	why = sudo_refusal(e->plan);
 	cause_set(cause, "%s", why);
@@ -310,6 +311,8 @@ exec_sudo_gate(struct exec *e, const struct step *s, char **cause)
 	e->sudo_lost = !sudo_ready();
 	if (!e->sudo_lost)
 		return 0;
+	if (e->opts.sudo_each_step && e->obs.ask_sudo != NULL)
+		return (e->sudo_lost = sudo_step_password(e, s, cause) != 0) ? -1 : 0;
 	cause_set(cause, "sudo wants the password again (its timestamp expired or was revoked); "
 	    "nothing of this step ran");
 	return -1;
@@ -649,9 +652,11 @@ exec_step(struct exec *e, const struct step *s, const struct jstep *prev)
 		if (c != 0)
 			cause = exec_journal_cause(e);     /* nothing of the step runs unjournaled */
 		else if (exec_sudo_gate(e, s, &cause) == 0 && exec_action(e, s, &cause) == 0) {
+			sudo_step_forget(e);
 			exec_end(e, s, STEP_OK, NULL);
 			return STEP_OK;
 		}
+		sudo_step_forget(e);
 		if (exec_signalled) {
 			exec_end(e, s, STEP_INTERRUPTED, cause != NULL ? cause : "interrupted");
 			free(cause);
@@ -760,7 +765,7 @@ exec_run(struct exec *e, char **cause)
 		rc = -1;
 		goto out;
 	}
-	if (e->sudo) {
+	if (e->sudo && !e->opts.sudo_each_step) {
 		char *why = NULL;
 		int every = sudo_refresh_interval(&why);
 		e->keepalive = sudo_keepalive_start(every);

@@ -26,6 +26,10 @@ struct exec_observer {
 	/* Called on failure when the face can ask (TUI): returns 'r'etry, 's'kip or 'a'bort.
 	 * NULL means abort. */
 	int (*ask_failure)(void *arg, const struct step *, const char *cause);
+	/* With exec_opts.sudo_each_step, before a step that uses sudo: the password into pw (at
+	 * most size - 1 bytes, one line), note (NULL, or why the last one was refused) shown with
+	 * the question. 1 given, 0 none (the step fails, nothing of it run). */
+	int (*ask_sudo)(void *arg, const struct step *, const char *note, char *pw, size_t size);
 	void *arg;
 };
 
@@ -43,6 +47,9 @@ struct exec_opts {
 	/* resume: the sha256 of run_dir/plan.yaml as the person approved it (NULL: the plan's
 	 * canonical YAML); recorded in the begin record, which resume compares with */
 	const char *plan_sha256;
+	/* sudo keeps no timestamp (timestamp_timeout=0, sudo_keeps_no_timestamp): the observer's
+	 * ask_sudo is asked before each step that uses sudo, and no keepalive runs */
+	int sudo_each_step;
 };
 
 struct exec;

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -405,10 +406,26 @@ headless_print_err(struct headless *h, const char *text)
 	h->fd = fd;
 }
 
-/* Before a run that needs sudo and would not get it without asking: on a terminal, sudo asks
- * for the password there, once; without one, the refusal and the three ways forward. */
+/* sudo keeps no timestamp: before each step that uses sudo, the password on the terminal. */
 static int
-headless_sudo(struct headless *h, const struct plan *p, const struct exec_opts *o, char **cause)
+headless_ask_sudo(void *arg, const struct step *s, const char *note, char *pw, size_t size)
+{
+	struct passwd *u = getpwuid(getuid());
+	char *prompt = xasprintf("%s%sarmpy: step %s runs as root through sudo; password for %s: ",
+	    note != NULL ? note : "", note != NULL ? "\n" : "", s->id, u != NULL ? u->pw_name : "you");
+	int r = sudo_read_password(prompt, pw, size, NULL);
+
+	(void)arg;
+	free(prompt);
+	return r == 1;
+}
+
+/* Before a run that needs sudo and would not get it without asking: on a terminal, sudo asks
+ * for the password there, once; without one, the refusal and the three ways forward. When
+ * sudo then keeps no timestamp (timestamp_timeout=0), armpy says so and asks before each step
+ * that uses sudo (o->sudo_each_step). */
+static int
+headless_sudo(struct headless *h, const struct plan *p, struct exec_opts *o, char **cause)
 {
 	size_t n = sudo_steps(p);
 	char *line;
@@ -425,7 +442,17 @@ headless_sudo(struct headless *h, const struct plan *p, const struct exec_opts *
 	    "alive until the last of them).\n", n, n == 1 ? "" : "s", n == 1 ? "s" : "");
 	headless_print_err(h, line);
 	free(line);
-	return sudo_validate_tty(cause);
+	if (sudo_validate_tty(cause) != 0)
+		return -1;
+	if (!(o->sudo_each_step = sudo_keeps_no_timestamp()))
+		return 0;
+	line = xasprintf("armpy: sudo accepted the password but keeps no timestamp here (its "
+	    "timestamp_timeout is 0): it wants the password for every command. armpy asks for it "
+	    "here before each of the %zu step%s that run%s as root, gives it to sudo through a pipe "
+	    "and forgets it after the step.\n", n, n == 1 ? "" : "s", n == 1 ? "s" : "");
+	headless_print_err(h, line);
+	free(line);
+	return 0;
 }
 
 /* The run never started: say so and why (never "done" or "finished"). */
@@ -466,6 +493,8 @@ headless_execute(struct headless *h, const struct plan *p, struct exec_opts *o)
 		return EXIT_USAGE;
 	}
 	headless_observer(h, &obs);
+	if (o->sudo_each_step)
+		obs.ask_sudo = headless_ask_sudo;
 	e = exec_new(p, o, &obs);
 	rc = exec_run(e, &cause);
 	if (rc < 0) {

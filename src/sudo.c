@@ -7,12 +7,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -362,6 +364,100 @@ sudo_keeps_no_timestamp(void)
 	return !sudo_ready();
 }
 
+/* Reads one line from fd into buf, up to SUDO_ASK_TIMEOUT: its length, or -1 (end of input
+ * before a newline with nothing read, a signal, the time limit, a line too long). */
+static ssize_t
+sudo_read_line(int fd, char *buf, size_t size)
+{
+	struct pollfd pfd = { fd, POLLIN, 0 };
+	size_t n = 0;
+	char c;
+
+	for (;;) {
+		if (poll(&pfd, 1, SUDO_ASK_TIMEOUT * 1000) != 1 || read(fd, &c, 1) != 1)
+			return n > 0 && !exec_signalled ? (ssize_t)n : -1;
+		if (c == '\n' || c == '\r')
+			return (ssize_t)n;
+		if (n + 1 >= size)
+			return -1;
+		buf[n++] = c;
+		buf[n] = '\0';
+	}
+}
+
+int
+sudo_read_password(const char *prompt, char *buf, size_t size, char **cause)
+{
+	struct termios old, quiet;
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC), echo_off;
+	ssize_t n;
+
+	if (fd < 0 || size < 2) {
+		cause_set(cause, "no terminal to ask for the password on");
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	buf[0] = '\0';
+	(void)write_all(fd, prompt, strlen(prompt));
+	echo_off = tcgetattr(fd, &old) == 0;
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+	if (echo_off)
+		tcsetattr(fd, TCSAFLUSH, &quiet);
+	n = sudo_read_line(fd, buf, size);
+	if (echo_off)
+		tcsetattr(fd, TCSAFLUSH, &old);
+	(void)write_all(fd, "\n", 1);
+	close(fd);
+	if (n < 0)
+		explicit_bzero(buf, size);
+	return n < 0 ? 0 : 1;
+}
+
+int
+sudo_step_password(struct exec *e, const struct step *s, char **cause)
+{
+	char *pw = xmalloc(SUDO_PASSWORD_MAX + 1), *note = NULL, *why = NULL;
+	int fails = 0, given = 0;
+
+	sudo_step_forget(e);
+	while (fails < SUDO_TRIES && !exec_signalled &&
+	    (given = e->obs.ask_sudo(e->obs.arg, s, note, pw, SUDO_PASSWORD_MAX + 1)) == 1) {
+		if (sudo_validate_password(pw, &why) == 0) {
+			free(note);
+			e->sudo_pw = pw;
+			return 0;
+		}
+		explicit_bzero(pw, SUDO_PASSWORD_MAX + 1);
+		free(note);
+		fails++;
+		note = xasprintf("%s; %d tr%s left", why, SUDO_TRIES - fails,
+		    SUDO_TRIES - fails == 1 ? "y" : "ies");
+		free(why);
+		why = NULL;
+	}
+	explicit_bzero(pw, SUDO_PASSWORD_MAX + 1);
+	free(pw);
+	if (given == 1)
+		cause_set(cause, "sudo did not accept the password (%d tries); nothing of this step "
+		    "ran", SUDO_TRIES);
+	else
+		cause_set(cause, "no password was given to sudo; nothing of this step ran");
+	free(note);
+	return -1;
+}
+
+void
+sudo_step_forget(struct exec *e)
+{
+	if (e->sudo_pw == NULL)
+		return;
+	explicit_bzero(e->sudo_pw, SUDO_PASSWORD_MAX + 1);
+	free(e->sudo_pw);
+	e->sudo_pw = NULL;
+}
+
 struct keepalive {
 	pid_t parent;
 	int interval;
@@ -431,8 +527,9 @@ sudo_refusal(const struct plan *p)
 	    "Nothing was run. Three ways forward:\n"
 	    "  1. run armpy as root;\n"
 	    "  2. run `sudo -v` in the same terminal session first, then armpy within sudo's "
-	    "timeout (armpy keeps sudo alive from then on); on a terminal (ssh -t) armpy asks "
-	    "for the password itself;\n"
+	    "timeout (armpy keeps sudo alive from then on; this does not help when sudo's "
+	    "timestamp_timeout is 0, where sudo wants the password for every command); on a "
+	    "terminal (ssh -t) armpy asks for the password itself;\n"
 	    "  3. have an administrator add a NOPASSWD sudoers rule for exactly the commands the "
 	    "plan runs through sudo: `armpy --profile FILE --dry-run` (or `armpy run PLAN.yaml "
 	    "--dry-run`), run as this user, lists them with a ready rule.",

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: MIT
 # tests/sudo/run.sh — a real sudo that asks for a password: a test user with a 6-second sudo
 # timestamp drives headless runs and the wizard (its password dialog) in tmux (asked once, kept
-# alive, revoked and resumed), no terminal (exit 2), the dry-run's sudoers rule used for real,
-# the password nowhere on disk.
+# alive at a third of sudo's own timeout, revoked and resumed; timestamp_timeout=0 asked before
+# each privileged step), no terminal (exit 2), the dry-run's sudoers rule used for real, the
+# password nowhere on disk.
 set -u
 . "$(dirname "$0")/../lib.sh"
 
@@ -51,8 +52,8 @@ useradd -m -s /bin/bash "$U" || { t_fail "useradd $U"; t_summary; exit; }
 H=$(getent passwd "$U" | cut -d: -f6)
 printf '%s:%s\n' "$U" "$PW" | chpasswd
 # a password rule, sudo's default policy on a DevKit or Ubuntu, with a 6-second timestamp
-password_rule() {
-	printf 'Defaults:%s timestamp_timeout=0.1\n%s ALL=(ALL:ALL) ALL\n' "$U" "$U" >"$W/rule"
+password_rule() { # [MINUTES]: the timestamp's life, 0.1 unless given
+	printf 'Defaults:%s timestamp_timeout=%s\n%s ALL=(ALL:ALL) ALL\n' "$U" "${1:-0.1}" "$U" >"$W/rule"
 	visudo -cf "$W/rule" >/dev/null && install -m 0440 "$W/rule" "$RULE"
 }
 t_check "the test rule (timestamp_timeout=0.1) passes visudo -cf" password_rule
@@ -82,6 +83,7 @@ step() { # FILE ID PRIVILEGED ACTION
 		"$2" "$2" "$3" "$4" >>"$1"
 }
 plan "$W/nap.yaml" 9
+plan "$W/nap12.yaml" 12
 plan "$W/quick.yaml" 0
 reset_marks() {
 	rm -f "$MARK".*
@@ -141,7 +143,7 @@ pw_in_proc() {
 }
 
 state() { echo "$O/state-$1"; }
-as_user_env() { echo "ARMPY_STATE_DIR=$(state "$1") ARMPY_SUDO_REFRESH=${2:-2}"; }
+as_user_env() { echo "ARMPY_STATE_DIR=$(state "$1") ARMPY_SUDO_REFRESH=${2-2}"; }   # "": unset
 
 # ------------------------------------------------------------------ no terminal: exit 2
 reset_marks
@@ -290,6 +292,71 @@ if grep -rqF -- "$PW" "$O"/state-* "$H" 2>/dev/null; then
 else
 	t_pass "the password is in no file under any state directory"
 fi
+tm kill-server >/dev/null 2>&1
+
+# ------------------------------------------------------------------ sudo's own timeout
+# No ARMPY_SUDO_REFRESH: armpy reads timestamp_timeout=0.1 (6 s) from `sudo -n -l` and
+# refreshes at a third of it, so a 12-second unprivileged step does not outlast it.
+reset_marks
+tm_start
+tm_run policy "$(as_user_env policy "")" "run $W/nap12.yaml --yes"
+wait_for 10 prompted 1 && type_pw "$PW"
+wait_for 45 done_rc policy
+if [ "$(rc_of policy)" = 0 ] && effects_ok && [ "$(prompts)" -eq 1 ]; then
+	t_pass "timestamp_timeout=0.1, a 12 s unprivileged step between privileged ones: completes, asked once"
+else
+	t_fail "sudo's own timeout (rc $(rc_of policy), asked $(prompts) times)"; show policy
+fi
+grep -q "every 2 s .*(sudo's timestamp_timeout is 0.1 min)" "$(state policy)"/runs/*/log &&
+	t_pass "the refresh interval comes from sudo's policy (logged)" ||
+	{ t_fail "the log does not give the interval from sudo's policy"; grep 'sudo:' "$(state policy)"/runs/*/log | sed 's/^/    | /'; }
+
+# timestamp_timeout=0: sudo keeps no timestamp, so armpy says so and asks before each of the
+# four privileged steps (a wrong password first: refused, asked again)
+t_check "the test rule (timestamp_timeout=0) passes visudo -cf" password_rule 0
+asks() { pane | grep -c 'runs as root through sudo; password for'; }
+asked() { [ "$(asks)" -ge "$1" ]; }
+reset_marks
+tm_start
+tm_run zero "$(as_user_env zero)" "run $W/quick.yaml --yes"
+wait_for 10 prompted 1 && type_pw "$PW"
+if wait_for 15 asked 1 && grep -q 'keeps no timestamp here' "$O/zero.out" && no_effects; then
+	t_pass "timestamp_timeout=0: armpy says sudo asks before each privileged step, then asks before the first"
+	type_pw "$BAD"
+else
+	t_fail "timestamp_timeout=0: no note or no prompt before the first step"; show zero
+fi
+if wait_for 15 asked 2 && pane | grep -q 'sudo did not accept the password; 2 tries left' && no_effects; then
+	t_pass "timestamp_timeout=0: a wrong password is refused before anything of the step runs, asked again"
+else
+	t_fail "timestamp_timeout=0: no retry after a wrong password"; show zero
+fi
+type_pw "$PW"
+for n in 3 4 5; do wait_for 15 asked $n && type_pw "$PW"; done
+wait_for 30 done_rc zero
+if [ "$(rc_of zero)" = 0 ] && effects_ok && [ "$(asks)" -eq 5 ]; then
+	t_pass "timestamp_timeout=0: asked before each of the 4 privileged steps, every one ran as root"
+else
+	t_fail "timestamp_timeout=0 (rc $(rc_of zero), asked $(asks) times)"; show zero 20
+fi
+if grep -rqF -f "$W/pwpat" "$(state zero)" "$H" 2>/dev/null; then
+	t_fail "timestamp_timeout=0: the password is in a file under the state directory or home"
+else
+	t_pass "timestamp_timeout=0: the password is in no file: run dir, log, journal, home"
+fi
+# no terminal: refused before the run, the reason and the ways forward
+reset_marks
+setsid -w runuser -u "$U" -- env -i HOME="$H" PATH=/usr/bin:/bin ARMPY_STATE_DIR="$(state zero-notty)" \
+	"$W/armpy" run "$W/quick.yaml" --yes </dev/null >"$W/zero-notty.out" 2>&1
+rc=$?
+if [ "$rc" -eq 2 ] && no_effects && [ ! -e "$(state zero-notty)/runs" ] &&
+	grep -q 'not started' "$W/zero-notty.out" && grep -q 'timestamp_timeout is 0' "$W/zero-notty.out" &&
+	grep -q 'NOPASSWD' "$W/zero-notty.out"; then
+	t_pass "timestamp_timeout=0 without a terminal: refused up front (exit 2), nothing run, the ways forward"
+else
+	t_fail "timestamp_timeout=0 without a terminal (rc $rc)"; sed 's/^/    | /' "$W/zero-notty.out"
+fi
+password_rule
 tm kill-server >/dev/null 2>&1
 
 # ------------------------------------------------------------------ the wizard asks
