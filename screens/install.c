@@ -153,6 +153,22 @@ obs_ask(void *arg, const struct step *s, const char *cause)
 	return 'a';
 }
 
+/* sudo keeps no timestamp: the password before each step that uses sudo (1 given, 0 Esc). */
+static int
+obs_ask_sudo(void *arg, const struct step *s, const char *note, char *pw, size_t size)
+{
+	char *t = xasprintf("Step %s runs as root through sudo, which keeps no timestamp here "
+	    "(timestamp_timeout is 0) and wants the password again. armpy gives it to sudo through "
+	    "a pipe and forgets it after the step. Enter: go on; Esc: stop the run here.", s->id);
+	int r = tui_password("Password for sudo", t, note, pw, size);
+
+	(void)arg;
+	free(t);
+	if (r == 1)
+		tui_busy("Password for sudo", "sudo is checking the password...");
+	return r == 1;
+}
+
 static const char *
 state_text(int st)
 {
@@ -228,7 +244,7 @@ install_start(struct wizard *w, void *state)
 {
 	struct exec_observer ob = {
 		.step_start = obs_start, .progress = obs_progress, .output = obs_output,
-		.step_end = obs_end, .ask_failure = obs_ask, .arg = state,
+		.step_end = obs_end, .ask_failure = obs_ask, .ask_sudo = obs_ask_sudo, .arg = state,
 	};
 	struct install *in = state;
 	struct exec_opts eo;
@@ -238,6 +254,7 @@ install_start(struct wizard *w, void *state)
 	memset(&eo, 0, sizeof eo);
 	eo.root = w->root;
 	eo.log_path = w->log_opt;
+	eo.sudo_each_step = w->sudo_each_step;
 	/* A hang-up of the terminal interrupts the run cleanly (journal, unmounts) like a
 	 * headless SIGHUP would, instead of killing the wizard mid-step. */
 	eo.headless = 1;

@@ -211,6 +211,7 @@ review_sudo(struct wizard *w, char **cause)
 	char *text, *note = NULL, *why = NULL;
 	int r = 0, fails = 0;
 
+	w->sudo_each_step = 0;
 	if (w->root != NULL || !sudo_needed(w->plan) || sudo_ready())
 		return 0;
 	if (access(SUDO_PATH, X_OK) != 0) {
@@ -232,6 +233,11 @@ review_sudo(struct wizard *w, char **cause)
 		cause_set(cause, "%s", note);
 	free(note);
 	free(text);
+	if (r > 0 && (w->sudo_each_step = sudo_keeps_no_timestamp()))
+		tui_choose("Password for sudo", "sudo accepted the password but keeps no timestamp "
+		    "here (its timestamp_timeout is 0): it wants the password for every command. "
+		    "armpy asks for it in this dialog before each step that runs as root, and forgets "
+		    "it after the step.", (const char *const[]){ "OK" }, 1);
 	return r > 0 ? 0 : -1;
 }
 

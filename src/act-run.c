@@ -204,6 +204,30 @@ run_input(const char *text, char **cause)
 	return fd;
 }
 
+/* A pipe holding text, its write end closed: a child's stdin for `sudo -S`. A pipe, not a
+ * memfd: /dev/stdin reopened (install's) is then the same stream, past the password line
+ * sudo read, where a memfd would be read again from its start. -1 with *cause. */
+static int
+run_input_pipe(const char *text, char **cause)
+{
+	size_t len = strlen(text);
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC) != 0) {
+		cause_set(cause, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	if ((len >= 65536 && fcntl(p[1], F_SETPIPE_SZ, (int)len + 1) < 0) ||
+	    write_all(p[1], text, len) != 0) {
+		cause_set(cause, "%zu bytes do not fit a pipe to sudo -S (%s)", len, strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	close(p[1]);
+	return p[0];
+}
+
 /*
  * The child is started with clone(CLONE_VM | CLONE_VFORK), as posix_spawn does: no copy of
  * armpy's page tables (libcurl, OpenSSL and the plan are mapped), and armpy sleeps until the
@@ -447,7 +471,7 @@ act_spawn(struct exec *e, const struct spawn *sp, int *statusp, char **cause)
 	if (sp->privileged && e->euid != 0 && e->sudo_pw != NULL) {
 		/* sudo -S reads the password line byte by byte: the rest is the command's stdin */
 		char *text = xasprintf("%s\n%s", e->sudo_pw, sp->input != NULL ? sp->input : "");
-		child.in = run_input(text, cause);
+		child.in = run_input_pipe(text, cause);
 		explicit_bzero(text, strlen(text));
 		free(text);
 		if (child.in < 0)

@@ -66,6 +66,7 @@ struct wizard {
 	int cursor[WS_COUNT];         /* per-screen highlighted line, kept on back */
 	int top[WS_COUNT];            /* per-screen first visible line */
 	int ran;                      /* something was executed: quitting asks first */
+	int sudo_each_step;           /* sudo keeps no timestamp: ask before each sudo step */
 	int dry_run;                  /* the install screen only showed the plan */
 	int exec_status;              /* exec_run's result, -1 before */
 
