@@ -123,4 +123,25 @@ if [ "$rc" -eq 2 ] && echo "$out" | grep -q "dotdot.yaml:[0-9]*:[0-9]*: steps\[[
 else
 	t_fail "--root: '..' in a plan path (rc $rc)"; echo "$out" | tail -3 | sed 's/^/    /'
 fi
+
+# A resumed download appends only to a .part of its own: one that is a hard link to a file
+# outside the root (or a symlink to one) is removed and the download starts afresh.
+rb_root
+head -c 50000 "$RB/srv/blob.bin" >"$O/half"
+mkdir -p "$R/opt/part"
+ln "$O/half" "$R/opt/part/blob.bin.part"
+ln -s "$O/half" "$R/opt/part/sym.bin.part"
+header "$RB/part.yaml"
+rb_download "$RB/part.yaml" d-hard "$RB_URL/blob.bin" "$RB_SHA" /opt/part/blob.bin
+rb_download "$RB/part.yaml" d-sym "$RB_URL/blob.bin" "$RB_SHA" /opt/part/sym.bin
+before=$(rb_outside; sha256sum "$O/half")
+out=$("$ARMPY" run "$RB/part.yaml" --root "$R" --yes 2>&1); rc=$?
+log=$(cat "$(ls -td "$ARMPY_STATE_DIR"/runs/*/ | head -1)log")
+if [ "$rc" -eq 0 ] && [ "$before" = "$(rb_outside; sha256sum "$O/half")" ] && [ "$(stat -c %h "$O/half")" -eq 1 ] &&
+	cmp -s "$RB/srv/blob.bin" "$R/opt/part/blob.bin" && cmp -s "$RB/srv/blob.bin" "$R/opt/part/sym.bin" &&
+	[ "$(echo "$log" | grep -c 'part: not resumed (.*): removed; downloading afresh')" -eq 2 ]; then
+	t_pass "--root: a .part that is a hard link or symlink to a file outside is not resumed: removed, downloaded afresh"
+else
+	t_fail "--root: hostile .part (rc $rc)"; echo "$out" | tail -4 | sed 's/^/    /'; echo "$log" | grep part | sed 's/^/    /'
+fi
 kill "$RB_SRV" 2>/dev/null; wait "$RB_SRV" 2>/dev/null

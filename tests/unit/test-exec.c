@@ -6,9 +6,13 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -846,6 +850,163 @@ test_exec_real(void **state)
 	}
 }
 
+/* ---- the root boundary for files armpy did not create (docs/root-boundary.md) ---- */
+
+/* A fresh directory for one boundary test, its state dir set (new). */
+static char *
+bnd_dir(void)
+{
+	char *dir = xstrdup("/tmp/armpy-test-bnd-XXXXXX"), *state;
+
+	assert_non_null(mkdtemp(dir));
+	state = xasprintf("%s/state", dir);
+	setenv("ARMPY_STATE_DIR", state, 1);
+	free(state);
+	return dir;
+}
+
+static void
+bnd_rm(char *dir)
+{
+	char *argv[] = { "rm", "-rf", "--one-file-system", dir, NULL };
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execvp("rm", argv);
+		_exit(1);
+	}
+	waitpid(pid, NULL, 0);
+	free(dir);
+}
+
+/* Runs plan p with root (NULL = /): exec_run's result; the run log's text, or the cause when
+ * there is no log, in *log (new). */
+static int
+bnd_run(struct plan *p, const char *root, char **log)
+{
+	struct exec_opts o;
+	struct exec *e;
+	char *cause = NULL;
+	size_t len;
+	int rc;
+
+	memset(&o, 0, sizeof o);
+	o.root = root;
+	e = exec_new(p, &o, NULL);
+	rc = exec_run(e, &cause);
+	*log = NULL;
+	if (exec_log_path(e) != NULL)
+		*log = file_read(exec_log_path(e), 1 << 20, &len, NULL);
+	if (*log == NULL)
+		*log = xstrdup(cause != NULL ? cause : "");
+	free(cause);
+	exec_free(e);
+	return rc;
+}
+
+static void
+bnd_write(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* A download step of dir/in/f from a port nothing answers on: only a .part already whole
+ * (size given) can finish it without a request. */
+static struct plan *
+bnd_download_plan(const char *dir, int port, const char *sha)
+{
+	struct plan *p = plan_new();
+	struct step *s = plan_add(p, "dl", "dl", "test");
+
+	p->target = xstrdup("test");
+	s->kind = ACTION_DOWNLOAD;
+	s->u.download.url = xasprintf("http://127.0.0.1:%d/f", port);
+	s->u.download.sha256 = xstrdup(sha);
+	s->u.download.dest = xasprintf("%s/in/f", dir);
+	s->u.download.size = 10;
+	return p;
+}
+
+/* A loopback port that refuses connections for as long as *fd stays open: bound, not
+ * listening. */
+static int
+bnd_dead_port(int *fd)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof a;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	*fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(*fd >= 0);
+	assert_int_equal(bind(*fd, (struct sockaddr *)&a, sizeof a), 0);
+	assert_int_equal(getsockname(*fd, (struct sockaddr *)&a, &len), 0);
+	return ntohs(a.sin_port);
+}
+
+/* A resumed download appends only to a .part of its own: a hard link to a file outside,
+ * another user's file or a symlink is removed and the download starts afresh (the log says
+ * so); a .part of armpy's with one link is resumed. */
+static void
+test_download_part(void **state)
+{
+	char *dir = bnd_dir(), *victim = xasprintf("%s/victim", dir), *part, *dest, *log, sha[65];
+	char *in = xasprintf("%s/in", dir);
+	struct plan *p;
+	struct stat st;
+	int sock, port = bnd_dead_port(&sock), fd;
+
+	(void)state;
+	setenv("ARMPY_DOWNLOAD_RETRIES", "0", 1);
+	mkdir(in, 0755);
+	bnd_write(victim, "0123456789");
+	fd = open(victim, O_RDONLY);
+	assert_int_equal(sha256_fd(fd, victim, sha, NULL), 0);
+	close(fd);
+	p = bnd_download_plan(dir, port, sha);
+	part = xasprintf("%s/in/f.part", dir);
+	dest = xasprintf("%s/in/f", dir);
+	for (int k = 0; k < 3; k++) {
+		const char *why[] = { "more than one link", "a symbolic link", "another user" };
+		if (k == 0)
+			assert_int_equal(link(victim, part), 0);
+		else if (k == 1)
+			assert_int_equal(symlink(victim, part), 0);
+		else if (geteuid() != 0)
+			continue;                   /* chown needs root */
+		else {
+			bnd_write(part, "0123456789");
+			assert_int_equal(chown(part, 65534, 65534), 0);
+		}
+		assert_int_equal(bnd_run(p, NULL, &log), 1);
+		assert_non_null(strstr(log, "not resumed"));
+		assert_non_null(strstr(log, why[k]));
+		free(log);
+		assert_int_equal(stat(victim, &st), 0);
+		assert_int_equal(st.st_nlink, 1);              /* not renamed into place either */
+		assert_int_equal(st.st_size, 10);
+		assert_int_not_equal(lstat(dest, &st), 0);
+		assert_int_not_equal(lstat(part, &st), 0);     /* nothing to resume: removed */
+	}
+	/* one of our own, whole: resumed, and done without a request */
+	bnd_write(part, "0123456789");
+	assert_int_equal(bnd_run(p, NULL, &log), 0);
+	free(log);
+	assert_int_equal(stat(dest, &st), 0);
+	assert_int_equal(st.st_size, 10);
+	close(sock);
+	unsetenv("ARMPY_DOWNLOAD_RETRIES");
+	plan_free(p);
+	free(part);
+	free(dest);
+	free(in);
+	free(victim);
+	bnd_rm(dir);
+}
+
 int
 main(void)
 {
@@ -868,6 +1029,7 @@ main(void)
 		cmocka_unit_test(test_step_path),
 		cmocka_unit_test(test_sudo_settings),
 		cmocka_unit_test(test_exec_real),
+		cmocka_unit_test(test_download_part),
 	};
 
 	if (getenv("ARMPY_SUDO_TEST_PWFILE") != NULL)
