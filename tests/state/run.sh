@@ -223,6 +223,32 @@ wait "$first"; rc=$?
 "$ARMPY" run "$W/slow.yaml" --yes >"$W/o" 2>&1 && t_pass "the lock is gone with its holder" ||
 	{ t_fail "run after the holder ended"; show "$W/o"; }
 
+# ---------------------------------------------------------------- --log FILE
+# never through a planted symlink, never a FIFO or a device; made 0600; the run directory's own
+# log is written too ("also", as --help says)
+reset
+touch "$W/fixed"
+echo kept >"$W/log-target"
+ln -sf "$W/log-target" "$W/log-link"
+rm -f "$W/log-fifo"; mkfifo "$W/log-fifo"
+for bad in "$W/log-link" "$W/log-fifo" /dev/null; do
+	timeout 20 "$ARMPY" run "$W/p.yaml" --yes --log "$bad" >"$W/o" 2>&1; rc=$?
+	if [ "$rc" -ne 0 ] && [ ! -e "$W/count" ] && grep -q "$bad: refused" "$W/o" && [ "$(cat "$W/log-target")" = kept ]; then
+		t_pass "--log $(basename "$bad") ($(stat -c %F "$bad")): refused, nothing run, nothing written through it"
+	else
+		t_fail "--log $bad (rc $rc, ran: $(counts))"; show "$W/o"
+	fi
+done
+rm -f "$W/new.log"
+(umask 022; "$ARMPY" run "$W/p.yaml" --yes --log "$W/new.log" >"$W/o" 2>&1); rc=$?
+own=$ARMPY_STATE_DIR/runs/$(last_run)/log
+if [ "$rc" -eq 0 ] && [ "$(stat -c %a "$W/new.log")" = 600 ] && grep -q "^armpy: step c: ok" "$W/new.log" &&
+	grep -q "^armpy: step c: ok" "$own" && grep -q "log $W/new.log" "$W/o"; then
+	t_pass "--log FILE: made 0600, and the run directory's own log is written too"
+else
+	t_fail "--log FILE (rc $rc, mode $(stat -c %a "$W/new.log" 2>&1))"; show "$W/o"
+fi
+
 # ---------------------------------------------------------------- a full state dir is named
 reset
 mkdir -p "$W/full"

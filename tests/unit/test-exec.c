@@ -1007,6 +1007,63 @@ test_download_part(void **state)
 	bnd_rm(dir);
 }
 
+/* --log FILE: never through a symlink, only a regular file, made 0600; the run directory's
+ * own log is written too (--help: "also write the run log to FILE"). */
+static void
+test_log_file(void **state)
+{
+	char *dir = bnd_dir(), *target = xasprintf("%s/target", dir), *link = xasprintf("%s/link",
+	    dir), *fifo = xasprintf("%s/fifo", dir), *file = xasprintf("%s/new.log", dir);
+	char *cause = NULL, *text, *own;
+	struct plan *p = plan_new();
+	struct exec_opts o;
+	struct exec *e;
+	struct stat st;
+	size_t len;
+
+	(void)state;
+	p->target = xstrdup("test");
+	add_run(p, "hello", "echo hello-from-the-step", NULL);
+	bnd_write(target, "kept\n");
+	assert_int_equal(symlink(target, link), 0);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	memset(&o, 0, sizeof o);
+	for (int k = 0; k < 2; k++) {
+		o.log_path = k == 0 ? link : fifo;
+		e = exec_new(p, &o, NULL);
+		assert_int_equal(exec_run(e, &cause), -1);
+		assert_non_null(strstr(cause, "refused"));
+		free(cause);
+		cause = NULL;
+		exec_free(e);
+	}
+	text = file_read(target, 100, &len, NULL);
+	assert_string_equal(text, "kept\n");
+	free(text);
+	o.log_path = file;
+	umask(022);
+	e = exec_new(p, &o, NULL);
+	assert_int_equal(exec_run(e, &cause), 0);
+	assert_int_equal(stat(file, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	own = xasprintf("%s/log", exec_run_dir(e));
+	exec_free(e);
+	text = file_read(file, 1 << 16, &len, NULL);
+	assert_non_null(strstr(text, "hello-from-the-step"));
+	free(text);
+	text = file_read(own, 1 << 16, &len, NULL);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "hello-from-the-step"));
+	free(text);
+	free(own);
+	plan_free(p);
+	free(target);
+	free(link);
+	free(fifo);
+	free(file);
+	bnd_rm(dir);
+}
+
 int
 main(void)
 {
@@ -1030,6 +1087,7 @@ main(void)
 		cmocka_unit_test(test_sudo_settings),
 		cmocka_unit_test(test_exec_real),
 		cmocka_unit_test(test_download_part),
+		cmocka_unit_test(test_log_file),
 	};
 
 	if (getenv("ARMPY_SUDO_TEST_PWFILE") != NULL)
