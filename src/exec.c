@@ -360,29 +360,16 @@ exec_keepalive_stop(struct exec *e)
 	e->keepalive = 0;
 }
 
-/* One run at a time: the target root, then the run directory. */
+/* One run at a time on the run directory (the target root's lock is taken before it). */
 static int
-exec_lock(struct exec *e, const char *base, int run, char **cause)
+exec_lock_run(struct exec *e, char **cause)
 {
-	char *path, *what;
-	int fd;
+	char *path = xasprintf("%s/lock", e->run_dir), *what = xasprintf("run %s", e->run_id);
 
-	if (run) {
-		path = xasprintf("%s/lock", e->run_dir);
-		what = xasprintf("run %s", e->run_id);
-	} else {
-		if ((path = runs_root_lock_path(base, e->root, cause)) == NULL)
-			return -1;
-		what = xasprintf("the target root %s", e->root != NULL ? e->root : "/");
-	}
-	fd = runs_lock(path, what, cause);
+	e->lock_run = runs_lock(path, what, cause);
 	free(path);
 	free(what);
-	if (run)
-		e->lock_run = fd;
-	else
-		e->lock_root = fd;
-	return fd < 0 ? -1 : 0;
+	return e->lock_run < 0 ? -1 : 0;
 }
 
 /* The run directory: new, or (resume) the given one, which must be the user's. */
@@ -536,11 +523,11 @@ exec_setup(struct exec *e, char **cause)
 		return -1;
 	if ((base = runs_base_safe(cause)) == NULL)
 		return -1;
-	rc = exec_lock(e, base, 0, cause);
 	free(base);
-	if (rc != 0 || exec_run_dir_open(e, cause) != 0 || exec_lock(e, NULL, 1, cause) != 0)
+	/* the root's lock is the root directory's own: every state dir and user shares it */
+	if ((e->lock_root = runs_lock_root(e->root, cause)) < 0 ||
+	    exec_run_dir_open(e, cause) != 0 || exec_lock_run(e, cause) != 0)
 		return -1;
-	runs_lock_note(e->lock_root, e->run_id);
 	runs_lock_note(e->lock_run, e->run_id);
 	path = xasprintf("%s/journal", e->run_dir);
 	rc = e->opts.resume ? exec_load_prior(e, path, cause) : 0;

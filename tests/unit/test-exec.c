@@ -22,6 +22,7 @@
 #include "headless.h"
 #include "journal.h"
 #include "plan.h"
+#include "runs.h"
 #include "sudo.h"
 
 #define SHA_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
@@ -1064,6 +1065,44 @@ test_log_file(void **state)
 	bnd_rm(dir);
 }
 
+/* The target root's lock is the root directory's own (no state dir in it): a second lock on
+ * the same root, spelled another way, is refused and names the holder's pid and run (the run
+ * lock it has open); with the holder gone it is taken. */
+static void
+test_root_lock(void **state)
+{
+	char *dir = bnd_dir(), *root = xasprintf("%s/root", dir), *alias = xasprintf("%s/alias",
+	    dir), *run = xasprintf("%s/20260101-000000-1", dir), *lock = xasprintf("%s/lock", run);
+	char *cause = NULL, *want;
+	int held, runfd;
+
+	(void)state;
+	assert_int_equal(mkdir(root, 0755), 0);
+	assert_int_equal(mkdir(run, 0700), 0);
+	assert_int_equal(symlink(root, alias), 0);
+	runfd = runs_lock(lock, "run", &cause);
+	assert_true(runfd >= 0);
+	held = runs_lock_root(root, &cause);
+	assert_true(held >= 0);
+	assert_int_equal(runs_lock_root(alias, &cause), -1);
+	want = xasprintf("the target root %s is in use by armpy pid %ld, run 20260101-000000-1",
+	    alias, (long)getpid());
+	assert_non_null(strstr(cause, want));
+	free(want);
+	free(cause);
+	cause = NULL;
+	close(held);
+	held = runs_lock_root(alias, &cause);
+	assert_true(held >= 0);
+	close(held);
+	close(runfd);
+	free(root);
+	free(alias);
+	free(run);
+	free(lock);
+	bnd_rm(dir);
+}
+
 int
 main(void)
 {
@@ -1088,6 +1127,7 @@ main(void)
 		cmocka_unit_test(test_exec_real),
 		cmocka_unit_test(test_download_part),
 		cmocka_unit_test(test_log_file),
+		cmocka_unit_test(test_root_lock),
 	};
 
 	if (getenv("ARMPY_SUDO_TEST_PWFILE") != NULL)
