@@ -248,13 +248,21 @@ ex_open_archive(struct exec *e, const char *path, char **cause)
 }
 
 /* Puts the extracted tmp in place of base, as a whole: whatever was there (an earlier, maybe
- * partial extraction, a file, a symlink) is swapped out and removed, never followed. */
+ * partial extraction, a file, a symlink) is swapped out and removed, never followed, and
+ * never across a mount point (rootdir_rm_rf: the step fails, naming it). */
 static int
 ex_replace(int dfd, const char *tmp, const char *base, const char *shown, char **cause)
 {
+	char *old;
+	int rc;
+
 	if (renameat2(dfd, tmp, dfd, base, RENAME_EXCHANGE) == 0) {
-		rootdir_rm_rf(dfd, tmp);
-		return 0;
+		/* the tree that was at base, now at tmp next to it */
+		old = xasprintf("%.*s%s", (int)(strrchr(shown, '/') != NULL ?
+		    strrchr(shown, '/') + 1 - shown : 0), shown, tmp);
+		rc = rootdir_rm_rf(dfd, tmp, old, cause);
+		free(old);
+		return rc;
 	}
 	if (errno == ENOENT && renameat(dfd, tmp, dfd, base) == 0)
 		return 0;
@@ -276,7 +284,8 @@ act_extract(struct exec *e, const struct step *s, char **cause)
 	dest = exec_expand(e, s->u.extract.dest);
 	shown = rootdir_display(e->rd, dest);
 	if ((afd = ex_open_archive(e, archive, cause)) < 0 ||
-	    (dfd = rootdir_parent(e->rd, dest, 1, &base, cause)) < 0)
+	    (dfd = rootdir_parent(e->rd, dest, 1, &base, cause)) < 0 ||
+	    rootdir_mounts_below(dfd, base, shown, cause) != 0)
 		goto out;
 	prefix = xasprintf("%s.armpy-tmp-", base);
 	tmp = rootdir_mkdtemp(dfd, prefix, cause);
@@ -294,7 +303,7 @@ act_extract(struct exec *e, const struct step *s, char **cause)
 		rc = 0;
 out:
 	if (rc != 0 && tmp != NULL)
-		rootdir_rm_rf(dfd, tmp);
+		rootdir_rm_rf(dfd, tmp, tmp, NULL);
 	if (tfd >= 0)
 		close(tfd);
 	if (dfd >= 0)

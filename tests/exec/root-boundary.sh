@@ -144,4 +144,34 @@ if [ "$rc" -eq 0 ] && [ "$before" = "$(rb_outside; sha256sum "$O/half")" ] && [ 
 else
 	t_fail "--root: hostile .part (rc $rc)"; echo "$out" | tail -4 | sed 's/^/    /'; echo "$log" | grep part | sed 's/^/    /'
 fi
+
+# Replacing a tree never crosses a mount: an extraction onto a tree with a bind mount below it
+# (of the same filesystem: the same st_dev) is refused, naming the mount point, and the host
+# files on the mount are all still there.
+rb_root
+mkdir -p "$O/host/keep" "$R/opt/tree/sub/mnt"
+echo host >"$O/host/keep/file"
+cp "$RB/srv/good.tar.gz" "$R/opt/good.tar.gz"
+header "$RB/mnt.yaml"
+rb_extract "$RB/mnt.yaml" x-tree /opt/good.tar.gz /opt/tree
+if mount --bind "$O/host" "$R/opt/tree/sub/mnt"; then
+	before=$(rb_outside)
+	out=$("$ARMPY" run "$RB/mnt.yaml" --root "$R" --yes 2>&1); rc=$?
+	after=$(rb_outside)
+	# wherever the mount is now (a broken armpy may have moved it with the tree)
+	awk -v r="$R/" 'index($2, r) == 1 { print $2 }' /proc/self/mounts | sort -r | while read -r m; do umount -l "$m"; done
+	if [ "$rc" -eq 1 ] && echo "$out" | grep -q "refused: $R/opt/tree/sub/mnt is a mount point" &&
+		[ "$before" = "$after" ] && [ "$(cat "$O/host/keep/file")" = host ] && [ -d "$R/opt/tree/sub/mnt" ]; then
+		t_pass "--root: an extraction onto a tree with a bind mount below is refused, naming it; nothing on it removed"
+	else
+		t_fail "--root: extraction over a bind mount (rc $rc)"; echo "$out" | tail -3 | sed 's/^/    /'
+		diff <(echo "$before") <(echo "$after") | head -5 | sed 's/^/    /'
+	fi
+	out=$("$ARMPY" run "$RB/mnt.yaml" --root "$R" --yes 2>&1); rc=$?
+	[ "$rc" -eq 0 ] && [ "$(cat "$R/opt/tree/dir/a.txt")" = alpha ] && [ ! -e "$R/opt/tree/sub" ] &&
+		t_pass "--root: the same extraction with the mount gone replaces the tree" ||
+		{ t_fail "--root: extraction after umount (rc $rc)"; echo "$out" | tail -3 | sed 's/^/    /'; }
+else
+	t_skip "cannot bind mount: extraction over a mount"
+fi
 kill "$RB_SRV" 2>/dev/null; wait "$RB_SRV" 2>/dev/null

@@ -9,11 +9,12 @@ set -u
 W=$(mktemp -d /tmp/armpy-exec.XXXXXX)
 export ARMPY_STATE_DIR=$W/state
 cleanup() {
-	mountpoint -q "$W/root/proc" 2>/dev/null && umount "$W/root/proc"
+	# every mount a case left under $W (a failed case), deepest first, before rm -rf
+	awk -v w="$W/" 'index($2, w) == 1 { print $2 }' /proc/self/mounts | sort -r | while read -r m; do umount -l "$m"; done
 	if [ -e /etc/alternatives/armpy-test-alt ]; then
 		update-alternatives --remove-all armpy-test-alt >/dev/null 2>&1
 	fi
-	rm -rf "$W"
+	rm -rf --one-file-system "$W"
 }
 trap cleanup EXIT
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -22,6 +23,7 @@
 #include "headless.h"
 #include "journal.h"
 #include "plan.h"
+#include "rootdir.h"
 #include "runs.h"
 #include "sudo.h"
 
@@ -1103,6 +1105,90 @@ test_root_lock(void **state)
 	bnd_rm(dir);
 }
 
+/* An extract step onto a tree with a mount below it: refused before anything is replaced, and
+ * the step names the mount point; nothing on the mount is removed. A bind mount of the same
+ * filesystem (same st_dev: only the mount id tells) and a tmpfs (another st_dev), and the
+ * removal itself (rootdir_rm_rf) refuses one too. Needs root (mount). */
+static void
+test_extract_mounts(void **state)
+{
+	char *dir, *src, *dest, *mnt, *victim, *tar, *argv[8], *log;
+	struct plan *p;
+	struct step *s;
+	struct stat st;
+	pid_t pid;
+	int status;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	dir = bnd_dir();
+	src = xasprintf("%s/host", dir);
+	dest = xasprintf("%s/dest", dir);
+	mnt = xasprintf("%s/dest/sub/mnt", dir);
+	victim = xasprintf("%s/host/victim", dir);
+	tar = xasprintf("%s/a.tar", dir);
+	assert_int_equal(mkdir(src, 0755), 0);
+	bnd_write(victim, "host file\n");
+	assert_int_equal(mkdir_p(mnt, 0755, NULL), 0);
+	/* a small archive: tar of the host dir (any content will do) */
+	argv[0] = "tar"; argv[1] = "-cf"; argv[2] = tar; argv[3] = "-C"; argv[4] = src;
+	argv[5] = "."; argv[6] = NULL;
+	if ((pid = fork()) == 0) {
+		execvp("tar", argv);
+		_exit(127);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(status, 0);
+	p = plan_new();
+	p->target = xstrdup("test");
+	s = plan_add(p, "x", "x", "test");
+	s->kind = ACTION_EXTRACT;
+	s->u.extract.archive = xstrdup(tar);
+	s->u.extract.dest = xstrdup(dest);
+	for (int k = 0; k < 2; k++) {
+		if (k == 0)
+			assert_int_equal(mount(src, mnt, NULL, MS_BIND, NULL), 0);
+		else
+			assert_int_equal(mount("tmpfs", mnt, "tmpfs", 0, "size=64k"), 0);
+		if (k == 1) {
+			char *v = xasprintf("%s/victim", mnt);
+			bnd_write(v, "on tmpfs\n");
+			free(v);
+		}
+		assert_int_equal(bnd_run(p, NULL, &log), 1);
+		assert_non_null(strstr(log, "dest/sub/mnt is a mount point"));
+		free(log);
+		{
+			char *v = xasprintf("%s/victim", mnt);
+			assert_int_equal(stat(v, &st), 0);       /* nothing on the mount removed */
+			free(v);
+		}
+		/* the removal itself never crosses it either */
+		{
+			int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+			char *cause = NULL;
+			assert_int_equal(rootdir_rm_rf(dfd, "dest", "dest", &cause), -1);
+			assert_non_null(strstr(cause, "dest/sub/mnt is a mount point"));
+			free(cause);
+			close(dfd);
+		}
+		assert_int_equal(stat(victim, &st), 0);
+		assert_int_equal(umount2(mnt, MNT_DETACH), 0);
+	}
+	/* no mount: the tree is replaced */
+	assert_int_equal(bnd_run(p, NULL, &log), 0);
+	free(log);
+	assert_int_equal(stat(mnt, &st), -1);
+	plan_free(p);
+	free(src);
+	free(dest);
+	free(mnt);
+	free(victim);
+	free(tar);
+	bnd_rm(dir);
+}
+
 int
 main(void)
 {
@@ -1128,6 +1214,7 @@ main(void)
 		cmocka_unit_test(test_download_part),
 		cmocka_unit_test(test_log_file),
 		cmocka_unit_test(test_root_lock),
+		cmocka_unit_test(test_extract_mounts),
 	};
 
 	if (getenv("ARMPY_SUDO_TEST_PWFILE") != NULL)
