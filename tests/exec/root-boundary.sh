@@ -174,4 +174,21 @@ if mount --bind "$O/host" "$R/opt/tree/sub/mnt"; then
 else
 	t_skip "cannot bind mount: extraction over a mount"
 fi
+
+# Links decided against what the archive has made: chains of symlinks that read as inside but
+# lead out of the destination (and out of the root) through links made earlier or later.
+rb_root
+for kind in chain chain-late chain-hardlink chain-moved; do
+	python3 "$TOP/tests/exec/mktar.py" "$kind" "$R/opt/$kind.tar"
+	header "$RB/chain-$kind.yaml"
+	rb_extract "$RB/chain-$kind.yaml" "x-$kind" "/opt/$kind.tar" "/opt/$kind"
+	before=$(rb_outside)
+	out=$("$ARMPY" run "$RB/chain-$kind.yaml" --root "$R" --yes 2>&1); rc=$?
+	if [ "$rc" -eq 1 ] && echo "$out" | grep -q "refused: .*link" && [ "$before" = "$(rb_outside)" ] &&
+		[ ! -e "$R/opt/$kind" ] && ! ls -d "$R/opt/$kind".armpy-* >/dev/null 2>&1; then
+		t_pass "--root: archive $kind (links through links the archive made) refused; nothing put in place"
+	else
+		t_fail "--root: archive $kind (rc $rc)"; echo "$out" | grep -i "refused\|fail" | head -2 | sed 's/^/    /'
+	fi
+done
 kill "$RB_SRV" 2>/dev/null; wait "$RB_SRV" 2>/dev/null

@@ -1189,6 +1189,108 @@ test_extract_mounts(void **state)
 	bnd_rm(dir);
 }
 
+/* One ustar header (and data) into f: type '0' file, '1' hard link, '2' symlink, '5' dir. */
+static void
+bnd_tar_entry(FILE *f, const char *name, char type, const char *link, const char *data)
+{
+	unsigned char h[512];
+	size_t len = data != NULL ? strlen(data) : 0;
+	unsigned int sum = 0;
+
+	memset(h, 0, sizeof h);
+	snprintf((char *)h, 100, "%s", name);
+	snprintf((char *)h + 100, 8, "%07o", type == '5' ? 0755 : 0644);
+	snprintf((char *)h + 108, 8, "%07o", 0);
+	snprintf((char *)h + 116, 8, "%07o", 0);
+	snprintf((char *)h + 124, 12, "%011o", (unsigned int)len);
+	snprintf((char *)h + 136, 12, "%011o", 0);
+	h[156] = (unsigned char)type;
+	if (link != NULL)
+		snprintf((char *)h + 157, 100, "%s", link);
+	memcpy(h + 257, "ustar\0" "00", 8);
+	memset(h + 148, ' ', 8);
+	for (size_t i = 0; i < sizeof h; i++)
+		sum += h[i];
+	snprintf((char *)h + 148, 8, "%06o", sum);
+	fwrite(h, 1, sizeof h, f);
+	if (len > 0) {
+		fwrite(data, 1, len, f);
+		for (size_t pad = (512 - len % 512) % 512; pad > 0; pad--)
+			fputc(0, f);
+	}
+}
+
+/* extract_archive of a tar made of entries ("TYPE NAME [LINK]", '0' files hold "x") into a
+ * fresh directory under dir; its result, the cause in *cause. */
+static int
+bnd_extract(const char *dir, const char *const *entries, char **cause)
+{
+	char *tar = xasprintf("%s/t.tar", dir), *into = xasprintf("%s/into", dir), *argv[4];
+	FILE *f = fopen(tar, "w");
+	int fd, tfd, rc;
+	pid_t pid;
+
+	assert_non_null(f);
+	for (size_t i = 0; entries[i] != NULL; i++) {
+		char *copy = xstrdup(entries[i]), *name = copy + 2, *link = strchr(name, ' ');
+		if (link != NULL)
+			*link++ = '\0';
+		bnd_tar_entry(f, name, copy[0], link, copy[0] == '0' ? "x\n" : NULL);
+		free(copy);
+	}
+	for (int i = 0; i < 1024; i++)
+		fputc(0, f);
+	assert_int_equal(fclose(f), 0);
+	argv[0] = "rm", argv[1] = "-rf", argv[2] = into, argv[3] = NULL;
+	if ((pid = fork()) == 0) {
+		execvp("rm", argv);
+		_exit(127);
+	}
+	waitpid(pid, NULL, 0);
+	assert_int_equal(mkdir(into, 0700), 0);
+	fd = open(tar, O_RDONLY);
+	tfd = open(into, O_RDONLY | O_DIRECTORY);
+	rc = extract_archive(fd, tar, tfd, 0, cause);
+	close(fd);
+	close(tfd);
+	free(tar);
+	free(into);
+	return rc;
+}
+
+/* Links decided against what the archive has made: a link that reads as inside but leads out
+ * through an earlier link, one made before the link that sends it out, a hard link that puts
+ * an inside symlink's text in another directory, a hard link through a symlink: refused. The
+ * same kinds of chains that stay inside are extracted. */
+static void
+test_extract_chains(void **state)
+{
+	static const char *const chain[] = { "2 x .", "2 y x/x/../..", NULL };
+	static const char *const late[] = { "2 y x/x/../..", "2 x .", NULL };
+	static const char *const moved[] = { "5 a", "5 a/b", "2 a/b/l ../..", "1 l2 a/b/l", NULL };
+	static const char *const through[] = { "5 d", "0 d/f", "2 e d", "1 h e/f", NULL };
+	static const char *const loop[] = { "2 p q", "2 q p", NULL };
+	static const char *const fine[] = { "5 a", "0 a/f", "2 x .", "2 y x/x/a/../a/f",
+		"2 z x/a/..", "5 a/b", "2 a/b/l f", "1 l2 a/b/l", "1 h a/f", NULL };
+	static const char *const *bad[] = { chain, late, moved, through, loop };
+	char *dir = bnd_dir(), *cause = NULL, *l2 = xasprintf("%s/into/l2", dir), text[64];
+	ssize_t n;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(bnd_extract(dir, bad[i], &cause), -1);
+		assert_non_null(strstr(cause, "refused"));
+		free(cause);
+		cause = NULL;
+	}
+	if (bnd_extract(dir, fine, &cause) != 0)
+		fail_msg("%s", cause);
+	n = readlink(l2, text, sizeof text - 1);
+	assert_true(n > 0);
+	free(l2);
+	bnd_rm(dir);
+}
+
 int
 main(void)
 {
@@ -1215,6 +1317,7 @@ main(void)
 		cmocka_unit_test(test_log_file),
 		cmocka_unit_test(test_root_lock),
 		cmocka_unit_test(test_extract_mounts),
+		cmocka_unit_test(test_extract_chains),
 	};
 
 	if (getenv("ARMPY_SUDO_TEST_PWFILE") != NULL)
