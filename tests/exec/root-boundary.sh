@@ -5,7 +5,9 @@
 # plan with every action kind that touches paths, run once with openat2 and once with the
 # fallback walk (ARMPY_RESOLVE=walk): nothing outside the root is created, changed or read as
 # the root's, and what the symlinks mean inside the root is what happens. A plan path with
-# ".." is refused before anything runs.
+# ".." is refused before anything runs. Files armpy finds in place: a download's .part that is
+# a hard link or a symlink to a file outside is not resumed; a tree with a bind mount below it
+# is not replaced; archives whose links lead out through links the archive made are refused.
 
 RB=$W/rb
 mkdir -p "$RB/srv"

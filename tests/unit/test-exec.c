@@ -1,5 +1,6 @@
 /* test-exec.c — executor units: journal, apt status, URL policy, throttle, dpkg status, sudo
- * commands and sudoers text, real runs. */
+ * commands and sudoers text, real runs, and the root boundary for files armpy did not create
+ * (.part, --log, the root's lock, mounts under an extraction, chains of links). */
 /* SPDX-License-Identifier: MIT */
 #include <setjmp.h>
 #include <stdarg.h>
