@@ -333,21 +333,73 @@ dl_sleep(double seconds)
 		usleep(20 * 1000);
 }
 
-/* The .part in dfd: created or reopened for appending, never through a symlink, and only a
- * regular file. */
+/* A .part worth resuming: a regular file of the user armpy runs as, with one link. A hard
+ * link to a file elsewhere (outside the root, a system file) or someone else's file is never
+ * appended to, truncated or renamed into place. */
 static int
-dl_open_part(int dfd, const char *part, const char *shown, char **cause)
+dl_part_ours(const struct stat *st)
 {
-	struct stat st;
-	int fd = openat(dfd, part, O_RDWR | O_CREAT | O_APPEND | O_NOFOLLOW | O_NONBLOCK |
-	    O_CLOEXEC, 0644);
+	return S_ISREG(st->st_mode) && st->st_uid == geteuid() && st->st_nlink == 1;
+}
 
-	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+/* Why a .part found in place is not resumed (for the log). */
+static const char *
+dl_part_why(const struct stat *st)
+{
+	if (!S_ISREG(st->st_mode))
+		return S_ISLNK(st->st_mode) ? "a symbolic link" : "not a regular file";
+	if (st->st_uid != geteuid())
+		return "owned by another user";
+	return "a file with more than one link (a hard link)";
+}
+
+/* An existing .part, reopened for appending when dl_part_ours: looked at without following
+ * it, opened with O_NOFOLLOW, and looked at again through the fd (the same file). -1 when
+ * there is none or it is not to be resumed (then *why says so, or is NULL). */
+static int
+dl_reopen_part(int dfd, const char *part, const char **why)
+{
+	struct stat st, fst;
+	int fd;
+
+	*why = NULL;
+	if (fstatat(dfd, part, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		return -1;
+	if (!dl_part_ours(&st)) {
+		*why = dl_part_why(&st);
+		return -1;
+	}
+	fd = openat(dfd, part, O_RDWR | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
+	    O_CLOEXEC);
+	if (fd >= 0 && fstat(fd, &fst) == 0 && dl_part_ours(&fst) && fst.st_dev == st.st_dev &&
+	    fst.st_ino == st.st_ino)
 		return fd;
-	cause_set(cause, "%s.part: %s", shown, fd < 0 ? strerror(errno) : "not a regular file");
+	*why = "changed while it was opened";
 	if (fd >= 0)
 		close(fd);
 	return -1;
+}
+
+/* The .part in dfd for appending: an earlier one of ours (dl_reopen_part), else a new one
+ * (O_EXCL, never through a symlink) after removing whatever was there; the log says so. */
+static int
+dl_open_part(struct exec *e, int dfd, const char *part, const char *shown, char **cause)
+{
+	const char *why;
+	int fd = dl_reopen_part(dfd, part, &why);
+
+	if (fd >= 0)
+		return fd;
+	if (why != NULL) {
+		exec_logf(e, "%s.part: not resumed (%s): removed; downloading afresh", shown, why);
+		if (unlinkat(dfd, part, 0) != 0 && errno == EISDIR)
+			unlinkat(dfd, part, AT_REMOVEDIR);
+	}
+	fd = openat(dfd, part, O_RDWR | O_CREAT | O_EXCL | O_APPEND | O_NOFOLLOW | O_NONBLOCK |
+	    O_NOCTTY | O_CLOEXEC, 0644);
+	if (fd < 0)
+		cause_set(cause, "%s.part: %s", shown, strerror(errno));
+	return fd;
 }
 
 /* The whole download into BASE.part in dfd; verified and renamed onto BASE (shown names it). */
@@ -375,7 +427,7 @@ dl_fetch(struct exec *e, const struct step *s, int dfd, const char *base, const 
 	d.size = s->u.download.size;
 	d.md = EVP_MD_CTX_new();
 	d.curl = curl_easy_init();
-	if ((d.fd = dl_open_part(dfd, part, shown, cause)) < 0)
+	if ((d.fd = dl_open_part(e, dfd, part, shown, cause)) < 0)
 		goto out;
 	for (int attempt = 1;;) {
 		enum dl_outcome o;
@@ -423,7 +475,7 @@ dl_fetch(struct exec *e, const struct step *s, int dfd, const char *base, const 
 				/* a stale .part from someone else: start from zero once */
 				exec_logf(e, "%s.part: resumed file did not verify; downloading again",
 				    shown);
-				if ((d.fd = dl_open_part(dfd, part, shown, cause)) < 0)
+				if ((d.fd = dl_open_part(e, dfd, part, shown, cause)) < 0)
 					goto out;
 				continue;
 			}

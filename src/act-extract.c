@@ -7,6 +7,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -68,30 +69,171 @@ ex_strip(const char *path, int strip, int *bad)
 	return buf_steal(&b);
 }
 
-/* A symlink target must stay inside the extraction root, seen from the link's directory. */
-static int
-ex_symlink_inside(const char *linkpath, const char *target)
-{
-	int depth = 0;
-	char *copy, *save = NULL, *tok;
+#define EX_MAX_LINKS 40
 
-	if (*target == '/' || *target == '\0')
-		return 0;
-	for (const char *p = linkpath; *p != '\0'; p++)
-		if (*p == '/')
-			depth++;
-	copy = xstrdup(target);
-	for (tok = strtok_r(copy, "/", &save); tok != NULL; tok = strtok_r(NULL, "/", &save)) {
-		if (strcmp(tok, ".") == 0)
-			continue;
-		if (strcmp(tok, "..") == 0) {
-			if (--depth < 0)
-				break;
-		} else
-			depth++;
+/* The first component of *rest (new, NULL at the end); *rest moves past it. */
+static char *
+ex_next(const char **rest)
+{
+	const char *p = *rest + strspn(*rest, "/");
+	size_t n = strcspn(p, "/");
+
+	*rest = p + n;
+	return n > 0 ? xstrndup(p, n) : NULL;
+}
+
+/*
+ * 1 when the symlink at linkpath (a path in the tree tfd) to target, followed the way the
+ * kernel follows it from the host, leads out of the tree: an absolute target, or a ".." that
+ * climbs above the tree's top once every link the archive has made so far is expanded (as
+ * RESOLVE_IN_ROOT would, but refusing instead of clamping). A component that does not exist
+ * (yet) counts as a directory; more than EX_MAX_LINKS links count as leading out. The walk
+ * never follows anything itself: it reads links with readlinkat on paths whose directories
+ * are all real directories of the tree (a link met is expanded, never gone through).
+ */
+static int
+ex_link_leaves(int tfd, const char *linkpath, const char *target)
+{
+	char *at = xstrdup(linkpath), *name, *slash, *todo, *next, text[4096];
+	const char *rest;
+	int links = 0, out = *target == '/';
+	ssize_t n;
+
+	*((slash = strrchr(at, '/')) != NULL ? slash : at) = '\0';     /* the link's directory */
+	todo = xstrdup(target);
+	rest = todo;
+	while (!out && (name = ex_next(&rest)) != NULL) {
+		if (strcmp(name, "..") == 0 && *at == '\0')
+			out = 1;                          /* above the top */
+		else if (strcmp(name, "..") == 0)
+			*((slash = strrchr(at, '/')) != NULL ? slash : at) = '\0';
+		else if (strcmp(name, ".") != 0) {
+			char *path = *at != '\0' ? xasprintf("%s/%s", at, name) : xstrdup(name);
+			if ((n = readlinkat(tfd, path, text, sizeof text - 1)) >= 0) {
+				text[n] = '\0';
+				out = ++links > EX_MAX_LINKS || text[0] == '/';
+				next = xasprintf("%s/%s", text, rest);   /* from the link's directory */
+				free(todo);
+				rest = todo = next;
+				free(path);
+			} else {
+				free(at);
+				at = path;                    /* a directory, a file or nothing yet */
+			}
+		}
+		free(name);
 	}
-	free(copy);
-	return depth >= 0;
+	free(todo);
+	free(at);
+	return out;
+}
+
+/* 0 when no directory on the way to path in the tree is a symlink: a hard link is made only
+ * through real directories of the tree (RESOLVE_NO_SYMLINKS); -1 otherwise. */
+static int
+ex_no_links_above(int tfd, const char *path)
+{
+	const char *slash = path;
+	struct stat st;
+	int rc = 0;
+
+	while (rc == 0 && (slash = strchr(slash + 1, '/')) != NULL) {
+		char *dir = xstrndup(path, (size_t)(slash - path));
+		if (fstatat(tfd, dir, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+			rc = -1;
+		free(dir);
+	}
+	return rc;
+}
+
+/* The symlink at path in the tree, looked at again: -1 with *cause when it leads out. */
+static int
+ex_link_check(int tfd, const char *path, char **cause)
+{
+	char text[4096];
+	ssize_t n = readlinkat(tfd, path, text, sizeof text - 1);
+
+	if (n < 0) {
+		cause_set(cause, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	text[n] = '\0';
+	if (!ex_link_leaves(tfd, path, text))
+		return 0;
+	cause_set(cause, "refused: symbolic link '%s' points outside the destination ('%s') "
+	    "through the links the archive made", path, text);
+	return -1;
+}
+
+/* Every symlink in the extracted tree, looked at again once all is written (a link made later
+ * can change where an earlier one leads: y -> x/x/../.. made before x -> .; a hard link to a
+ * symlink puts its text in another directory). rel is a directory of the tree ("" its top);
+ * -1 with *cause naming the first link that leads out. */
+static int
+ex_links_inside(int tfd, const char *rel, char **cause)
+{
+	int fd = openat(tfd, *rel != '\0' ? rel : ".", O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC), rc = 0;
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+	struct stat st;
+
+	if (d == NULL) {
+		cause_set(cause, "%s: %s", *rel != '\0' ? rel : ".", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		char *path;
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		path = *rel != '\0' ? xasprintf("%s/%s", rel, de->d_name) : xstrdup(de->d_name);
+		if (fstatat(tfd, path, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+			cause_set(cause, "%s: %s", path, strerror(errno));
+			rc = -1;
+		} else if (S_ISDIR(st.st_mode))
+			rc = ex_links_inside(tfd, path, cause);
+		else if (S_ISLNK(st.st_mode))
+			rc = ex_link_check(tfd, path, cause);
+		free(path);
+	}
+	closedir(d);
+	return rc;
+}
+
+/* The links of an entry (its stripped path in the tree tmp), decided against what the archive
+ * has made so far: a hard link's target is stripped like a path and reached through real
+ * directories only; a symlink must not lead out (ex_link_leaves). 0, or -1 with *cause. */
+static int
+ex_entry_links(struct archive_entry *ent, const char *name, const char *path, int strip,
+    int tmp, char **cause)
+{
+	const char *hl = archive_entry_hardlink(ent), *sl = archive_entry_symlink(ent);
+	char *hpath;
+	int bad, rc = -1;
+
+	if (hl != NULL) {
+		hpath = ex_strip(hl, strip, &bad);
+		if (bad || hpath == NULL)
+			cause_set(cause, "refused: hard link '%s' points outside the destination "
+			    "('%s')", name, hl);
+		else if (ex_no_links_above(tmp, hpath) != 0 || ex_no_links_above(tmp, path) != 0)
+			cause_set(cause, "refused: hard link '%s' would be made through a symbolic "
+			    "link ('%s')", name, hl);
+		else {
+			archive_entry_set_hardlink(ent, hpath);     /* (hl is not used after this) */
+			rc = 0;
+		}
+		free(hpath);
+		return rc;
+	}
+	if (archive_entry_filetype(ent) == AE_IFLNK && sl != NULL && ex_link_leaves(tmp, path, sl)) {
+		cause_set(cause, "refused: symbolic link '%s' points outside the destination ('%s')",
+		    name, sl);
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -126,9 +268,9 @@ extract_archive(int fd, const char *archive, int tmp, int strip, char **cause)
 		goto out;
 	}
 	while ((r = archive_read_next_header(a, &ent)) == ARCHIVE_OK) {
-		const char *name = archive_entry_pathname(ent), *hl, *sl;
+		const char *name = archive_entry_pathname(ent), *hl;
 		mode_t type = archive_entry_filetype(ent);
-		char *path, *hpath = NULL;
+		char *path;
 		int bad;
 
 		if (++entries > max_entries) {
@@ -152,21 +294,7 @@ extract_archive(int fd, const char *archive, int tmp, int strip, char **cause)
 			free(path);
 			goto out;
 		}
-		if (hl != NULL) {
-			hpath = ex_strip(hl, strip, &bad);
-			if (bad || hpath == NULL) {
-				cause_set(cause, "refused: hard link '%s' points outside the destination "
-				    "('%s')", name, hl);
-				free(path);
-				free(hpath);
-				goto out;
-			}
-			archive_entry_set_hardlink(ent, hpath);
-		}
-		if (type == AE_IFLNK && (sl = archive_entry_symlink(ent)) != NULL &&
-		    !ex_symlink_inside(path, sl)) {
-			cause_set(cause, "refused: symbolic link '%s' points outside the destination "
-			    "('%s')", name, sl);
+		if (ex_entry_links(ent, name, path, strip, tmp, cause) != 0) {
 			free(path);
 			goto out;
 		}
@@ -175,12 +303,10 @@ extract_archive(int fd, const char *archive, int tmp, int strip, char **cause)
 			cause_set(cause, "refused: %s expands beyond %lld bytes (an archive bomb?)",
 			    archive, max_bytes);
 			free(path);
-			free(hpath);
 			goto out;
 		}
 		archive_entry_set_pathname(ent, path);
 		free(path);
-		free(hpath);
 		archive_entry_set_mode(ent, archive_entry_mode(ent) & ~(S_ISUID | S_ISGID));
 		if (archive_write_header(w, ent) != ARCHIVE_OK) {
 			cause_set(cause, "refused: %s: %s", name, archive_error_string(w));
@@ -220,6 +346,8 @@ extract_archive(int fd, const char *archive, int tmp, int strip, char **cause)
 		cause_set(cause, "%s", archive_error_string(w));
 		goto out;
 	}
+	if (ex_links_inside(tmp, "", cause) != 0)
+		goto out;
 	rc = 0;
 out:
 	if (cwd >= 0) {
@@ -248,13 +376,21 @@ ex_open_archive(struct exec *e, const char *path, char **cause)
 }
 
 /* Puts the extracted tmp in place of base, as a whole: whatever was there (an earlier, maybe
- * partial extraction, a file, a symlink) is swapped out and removed, never followed. */
+ * partial extraction, a file, a symlink) is swapped out and removed, never followed, and
+ * never across a mount point (rootdir_rm_rf: the step fails, naming it). */
 static int
 ex_replace(int dfd, const char *tmp, const char *base, const char *shown, char **cause)
 {
+	char *old;
+	int rc;
+
 	if (renameat2(dfd, tmp, dfd, base, RENAME_EXCHANGE) == 0) {
-		rootdir_rm_rf(dfd, tmp);
-		return 0;
+		/* the tree that was at base, now at tmp next to it */
+		old = xasprintf("%.*s%s", (int)(strrchr(shown, '/') != NULL ?
+		    strrchr(shown, '/') + 1 - shown : 0), shown, tmp);
+		rc = rootdir_rm_rf(dfd, tmp, old, cause);
+		free(old);
+		return rc;
 	}
 	if (errno == ENOENT && renameat(dfd, tmp, dfd, base) == 0)
 		return 0;
@@ -276,7 +412,8 @@ act_extract(struct exec *e, const struct step *s, char **cause)
 	dest = exec_expand(e, s->u.extract.dest);
 	shown = rootdir_display(e->rd, dest);
 	if ((afd = ex_open_archive(e, archive, cause)) < 0 ||
-	    (dfd = rootdir_parent(e->rd, dest, 1, &base, cause)) < 0)
+	    (dfd = rootdir_parent(e->rd, dest, 1, &base, cause)) < 0 ||
+	    rootdir_mounts_below(dfd, base, shown, cause) != 0)
 		goto out;
 	prefix = xasprintf("%s.armpy-tmp-", base);
 	tmp = rootdir_mkdtemp(dfd, prefix, cause);
@@ -294,7 +431,7 @@ act_extract(struct exec *e, const struct step *s, char **cause)
 		rc = 0;
 out:
 	if (rc != 0 && tmp != NULL)
-		rootdir_rm_rf(dfd, tmp);
+		rootdir_rm_rf(dfd, tmp, tmp, NULL);
 	if (tfd >= 0)
 		close(tfd);
 	if (dfd >= 0)

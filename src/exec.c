@@ -363,29 +363,16 @@ exec_keepalive_stop(struct exec *e)
 	e->keepalive = 0;
 }
 
-/* One run at a time: the target root, then the run directory. */
+/* One run at a time on the run directory (the target root's lock is taken before it). */
 static int
-exec_lock(struct exec *e, const char *base, int run, char **cause)
+exec_lock_run(struct exec *e, char **cause)
 {
-	char *path, *what;
-	int fd;
+	char *path = xasprintf("%s/lock", e->run_dir), *what = xasprintf("run %s", e->run_id);
 
-	if (run) {
-		path = xasprintf("%s/lock", e->run_dir);
-		what = xasprintf("run %s", e->run_id);
-	} else {
-		if ((path = runs_root_lock_path(base, e->root, cause)) == NULL)
-			return -1;
-		what = xasprintf("the target root %s", e->root != NULL ? e->root : "/");
-	}
-	fd = runs_lock(path, what, cause);
+	e->lock_run = runs_lock(path, what, cause);
 	free(path);
 	free(what);
-	if (run)
-		e->lock_run = fd;
-	else
-		e->lock_root = fd;
-	return fd < 0 ? -1 : 0;
+	return e->lock_run < 0 ? -1 : 0;
 }
 
 /* The run directory: new, or (resume) the given one, which must be the user's. */
@@ -447,6 +434,84 @@ exec_save_plan(struct exec *e, char **cause)
 	return rc;
 }
 
+/* A log file, appended to: never through a symlink (O_NOFOLLOW), never a terminal (O_NOCTTY),
+ * only a regular file with one link; made 0600 when new. -1 with *cause. */
+static int
+exec_log_open(const char *path, char **cause)
+{
+	struct stat st;
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK |
+	    O_CLOEXEC, 0600);
+
+	if (fd < 0) {
+		cause_set(cause, "%s: %s", path, errno == ELOOP ? "refused: a symbolic link" :
+		    errno == ENXIO ? "refused: not a regular file" : strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1 ||
+	    fcntl(fd, F_SETFL, O_APPEND) != 0) {
+		cause_set(cause, "%s: refused: a log is written only to a regular file with one "
+		    "link", path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The run log is the run directory's log, and --log FILE also: one stream writing each
+ * flushed buffer to both (a failed write to either is the stream's error). */
+struct exec_log_tee {
+	int fd[2];                 /* the run directory's log, --log FILE (-1 none) */
+};
+
+static ssize_t
+exec_log_tee_write(void *arg, const char *buf, size_t len)
+{
+	struct exec_log_tee *t = arg;
+
+	for (int i = 0; i < 2; i++)
+		if (t->fd[i] >= 0 && write_all(t->fd[i], buf, len) != 0)
+			return -1;
+	return (ssize_t)len;
+}
+
+static int
+exec_log_tee_close(void *arg)
+{
+	struct exec_log_tee *t = arg;
+	int rc = 0;
+
+	for (int i = 0; i < 2; i++)
+		if (t->fd[i] >= 0 && close(t->fd[i]) != 0)
+			rc = -1;
+	free(t);
+	return rc;
+}
+
+static int
+exec_log_setup(struct exec *e, char **cause)
+{
+	cookie_io_functions_t io = { .write = exec_log_tee_write, .close = exec_log_tee_close };
+	struct exec_log_tee *t = xcalloc(1, sizeof *t);
+	char *own = xasprintf("%s/log", e->run_dir);
+
+	t->fd[0] = exec_log_open(own, cause);
+	t->fd[1] = -1;
+	if (t->fd[0] >= 0 && e->opts.log_path != NULL)
+		t->fd[1] = exec_log_open(e->opts.log_path, cause);
+	e->log_path = e->opts.log_path != NULL ? xstrdup(e->opts.log_path) : xstrdup(own);
+	free(own);
+	if (t->fd[0] >= 0 && (e->opts.log_path == NULL || t->fd[1] >= 0) &&
+	    (e->log = fopencookie(t, "a", io)) == NULL)
+		cause_set(cause, "%s: %s", e->log_path, strerror(errno));
+	if (e->log == NULL) {
+		exec_log_tee_close(t);
+		return -1;
+	}
+	setvbuf(e->log, NULL, _IOFBF, 64 * 1024);
+	return 0;
+}
+
 static int
 exec_setup(struct exec *e, char **cause)
 {
@@ -461,11 +526,11 @@ exec_setup(struct exec *e, char **cause)
 		return -1;
 	if ((base = runs_base_safe(cause)) == NULL)
 		return -1;
-	rc = exec_lock(e, base, 0, cause);
 	free(base);
-	if (rc != 0 || exec_run_dir_open(e, cause) != 0 || exec_lock(e, NULL, 1, cause) != 0)
+	/* the root's lock is the root directory's own: every state dir and user shares it */
+	if ((e->lock_root = runs_lock_root(e->root, cause)) < 0 ||
+	    exec_run_dir_open(e, cause) != 0 || exec_lock_run(e, cause) != 0)
 		return -1;
-	runs_lock_note(e->lock_root, e->run_id);
 	runs_lock_note(e->lock_run, e->run_id);
 	path = xasprintf("%s/journal", e->run_dir);
 	rc = e->opts.resume ? exec_load_prior(e, path, cause) : 0;
@@ -484,14 +549,8 @@ exec_setup(struct exec *e, char **cause)
 			free(path);
 		}
 	}
-	e->log_path = e->opts.log_path != NULL ? xstrdup(e->opts.log_path) :
-	    xasprintf("%s/log", e->run_dir);
-	e->log = fopen(e->log_path, "ae");
-	if (e->log == NULL) {
-		cause_set(cause, "%s: %s", e->log_path, strerror(errno));
+	if (exec_log_setup(e, cause) != 0)
 		return -1;
-	}
-	setvbuf(e->log, NULL, _IOFBF, 64 * 1024);
 	path = xasprintf("%s/journal", e->run_dir);
 	e->journal = journal_open(path, cause);
 	free(path);

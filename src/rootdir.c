@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -372,32 +373,143 @@ rootdir_mkdtemp(int dfd, const char *prefix, char **cause)
 	return NULL;
 }
 
-int
-rootdir_rm_rf(int dfd, const char *name)
+/* The mount a file is on, never following it (dfd + name; dfd itself when name is ""): its
+ * device, and its mount id where the kernel gives one (statx STATX_MNT_ID, Linux 5.8, else
+ * name_to_handle_at). A bind mount of the same filesystem has the same device: only the mount
+ * id tells it apart. */
+struct rd_mnt {
+	dev_t dev;
+	unsigned long long id;
+	int has_id;
+	int mount_root;            /* STATX_ATTR_MOUNT_ROOT: the root of a mount */
+};
+
+static int
+rd_mount_of(int dfd, const char *name, struct rd_mnt *m)
 {
-	DIR *d;
+	int flags = AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | (*name == '\0' ? AT_EMPTY_PATH : 0);
+	struct {
+		struct file_handle fh;
+		unsigned char space[MAX_HANDLE_SZ];
+	} h;
+	struct statx sx;
+	int mnt;
+
+	if (statx(dfd, name, flags, STATX_MNT_ID, &sx) != 0)
+		return -1;
+	m->dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);
+	m->id = sx.stx_mnt_id;
+	m->has_id = (sx.stx_mask & STATX_MNT_ID) != 0;
+	m->mount_root = (sx.stx_attributes_mask & sx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
+	h.fh.handle_bytes = MAX_HANDLE_SZ;
+	if (!m->has_id && name_to_handle_at(dfd, name, &h.fh, &mnt, flags & ~AT_NO_AUTOMOUNT) == 0) {
+		m->id = (unsigned long long)mnt;
+		m->has_id = 1;
+	}
+	return 0;
+}
+
+/* 1 when m is on the mount top is on, and is not the root of another mount. */
+static int
+rd_same_mount(const struct rd_mnt *top, const struct rd_mnt *m)
+{
+	return m->dev == top->dev && !m->mount_root &&
+	    (!m->has_id || !top->has_id || m->id == top->id);
+}
+
+/* A mount point met at shown: remembered (the first one) for the message; -1 with EXDEV. */
+static int
+rd_mount_found(const char *shown, char **mount)
+{
+	if (*mount == NULL)
+		*mount = xstrdup(shown);
+	errno = EXDEV;
+	return -1;
+}
+
+/* The walk of rootdir_rm_rf and rootdir_mounts_below: name in dfd (shown for messages), never
+ * following a symlink, never entering or removing anything that is not on top's mount. */
+static int
+rd_tree(int dfd, const char *name, const char *shown, const struct rd_mnt *top, int remove,
+    char **mount)
+{
+	struct rd_mnt m;
 	struct dirent *de;
+	DIR *d;
 	int fd, err = 0;
 
-	if (unlinkat(dfd, name, 0) == 0 || errno == ENOENT)
-		return 0;
-	if (errno != EISDIR && errno != EPERM)
+	if (rd_mount_of(dfd, name, &m) != 0)
+		return errno == ENOENT ? 0 : -1;
+	if (!rd_same_mount(top, &m))
+		return rd_mount_found(shown, mount);
+	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 && (errno == ENOTDIR || errno == ELOOP)) {
+		if (!remove || unlinkat(dfd, name, 0) == 0 || errno == ENOENT)
+			return 0;
+		return errno == EBUSY ? rd_mount_found(shown, mount) : -1;
+	}
+	if (fd < 0)
 		return -1;
-	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
-		if (fd >= 0)
-			close(fd);
+	/* the directory as opened: something may have been mounted on it since the look above */
+	if (rd_mount_of(fd, "", &m) == 0 && !rd_same_mount(top, &m)) {
+		close(fd);
+		return rd_mount_found(shown, mount);
+	}
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
 		return -1;
 	}
-	while ((de = readdir(d)) != NULL)
-		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0 &&
-		    rootdir_rm_rf(dirfd(d), de->d_name) != 0)
+	while ((de = readdir(d)) != NULL) {
+		char *sub;
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		sub = xasprintf("%s/%s", shown, de->d_name);
+		if (rd_tree(dirfd(d), de->d_name, sub, top, remove, mount) != 0)
 			err = errno;
+		free(sub);
+	}
 	closedir(d);
-	if (unlinkat(dfd, name, AT_REMOVEDIR) != 0 && errno != ENOENT)
+	if (remove && err == 0 && unlinkat(dfd, name, AT_REMOVEDIR) != 0 && errno != ENOENT)
 		err = errno;
 	errno = err;
 	return err != 0 ? -1 : 0;
+}
+
+/* rd_tree from dfd's own mount; the cause names the first mount point met. */
+static int
+rd_tree_top(int dfd, const char *name, const char *shown, int remove, char **cause)
+{
+	struct rd_mnt top;
+	char *mount = NULL;
+	int rc, err;
+
+	if (rd_mount_of(dfd, "", &top) != 0) {
+		cause_set(cause, "%s: %s", shown, strerror(errno));
+		return -1;
+	}
+	rc = rd_tree(dfd, name, shown, &top, remove, &mount);
+	err = errno;
+	if (rc != 0 && mount != NULL)
+		cause_set(cause, "refused: %s is a mount point (another filesystem, or a bind "
+		    "mount): armpy never removes or replaces what is mounted in a tree, and left "
+		    "it as it is", mount);
+	else if (rc != 0)
+		cause_set(cause, "removing %s: %s", shown, strerror(err));
+	free(mount);
+	errno = err;
+	return rc;
+}
+
+int
+rootdir_rm_rf(int dfd, const char *name, const char *shown, char **cause)
+{
+	return rd_tree_top(dfd, name, shown, 1, cause);
+}
+
+int
+rootdir_mounts_below(int dfd, const char *name, const char *shown, char **cause)
+{
+	return rd_tree_top(dfd, name, shown, 0, cause);
 }
 
 int

@@ -56,7 +56,15 @@ int rootdir_write_atomic(const struct rootdir *, const char *path, const void *d
 /* In directory dfd: a new directory named PREFIX + 6 random characters, mode 0700; its name
  * (new) or NULL with *cause. */
 char *rootdir_mkdtemp(int dfd, const char *prefix, char **cause);
-/* rm -rf of name in dfd without following any symlink; 0, or -1 with errno. */
-int rootdir_rm_rf(int dfd, const char *name);
+/* rm -rf of name in dfd without following any symlink and without leaving dfd's mount (rm
+ * --one-file-system, stricter): a mount point in the tree, or name itself, whether another
+ * filesystem (st_dev) or a bind mount of the same one (the mount id: statx STATX_MNT_ID, else
+ * name_to_handle_at), is neither entered nor removed, nor are the directories above it. 0, or
+ * -1 with errno (EXDEV for a mount point) and *cause: "refused: SHOWN/path is a mount point
+ * ..." (shown names name in messages). */
+int rootdir_rm_rf(int dfd, const char *name, const char *shown, char **cause);
+/* The same walk, removing nothing: 0 when no mount point is in the tree of name (a missing name
+ * has none); -1 with *cause naming the first one. */
+int rootdir_mounts_below(int dfd, const char *name, const char *shown, char **cause);
 
 #endif

@@ -3,6 +3,7 @@
 #include "armpy.h"
 #include "journal.h"
 #include "runs.h"
+#include "vis.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -188,17 +190,106 @@ runs_lock_note(int fd, const char *run_id)
 	return rc;
 }
 
-char *
-runs_root_lock_path(const char *base, const char *root, char **cause)
+/* The pid holding an flock on the inode st names, as /proc/locks shows it ("1: FLOCK
+ * ADVISORY WRITE PID MAJ:MIN:INO 0 EOF"); 0 when none is shown. */
+static long
+runs_flock_pid(const struct stat *st)
 {
-	struct stat st;
+	FILE *f = fopen("/proc/locks", "re");
+	char line[256];
+	long pid = 0, p;
+	unsigned int maj, min;
+	unsigned long long ino;
 
-	if (stat(root != NULL ? root : "/", &st) != 0) {
-		cause_set(cause, "%s: %s", root != NULL ? root : "/", strerror(errno));
-		return NULL;
+	while (f != NULL && pid == 0 && fgets(line, sizeof line, f) != NULL)
+		if (sscanf(line, "%*d: FLOCK %*s %*s %ld %x:%x:%llu", &p, &maj, &min, &ino) == 4 &&
+		    maj == major(st->st_dev) && min == minor(st->st_dev) && ino == st->st_ino)
+			pid = p;
+	if (f != NULL)
+		fclose(f);
+	return pid;
+}
+
+/* The run a pid works for: the directory of the run lock it holds open (RUN_DIR/lock), when
+ * this user may look at its fds. New string, or NULL. */
+static char *
+runs_pid_run(long pid)
+{
+	char *dir = xasprintf("/proc/%ld/fd", pid), *run = NULL, target[4096];
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	while (d != NULL && run == NULL && (de = readdir(d)) != NULL) {
+		char *link = xasprintf("%s/%s", dir, de->d_name), *slash;
+		ssize_t n = readlink(link, target, sizeof target - 1);
+		free(link);
+		if (n < 0)
+			continue;
+		target[n] = '\0';
+		if ((slash = strrchr(target, '/')) == NULL || strcmp(slash, "/lock") != 0)
+			continue;
+		*slash = '\0';
+		if ((slash = strrchr(target, '/')) != NULL && slash[1] != '\0')
+			run = xstrdup(slash + 1);
 	}
-	return xasprintf("%s/.root-%llx-%llx.lock", base, (unsigned long long)st.st_dev,
-	    (unsigned long long)st.st_ino);
+	if (d != NULL)
+		closedir(d);
+	free(dir);
+	return run;
+}
+
+/* Who holds the root lock on st: "armpy pid N, run ID", or what can be told of it (new). */
+static char *
+runs_root_holder(const struct stat *st)
+{
+	long pid = runs_flock_pid(st);
+	char *run, *path, *comm, *who;
+	size_t len;
+
+	if (pid <= 0)
+		return xstrdup("another process (it is not shown in /proc/locks)");
+	if ((run = runs_pid_run(pid)) != NULL) {
+		who = xasprintf("armpy pid %ld, run %s", pid, run);
+		free(run);
+		return who;
+	}
+	path = xasprintf("/proc/%ld/comm", pid);
+	comm = file_read(path, 64, &len, NULL);
+	free(path);
+	if (comm != NULL)
+		comm[strcspn(comm, "\n")] = '\0';
+	who = comm != NULL && strcmp(comm, "armpy") == 0 ? xasprintf("armpy pid %ld", pid) :
+	    xasprintf("pid %ld (%s)", pid, comm != NULL ? comm : "?");
+	free(comm);
+	return who;
+}
+
+int
+runs_lock_root(const char *root, char **cause)
+{
+	const char *dir = root != NULL ? root : "/";
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct stat st;
+	char *holder, *shown;
+
+	if (fd < 0) {
+		cause_set(cause, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return fd;
+	if (errno != EWOULDBLOCK || fstat(fd, &st) != 0)
+		cause_set(cause, "%s: flock: %s", dir, strerror(errno));
+	else {
+		holder = runs_root_holder(&st);
+		shown = vis_str(holder);
+		cause_set(cause, "the target root %s is in use by %s; one run at a time (a lock on "
+		    "the directory itself)", dir, shown);
+		free(shown);
+		free(holder);
+	}
+	close(fd);
+	return -1;
 }
 
 int

@@ -24,9 +24,13 @@ char *runs_create(char **id, char **cause);
 int runs_lock(const char *path, const char *what, char **cause);
 /* Writes "armpy pid N, run ID" into a lock the caller holds, for the refusal above. */
 int runs_lock_note(int fd, const char *run_id);
-/* The target root's lock (root NULL = /), keyed by the root's device and inode so that every
- * spelling of one root shares it: BASE/.root-<dev>-<ino>.lock. NULL with *cause. */
-char *runs_root_lock_path(const char *base, const char *root, char **cause);
+/* The target root's lock (root NULL = /): an exclusive flock on an O_RDONLY|O_DIRECTORY fd of
+ * the root directory itself, never waited for. One lock for every spelling of the root (it is
+ * the inode), every state dir and every user: no file to create, plant or replace. Returns the
+ * fd (close-on-exec), which holds the lock until closed; -1 with *cause "the target root R is
+ * in use by armpy pid N, run ID; ..." (the pid from /proc/locks, the run from the run lock the
+ * holder has open, when this user may see its fds). */
+int runs_lock_root(const char *root, char **cause);
 /* sha256 of data as 64 lowercase hex digits (libcrypto, loaded on first use). */
 int runs_sha256(const void *data, size_t len, char out[65], char **cause);
 /* Path of the run directory for an id (or an explicit directory path). NULL when absent. */

@@ -15,6 +15,21 @@ def reg(t, name, data=b"x\n"):
     t.addfile(i, io.BytesIO(data))
 
 
+def link(t, name, target, kind):
+    i = tarfile.TarInfo(name)
+    i.type = kind
+    i.linkname = target
+    t.addfile(i)
+
+
+def sym(t, name, target):
+    link(t, name, target, tarfile.SYMTYPE)
+
+
+def hard(t, name, target):
+    link(t, name, target, tarfile.LNKTYPE)
+
+
 with tarfile.open(out, mode, format=tarfile.GNU_FORMAT) as t:
     if kind == "good":
         d = tarfile.TarInfo("top/dir")
@@ -22,14 +37,8 @@ with tarfile.open(out, mode, format=tarfile.GNU_FORMAT) as t:
         t.addfile(d)
         reg(t, "top/dir/a.txt", b"alpha\n")
         reg(t, "top/b.txt", b"beta\n")
-        s = tarfile.TarInfo("top/dir/link")
-        s.type = tarfile.SYMTYPE
-        s.linkname = "../b.txt"
-        t.addfile(s)
-        h = tarfile.TarInfo("top/hard")
-        h.type = tarfile.LNKTYPE
-        h.linkname = "top/b.txt"
-        t.addfile(h)
+        sym(t, "top/dir/link", "../b.txt")
+        hard(t, "top/hard", "top/b.txt")
     elif kind == "dotdot":
         reg(t, "top/ok.txt")
         reg(t, "top/../../escaped-dotdot")
@@ -37,27 +46,30 @@ with tarfile.open(out, mode, format=tarfile.GNU_FORMAT) as t:
         reg(t, "top/ok.txt")
         reg(t, sys.argv[3])                  # an absolute path under the test dir
     elif kind == "symlink":
-        s = tarfile.TarInfo("top/out")
-        s.type = tarfile.SYMTYPE
-        s.linkname = sys.argv[3]             # a directory outside
-        t.addfile(s)
+        sym(t, "top/out", sys.argv[3])  # a directory outside
         reg(t, "top/out/escaped-symlink")
     elif kind == "symlink-rel":
-        s = tarfile.TarInfo("top/out")
-        s.type = tarfile.SYMTYPE
-        s.linkname = "../../.."
-        t.addfile(s)
+        sym(t, "top/out", "../../..")
         reg(t, "top/out/escaped-symlink-rel")
+    elif kind in ("chain", "chain-write", "chain-late", "chain-hardlink"):
+        # x -> . is inside; y -> x/x/../.. reads as inside but, through x, climbs two levels
+        # out. chain-late makes y while x does not exist yet, and x after it.
+        links = [("top/x", "."), ("top/y", "x/x/../..")]
+        for name, target in (links[::-1] if kind in ("chain-late", "chain-hardlink") else links):
+            sym(t, name, target)
+        if kind == "chain-write":
+            reg(t, "top/y/escaped-chain")       # a file through y
+        if kind == "chain-hardlink":
+            hard(t, "top/h", "top/y/victim")    # a hard link through y to the victim outside
+    elif kind == "chain-moved":
+        # a/b/l -> ../.. is inside from a/b; a hard link to it at the top is the same text
+        # read from the top: out of the destination
+        sym(t, "top/a/b/l", "../..")
+        hard(t, "top/l2", "top/a/b/l")
     elif kind == "hardlink":
-        h = tarfile.TarInfo("top/h")
-        h.type = tarfile.LNKTYPE
-        h.linkname = sys.argv[3]             # an absolute file outside
-        t.addfile(h)
+        hard(t, "top/h", sys.argv[3])  # an absolute file outside
     elif kind == "hardlink-rel":
-        h = tarfile.TarInfo("top/h")
-        h.type = tarfile.LNKTYPE
-        h.linkname = "../../victim"
-        t.addfile(h)
+        hard(t, "top/h", "../../victim")
     elif kind == "device":
         reg(t, "top/ok.txt")
         c = tarfile.TarInfo("top/null")

@@ -5,7 +5,9 @@
 # plan with every action kind that touches paths, run once with openat2 and once with the
 # fallback walk (ARMPY_RESOLVE=walk): nothing outside the root is created, changed or read as
 # the root's, and what the symlinks mean inside the root is what happens. A plan path with
-# ".." is refused before anything runs.
+# ".." is refused before anything runs. Files armpy finds in place: a download's .part that is
+# a hard link or a symlink to a file outside is not resumed; a tree with a bind mount below it
+# is not replaced; archives whose links lead out through links the archive made are refused.
 
 RB=$W/rb
 mkdir -p "$RB/srv"
@@ -123,4 +125,72 @@ if [ "$rc" -eq 2 ] && echo "$out" | grep -q "dotdot.yaml:[0-9]*:[0-9]*: steps\[[
 else
 	t_fail "--root: '..' in a plan path (rc $rc)"; echo "$out" | tail -3 | sed 's/^/    /'
 fi
+
+# A resumed download appends only to a .part of its own: one that is a hard link to a file
+# outside the root (or a symlink to one) is removed and the download starts afresh.
+rb_root
+head -c 50000 "$RB/srv/blob.bin" >"$O/half"
+mkdir -p "$R/opt/part"
+ln "$O/half" "$R/opt/part/blob.bin.part"
+ln -s "$O/half" "$R/opt/part/sym.bin.part"
+header "$RB/part.yaml"
+rb_download "$RB/part.yaml" d-hard "$RB_URL/blob.bin" "$RB_SHA" /opt/part/blob.bin
+rb_download "$RB/part.yaml" d-sym "$RB_URL/blob.bin" "$RB_SHA" /opt/part/sym.bin
+before=$(rb_outside; sha256sum "$O/half")
+out=$("$ARMPY" run "$RB/part.yaml" --root "$R" --yes 2>&1); rc=$?
+log=$(cat "$(ls -td "$ARMPY_STATE_DIR"/runs/*/ | head -1)log")
+if [ "$rc" -eq 0 ] && [ "$before" = "$(rb_outside; sha256sum "$O/half")" ] && [ "$(stat -c %h "$O/half")" -eq 1 ] &&
+	cmp -s "$RB/srv/blob.bin" "$R/opt/part/blob.bin" && cmp -s "$RB/srv/blob.bin" "$R/opt/part/sym.bin" &&
+	[ "$(echo "$log" | grep -c 'part: not resumed (.*): removed; downloading afresh')" -eq 2 ]; then
+	t_pass "--root: a .part that is a hard link or symlink to a file outside is not resumed: removed, downloaded afresh"
+else
+	t_fail "--root: hostile .part (rc $rc)"; echo "$out" | tail -4 | sed 's/^/    /'; echo "$log" | grep part | sed 's/^/    /'
+fi
+
+# Replacing a tree never crosses a mount: an extraction onto a tree with a bind mount below it
+# (of the same filesystem: the same st_dev) is refused, naming the mount point, and the host
+# files on the mount are all still there.
+rb_root
+mkdir -p "$O/host/keep" "$R/opt/tree/sub/mnt"
+echo host >"$O/host/keep/file"
+cp "$RB/srv/good.tar.gz" "$R/opt/good.tar.gz"
+header "$RB/mnt.yaml"
+rb_extract "$RB/mnt.yaml" x-tree /opt/good.tar.gz /opt/tree
+if mount --bind "$O/host" "$R/opt/tree/sub/mnt"; then
+	before=$(rb_outside)
+	out=$("$ARMPY" run "$RB/mnt.yaml" --root "$R" --yes 2>&1); rc=$?
+	after=$(rb_outside)
+	# wherever the mount is now (a broken armpy may have moved it with the tree)
+	awk -v r="$R/" 'index($2, r) == 1 { print $2 }' /proc/self/mounts | sort -r | while read -r m; do umount -l "$m"; done
+	if [ "$rc" -eq 1 ] && echo "$out" | grep -q "refused: $R/opt/tree/sub/mnt is a mount point" &&
+		[ "$before" = "$after" ] && [ "$(cat "$O/host/keep/file")" = host ] && [ -d "$R/opt/tree/sub/mnt" ]; then
+		t_pass "--root: an extraction onto a tree with a bind mount below is refused, naming it; nothing on it removed"
+	else
+		t_fail "--root: extraction over a bind mount (rc $rc)"; echo "$out" | tail -3 | sed 's/^/    /'
+		diff <(echo "$before") <(echo "$after") | head -5 | sed 's/^/    /'
+	fi
+	out=$("$ARMPY" run "$RB/mnt.yaml" --root "$R" --yes 2>&1); rc=$?
+	[ "$rc" -eq 0 ] && [ "$(cat "$R/opt/tree/dir/a.txt")" = alpha ] && [ ! -e "$R/opt/tree/sub" ] &&
+		t_pass "--root: the same extraction with the mount gone replaces the tree" ||
+		{ t_fail "--root: extraction after umount (rc $rc)"; echo "$out" | tail -3 | sed 's/^/    /'; }
+else
+	t_skip "cannot bind mount: extraction over a mount"
+fi
+
+# Links decided against what the archive has made: chains of symlinks that read as inside but
+# lead out of the destination (and out of the root) through links made earlier or later.
+rb_root
+for kind in chain chain-late chain-hardlink chain-moved; do
+	python3 "$TOP/tests/exec/mktar.py" "$kind" "$R/opt/$kind.tar"
+	header "$RB/chain-$kind.yaml"
+	rb_extract "$RB/chain-$kind.yaml" "x-$kind" "/opt/$kind.tar" "/opt/$kind"
+	before=$(rb_outside)
+	out=$("$ARMPY" run "$RB/chain-$kind.yaml" --root "$R" --yes 2>&1); rc=$?
+	if [ "$rc" -eq 1 ] && echo "$out" | grep -q "refused: .*link" && [ "$before" = "$(rb_outside)" ] &&
+		[ ! -e "$R/opt/$kind" ] && ! ls -d "$R/opt/$kind".armpy-* >/dev/null 2>&1; then
+		t_pass "--root: archive $kind (links through links the archive made) refused; nothing put in place"
+	else
+		t_fail "--root: archive $kind (rc $rc)"; echo "$out" | grep -i "refused\|fail" | head -2 | sed 's/^/    /'
+	fi
+done
 kill "$RB_SRV" 2>/dev/null; wait "$RB_SRV" 2>/dev/null

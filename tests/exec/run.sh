@@ -9,11 +9,12 @@ set -u
 W=$(mktemp -d /tmp/armpy-exec.XXXXXX)
 export ARMPY_STATE_DIR=$W/state
 cleanup() {
-	mountpoint -q "$W/root/proc" 2>/dev/null && umount "$W/root/proc"
+	# every mount a case left under $W (a failed case), deepest first, before rm -rf
+	awk -v w="$W/" 'index($2, w) == 1 { print $2 }' /proc/self/mounts | sort -r | while read -r m; do umount -l "$m"; done
 	if [ -e /etc/alternatives/armpy-test-alt ]; then
 		update-alternatives --remove-all armpy-test-alt >/dev/null 2>&1
 	fi
-	rm -rf "$W"
+	rm -rf --one-file-system "$W"
 }
 trap cleanup EXIT
 
@@ -95,6 +96,11 @@ attack dotdot "entry with ../"
 attack absolute "absolute path entry" "$X/outside/escaped-absolute"
 attack symlink "symlink pointing outside, then a file through it" "$X/outside"
 attack symlink-rel "relative symlink climbing out, then a file through it"
+attack chain "symlink through an earlier symlink (x -> ., y -> x/x/../..)"
+attack chain-write "a file through a chain of symlinks"
+attack chain-late "symlink made before the link that sends it out (y, then x -> .)"
+attack chain-hardlink "hard link through a chain of symlinks to a file outside"
+attack chain-moved "hard link to an inside symlink from another directory (a/b/l -> ../.., l2 = l)"
 attack hardlink "hardlink to an absolute file outside" "$X/victim"
 attack hardlink-rel "hardlink climbing out"
 attack device "character device node"

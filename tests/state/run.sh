@@ -223,6 +223,64 @@ wait "$first"; rc=$?
 "$ARMPY" run "$W/slow.yaml" --yes >"$W/o" 2>&1 && t_pass "the lock is gone with its holder" ||
 	{ t_fail "run after the holder ended"; show "$W/o"; }
 
+# the root's lock is the root's own, not the state dir's or the user's: a run with another
+# ARMPY_STATE_DIR, or another user's run, on the same root is refused while the first runs
+rm -f "$W/go" "$W/count"
+"$ARMPY" run "$W/slow.yaml" --yes >"$W/first" 2>&1 &
+first=$!
+for _ in $(seq 100); do [ -e "$W/count" ] && break; sleep 0.1; done
+id=$(last_run)
+mkdir -m 700 "$W/state2"
+ARMPY_STATE_DIR=$W/state2 timeout 20 "$ARMPY" run "$W/slow.yaml" --yes >"$W/o" 2>&1; rc=$?
+if [ "$rc" -ne 0 ] && [ "$(counts)" = "w " ] && grep -q "the target root / is in use by armpy pid $first, run $id" "$W/o"; then
+	t_pass "a run with another state dir on the same root is refused, naming the holder (pid, run)"
+else
+	t_fail "second run, another state dir (rc $rc, ran: $(counts))"; show "$W/o"
+fi
+if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
+	# another user on /: its own state dir, a plan it can read; it must not start either
+	mkdir -m 700 "$W/state-nobody"; chown nobody "$W/state-nobody"
+	cp "$W/slow.yaml" "$W/slow-nobody.yaml"; chmod 644 "$W/slow-nobody.yaml"; chmod 755 "$W"
+	(cd / && ARMPY_STATE_DIR=$W/state-nobody timeout 20 setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		"$ARMPY" run "$W/slow-nobody.yaml" --yes) >"$W/o" 2>&1; rc=$?
+	chmod 700 "$W"
+	if [ "$rc" -ne 0 ] && [ "$(counts)" = "w " ] && grep -q "the target root / is in use by armpy pid $first" "$W/o"; then
+		t_pass "another user's run on the same root (/) is refused, naming the holder's pid"
+	else
+		t_fail "another user's run on / (rc $rc, ran: $(counts))"; show "$W/o"
+	fi
+else
+	t_skip "not root, or no user nobody: another user's run on /"
+fi
+touch "$W/go"
+wait "$first"
+
+# ---------------------------------------------------------------- --log FILE
+# never through a planted symlink, never a FIFO or a device; made 0600; the run directory's own
+# log is written too ("also", as --help says)
+reset
+touch "$W/fixed"
+echo kept >"$W/log-target"
+ln -sf "$W/log-target" "$W/log-link"
+rm -f "$W/log-fifo"; mkfifo "$W/log-fifo"
+for bad in "$W/log-link" "$W/log-fifo" /dev/null; do
+	timeout 20 "$ARMPY" run "$W/p.yaml" --yes --log "$bad" >"$W/o" 2>&1; rc=$?
+	if [ "$rc" -ne 0 ] && [ ! -e "$W/count" ] && grep -q "$bad: refused" "$W/o" && [ "$(cat "$W/log-target")" = kept ]; then
+		t_pass "--log $(basename "$bad") ($(stat -c %F "$bad")): refused, nothing run, nothing written through it"
+	else
+		t_fail "--log $bad (rc $rc, ran: $(counts))"; show "$W/o"
+	fi
+done
+rm -f "$W/new.log"
+(umask 022; "$ARMPY" run "$W/p.yaml" --yes --log "$W/new.log" >"$W/o" 2>&1); rc=$?
+own=$ARMPY_STATE_DIR/runs/$(last_run)/log
+if [ "$rc" -eq 0 ] && [ "$(stat -c %a "$W/new.log")" = 600 ] && grep -q "^armpy: step c: ok" "$W/new.log" &&
+	grep -q "^armpy: step c: ok" "$own" && grep -q "log $W/new.log" "$W/o"; then
+	t_pass "--log FILE: made 0600, and the run directory's own log is written too"
+else
+	t_fail "--log FILE (rc $rc, mode $(stat -c %a "$W/new.log" 2>&1))"; show "$W/o"
+fi
+
 # ---------------------------------------------------------------- a full state dir is named
 reset
 mkdir -p "$W/full"

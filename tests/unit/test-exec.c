@@ -1,14 +1,20 @@
 /* test-exec.c — executor units: journal, apt status, URL policy, throttle, dpkg status, sudo
- * commands and sudoers text, real runs. */
+ * commands and sudoers text, real runs, and the root boundary for files armpy did not create
+ * (.part, --log, the root's lock, mounts under an extraction, chains of links). */
 /* SPDX-License-Identifier: MIT */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,6 +24,8 @@
 #include "headless.h"
 #include "journal.h"
 #include "plan.h"
+#include "rootdir.h"
+#include "runs.h"
 #include "sudo.h"
 
 #define SHA_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
@@ -855,6 +863,444 @@ test_exec_real(void **state)
 	}
 }
 
+/* ---- the root boundary for files armpy did not create (docs/root-boundary.md) ---- */
+
+/* A fresh directory for one boundary test, its state dir set (new). */
+static char *
+bnd_dir(void)
+{
+	char *dir = xstrdup("/tmp/armpy-test-bnd-XXXXXX"), *state;
+
+	assert_non_null(mkdtemp(dir));
+	state = xasprintf("%s/state", dir);
+	setenv("ARMPY_STATE_DIR", state, 1);
+	free(state);
+	return dir;
+}
+
+static void
+bnd_rm(char *dir)
+{
+	char *argv[] = { "rm", "-rf", "--one-file-system", dir, NULL };
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execvp("rm", argv);
+		_exit(1);
+	}
+	waitpid(pid, NULL, 0);
+	free(dir);
+}
+
+/* Runs plan p with root (NULL = /): exec_run's result; the run log's text, or the cause when
+ * there is no log, in *log (new). */
+static int
+bnd_run(struct plan *p, const char *root, char **log)
+{
+	struct exec_opts o;
+	struct exec *e;
+	char *cause = NULL;
+	size_t len;
+	int rc;
+
+	memset(&o, 0, sizeof o);
+	o.root = root;
+	e = exec_new(p, &o, NULL);
+	rc = exec_run(e, &cause);
+	*log = NULL;
+	if (exec_log_path(e) != NULL)
+		*log = file_read(exec_log_path(e), 1 << 20, &len, NULL);
+	if (*log == NULL)
+		*log = xstrdup(cause != NULL ? cause : "");
+	free(cause);
+	exec_free(e);
+	return rc;
+}
+
+static void
+bnd_write(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* A download step of dir/in/f from a port nothing answers on: only a .part already whole
+ * (size given) can finish it without a request. */
+static struct plan *
+bnd_download_plan(const char *dir, int port, const char *sha)
+{
+	struct plan *p = plan_new();
+	struct step *s = plan_add(p, "dl", "dl", "test");
+
+	p->target = xstrdup("test");
+	s->kind = ACTION_DOWNLOAD;
+	s->u.download.url = xasprintf("http://127.0.0.1:%d/f", port);
+	s->u.download.sha256 = xstrdup(sha);
+	s->u.download.dest = xasprintf("%s/in/f", dir);
+	s->u.download.size = 10;
+	return p;
+}
+
+/* A loopback port that refuses connections for as long as *fd stays open: bound, not
+ * listening. */
+static int
+bnd_dead_port(int *fd)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof a;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	*fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(*fd >= 0);
+	assert_int_equal(bind(*fd, (struct sockaddr *)&a, sizeof a), 0);
+	assert_int_equal(getsockname(*fd, (struct sockaddr *)&a, &len), 0);
+	return ntohs(a.sin_port);
+}
+
+/* A resumed download appends only to a .part of its own: a hard link to a file outside,
+ * another user's file or a symlink is removed and the download starts afresh (the log says
+ * so); a .part of armpy's with one link is resumed. */
+static void
+test_download_part(void **state)
+{
+	char *dir = bnd_dir(), *victim = xasprintf("%s/victim", dir), *part, *dest, *log, sha[65];
+	char *in = xasprintf("%s/in", dir);
+	struct plan *p;
+	struct stat st;
+	int sock, port = bnd_dead_port(&sock), fd;
+
+	(void)state;
+	setenv("ARMPY_DOWNLOAD_RETRIES", "0", 1);
+	mkdir(in, 0755);
+	bnd_write(victim, "0123456789");
+	fd = open(victim, O_RDONLY);
+	assert_int_equal(sha256_fd(fd, victim, sha, NULL), 0);
+	close(fd);
+	p = bnd_download_plan(dir, port, sha);
+	part = xasprintf("%s/in/f.part", dir);
+	dest = xasprintf("%s/in/f", dir);
+	for (int k = 0; k < 3; k++) {
+		const char *why[] = { "more than one link", "a symbolic link", "another user" };
+		if (k == 0)
+			assert_int_equal(link(victim, part), 0);
+		else if (k == 1)
+			assert_int_equal(symlink(victim, part), 0);
+		else if (geteuid() != 0)
+			continue;                   /* chown needs root */
+		else {
+			bnd_write(part, "0123456789");
+			assert_int_equal(chown(part, 65534, 65534), 0);
+		}
+		assert_int_equal(bnd_run(p, NULL, &log), 1);
+		assert_non_null(strstr(log, "not resumed"));
+		assert_non_null(strstr(log, why[k]));
+		free(log);
+		assert_int_equal(stat(victim, &st), 0);
+		assert_int_equal(st.st_nlink, 1);              /* not renamed into place either */
+		assert_int_equal(st.st_size, 10);
+		assert_int_not_equal(lstat(dest, &st), 0);
+		assert_int_not_equal(lstat(part, &st), 0);     /* nothing to resume: removed */
+	}
+	/* one of our own, whole: resumed, and done without a request */
+	bnd_write(part, "0123456789");
+	assert_int_equal(bnd_run(p, NULL, &log), 0);
+	free(log);
+	assert_int_equal(stat(dest, &st), 0);
+	assert_int_equal(st.st_size, 10);
+	close(sock);
+	unsetenv("ARMPY_DOWNLOAD_RETRIES");
+	plan_free(p);
+	free(part);
+	free(dest);
+	free(in);
+	free(victim);
+	bnd_rm(dir);
+}
+
+/* --log FILE: never through a symlink, only a regular file, made 0600; the run directory's
+ * own log is written too (--help: "also write the run log to FILE"). */
+static void
+test_log_file(void **state)
+{
+	char *dir = bnd_dir(), *target = xasprintf("%s/target", dir), *link = xasprintf("%s/link",
+	    dir), *fifo = xasprintf("%s/fifo", dir), *file = xasprintf("%s/new.log", dir);
+	char *cause = NULL, *text, *own;
+	struct plan *p = plan_new();
+	struct exec_opts o;
+	struct exec *e;
+	struct stat st;
+	size_t len;
+
+	(void)state;
+	p->target = xstrdup("test");
+	add_run(p, "hello", "echo hello-from-the-step", NULL);
+	bnd_write(target, "kept\n");
+	assert_int_equal(symlink(target, link), 0);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	memset(&o, 0, sizeof o);
+	for (int k = 0; k < 2; k++) {
+		o.log_path = k == 0 ? link : fifo;
+		e = exec_new(p, &o, NULL);
+		assert_int_equal(exec_run(e, &cause), -1);
+		assert_non_null(strstr(cause, "refused"));
+		free(cause);
+		cause = NULL;
+		exec_free(e);
+	}
+	text = file_read(target, 100, &len, NULL);
+	assert_string_equal(text, "kept\n");
+	free(text);
+	o.log_path = file;
+	umask(022);
+	e = exec_new(p, &o, NULL);
+	assert_int_equal(exec_run(e, &cause), 0);
+	assert_int_equal(stat(file, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	own = xasprintf("%s/log", exec_run_dir(e));
+	exec_free(e);
+	text = file_read(file, 1 << 16, &len, NULL);
+	assert_non_null(strstr(text, "hello-from-the-step"));
+	free(text);
+	text = file_read(own, 1 << 16, &len, NULL);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "hello-from-the-step"));
+	free(text);
+	free(own);
+	plan_free(p);
+	free(target);
+	free(link);
+	free(fifo);
+	free(file);
+	bnd_rm(dir);
+}
+
+/* The target root's lock is the root directory's own (no state dir in it): a second lock on
+ * the same root, spelled another way, is refused and names the holder's pid and run (the run
+ * lock it has open); with the holder gone it is taken. */
+static void
+test_root_lock(void **state)
+{
+	char *dir = bnd_dir(), *root = xasprintf("%s/root", dir), *alias = xasprintf("%s/alias",
+	    dir), *run = xasprintf("%s/20260101-000000-1", dir), *lock = xasprintf("%s/lock", run);
+	char *cause = NULL, *want;
+	int held, runfd;
+
+	(void)state;
+	assert_int_equal(mkdir(root, 0755), 0);
+	assert_int_equal(mkdir(run, 0700), 0);
+	assert_int_equal(symlink(root, alias), 0);
+	runfd = runs_lock(lock, "run", &cause);
+	assert_true(runfd >= 0);
+	held = runs_lock_root(root, &cause);
+	assert_true(held >= 0);
+	assert_int_equal(runs_lock_root(alias, &cause), -1);
+	want = xasprintf("the target root %s is in use by armpy pid %ld, run 20260101-000000-1",
+	    alias, (long)getpid());
+	assert_non_null(strstr(cause, want));
+	free(want);
+	free(cause);
+	cause = NULL;
+	close(held);
+	held = runs_lock_root(alias, &cause);
+	assert_true(held >= 0);
+	close(held);
+	close(runfd);
+	free(root);
+	free(alias);
+	free(run);
+	free(lock);
+	bnd_rm(dir);
+}
+
+/* An extract step onto a tree with a mount below it: refused before anything is replaced, and
+ * the step names the mount point; nothing on the mount is removed. A bind mount of the same
+ * filesystem (same st_dev: only the mount id tells) and a tmpfs (another st_dev), and the
+ * removal itself (rootdir_rm_rf) refuses one too. Needs root (mount). */
+static void
+test_extract_mounts(void **state)
+{
+	char *dir, *src, *dest, *mnt, *victim, *tar, *argv[8], *log;
+	struct plan *p;
+	struct step *s;
+	struct stat st;
+	pid_t pid;
+	int status;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	dir = bnd_dir();
+	src = xasprintf("%s/host", dir);
+	dest = xasprintf("%s/dest", dir);
+	mnt = xasprintf("%s/dest/sub/mnt", dir);
+	victim = xasprintf("%s/host/victim", dir);
+	tar = xasprintf("%s/a.tar", dir);
+	assert_int_equal(mkdir(src, 0755), 0);
+	bnd_write(victim, "host file\n");
+	assert_int_equal(mkdir_p(mnt, 0755, NULL), 0);
+	/* a small archive: tar of the host dir (any content will do) */
+	argv[0] = "tar"; argv[1] = "-cf"; argv[2] = tar; argv[3] = "-C"; argv[4] = src;
+	argv[5] = "."; argv[6] = NULL;
+	if ((pid = fork()) == 0) {
+		execvp("tar", argv);
+		_exit(127);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(status, 0);
+	p = plan_new();
+	p->target = xstrdup("test");
+	s = plan_add(p, "x", "x", "test");
+	s->kind = ACTION_EXTRACT;
+	s->u.extract.archive = xstrdup(tar);
+	s->u.extract.dest = xstrdup(dest);
+	for (int k = 0; k < 2; k++) {
+		if (k == 0)
+			assert_int_equal(mount(src, mnt, NULL, MS_BIND, NULL), 0);
+		else
+			assert_int_equal(mount("tmpfs", mnt, "tmpfs", 0, "size=64k"), 0);
+		if (k == 1) {
+			char *v = xasprintf("%s/victim", mnt);
+			bnd_write(v, "on tmpfs\n");
+			free(v);
+		}
+		assert_int_equal(bnd_run(p, NULL, &log), 1);
+		assert_non_null(strstr(log, "dest/sub/mnt is a mount point"));
+		free(log);
+		{
+			char *v = xasprintf("%s/victim", mnt);
+			assert_int_equal(stat(v, &st), 0);       /* nothing on the mount removed */
+			free(v);
+		}
+		/* the removal itself never crosses it either */
+		{
+			int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+			char *cause = NULL;
+			assert_int_equal(rootdir_rm_rf(dfd, "dest", "dest", &cause), -1);
+			assert_non_null(strstr(cause, "dest/sub/mnt is a mount point"));
+			free(cause);
+			close(dfd);
+		}
+		assert_int_equal(stat(victim, &st), 0);
+		assert_int_equal(umount2(mnt, MNT_DETACH), 0);
+	}
+	/* no mount: the tree is replaced */
+	assert_int_equal(bnd_run(p, NULL, &log), 0);
+	free(log);
+	assert_int_equal(stat(mnt, &st), -1);
+	plan_free(p);
+	free(src);
+	free(dest);
+	free(mnt);
+	free(victim);
+	free(tar);
+	bnd_rm(dir);
+}
+
+/* One ustar header (and data) into f: type '0' file, '1' hard link, '2' symlink, '5' dir. */
+static void
+bnd_tar_entry(FILE *f, const char *name, char type, const char *link, const char *data)
+{
+	unsigned char h[512];
+	size_t len = data != NULL ? strlen(data) : 0;
+	unsigned int sum = 0;
+
+	memset(h, 0, sizeof h);
+	snprintf((char *)h, 100, "%s", name);
+	snprintf((char *)h + 100, 8, "%07o", type == '5' ? 0755 : 0644);
+	snprintf((char *)h + 108, 8, "%07o", 0);
+	snprintf((char *)h + 116, 8, "%07o", 0);
+	snprintf((char *)h + 124, 12, "%011o", (unsigned int)len);
+	snprintf((char *)h + 136, 12, "%011o", 0);
+	h[156] = (unsigned char)type;
+	if (link != NULL)
+		snprintf((char *)h + 157, 100, "%s", link);
+	memcpy(h + 257, "ustar\0" "00", 8);
+	memset(h + 148, ' ', 8);
+	for (size_t i = 0; i < sizeof h; i++)
+		sum += h[i];
+	snprintf((char *)h + 148, 8, "%06o", sum);
+	fwrite(h, 1, sizeof h, f);
+	if (len > 0) {
+		fwrite(data, 1, len, f);
+		for (size_t pad = (512 - len % 512) % 512; pad > 0; pad--)
+			fputc(0, f);
+	}
+}
+
+/* extract_archive of a tar made of entries ("TYPE NAME [LINK]", '0' files hold "x") into a
+ * fresh directory under dir; its result, the cause in *cause. */
+static int
+bnd_extract(const char *dir, const char *const *entries, char **cause)
+{
+	char *tar = xasprintf("%s/t.tar", dir), *into = xasprintf("%s/into", dir), *argv[4];
+	FILE *f = fopen(tar, "w");
+	int fd, tfd, rc;
+	pid_t pid;
+
+	assert_non_null(f);
+	for (size_t i = 0; entries[i] != NULL; i++) {
+		char *copy = xstrdup(entries[i]), *name = copy + 2, *link = strchr(name, ' ');
+		if (link != NULL)
+			*link++ = '\0';
+		bnd_tar_entry(f, name, copy[0], link, copy[0] == '0' ? "x\n" : NULL);
+		free(copy);
+	}
+	for (int i = 0; i < 1024; i++)
+		fputc(0, f);
+	assert_int_equal(fclose(f), 0);
+	argv[0] = "rm", argv[1] = "-rf", argv[2] = into, argv[3] = NULL;
+	if ((pid = fork()) == 0) {
+		execvp("rm", argv);
+		_exit(127);
+	}
+	waitpid(pid, NULL, 0);
+	assert_int_equal(mkdir(into, 0700), 0);
+	fd = open(tar, O_RDONLY);
+	tfd = open(into, O_RDONLY | O_DIRECTORY);
+	rc = extract_archive(fd, tar, tfd, 0, cause);
+	close(fd);
+	close(tfd);
+	free(tar);
+	free(into);
+	return rc;
+}
+
+/* Links decided against what the archive has made: a link that reads as inside but leads out
+ * through an earlier link, one made before the link that sends it out, a hard link that puts
+ * an inside symlink's text in another directory, a hard link through a symlink: refused. The
+ * same kinds of chains that stay inside are extracted. */
+static void
+test_extract_chains(void **state)
+{
+	static const char *const chain[] = { "2 x .", "2 y x/x/../..", NULL };
+	static const char *const late[] = { "2 y x/x/../..", "2 x .", NULL };
+	static const char *const moved[] = { "5 a", "5 a/b", "2 a/b/l ../..", "1 l2 a/b/l", NULL };
+	static const char *const through[] = { "5 d", "0 d/f", "2 e d", "1 h e/f", NULL };
+	static const char *const loop[] = { "2 p q", "2 q p", NULL };
+	static const char *const fine[] = { "5 a", "0 a/f", "2 x .", "2 y x/x/a/../a/f",
+		"2 z x/a/..", "5 a/b", "2 a/b/l f", "1 l2 a/b/l", "1 h a/f", NULL };
+	static const char *const *bad[] = { chain, late, moved, through, loop };
+	char *dir = bnd_dir(), *cause = NULL, *l2 = xasprintf("%s/into/l2", dir), text[64];
+	ssize_t n;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(bnd_extract(dir, bad[i], &cause), -1);
+		assert_non_null(strstr(cause, "refused"));
+		free(cause);
+		cause = NULL;
+	}
+	if (bnd_extract(dir, fine, &cause) != 0)
+		fail_msg("%s", cause);
+	n = readlink(l2, text, sizeof text - 1);
+	assert_true(n > 0);
+	free(l2);
+	bnd_rm(dir);
+}
+
 int
 main(void)
 {
@@ -877,6 +1323,11 @@ main(void)
 		cmocka_unit_test(test_step_path),
 		cmocka_unit_test(test_sudo_settings),
 		cmocka_unit_test(test_exec_real),
+		cmocka_unit_test(test_download_part),
+		cmocka_unit_test(test_log_file),
+		cmocka_unit_test(test_root_lock),
+		cmocka_unit_test(test_extract_mounts),
+		cmocka_unit_test(test_extract_chains),
 	};
 
 	if (getenv("ARMPY_SUDO_TEST_PWFILE") != NULL)
