@@ -12,6 +12,7 @@ _armpy_options() { # COMMAND -> the options it takes
 	runs) echo "--help" ;;
 	validate) echo "--python --root --expect --format --quick --env --no-login-env --help" ;;
 	gflops) echo "--threads --size --format --root --quick --progress --help" ;;
+	report) echo "--html --gflops --help" ;;
 	esac
 }
 
@@ -28,24 +29,27 @@ _armpy() {
 	cmd=
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
-		detect|plan|run|resume|runs|validate|gflops) cmd=${COMP_WORDS[i]}; break ;;
+		detect|plan|run|resume|runs|validate|gflops|report) cmd=${COMP_WORDS[i]}; break ;;
 		esac
 	done
 
 	case $prev in
 	--expect) COMPREPLY=($(compgen -W "openblas blis" -- "$cur")); return ;;
-	--format) COMPREPLY=($(compgen -W "text yaml" -- "$cur")); return ;;
+	--format)
+		if [ "$cmd" = validate ]; then COMPREPLY=($(compgen -W "text yaml html" -- "$cur"))
+		else COMPREPLY=($(compgen -W "text yaml" -- "$cur")); fi
+		return ;;
 	--progress)
 		if [ "$cmd" != gflops ]; then
 			COMPREPLY=($(compgen -W "text json" -- "$cur")); return
 		fi ;;
 	--arch) COMPREPLY=($(compgen -W "aarch64 x86_64 arm64 amd64" -- "$cur")); return ;;
 	--root) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-	--profile|--load|--facts|-o|--output)
+	--profile|--load|--facts|-o|--output|--gflops)
 		_armpy_yaml "$cur"
 		compopt -o nospace -o filenames 2>/dev/null
 		return ;;
-	--os-release|--cpuinfo|--log|--python)
+	--os-release|--cpuinfo|--log|--python|--html)
 		COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null; return ;;
 	--threads|--size|--env) return ;;
 	esac
@@ -53,7 +57,7 @@ _armpy() {
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$(_armpy_options "$cmd")" -- "$cur"))
 	elif [ -z "$cmd" ]; then
-		COMPREPLY=($(compgen -W "detect plan run resume runs validate gflops" -- "$cur"))
+		COMPREPLY=($(compgen -W "detect plan run resume runs validate gflops report" -- "$cur"))
 	elif [ "$cmd" = run ]; then
 		_armpy_yaml "$cur"
 		compopt -o nospace -o filenames 2>/dev/null

@@ -2,9 +2,11 @@
 /* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "plan.h"
+#include "report.h"
 #include "screen.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static void
 done_draw(struct wizard *w, void *state, WINDOW *win)
@@ -24,6 +26,11 @@ done_draw(struct wizard *w, void *state, WINDOW *win)
 	    "(not saved)");
 	tui_put(win, y, 2, 10, TUI_HEAD, "Plan");
 	tui_put(win, y++, 13, COLS - 14, TUI_NORMAL, w->plan_path ? w->plan_path : "(not saved)");
+	if (w->run_dir != NULL) {
+		tui_put(win, y, 2, 10, TUI_HEAD, "Report");
+		tui_put(win, y++, 13, COLS - 14, TUI_NORMAL, "press h to write the run as one HTML "
+		    "page (machine, steps, checks, GFLOPS charts)");
+	}
 	y++;
 	tui_put(win, y++, 1, COLS - 2, TUI_HEAD, "Replay this setup headless on other machines:");
 	t = wizard_replay_command(w);
@@ -35,11 +42,51 @@ done_draw(struct wizard *w, void *state, WINDOW *win)
 		y += tui_wrap(win, y, 3, COLS - 4, LINES - 3 - y, TUI_NORMAL, w->plan->notes[i]);
 }
 
+/* The run as a page (armpy report), where the user says: by default in the home directory,
+ * to open in a browser or mail as it is. */
+static void
+done_report(struct wizard *w)
+{
+	char *def, *path, *html, *cause = NULL;
+	const char *id = strrchr(w->run_dir, '/');
+	const char *home = getenv("HOME");
+
+	def = xasprintf("%s%sarmpy-report-%s.html", home != NULL && *home == '/' ? home : "",
+	    home != NULL && *home == '/' ? "/" : "", id != NULL ? id + 1 : "run");
+	path = tui_prompt("Write the run's report", "One self-contained HTML page (no script, "
+	    "nothing fetched), as `armpy report` writes it:", def);
+	free(def);
+	if (path == NULL || *path == '\0') {
+		free(path);
+		return;
+	}
+	html = report_run(w->run_dir, NULL, &cause);
+	if (html == NULL || report_save(path, html, &cause) != 0)
+		screen_message(TUI_BAD, "Not written: %s", cause);
+	else
+		screen_message(TUI_GOOD, "Report written to %s", path);
+	free(cause);
+	free(html);
+	free(path);
+}
+
+static int
+done_key(struct wizard *w, void *state, int key)
+{
+	(void)state;
+	if ((key == 'h' || key == 'H') && w->run_dir != NULL) {
+		done_report(w);
+		return SCREEN_STAY;
+	}
+	return SCREEN_PASS;
+}
+
 const struct screen screen_done = {
 	.name = "done",
 	.title = "Done",
 	.draw = done_draw,
+	.key = done_key,
 	.help = "armpy --profile FILE --yes replays the saved answers without questions; "
 	    "--dry-run prints the plan first.",
-	.legend = "Enter quit  ? help  q quit",
+	.legend = "h HTML report  Enter quit  ? help  q quit",
 };

@@ -49,6 +49,8 @@ log_note(struct install *in)
 {
 	if (in->w->log_path == NULL && in->e != NULL && exec_log_path(in->e) != NULL)
 		in->w->log_path = xstrdup(exec_log_path(in->e));
+	if (in->w->run_dir == NULL && in->e != NULL && exec_run_dir(in->e) != NULL)
+		in->w->run_dir = xstrdup(exec_run_dir(in->e));
 }
 
 /* Redraw the screen (at most every 100 ms unless forced), following the window's size. */

@@ -8,6 +8,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The report as YAML in the run directory (validation.yaml, 0600), for `armpy report`; a
+ * failure to save is logged, and does not change the step's outcome. */
+static void
+act_validate_save(struct exec *e, const struct validate_report *r)
+{
+	char *yaml, *path, *cause = NULL;
+
+	if (e->run_dir == NULL)
+		return;
+	yaml = validate_to_yaml(r);
+	path = xasprintf("%s/validation.yaml", e->run_dir);
+	if (file_write_atomic(path, yaml, strlen(yaml), 0600, &cause) != 0) {
+		exec_logf(e, "validation.yaml not saved: %s", cause);
+		free(cause);
+	}
+	free(path);
+	free(yaml);
+}
+
 int
 act_validate(struct exec *e, const struct step *s, char **cause)
 {
@@ -33,6 +52,7 @@ act_validate(struct exec *e, const struct step *s, char **cause)
 	strv_free(env);
 	if (r == NULL)
 		return -1;
+	act_validate_save(e, r);
 	text = validate_to_text(r);
 	for (line = strtok_r(text, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save))
 		exec_line(e, line);

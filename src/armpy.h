@@ -79,7 +79,9 @@ char *file_read(const char *path, size_t max, size_t *len, char **cause);
 int write_all(int fd, const void *data, size_t len);
 int file_write_atomic(const char *path, const void *data, size_t len, int mode, char **cause);
 /* file_write_atomic for files armpy saves for the user (plans, profiles, state): created
- * 0666 less the umask, as a shell redirection or an editor would. */
+ * 0666 less the umask, as a shell redirection or an editor would. A path that names a
+ * character device or a FIFO (/dev/stdout, /dev/null) is written to as a stream, never
+ * replaced; any other file that is not regular (a block device, a directory) is refused. */
 int file_save(const char *path, const void *data, size_t len, char **cause);
 /* mkdir -p with mode for the created components. */
 int mkdir_p(const char *path, int mode, char **cause);

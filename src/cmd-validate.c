@@ -2,11 +2,26 @@
 /* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "cmd.h"
+#include "report.h"
 #include "validate.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The report as armpy report's page on stdout. */
+static int
+validate_html(const char *yaml, const char *root)
+{
+	char *cause = NULL, *html = report_of_yaml("validate", yaml, root, &cause);
+	int rc = html != NULL ? report_save("-", html, &cause) : -1;
+
+	if (rc != 0)
+		fprintf(stderr, "armpy validate: %s\n", cause);
+	free(cause);
+	free(html);
+	return rc == 0 ? EXIT_OK : EXIT_FAILED;
+}
 
 static int
 cmd_validate_exec(struct args *a)
@@ -35,10 +50,17 @@ cmd_validate_exec(struct args *a)
 		free(cause);
 		return EXIT_FAILED;
 	}
-	out = format != NULL && strcmp(format, "yaml") == 0 ? validate_to_yaml(r) :
+	out = format != NULL && strcmp(format, "text") != 0 ? validate_to_yaml(r) :
 	    validate_to_text(r);
-	fputs(out, stdout);
+	if (format != NULL && strcmp(format, "html") == 0)
+		rc = validate_html(out, o.root);
+	else
+		rc = fputs(out, stdout) < 0 ? EXIT_FAILED : EXIT_OK;
 	free(out);
+	if (rc != EXIT_OK) {
+		validate_report_free(r);
+		return rc;
+	}
 	rc = validate_passed(r) ? EXIT_OK : EXIT_FAILED;
 	validate_report_free(r);
 	if (fflush(stdout) != 0)
@@ -51,7 +73,8 @@ static const struct args_opt validate_opts[] = {
 	{ "--root", 0, "DIR", 0, "chroot into DIR first (root only); PATH is inside DIR" },
 	{ "--expect", 0, "openblas|blis", ARGS_CHOICES, "fail unless this library serves "
 	    "cblas_dgemm" },
-	{ "--format", 0, "text|yaml", ARGS_CHOICES, "the report for people (default) or as YAML" },
+	{ "--format", 0, "text|yaml|html", ARGS_CHOICES, "the report for people (default), as "
+	    "YAML, or as one self-contained HTML page\n(as armpy report makes)" },
 	{ "--quick", 0, NULL, 0, "fixed small sizes (emulation, tests)" },
 	{ "--env", 0, "NAME=VALUE", ARGS_MULTI, "extra environment for the probe (thread "
 	    "settings)" },

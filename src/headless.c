@@ -2,6 +2,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "headless.h"
+#include "report.h"
 #include "plan.h"
 #include "sudo.h"
 #include "vis.h"
@@ -24,6 +25,7 @@ struct headless {
 	int index, total;
 	double t0;
 	struct throttle th;
+	char *report;       /* the run's page (report.html in its directory), NULL none */
 };
 
 int
@@ -230,6 +232,7 @@ headless_free(struct headless *h)
 	if (h == NULL)
 		return;
 	free(h->th.last_detail);
+	free(h->report);
 	free(h);
 }
 
@@ -257,6 +260,7 @@ headless_run_end(struct headless *h, const char *result, int exit_code, const ch
 	json_object_set_new(o, "run_id", run_id != NULL ? json_string(run_id) : json_null());
 	json_object_set_new(o, "run_dir", run_dir != NULL ? json_string(run_dir) : json_null());
 	json_object_set_new(o, "log", log_path != NULL ? json_string(log_path) : json_null());
+	json_object_set_new(o, "report", h->report != NULL ? json_string(h->report) : json_null());
 	headless_json(h, o);
 }
 
@@ -372,6 +376,28 @@ headless_print_plan(struct headless *h, const struct plan *p, int show_commands)
 }
 
 static void headless_not_started(struct headless *, const char *, int, const struct exec *);
+
+/* The run as a page (armpy report), report.html in its directory; a page that cannot be made
+ * is said on stderr and changes nothing of the run's outcome. */
+static void
+headless_report(struct headless *h, const struct exec *e)
+{
+	char *cause = NULL, *html, *path;
+
+	if (exec_run_dir(e) == NULL)
+		return;
+	path = xasprintf("%s/report.html", exec_run_dir(e));
+	html = report_run(exec_run_dir(e), NULL, &cause);
+	if (html == NULL || report_save(path, html, &cause) != 0) {
+		fprintf(stderr, "armpy: the run's page was not written: %s\n", cause);
+		free(path);
+		path = NULL;
+	}
+	free(html);
+	free(cause);
+	free(h->report);
+	h->report = path;
+}
 
 int
 headless_confirm(struct headless *h, int yes)
@@ -503,6 +529,7 @@ headless_execute(struct headless *h, const struct plan *p, struct exec_opts *o)
 		exec_free(e);
 		return EXIT_FAILED;
 	}
+	headless_report(h, e);
 	buf_init(&b);
 	if (rc == EXIT_FAILED) {
 		const struct step *s = exec_failed_step(e);
@@ -521,6 +548,8 @@ headless_execute(struct headless *h, const struct plan *p, struct exec_opts *o)
 		}
 		strv_free(tail);
 		buf_printf(&b, "  log:         %s\n", exec_log_path(e));
+		if (h->report != NULL)
+			headless_line(&b, "  report:      %s", h->report);
 		if (exec_failed_sudo(e))
 			buf_printf(&b, "  to continue: armpy resume %s (on a terminal, where sudo asks "
 			    "for the password again)\n", exec_run_id(e));
@@ -530,9 +559,12 @@ headless_execute(struct headless *h, const struct plan *p, struct exec_opts *o)
 	} else if (rc == EXIT_INTERRUPTED) {
 		buf_printf(&b, "\narmpy: interrupted; log: %s\n  to continue: armpy resume %s\n",
 		    exec_log_path(e), exec_run_id(e));
-	} else if (!h->json)
+	} else if (!h->json) {
 		buf_printf(&b, "armpy: all %zu steps done (run %s, log %s)\n", p->nsteps,
 		    exec_run_id(e), exec_log_path(e));
+		if (h->report != NULL)
+			headless_line(&b, "armpy: the run as a page: %s", h->report);
+	}
 	if (b.len > 0) {
 		int fd = h->fd;
 		h->fd = rc == 0 ? h->fd : STDERR_FILENO;

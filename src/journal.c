@@ -463,6 +463,7 @@ journal_begin(struct jstate *js, char **f, int nf)
 	js->plan_sha256 = xstrdup(f[5]);
 	free(js->finish);
 	js->finish = NULL;
+	js->finish_time = 0;
 	js->interrupted = 0;
 	return 0;
 }
@@ -497,6 +498,8 @@ journal_step_record(struct jstate *js, char **f, int nf)
 		s->started = 1;
 		s->ended = 0;
 		s->child = 0;
+		s->start_time = n;
+		s->end_time = 0;
 		free(s->result);
 		s->result = NULL;
 	} else if (strcmp(f[0], "child") == 0) {
@@ -507,6 +510,7 @@ journal_step_record(struct jstate *js, char **f, int nf)
 		if (!journal_oneof(f[2], journal_results))
 			return -1;
 		s->ended = 1;
+		s->end_time = n;
 		free(s->result);
 		s->result = xstrdup(f[2]);
 	}
@@ -539,6 +543,7 @@ journal_record(struct jstate *js, char *line, char **cause, int lineno)
 	    journal_oneof(f[1], journal_finishes) && journal_number(f[2], &t) == 0) {
 		free(js->finish);
 		js->finish = xstrdup(f[1]);
+		js->finish_time = t;
 		rc = 0;
 	}
 	if (rc != 0)

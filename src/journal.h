@@ -53,6 +53,8 @@ struct jstep {
 	char *result;           /* last end result, NULL when not ended */
 	pid_t child;            /* last child pgid, 0 none */
 	char *previous;         /* alternative previous value (first one recorded) */
+	long start_time;        /* epoch of the last start record, 0 none */
+	long end_time;          /* epoch of the last end record, 0 none */
 };
 struct jstate {
 	long begin_time;        /* first begin */
@@ -61,6 +63,7 @@ struct jstate {
 	char *profile;
 	char *plan_sha256;      /* last begin's: the plan that run approved */
 	char *finish;           /* finish result after the last begin, NULL when none */
+	long finish_time;       /* its epoch, 0 none */
 	int interrupted;        /* an interrupted record after the last begin */
 	int nbegin;
 	int torn;               /* damaged records dropped (torn tails) */

@@ -20,6 +20,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_runs_entry,
 	&cmd_validate_entry,
 	&cmd_gflops_entry,
+	&cmd_report_entry,
 	NULL,
 };
 

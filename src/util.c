@@ -446,9 +446,44 @@ file_write_atomic(const char *path, const void *data, size_t len, int mode, char
 	return file_commit(path, data, len, mode, 1, cause);
 }
 
+/* A saved file onto a character device or a FIFO (/dev/stdout, /dev/null, a pipe a reader
+ * holds): written to it as a stream, never replaced. O_NONBLOCK: a FIFO without a reader is
+ * ENXIO at once, not a hang; the flag is cleared for the write. */
+static int
+file_stream(const char *path, const void *data, size_t len, char **cause)
+{
+	int fd = open(path, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC), rc;
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st) != 0 || !(S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) ||
+	    fcntl(fd, F_SETFL, 0) != 0) {
+		cause_set(cause, "%s: %s", path, fd < 0 ? strerror(errno) : "not a stream to write to");
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	rc = write_all(fd, data, len);
+	if (close(fd) != 0 && rc == 0)
+		rc = -1;
+	if (rc != 0)
+		cause_set(cause, "%s: %s", path, strerror(errno));
+	return rc;
+}
+
 int
 file_save(const char *path, const void *data, size_t len, char **cause)
 {
+	struct stat st;
+
+	/* what the path names in the end: a device or a FIFO is written to, not replaced (as
+	 * root, a rename onto /dev/null would put a file in its place); a block device, a
+	 * directory or a socket is not somewhere to save a file */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))
+			return file_stream(path, data, len, cause);
+		cause_set(cause, "%s: not a regular file", path);
+		return -1;
+	}
 	return file_commit(path, data, len, 0666, 0, cause);
 }
 

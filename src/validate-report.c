@@ -47,3 +47,9 @@ venv_get(char *const *env, const char *name)
 			return *env + n + 1;
 	return NULL;
 }
+
+const char *
+validate_kind_label(const char *kind)
+{
+	return vkind_label(kind);
+}

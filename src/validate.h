@@ -114,6 +114,9 @@ char *validate_to_yaml(const struct validate_report *);
 void validate_emit(const struct validate_report *, struct yemit *);
 char *validate_to_text(const struct validate_report *);
 const char *verdict_name(enum check_verdict);
+/* A library kind as people name it ("OpenBLAS", "BLIS", "reference (netlib)"); an unknown
+ * kind as it is, NULL as "unknown". */
+const char *validate_kind_label(const char *kind);
 
 /* blasid.c: identify a dlopen'ed library by the symbols it (or its dependencies) export:
  * openblas_get_config/corename/parallel, bli_info_get_version_str, flexiblas_*, MKL, ArmPL;

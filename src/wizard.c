@@ -359,6 +359,7 @@ wizard_free(struct wizard *w)
 	free(w->profile_path);
 	free(w->plan_path);
 	free(w->log_path);
+	free(w->run_dir);
 	free(w->profile_dir);
 	free(w->plan_dir);
 	free(w->bench_text);

@@ -73,6 +73,7 @@ struct wizard {
 	char *profile_path;           /* where `s` (or the run) saved the profile */
 	char *plan_path;              /* where `p` (or the run) saved the plan */
 	char *log_path;               /* the executor's log */
+	char *run_dir;                /* the executor's run directory (armpy report reads it) */
 	char *profile_dir;            /* $XDG_CONFIG_HOME/armpy/profiles */
 	char *plan_dir;               /* $XDG_CONFIG_HOME/armpy/plans */
 	const char *root;             /* --root: the executor and validation run in this chroot */

@@ -76,6 +76,23 @@ if logged report1 python3 "$HERE/report.py" "$T_OUT/report" blis "$BAD" "${OK_HO
 else
 	t_fail "the fleet report"; why report1 20
 fi
+# The same run as pages, opened in Chromium (tests/report/page.py): the fleet's index.html, failed
+# host first with its reason, and each host's own page (armpy report on the host).
+PAGE="/usr/bin/python3 $TOP/tests/report/page.py"
+if logged page1 $PAGE "$T_OUT/report/index.html" --shot "$T_OUT/fleet.png" --fleet "$T_OUT/report"; then
+	t_pass "the fleet page: $(tail -1 "$T_OUT/page1.out")"
+else
+	t_fail "the fleet page"; why page1 10
+fi
+bad_pages=
+for h in "${OK_HOSTS[@]}" "$BAD"; do
+	want=BLIS; [ "$h" = "$BAD" ] && want=failed
+	$PAGE "$T_OUT/report/$h.html" --shot "$T_OUT/$h.png" --text "$want" >"$T_OUT/page-$h.out" 2>&1 ||
+		bad_pages="$bad_pages $h($(tail -1 "$T_OUT/page-$h.out"))"
+done
+if [ -z "$bad_pages" ]; then t_pass "each host's page (armpy report): loads clean, BLIS on the good hosts, the failure on $BAD"
+else t_fail "host pages:$bad_pages"; fi
+
 if ssh_to "$BAD" python3 -c 'import numpy' 2>/dev/null; then
 	t_fail "$BAD has numpy although its apt could not reach the mirror"
 else

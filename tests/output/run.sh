@@ -55,6 +55,31 @@ else
 	umount "$TINY"
 fi
 
+# plan -o onto a device: written to, never replaced (as root, a rename would have put a file
+# where /dev/null was); a block device is refused. The nodes are made here (the same devices as
+# /dev/null, /dev/full, /dev/loop0), so that a regression replaces only these.
+devsave() { # NAME DEVICE WANT_RC
+	local type=$(stat -c %F "$2") rc
+	"$ARMPY" plan --profile "$PROFILE" --facts "$FACTS" -o "$2" >/dev/null 2>"$OUT/dev.err"; rc=$?
+	if [ $rc -eq "$3" ] && [ "$(stat -c %F "$2")" = "$type" ]; then t_pass "plan -o $2: exit $rc, still a $type"
+	else t_fail "plan -o $2: rc=$rc, now a $(stat -c %F "$2") $(head -c 200 "$OUT/dev.err")"; fi
+}
+rm -f "$OUT/dev-null" "$OUT/dev-full" "$OUT/dev-block"
+if [ "$(id -u)" -eq 0 ] && mknod -m 666 "$OUT/dev-null" c 1 3 && mknod -m 666 "$OUT/dev-full" c 1 7 &&
+	mknod -m 600 "$OUT/dev-block" b 7 0; then
+	devsave null "$OUT/dev-null" 0
+	devsave full "$OUT/dev-full" 1
+	devsave block "$OUT/dev-block" 1
+else
+	t_skip "plan -o onto a device (needs root and mknod)"
+fi
+rm -f "$OUT/dev-null" "$OUT/dev-full" "$OUT/dev-block"
+mkfifo "$OUT/fifo.out" 2>/dev/null
+timeout 10 "$ARMPY" plan --profile "$PROFILE" --facts "$FACTS" -o "$OUT/fifo.out" 2>"$OUT/fifo.err"; rc=$?
+if [ $rc -eq 1 ] && [ -p "$OUT/fifo.out" ]; then t_pass "plan -o a FIFO nobody reads: exit 1 at once, still a FIFO"
+else t_fail "plan -o a FIFO nobody reads: rc=$rc $(head -c 200 "$OUT/fifo.err")"; fi
+rm -f "$OUT/fifo.out"
+
 # --- 2. a terminal the wizard cannot draw on: exit 2 before curses, with the way out -------
 term() {
 	local name=$1 want=$2 rc; shift 2

@@ -334,6 +334,11 @@ else
 	if cap | sed 's/^ *//' | tr '\n' ' ' | grep -qF "armpy --profile $HOMEDIR/config/armpy/profiles/armpy.yaml --yes"; then
 		t_pass "done: replay command with the saved profile"
 	else t_fail "done: replay command"; cap | sed 's/^/    | /'; fi
+	keys h; step "Write the run's report"; keys Enter; step "Report written to"
+	page=$(ls "$HOMEDIR"/armpy-report-*.html 2>/dev/null | head -1)
+	if [ -n "$page" ] && grep -qF "Refresh the package lists" "$page" && ! grep -qi '<script' "$page"; then
+		t_pass "done: h writes the run's HTML page, failed step in it"
+	else t_fail "done: h and the run's page"; cap | sed 's/^/    | /'; fi
 	keys Escape; step "going back is not possible now" && t_pass "no going back after a run"
 	keys Enter; step "[exit 1]" && t_pass "exit 1 after a failed run"
 	if grep -qF "$ROOT/" /proc/mounts; then

@@ -144,6 +144,12 @@ validation_yaml:
   description: The same report as YAML text.
   returned: when the validation ran
   type: str
+report_html:
+  description:
+    - The run as one self-contained HTML page (C(armpy report RUN-ID --html -)): the machine, the
+      steps with their outcomes and times, every validation check, the GFLOPS charts.
+  returned: when armpy ran and made a run directory, also when a step failed
+  type: str
 facts_yaml:
   description: C(armpy detect) on the target (distribution, CPU, Pythons) as YAML text.
   returned: always, unless armpy could not be run
@@ -367,11 +373,24 @@ def why_failed(steps, end, err):
     return 'armpy run %s: %s' % (what, ' / '.join(lines) or 'no output')
 
 
+def host_report(a, end):
+    """The run as armpy report's HTML page (report_html), when armpy made a run directory."""
+    run_id = (end or {}).get('run_id')
+    if not run_id:
+        return
+    rc, out, err = a.run(['report', run_id, '--html', '-'])
+    if rc == 0:
+        a.result['report_html'] = out
+    else:
+        a.result['report_error'] = err.strip() or 'armpy report: exit %d' % rc
+
+
 def run_profile(a, profile):
     rc, out, err = a.run(['--profile', profile, '--yes', '--progress', 'json'] + a.root_args())
     steps, end = parse_progress(out)
     executed = [s['id'] for s in steps if s['result'] == 'ok' and s['kind'] != 'validate']
     a.result.update(steps=steps, executed=executed, run=end, changed=bool(executed))
+    host_report(a, end)
     if rc != 0:
         a.fail(why_failed(steps, end, err), rc=rc, stderr=err)
 
