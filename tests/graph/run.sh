@@ -10,7 +10,7 @@ cd "$TOP" || exit 1
 # "HUB PART-GLOB...": a cycle is allowed when all its files are the hub or its parts.
 registries=(
 	"src/plan.c src/plan-*.c"                 # plan_make's route table
-	"src/exec.c src/act-*.c src/check.c"      # the executor's action table and its checks
+	"src/exec.c src/act-*.c src/check.c src/sudo.c"   # the executor's action table, its checks, sudo per step
 )
 # "FROM-GLOB TO-GLOB": edges left out until they are untied. A line that matches no edge fails,
 # so each is deleted once its branch is merged.
