@@ -1,4 +1,4 @@
-/* detect.c — probing the system for its facts: os-release, cpuinfo, MIDR, hwcaps, Pythons, conda. */
+/* detect.c — the system probed: os-release, cpuinfo, MIDR, hwcaps, memory, Pythons, conda. */
 /* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "facts.h"
