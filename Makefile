@@ -37,8 +37,9 @@ all: armpy
 armpy: $(OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
 
-tests/unit/test-%: tests/unit/test-%.c $(TEST_OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_OBJS) $(LDLIBS) -lcmocka
+# filter.o: CMOCKA_TEST_FILTER=glob runs only the tests it names (`tests/run-all.sh unit:glob`).
+tests/unit/test-%: tests/unit/test-%.c tests/unit/filter.o $(TEST_OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/unit/filter.o $(TEST_OBJS) $(LDLIBS) -lcmocka
 
 unit: $(UNIT_BINS)
 
@@ -122,9 +123,9 @@ deb:
 	mv build/deb/*.deb build/deb/*.buildinfo build/deb/*.changes dist/
 
 clean:
-	rm -f armpy $(OBJS) $(OBJS:.o=.d) $(UNIT_BINS) $(UNIT_BINS:=.d) tests/unit/*.o
+	rm -f armpy $(OBJS) $(OBJS:.o=.d) $(UNIT_BINS) $(UNIT_BINS:=.d) tests/unit/*.o tests/unit/*.d
 	rm -rf tests/out build dist $(FUZZ_DIR)
 
 .PHONY: all run check test asan install clean unit deps-build deps-test deb fuzz fuzz-build
 
--include $(OBJS:.o=.d) $(UNIT_BINS:=.d) $(FUZZ_OBJS:.o=.d) $(FUZZ_SRCS:%.c=$(FUZZ_DIR)/%.d)
+-include $(OBJS:.o=.d) $(UNIT_BINS:=.d) tests/unit/filter.d $(FUZZ_OBJS:.o=.d) $(FUZZ_SRCS:%.c=$(FUZZ_DIR)/%.d)
