@@ -40,6 +40,29 @@ t_fail() {
 	fi
 }
 
+# t_alt_save NAME...: records each Debian alternative as it is (update-alternatives --query:
+# auto, or the manual choice), for t_alt_restore to put back exactly. A suite that sets an
+# alternative saves it first and calls t_alt_restore from its EXIT trap.
+T_ALTS=()
+t_alt_save() {
+	local n q mode
+	for n in "$@"; do
+		q=$(update-alternatives --query "$n" 2>/dev/null) || continue   # none: nothing to restore
+		mode=$(sed -n 's/^Status: //p' <<<"$q")
+		T_ALTS+=("$n" "$mode" "$(sed -n 's/^Value: //p' <<<"$q")")
+	done
+}
+t_alt_restore() {
+	local i
+	for ((i = 0; i < ${#T_ALTS[@]}; i += 3)); do
+		if [ "${T_ALTS[i + 1]}" = auto ]; then
+			update-alternatives --auto "${T_ALTS[i]}" >/dev/null 2>&1
+		else
+			update-alternatives --set "${T_ALTS[i]}" "${T_ALTS[i + 2]}" >/dev/null 2>&1
+		fi
+	done
+}
+
 # t_check NAME COMMAND...: passes when the command exits 0.
 t_check() {
 	local name=$1; shift
