@@ -45,4 +45,28 @@ if [ -n "$(cd "$TOP" && git ls-files 2>/dev/null | head -1)" ]; then
 	t_check "every C, shell and Python file has an SPDX line (MIT)${nospdx:+; missing: $(echo $nospdx | cut -c1-200)}" \
 		test -z "$nospdx"
 fi
+
+# One case at a time (tests/lib.sh, run-all.sh SUITE:PATTERN): the graph suite (a second, no
+# side effects) by a case's name, and by a pattern that names none, which must fail.
+if [ -x "$TOP/tests/unit/test-wizard" ] && [ -f "$TOP/src/plan.o" ]; then
+	(cd "$TOP" && CASE= SUITES= tests/run-all.sh graph:'exec\.c registry' 'unit/test-wizard:test_save*') \
+	    >"$out/one.txt" 2>&1; rc=$?
+	if [ "$rc" -eq 0 ] && [ "$(grep -c '^ok   ' "$out/one.txt")" -eq 1 ] &&
+	    grep -q '^ok   the src/exec.c registry' "$out/one.txt" && grep -q '^2 passed, 0 failed$' "$out/one.txt" &&
+	    grep -q '^unit/test-wizard: 1 passed, 0 failed$' "$out/one.txt"; then
+		t_pass "run-all.sh SUITE:PATTERN: one graph case and one unit test run, and only they"
+	else
+		t_fail "run-all.sh SUITE:PATTERN (exit $rc)"; sed 's/^/    /' "$out/one.txt" | tail -12
+	fi
+	(cd "$TOP" && CASE= SUITES= tests/run-all.sh graph:'no such case' unit:'no_such_test') \
+	    >"$out/none.txt" 2>&1; rc=$?
+	if [ "$rc" -ne 0 ] && grep -q "matches no case of tests/graph/run.sh" "$out/none.txt" &&
+	    grep -q "names no test" "$out/none.txt"; then
+		t_pass "run-all.sh SUITE:PATTERN that names no case fails, saying so"
+	else
+		t_fail "run-all.sh SUITE:PATTERN naming nothing (exit $rc)"; sed 's/^/    /' "$out/none.txt" | tail -8
+	fi
+else
+	t_skip "run-all.sh SUITE:PATTERN: build first (make all unit)"
+fi
 t_summary
