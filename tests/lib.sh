@@ -42,10 +42,16 @@ t_fail() {
 
 # t_alt_save NAME...: records each Debian alternative as it is (update-alternatives --query:
 # auto, or the manual choice), for t_alt_restore to put back exactly. A suite that sets an
-# alternative saves it first and calls t_alt_restore from its EXIT trap.
+# alternative saves it first and calls t_alt_restore from its EXIT trap. The alternatives are
+# the machine's: the first call waits (up to 30 minutes) for a lock that any other suite moving
+# them holds until it exits, so that two checkouts' suites do not switch them under each other.
 T_ALTS=()
 t_alt_save() {
 	local n q mode
+	if [ -z "${T_ALT_LOCK:-}" ]; then
+		exec {T_ALT_LOCK}>>/run/lock/armpy-test-alternatives || return 1
+		flock -w 1800 "$T_ALT_LOCK" || { echo "lib.sh: alternatives lock: timed out" >&2; return 1; }
+	fi
 	for n in "$@"; do
 		q=$(update-alternatives --query "$n" 2>/dev/null) || continue   # none: nothing to restore
 		mode=$(sed -n 's/^Status: //p' <<<"$q")

@@ -28,7 +28,7 @@ done
 # the reference LAPACK), and at exit puts the alternatives back exactly as found (auto or the
 # manual choice). restore: back to the suite's baseline, OpenBLAS's pthread build for BLAS and
 # LAPACK (the cases name it), as a fresh Debian's auto mode has it.
-t_alt_save "$ALT" "$LAPACK_ALT"
+t_alt_save "$ALT" "$LAPACK_ALT" || { t_fail "the alternatives lock"; t_summary; exit 1; }
 trap t_alt_restore EXIT
 restore() {
 	update-alternatives --set "$ALT" "$OPENBLAS" >/dev/null
