@@ -22,11 +22,12 @@ override CFLAGS += -std=c11 -Wall -Wextra -D_GNU_SOURCE -MMD -MP -Isrc -Iscreens
             -DARMPY_VERSION='"$(VERSION)"' -DARMPY_DATADIR='"$(DATADIR)"'
 override LDLIBS += $(PKG_LIBS) -ldl -lm -lpthread
 
-# Every .c under src/ and screens/ is part of the binary; the pure model (no curses) is the
-# subset that unit tests link.
+# Every .c under src/ and screens/ is part of the binary. TEST_OBJS, the objects unit tests and
+# fuzz targets link, are all of them but the faces and the entry points (no curses, no main,
+# no commands); not all pure: the executor (exec.c, act-*.c), detection and validation do I/O.
 SRCS      := $(sort $(wildcard src/*.c) $(wildcard screens/*.c))
 OBJS      := $(SRCS:.c=.o)
-MODEL_OBJS := $(filter-out src/main.o src/tui%.o screens/%.o src/cmd-%.o,$(OBJS))
+TEST_OBJS := $(filter-out src/main.o src/tui%.o screens/%.o src/cmd-%.o,$(OBJS))
 
 UNIT_SRCS := $(sort $(wildcard tests/unit/test-*.c))
 UNIT_BINS := $(UNIT_SRCS:.c=)
@@ -36,8 +37,9 @@ all: armpy
 armpy: $(OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
 
-tests/unit/test-%: tests/unit/test-%.c $(MODEL_OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(MODEL_OBJS) $(LDLIBS) -lcmocka
+# filter.o: CMOCKA_TEST_FILTER=glob runs only the tests it names (`tests/run-all.sh unit:glob`).
+tests/unit/test-%: tests/unit/test-%.c tests/unit/filter.o $(TEST_OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/unit/filter.o $(TEST_OBJS) $(LDLIBS) -lcmocka
 
 unit: $(UNIT_BINS)
 
@@ -69,8 +71,8 @@ asan: deps-test
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 ARMPY_ASAN=1 ./tests/run-all.sh
 
 # `make fuzz`: libFuzzer targets (tests/fuzz/fuzz-*.c), one per loader, for FUZZ_MINUTES each.
-# The model objects are built again by clang with ASan+UBSan into FUZZ_DIR, never mixed with
-# the objects above; tests/fuzz/run.sh (the "fuzz" suite) builds them with `make fuzz-build`.
+# TEST_OBJS are built again by clang with ASan+UBSan into FUZZ_DIR, never mixed with the
+# objects above; tests/fuzz/run.sh (the "fuzz" suite) builds them with `make fuzz-build`.
 FUZZ_CC      ?= clang
 FUZZ_MINUTES ?= 5
 FUZZ_DIR      = tests/fuzz/build
@@ -78,7 +80,7 @@ FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fn
 FUZZ_CFLAGS   = $(CFLAGS) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link
 FUZZ_SRCS    := $(sort $(wildcard tests/fuzz/fuzz-*.c))
 FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(FUZZ_SRCS))
-FUZZ_OBJS    := $(addprefix $(FUZZ_DIR)/,$(MODEL_OBJS)) $(FUZZ_DIR)/tests/fuzz/lib.o
+FUZZ_OBJS    := $(addprefix $(FUZZ_DIR)/,$(TEST_OBJS)) $(FUZZ_DIR)/tests/fuzz/lib.o
 
 $(FUZZ_DIR)/%.o: %.c
 	@mkdir -p $(@D)
@@ -121,9 +123,9 @@ deb:
 	mv build/deb/*.deb build/deb/*.buildinfo build/deb/*.changes dist/
 
 clean:
-	rm -f armpy $(OBJS) $(OBJS:.o=.d) $(UNIT_BINS) $(UNIT_BINS:=.d) tests/unit/*.o
+	rm -f armpy $(OBJS) $(OBJS:.o=.d) $(UNIT_BINS) $(UNIT_BINS:=.d) tests/unit/*.o tests/unit/*.d
 	rm -rf tests/out build dist $(FUZZ_DIR)
 
 .PHONY: all run check test asan install clean unit deps-build deps-test deb fuzz fuzz-build
 
--include $(OBJS:.o=.d) $(UNIT_BINS:=.d) $(FUZZ_OBJS:.o=.d) $(FUZZ_SRCS:%.c=$(FUZZ_DIR)/%.d)
+-include $(OBJS:.o=.d) $(UNIT_BINS:=.d) tests/unit/filter.d $(FUZZ_OBJS:.o=.d) $(FUZZ_SRCS:%.c=$(FUZZ_DIR)/%.d)

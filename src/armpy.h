@@ -72,11 +72,11 @@ void buf_free(struct buf *);
 /* Whole files. file_read reads only regular files (a FIFO, directory or device is refused at
  * once, never waited on) and refuses files over max bytes (cause says so). */
 char *file_read(const char *path, size_t max, size_t *len, char **cause);
-/* Atomic write: temp file in the same directory, fsync, chmod, rename, fsync of the directory.
- * The file gets exactly `mode` (what a plan's write step asks for), whatever the umask. */
 /* write(2) of all len bytes, again after EINTR and short writes; 0, or -1 with errno (EIO
  * when write returned 0). */
 int write_all(int fd, const void *data, size_t len);
+/* Atomic write: temp file in the same directory, fsync, chmod, rename, fsync of the directory.
+ * The file gets exactly `mode` (what a plan's write step asks for), whatever the umask. */
 int file_write_atomic(const char *path, const void *data, size_t len, int mode, char **cause);
 /* file_write_atomic for files armpy saves for the user (plans, profiles, state): created
  * 0666 less the umask, as a shell redirection or an editor would. A path that names a

@@ -1,4 +1,4 @@
-/* profile.h — the user's answers (never commands): schema v1, strict libyaml load and save. */
+/* profile.h — the user's answers (never commands): schema v1 (profile.c), YAML (profile-yaml.c). */
 /* SPDX-License-Identifier: MIT */
 #ifndef PROFILE_H
 #define PROFILE_H
@@ -63,13 +63,16 @@ void profile_free(struct profile *);
 struct profile *profile_dup(const struct profile *);
 int profile_equal(const struct profile *, const struct profile *);
 
-/* Load and validate. Errors read "FILE:LINE:COL: key.path: message"; returns NULL. */
+/* profile-yaml.c: load and validate. Errors read "FILE:LINE:COL: key.path: message"; returns
+ * NULL. */
 struct profile *profile_load(const char *path, char **cause);
 struct profile *profile_parse(const char *text, size_t len, const char *name, char **cause);
 struct profile *profile_from_node(const struct ynode *, const char *name, char **cause);
-/* Semantic checks that need no machine facts (e.g. 2.7 refused, EOL without allow_eol). */
+/* profile.c: semantic checks that need no machine facts (e.g. 2.7 refused, EOL without
+ * allow_eol). */
 int profile_check(const struct profile *, char **cause);
 
+/* profile-yaml.c: the canonical text, and the file. */
 char *profile_to_yaml(const struct profile *);
 /* Atomic, mode 0644, parent directories created. Refuses (nothing written) unless the text
  * loads back valid and profile_equal to the argument. */

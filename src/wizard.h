@@ -1,4 +1,4 @@
-/* wizard.h — the wizard's pure model (no curses): answers, choices, refusals and invalidation. */
+/* wizard.h — the wizard without curses: its model (wizard.c), files and bench (wizard-*.c). */
 /* SPDX-License-Identifier: MIT */
 #ifndef WIZARD_H
 #define WIZARD_H
@@ -74,8 +74,6 @@ struct wizard {
 	char *plan_path;              /* where `p` (or the run) saved the plan */
 	char *log_path;               /* the executor's log */
 	char *run_dir;                /* the executor's run directory (armpy report reads it) */
-	char *profile_dir;            /* $XDG_CONFIG_HOME/armpy/profiles */
-	char *plan_dir;               /* $XDG_CONFIG_HOME/armpy/plans */
 	const char *root;             /* --root: the executor and validation run in this chroot */
 	int elsewhere;                /* --os-release/--arch without --root (detect_elsewhere) */
 	const char *log_opt;          /* --log FILE */
@@ -134,13 +132,22 @@ const char *wizard_source_label(enum source);
 const char *wizard_source_consequences(enum source, int line);   /* line 0 or 1 */
 int wizard_cores(const struct wizard *);
 const char *wizard_python_shown(const struct wizard *);          /* "3.11" or "system (3.11.2)" */
-/* The default save paths for profile and plan, from profile.name or "armpy". */
+
+/* wizard-save.c: the wizard's files (the model reads none, and no variable but the day).
+ * The default save paths for profile and plan, named by `name`, else profile.name, else
+ * "armpy", under $XDG_CONFIG_HOME/armpy/profiles and .../plans (~/.config when XDG_CONFIG_HOME
+ * is unset or not absolute), read at each call. */
 char *wizard_default_profile_path(const struct wizard *, const char *name);
 char *wizard_default_plan_path(const struct wizard *, const char *name);
-/* Saves the profile/plan (profile_save, plan_to_yaml) and records the path. */
+/* Saves the profile/plan (profile_save, plan_to_yaml), parents made, and records the path. */
 int wizard_save_profile(struct wizard *, const char *path, char **cause);
 int wizard_save_plan(struct wizard *, const char *path, char **cause);
-/* Parse `armpy gflops --format yaml` into w->bench (replacing it); the table as text. */
+/* The headless replay command shown on the done screen (a new string): the saved profile, or
+ * the default path when none was saved. */
+char *wizard_replay_command(const struct wizard *);
+
+/* wizard-bench.c: parse `armpy gflops --format yaml` into w->bench (replacing it); the table
+ * as text. */
 int wizard_bench_parse(struct wizard *, const char *yaml, size_t len, char **cause);
 char *wizard_bench_table(const struct wizard *);
 void wizard_bench_clear(struct wizard_bench *);
@@ -158,8 +165,5 @@ char *wizard_blis_line(const struct wizard *);
  * "sudo did not accept the password; 2 tries left". After the last try, the message the review
  * screen shows: not started, nothing was run, and why. A new string. */
 char *wizard_sudo_retry(const char *cause, int failures);
-
-/* The headless replay command shown on the done screen (a new string). */
-char *wizard_replay_command(const struct wizard *);
 
 #endif

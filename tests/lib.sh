@@ -1,16 +1,73 @@
 # SPDX-License-Identifier: MIT
 # tests/lib.sh — helpers for shell test suites: pass/fail/skip counters and the summary line.
 # Source it, call t_pass/t_fail/t_skip per case, and end with t_summary (exit status = failures).
+# CASE=pattern (an extended regex, without case) runs one case again: only the cases whose name,
+# or whose section's title (t_section), matches are shown and counted, and sections whose title
+# does not match are not run at all. `tests/run-all.sh SUITE:PATTERN` sets it for one suite.
 T_PASSED=0
 T_FAILED=0
 T_SKIPPED=0
+T_SECTION=        # the title of the section being run, "" outside one
+T_SECTION_ON=0    # its title matches CASE
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ARMPY=${ARMPY:-$TOP/armpy}
 export ARMPY_TODAY=${ARMPY_TODAY:-2026-11-25}
 
-t_pass() { T_PASSED=$((T_PASSED + 1)); printf 'ok   %s\n' "$*"; }
-t_fail() { T_FAILED=$((T_FAILED + 1)); printf 'FAIL %s\n' "$*"; }
-t_skip() { T_SKIPPED=$((T_SKIPPED + 1)); printf 'skip %s\n' "$*"; }
+# t_match TEXT: TEXT matches CASE (always, without CASE).
+t_match() { [ -z "${CASE:-}" ] || grep -qiE -- "$CASE" <<<"$1"; }
+
+# t_wanted NAME: this case is shown and counted.
+t_wanted() { [ "$T_SECTION_ON" = 1 ] || t_match "$1"; }
+
+# t_section TITLE: starts a group of cases that share their set-up (a session, a fixture) and
+# returns 1 when CASE leaves it out: `if t_section "5a. bench"; then ... fi`. A failing case in
+# it says how to run the section alone.
+t_section() {
+	T_SECTION=$1
+	T_SECTION_ON=0
+	[ -n "${CASE:-}" ] && t_match "$1" && T_SECTION_ON=1
+	[ -z "${CASE:-}" ] || [ "$T_SECTION_ON" = 1 ]
+}
+
+t_pass() { t_wanted "$*" || return 0; T_PASSED=$((T_PASSED + 1)); printf 'ok   %s\n' "$*"; }
+t_skip() { t_wanted "$*" || return 0; T_SKIPPED=$((T_SKIPPED + 1)); printf 'skip %s\n' "$*"; }
+t_fail() {
+	t_wanted "$*" || return 0
+	T_FAILED=$((T_FAILED + 1))
+	printf 'FAIL %s\n' "$*"
+	if [ -n "$T_SECTION" ]; then
+		printf '     again alone: CASE=%q %s\n' "$T_SECTION" "${0#"$TOP"/}"
+	fi
+}
+
+# t_alt_save NAME...: records each Debian alternative as it is (update-alternatives --query:
+# auto, or the manual choice), for t_alt_restore to put back exactly. A suite that sets an
+# alternative saves it first and calls t_alt_restore from its EXIT trap. The alternatives are
+# the machine's: the first call waits (up to 30 minutes) for a lock that any other suite moving
+# them holds until it exits, so that two checkouts' suites do not switch them under each other.
+T_ALTS=()
+t_alt_save() {
+	local n q mode
+	if [ -z "${T_ALT_LOCK:-}" ]; then
+		exec {T_ALT_LOCK}>>/run/lock/armpy-test-alternatives || return 1
+		flock -w 1800 "$T_ALT_LOCK" || { echo "lib.sh: alternatives lock: timed out" >&2; return 1; }
+	fi
+	for n in "$@"; do
+		q=$(update-alternatives --query "$n" 2>/dev/null) || continue   # none: nothing to restore
+		mode=$(sed -n 's/^Status: //p' <<<"$q")
+		T_ALTS+=("$n" "$mode" "$(sed -n 's/^Value: //p' <<<"$q")")
+	done
+}
+t_alt_restore() {
+	local i
+	for ((i = 0; i < ${#T_ALTS[@]}; i += 3)); do
+		if [ "${T_ALTS[i + 1]}" = auto ]; then
+			update-alternatives --auto "${T_ALTS[i]}" >/dev/null 2>&1
+		else
+			update-alternatives --set "${T_ALTS[i]}" "${T_ALTS[i + 2]}" >/dev/null 2>&1
+		fi
+	done
+}
 
 # t_check NAME COMMAND...: passes when the command exits 0.
 t_check() {
@@ -20,16 +77,24 @@ t_check() {
 
 # t_diff NAME EXPECTED_FILE ACTUAL_FILE: passes when equal, else shows a unified diff.
 t_diff() {
-	if diff -u "$2" "$3" >/tmp/armpy-t-diff.$$ 2>&1; then
+	local d
+	# a scratch file under tests/out, or $TMPDIR when the tree is read-only; never a fixed name
+	d=$(mkdir -p "$TOP/tests/out" 2>/dev/null && mktemp "$TOP/tests/out/t-diff.XXXXXX" \
+	    2>/dev/null || mktemp) || { t_fail "$1 (no temporary file)"; return; }
+	if diff -u "$2" "$3" >"$d" 2>&1; then
 		t_pass "$1"
 	else
 		t_fail "$1"
-		head -60 /tmp/armpy-t-diff.$$ | sed 's/^/    /'
+		t_wanted "$1" && head -60 "$d" | sed 's/^/    /'
 	fi
-	rm -f /tmp/armpy-t-diff.$$
+	rm -f "$d"
 }
 
 t_summary() {
+	if [ -n "${CASE:-}" ] && [ $((T_PASSED + T_FAILED + T_SKIPPED)) -eq 0 ]; then
+		T_SECTION_ON=1
+		t_fail "CASE='$CASE' matches no case of ${0#"$TOP"/}"
+	fi
 	if [ "$T_SKIPPED" -gt 0 ]; then
 		echo "$T_PASSED passed, $T_FAILED failed, $T_SKIPPED skipped"
 	else

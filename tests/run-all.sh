@@ -2,13 +2,29 @@
 # SPDX-License-Identifier: MIT
 # run-all.sh — runs every suite (unit binaries, then each tests/*/run.sh) and sums the results
 # into the final line "N passed, N failed". SUITES="unit golden" restricts which suites run.
+# Arguments run one case again: `run-all.sh tui:"bench table"` runs the tui suite with
+# CASE="bench table" (tests/lib.sh: only the matching cases and sections); `unit:'test_save*'`
+# the unit tests whose names match the glob (CMOCKA_TEST_FILTER); `unit/test-wizard:GLOB` one
+# binary's. A bare SUITE runs that suite whole.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p tests/out
 export ARMPY_TODAY=${ARMPY_TODAY:-2026-11-25}
 
-order="unit graph golden conform profile inputs fuzz output net exec state sudo validate report tui pip e2e ssh fleet deb arm64 slow"
+order="unit lint graph golden conform profile inputs fuzz output net exec state sudo validate report tui pip e2e ssh fleet deb arm64 slow"
 want=${SUITES:-$order}
+declare -A case_of=()   # suite -> CASE pattern given on the command line
+unit_only=              # unit/test-NAME: that binary alone
+if [ $# -gt 0 ]; then
+	want=
+	for a in "$@"; do
+		s=${a%%:*}
+		case "$s" in unit/*) unit_only=${s#unit/}; s=unit ;; esac
+		case " $order " in *" $s "*) ;; *) echo "run-all.sh: no suite '$s' (suites: $order)" >&2; exit 2 ;; esac
+		want="$want $s"
+		[ "$a" != "${a#*:}" ] && case_of[$s]=${a#*:}
+	done
+fi
 passed=0 failed=0 skipped=0
 
 count_line() { # file -> sets p f s from the last "N passed, N failed" line
@@ -23,14 +39,17 @@ count_line() { # file -> sets p f s from the last "N passed, N failed" line
 }
 
 run_unit() {
+	local ran=0
 	for t in tests/unit/test-*; do
 		case "$t" in *.c|*.d|*.o) continue ;; esac
 		[ -x "$t" ] || continue
 		local name log rc
 		name=$(basename "$t")
+		[ -z "$unit_only" ] || [ "$name" = "$unit_only" ] || continue
 		log=tests/out/unit-$name.log
 		echo "== unit/$name"
-		CMOCKA_MESSAGE_OUTPUT=stdout "$t" >"$log" 2>&1; rc=$?
+		CMOCKA_TEST_FILTER=${case_of[unit]:-${CMOCKA_TEST_FILTER:-}} CMOCKA_MESSAGE_OUTPUT=stdout \
+		    "$t" >"$log" 2>&1; rc=$?
 		local p f
 		p=$(grep -a -E '^\[  PASSED  \] [0-9]+ test' "$log" | tail -1 | sed -E 's/[^0-9]*([0-9]+).*/\1/')
 		f=$(grep -a -E '^\[  FAILED  \] [0-9]+ test' "$log" | tail -1 | sed -E 's/[^0-9]*([0-9]+).*/\1/')
@@ -38,8 +57,11 @@ run_unit() {
 		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi   # crashed
 		if [ "$f" -ne 0 ]; then sed 's/^/    /' "$log" | grep -vE '^\s*\[ (RUN|      OK) ' | tail -40; fi
 		echo "unit/$name: $p passed, $f failed"
-		passed=$((passed + p)); failed=$((failed + f))
+		passed=$((passed + p)); failed=$((failed + f)); ran=$((ran + p + f))
 	done
+	if [ -n "${case_of[unit]:-}$unit_only" ] && [ "$ran" -eq 0 ]; then
+		echo "unit: '${unit_only:-test-*}:${case_of[unit]:-*}' names no test"; failed=$((failed + 1))
+	fi
 }
 
 for suite in $order; do
@@ -49,7 +71,7 @@ for suite in $order; do
 	echo "== $suite"
 	log=tests/out/$suite.log
 	start=$(date +%s)
-	"tests/$suite/run.sh" 2>&1 | tee "$log"
+	CASE=${case_of[$suite]:-${CASE:-}} "tests/$suite/run.sh" 2>&1 | tee "$log"
 	if count_line "$log"; then
 		passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
 	else

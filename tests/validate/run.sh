@@ -15,21 +15,26 @@ TRIPLET=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -dumpmachine
 ALT=libblas.so.3-$TRIPLET
 OPENBLAS=/usr/lib/$TRIPLET/openblas-pthread/libblas.so.3
 BLIS=/usr/lib/$TRIPLET/blis-pthread/libblas.so.3
+LAPACK_ALT=liblapack.so.3-$TRIPLET
+OB_LAPACK=/usr/lib/$TRIPLET/openblas-pthread/liblapack.so.3
 
 if [ "$(id -u)" -ne 0 ]; then t_skip "validate suite needs root (update-alternatives)"; t_summary; exit; fi
-for f in "$OPENBLAS" "$BLIS"; do
+for f in "$OPENBLAS" "$BLIS" "$OB_LAPACK"; do
 	[ -e "$f" ] || { t_fail "missing $f: install scripts/deps/test-validate.apt.txt"; t_summary; exit 1; }
 done
 "$PY" -c 'import numpy, scipy' 2>/dev/null || { t_fail "$PY lacks numpy/scipy"; t_summary; exit 1; }
 
-# Restore the alternative exactly as found (auto or the manual choice).
-ORIG_MODE=$(update-alternatives --query "$ALT" | sed -n 's/^Status: //p')
-ORIG_VALUE=$(update-alternatives --query "$ALT" | sed -n 's/^Value: //p')
+# The suite sets what it needs, whatever this machine chose (an openmp or serial flavour, BLIS,
+# the reference LAPACK), and at exit puts the alternatives back exactly as found (auto or the
+# manual choice). restore: back to the suite's baseline, OpenBLAS's pthread build for BLAS and
+# LAPACK (the cases name it), as a fresh Debian's auto mode has it.
+t_alt_save "$ALT" "$LAPACK_ALT" || { t_fail "the alternatives lock"; t_summary; exit 1; }
+trap t_alt_restore EXIT
 restore() {
-	if [ "$ORIG_MODE" = auto ]; then update-alternatives --auto "$ALT" >/dev/null 2>&1
-	else update-alternatives --set "$ALT" "$ORIG_VALUE" >/dev/null 2>&1; fi
+	update-alternatives --set "$ALT" "$OPENBLAS" >/dev/null
+	update-alternatives --set "$LAPACK_ALT" "$OB_LAPACK" >/dev/null
 }
-trap restore EXIT
+restore
 
 CHK=("$PY" "$TOP/tests/validate/checks.py")
 REPORT=$TOP/tests/e2e/report.py
