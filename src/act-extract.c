@@ -141,14 +141,15 @@ extract_archive(int fd, const char *archive, int tmp, int strip, char **cause)
 		path = ex_strip(name, strip, &bad);
 		if (bad) {
 			cause_set(cause, "refused: entry '%s' is absolute or climbs out of the "
-			    "destination", name);
+			    "destination", quote_short(name));
 			goto out;
 		}
 		if (path == NULL)
 			continue;                 /* stripped away */
 		hl = archive_entry_hardlink(ent);
 		if (hl == NULL && type != AE_IFREG && type != AE_IFDIR && type != AE_IFLNK) {
-			cause_set(cause, "refused: entry '%s' is a device node, fifo or socket", name);
+			cause_set(cause, "refused: entry '%s' is a device node, fifo or socket",
+			    quote_short(name));
 			free(path);
 			goto out;
 		}
@@ -156,7 +157,7 @@ extract_archive(int fd, const char *archive, int tmp, int strip, char **cause)
 			hpath = ex_strip(hl, strip, &bad);
 			if (bad || hpath == NULL) {
 				cause_set(cause, "refused: hard link '%s' points outside the destination "
-				    "('%s')", name, hl);
+				    "('%s')", quote_short(name), quote_short(hl));
 				free(path);
 				free(hpath);
 				goto out;
@@ -166,7 +167,7 @@ extract_archive(int fd, const char *archive, int tmp, int strip, char **cause)
 		if (type == AE_IFLNK && (sl = archive_entry_symlink(ent)) != NULL &&
 		    !ex_symlink_inside(path, sl)) {
 			cause_set(cause, "refused: symbolic link '%s' points outside the destination "
-			    "('%s')", name, sl);
+			    "('%s')", quote_short(name), quote_short(sl));
 			free(path);
 			goto out;
 		}
@@ -183,7 +184,8 @@ extract_archive(int fd, const char *archive, int tmp, int strip, char **cause)
 		free(hpath);
 		archive_entry_set_mode(ent, archive_entry_mode(ent) & ~(S_ISUID | S_ISGID));
 		if (archive_write_header(w, ent) != ARCHIVE_OK) {
-			cause_set(cause, "refused: %s: %s", name, archive_error_string(w));
+			cause_set(cause, "refused: %s: %s", quote_short(name),
+			    archive_error_string(w));
 			goto out;
 		}
 		if (type == AE_IFREG && hl == NULL) {
@@ -198,7 +200,8 @@ extract_archive(int fd, const char *archive, int tmp, int strip, char **cause)
 					goto out;
 				}
 				if (archive_write_data_block(w, buf, len, off) != ARCHIVE_OK) {
-					cause_set(cause, "%s: %s", name, archive_error_string(w));
+					cause_set(cause, "%s: %s", quote_short(name),
+					    archive_error_string(w));
 					goto out;
 				}
 			}
@@ -208,7 +211,7 @@ extract_archive(int fd, const char *archive, int tmp, int strip, char **cause)
 			}
 		}
 		if (archive_write_finish_entry(w) != ARCHIVE_OK) {
-			cause_set(cause, "%s: %s", name, archive_error_string(w));
+			cause_set(cause, "%s: %s", quote_short(name), archive_error_string(w));
 			goto out;
 		}
 	}

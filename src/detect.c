@@ -132,7 +132,7 @@ detect_os(struct facts *f, const struct detect_opts *o, char **cause)
 		}
 	}
 	if (osrelease_parse(f, text != NULL ? text : "", &why) != 0) {
-		cause_set(cause, "%s: %s", name, why);
+		cause_set(cause, "%s: %s", quote_short(name), why);
 		free(why);
 		free(text);
 		return -1;
@@ -637,12 +637,8 @@ fact_drop(struct facts *f, const char *name, char **field, int (*ok)(const char 
 	if (ok(*field))
 		return;
 	shown = utf8_fix(*field, 1, NULL);
-	{
-		char *q = utf8_clip(shown, YDOC_QUOTE_MAX);
-		fact_note(f, "%s: '%s' is not a valid %s; ignored", name, q,
-		    ok == fact_is_path ? "path" : "name");
-		free(q);
-	}
+	fact_note(f, "%s: '%s' is not a valid %s; ignored", name, quote_short(shown),
+	    ok == fact_is_path ? "path" : "name");
 	free(shown);
 	free(*field);
 	*field = NULL;
@@ -704,10 +700,8 @@ int
 facts_sanitise(struct facts *f, char **cause)
 {
 	if (f->arch == NULL || !fact_is_id(f->arch)) {
-		char *q = utf8_fix(f->arch != NULL ? f->arch : "", 1, NULL), *c;
-		c = utf8_clip(q, YDOC_QUOTE_MAX);
-		cause_set(cause, "--arch: '%s' is not an architecture name", c);
-		free(c);
+		char *q = utf8_fix(f->arch != NULL ? f->arch : "", 1, NULL);
+		cause_set(cause, "--arch: '%s' is not an architecture name", quote_short(q));
 		free(q);
 		return -1;
 	}
@@ -753,7 +747,7 @@ facts_detect(struct facts *f, const struct detect_opts *opts, char **cause)
 	if (o.root != NULL && *o.root != '\0') {
 		struct stat st;
 		if (stat(o.root, &st) != 0 || !S_ISDIR(st.st_mode)) {
-			cause_set(cause, "%s: not a directory", o.root);
+			cause_set(cause, "%s: not a directory", quote_short(o.root));
 			free(cpuinfo);
 			return -1;
 		}

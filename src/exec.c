@@ -260,7 +260,7 @@ exec_mount_proc(struct exec *e, char **cause)
 		return 0;
 	}
 	if (mount("proc", fdpath, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) {
-		cause_set(cause, "mount proc on %s: %s", dir, strerror(errno));
+		cause_set(cause, "mount proc on %s: %s", quote_short(dir), strerror(errno));
 		close(fd);
 		free(dir);
 		return -1;
@@ -409,14 +409,14 @@ exec_load_prior(struct exec *e, const char *path, char **cause)
 {
 	if (access(path, F_OK) != 0) {
 		cause_set(cause, "%s: %s: without its journal armpy cannot tell which steps ran, "
-		    "and will not repeat them", path, strerror(errno));
+		    "and will not repeat them", quote_short(path), strerror(errno));
 		return -1;
 	}
 	if ((e->prior = journal_load(path, cause)) == NULL)
 		return -1;
 	if (e->prior->nbegin == 0) {
 		cause_set(cause, "%s: no record of a run: armpy cannot tell which steps ran, and "
-		    "will not repeat them", path);
+		    "will not repeat them", quote_short(path));
 		return -1;
 	}
 	return 0;
@@ -451,7 +451,7 @@ exec_setup(struct exec *e, char **cause)
 	int rc;
 
 	if (e->root != NULL && e->euid != 0) {
-		cause_set(cause, "--root %s needs root (chroot and mount)", e->root);
+		cause_set(cause, "--root %s needs root (chroot and mount)", quote_short(e->root));
 		return -1;
 	}
 	if ((e->rd = rootdir_open(e->root, cause)) == NULL || check_plan_paths(e, cause) != 0)
@@ -485,7 +485,7 @@ exec_setup(struct exec *e, char **cause)
 	    xasprintf("%s/log", e->run_dir);
 	e->log = fopen(e->log_path, "ae");
 	if (e->log == NULL) {
-		cause_set(cause, "%s: %s", e->log_path, strerror(errno));
+		cause_set(cause, "%s: %s", quote_short(e->log_path), strerror(errno));
 		return -1;
 	}
 	setvbuf(e->log, NULL, _IOFBF, 64 * 1024);

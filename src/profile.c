@@ -845,14 +845,14 @@ check_http(const struct profile *p, const char *url, const char *key, const char
 		return 0;
 	*keyp = key;
 	if (url_parse(url, &h, &https) != NULL) {
-		cause_set(cause, "'%s' is not an acceptable URL", url);
+		cause_set(cause, "'%s' is not an acceptable URL", quote_short(url));
 		return -1;
 	}
 	if (https || host_loopback(&h) || mirror_find(p->mirrors, &h, 1) != NULL)
 		return 0;
 	auth = h.port != 0 ? xasprintf("%s:%ld", h.host, h.port) : xstrdup(h.host);
 	cause_set(cause, "plain http to %s is refused; use https, or list '%s' in mirrors if "
-	    "this is a trusted local mirror", auth, auth);
+	    "this is a trusted local mirror", quote_short(auth), quote_short(auth));
 	free(auth);
 	return -1;
 }
@@ -871,7 +871,8 @@ profile_check_key(const struct profile *p, const char **keyp, char **cause)
 	}
 	if (strcmp(p->python, "system") != 0) {
 		if (!valid_python_version(p->python)) {
-			cause_set(cause, "'%s' is not system or a version like \"3.11\"", p->python);
+			cause_set(cause, "'%s' is not system or a version like \"3.11\"",
+			    quote_short(p->python));
 			return -1;
 		}
 		if (strcmp(p->python, "2.7") == 0) {
@@ -1005,7 +1006,7 @@ profile_load(const char *path, char **cause)
 	if (strcmp(path, "-") != 0 && stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
 	    sb.st_size > YDOC_MAX_BYTES) {
 		cause_set(cause, "%s:1:1: profile: the file is larger than %d bytes; a profile "
-		    "is a few lines of YAML", path, YDOC_MAX_BYTES);
+		    "is a few lines of YAML", quote_short(path), YDOC_MAX_BYTES);
 		return NULL;
 	}
 	root = ydoc_load(path, cause);
@@ -1102,7 +1103,7 @@ profile_save(const struct profile *p, const char *path, char **cause)
 	text = profile_to_yaml(p);
 	back = profile_parse(text, strlen(text), path, &msg);
 	if (back == NULL || !profile_equal(p, back)) {
-		cause_set(cause, "%s: not saved: %s", path,
+		cause_set(cause, "%s: not saved: %s", quote_short(path),
 		    msg != NULL ? msg : "the answers do not read back the same");
 		free(msg);
 		profile_free(back);

@@ -52,14 +52,14 @@ runs_check_dir(const char *path, char **cause)
 	struct stat st;
 
 	if (stat(path, &st) != 0) {
-		cause_set(cause, "%s: %s", path, strerror(errno));
+		cause_set(cause, "%s: %s", quote_short(path), strerror(errno));
 		return -1;
 	}
 	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022) != 0) {
 		cause_set(cause, "%s: refused: armpy keeps its state only in a directory owned by "
 		    "uid %ld and not writable by group or others (it is %s, uid %ld, mode %04o)",
-		    path, (long)geteuid(), S_ISDIR(st.st_mode) ? "a directory" : "not a directory",
-		    (long)st.st_uid, (unsigned int)(st.st_mode & 07777));
+		    quote_short(path), (long)geteuid(), S_ISDIR(st.st_mode) ? "a directory" :
+		    "not a directory", (long)st.st_uid, (unsigned int)(st.st_mode & 07777));
 		return -1;
 	}
 	return 0;
@@ -102,7 +102,7 @@ runs_create(char **idp, char **cause)
 		if (mkdir(dir, 0700) == 0)
 			break;
 		if (errno != EEXIST || n > 100) {
-			cause_set(cause, "%s: %s", dir, strerror(errno));
+			cause_set(cause, "%s: %s", quote_short(dir), strerror(errno));
 			free(dir);
 			free(id);
 			free(base);
@@ -160,17 +160,17 @@ runs_lock(const char *path, const char *what, char **cause)
 	char *holder;
 
 	if (fd < 0) {
-		cause_set(cause, "%s: %s", path, strerror(errno));
+		cause_set(cause, "%s: %s", quote_short(path), strerror(errno));
 		return -1;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
 		return fd;
 	if (errno != EWOULDBLOCK)
-		cause_set(cause, "%s: flock: %s", path, strerror(errno));
+		cause_set(cause, "%s: flock: %s", quote_short(path), strerror(errno));
 	else {
 		holder = runs_lock_holder(fd);
-		cause_set(cause, "%s is in use by %s; one run at a time (lock %s)", what, holder,
-		    path);
+		cause_set(cause, "%s is in use by %s; one run at a time (lock %s)",
+		    quote_short(what), holder, quote_short(path));
 		free(holder);
 	}
 	close(fd);
@@ -194,7 +194,7 @@ runs_root_lock_path(const char *base, const char *root, char **cause)
 	struct stat st;
 
 	if (stat(root != NULL ? root : "/", &st) != 0) {
-		cause_set(cause, "%s: %s", root != NULL ? root : "/", strerror(errno));
+		cause_set(cause, "%s: %s", quote_short(root != NULL ? root : "/"), strerror(errno));
 		return NULL;
 	}
 	return xasprintf("%s/.root-%llx-%llx.lock", base, (unsigned long long)st.st_dev,

@@ -120,7 +120,7 @@ struct yparser {
 static void
 yparser_error(struct yparser *yp, int line, int col, const char *msg)
 {
-	cause_set(yp->cause, "%s:%d:%d: %s", yp->name, line, col, msg);
+	cause_set(yp->cause, "%s:%d:%d: %s", quote_short(yp->name), line, col, msg);
 }
 
 /* Line and column (1-based, in characters) of a byte offset into the document. */
@@ -260,11 +260,9 @@ yparser_dup_keys(struct yparser *yp, const struct ynode *map)
 		return 0;
 	{
 		const struct ynode *at = map->items[dup];
-		char *key = utf8_clip(at->value, YDOC_QUOTE_MAX);
-		char *msg = xasprintf("%s: duplicate key", key);
+		char *msg = xasprintf("%s: duplicate key", quote_short(at->value));
 		yparser_error(yp, at->line, at->col, msg);
 		free(msg);
-		free(key);
 	}
 	return -1;
 }
@@ -395,7 +393,7 @@ ydoc_parse(const char *data, size_t len, const char *name, char **cause)
 	int done = 0;
 
 	if (len > YDOC_MAX_BYTES) {
-		cause_set(cause, "%s:1:1: larger than %d bytes", name, YDOC_MAX_BYTES);
+		cause_set(cause, "%s:1:1: larger than %d bytes", quote_short(name), YDOC_MAX_BYTES);
 		return NULL;
 	}
 	memset(&yp, 0, sizeof yp);
@@ -404,7 +402,8 @@ ydoc_parse(const char *data, size_t len, const char *name, char **cause)
 	yp.len = len;
 	yp.cause = cause;
 	if (!yaml_parser_initialize(&yp.p)) {
-		cause_set(cause, "%s:1:1: cannot start the YAML parser (out of memory)", name);
+		cause_set(cause, "%s:1:1: cannot start the YAML parser (out of memory)",
+		    quote_short(name));
 		return NULL;
 	}
 	yaml_parser_set_input_string(&yp.p, (const unsigned char *)data, len);
@@ -482,7 +481,7 @@ ynode_free(struct ynode *n)
 	free(n);
 }
 
-/* msg with every '...' quotation longer than YDOC_QUOTE_MAX bytes cut short (an ellipsis). */
+/* msg with every '...' quotation cut short by vis_short. */
 static char *
 ynode_clip_quotes(const char *msg)
 {
@@ -491,13 +490,11 @@ ynode_clip_quotes(const char *msg)
 
 	buf_init(&b);
 	while ((q = strchr(p, '\'')) != NULL && (end = strchr(q + 1, '\'')) != NULL) {
-		char *inner = xstrndup(q + 1, (size_t)(end - q - 1)), *clip;
+		char *inner = xstrndup(q + 1, (size_t)(end - q - 1));
 
 		buf_add(&b, p, (size_t)(q - p) + 1);
-		clip = utf8_clip(inner, YDOC_QUOTE_MAX);
-		buf_puts(&b, clip);
+		buf_puts(&b, quote_short(inner));
 		buf_add(&b, "'", 1);
-		free(clip);
 		free(inner);
 		p = end + 1;
 	}
@@ -511,8 +508,8 @@ ynode_verror(char **cause, const char *name, const struct ynode *at, const char 
 {
 	/* One line a person can read: quotes clipped, then controls and bad bytes escaped. */
 	char *raw = xvasprintf(fmt, ap), *msg = ynode_clip_quotes(raw);
-	char *vpath = vis_strf(path, VIS_KEEPBS), *vmsg = vis_strf(msg, VIS_KEEPBS);
-	char *cpath = utf8_clip(vpath, YDOC_QUOTE_MAX), *all = utf8_clip(vmsg, 4 * YDOC_QUOTE_MAX);
+	char *vpath = vis_strf(quote_short(path), VIS_KEEPBS), *vmsg = vis_strf(msg, VIS_KEEPBS);
+	char *all = utf8_clip(vmsg, 4 * QUOTE_MAX);
 	int line = 1, col = 1;
 
 	if (at != NULL && at->key_line > 0) {
@@ -522,9 +519,8 @@ ynode_verror(char **cause, const char *name, const struct ynode *at, const char 
 		line = at->line;
 		col = at->col;
 	}
-	cause_set(cause, "%s:%d:%d: %s: %s", name, line, col, cpath, all);
+	cause_set(cause, "%s:%d:%d: %s: %s", quote_short(name), line, col, vpath, all);
 	free(all);
-	free(cpath);
 	free(vmsg);
 	free(vpath);
 	free(msg);
@@ -773,9 +769,7 @@ yemit_scalar(struct yemit *y, const char *s, yaml_scalar_style_t style)
 	if (utf8_check(s, len) != len) {
 		fixed = utf8_fix(s, 0, &y->replaced);
 		if (y->strict) {
-			char *q = utf8_clip(fixed, YDOC_QUOTE_MAX);
-			yemit_fail(y, "a value is not valid UTF-8: '%s'", q);
-			free(q);
+			yemit_fail(y, "a value is not valid UTF-8: '%s'", quote_short(fixed));
 			free(fixed);
 			return;
 		}

@@ -8,7 +8,6 @@
 
 #define YDOC_MAX_BYTES (1024 * 1024)   /* documents larger than this are refused */
 #define YDOC_MAX_DEPTH 32
-#define YDOC_QUOTE_MAX 200             /* error messages quote at most this many bytes of a value */
 
 enum ynode_type { YNODE_SCALAR, YNODE_SEQ, YNODE_MAP };
 
@@ -47,8 +46,9 @@ void ynode_free(struct ynode *);
 /*
  * The one error format for schema errors: "NAME:LINE:COL: path: message". The position is the
  * key's when `at` is a map value (so `  library: mkl` reads :3), else the node's own (list
- * items); NULL `at` means 1:1. The path and every '...' quotation in the message are cut to
- * YDOC_QUOTE_MAX bytes (with an ellipsis). Returns -1 for `return ynode_error(...)`.
+ * items); NULL `at` means 1:1. NAME, the path and every '...' quotation in the message are cut
+ * by quote_short (about QUOTE_MAX bytes each), the message to 4 times that. Returns -1 for
+ * `return ynode_error(...)`.
  */
 int ynode_error(char **cause, const char *name, const struct ynode *at, const char *path,
     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
