@@ -116,20 +116,52 @@ runs_create(char **idp, char **cause)
 	return dir;
 }
 
+/* How many ASCII digits s starts with. */
+static size_t
+runs_digits(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n] >= '0' && s[n] <= '9')
+		n++;
+	return n;
+}
+
+int
+runs_id_check(const char *id, char **cause)
+{
+	const char *p = id;
+	size_t n;
+
+	if (*id == '\0' || strchr(id, '/') != NULL || strcmp(id, ".") == 0 ||
+	    strcmp(id, "..") == 0) {
+		cause_set(cause, "'%s' is not a run id: a run id is one name, never empty, a "
+		    "path, . or .. (armpy runs lists the ids)", quote_short(id));
+		return -1;
+	}
+	if (runs_digits(p) == 8 && p[8] == '-' && runs_digits(p + 9) == 6 && p[15] == '-' &&
+	    (n = runs_digits(p + 16)) > 0) {
+		p += 16 + n;
+		if (*p == '-' && (n = runs_digits(p + 1)) > 0)
+			p += 1 + n;
+		if (*p == '\0')
+			return 0;
+	}
+	cause_set(cause, "'%s' is not a run id: armpy names its runs YYYYMMDD-HHMMSS-PID (armpy "
+	    "runs lists the ids)", quote_short(id));
+	return -1;
+}
+
 char *
 runs_find(const char *id)
 {
 	char *base, *dir;
 	struct stat st;
 
-	if (strchr(id, '/') != NULL)
-		dir = xstrdup(id);
-	else {
-		if ((base = runs_base(NULL)) == NULL)
-			return NULL;
-		dir = xasprintf("%s/%s", base, id);
-		free(base);
-	}
+	if (runs_id_check(id, NULL) != 0 || (base = runs_base(NULL)) == NULL)
+		return NULL;
+	dir = xasprintf("%s/%s", base, id);
+	free(base);
 	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
 		free(dir);
 		return NULL;
@@ -314,8 +346,8 @@ runs_list(size_t *np)
 	while ((de = readdir(d)) != NULL) {
 		char *dir;
 		struct stat st;
-		if (de->d_name[0] == '.')
-			continue;
+		if (runs_id_check(de->d_name, NULL) != 0)
+			continue;       /* not a run armpy made (nor . or ..) */
 		dir = xasprintf("%s/%s", base, de->d_name);
 		if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
 			v = xreallocarray(v, n + 1, sizeof *v);

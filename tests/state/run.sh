@@ -95,6 +95,19 @@ id=$(last_run)
 [ "$rc" -eq 1 ] && [ "$(counts)" = "a b b " ] && t_pass "resume before the fix: b fails again, a not re-run" ||
 	{ t_fail "resume before the fix (rc $rc, ran: $(counts))"; show "$W/o"; }
 touch "$W/fixed"
+# a run id is one name as armpy makes them: "", ., .., paths (even to this very run) and other
+# names are refused with exit 2 and the reason, and nothing runs
+for bad in "" . .. "../runs" "$ARMPY_STATE_DIR/runs/$id" "./$id" "$id/" "$id-x" "x$id"; do
+	"$ARMPY" resume "$bad" --yes >"$W/o" 2>&1; rc=$?
+	if [ "$rc" -eq 2 ] && [ "$(counts)" = "a b b " ] && grep -q "^armpy resume: '.*' is not a run id: " "$W/o"; then
+		t_pass "resume '$bad': exit 2, 'is not a run id', nothing run"
+	else
+		t_fail "resume '$bad' (rc $rc, ran: $(counts))"; show "$W/o"
+	fi
+done
+"$ARMPY" resume "$(python3 -c 'print("9" * 100000)')" --yes >"$W/o" 2>&1; rc=$?
+[ "$rc" -eq 2 ] && [ "$(wc -c <"$W/o")" -lt 1024 ] && t_pass "a 100 KB run id: exit 2, a message under 1 KB" ||
+	{ t_fail "100 KB run id (rc $rc, $(wc -c <"$W/o") bytes)"; show "$W/o" 2; }
 "$ARMPY" resume "$id" --yes >"$W/o" 2>&1; rc=$?
 if [ "$rc" -eq 0 ] && [ "$(counts)" = "a b b b c " ] && "$ARMPY" runs | grep -q "^$id .* ok "; then
 	t_pass "fixed, resumed: b and c run, a (done) not re-run; armpy runs says ok"

@@ -352,7 +352,7 @@ test_emit_failures(void **state)
 	yemit_free(y);
 }
 
-/* Messages quote at most YDOC_QUOTE_MAX bytes of a value or a key path. */
+/* Messages quote at most QUOTE_MAX bytes of a value, a key path or a file name. */
 static void
 test_error_quotes(void **state)
 {
@@ -363,14 +363,19 @@ test_error_quotes(void **state)
 	memset(big, 'v', 5000);
 	big[5000] = '\0';
 	ynode_error(&cause, "t.yaml", NULL, big, "'%s' is not a valid name", big);
-	assert_true(strlen(cause) < 3 * YDOC_QUOTE_MAX);
-	assert_non_null(strstr(cause, "\xe2\x80\xa6'"));
+	assert_true(strlen(cause) < 3 * QUOTE_MAX);
+	assert_non_null(strstr(cause, "\xe2\x80\xa6[5000 bytes]'"));
+	free(cause);
+	cause = NULL;
+	ynode_error(&cause, big, NULL, "key", "'%s' is not a valid name", big);
+	assert_true(strlen(cause) < 3 * QUOTE_MAX);
+	assert_non_null(strstr(cause, "\xe2\x80\xa6[5000 bytes]:1:1: key: 'v"));
 	free(cause);
 	cause = NULL;
 	buf_init(&b);
 	buf_printf(&b, "%s: 1\n%s: 2\n", big, big);
 	assert_null(ydoc_parse(b.data, b.len, "t.yaml", &cause));
-	assert_true(strlen(cause) < 2 * YDOC_QUOTE_MAX);
+	assert_true(strlen(cause) < 2 * QUOTE_MAX);
 	free(cause);
 	buf_free(&b);
 	/* a cut never splits a character */
