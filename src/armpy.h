@@ -58,6 +58,10 @@ char **strv_append_new(char **, char *const *add); /* ... of those not in it alr
 /* NAME=VALUE into an environment vector: replaces the entry of that NAME, else appends (copies);
  * text without '=' leaves the vector as it is. */
 char **strv_setenv(char **, const char *kv);
+/* 1 when kv is NAME=VALUE with NAME a portable environment name (letters, digits and _, not
+ * starting with a digit; POSIX's rule, which the shell's export keeps too), else 0. */
+#define ENV_ASSIGN_RULE "NAME=VALUE (NAME: letters, digits and _, not starting with a digit)"
+int env_assign_ok(const char *kv);
 char **strv_dup(char *const *);
 int strv_contains(char *const *, const char *);
 char *strv_join(char *const *, const char *sep);   /* always a new string */

@@ -226,6 +226,14 @@ strv_setenv(char **env, const char *kv)
 	return strv_push(env, kv);
 }
 
+int
+env_assign_ok(const char *kv)
+{
+	size_t n = strspn(kv, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
+
+	return n > 0 && kv[n] == '=' && !(kv[0] >= '0' && kv[0] <= '9');
+}
+
 char **
 strv_dup(char *const *v)
 {
