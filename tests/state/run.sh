@@ -122,6 +122,30 @@ printf 'armpy_plan: 7\nsteps: []\n' >"$W/schema.yaml"
 [ "$rc" -eq 2 ] && [ "$(cat "$W/e")" = "$W/missing.yaml: No such file or directory" ] && [ ! -e "$ARMPY_STATE_DIR/runs" ] &&
 	t_pass "run, a missing plan: exit 2, 'FILE: No such file or directory'" || { t_fail "run, missing plan (rc $rc)"; show "$W/e" 3; }
 
+# ---------------------------------------------------------------- JSON progress keeps its keys
+# A step named apt-get reports on apt's status fd; bytes that are not UTF-8 there (a package's
+# description in Latin-1) still give a "detail" string (U+FFFD for them), never a lost key.
+reset
+mkdir -p "$W/bin"
+printf '#!/bin/sh\nprintf "pmstatus:pkg:50:caf\\351 \\377\\n" >&3\nprintf "out \\377\\n"\n' >"$W/bin/apt-get"
+chmod +x "$W/bin/apt-get"
+printf 'armpy_plan: 1\nprofile: p\ntarget: t\nsteps:\n' >"$W/apt.yaml"
+printf -- '- id: apt\n  title: "Caf\\xe9 \\e[2K"\n  why: w\n  privileged: false\n  skippable: false\n  est_seconds: 1\n  run:\n    argv: [%s]\n' "$W/bin/apt-get" >>"$W/apt.yaml"
+"$ARMPY" run "$W/apt.yaml" --yes --progress json >"$W/o" 2>"$W/e"; rc=$?
+if [ "$rc" -eq 0 ] && python3 - "$W/o" <<'PY'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1], encoding="ascii")]
+prog = [e for e in ev if e["event"] == "progress"]
+assert prog and all("detail" in e for e in prog), ev
+assert any(e["detail"] == "caf\ufffd \ufffd" for e in prog), prog
+assert [e["title"] for e in ev if e["event"] == "step_start"] == ["Caf\u00e9 \x1b[2K"], ev
+PY
+then
+	t_pass "JSON progress: a detail that is not UTF-8 is a string (U+FFFD), the title exact"
+else
+	t_fail "JSON progress with bad bytes (rc $rc)"; show "$W/o"; show "$W/e" 3
+fi
+
 # ---------------------------------------------------------------- a failed run, resumed
 reset
 "$ARMPY" run "$W/p.yaml" --yes >"$W/o" 2>&1; rc=$?
