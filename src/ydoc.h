@@ -20,6 +20,7 @@ struct ynode {
 	struct ynode **items;   /* SEQ items, or MAP keys (all scalars) */
 	struct ynode **values;  /* MAP values, parallel to items */
 	int key_line, key_col;  /* where the key of this value stands; 0 when not a map value */
+	char *tag;              /* explicit tag, as libyaml resolves it ("tag:yaml.org,2002:int") */
 };
 
 /* UTF-8 as libyaml reads it (no overlong forms, surrogates or values past U+10FFFF). */
@@ -33,8 +34,11 @@ char *utf8_clip(const char *s, size_t max);
 
 /*
  * Parse one YAML document. Input that is not UTF-8 or holds control characters is refused
- * at the line and column of the bad byte. Anchors, aliases and tags other than the core ones are refused,
- * duplicate keys are refused, map keys must be scalars, nesting is limited to YDOC_MAX_DEPTH.
+ * at the line and column of the bad byte. Anchors and aliases are refused; so is an explicit
+ * tag unless it is the core tag of what the node is (!!str on a scalar; !!int, !!bool, !!null
+ * on a plain scalar that reads as one; !!map, !!seq), with "NAME:LINE:COL: key.path: YAML tags
+ * are not accepted (TAG): ..." at the key. Duplicate keys are refused, map keys must be
+ * scalars, nesting is limited to YDOC_MAX_DEPTH.
  * An empty document gives an empty MAP. On error returns NULL and *cause reads
  * "NAME:LINE:COL: message".
  */
