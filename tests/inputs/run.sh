@@ -139,6 +139,40 @@ done
 timed plan-from-big-osr-latin1 10 plan --profile "$PROFILE" --facts "$OUT/big-osr-latin1.out"
 t_check "big-osr-latin1: detect's facts load back (exit 0)" test "$rc" -eq 0
 
+# Each cap the docs state, at the cap (taken) and one byte over (refused, naming the cap): 1 MiB
+# for profiles, plans and facts, 4 MiB for the machine's files (--os-release, --cpuinfo).
+"$ARMPY" plan --profile "$PROFILE" --facts "$FACTS" >"$OUT/cap-plan.yaml" 2>/dev/null
+python3 - "$OUT" "$PROFILE" "$FACTS" "$DEB" "$N1" <<'PY'
+import sys
+out, M = sys.argv[1], 1024 * 1024
+def pad(src, name, size):
+    t = open(src, "rb").read()
+    t = t if t.endswith(b"\n") else t + b"\n"
+    open(f"{out}/{name}", "wb").write(t + b"#" + b"x" * (size - len(t) - 2) + b"\n")
+for kind, src, cap in (("profile", sys.argv[2], M), ("facts", sys.argv[3], M),
+                       ("plan", f"{out}/cap-plan.yaml", M), ("osr", sys.argv[4], 4 * M),
+                       ("cpu", sys.argv[5], 4 * M)):
+    pad(src, f"cap-{kind}", cap)
+    pad(src, f"cap1-{kind}", cap + 1)
+PY
+at_cap() { # NAME CAP ARGS, the file as @
+	local name=$1 cap=$2 f; shift 2
+	for f in cap cap1; do
+		ARMPY_NO_PROBE=1 timed "$f-$name" 10 "${@/#@/$OUT/$f-$name}"
+		if [ $f = cap ]; then
+			t_check "$name: exactly $cap bytes is taken (exit $rc)" test "$rc" -eq 0
+		else
+			t_check "$name: $cap + 1 bytes is refused (exit $rc), naming the cap" \
+			    bash -c "test $rc -eq 2 && grep -q 'larger than $cap bytes' '$OUT/$f-$name.err'"
+		fi
+	done
+}
+at_cap profile 1048576 plan --profile @ --facts "$FACTS"
+at_cap facts 1048576 plan --profile "$PROFILE" --facts @
+at_cap plan 1048576 run @ --dry-run
+at_cap osr 4194304 detect --os-release @ --cpuinfo "$N1" --arch aarch64
+at_cap cpu 4194304 detect --os-release "$DEB" --cpuinfo @ --arch aarch64
+
 # Errors quote at most about 200 bytes of a value.
 { echo "version: 1"; printf 'python: "'; head -c 100000 /dev/zero | tr '\0' 'v'; echo '"'; } >"$OUT/long-value.yaml"
 timed long-value 10 plan --profile "$OUT/long-value.yaml" --facts "$FACTS"

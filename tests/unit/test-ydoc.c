@@ -126,6 +126,23 @@ test_depth_limit(void **state)
 	assert_null(ydoc_parse(b.data, b.len, "deep", &cause));
 	assert_non_null(strstr(cause, "nesting too deep"));
 	free(cause);
+	cause = NULL;
+	/* at the cap: a value inside YDOC_MAX_DEPTH lists loads; one more list is refused */
+	for (int k = YDOC_MAX_DEPTH; k <= YDOC_MAX_DEPTH + 1; k++) {
+		struct ynode *n;
+		b.len = 0;
+		for (int i = 0; i < k; i++)
+			buf_puts(&b, "[");
+		buf_puts(&b, "1");
+		for (int i = 0; i < k; i++)
+			buf_puts(&b, "]");
+		n = ydoc_parse(b.data, b.len, "deep", &cause);
+		assert_true(k == YDOC_MAX_DEPTH ? n != NULL : n == NULL);
+		assert_true(k == YDOC_MAX_DEPTH || strstr(cause, "nesting too deep") != NULL);
+		ynode_free(n);
+		free(cause);
+		cause = NULL;
+	}
 	buf_free(&b);
 }
 
