@@ -82,19 +82,19 @@ download_url_allowed(const char *url, char *const *mirrors, char **cause)
 	int rc = -1, parsed;
 
 	if ((parsed = dl_url_parts(url, &scheme, &host, &port)) < 0) {
-		cause_set(cause, "refused: '%s' is not a valid URL", url);
+		cause_set(cause, "refused: '%s' is not a valid URL", quote_short(url));
 		return -1;
 	}
 	if (strcasecmp(scheme, "https") == 0)
 		rc = 0;
 	else if (strcasecmp(scheme, "http") != 0)
 		cause_set(cause, "refused: %s: only https (or http to loopback or a listed mirror) "
-		    "is allowed", url);
+		    "is allowed", quote_short(url));
 	else if (parsed == 0 && (host_loopback(&host) || dl_host_mirror(&host, port, mirrors)))
 		rc = 0;
 	else
 		cause_set(cause, "refused: %s: plain http is allowed only to loopback or to a "
-		    "mirror the profile names (mirrors:)", url);
+		    "mirror the profile names (mirrors:)", quote_short(url));
 	free(scheme);
 	return rc;
 }
@@ -103,7 +103,8 @@ int
 download_redirect_allowed(const char *from, const char *to, char *const *mirrors, char **cause)
 {
 	if (str_startswith(from, "https:") && !str_startswith(to, "https:")) {
-		cause_set(cause, "refused: redirect from %s to %s downgrades https", from, to);
+		cause_set(cause, "refused: redirect from %s to %s downgrades https",
+		    quote_short(from), quote_short(to));
 		return -1;
 	}
 	return download_url_allowed(to, mirrors, cause);
@@ -312,12 +313,13 @@ dl_request(struct dl *d, const char *url, char **redirect, char **cause)
 	if (code == 416 && d->offset > 0)
 		return DL_DONE;             /* the .part is already whole; the hash decides */
 	if (rc == CURLE_OK || rc == CURLE_HTTP_RETURNED_ERROR) {
-		cause_set(cause, "%s: HTTP %ld", url, code);
+		cause_set(cause, "%s: HTTP %ld", quote_short(url), code);
 		if (code >= 500 || code == 408 || code == 429)
 			return DL_RETRY;
 		return DL_FATAL;
 	}
-	cause_set(cause, "%s: %s", url, errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc));
+	cause_set(cause, "%s: %s", quote_short(url),
+	    errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc));
 	if (rc == CURLE_UNSUPPORTED_PROTOCOL || rc == CURLE_URL_MALFORMAT ||
 	    rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE)
 		return DL_FATAL;
@@ -450,7 +452,8 @@ dl_fetch(struct exec *e, const struct step *s, int dfd, const char *base, const 
 		if (o == DL_REDIRECT) {
 			exec_logf(e, "redirect: %s -> %s", url, redir);
 			if (++redirects > DL_MAX_REDIRECTS) {
-				cause_set(cause, "too many redirects from %s", s->u.download.url);
+				cause_set(cause, "too many redirects from %s",
+				    quote_short(s->u.download.url));
 				free(redir);
 				goto out;
 			}
@@ -480,7 +483,7 @@ dl_fetch(struct exec *e, const struct step *s, int dfd, const char *base, const 
 				continue;
 			}
 			cause_set(cause, "sha256 mismatch for %s: expected %s, got %s (file deleted)",
-			    s->u.download.url, s->u.download.sha256, hex);
+			    quote_short(s->u.download.url), s->u.download.sha256, hex);
 			goto out;
 		}
 		exec_logf(e, "download attempt %d/%d: %s", attempt, attempts, c);

@@ -154,14 +154,14 @@ ex_link_check(int tfd, const char *path, char **cause)
 	ssize_t n = readlinkat(tfd, path, text, sizeof text - 1);
 
 	if (n < 0) {
-		cause_set(cause, "%s: %s", path, strerror(errno));
+		cause_set(cause, "%s: %s", quote_short(path), strerror(errno));
 		return -1;
 	}
 	text[n] = '\0';
 	if (!ex_link_leaves(tfd, path, text))
 		return 0;
 	cause_set(cause, "refused: symbolic link '%s' points outside the destination ('%s') "
-	    "through the links the archive made", path, text);
+	    "through the links the archive made", quote_short(path), quote_short(text));
 	return -1;
 }
 
@@ -179,7 +179,7 @@ ex_links_inside(int tfd, const char *rel, char **cause)
 	struct stat st;
 
 	if (d == NULL) {
-		cause_set(cause, "%s: %s", *rel != '\0' ? rel : ".", strerror(errno));
+		cause_set(cause, "%s: %s", quote_short(*rel != '\0' ? rel : "."), strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -190,7 +190,7 @@ ex_links_inside(int tfd, const char *rel, char **cause)
 			continue;
 		path = *rel != '\0' ? xasprintf("%s/%s", rel, de->d_name) : xstrdup(de->d_name);
 		if (fstatat(tfd, path, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-			cause_set(cause, "%s: %s", path, strerror(errno));
+			cause_set(cause, "%s: %s", quote_short(path), strerror(errno));
 			rc = -1;
 		} else if (S_ISDIR(st.st_mode))
 			rc = ex_links_inside(tfd, path, cause);
@@ -217,10 +217,10 @@ ex_entry_links(struct archive_entry *ent, const char *name, const char *path, in
 		hpath = ex_strip(hl, strip, &bad);
 		if (bad || hpath == NULL)
 			cause_set(cause, "refused: hard link '%s' points outside the destination "
-			    "('%s')", name, hl);
+			    "('%s')", quote_short(name), quote_short(hl));
 		else if (ex_no_links_above(tmp, hpath) != 0 || ex_no_links_above(tmp, path) != 0)
 			cause_set(cause, "refused: hard link '%s' would be made through a symbolic "
-			    "link ('%s')", name, hl);
+			    "link ('%s')", quote_short(name), quote_short(hl));
 		else {
 			archive_entry_set_hardlink(ent, hpath);     /* (hl is not used after this) */
 			rc = 0;
@@ -230,7 +230,7 @@ ex_entry_links(struct archive_entry *ent, const char *name, const char *path, in
 	}
 	if (archive_entry_filetype(ent) == AE_IFLNK && sl != NULL && ex_link_leaves(tmp, path, sl)) {
 		cause_set(cause, "refused: symbolic link '%s' points outside the destination ('%s')",
-		    name, sl);
+		    quote_short(name), quote_short(sl));
 		return -1;
 	}
 	return 0;
@@ -259,12 +259,12 @@ extract_archive(int fd, const char *archive, int tmp, int strip, char **cause)
 	archive_read_support_filter_all(a);
 	archive_read_support_format_all(a);
 	if (archive_read_open_fd(a, fd, 1 << 16) != ARCHIVE_OK) {
-		cause_set(cause, "%s: %s", archive, archive_error_string(a));
+		cause_set(cause, "%s: %s", quote_short(archive), archive_error_string(a));
 		goto out;
 	}
 	/* libarchive works from the cwd: the temp dir's fd, resolved inside the root */
 	if (cwd < 0 || fchdir(tmp) != 0) {
-		cause_set(cause, "%s: %s", archive, strerror(errno));
+		cause_set(cause, "%s: %s", quote_short(archive), strerror(errno));
 		goto out;
 	}
 	while ((r = archive_read_next_header(a, &ent)) == ARCHIVE_OK) {
@@ -283,14 +283,15 @@ extract_archive(int fd, const char *archive, int tmp, int strip, char **cause)
 		path = ex_strip(name, strip, &bad);
 		if (bad) {
 			cause_set(cause, "refused: entry '%s' is absolute or climbs out of the "
-			    "destination", name);
+			    "destination", quote_short(name));
 			goto out;
 		}
 		if (path == NULL)
 			continue;                 /* stripped away */
 		hl = archive_entry_hardlink(ent);
 		if (hl == NULL && type != AE_IFREG && type != AE_IFDIR && type != AE_IFLNK) {
-			cause_set(cause, "refused: entry '%s' is a device node, fifo or socket", name);
+			cause_set(cause, "refused: entry '%s' is a device node, fifo or socket",
+			    quote_short(name));
 			free(path);
 			goto out;
 		}
@@ -309,7 +310,8 @@ extract_archive(int fd, const char *archive, int tmp, int strip, char **cause)
 		free(path);
 		archive_entry_set_mode(ent, archive_entry_mode(ent) & ~(S_ISUID | S_ISGID));
 		if (archive_write_header(w, ent) != ARCHIVE_OK) {
-			cause_set(cause, "refused: %s: %s", name, archive_error_string(w));
+			cause_set(cause, "refused: %s: %s", quote_short(name),
+			    archive_error_string(w));
 			goto out;
 		}
 		if (type == AE_IFREG && hl == NULL) {
@@ -324,7 +326,8 @@ extract_archive(int fd, const char *archive, int tmp, int strip, char **cause)
 					goto out;
 				}
 				if (archive_write_data_block(w, buf, len, off) != ARCHIVE_OK) {
-					cause_set(cause, "%s: %s", name, archive_error_string(w));
+					cause_set(cause, "%s: %s", quote_short(name),
+					    archive_error_string(w));
 					goto out;
 				}
 			}
@@ -334,7 +337,7 @@ extract_archive(int fd, const char *archive, int tmp, int strip, char **cause)
 			}
 		}
 		if (archive_write_finish_entry(w) != ARCHIVE_OK) {
-			cause_set(cause, "%s: %s", name, archive_error_string(w));
+			cause_set(cause, "%s: %s", quote_short(name), archive_error_string(w));
 			goto out;
 		}
 	}
@@ -368,7 +371,7 @@ ex_open_archive(struct exec *e, const char *path, char **cause)
 	int fd = rootdir_openat(e->rd, path, O_RDONLY | O_NONBLOCK, 0, cause);
 
 	if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
-		cause_set(cause, "%s: not a regular file", path);
+		cause_set(cause, "%s: not a regular file", quote_short(path));
 		close(fd);
 		fd = -1;
 	}
@@ -421,7 +424,7 @@ act_extract(struct exec *e, const struct step *s, char **cause)
 	if (tmp == NULL)
 		goto out;
 	if ((tfd = openat(dfd, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
-		cause_set(cause, "%s: %s", shown, strerror(errno));
+		cause_set(cause, "%s: %s", quote_short(shown), strerror(errno));
 		goto out;
 	}
 	exec_logf(e, "extract %s -> %s (strip %d)", archive, shown, s->u.extract.strip);

@@ -648,8 +648,9 @@ act_run(struct exec *e, const struct step *s, char **cause)
 	if (status == 0)
 		return 0;
 	if (status > 128)
-		cause_set(cause, "%s was killed by signal %d", s->u.run.argv[0], status - 128);
+		cause_set(cause, "%s was killed by signal %d", quote_short(s->u.run.argv[0]),
+		    status - 128);
 	else
-		cause_set(cause, "%s exited with status %d", s->u.run.argv[0], status);
+		cause_set(cause, "%s exited with status %d", quote_short(s->u.run.argv[0]), status);
 	return -1;
 }

@@ -51,8 +51,8 @@ write_sudo(struct exec *e, const char *path, int mode, const char *content, char
 		    .input = i == 1 ? content : NULL };
 		rc = act_spawn(e, &sp, &status, cause);
 		if (rc == 0 && status != 0) {
-			cause_set(cause, "%s %s (through sudo) exited with status %d", argv[0], path,
-			    status);
+			cause_set(cause, "%s %s (through sudo) exited with status %d", argv[0],
+			    quote_short(path), status);
 			rc = -1;
 		}
 		strv_free(argv);

@@ -87,7 +87,8 @@ args_choice(const struct args_opt *o, const char *v, char **cause)
 	}
 	if (!ok) {
 		list = strv_join(c, ", ");
-		cause_set(cause, "option '%s' takes one of %s, not '%s'", o->name, list, v);
+		cause_set(cause, "option '%s' takes one of %s, not '%s'", o->name, list,
+		    quote_short(v));
 		free(list);
 	}
 	strv_free(c);
@@ -105,8 +106,11 @@ args_option(struct args *a, int argc, char **argv, int *i, char **cause)
 	const struct args_opt *o;
 
 	if (k < 0) {
-		cause_set(cause, "unknown option '%.*s'; see 'armpy%s%s --help'",
-		    (int)strcspn(word, "="), word, cmd != NULL ? " " : "", cmd != NULL ? cmd : "");
+		char *name = xstrndup(word, strcspn(word, "="));
+
+		cause_set(cause, "unknown option '%s'; see 'armpy%s%s --help'", quote_short(name),
+		    cmd != NULL ? " " : "", cmd != NULL ? cmd : "");
+		free(name);
 		return -1;
 	}
 	o = args_opt_at(a->spec, (size_t)k);
@@ -153,7 +157,7 @@ args_complete(const struct args *a, char **cause)
 	}
 	if (n > (size_t)s->max_operands) {
 		cause_set(cause, "unexpected argument '%s'; see 'armpy%s%s --help'",
-		    a->operands[s->max_operands], *cmd != '\0' ? " " : "", cmd);
+		    quote_short(a->operands[s->max_operands]), *cmd != '\0' ? " " : "", cmd);
 		return -1;
 	}
 	return 0;

@@ -38,6 +38,15 @@ char *xvasprintf(const char *, va_list);
  * cause may be NULL, in which case the message is dropped. */
 void cause_set(char **cause, const char *fmt, ...) ARMPY_PRINTF(2, 3);
 
+/* What an error message quotes of a value (a path, a name, a value from a file): at most
+ * QUOTE_MAX bytes. quote_short(s) is s itself when it is no longer; else its first bytes, cut
+ * at a character boundary (never inside a UTF-8 sequence), then "…[N bytes]", N the length of
+ * all of s. NULL gives "(null)". The result is s or one of this thread's QUOTE_SLOTS buffers,
+ * which the calls after reuse: use it at once, in one message. */
+#define QUOTE_MAX 200
+#define QUOTE_SLOTS 8
+const char *quote_short(const char *s);
+
 /* NULL-terminated string vectors (argv, env, package lists). A NULL strv is an empty one. */
 char **strv_new(void);
 size_t strv_len(char *const *);
@@ -49,6 +58,10 @@ char **strv_append_new(char **, char *const *add); /* ... of those not in it alr
 /* NAME=VALUE into an environment vector: replaces the entry of that NAME, else appends (copies);
  * text without '=' leaves the vector as it is. */
 char **strv_setenv(char **, const char *kv);
+/* 1 when kv is NAME=VALUE with NAME a portable environment name (letters, digits and _, not
+ * starting with a digit; POSIX's rule, which the shell's export keeps too), else 0. */
+#define ENV_ASSIGN_RULE "NAME=VALUE (NAME: letters, digits and _, not starting with a digit)"
+int env_assign_ok(const char *kv);
 char **strv_dup(char *const *);
 int strv_contains(char *const *, const char *);
 char *strv_join(char *const *, const char *sep);   /* always a new string */

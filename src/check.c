@@ -90,7 +90,7 @@ check_read(struct exec *e, const char *path, int flags, size_t max, size_t *len,
 	if (fd < 0)
 		return NULL;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		cause_set(cause, "%s: not a regular file", path);
+		cause_set(cause, "%s: not a regular file", quote_short(path));
 		close(fd);
 		return NULL;
 	}

@@ -35,7 +35,7 @@ positive(const struct args *a, const char *name, int *out)
 	v = strtol(s, &end, 10);
 	if (*s == '\0' || *end != '\0' || v <= 0 || v > 100000) {
 		fprintf(stderr, "armpy gflops: option '%s' takes a positive number, not '%s'\n",
-		    name, s);
+		    name, quote_short(s));
 		return -1;
 	}
 	*out = (int)v;

@@ -44,7 +44,7 @@ cmd_headless_prepare(const struct main_opts *o, struct profile **pp, struct fact
 	}
 	*planp = plan_make(*fp, *pp, &cause);
 	if (*planp == NULL) {
-		fprintf(stderr, "armpy: %s: %s\n", o->profile, cause);
+		fprintf(stderr, "armpy: %s: %s\n", quote_short(o->profile), cause);
 		goto fail;
 	}
 	for (size_t i = 0; (*planp)->warnings != NULL && (*planp)->warnings[i] != NULL; i++)

@@ -16,7 +16,7 @@ main_check_load(const char *path)
 	char *cause = NULL;
 	struct profile *p = profile_load(path, &cause);
 	if (p == NULL) {
-		fprintf(stderr, "armpy: %s\n", cause != NULL ? cause : path);
+		fprintf(stderr, "armpy: %s\n", cause != NULL ? cause : quote_short(path));
 		free(cause);
 		return -1;
 	}

@@ -60,7 +60,7 @@ plan_exec(struct args *a)
 		goto out;
 	}
 	if ((plan = plan_make(f, p, &cause)) == NULL) {
-		fprintf(stderr, "armpy: %s: %s\n", profile, cause);
+		fprintf(stderr, "armpy: %s: %s\n", quote_short(profile), cause);
 		goto out;
 	}
 	for (size_t i = 0; plan->warnings != NULL && plan->warnings[i] != NULL; i++)

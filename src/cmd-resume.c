@@ -25,8 +25,13 @@ resume_pick(const char *id)
 	size_t n;
 
 	if (id != NULL) {
-		if ((dir = runs_find(id)) == NULL)
+		char *cause = NULL;
+
+		if (runs_id_check(id, &cause) != 0)
+			fprintf(stderr, "armpy resume: %s\n", cause);
+		else if ((dir = runs_find(id)) == NULL)
 			fprintf(stderr, "armpy resume: no run '%s' (see armpy runs)\n", id);
+		free(cause);
 		return dir;
 	}
 	v = runs_list(&n);
@@ -201,7 +206,8 @@ const struct cmd_entry cmd_resume_entry = {
 	.help = "Without RUN-ID, the newest run that did not finish. Steps the journal records as\n"
 	    "done are not run again (downloads are re-verified by their sha256); a step that was\n"
 	    "cut off goes through its check first, so a step is never repeated when its effect is\n"
-	    "already there. See armpy runs for the ids.\n"
+	    "already there. RUN-ID is an id as armpy runs lists it (YYYYMMDD-HHMMSS-PID); an\n"
+	    "empty one, ., .., a path or another name is refused (exit 2).\n"
 	    "\n"
 	    "Resume runs only what was approved: the plan's sha256 is recorded when its run\n"
 	    "begins. A plan.yaml changed since is shown in full and must be approved again by a\n"

@@ -21,9 +21,10 @@ run_exec(struct args *a)
 	char *cause = NULL;
 	int rc;
 
+	/* A bad plan is one line, FILE:LINE:COL: key: message (as a bad profile), exit 2. */
 	plan = plan_load(args_operand(a, 0), &cause);
 	if (plan == NULL) {
-		fprintf(stderr, "armpy: %s\n", cause);
+		fprintf(stderr, "%s\n", cause);
 		free(cause);
 		return EXIT_USAGE;
 	}

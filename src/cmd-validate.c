@@ -33,9 +33,9 @@ cmd_validate_exec(struct args *a)
 	int rc;
 
 	for (size_t i = 0; env[i] != NULL; i++)
-		if (strchr(env[i], '=') == NULL || env[i][0] == '=') {
-			fprintf(stderr, "armpy validate: option '--env' takes NAME=VALUE, not '%s'\n",
-			    env[i]);
+		if (!env_assign_ok(env[i])) {
+			fprintf(stderr, "armpy validate: option '--env' takes " ENV_ASSIGN_RULE
+			    ", not '%s'\n", quote_short(env[i]));
 			return EXIT_USAGE;
 		}
 	memset(&o, 0, sizeof o);

@@ -81,7 +81,7 @@ detect_os(struct facts *f, const struct detect_opts *o, char **cause)
 		}
 	}
 	if (osrelease_parse(f, text != NULL ? text : "", &why) != 0) {
-		cause_set(cause, "%s: %s", name, why);
+		cause_set(cause, "%s: %s", quote_short(name), why);
 		free(why);
 		free(text);
 		return -1;
@@ -523,7 +523,7 @@ facts_detect(struct facts *f, const struct detect_opts *opts, char **cause)
 	if (o.root != NULL && *o.root != '\0') {
 		struct stat st;
 		if (stat(o.root, &st) != 0 || !S_ISDIR(st.st_mode)) {
-			cause_set(cause, "%s: not a directory", o.root);
+			cause_set(cause, "%s: not a directory", quote_short(o.root));
 			free(cpuinfo);
 			return -1;
 		}

@@ -260,7 +260,7 @@ exec_mount_proc(struct exec *e, char **cause)
 		return 0;
 	}
 	if (mount("proc", fdpath, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) {
-		cause_set(cause, "mount proc on %s: %s", dir, strerror(errno));
+		cause_set(cause, "mount proc on %s: %s", quote_short(dir), strerror(errno));
 		close(fd);
 		free(dir);
 		return -1;
@@ -399,14 +399,14 @@ exec_load_prior(struct exec *e, const char *path, char **cause)
 {
 	if (access(path, F_OK) != 0) {
 		cause_set(cause, "%s: %s: without its journal armpy cannot tell which steps ran, "
-		    "and will not repeat them", path, strerror(errno));
+		    "and will not repeat them", quote_short(path), strerror(errno));
 		return -1;
 	}
 	if ((e->prior = journal_load(path, cause)) == NULL)
 		return -1;
 	if (e->prior->nbegin == 0) {
 		cause_set(cause, "%s: no record of a run: armpy cannot tell which steps ran, and "
-		    "will not repeat them", path);
+		    "will not repeat them", quote_short(path));
 		return -1;
 	}
 	return 0;
@@ -444,14 +444,14 @@ exec_log_open(const char *path, char **cause)
 	    O_CLOEXEC, 0600);
 
 	if (fd < 0) {
-		cause_set(cause, "%s: %s", path, errno == ELOOP ? "refused: a symbolic link" :
+		cause_set(cause, "%s: %s", quote_short(path), errno == ELOOP ? "refused: a symbolic link" :
 		    errno == ENXIO ? "refused: not a regular file" : strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1 ||
 	    fcntl(fd, F_SETFL, O_APPEND) != 0) {
 		cause_set(cause, "%s: refused: a log is written only to a regular file with one "
-		    "link", path);
+		    "link", quote_short(path));
 		close(fd);
 		return -1;
 	}
@@ -503,7 +503,7 @@ exec_log_setup(struct exec *e, char **cause)
 	free(own);
 	if (t->fd[0] >= 0 && (e->opts.log_path == NULL || t->fd[1] >= 0) &&
 	    (e->log = fopencookie(t, "a", io)) == NULL)
-		cause_set(cause, "%s: %s", e->log_path, strerror(errno));
+		cause_set(cause, "%s: %s", quote_short(e->log_path), strerror(errno));
 	if (e->log == NULL) {
 		exec_log_tee_close(t);
 		return -1;
@@ -519,7 +519,7 @@ exec_setup(struct exec *e, char **cause)
 	int rc;
 
 	if (e->root != NULL && e->euid != 0) {
-		cause_set(cause, "--root %s needs root (chroot and mount)", e->root);
+		cause_set(cause, "--root %s needs root (chroot and mount)", quote_short(e->root));
 		return -1;
 	}
 	if ((e->rd = rootdir_open(e->root, cause)) == NULL || check_plan_paths(e, cause) != 0)

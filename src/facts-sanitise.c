@@ -86,12 +86,8 @@ fact_drop(struct facts *f, const char *name, char **field, int (*ok)(const char 
 	if (ok(*field))
 		return;
 	shown = utf8_fix(*field, 1, NULL);
-	{
-		char *q = utf8_clip(shown, YDOC_QUOTE_MAX);
-		fact_note(f, "%s: '%s' is not a valid %s; ignored", name, q,
-		    ok == facts_is_path ? "path" : "name");
-		free(q);
-	}
+	fact_note(f, "%s: '%s' is not a valid %s; ignored", name, quote_short(shown),
+	    ok == facts_is_path ? "path" : "name");
 	free(shown);
 	free(*field);
 	*field = NULL;
@@ -153,10 +149,8 @@ int
 facts_sanitise(struct facts *f, char **cause)
 {
 	if (f->arch == NULL || !facts_is_id(f->arch)) {
-		char *q = utf8_fix(f->arch != NULL ? f->arch : "", 1, NULL), *c;
-		c = utf8_clip(q, YDOC_QUOTE_MAX);
-		cause_set(cause, "--arch: '%s' is not an architecture name", c);
-		free(c);
+		char *q = utf8_fix(f->arch != NULL ? f->arch : "", 1, NULL);
+		cause_set(cause, "--arch: '%s' is not an architecture name", quote_short(q));
 		free(q);
 		return -1;
 	}

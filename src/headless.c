@@ -6,6 +6,7 @@
 #include "plan.h"
 #include "sudo.h"
 #include "vis.h"
+#include "ydoc.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -100,6 +101,24 @@ headless_printl(struct headless *h, const char *fmt, ...)
 	free(s);
 }
 
+/* A JSON string for text that may not be UTF-8 (a step's output, a title): jansson refuses
+ * bytes that are not, and the key would be lost; they become U+FFFD. NULL is null. */
+static json_t *
+headless_jstr(const char *s)
+{
+	json_t *j;
+	char *fixed;
+
+	if (s == NULL)
+		return json_null();
+	if ((j = json_string(s)) != NULL)
+		return j;
+	fixed = utf8_fix(s, 0, NULL);
+	j = json_string(fixed);
+	free(fixed);
+	return j != NULL ? j : json_null();
+}
+
 static void
 headless_json(struct headless *h, json_t *o)
 {
@@ -121,7 +140,7 @@ headless_event(const char *event, const struct step *s, struct headless *h)
 	if (s != NULL) {
 		json_object_set_new(o, "index", json_integer(h->index));
 		json_object_set_new(o, "total", json_integer(h->total));
-		json_object_set_new(o, "id", json_string(s->id));
+		json_object_set_new(o, "id", headless_jstr(s->id));
 	}
 	return o;
 }
@@ -138,7 +157,7 @@ headless_step_start(void *arg, const struct step *s, int index, int total)
 	throttle_reset(&h->th);
 	if (h->json) {
 		o = headless_event("step_start", s, h);
-		json_object_set_new(o, "title", json_string(s->title != NULL ? s->title : s->id));
+		json_object_set_new(o, "title", headless_jstr(s->title != NULL ? s->title : s->id));
 		json_object_set_new(o, "kind", json_string(action_kind_name(s->kind)));
 		headless_json(h, o);
 		return;
@@ -160,7 +179,7 @@ headless_progress(void *arg, const struct step *s, double fraction, const char *
 	if (h->json) {
 		o = headless_event("progress", s, h);
 		json_object_set_new(o, "percent", pct < 0 ? json_null() : json_integer(pct));
-		json_object_set_new(o, "detail", detail != NULL ? json_string(detail) : json_null());
+		json_object_set_new(o, "detail", headless_jstr(detail));
 		headless_json(h, o);
 		return;
 	}
@@ -185,7 +204,7 @@ headless_step_end(void *arg, const struct step *s, enum step_result r, const cha
 	if (h->json) {
 		o = headless_event("step_end", s, h);
 		json_object_set_new(o, "result", json_string(step_result_name(r)));
-		json_object_set_new(o, "cause", cause != NULL ? json_string(cause) : json_null());
+		json_object_set_new(o, "cause", headless_jstr(cause));
 		json_object_set_new(o, "seconds", json_real(secs));
 		headless_json(h, o);
 		return;
@@ -257,10 +276,10 @@ headless_run_end(struct headless *h, const char *result, int exit_code, const ch
 	o = headless_event("run_end", NULL, h);
 	json_object_set_new(o, "result", json_string(result));
 	json_object_set_new(o, "exit", json_integer(exit_code));
-	json_object_set_new(o, "run_id", run_id != NULL ? json_string(run_id) : json_null());
-	json_object_set_new(o, "run_dir", run_dir != NULL ? json_string(run_dir) : json_null());
-	json_object_set_new(o, "log", log_path != NULL ? json_string(log_path) : json_null());
-	json_object_set_new(o, "report", h->report != NULL ? json_string(h->report) : json_null());
+	json_object_set_new(o, "run_id", headless_jstr(run_id));
+	json_object_set_new(o, "run_dir", headless_jstr(run_dir));
+	json_object_set_new(o, "log", headless_jstr(log_path));
+	json_object_set_new(o, "report", headless_jstr(h->report));
 	headless_json(h, o);
 }
 

@@ -102,7 +102,7 @@ journal_open(const char *path, char **cause)
 	    (st.st_size == 0 || pread(fd, &last, 1, st.st_size - 1) == 1))
 		errno = 0;
 	if (fd < 0 || errno != 0) {
-		cause_set(cause, "%s: %s", path, strerror(errno));
+		cause_set(cause, "%s: %s", quote_short(path), strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return NULL;
@@ -612,7 +612,7 @@ journal_load(const char *path, char **cause)
 	js = journal_parse(text, len, &c);
 	free(text);
 	if (js == NULL) {
-		cause_set(cause, "%s: %s", path, c);
+		cause_set(cause, "%s: %s", quote_short(path), c);
 		free(c);
 	}
 	return js;

@@ -130,7 +130,8 @@ main_dispatch(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (argc >= 2 && argv[1][0] != '-' && (e = main_find(argv[1])) == NULL) {
-		fprintf(stderr, "armpy: unknown command '%s'; see 'armpy --help'\n", argv[1]);
+		fprintf(stderr, "armpy: unknown command '%s'; see 'armpy --help'\n",
+		    quote_short(argv[1]));
 		return EXIT_USAGE;
 	}
 	if (e != &cmd_main_entry) {

@@ -84,9 +84,9 @@ osrelease_parse(struct facts *f, const char *text, char **cause)
 		*eq = '\0';
 		if ((value = osrelease_unquote(eq + 1)) == NULL) {
 			/* the key is the machine's bytes: shown as text, and short */
-			char *fixed = utf8_fix(s, 1, NULL), *key = utf8_clip(fixed, YDOC_QUOTE_MAX);
-			cause_set(cause, "line %d: %s: unterminated quote", lineno, key);
-			free(key);
+			char *fixed = utf8_fix(s, 1, NULL);
+			cause_set(cause, "line %d: %s: unterminated quote", lineno,
+			    quote_short(fixed));
 			free(fixed);
 			free(line);
 			return -1;

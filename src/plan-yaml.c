@@ -155,7 +155,7 @@ plan_to_yaml(const struct plan *plan)
 struct pparse {
 	const char *name;
 	char **cause;
-	char path[128];
+	char path[QUOTE_MAX + 128];     /* a key from the file is quoted short (quote_short) */
 };
 
 static int
@@ -177,6 +177,8 @@ ppath(struct pparse *pp, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(pp->path, sizeof pp->path, fmt, ap);
 	va_end(ap);
+	if (pp->path[0] == '.')         /* a top-level key: "armpy_plan", not ".armpy_plan" */
+		memmove(pp->path, pp->path + 1, strlen(pp->path));
 }
 
 /* Every key of map must be in allowed (NULL-terminated). */
@@ -190,7 +192,7 @@ only_keys(struct pparse *pp, const struct ynode *map, const char *const *allowed
 		for (size_t j = 0; allowed[j] != NULL; j++)
 			ok |= strcmp(map->items[i]->value, allowed[j]) == 0;
 		if (!ok) {
-			ppath(pp, "%s.%s", where, map->items[i]->value);
+			ppath(pp, "%s.%s", where, quote_short(map->items[i]->value));
 			return perr(pp, map->items[i], "unknown key");
 		}
 	}
@@ -220,18 +222,21 @@ get_str(struct pparse *pp, const struct ynode *map, const char *key, const char 
 	return 0;
 }
 
-/* A file path of a step (write, download, extract, file check): never a ".." component, so
- * that no path climbs out of --root; the executor checks again after ${VAR} expansion. */
+/* A file path of a step (write, download, extract, file check, run's cwd): absolute (/, or ~
+ * and ~/ for the home, as the executor expands them) and never a ".." component, so that no
+ * path climbs out of --root; the executor checks again after expansion. */
 static int
-get_path(struct pparse *pp, const struct ynode *map, const char *key, const char *where,
-    char **out)
+path_ok(struct pparse *pp, const struct ynode *map, const char *key, const char *where,
+    const char *path)
 {
 	const char *p;
 	size_t n;
 
-	if (get_str(pp, map, key, where, 1, 0, out) != 0)
-		return -1;
-	for (p = *out; *p != '\0'; p += n + (p[n] == '/')) {
+	if (*path != '/' && strcmp(path, "~") != 0 && !str_startswith(path, "~/")) {
+		ppath(pp, "%s.%s", where, key);
+		return perr(pp, ynode_get(map, key), "must be an absolute path (start with / or ~/)");
+	}
+	for (p = path; *p != '\0'; p += n + (p[n] == '/')) {
 		n = strcspn(p, "/");
 		if (n == 2 && p[0] == '.' && p[1] == '.') {
 			ppath(pp, "%s.%s", where, key);
@@ -240,6 +245,15 @@ get_path(struct pparse *pp, const struct ynode *map, const char *key, const char
 		}
 	}
 	return 0;
+}
+
+static int
+get_path(struct pparse *pp, const struct ynode *map, const char *key, const char *where,
+    char **out)
+{
+	if (get_str(pp, map, key, where, 1, 0, out) != 0)
+		return -1;
+	return path_ok(pp, map, key, where, *out);
 }
 
 static int
@@ -375,7 +389,7 @@ parse_check(struct pparse *pp, const struct ynode *n, const char *where, struct 
 		case CHECK_NONE: break;
 		}
 		if (!ok) {
-			ppath(pp, "%s.%s", where, key);
+			ppath(pp, "%s.%s", where, quote_short(key));
 			return perr(pp, n->items[i], "not a key of a %s check",
 			    check_kind_name(k->kind));
 		}
@@ -400,15 +414,15 @@ parse_action(struct pparse *pp, const struct ynode *a, const char *where, struct
 		    get_strv(pp, a, "argv", where, 1, 1, &s->u.run.argv) ||
 		    get_strv(pp, a, "env", where, 0, 0, &s->u.run.env) ||
 		    get_str(pp, a, "cwd", where, 0, 0, &s->u.run.cwd) ||
+		    (s->u.run.cwd != NULL && path_ok(pp, a, "cwd", where, s->u.run.cwd)) ||
 		    get_long(pp, a, "timeout", where, 0, 0, 7 * 86400, &l))
 			return -1;
 		s->u.run.timeout = (int)l;
 		for (size_t i = 0; s->u.run.env != NULL && s->u.run.env[i] != NULL; i++) {
-			const char *e = s->u.run.env[i], *eq = strchr(e, '=');
-
-			if (eq == NULL || eq == e) {
+			if (!env_assign_ok(s->u.run.env[i])) {
 				ppath(pp, "%s.env[%zu]", where, i);
-				return perr(pp, ynode_get(a, "env")->items[i], "must be NAME=value");
+				return perr(pp, ynode_get(a, "env")->items[i], "must be "
+				    ENV_ASSIGN_RULE);
 			}
 		}
 		return 0;

@@ -259,7 +259,7 @@ load_python(struct pload *pl, const struct ynode *v)
 		if (strcmp(p->python, "system") == 0 || valid_python_version(p->python))
 			return 0;
 		return pload_error(pl, v, "python", "'%s' is not system or a version like \"3.11\"",
-		    p->python);
+		    quote_short(p->python));
 	}
 	return pload_error(pl, v, "python", "expected system or a version like \"3.11\", got %s",
 	    ynode_type_name(v));
@@ -687,7 +687,7 @@ profile_load(const char *path, char **cause)
 	if (strcmp(path, "-") != 0 && stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
 	    sb.st_size > YDOC_MAX_BYTES) {
 		cause_set(cause, "%s:1:1: profile: the file is larger than %d bytes; a profile "
-		    "is a few lines of YAML", path, YDOC_MAX_BYTES);
+		    "is a few lines of YAML", quote_short(path), YDOC_MAX_BYTES);
 		return NULL;
 	}
 	root = ydoc_load(path, cause);
@@ -784,7 +784,7 @@ profile_save(const struct profile *p, const char *path, char **cause)
 	text = profile_to_yaml(p);
 	back = profile_parse(text, strlen(text), path, &msg);
 	if (back == NULL || !profile_equal(p, back)) {
-		cause_set(cause, "%s: not saved: %s", path,
+		cause_set(cause, "%s: not saved: %s", quote_short(path),
 		    msg != NULL ? msg : "the answers do not read back the same");
 		free(msg);
 		profile_free(back);

@@ -236,14 +236,14 @@ check_http(const struct profile *p, const char *url, const char *key, const char
 		return 0;
 	*keyp = key;
 	if (url_parse(url, &h, &https) != NULL) {
-		cause_set(cause, "'%s' is not an acceptable URL", url);
+		cause_set(cause, "'%s' is not an acceptable URL", quote_short(url));
 		return -1;
 	}
 	if (https || host_loopback(&h) || profile_mirror_find(p->mirrors, &h, 1) != NULL)
 		return 0;
 	auth = h.port != 0 ? xasprintf("%s:%ld", h.host, h.port) : xstrdup(h.host);
 	cause_set(cause, "plain http to %s is refused; use https, or list '%s' in mirrors if "
-	    "this is a trusted local mirror", auth, auth);
+	    "this is a trusted local mirror", quote_short(auth), quote_short(auth));
 	free(auth);
 	return -1;
 }
@@ -262,7 +262,8 @@ profile_check_key(const struct profile *p, const char **keyp, char **cause)
 	}
 	if (strcmp(p->python, "system") != 0) {
 		if (!valid_python_version(p->python)) {
-			cause_set(cause, "'%s' is not system or a version like \"3.11\"", p->python);
+			cause_set(cause, "'%s' is not system or a version like \"3.11\"",
+			    quote_short(p->python));
 			return -1;
 		}
 		if (strcmp(p->python, "2.7") == 0) {

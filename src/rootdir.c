@@ -55,7 +55,7 @@ rootdir_open(const char *root, char **cause)
 		root = "/";
 	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
-		cause_set(cause, "root %s: %s", root, strerror(errno));
+		cause_set(cause, "root %s: %s", quote_short(root), strerror(errno));
 		return NULL;
 	}
 	rd = xcalloc(1, sizeof *rd);
@@ -100,7 +100,8 @@ rootdir_path_check(const char *path, char **cause)
 	const char *p = path;
 
 	if (path == NULL || *path != '/') {
-		cause_set(cause, "refused: path '%s' is not absolute", path != NULL ? path : "");
+		cause_set(cause, "refused: path '%s' is not absolute",
+		    quote_short(path != NULL ? path : ""));
 		return -1;
 	}
 	while (*p != '\0') {
@@ -109,7 +110,8 @@ rootdir_path_check(const char *path, char **cause)
 			p++;
 		n = strcspn(p, "/");
 		if (n == 2 && p[0] == '.' && p[1] == '.') {
-			cause_set(cause, "refused: path '%s' has a '..' component", path);
+			cause_set(cause, "refused: path '%s' has a '..' component",
+			    quote_short(path));
 			return -1;
 		}
 		p += n;
@@ -265,7 +267,7 @@ rootdir_openat(const struct rootdir *rd, const char *path, int flags, mode_t mod
 	if (fd < 0) {
 		int err = errno;
 		char *shown = rootdir_display(rd, path);
-		cause_set(cause, "%s: %s", shown, strerror(err));
+		cause_set(cause, "%s: %s", quote_short(shown), strerror(err));
 		free(shown);
 		errno = err;
 	}
@@ -287,7 +289,8 @@ rootdir_mkdirs(const struct rootdir *rd, const char *dir, mode_t mode, char **ca
 		if (next < 0 && errno == ENOENT && strcmp(name, "..") != 0) {
 			/* made in the directory the prefix resolved to so far; never follows name */
 			if (mkdirat(fd, name, mode) != 0 && errno != EEXIST)
-				cause_set(cause, "mkdir %s: %s", prefix.data, strerror(errno));
+				cause_set(cause, "mkdir %s: %s", quote_short(prefix.data),
+				    strerror(errno));
 			else
 				next = rootdir_openat(rd, prefix.data, O_PATH | O_DIRECTORY, 0, cause);
 		} else if (next < 0)
@@ -303,7 +306,7 @@ rootdir_mkdirs(const struct rootdir *rd, const char *dir, mode_t mode, char **ca
 	/* O_PATH fds cannot fsync or fdopendir: the caller gets a real one */
 	next = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (next < 0)
-		cause_set(cause, "%s: %s", dir, strerror(errno));
+		cause_set(cause, "%s: %s", quote_short(dir), strerror(errno));
 	close(fd);
 	return next;
 }
@@ -323,7 +326,7 @@ rootdir_parent(const struct rootdir *rd, const char *path, int create, char **ba
 		slash--;
 	*base = xstrndup(slash, (size_t)(end - slash));
 	if (**base == '\0' || strcmp(*base, ".") == 0 || strcmp(*base, "..") == 0) {
-		cause_set(cause, "refused: '%s' does not name a file", path);
+		cause_set(cause, "refused: '%s' does not name a file", quote_short(path));
 		free(*base);
 		*base = NULL;
 		return -1;
@@ -369,7 +372,7 @@ rootdir_mkdtemp(int dfd, const char *prefix, char **cause)
 		if (errno != EEXIST)
 			break;
 	}
-	cause_set(cause, "%sXXXXXX: %s", prefix, strerror(errno));
+	cause_set(cause, "%sXXXXXX: %s", quote_short(prefix), strerror(errno));
 	return NULL;
 }
 
@@ -533,12 +536,12 @@ rootdir_write_atomic(const struct rootdir *rd, const char *path, const void *dat
 	}
 	if (fd < 0 || write_all(fd, data, len) != 0 || fchmod(fd, (mode_t)mode) != 0 ||
 	    fsync(fd) != 0)
-		cause_set(cause, "%s: %s", shown, strerror(errno));
+		cause_set(cause, "%s: %s", quote_short(shown), strerror(errno));
 	else {
 		int closed = close(fd);
 		fd = -1;
 		if (closed != 0 || renameat(dfd, tmp, dfd, base) != 0)
-			cause_set(cause, "%s: %s", shown, strerror(errno));
+			cause_set(cause, "%s: %s", quote_short(shown), strerror(errno));
 		else {
 			fsync(dfd);
 			rc = 0;

@@ -54,14 +54,14 @@ runs_check_dir(const char *path, char **cause)
 	struct stat st;
 
 	if (stat(path, &st) != 0) {
-		cause_set(cause, "%s: %s", path, strerror(errno));
+		cause_set(cause, "%s: %s", quote_short(path), strerror(errno));
 		return -1;
 	}
 	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022) != 0) {
 		cause_set(cause, "%s: refused: armpy keeps its state only in a directory owned by "
 		    "uid %ld and not writable by group or others (it is %s, uid %ld, mode %04o)",
-		    path, (long)geteuid(), S_ISDIR(st.st_mode) ? "a directory" : "not a directory",
-		    (long)st.st_uid, (unsigned int)(st.st_mode & 07777));
+		    quote_short(path), (long)geteuid(), S_ISDIR(st.st_mode) ? "a directory" :
+		    "not a directory", (long)st.st_uid, (unsigned int)(st.st_mode & 07777));
 		return -1;
 	}
 	return 0;
@@ -104,7 +104,7 @@ runs_create(char **idp, char **cause)
 		if (mkdir(dir, 0700) == 0)
 			break;
 		if (errno != EEXIST || n > 100) {
-			cause_set(cause, "%s: %s", dir, strerror(errno));
+			cause_set(cause, "%s: %s", quote_short(dir), strerror(errno));
 			free(dir);
 			free(id);
 			free(base);
@@ -118,20 +118,52 @@ runs_create(char **idp, char **cause)
 	return dir;
 }
 
+/* How many ASCII digits s starts with. */
+static size_t
+runs_digits(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n] >= '0' && s[n] <= '9')
+		n++;
+	return n;
+}
+
+int
+runs_id_check(const char *id, char **cause)
+{
+	const char *p = id;
+	size_t n;
+
+	if (*id == '\0' || strchr(id, '/') != NULL || strcmp(id, ".") == 0 ||
+	    strcmp(id, "..") == 0) {
+		cause_set(cause, "'%s' is not a run id: a run id is one name, never empty, a "
+		    "path, . or .. (armpy runs lists the ids)", quote_short(id));
+		return -1;
+	}
+	if (runs_digits(p) == 8 && p[8] == '-' && runs_digits(p + 9) == 6 && p[15] == '-' &&
+	    (n = runs_digits(p + 16)) > 0) {
+		p += 16 + n;
+		if (*p == '-' && (n = runs_digits(p + 1)) > 0)
+			p += 1 + n;
+		if (*p == '\0')
+			return 0;
+	}
+	cause_set(cause, "'%s' is not a run id: armpy names its runs YYYYMMDD-HHMMSS-PID (armpy "
+	    "runs lists the ids)", quote_short(id));
+	return -1;
+}
+
 char *
 runs_find(const char *id)
 {
 	char *base, *dir;
 	struct stat st;
 
-	if (strchr(id, '/') != NULL)
-		dir = xstrdup(id);
-	else {
-		if ((base = runs_base(NULL)) == NULL)
-			return NULL;
-		dir = xasprintf("%s/%s", base, id);
-		free(base);
-	}
+	if (runs_id_check(id, NULL) != 0 || (base = runs_base(NULL)) == NULL)
+		return NULL;
+	dir = xasprintf("%s/%s", base, id);
+	free(base);
 	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
 		free(dir);
 		return NULL;
@@ -162,17 +194,17 @@ runs_lock(const char *path, const char *what, char **cause)
 	char *holder;
 
 	if (fd < 0) {
-		cause_set(cause, "%s: %s", path, strerror(errno));
+		cause_set(cause, "%s: %s", quote_short(path), strerror(errno));
 		return -1;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
 		return fd;
 	if (errno != EWOULDBLOCK)
-		cause_set(cause, "%s: flock: %s", path, strerror(errno));
+		cause_set(cause, "%s: flock: %s", quote_short(path), strerror(errno));
 	else {
 		holder = runs_lock_holder(fd);
-		cause_set(cause, "%s is in use by %s; one run at a time (lock %s)", what, holder,
-		    path);
+		cause_set(cause, "%s is in use by %s; one run at a time (lock %s)",
+		    quote_short(what), holder, quote_short(path));
 		free(holder);
 	}
 	close(fd);
@@ -405,8 +437,8 @@ runs_list(size_t *np)
 	while ((de = readdir(d)) != NULL) {
 		char *dir;
 		struct stat st;
-		if (de->d_name[0] == '.')
-			continue;
+		if (runs_id_check(de->d_name, NULL) != 0)
+			continue;       /* not a run armpy made (nor . or ..) */
 		dir = xasprintf("%s/%s", base, de->d_name);
 		if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
 			v = xreallocarray(v, n + 1, sizeof *v);

@@ -33,8 +33,12 @@ int runs_lock_note(int fd, const char *run_id);
 int runs_lock_root(const char *root, char **cause);
 /* sha256 of data as 64 lowercase hex digits (libcrypto, loaded on first use). */
 int runs_sha256(const void *data, size_t len, char out[65], char **cause);
-/* Path of the run directory for an id (or an explicit directory path). NULL when absent. */
-char *runs_find(const char *id_or_dir);
+/* 0 when id is a run id as runs_create makes them: one path component, YYYYMMDD-HHMMSS-PID
+ * or YYYYMMDD-HHMMSS-PID-N (digits only); else -1 with *cause saying why ("", ".", ".." and
+ * paths are never ids). */
+int runs_id_check(const char *id, char **cause);
+/* Path of the run directory of a valid id. NULL when the id is not valid or has no directory. */
+char *runs_find(const char *id);
 
 struct run_info {
 	char *id;

@@ -375,7 +375,7 @@ tui_main(const struct main_opts *o)
 	if (o->load != NULL) {
 		p = profile_load(o->load, &cause);
 		if (p == NULL || profile_check(p, &cause) != 0) {
-			fprintf(stderr, "armpy: %s\n", cause ? cause : o->load);
+			fprintf(stderr, "armpy: %s\n", cause ? cause : quote_short(o->load));
 			free(cause);
 			profile_free(p);
 			return EXIT_USAGE;

@@ -96,6 +96,35 @@ xasprintf(const char *fmt, ...)
 	return s;
 }
 
+/* How many of the len (> QUOTE_MAX) bytes of s a quotation keeps: back to the start of a
+ * character, at most 3 bytes back (bad UTF-8 is cut anywhere). Async-signal-safe. */
+static size_t
+quote_cut(const char *s)
+{
+	size_t cut = QUOTE_MAX;
+
+	while (cut > QUOTE_MAX - 3 && ((unsigned char)s[cut] & 0xc0) == 0x80)
+		cut--;
+	return ((unsigned char)s[cut] & 0xc0) == 0x80 ? QUOTE_MAX : cut;
+}
+
+const char *
+quote_short(const char *s)
+{
+	static _Thread_local char slot[QUOTE_SLOTS][QUOTE_MAX + 32];
+	static _Thread_local unsigned int next;
+	size_t len;
+	char *out;
+
+	if (s == NULL)
+		return "(null)";
+	if ((len = strlen(s)) <= QUOTE_MAX)
+		return s;
+	out = slot[next++ % QUOTE_SLOTS];
+	snprintf(out, sizeof slot[0], "%.*s\u2026[%zu bytes]", (int)quote_cut(s), s, len);
+	return out;
+}
+
 void
 cause_set(char **cause, const char *fmt, ...)
 {
@@ -195,6 +224,14 @@ strv_setenv(char **env, const char *kv)
 			return env;
 		}
 	return strv_push(env, kv);
+}
+
+int
+env_assign_ok(const char *kv)
+{
+	size_t n = strspn(kv, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
+
+	return n > 0 && kv[n] == '=' && !(kv[0] >= '0' && kv[0] <= '9');
 }
 
 char **
@@ -316,14 +353,14 @@ file_read(const char *path, size_t max, size_t *lenp, char **cause)
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 
 	if (fd < 0) {
-		cause_set(cause, "%s: %s", path, strerror(errno));
+		cause_set(cause, "%s: %s", quote_short(path), strerror(errno));
 		return NULL;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		cause_set(cause, "%s: not a regular file (%s)", path, S_ISDIR(st.st_mode) ?
-		    "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISCHR(st.st_mode) ||
-		    S_ISBLK(st.st_mode) ? "a device" : S_ISSOCK(st.st_mode) ? "a socket" :
-		    "not readable as a file");
+		cause_set(cause, "%s: not a regular file (%s)", quote_short(path),
+		    S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO" :
+		    S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device" :
+		    S_ISSOCK(st.st_mode) ? "a socket" : "not readable as a file");
 		close(fd);
 		return NULL;
 	}
@@ -333,11 +370,11 @@ file_read(const char *path, size_t max, size_t *lenp, char **cause)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			cause_set(cause, "%s: %s", path, strerror(errno));
+			cause_set(cause, "%s: %s", quote_short(path), strerror(errno));
 			goto fail;
 		}
 		if (b.len + (size_t)n > max) {
-			cause_set(cause, "%s: larger than %zu bytes", path, max);
+			cause_set(cause, "%s: larger than %zu bytes", quote_short(path), max);
 			goto fail;
 		}
 		buf_add(&b, chunk, (size_t)n);
@@ -388,7 +425,7 @@ file_commit(const char *path, const void *data, size_t len, int mode, int exact,
 
 	fd = file_tmp_open(path, exact ? 0600 : mode, &tmp);
 	if (fd < 0) {
-		cause_set(cause, "%s: %s", path, strerror(errno));
+		cause_set(cause, "%s: %s", quote_short(path), strerror(errno));
 		return -1;
 	}
 	if (write_all(fd, p, len) != 0)
@@ -412,7 +449,7 @@ file_commit(const char *path, const void *data, size_t len, int mode, int exact,
 	free(tmp);
 	return 0;
 fail:
-	cause_set(cause, "%s: %s", path, strerror(errno));
+	cause_set(cause, "%s: %s", quote_short(path), strerror(errno));
 	if (fd >= 0)
 		close(fd);
 	unlink(tmp);
@@ -498,7 +535,7 @@ mkdir_p(const char *path, int mode, char **cause)
 			char c = *s;
 			*s = '\0';
 			if (mkdir(p, (mode_t)mode) != 0 && errno != EEXIST) {
-				cause_set(cause, "%s: %s", p, strerror(errno));
+				cause_set(cause, "%s: %s", quote_short(p), strerror(errno));
 				free(p);
 				return -1;
 			}
@@ -508,7 +545,7 @@ mkdir_p(const char *path, int mode, char **cause)
 		}
 	}
 	if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		cause_set(cause, "%s: not a directory", p);
+		cause_set(cause, "%s: not a directory", quote_short(p));
 		free(p);
 		return -1;
 	}
@@ -527,13 +564,35 @@ proc_child_puts(const char *s)
 		return;
 }
 
+/* s as quote_short shows it, without its buffers (a child may only make signal-safe calls). */
+static void
+proc_child_putq(const char *s)
+{
+	size_t len = strlen(s), n = len;
+	char num[24], *p = num + sizeof num;
+
+	if (len <= QUOTE_MAX) {
+		proc_child_puts(s);
+		return;
+	}
+	if (write(2, s, quote_cut(s)) < 0)
+		return;
+	*--p = '\0';
+	do
+		*--p = (char)('0' + n % 10);
+	while ((n /= 10) > 0);
+	proc_child_puts("\u2026[");
+	proc_child_puts(p);
+	proc_child_puts(" bytes]");
+}
+
 /* "armpy: WHATARG: error" on the child's stderr, and exit 127 as a shell would. */
 static void
 proc_child_fail(const char *what, const char *arg, int err)
 {
 	proc_child_puts("armpy: ");
 	proc_child_puts(what);
-	proc_child_puts(arg);
+	proc_child_putq(arg);
 	proc_child_puts(": ");
 	proc_child_puts(strerror(err));
 	proc_child_puts("\n");
@@ -599,11 +658,11 @@ proc_child_exec(char *const argv[], const struct proc_opts *o)
 	if (err != ENOENT)
 		proc_child_fail("", file, err);
 	proc_child_puts("armpy: ");
-	proc_child_puts(file);
+	proc_child_putq(file);
 	proc_child_puts(": not found in ");
 	for (size_t i = 0; o->dirs[i] != NULL; i++) {
 		proc_child_puts(i > 0 ? ", " : "");
-		proc_child_puts(o->dirs[i]);
+		proc_child_putq(o->dirs[i]);
 	}
 	proc_child_puts("\n");
 	_exit(127);

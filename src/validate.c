@@ -1071,8 +1071,8 @@ validate_run(const struct validate_opts *o, char **cause)
 	strv_free(argv);
 	if (rc > 0)
 		cause_set(cause, "the probe failed under %s%s%s (exit %d): %s",
-		    o->python ? o->python : "python3", o->root ? " in " : "", o->root ? o->root : "",
-		    rc, last_line(&err));
+		    quote_short(o->python ? o->python : "python3"), o->root ? " in " : "",
+		    o->root ? quote_short(o->root) : "", rc, last_line(&err));
 	else if (rc == 0 && (r = validate_from_probe(out.data ? out.data : "", out.len, &local,
 	    cause)) != NULL) {
 		r->probe_yaml = buf_steal(&out);

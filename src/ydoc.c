@@ -120,7 +120,7 @@ struct yparser {
 static void
 yparser_error(struct yparser *yp, int line, int col, const char *msg)
 {
-	cause_set(yp->cause, "%s:%d:%d: %s", yp->name, line, col, msg);
+	cause_set(yp->cause, "%s:%d:%d: %s", quote_short(yp->name), line, col, msg);
 }
 
 /* Line and column (1-based, in characters) of a byte offset into the document. */
@@ -189,20 +189,62 @@ ynode_new(enum ynode_type type, yaml_mark_t m)
 	return n;
 }
 
+#define YTAG_CORE "tag:yaml.org,2002:"
+
+/* 1 when n has no tag, or the core tag of what n really is: !!str on a scalar, !!int, !!bool
+ * or !!null on a plain scalar that reads as one, !!map on a map, !!seq on a list. */
 static int
-tag_ok(const yaml_char_t *tag)
+ytag_fits(const struct ynode *n)
 {
-	static const char *ok[] = {
-		"tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:bool",
-		"tag:yaml.org,2002:null", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq",
-		"tag:yaml.org,2002:float", "!",
-	};
-	if (tag == NULL)
+	const char *t = n->tag;
+	long l;
+	int b;
+
+	if (t == NULL)
 		return 1;
-	for (size_t i = 0; i < nitems(ok); i++)
-		if (strcmp((const char *)tag, ok[i]) == 0)
-			return 1;
-	return 0;
+	if (!str_startswith(t, YTAG_CORE))
+		return 0;
+	t += strlen(YTAG_CORE);
+	if (n->type != YNODE_SCALAR)
+		return strcmp(t, n->type == YNODE_MAP ? "map" : "seq") == 0;
+	return strcmp(t, "str") == 0 || (strcmp(t, "int") == 0 && ynode_long(n, &l) == 0) ||
+	    (strcmp(t, "bool") == 0 && ynode_bool(n, &b) == 0) ||
+	    (strcmp(t, "null") == 0 && ynode_is_null(n) && !n->quoted);
+}
+
+/* Every tag in the tree fits its node, else the first that does not is refused at its key. */
+static int
+ytag_check(const struct ynode *n, const char *name, struct buf *path, char **cause)
+{
+	size_t len = path->len;
+	int rc = 0;
+
+	if (!ytag_fits(n)) {
+		const char *t = n->tag;
+		return ynode_error(cause, name, n, path->len > 0 ? path->data : "(document)",
+		    "YAML tags are not accepted (%s%s): only !!str, !!int, !!bool, !!null, !!map "
+		    "and !!seq, on a value of that type", str_startswith(t, YTAG_CORE) ? "!!" : "",
+		    quote_short(t + (str_startswith(t, YTAG_CORE) ? strlen(YTAG_CORE) : 0)));
+	}
+	for (size_t i = 0; i < n->n && rc == 0; i++) {
+		if (n->type == YNODE_MAP)
+			buf_printf(path, "%s%s", len > 0 ? "." : "", quote_short(n->items[i]->value));
+		else
+			buf_printf(path, "[%zu]", i);
+		rc = ytag_check(n->items[i], name, path, cause);
+		if (rc == 0 && n->type == YNODE_MAP)
+			rc = ytag_check(n->values[i], name, path, cause);
+		path->len = len;
+		path->data[len] = '\0';
+	}
+	return rc;
+}
+
+/* The explicit tag of an event (NULL when none). */
+static char *
+ytag_copy(const yaml_char_t *tag)
+{
+	return tag != NULL ? xstrdup((const char *)tag) : NULL;
 }
 
 /* Room for one more item (and value, in a map): capacity doubles, so loading stays linear. */
@@ -260,11 +302,9 @@ yparser_dup_keys(struct yparser *yp, const struct ynode *map)
 		return 0;
 	{
 		const struct ynode *at = map->items[dup];
-		char *key = utf8_clip(at->value, YDOC_QUOTE_MAX);
-		char *msg = xasprintf("%s: duplicate key", key);
+		char *msg = xasprintf("%s: duplicate key", quote_short(at->value));
 		yparser_error(yp, at->line, at->col, msg);
 		free(msg);
-		free(key);
 	}
 	return -1;
 }
@@ -295,29 +335,26 @@ yparser_node(struct yparser *yp, yaml_event_t *ev, int depth)
 			    "anchors are not allowed");
 			return NULL;
 		}
-		if (!tag_ok(ev->data.scalar.tag)) {
-			yparser_error(yp, (int)m.line + 1, (int)m.column + 1,
-			    "custom tags are not allowed");
-			return NULL;
-		}
 		if (memchr(ev->data.scalar.value, '\0', ev->data.scalar.length) != NULL) {
 			yparser_error(yp, (int)m.line + 1, (int)m.column + 1,
 			    "NUL byte in a value");
 			return NULL;
 		}
 		n = ynode_new(YNODE_SCALAR, m);
+		n->tag = ytag_copy(ev->data.scalar.tag);
 		n->value = xstrndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
 		n->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
 		    (ev->data.scalar.tag != NULL &&
 		    strcmp((const char *)ev->data.scalar.tag, "tag:yaml.org,2002:str") == 0);
 		return n;
 	case YAML_SEQUENCE_START_EVENT:
-		if (ev->data.sequence_start.anchor != NULL || !tag_ok(ev->data.sequence_start.tag)) {
+		if (ev->data.sequence_start.anchor != NULL) {
 			yparser_error(yp, (int)m.line + 1, (int)m.column + 1,
-			    "anchors and custom tags are not allowed");
+			    "anchors are not allowed");
 			return NULL;
 		}
 		n = ynode_new(YNODE_SEQ, m);
+		n->tag = ytag_copy(ev->data.sequence_start.tag);
 		for (;;) {
 			struct ynode *item;
 			if (yparser_next(yp, &e) != 0)
@@ -335,12 +372,13 @@ yparser_node(struct yparser *yp, yaml_event_t *ev, int depth)
 		}
 		return n;
 	case YAML_MAPPING_START_EVENT:
-		if (ev->data.mapping_start.anchor != NULL || !tag_ok(ev->data.mapping_start.tag)) {
+		if (ev->data.mapping_start.anchor != NULL) {
 			yparser_error(yp, (int)m.line + 1, (int)m.column + 1,
-			    "anchors and custom tags are not allowed");
+			    "anchors are not allowed");
 			return NULL;
 		}
 		n = ynode_new(YNODE_MAP, m);
+		n->tag = ytag_copy(ev->data.mapping_start.tag);
 		for (;;) {
 			struct ynode *k, *v;
 			if (yparser_next(yp, &e) != 0)
@@ -392,10 +430,11 @@ ydoc_parse(const char *data, size_t len, const char *name, char **cause)
 	struct yparser yp;
 	yaml_event_t ev;
 	struct ynode *root = NULL;
-	int done = 0;
+	struct buf path;
+	int done = 0, rc;
 
 	if (len > YDOC_MAX_BYTES) {
-		cause_set(cause, "%s:1:1: larger than %d bytes", name, YDOC_MAX_BYTES);
+		cause_set(cause, "%s:1:1: larger than %d bytes", quote_short(name), YDOC_MAX_BYTES);
 		return NULL;
 	}
 	memset(&yp, 0, sizeof yp);
@@ -404,7 +443,8 @@ ydoc_parse(const char *data, size_t len, const char *name, char **cause)
 	yp.len = len;
 	yp.cause = cause;
 	if (!yaml_parser_initialize(&yp.p)) {
-		cause_set(cause, "%s:1:1: cannot start the YAML parser (out of memory)", name);
+		cause_set(cause, "%s:1:1: cannot start the YAML parser (out of memory)",
+		    quote_short(name));
 		return NULL;
 	}
 	yaml_parser_set_input_string(&yp.p, (const unsigned char *)data, len);
@@ -443,6 +483,14 @@ ydoc_parse(const char *data, size_t len, const char *name, char **cause)
 		yaml_mark_t m = { 0, 0, 0 };
 		root = ynode_new(YNODE_MAP, m);
 	}
+	buf_init(&path);
+	buf_add(&path, "", 0);
+	rc = ytag_check(root, name, &path, cause);
+	buf_free(&path);
+	if (rc != 0) {
+		ynode_free(root);
+		return NULL;
+	}
 	return root;
 fail:
 	yaml_parser_delete(&yp.p);
@@ -479,10 +527,11 @@ ynode_free(struct ynode *n)
 	free(n->items);
 	free(n->values);
 	free(n->value);
+	free(n->tag);
 	free(n);
 }
 
-/* msg with every '...' quotation longer than YDOC_QUOTE_MAX bytes cut short (an ellipsis). */
+/* msg with every '...' quotation cut short by vis_short. */
 static char *
 ynode_clip_quotes(const char *msg)
 {
@@ -491,13 +540,11 @@ ynode_clip_quotes(const char *msg)
 
 	buf_init(&b);
 	while ((q = strchr(p, '\'')) != NULL && (end = strchr(q + 1, '\'')) != NULL) {
-		char *inner = xstrndup(q + 1, (size_t)(end - q - 1)), *clip;
+		char *inner = xstrndup(q + 1, (size_t)(end - q - 1));
 
 		buf_add(&b, p, (size_t)(q - p) + 1);
-		clip = utf8_clip(inner, YDOC_QUOTE_MAX);
-		buf_puts(&b, clip);
+		buf_puts(&b, quote_short(inner));
 		buf_add(&b, "'", 1);
-		free(clip);
 		free(inner);
 		p = end + 1;
 	}
@@ -511,8 +558,8 @@ ynode_verror(char **cause, const char *name, const struct ynode *at, const char 
 {
 	/* One line a person can read: quotes clipped, then controls and bad bytes escaped. */
 	char *raw = xvasprintf(fmt, ap), *msg = ynode_clip_quotes(raw);
-	char *vpath = vis_strf(path, VIS_KEEPBS), *vmsg = vis_strf(msg, VIS_KEEPBS);
-	char *cpath = utf8_clip(vpath, YDOC_QUOTE_MAX), *all = utf8_clip(vmsg, 4 * YDOC_QUOTE_MAX);
+	char *vpath = vis_strf(quote_short(path), VIS_KEEPBS), *vmsg = vis_strf(msg, VIS_KEEPBS);
+	char *all = utf8_clip(vmsg, 4 * QUOTE_MAX);
 	int line = 1, col = 1;
 
 	if (at != NULL && at->key_line > 0) {
@@ -522,9 +569,8 @@ ynode_verror(char **cause, const char *name, const struct ynode *at, const char 
 		line = at->line;
 		col = at->col;
 	}
-	cause_set(cause, "%s:%d:%d: %s: %s", name, line, col, cpath, all);
+	cause_set(cause, "%s:%d:%d: %s: %s", quote_short(name), line, col, vpath, all);
 	free(all);
-	free(cpath);
 	free(vmsg);
 	free(vpath);
 	free(msg);
@@ -773,9 +819,7 @@ yemit_scalar(struct yemit *y, const char *s, yaml_scalar_style_t style)
 	if (utf8_check(s, len) != len) {
 		fixed = utf8_fix(s, 0, &y->replaced);
 		if (y->strict) {
-			char *q = utf8_clip(fixed, YDOC_QUOTE_MAX);
-			yemit_fail(y, "a value is not valid UTF-8: '%s'", q);
-			free(q);
+			yemit_fail(y, "a value is not valid UTF-8: '%s'", quote_short(fixed));
 			free(fixed);
 			return;
 		}

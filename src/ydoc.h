@@ -8,7 +8,6 @@
 
 #define YDOC_MAX_BYTES (1024 * 1024)   /* documents larger than this are refused */
 #define YDOC_MAX_DEPTH 32
-#define YDOC_QUOTE_MAX 200             /* error messages quote at most this many bytes of a value */
 
 enum ynode_type { YNODE_SCALAR, YNODE_SEQ, YNODE_MAP };
 
@@ -21,6 +20,7 @@ struct ynode {
 	struct ynode **items;   /* SEQ items, or MAP keys (all scalars) */
 	struct ynode **values;  /* MAP values, parallel to items */
 	int key_line, key_col;  /* where the key of this value stands; 0 when not a map value */
+	char *tag;              /* explicit tag, as libyaml resolves it ("tag:yaml.org,2002:int") */
 };
 
 /* UTF-8 as libyaml reads it (no overlong forms, surrogates or values past U+10FFFF). */
@@ -34,8 +34,11 @@ char *utf8_clip(const char *s, size_t max);
 
 /*
  * Parse one YAML document. Input that is not UTF-8 or holds control characters is refused
- * at the line and column of the bad byte. Anchors, aliases and tags other than the core ones are refused,
- * duplicate keys are refused, map keys must be scalars, nesting is limited to YDOC_MAX_DEPTH.
+ * at the line and column of the bad byte. Anchors and aliases are refused; so is an explicit
+ * tag unless it is the core tag of what the node is (!!str on a scalar; !!int, !!bool, !!null
+ * on a plain scalar that reads as one; !!map, !!seq), with "NAME:LINE:COL: key.path: YAML tags
+ * are not accepted (TAG): ..." at the key. Duplicate keys are refused, map keys must be
+ * scalars, nesting is limited to YDOC_MAX_DEPTH.
  * An empty document gives an empty MAP. On error returns NULL and *cause reads
  * "NAME:LINE:COL: message".
  */
@@ -47,8 +50,9 @@ void ynode_free(struct ynode *);
 /*
  * The one error format for schema errors: "NAME:LINE:COL: path: message". The position is the
  * key's when `at` is a map value (so `  library: mkl` reads :3), else the node's own (list
- * items); NULL `at` means 1:1. The path and every '...' quotation in the message are cut to
- * YDOC_QUOTE_MAX bytes (with an ellipsis). Returns -1 for `return ynode_error(...)`.
+ * items); NULL `at` means 1:1. NAME, the path and every '...' quotation in the message are cut
+ * by quote_short (about QUOTE_MAX bytes each), the message to 4 times that. Returns -1 for
+ * `return ynode_error(...)`.
  */
 int ynode_error(char **cause, const char *name, const struct ynode *at, const char *path,
     const char *fmt, ...) __attribute__((format(printf, 5, 6)));

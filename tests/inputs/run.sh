@@ -139,12 +139,100 @@ done
 timed plan-from-big-osr-latin1 10 plan --profile "$PROFILE" --facts "$OUT/big-osr-latin1.out"
 t_check "big-osr-latin1: detect's facts load back (exit 0)" test "$rc" -eq 0
 
+# Each cap the docs state, at the cap (taken) and one byte over (refused, naming the cap): 1 MiB
+# for profiles, plans and facts, 4 MiB for the machine's files (--os-release, --cpuinfo).
+"$ARMPY" plan --profile "$PROFILE" --facts "$FACTS" >"$OUT/cap-plan.yaml" 2>/dev/null
+python3 - "$OUT" "$PROFILE" "$FACTS" "$DEB" "$N1" <<'PY'
+import sys
+out, M = sys.argv[1], 1024 * 1024
+def pad(src, name, size):
+    t = open(src, "rb").read()
+    t = t if t.endswith(b"\n") else t + b"\n"
+    open(f"{out}/{name}", "wb").write(t + b"#" + b"x" * (size - len(t) - 2) + b"\n")
+for kind, src, cap in (("profile", sys.argv[2], M), ("facts", sys.argv[3], M),
+                       ("plan", f"{out}/cap-plan.yaml", M), ("osr", sys.argv[4], 4 * M),
+                       ("cpu", sys.argv[5], 4 * M)):
+    pad(src, f"cap-{kind}", cap)
+    pad(src, f"cap1-{kind}", cap + 1)
+PY
+at_cap() { # NAME CAP ARGS, the file as @
+	local name=$1 cap=$2 f; shift 2
+	for f in cap cap1; do
+		ARMPY_NO_PROBE=1 timed "$f-$name" 10 "${@/#@/$OUT/$f-$name}"
+		if [ $f = cap ]; then
+			t_check "$name: exactly $cap bytes is taken (exit $rc)" test "$rc" -eq 0
+		else
+			t_check "$name: $cap + 1 bytes is refused (exit $rc), naming the cap" \
+			    bash -c "test $rc -eq 2 && grep -q 'larger than $cap bytes' '$OUT/$f-$name.err'"
+		fi
+	done
+}
+at_cap profile 1048576 plan --profile @ --facts "$FACTS"
+at_cap facts 1048576 plan --profile "$PROFILE" --facts @
+at_cap plan 1048576 run @ --dry-run
+at_cap osr 4194304 detect --os-release @ --cpuinfo "$N1" --arch aarch64
+at_cap cpu 4194304 detect --os-release "$DEB" --cpuinfo @ --arch aarch64
+
 # Errors quote at most about 200 bytes of a value.
 { echo "version: 1"; printf 'python: "'; head -c 100000 /dev/zero | tr '\0' 'v'; echo '"'; } >"$OUT/long-value.yaml"
 timed long-value 10 plan --profile "$OUT/long-value.yaml" --facts "$FACTS"
 t_check "long-value: exit 2 ($rc)" test "$rc" -eq 2
 t_check "long-value: the message is short ($(wc -c <"$OUT/long-value.err") bytes)" \
     test "$(wc -c <"$OUT/long-value.err")" -lt 600
+
+# A 100 KB path, name or value in every kind of input: exit 2 (1 for a probe that cannot start or
+# a log that cannot be opened), and a message under 1 KB that still says how long it was.
+LONG=$(head -c 100000 /dev/zero | tr '\0' 'q')
+printf 'version: 1\nname: %s\n' "$LONG" >"$OUT/long-name.yaml"
+printf 'version: 1\npip:\n  venv: /opt/%s\n' "$LONG" >"$OUT/long-venv.yaml"
+printf 'version: 1\n? %s\n: 1\n' "$LONG" >"$OUT/long-key.yaml"
+sed "0,/^  title: .*/s//  title: ok\n  ? $LONG\n  : 1/" "$OUT/good-plan.yaml" >"$OUT/long-plan-key.yaml"
+sed "0,/^- id: .*/s//- id: Q$LONG/" "$OUT/good-plan.yaml" >"$OUT/long-plan-id.yaml"
+sed "s/^arch: .*/arch: $LONG/" "$FACTS" >"$OUT/long-facts.yaml"
+mkdir -p "$OUT/$LONG" 2>/dev/null
+short_msg() { # NAME WANT-RC ARGS... (a name ending in -nq: nothing is quoted, only short)
+	local name=$1 want=$2 len; shift 2
+	ARMPY_STATE_DIR=$OUT/state-long timed "$name" 10 "$@"
+	len=$(wc -c <"$OUT/$name.err")
+	t_check "$name: exit $want ($rc)" test "$rc" -eq "$want"
+	t_check "$name: a message under 1 KB ($len bytes)" test "$len" -gt 0 -a "$len" -lt 1024
+	case $name in *-nq) return ;; esac
+	t_check "$name: the quotation says how long the value was" grep -q '…\[[0-9]* bytes\]' "$OUT/$name.err"
+}
+short_msg long-profile-path 2 --profile "/tmp/$LONG.yaml" --dry-run
+short_msg long-load-path 2 --load "/tmp/$LONG.yaml"
+short_msg long-profile-name 2 plan --profile "$OUT/long-name.yaml" --facts "$FACTS"
+short_msg long-profile-venv 2 plan --profile "$OUT/long-venv.yaml" --facts "$FACTS"
+short_msg long-profile-key 2 plan --profile "$OUT/long-key.yaml" --facts "$FACTS"
+short_msg long-plan-path 2 run "/tmp/$LONG.yaml" --dry-run
+short_msg long-plan-key 2 run "$OUT/long-plan-key.yaml" --dry-run
+short_msg long-plan-id 2 run "$OUT/long-plan-id.yaml" --dry-run
+short_msg long-facts-path 2 plan --profile "$PROFILE" --facts "/tmp/$LONG.yaml"
+short_msg long-facts-arch-nq 2 plan --profile "$PROFILE" --facts "$OUT/long-facts.yaml"
+short_msg long-os-release 2 detect --os-release "/tmp/$LONG"
+short_msg long-cpuinfo 2 detect --cpuinfo "/tmp/$LONG"
+short_msg long-arch 2 plan --profile "$PROFILE" --arch "$LONG"
+short_msg long-root 2 plan --profile "$PROFILE" --root "/tmp/$LONG"
+printf 'armpy_plan: 1\nprofile: p\ntarget: t\nsteps:\n- {id: t, title: t, why: w, privileged: false, skippable: false, est_seconds: 1, run: {argv: ["true"]}}\n' >"$OUT/true-plan.yaml"
+short_msg long-log 1 run "$OUT/true-plan.yaml" --yes --log "/tmp/$LONG/log"
+short_msg long-resume-id 2 resume "$LONG" --yes
+short_msg long-python 1 validate --python "/tmp/$LONG"
+short_msg long-python-name 1 validate --python "$LONG"
+short_msg long-env 2 validate --env "$LONG"
+short_msg long-choice 2 validate --expect "$LONG"
+short_msg long-command 2 "$LONG"
+short_msg long-option 2 plan "--$LONG"
+short_msg long-operand 2 plan --profile "$PROFILE" "$LONG"
+
+# validate --env takes a plan's run.env rule: NAME=VALUE with NAME a portable environment name.
+for e in "=1" "NOEQUALS" "1A=2" "A B=1" "A-B=1" "a.b=1"; do
+	timed "env-$e" 10 validate --env "$e" --python /nonexistent
+	t_check "validate --env '$e': exit 2 ($rc), says what NAME=VALUE takes, probes nothing" \
+	    bash -c "test $rc -eq 2 && grep -q \"option '--env' takes NAME=VALUE (NAME: letters, digits and _\" '$OUT/env-$e.err' && ! grep -q probe '$OUT/env-$e.err'"
+done
+timed env-ok 10 validate --env OMP_NUM_THREADS=2 --env _x= --python /nonexistent
+t_check "validate --env OMP_NUM_THREADS=2 --env _x=: taken (the probe is tried: exit $rc)" \
+    bash -c "test $rc -eq 1 && ! grep -q 'takes NAME=VALUE' '$OUT/env-ok.err'"
 
 # What armpy saves, it can load: a plan whose saved form would pass the reader's cap is refused
 # before any step runs; a saved plan keeps the umask.

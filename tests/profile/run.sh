@@ -197,4 +197,41 @@ for f in "$TOP"/profiles/*.yaml; do
 	fi
 done
 
+# The caps docs/profile.md states, at the cap (the profile plans) and one over (exit 2 at the key,
+# naming the cap): mirrors (64), a path (4095), a URL (2048), a host name (253), threads (4096).
+python3 - "$OUT" <<'PY'
+import sys
+out = sys.argv[1]
+def w(name, text):
+    open(f"{out}/{name}.yaml", "w").write("version: 1\n" + text)
+for k in (64, 65):
+    w(f"cap-mirrors-{k}", "mirrors:\n" + "".join(f"- m{i}.lan\n" for i in range(k)))
+for k in (4095, 4096):
+    w(f"cap-path-{k}", "source: pip\npip:\n  venv: /opt/" + "v" * (k - 5) + "\n")
+for k in (2048, 2049):
+    w(f"cap-url-{k}", "source: pip\npip:\n  index_url: https://h.example/" + "u" * (k - 18) + "\n")
+for k in (253, 254):
+    host = ".".join(["a" * 63] * 3)
+    w(f"cap-host-{k}", "mirrors:\n- " + host + "." + "b" * (k - len(host) - 1) + "\n")
+for k in (4096, 4097):
+    w(f"cap-threads-{k}", "blas:\n  threads: %d\n" % k)
+PY
+cap_case() { # NAME CAP OVER-FIRST-LINE-PREFIX OVER-MESSAGE-PART
+	local rc
+	(cd "$OUT" && "$ARMPY" plan --profile "cap-$1-$2.yaml" --os-release "$F/os-release/debian-12" \
+		--cpuinfo "$F/cpuinfo/neoverse-n1-altra" --arch aarch64 >"cap-$1.out" 2>"cap-$1.err"); rc=$?
+	accepted "$rc" "$OUT/cap-$1.err" "cap-$1-$2.yaml" "$OUT/cap-$1.out" &&
+		t_pass "$1: $2 is taken" || { t_fail "$1: $2 (exit $rc): $(head -1 "$OUT/cap-$1.err")"; }
+	run_bad "$OUT" "cap-$1-$(($2 + 1)).yaml" || return
+	case $(cat "$OUT/cap-$1-$(($2 + 1)).first") in
+	"cap-$1-$(($2 + 1)).yaml:$3"*"$4"*) t_pass "$1: $(($2 + 1)) is refused at the key" ;;
+	*) t_fail "$1: $(($2 + 1)): $(cut -c1-200 "$OUT/cap-$1-$(($2 + 1)).first")" ;;
+	esac
+}
+cap_case mirrors 64 "67:3: mirrors: " "at most 64 mirrors"
+cap_case path 4095 "4:3: pip.venv: " "longer than 4095 characters"
+cap_case url 2048 "4:3: pip.index_url: " "longer than 2048 characters"
+cap_case host 253 "3:3: mirrors[0]: " "longer than 253 characters"
+cap_case threads 4096 "3:3: blas.threads: " "4097 is out of range (auto, or 1 to 4096)"
+
 t_summary

@@ -85,6 +85,67 @@ fi
 [ "$rc" -eq 0 ] && grep -q "^armpy_plan: 1" "$W/o" &&
 	t_pass "--dry-run for another machine still shows its plan" || { t_fail "--dry-run for another machine (rc $rc)"; show "$W/e"; }
 
+# ---------------------------------------------------------------- a bad plan runs nothing
+# armpy run with a bad plan: one line on stderr, FILE:LINE:COL: key: message (as a bad profile),
+# exit 2, nothing on stdout, no step run (the first, good step would touch $W/ran), no run dir.
+reset
+bad_plan() { # NAME EXPECTED-FIRST-LINE (after the file name) SECOND-STEP-YAML
+	local f=$W/$1.yaml rc
+	printf 'armpy_plan: 1\nprofile: p\ntarget: t\nsteps:\n' >"$f"
+	step "$f" a "touch $W/ran"
+	printf '%b' "$3" >>"$f"
+	"$ARMPY" run "$f" --yes >"$W/o" 2>"$W/e"; rc=$?
+	if [ "$rc" -eq 2 ] && [ ! -s "$W/o" ] && [ ! -e "$W/ran" ] && [ ! -e "$ARMPY_STATE_DIR/runs" ] &&
+		[ "$(wc -l <"$W/e")" -eq 1 ] && [ "$(cat "$W/e")" = "$f$2" ]; then
+		t_pass "run, $1: exit 2, '${f##*/}$2', nothing run"
+	else
+		t_fail "run, $1 (rc $rc)"; show "$W/e" 3; show "$W/o" 3
+	fi
+}
+S='- id: b\n  title: b\n  why: w\n  privileged: false\n  skippable: false\n  est_seconds: 1\n'
+bad_plan relative-path ":20:5: steps[1].write.path: must be an absolute path (start with / or ~/)" \
+	"$S  write:\n    path: etc/x\n    mode: \"0644\"\n    content: x\n"
+bad_plan relative-cwd ":21:5: steps[1].run.cwd: must be an absolute path (start with / or ~/)" \
+	"$S  run:\n    argv: [\"true\"]\n    cwd: tmp\n"
+bad_plan env-name ":22:7: steps[1].run.env[0]: must be NAME=VALUE (NAME: letters, digits and _, not starting with a digit)" \
+	"$S  run:\n    argv: [\"true\"]\n    env:\n    - A B=1\n"
+bad_plan bad-type ":18:3: steps[1].est_seconds: must be an integer" \
+	"- id: b\n  title: b\n  why: w\n  privileged: false\n  skippable: false\n  est_seconds: soon\n  run:\n    argv: [\"true\"]\n"
+bad_plan unknown-key ":19:3: steps[1].runn: unknown key" "$S  runn:\n    argv: [\"true\"]\n"
+bad_plan malformed ":21:1: malformed YAML: did not find expected node content while parsing a flow node" \
+	"$S  run:\n    argv: [\n"
+printf 'armpy_plan: 7\nsteps: []\n' >"$W/schema.yaml"
+"$ARMPY" run "$W/schema.yaml" --yes >"$W/o" 2>"$W/e"; rc=$?
+[ "$rc" -eq 2 ] && [ "$(cat "$W/e")" = "$W/schema.yaml:1:1: armpy_plan: schema 7 is not supported (this armpy reads 1)" ] &&
+	t_pass "run, schema 7: exit 2, positioned at armpy_plan" || { t_fail "run, schema 7 (rc $rc)"; show "$W/e" 3; }
+"$ARMPY" run "$W/missing.yaml" --yes >"$W/o" 2>"$W/e"; rc=$?
+[ "$rc" -eq 2 ] && [ "$(cat "$W/e")" = "$W/missing.yaml: No such file or directory" ] && [ ! -e "$ARMPY_STATE_DIR/runs" ] &&
+	t_pass "run, a missing plan: exit 2, 'FILE: No such file or directory'" || { t_fail "run, missing plan (rc $rc)"; show "$W/e" 3; }
+
+# ---------------------------------------------------------------- JSON progress keeps its keys
+# A step named apt-get reports on apt's status fd; bytes that are not UTF-8 there (a package's
+# description in Latin-1) still give a "detail" string (U+FFFD for them), never a lost key.
+reset
+mkdir -p "$W/bin"
+printf '#!/bin/sh\nprintf "pmstatus:pkg:50:caf\\351 \\377\\n" >&3\nprintf "out \\377\\n"\n' >"$W/bin/apt-get"
+chmod +x "$W/bin/apt-get"
+printf 'armpy_plan: 1\nprofile: p\ntarget: t\nsteps:\n' >"$W/apt.yaml"
+printf -- '- id: apt\n  title: "Caf\\xe9 \\e[2K"\n  why: w\n  privileged: false\n  skippable: false\n  est_seconds: 1\n  run:\n    argv: [%s]\n' "$W/bin/apt-get" >>"$W/apt.yaml"
+"$ARMPY" run "$W/apt.yaml" --yes --progress json >"$W/o" 2>"$W/e"; rc=$?
+if [ "$rc" -eq 0 ] && python3 - "$W/o" <<'PY'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1], encoding="ascii")]
+prog = [e for e in ev if e["event"] == "progress"]
+assert prog and all("detail" in e for e in prog), ev
+assert any(e["detail"] == "caf\ufffd \ufffd" for e in prog), prog
+assert [e["title"] for e in ev if e["event"] == "step_start"] == ["Caf\u00e9 \x1b[2K"], ev
+PY
+then
+	t_pass "JSON progress: a detail that is not UTF-8 is a string (U+FFFD), the title exact"
+else
+	t_fail "JSON progress with bad bytes (rc $rc)"; show "$W/o"; show "$W/e" 3
+fi
+
 # ---------------------------------------------------------------- a failed run, resumed
 reset
 "$ARMPY" run "$W/p.yaml" --yes >"$W/o" 2>&1; rc=$?
@@ -95,6 +156,19 @@ id=$(last_run)
 [ "$rc" -eq 1 ] && [ "$(counts)" = "a b b " ] && t_pass "resume before the fix: b fails again, a not re-run" ||
 	{ t_fail "resume before the fix (rc $rc, ran: $(counts))"; show "$W/o"; }
 touch "$W/fixed"
+# a run id is one name as armpy makes them: "", ., .., paths (even to this very run) and other
+# names are refused with exit 2 and the reason, and nothing runs
+for bad in "" . .. "../runs" "$ARMPY_STATE_DIR/runs/$id" "./$id" "$id/" "$id-x" "x$id"; do
+	"$ARMPY" resume "$bad" --yes >"$W/o" 2>&1; rc=$?
+	if [ "$rc" -eq 2 ] && [ "$(counts)" = "a b b " ] && grep -q "^armpy resume: '.*' is not a run id: " "$W/o"; then
+		t_pass "resume '$bad': exit 2, 'is not a run id', nothing run"
+	else
+		t_fail "resume '$bad' (rc $rc, ran: $(counts))"; show "$W/o"
+	fi
+done
+"$ARMPY" resume "$(python3 -c 'print("9" * 100000)')" --yes >"$W/o" 2>&1; rc=$?
+[ "$rc" -eq 2 ] && [ "$(wc -c <"$W/o")" -lt 1024 ] && t_pass "a 100 KB run id: exit 2, a message under 1 KB" ||
+	{ t_fail "100 KB run id (rc $rc, $(wc -c <"$W/o") bytes)"; show "$W/o" 2; }
 "$ARMPY" resume "$id" --yes >"$W/o" 2>&1; rc=$?
 if [ "$rc" -eq 0 ] && [ "$(counts)" = "a b b b c " ] && "$ARMPY" runs | grep -q "^$id .* ok "; then
 	t_pass "fixed, resumed: b and c run, a (done) not re-run; armpy runs says ok"

@@ -753,7 +753,9 @@ test_yaml_strict(void **state)
 	parse_fails(HEAD STEP "  run: {argv: [x]}\n  check: {kind: dpkg, packages: [a], path: /x}\n",
 	    "not a key of a dpkg check");
 	parse_fails(HEAD STEP "  write: {path: /x, mode: rw, content: c}\n", "octal mode");
-	parse_fails(HEAD STEP "  run: {argv: [x], env: [NOEQUALS]}\n", "NAME=value");
+	parse_fails(HEAD STEP "  run: {argv: [x], env: [NOEQUALS]}\n", "NAME=VALUE (NAME:");
+	parse_fails(HEAD STEP "  run: {argv: [x], env: [\"1A=x\", \"A B=x\"]}\n", "env[0]: must be");
+	parse_fails(HEAD STEP "  run: {argv: [x], env: [A=x, \"A-B=x\"]}\n", "env[1]: must be");
 	parse_fails("armpy_plan: 2\ntarget: t\nsteps: []\n", "schema 2");
 	parse_fails(HEAD STEP "  privileged2: true\n  run: {argv: [x]}\n", "unknown key");
 	parse_fails(HEAD STEP "  run: {argv: [x]}\n  check: {kind: magic}\n", "'magic' is not one");

@@ -1,4 +1,4 @@
-/* test-vis.c — unit tests for vis_str: what a person is shown of untrusted text. */
+/* test-vis.c — unit tests for vis_str and quote_short: what a person is shown of untrusted text. */
 /* SPDX-License-Identifier: MIT */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -115,6 +115,48 @@ test_partial(void **state)
 	assert_int_equal(vis_partial("", 0), 0);
 }
 
+/* An error quotes at most QUOTE_MAX bytes of a value, cut on a character boundary, and says how
+ * long the value was; short values are quoted whole. */
+static void
+test_quote_short(void **state)
+{
+	char *big = xmalloc(100001), *wide = xmalloc(301), *bad = xmalloc(301), want[64];
+	const char *q[QUOTE_SLOTS];
+
+	(void)state;
+	assert_string_equal(quote_short(NULL), "(null)");
+	memset(big, 'a', QUOTE_MAX);
+	big[QUOTE_MAX] = '\0';
+	assert_ptr_equal(quote_short(big), big);                 /* at the cap: whole */
+	memset(big, 'a', 100000);
+	big[100000] = '\0';
+	assert_int_equal(strlen(quote_short(big)), QUOTE_MAX + strlen("\u2026[100000 bytes]"));
+	assert_string_equal(quote_short(big) + QUOTE_MAX, "\u2026[100000 bytes]");
+	big[QUOTE_MAX + 1] = '\0';                                /* cap + 1: cut */
+	assert_string_equal(quote_short(big) + QUOTE_MAX, "\u2026[201 bytes]");
+	/* 199 ASCII bytes, then two-byte characters: the cut falls before the one at 199-200 */
+	memset(wide, 'a', 199);
+	for (int i = 199; i < 299; i += 2)
+		memcpy(wide + i, "\xc3\xa9", 2);
+	wide[299] = '\0';
+	snprintf(want, sizeof want, "\u2026[%d bytes]", 299);
+	assert_int_equal(strlen(quote_short(wide)), 199 + strlen(want));
+	assert_string_equal(quote_short(wide) + 199, want);
+	/* bytes that are not UTF-8 at all are cut at the cap */
+	memset(bad, 0x80, 300);
+	bad[300] = '\0';
+	assert_memory_equal(quote_short(bad), bad, QUOTE_MAX);
+	assert_string_equal(quote_short(bad) + QUOTE_MAX, "\u2026[300 bytes]");
+	/* one message may quote several values: each has its own buffer */
+	for (int i = 0; i < QUOTE_SLOTS; i++)
+		q[i] = quote_short(i % 2 ? big : bad);
+	for (int i = 0; i < QUOTE_SLOTS; i++)
+		assert_int_equal(q[i][0], i % 2 ? 'a' : (char)0x80);
+	free(bad);
+	free(wide);
+	free(big);
+}
+
 int
 main(void)
 {
@@ -124,6 +166,7 @@ main(void)
 		cmocka_unit_test(test_bad_utf8),
 		cmocka_unit_test(test_no_control_survives),
 		cmocka_unit_test(test_partial),
+		cmocka_unit_test(test_quote_short),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -61,12 +61,55 @@ test_refuse_alias_anchor_dup(void **state)
 	free(cause);
 	cause = NULL;
 	assert_null(parse("a: !!python/object 1\n", &cause));
-	assert_non_null(strstr(cause, "custom tags"));
+	assert_string_equal(cause, "t.yaml:1:1: a: YAML tags are not accepted (!!python/object): "
+	    "only !!str, !!int, !!bool, !!null, !!map and !!seq, on a value of that type");
 	free(cause);
 	cause = NULL;
 	assert_null(parse("--- 1\n--- 2\n", &cause));
 	assert_non_null(strstr(cause, "only one YAML document"));
 	free(cause);
+}
+
+/* An explicit tag is taken only when it is the core tag of what the node really is; any other
+ * (!!float, the non-specific !, a local or a language tag, a core tag on the wrong value) is
+ * refused at its key with the path to it. */
+static void
+test_tags(void **state)
+{
+	static const char *ok[] = {
+		"a: !!str x\n", "a: !!str 8\n", "a: !!int 8\n", "a: !!bool true\n", "a: !!null\n",
+		"a: !!null ~\n", "!!map {a: !!seq [!!int 1]}\n", "!!str k: 1\n", "a: 8\n",
+	};
+	static const char *bad[][2] = {
+		{ "a: !!float 8\n", "t.yaml:1:1: a: YAML tags are not accepted (!!float)" },
+		{ "a: ! 8\n", "t.yaml:1:1: a: YAML tags are not accepted (!)" },
+		{ "a: !x 8\n", "t.yaml:1:1: a: YAML tags are not accepted (!x)" },
+		{ "a: !!int \"8\"\n", "t.yaml:1:1: a: YAML tags are not accepted (!!int)" },
+		{ "a: !!int x\n", "t.yaml:1:1: a: YAML tags are not accepted (!!int)" },
+		{ "a: !!bool 1\n", "t.yaml:1:1: a: YAML tags are not accepted (!!bool)" },
+		{ "a: !!null x\n", "t.yaml:1:1: a: YAML tags are not accepted (!!null)" },
+		{ "a: !!seq {b: 1}\n", "t.yaml:1:1: a: YAML tags are not accepted (!!seq)" },
+		{ "a:\n  b: [1, !!map 2]\n", "t.yaml:2:10: a.b[1]: YAML tags are not accepted (!!map)" },
+		{ "!!int a: 1\n", "t.yaml:1:1: a: YAML tags are not accepted (!!int)" },
+		{ "!!seq {a: 1}\n", "t.yaml:1:1: (document): YAML tags are not accepted (!!seq)" },
+	};
+	char *cause = NULL;
+	struct ynode *n;
+
+	(void)state;
+	for (size_t i = 0; i < nitems(ok); i++) {
+		n = parse(ok[i], &cause);
+		if (n == NULL)
+			fail_msg("%s: %s", ok[i], cause);
+		ynode_free(n);
+	}
+	for (size_t i = 0; i < nitems(bad); i++) {
+		assert_null(parse(bad[i][0], &cause));
+		if (!str_startswith(cause, bad[i][1]))
+			fail_msg("%s: %s", bad[i][0], cause);
+		free(cause);
+		cause = NULL;
+	}
 }
 
 static void
@@ -83,6 +126,23 @@ test_depth_limit(void **state)
 	assert_null(ydoc_parse(b.data, b.len, "deep", &cause));
 	assert_non_null(strstr(cause, "nesting too deep"));
 	free(cause);
+	cause = NULL;
+	/* at the cap: a value inside YDOC_MAX_DEPTH lists loads; one more list is refused */
+	for (int k = YDOC_MAX_DEPTH; k <= YDOC_MAX_DEPTH + 1; k++) {
+		struct ynode *n;
+		b.len = 0;
+		for (int i = 0; i < k; i++)
+			buf_puts(&b, "[");
+		buf_puts(&b, "1");
+		for (int i = 0; i < k; i++)
+			buf_puts(&b, "]");
+		n = ydoc_parse(b.data, b.len, "deep", &cause);
+		assert_true(k == YDOC_MAX_DEPTH ? n != NULL : n == NULL);
+		assert_true(k == YDOC_MAX_DEPTH || strstr(cause, "nesting too deep") != NULL);
+		ynode_free(n);
+		free(cause);
+		cause = NULL;
+	}
 	buf_free(&b);
 }
 
@@ -352,7 +412,7 @@ test_emit_failures(void **state)
 	yemit_free(y);
 }
 
-/* Messages quote at most YDOC_QUOTE_MAX bytes of a value or a key path. */
+/* Messages quote at most QUOTE_MAX bytes of a value, a key path or a file name. */
 static void
 test_error_quotes(void **state)
 {
@@ -363,14 +423,19 @@ test_error_quotes(void **state)
 	memset(big, 'v', 5000);
 	big[5000] = '\0';
 	ynode_error(&cause, "t.yaml", NULL, big, "'%s' is not a valid name", big);
-	assert_true(strlen(cause) < 3 * YDOC_QUOTE_MAX);
-	assert_non_null(strstr(cause, "\xe2\x80\xa6'"));
+	assert_true(strlen(cause) < 3 * QUOTE_MAX);
+	assert_non_null(strstr(cause, "\xe2\x80\xa6[5000 bytes]'"));
+	free(cause);
+	cause = NULL;
+	ynode_error(&cause, big, NULL, "key", "'%s' is not a valid name", big);
+	assert_true(strlen(cause) < 3 * QUOTE_MAX);
+	assert_non_null(strstr(cause, "\xe2\x80\xa6[5000 bytes]:1:1: key: 'v"));
 	free(cause);
 	cause = NULL;
 	buf_init(&b);
 	buf_printf(&b, "%s: 1\n%s: 2\n", big, big);
 	assert_null(ydoc_parse(b.data, b.len, "t.yaml", &cause));
-	assert_true(strlen(cause) < 2 * YDOC_QUOTE_MAX);
+	assert_true(strlen(cause) < 2 * QUOTE_MAX);
 	free(cause);
 	buf_free(&b);
 	/* a cut never splits a character */
@@ -418,6 +483,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_positions),
 		cmocka_unit_test(test_refuse_alias_anchor_dup),
+		cmocka_unit_test(test_tags),
 		cmocka_unit_test(test_depth_limit),
 		cmocka_unit_test(test_scalar_types),
 		cmocka_unit_test(test_emit_round_trip),
