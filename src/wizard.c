@@ -77,7 +77,7 @@ wizard_source_consequences(enum source s, int line)
 		{ "pip wheels bundle their own OpenBLAS; a venv, so PEP 668 is respected.",
 		  "BLIS means building NumPy from source (~20 min) against BLIS." },
 		{ "Miniforge installer, sha256-checked, into ~/miniforge3; no root.",
-		  "conda-forge publishes only OpenBLAS builds for linux-aarch64." },
+		  "linux-aarch64 BLAS: OpenBLAS or NVIDIA NVPL builds; no BLIS." },
 	};
 	if ((unsigned)s > SOURCE_CONDA || line < 0 || line > 1)
 		return "";

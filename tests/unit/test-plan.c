@@ -226,8 +226,9 @@ test_eol(void **state)
 	assert_non_null(plan);
 	assert_null(plan->warnings);
 	assert_true(strv_contains(plan->notes, "Python 3.10: upstream end of life 2026-10-31; "
-	    "Ubuntu 22.04 maintains python3.10 until 2027-04-30 (Canonical's standard support; "
-	    "Ubuntu's release cycle page (ubuntu.com/about/release-cycle))"));
+	    "Ubuntu 22.04 maintains python3.10 until 2027-06-01 (Canonical's standard support; "
+	    "Ubuntu's release cycle page (ubuntu.com/about/release-cycle) and Debian's "
+	    "distro-info-data (ubuntu.csv))"));
 	plan_free(plan);
 	/* the same for the venv of the pip route */
 	p->source = SOURCE_PIP;
@@ -242,7 +243,7 @@ test_eol(void **state)
 	plan = plan_make(&f, p, &cause);
 	assert_null(plan);
 	assert_non_null(strstr(cause, "3.8"));
-	assert_non_null(strstr(cause, "Ubuntu 20.04 itself reached its end of life on 2025-05-31"));
+	assert_non_null(strstr(cause, "Ubuntu 20.04 itself reached its end of life on 2025-05-29"));
 	assert_non_null(strstr(cause, "allow_eol: true"));
 	assert_non_null(strstr(cause, "conda"));
 	free(cause);
@@ -252,8 +253,8 @@ test_eol(void **state)
 	assert_non_null(plan);
 	assert_non_null(plan->warnings);
 	assert_non_null(strstr(plan->warnings[0], "Ubuntu 20.04 reached its end of life on "
-	    "2025-05-31"));
-	assert_non_null(strstr(plan->warnings[0], "Ubuntu Pro ESM, until 2030-04-30"));
+	    "2025-05-29"));
+	assert_non_null(strstr(plan->warnings[0], "Ubuntu Pro ESM, until 2030-04-23"));
 	assert_non_null(strstr(plan->warnings[1], "past end of life"));
 	plan_free(plan);
 	p->allow_eol = 0;
@@ -439,7 +440,7 @@ test_conda(void **state)
 	(void)state;
 	plan = plan_make(&f, p, &cause);
 	assert_null(plan);
-	assert_non_null(strstr(cause, "only OpenBLAS variants"));
+	assert_non_null(strstr(cause, "OpenBLAS and NVIDIA NVPL variants, no BLIS"));
 	free(cause);
 	cause = NULL;
 
@@ -1022,6 +1023,96 @@ test_toolchain_pins(void **state)
 	plan_free(plan);
 }
 
+/* An A64FX OpenBLAS from source (build: source, library openblas) with the GCC of ver. */
+static struct plan *
+a64fx_plan(const char *id, const char *ver, enum distro_family fam, enum pkg_manager pm)
+{
+	struct facts f = mkfacts(id, ver, fam, pm, "aarch64", 48, 65536);
+	struct profile *p = mkprofile(SOURCE_SYSTEM, BLAS_OPENBLAS, THREADING_OPENMP);
+	char *cause = NULL;
+	struct plan *plan;
+
+	f.cpu.name = (char *)"A64FX";
+	f.cpu.openblas_target = (char *)"A64FX";
+	f.cpu.blis_config = (char *)"a64fx";
+	f.system_python = (char *)"3.11.2";
+	p->blas.build = BUILD_SOURCE;
+	p->allow_eol = 1;
+	plan = plan_make(&f, p, &cause);
+	if (plan == NULL)
+		fail_msg("%s %s: %s", id, ver, cause);
+	profile_free(p);
+	return plan;
+}
+
+/* OpenBLAS 0.3.21 builds TARGET=A64FX's SVE kernels only with GCC >= 11 (Makefile.arm64): GCC
+ * 10.2 (Debian 11, one below) gets the non-SVE ARMV8 with the reason, GCC 11.2 (Ubuntu 22.04,
+ * equal major) and 12.2 (Debian 12, above) keep A64FX, and RHEL 8.8 (GCC 8.5) gets a
+ * gcc-toolset (12, GCC 12.1) for it, its steps citing Makefile.arm64. */
+static void
+test_a64fx_gcc(void **state)
+{
+	struct plan *plan;
+
+	(void)state;
+	plan = a64fx_plan("debian", "11", FAMILY_DEBIAN, PM_APT);
+	assert_true(argv_has(need(plan, "openblas-build")->u.run.argv, "TARGET=ARMV8"));
+	assert_true(warned(plan, "TARGET=A64FX needs GCC >= 11"));
+	assert_true(warned(plan, "Makefile.arm64"));
+	assert_null(plan_find(plan, "toolchain"));
+	plan_free(plan);
+	plan = a64fx_plan("ubuntu", "22.04", FAMILY_DEBIAN, PM_APT);
+	assert_true(argv_has(need(plan, "openblas-build")->u.run.argv, "TARGET=A64FX"));
+	assert_false(warned(plan, "needs GCC >= 11"));
+	plan_free(plan);
+	plan = a64fx_plan("debian", "12", FAMILY_DEBIAN, PM_APT);
+	assert_true(argv_has(need(plan, "openblas-build")->u.run.argv, "TARGET=A64FX"));
+	plan_free(plan);
+	plan = a64fx_plan("rhel", "8.8", FAMILY_RHEL, PM_DNF);
+	assert_true(argv_has(need(plan, "toolchain")->u.run.argv, "gcc-toolset-12"));
+	assert_non_null(strstr(need(plan, "toolchain")->why, "TARGET=A64FX needs GCC >= 11"));
+	assert_true(argv_has(need(plan, "openblas-build")->u.run.argv, "TARGET=A64FX"));
+	plan_free(plan);
+}
+
+/* A GCC exactly as new as the build needs builds it (>=, not >): EL 8.4's GCC 8.4 and NumPy
+ * 2.1/2.2's "GCC >= 8.4" (Python 3.9, python39 from AppStream) need no gcc-toolset; one below
+ * (EL 8.2, GCC 8.3) pins NumPy; one above (8.5) builds it too. */
+static void
+test_gcc_equal(void **state)
+{
+	const char *vers[] = { "8.2", "8.4", "8.5" };
+	struct python_install py = { (char *)"/usr/bin/python3.9", (char *)"3.9.16", 0 };
+	char *cause = NULL;
+
+	(void)state;
+	for (size_t i = 0; i < nitems(vers); i++) {
+		struct facts f = mkfacts("almalinux", vers[i], FAMILY_RHEL, PM_DNF, "aarch64", 4,
+		    65536);
+		struct profile *p = mkprofile(SOURCE_PIP, BLAS_BLIS, THREADING_OPENMP);
+		struct plan *plan;
+
+		f.pythons = &py;
+		f.npythons = 1;
+		setpy(p, "3.9");
+		p->scipy = 0;
+		p->allow_eol = 1;
+		plan = plan_make(&f, p, &cause);
+		if (plan == NULL)
+			fail_msg("%s: %s", vers[i], cause);
+		assert_null(plan_find(plan, "toolchain"));
+		if (i == 0)
+			assert_true(argv_has(need(plan, "pip-numpy")->u.run.argv, "numpy<1.26"));
+		else {
+			assert_true(argv_has(need(plan, "pip-numpy")->u.run.argv, "numpy"));
+			assert_non_null(strstr(need(plan, "pip-numpy")->why, "GCC 8."));
+			assert_non_null(strstr(need(plan, "pip-numpy")->why, "builds it"));
+		}
+		plan_free(plan);
+		profile_free(p);
+	}
+}
+
 int
 main(void)
 {
@@ -1042,6 +1133,8 @@ main(void)
 		cmocka_unit_test(test_toolchain_table),
 		cmocka_unit_test(test_toolchain_toolset),
 		cmocka_unit_test(test_toolchain_pins),
+		cmocka_unit_test(test_a64fx_gcc),
+		cmocka_unit_test(test_gcc_equal),
 	};
 
 	setup_clock();
