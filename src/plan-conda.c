@@ -25,10 +25,9 @@ plan_conda(struct pctx *c)
 		    "source build");
 	if (strcmp(c->lib, "blis") == 0 && strcmp(c->f->arch, "aarch64") == 0)
 		return pc_refuse(c, "BLIS with source: conda on aarch64 -- conda-forge switches "
-		    "BLAS with libblas build variants, and for linux-aarch64 it builds OpenBLAS "
-		    "and NVIDIA NVPL variants, no BLIS (conda-forge's blas-feedstock, "
-		    "conda_build_config.yaml); use library: openblas, or source: system/pip for "
-		    "BLIS");
+		    "BLAS with libblas build variants, and builds OpenBLAS and NVIDIA NVPL ones "
+		    "for linux-aarch64, no BLIS (its blas-feedstock); use library: openblas, or "
+		    "source: system/pip for BLIS");
 	pinname = xasprintf("miniforge-%s", c->f->arch);
 	pin = pin_find(pinname);
 	free(pinname);
