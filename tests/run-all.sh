@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 mkdir -p tests/out
 export ARMPY_TODAY=${ARMPY_TODAY:-2026-11-25}
 
-order="unit graph golden conform profile inputs fuzz output net exec state sudo validate tui pip e2e ssh fleet deb arm64 slow"
+order="unit graph golden facts conform profile inputs fuzz output net exec state sudo validate tui pip e2e ssh fleet deb arm64 slow"
 want=${SUITES:-$order}
 passed=0 failed=0 skipped=0
 

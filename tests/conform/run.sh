@@ -13,7 +13,8 @@ HERE=$TOP/tests/conform
 OUT=$TOP/tests/out/conform
 CACHE=${ARMPY_TEST_CACHE:-/var/cache/armpy-test}
 SRC=${ARMPY_TEST_SRC_CACHE:-$CACHE/src}
-MIRROR=${ARMPY_TEST_MIRROR:-http://deb.debian.org/debian}
+# Debian's archive: this machine's apt sources (tests/lib.sh apt_mirror) or ARMPY_TEST_MIRROR.
+MIRROR=${ARMPY_TEST_MIRROR:-$(apt_mirror debian)}
 # Where an orig tarball is also found when the Debian mirror lacks it (Ubuntu imports Debian's).
 ALT_POOL=${ARMPY_TEST_ALT_POOL:-http://archive.ubuntu.com/ubuntu/pool}
 export ARMPY_NO_PROBE=1
@@ -21,6 +22,7 @@ mkdir -p "$OUT"
 rm -rf "${OUT:?}"/*
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
+[ -n "$MIRROR" ] || { t_fail "conform: no Debian mirror in this machine's apt sources; set ARMPY_TEST_MIRROR"; t_summary; exit 1; }
 for c in python3 cc tar sha256sum; do
 	command -v $c >/dev/null || { t_fail "conform: $c is missing"; t_summary; exit 1; }
 done
