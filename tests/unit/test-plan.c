@@ -1075,6 +1075,67 @@ test_a64fx_gcc(void **state)
 	plan_free(plan);
 }
 
+/* The toolset table's boundary: gcc-toolset-11 (GCC 11.2) comes with EL 8.5. An A64FX OpenBLAS
+ * needing GCC >= 11 on EL 8.4 (one below: only gcc-toolset-10) builds ARMV8; 8.5 (equal) and
+ * 8.6 (above) get gcc-toolset-11 and TARGET=A64FX. */
+static void
+test_toolset_boundary(void **state)
+{
+	static const struct {
+		const char *ver, *toolset, *target;
+	} t[] = {
+		{ "8.4", NULL, "TARGET=ARMV8" },
+		{ "8.5", "gcc-toolset-11", "TARGET=A64FX" },
+		{ "8.6", "gcc-toolset-11", "TARGET=A64FX" },
+	};
+	(void)state;
+	for (size_t i = 0; i < nitems(t); i++) {
+		struct plan *plan = a64fx_plan("rocky", t[i].ver, FAMILY_RHEL, PM_DNF);
+		const struct step *s = plan_find(plan, "toolchain");
+
+		if (t[i].toolset == NULL)
+			assert_null(s);
+		else if (s == NULL || !argv_has(s->u.run.argv, t[i].toolset))
+			fail_msg("EL %s: no %s step", t[i].ver, t[i].toolset);
+		if (!argv_has(need(plan, "openblas-build")->u.run.argv, t[i].target))
+			fail_msg("EL %s: not %s", t[i].ver, t[i].target);
+		plan_free(plan);
+	}
+}
+
+/* The build-need and distro-GCC tables at their edges: a Python equal to a line's lowest or
+ * highest, one below and above; a GCC equal to a line's need, one below; a VERSION_ID equal to
+ * a row's, between rows and below the first. */
+static void
+test_table_edges(void **state)
+{
+	struct facts f = mkfacts("rhel", "8.3", FAMILY_RHEL, PM_DNF, "aarch64", 4, 4096);
+	(void)state;
+
+	assert_string_equal(toolchain_pick("numpy", "3.9", NULL)->from, "1.26");   /* py_min */
+	assert_string_equal(toolchain_pick("numpy", "3.8", NULL)->from, "1.22");   /* below */
+	assert_string_equal(toolchain_pick("numpy", "3.13", "8.5")->from, "2.1");  /* py_max */
+	assert_null(toolchain_pick("numpy", "3.14", "8.5"));                      /* above */
+	assert_string_equal(toolchain_pick("numpy", "3.15", NULL)->from, "2.5");   /* open */
+	assert_string_equal(toolchain_pick("numpy", "3.11", "9.3")->from, "2.3");  /* equal GCC */
+	assert_string_equal(toolchain_pick("numpy", "3.11", "9.2")->from, "2.1");  /* one below */
+	assert_string_equal(toolchain_pick("numpy", "3.12", "10.3")->from, "2.5");
+	assert_string_equal(toolchain_pick("numpy", "3.12", "10.2")->from, "2.3");
+	assert_string_equal(toolchain_distro_gcc(&f), "8.3");                     /* 8.2's row */
+	f.distro_version = (char *)"8.4";
+	assert_string_equal(toolchain_distro_gcc(&f), "8.4");
+	f.distro_version = (char *)"8.5";
+	assert_string_equal(toolchain_distro_gcc(&f), "8.5");
+	f.distro_version = (char *)"8.10";
+	assert_string_equal(toolchain_distro_gcc(&f), "8.5");
+	f = mkfacts("alpine", "3.20.3", FAMILY_ALPINE, PM_APK, "aarch64", 4, 4096);
+	assert_string_equal(toolchain_distro_gcc(&f), "13.2");
+	f.distro_version = (char *)"3.21.0";
+	assert_string_equal(toolchain_distro_gcc(&f), "14.2");
+	f.distro_version = (char *)"3.17.1";
+	assert_null(toolchain_distro_gcc(&f));
+}
+
 /* A GCC exactly as new as the build needs builds it (>=, not >): EL 8.4's GCC 8.4 and NumPy
  * 2.1/2.2's "GCC >= 8.4" (Python 3.9, python39 from AppStream) need no gcc-toolset; one below
  * (EL 8.2, GCC 8.3) pins NumPy; one above (8.5) builds it too. */
@@ -1135,6 +1196,8 @@ main(void)
 		cmocka_unit_test(test_toolchain_pins),
 		cmocka_unit_test(test_a64fx_gcc),
 		cmocka_unit_test(test_gcc_equal),
+		cmocka_unit_test(test_toolset_boundary),
+		cmocka_unit_test(test_table_edges),
 	};
 
 	setup_clock();
