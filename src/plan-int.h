@@ -35,6 +35,9 @@ struct pctx {
 	char *cc_fc;              /* that toolset's gfortran, NULL = none */
 	char *numpy_spec;         /* "numpy<2.3" when pinned to what the GCC builds, else NULL */
 	char *scipy_spec;
+	/* the release's lifecycle row, with the target's later distro-info-data days (pc_life) */
+	struct distro_life life;
+	int life_noted;
 };
 
 /* Steps. argv/packages are NULL-terminated lists of string literals or copies. */

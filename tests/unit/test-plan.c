@@ -1023,6 +1023,40 @@ test_toolchain_pins(void **state)
 	plan_free(plan);
 }
 
+/* The target's distro-info-data wins when its day is later: Debian 11's LTS ends 2026-08-31 in
+ * armpy's table, so on 2026-11-25 it is past its end; a target whose debian.csv says
+ * 2026-12-31 is within it, its python3 maintained, and the plan says where that came from. One
+ * day earlier than the table's changes nothing. */
+static void
+test_distro_info_later(void **state)
+{
+	struct facts f = mkfacts("debian", "11", FAMILY_DEBIAN, PM_APT, "aarch64", 4, 4096);
+	struct profile *p = mkprofile(SOURCE_SYSTEM, BLAS_OPENBLAS, THREADING_OPENMP);
+	char *cause = NULL;
+	struct plan *plan;
+
+	(void)state;
+	setup_clock();
+	f.system_python = (char *)"3.9.2";
+	f.distro_info.end = (char *)"2026-12-31";
+	plan = plan_make(&f, p, &cause);
+	if (plan == NULL)
+		fail_msg("%s", cause);
+	assert_true(noted(plan, "distro-info-data"));
+	assert_true(noted(plan, "2026-12-31"));
+	assert_false(warned(plan, "reached its end of life"));
+	assert_true(noted(plan, "maintains python3.9 until 2026-12-31"));
+	plan_free(plan);
+	f.distro_info.end = (char *)"2026-08-30";
+	p->allow_eol = 1;
+	plan = plan_make(&f, p, &cause);
+	assert_non_null(plan);
+	assert_false(noted(plan, "distro-info-data"));
+	assert_true(warned(plan, "Debian 11 reached its end of life on 2026-08-31"));
+	plan_free(plan);
+	profile_free(p);
+}
+
 /* An A64FX OpenBLAS from source (build: source, library openblas) with the GCC of ver. */
 static struct plan *
 a64fx_plan(const char *id, const char *ver, enum distro_family fam, enum pkg_manager pm)
@@ -1194,6 +1228,7 @@ main(void)
 		cmocka_unit_test(test_toolchain_table),
 		cmocka_unit_test(test_toolchain_toolset),
 		cmocka_unit_test(test_toolchain_pins),
+		cmocka_unit_test(test_distro_info_later),
 		cmocka_unit_test(test_a64fx_gcc),
 		cmocka_unit_test(test_gcc_equal),
 		cmocka_unit_test(test_toolset_boundary),
