@@ -50,7 +50,12 @@ apt_mirror() {
 		[ -f "$f" ] || continue
 		case "$f" in
 		*.sources) uri=$(awk -v want="$want" '
-			function flush() { if (deb && on && !done) for (i = 1; i <= nu; i++) if (u[i] ~ "/" want "/?$") { print u[i]; done = 1; exit } deb = 0; on = 1; nu = 0 }
+			function flush() {
+				if (deb && on && !done)
+					for (i = 1; i <= nu; i++)
+						if (u[i] ~ "/" want "/?$") { print u[i]; done = 1; exit }
+				deb = 0; on = 1; nu = 0
+			}
 			BEGIN { on = 1 }
 			/^[ \t]*#/ { next }
 			/^[ \t]*$/ { flush(); next }
