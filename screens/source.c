@@ -108,6 +108,7 @@ const struct screen screen_source = {
 	.help = "system: the distro's python3-numpy/python3-scipy, BLAS chosen with "
 	    "update-alternatives (Debian/Ubuntu) - needs root.\npip: a venv; wheels carry "
 	    "their own OpenBLAS, BLIS means building NumPy from source.\nconda: Miniforge in "
-	    "your home; conda-forge's linux-aarch64 builds use OpenBLAS.\nSpace marks the line "
+	    "your home; conda-forge builds OpenBLAS and NVIDIA NVPL for linux-aarch64, not "
+	    "BLIS.\nSpace marks the line "
 	    "under the cursor; Enter goes on with the marked (*) one.",
 };

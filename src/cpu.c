@@ -1,6 +1,7 @@
 /* cpu.c — /proc/cpuinfo parsing, the aarch64 core table (OpenBLAS TARGET, BLIS config), x86 naming. */
 /* SPDX-License-Identifier: MIT */
 #include "armpy.h"
+#include "cpu-table.h"
 #include "facts.h"
 
 #include <ctype.h>
@@ -35,67 +36,110 @@
  *   cortexa57, cortexa53; x86: skx haswell sandybridge zen zen2 zen3). NEON-only cores without
  *   their own config use cortexa57 (the armv8a kernels); SVE cores use armsve, A64FX its own.
  */
-struct cpu_part {
-	unsigned impl;
-	unsigned part;
-	const char *name;
-	const char *openblas;
-	const char *blis;
-};
+#define SRC_ARM "lscpu-arm.c (util-linux); OpenBLAS cpuid_arm64.c and TargetList.txt; BLIS " \
+	"0.9.0 config_registry"
+#define SRC_ARM_GENERIC "lscpu-arm.c (util-linux); OpenBLAS cpuid_arm64.c does not list it: " \
+	"ARMV8, what its cpuid picks; BLIS 0.9.0 config_registry"
+#define SRC_AMPERE "lscpu-arm.c (util-linux); no AmpereOne target in OpenBLAS (its cpuid: " \
+	"ARMV8): armpy's choice, NEOVERSEN1, for an Armv8.2+ NEON core with LSE and no SVE"
+#define SRC_APPLE "lscpu-arm.c (util-linux); OpenBLAS cpuid_arm64.c (0x022: VORTEX); BLIS " \
+	"0.9.0 config/firestorm"
+#define CHECKED_CPU "2026-12-02"
 
 static const struct cpu_part cpu_parts[] = {
 	/* Arm Ltd */
-	{ 0x41, 0xd03, "Cortex-A53", "CORTEXA53", "cortexa53" },
-	{ 0x41, 0xd04, "Cortex-A35", "ARMV8", "cortexa53" },
-	{ 0x41, 0xd05, "Cortex-A55", "CORTEXA55", "cortexa53" },
-	{ 0x41, 0xd07, "Cortex-A57", "CORTEXA57", "cortexa57" },
-	{ 0x41, 0xd08, "Cortex-A72", "CORTEXA72", "cortexa57" },
-	{ 0x41, 0xd09, "Cortex-A73", "CORTEXA73", "cortexa57" },
-	{ 0x41, 0xd0a, "Cortex-A75", "ARMV8", "cortexa57" },
-	{ 0x41, 0xd0b, "Cortex-A76", "CORTEXA76", "cortexa57" },
-	{ 0x41, 0xd0c, "Neoverse-N1", "NEOVERSEN1", "cortexa57" },
-	{ 0x41, 0xd0d, "Cortex-A77", "ARMV8", "cortexa57" },
-	{ 0x41, 0xd40, "Neoverse-V1", "NEOVERSEV1", "armsve" },
-	{ 0x41, 0xd41, "Cortex-A78", "ARMV8", "cortexa57" },
-	{ 0x41, 0xd44, "Cortex-X1", "CORTEXX1", "cortexa57" },
-	{ 0x41, 0xd46, "Cortex-A510", "CORTEXA510", "armsve" },
-	{ 0x41, 0xd47, "Cortex-A710", "CORTEXA710", "armsve" },
-	{ 0x41, 0xd49, "Neoverse-N2", "NEOVERSEN2", "armsve" },
-	{ 0x41, 0xd4f, "Neoverse-V2", "NEOVERSEV2", "armsve" },
+	{ 0x41, 0xd03, "Cortex-A53", "CORTEXA53", "cortexa53",
+	    SRC_ARM, CHECKED_CPU },
+	{ 0x41, 0xd04, "Cortex-A35", "ARMV8", "cortexa53",
+	    SRC_ARM_GENERIC, CHECKED_CPU },
+	{ 0x41, 0xd05, "Cortex-A55", "CORTEXA55", "cortexa53",
+	    SRC_ARM, CHECKED_CPU },
+	{ 0x41, 0xd07, "Cortex-A57", "CORTEXA57", "cortexa57",
+	    SRC_ARM, CHECKED_CPU },
+	{ 0x41, 0xd08, "Cortex-A72", "CORTEXA72", "cortexa57",
+	    SRC_ARM, CHECKED_CPU },
+	{ 0x41, 0xd09, "Cortex-A73", "CORTEXA73", "cortexa57",
+	    SRC_ARM, CHECKED_CPU },
+	{ 0x41, 0xd0a, "Cortex-A75", "ARMV8", "cortexa57",
+	    SRC_ARM_GENERIC, CHECKED_CPU },
+	{ 0x41, 0xd0b, "Cortex-A76", "CORTEXA76", "cortexa57",
+	    SRC_ARM, CHECKED_CPU },
+	{ 0x41, 0xd0c, "Neoverse-N1", "NEOVERSEN1", "cortexa57",
+	    SRC_ARM, CHECKED_CPU },
+	{ 0x41, 0xd0d, "Cortex-A77", "ARMV8", "cortexa57",
+	    SRC_ARM_GENERIC, CHECKED_CPU },
+	{ 0x41, 0xd40, "Neoverse-V1", "NEOVERSEV1", "armsve",
+	    SRC_ARM, CHECKED_CPU },
+	{ 0x41, 0xd41, "Cortex-A78", "ARMV8", "cortexa57",
+	    SRC_ARM_GENERIC, CHECKED_CPU },
+	{ 0x41, 0xd44, "Cortex-X1", "CORTEXX1", "cortexa57",
+	    SRC_ARM, CHECKED_CPU },
+	{ 0x41, 0xd46, "Cortex-A510", "CORTEXA510", "armsve",
+	    SRC_ARM, CHECKED_CPU },
+	{ 0x41, 0xd47, "Cortex-A710", "CORTEXA710", "armsve",
+	    SRC_ARM, CHECKED_CPU },
+	{ 0x41, 0xd49, "Neoverse-N2", "NEOVERSEN2", "armsve",
+	    SRC_ARM, CHECKED_CPU },
+	{ 0x41, 0xd4f, "Neoverse-V2", "NEOVERSEV2", "armsve",
+	    SRC_ARM, CHECKED_CPU },
 	/* Broadcom: its MIDR for ThunderX2 (lscpu-arm.c brcm_part 0x516) */
-	{ 0x42, 0x516, "ThunderX2", "THUNDERX2T99", "thunderx2" },
+	{ 0x42, 0x516, "ThunderX2", "THUNDERX2T99", "thunderx2",
+	    SRC_ARM, CHECKED_CPU },
 	/* Cavium */
-	{ 0x43, 0x0a1, "ThunderX-88XX", "THUNDERX", "cortexa57" },
-	{ 0x43, 0x0af, "ThunderX2", "THUNDERX2T99", "thunderx2" },
-	{ 0x43, 0x0b8, "ThunderX3-T110", "THUNDERX3T110", "thunderx2" },
+	{ 0x43, 0x0a1, "ThunderX-88XX", "THUNDERX", "cortexa57",
+	    SRC_ARM, CHECKED_CPU },
+	{ 0x43, 0x0af, "ThunderX2", "THUNDERX2T99", "thunderx2",
+	    SRC_ARM, CHECKED_CPU },
+	{ 0x43, 0x0b8, "ThunderX3-T110", "THUNDERX3T110", "thunderx2",
+	    SRC_ARM, CHECKED_CPU },
 	/* Fujitsu */
-	{ 0x46, 0x001, "A64FX", "A64FX", "a64fx" },
+	{ 0x46, 0x001, "A64FX", "A64FX", "a64fx",
+	    SRC_ARM, CHECKED_CPU },
 	/* HiSilicon */
-	{ 0x48, 0xd01, "Kunpeng-920", "TSV110", "cortexa57" },
+	{ 0x48, 0xd01, "Kunpeng-920", "TSV110", "cortexa57",
+	    SRC_ARM, CHECKED_CPU },
 	/* NVIDIA */
-	{ 0x4e, 0x000, "Denver", "ARMV8", "cortexa57" },
-	{ 0x4e, 0x003, "Denver-2", "ARMV8", "cortexa57" },
-	{ 0x4e, 0x004, "Carmel", "ARMV8", "cortexa57" },
+	{ 0x4e, 0x000, "Denver", "ARMV8", "cortexa57",
+	    SRC_ARM_GENERIC, CHECKED_CPU },
+	{ 0x4e, 0x003, "Denver-2", "ARMV8", "cortexa57",
+	    SRC_ARM_GENERIC, CHECKED_CPU },
+	{ 0x4e, 0x004, "Carmel", "ARMV8", "cortexa57",
+	    SRC_ARM_GENERIC, CHECKED_CPU },
 	/* Applied Micro (now Ampere): X-Gene / eMAG */
-	{ 0x50, 0x000, "eMAG", "EMAG8180", "cortexa57" },
+	{ 0x50, 0x000, "eMAG", "EMAG8180", "cortexa57",
+	    SRC_ARM, CHECKED_CPU },
 	/* Qualcomm */
-	{ 0x51, 0xc00, "Falkor", "FALKOR", "cortexa57" },
+	{ 0x51, 0xc00, "Falkor", "FALKOR", "cortexa57",
+	    SRC_ARM, CHECKED_CPU },
 	/* Apple (M1 and M2 families; OpenBLAS names them all VORTEX) */
-	{ 0x61, 0x022, "Icestorm-M1", "VORTEX", "firestorm" },
-	{ 0x61, 0x023, "Firestorm-M1", "VORTEX", "firestorm" },
-	{ 0x61, 0x024, "Icestorm-M1-Pro", "VORTEX", "firestorm" },
-	{ 0x61, 0x025, "Firestorm-M1-Pro", "VORTEX", "firestorm" },
-	{ 0x61, 0x028, "Icestorm-M1-Max", "VORTEX", "firestorm" },
-	{ 0x61, 0x029, "Firestorm-M1-Max", "VORTEX", "firestorm" },
-	{ 0x61, 0x032, "Blizzard-M2", "VORTEX", "firestorm" },
-	{ 0x61, 0x033, "Avalanche-M2", "VORTEX", "firestorm" },
+	{ 0x61, 0x022, "Icestorm-M1", "VORTEX", "firestorm",
+	    SRC_APPLE, CHECKED_CPU },
+	{ 0x61, 0x023, "Firestorm-M1", "VORTEX", "firestorm",
+	    SRC_APPLE, CHECKED_CPU },
+	{ 0x61, 0x024, "Icestorm-M1-Pro", "VORTEX", "firestorm",
+	    SRC_APPLE, CHECKED_CPU },
+	{ 0x61, 0x025, "Firestorm-M1-Pro", "VORTEX", "firestorm",
+	    SRC_APPLE, CHECKED_CPU },
+	{ 0x61, 0x028, "Icestorm-M1-Max", "VORTEX", "firestorm",
+	    SRC_APPLE, CHECKED_CPU },
+	{ 0x61, 0x029, "Firestorm-M1-Max", "VORTEX", "firestorm",
+	    SRC_APPLE, CHECKED_CPU },
+	{ 0x61, 0x032, "Blizzard-M2", "VORTEX", "firestorm",
+	    SRC_APPLE, CHECKED_CPU },
+	{ 0x61, 0x033, "Avalanche-M2", "VORTEX", "firestorm",
+	    SRC_APPLE, CHECKED_CPU },
 	/* Phytium */
-	{ 0x70, 0x662, "FTC662", "FT2000", "cortexa57" },
-	{ 0x70, 0x663, "FTC663", "FT2000", "cortexa57" },
+	{ 0x70, 0x662, "FTC662", "FT2000", "cortexa57",
+	    SRC_ARM, CHECKED_CPU },
+	{ 0x70, 0x663, "FTC663", "FT2000", "cortexa57",
+	    SRC_ARM, CHECKED_CPU },
 	/* Ampere */
-	{ 0xc0, 0xac3, "AmpereOne", "NEOVERSEN1", "cortexa57" },
-	{ 0xc0, 0xac4, "AmpereOne-A", "NEOVERSEN1", "cortexa57" },
-	{ 0xc0, 0xac5, "AmpereOne-B", "NEOVERSEN1", "cortexa57" },
+	{ 0xc0, 0xac3, "AmpereOne", "NEOVERSEN1", "cortexa57",
+	    SRC_AMPERE, CHECKED_CPU },
+	{ 0xc0, 0xac4, "AmpereOne-A", "NEOVERSEN1", "cortexa57",
+	    SRC_AMPERE, CHECKED_CPU },
+	{ 0xc0, 0xac5, "AmpereOne-B", "NEOVERSEN1", "cortexa57",
+	    SRC_AMPERE, CHECKED_CPU },
 };
 
 static const struct {
@@ -246,59 +290,105 @@ cpuinfo_is_foreign(const char *arch, const char *text)
 	return x86 && !arm;
 }
 
+/* What one processor block of cpuinfo says about the core (pointers into the parsed copy). */
+struct cpu_block {
+	const char *impl, *part, *features, *features_key;
+};
+
+/* The core's identity comes from one processor block: the last one that names both its
+ * implementer and part. Linux numbers a big.LITTLE SoC's little cores first (RK3588: cpu0-3
+ * Cortex-A55, cpu4-7 Cortex-A76), so that is a big core, the one BLAS threads are tuned for;
+ * on a uniform CPU every block is the same. Without such a block, the first block's values. */
+static void
+cpu_block_end(struct cpu_block *b, struct cpu_block *chosen, struct cpu_block *first)
+{
+	if (b->impl != NULL && b->part != NULL)
+		*chosen = *b;
+	if (first->impl == NULL && first->part == NULL && first->features == NULL)
+		*first = *b;
+	memset(b, 0, sizeof *b);
+}
+
+static void
+cpu_block_apply(struct cpu_info *cpu, const struct cpu_block *b, int aarch64)
+{
+	if (b->impl != NULL && cpu->implementer == NULL)
+		cpu->implementer = xstrdup(b->impl);
+	if (b->part != NULL && cpu->part == NULL)
+		cpu->part = xstrdup(b->part);
+	if (b->features == NULL)
+		return;
+	if (aarch64 || strcmp(b->features_key, "Features") == 0)
+		cpu_add_features(cpu, b->features);
+	else
+		cpu_add_x86_flags(cpu, b->features);
+}
+
+/* One "key : value" line; *colon splits it. 0 when it is not such a line. */
+static int
+cpu_split_line(char *line, char **key, char **value)
+{
+	char *colon, *e;
+
+	if (line[strspn(line, " \t")] == '#' || (colon = strchr(line, ':')) == NULL)
+		return 0;
+	*colon = '\0';
+	*key = str_trim(line);
+	*value = str_trim(colon + 1);
+	e = *key + strlen(*key);
+	while (e > *key && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return 1;
+}
+
+static void
+cpu_parse_other(struct cpu_info *cpu, const char *key, const char *value, int aarch64)
+{
+	if (strcmp(key, "vendor_id") == 0 && cpu->vendor == NULL && !aarch64)
+		cpu->vendor = xstrdup(value);
+	else if (strcmp(key, "model name") == 0 && cpu->name == NULL && !aarch64)
+		cpu->name = xstrdup(value);
+	else if (strcmp(key, "cpu family") == 0 && cpu->x86_family == 0)
+		cpu->x86_family = cpu_parse_small(value, 0xffff);
+	else if (strcmp(key, "model") == 0 && cpu->x86_model == 0)
+		cpu->x86_model = cpu_parse_small(value, 0xffff);
+	else if (strcmp(key, "cpu MHz") == 0 && cpu->mhz == 0)
+		cpu->mhz = cpu_parse_mhz(value);
+}
+
 void
 cpuinfo_parse(struct cpu_info *cpu, const char *arch, const char *text)
 {
-	char *copy, *line, *save = NULL;
+	char *copy, *line, *key, *value, *save = NULL;
 	int aarch64 = arch != NULL && strcmp(arch, "aarch64") == 0;
 	int foreign = cpuinfo_is_foreign(arch, text);
-	int cores = 0, have_features = 0;
+	int cores = 0;
+	struct cpu_block b = { 0 }, chosen = { 0 }, first = { 0 };
 
 	if (text == NULL)
 		return;
 	copy = xstrdup(text);
 	for (line = strtok_r(copy, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
-		char *colon, *key, *value;
-		if (line[strspn(line, " \t")] == '#')
+		if (!cpu_split_line(line, &key, &value))
 			continue;
-		if ((colon = strchr(line, ':')) == NULL)
-			continue;
-		*colon = '\0';
-		key = str_trim(line);
-		value = str_trim(colon + 1);
-		{
-			char *e = key + strlen(key);
-			while (e > key && isspace((unsigned char)e[-1]))
-				*--e = '\0';
-		}
 		if (strcmp(key, "processor") == 0) {
+			cpu_block_end(&b, &chosen, &first);
 			cores++;
-			continue;
-		}
-		if (foreign)
+		} else if (foreign)
 			continue;   /* the host's text under qemu-user: nothing in it is ours */
-		if (strcmp(key, "CPU implementer") == 0 && cpu->implementer == NULL)
-			cpu->implementer = xstrdup(value);
-		else if (strcmp(key, "CPU part") == 0 && cpu->part == NULL)
-			cpu->part = xstrdup(value);
+		else if (strcmp(key, "CPU implementer") == 0 && b.impl == NULL)
+			b.impl = value;
+		else if (strcmp(key, "CPU part") == 0 && b.part == NULL)
+			b.part = value;
 		else if ((strcmp(key, "Features") == 0 || strcmp(key, "flags") == 0) &&
-		    !have_features) {
-			have_features = 1;
-			if (aarch64 || strcmp(key, "Features") == 0)
-				cpu_add_features(cpu, value);
-			else
-				cpu_add_x86_flags(cpu, value);
-		} else if (strcmp(key, "vendor_id") == 0 && cpu->vendor == NULL && !aarch64)
-			cpu->vendor = xstrdup(value);
-		else if (strcmp(key, "model name") == 0 && cpu->name == NULL && !aarch64)
-			cpu->name = xstrdup(value);
-		else if (strcmp(key, "cpu family") == 0 && cpu->x86_family == 0)
-			cpu->x86_family = cpu_parse_small(value, 0xffff);
-		else if (strcmp(key, "model") == 0 && cpu->x86_model == 0)
-			cpu->x86_model = cpu_parse_small(value, 0xffff);
-		else if (strcmp(key, "cpu MHz") == 0 && cpu->mhz == 0)
-			cpu->mhz = cpu_parse_mhz(value);
+		    b.features == NULL) {
+			b.features = value;
+			b.features_key = key;
+		} else
+			cpu_parse_other(cpu, key, value, aarch64);
 	}
+	cpu_block_end(&b, &chosen, &first);
+	cpu_block_apply(cpu, chosen.impl != NULL ? &chosen : &first, aarch64);
 	free(copy);
 	if (cores > 0)
 		cpu->cores = cores;
@@ -312,6 +402,13 @@ cpu_midr_apply(struct cpu_info *cpu, uint64_t midr)
 	cpu_set(&cpu->implementer, tmp);
 	snprintf(tmp, sizeof tmp, "0x%03x", (unsigned)((midr >> 4) & 0xfff));
 	cpu_set(&cpu->part, tmp);
+}
+
+const struct cpu_part *
+cpu_part_table(int *n)
+{
+	*n = (int)nitems(cpu_parts);
+	return cpu_parts;
 }
 
 static void
@@ -365,8 +462,11 @@ cpu_identify_x86(struct cpu_info *cpu)
 	if (cpu->name == NULL)
 		cpu->name = xstrdup("unknown");
 	if (amd && avx2) {
-		/* OpenBLAS: ZEN for every Zen; BLIS: family 17h model < 0x30 zen, >= 0x30 zen2,
-		 * 19h and later zen3 (the newest config in Debian 12's BLIS 0.9). */
+		/* OpenBLAS: ZEN for every Zen (explicit: 0.3.21's getarch, cpuid_x86.c, calls
+		 * family 1Ah BARCELONA); BLIS: family 17h model < 0x30 zen, >= 0x30 zen2, 19h and
+		 * later zen3, the newest config in Debian 12's BLIS 0.9.0 (bli_cpuid.c knows no
+		 * family 1Ah, Zen 5: a zen3 build runs its AVX2/FMA kernels there without asking
+		 * cpuid, where BLIS's amd64 family build would fall back to generic). */
 		ob = "ZEN";
 		if (cpu->x86_family == 0x17)
 			bl = cpu->x86_model >= 0x30 ? "zen2" : "zen";

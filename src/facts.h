@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+#include "distrolife.h"
+
 struct ynode;
 struct yemit;
 
@@ -60,6 +62,11 @@ struct facts {
 	char *conda;              /* path of an existing conda, or NULL */
 	int pep668;               /* the system python3 is externally managed */
 	char **notes;             /* what detection changed in what it read (bad bytes replaced) */
+	/* The target's own distro-info-data row for its release (Debian, Ubuntu: distroinfo_find
+	 * on $ROOT/usr/share/distro-info/<id>.csv), all NULL when none: a plan prefers its later
+	 * days to armpy's table and says so (distrolife_merge). Detection does not fill it yet,
+	 * nor does the facts YAML carry it; facts_free does not free it. */
+	struct distro_info distro_info;
 };
 
 /* Where detection reads from; NULL fields mean the live system. */

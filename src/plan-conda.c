@@ -25,9 +25,9 @@ plan_conda(struct pctx *c)
 		    "source build");
 	if (strcmp(c->lib, "blis") == 0 && strcmp(c->f->arch, "aarch64") == 0)
 		return pc_refuse(c, "BLIS with source: conda on aarch64 -- conda-forge switches "
-		    "BLAS with libblas build variants, and for linux-aarch64 only OpenBLAS "
-		    "variants are published (conda-forge's libblas packages); use library: "
-		    "openblas, or source: system/pip for BLIS");
+		    "BLAS with libblas build variants, and builds OpenBLAS and NVIDIA NVPL ones "
+		    "for linux-aarch64, no BLIS (its blas-feedstock); use library: openblas, or "
+		    "source: system/pip for BLIS");
 	pinname = xasprintf("miniforge-%s", c->f->arch);
 	pin = pin_find(pinname);
 	free(pinname);
@@ -66,7 +66,7 @@ plan_conda(struct pctx *c)
 	if (pin != NULL && url == pin->url)
 		why = xasprintf("Miniforge's releases publish aarch64 installers with a .sha256 "
 		    "file and its embedded MD5 check only warns, so armpy verifies the sha256 "
-		    "(pinned Miniforge %s; sha256 from %s)", pin->version, pin->source);
+		    "(pinned Miniforge %s; sha256 from %s)", pin->version, pin->hash_from);
 	else
 		why = xstrdup("conda.installer_url from the profile, verified with "
 		    "conda.installer_sha256");

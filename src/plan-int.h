@@ -35,6 +35,9 @@ struct pctx {
 	char *cc_fc;              /* that toolset's gfortran, NULL = none */
 	char *numpy_spec;         /* "numpy<2.3" when pinned to what the GCC builds, else NULL */
 	char *scipy_spec;
+	/* the release's lifecycle row, with the target's later distro-info-data days (pc_life) */
+	struct distro_life life;
+	int life_noted;
 };
 
 /* Steps. argv/packages are NULL-terminated lists of string literals or copies. */
@@ -78,13 +81,30 @@ char **pc_thread_env(const struct pctx *);
  * GCC >= gcc, as `source` (a public name) says. */
 struct build_need {
 	const char *pkg, *from, *below, *py_min, *py_max, *gcc, *source;
+	const char *checked;      /* YYYY-MM-DD: the day the row was last compared with source */
 };
 const struct build_need *toolchain_needs(int *n);
+/* The gcc a release ships, by os-release IDs and from VERSION_ID major.minor on. */
+struct distro_gcc {
+	const char *ids;          /* space-separated os-release IDs */
+	int major, minor;
+	const char *gcc, *source, *checked;
+};
+const struct distro_gcc *toolchain_distro_gccs(int *n);
+/* Red Hat's GCC Toolset packages, from the EL minor release that brought them. */
+struct toolset {
+	int major, minor;
+	const char *pkg, *gcc, *source, *checked;
+};
+const struct toolset *toolchain_toolsets(int *n);
 /* The newest line of pkg for Python py (NULL: any) that GCC gcc builds (NULL: any GCC): what
  * pip picks; NULL when none. */
 const struct build_need *toolchain_pick(const char *pkg, const char *py, const char *gcc);
 const char *toolchain_distro_gcc(const struct facts *);   /* the release's gcc, or NULL */
 const char *toolchain_blis_gcc(const char *config);       /* the GCC a BLIS config needs */
+/* The GCC the pinned OpenBLAS needs for the CPU's TARGET in a build: source plan, or NULL;
+ * *why gets the reason. */
+const char *toolchain_openblas_gcc(const struct pctx *, const char **why);
 char *toolchain_need_text(const struct build_need *);
 char *toolchain_why(const struct pctx *, const char *pkg); /* "; <need>: <how>" */
 /* Plans how the build steps get a GCC they need (BLIS config blis_cfg, NULL: not built): the

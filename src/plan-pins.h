@@ -10,8 +10,14 @@ struct pin {
 	const char *sha256;
 	const char *file;       /* file name to save as */
 	const char *dir;        /* directory name after extraction (strip 1) */
-	const char *source;     /* where the hash comes from */
+	const char *source;     /* the upstream release the artefact is */
+	const char *hash_from;  /* where the sha256 comes from */
+	const char *mirror;     /* whose copy `url` is when not the release's own site, or NULL */
+	const char *checked;    /* YYYY-MM-DD: the day the hash was last compared with source */
 };
+
+/* The whole table (docs/facts.md is made from it). */
+const struct pin *pin_table(int *n);
 
 /* NULL when nothing is pinned under that name. */
 const struct pin *pin_find(const char *name);
@@ -21,5 +27,20 @@ const struct pin *pin_find(const char *name);
  * release lists it; else the release's substitute, with *why citing upstream; else NULL, with
  * *why saying so. Pure. */
 const char *pin_openblas_target(const char *target, const char **why);
+
+/* The GCC the pinned OpenBLAS needs to build `target` as that target (its SVE kernels need an
+ * -march with +sve, which its Makefile.arm64 adds for some targets only from a GCC version
+ * on), or NULL when any GCC does; *fallback gets the non-SVE target to build instead and *why
+ * the reason with its source. Pure. */
+const char *pin_openblas_gcc(const char *target, const char **fallback, const char **why);
+
+/* The OpenBLAS substitutes and GCC needs as rows with their sources (docs/facts.md). */
+struct pin_rule {
+	const char *target;     /* the TARGET armpy's CPU table names */
+	const char *use;        /* the TARGET built instead */
+	const char *gcc;        /* from this GCC on the target is built itself; NULL: never */
+	const char *why, *checked;
+};
+const struct pin_rule *pin_openblas_rules(int *n);
 
 #endif

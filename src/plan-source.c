@@ -68,8 +68,10 @@ fetch_source(struct pctx *c, const char *lib, int chosen, char **dir, const char
 	else
 		why = xasprintf(GUIDE_NAME ": 'git clone https://github.com/%s' -- armpy downloads "
 		    "a pinned release tarball instead, so the build is reproducible and verified "
-		    "(%s %s; sha256 from %s)", strcmp(lib, "blis") == 0 ? "flame/blis $HOME/blis" :
-		    "xianyi/OpenBLAS.git $HOME/OpenBLAS", lib, pin->version, pin->source);
+		    "(%s %s; sha256 from %s%s%s)", strcmp(lib, "blis") == 0 ? "flame/blis $HOME/blis" :
+		    "xianyi/OpenBLAS.git $HOME/OpenBLAS", lib, pin->version, pin->hash_from,
+		    pin->mirror != NULL ? "; upstream's release as kept in " : "", pin->mirror != NULL ?
+		    pin->mirror : "");
 	id = xasprintf("%s-download", lib);
 	title = xasprintf("Download the %s %s source", strcmp(lib, "blis") == 0 ? "BLIS" :
 	    "OpenBLAS", url != pin->url ? "(mirror)" : pin->version);
@@ -159,6 +161,27 @@ plan_blis_build(struct pctx *c, const char *jobs)
 	return 0;
 }
 
+/* t, or its non-SVE fallback when the build's GCC is older than the one t needs (warned). */
+static const char *
+openblas_target_gcc(struct pctx *c, const char *t)
+{
+	const char *gcc, *fallback, *why;
+
+	if ((gcc = pin_openblas_gcc(t, &fallback, &why)) == NULL)
+		return t;
+	if (c->cc_gcc == NULL) {
+		plan_note(c->plan, "OpenBLAS TARGET=%s needs GCC >= %s (%s); the GCC of %s is not "
+		    "in armpy's table, not checked", t, gcc, why, c->plan->target);
+		return t;
+	}
+	if (version_cmp(c->cc_gcc, gcc) >= 0)
+		return t;
+	plan_warn(c->plan, "OpenBLAS TARGET=%s needs GCC >= %s and %s's GCC is %s: %s; OpenBLAS "
+	    "is built with TARGET=%s, without SVE kernels", t, gcc, c->plan->target, c->cc_gcc,
+	    why, fallback);
+	return fallback;
+}
+
 /* The TARGET for this CPU that the pinned OpenBLAS builds; a substitute or a fallback is noted. */
 static const char *
 openblas_target(struct pctx *c)
@@ -169,7 +192,7 @@ openblas_target(struct pctx *c)
 	if ((t = pin_openblas_target(cpu, &why)) != NULL) {
 		if (why != NULL)
 			plan_note(c->plan, "OpenBLAS TARGET=%s for this %s core: %s", t, cpu, why);
-		return t;
+		return openblas_target_gcc(c, t);
 	}
 	if (cpu == NULL || strcmp(c->f->arch, "aarch64") != 0)
 		return NULL;

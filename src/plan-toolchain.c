@@ -5,6 +5,7 @@
 
 #include "distrolife.h"
 #include "plan-int.h"
+#include "plan-pins.h"
 
 #define SRC_NUMPY_826 "NumPy's meson.build from 1.26: 'NumPy requires GCC >= 8.4'"
 #define SRC_NUMPY_23 "the NumPy 2.3.0 release notes: 'The minimum supported GCC version is now 9.3.0'"
@@ -28,21 +29,21 @@
  * Python bound is open: a newer Python than the table knows is assumed to take the newest line.
  */
 static const struct build_need needs[] = {
-	{ "numpy", "1.19", "1.20", "3.6", "3.9", "4.8", SRC_NUMPY_OLD },
-	{ "numpy", "1.20", "1.22", "3.7", "3.10", "4.8", SRC_NUMPY_OLD },
-	{ "numpy", "1.22", "1.25", "3.8", "3.11", "4.8", SRC_NUMPY_OLD },
-	{ "numpy", "1.25", "1.26", "3.9", "3.11", "4.8", SRC_NUMPY_OLD },
-	{ "numpy", "1.26", "2.1", "3.9", "3.12", "8.4", SRC_NUMPY_826 },
-	{ "numpy", "2.1", "2.3", "3.10", "3.13", "8.4", SRC_NUMPY_826 },
-	{ "numpy", "2.3", "2.5", "3.11", "3.14", "9.3", SRC_NUMPY_23 },
-	{ "numpy", "2.5", NULL, "3.12", NULL, "10.3", SRC_NUMPY_251 },
-	{ "scipy", "1.5", "1.6", "3.6", "3.9", "4.8", SRC_SCIPY_OLD },
-	{ "scipy", "1.6", "1.8", "3.7", "3.10", "4.8", SRC_SCIPY_OLD },
-	{ "scipy", "1.8", "1.10", "3.8", "3.11", "4.8", SRC_SCIPY_OLD },
-	{ "scipy", "1.10", "1.11", "3.8", "3.11", "8.0", SRC_SCIPY_8 },
-	{ "scipy", "1.11", "1.14", "3.9", "3.12", "8.0", SRC_SCIPY_8 },
-	{ "scipy", "1.14", "1.16", "3.10", "3.13", "9.1", SRC_SCIPY_9 },
-	{ "scipy", "1.16", NULL, "3.11", NULL, "9.1", SRC_SCIPY_9 },
+	{ "numpy", "1.19", "1.20", "3.6", "3.9", "4.8", SRC_NUMPY_OLD, "2026-12-02" },
+	{ "numpy", "1.20", "1.22", "3.7", "3.10", "4.8", SRC_NUMPY_OLD, "2026-12-02" },
+	{ "numpy", "1.22", "1.25", "3.8", "3.11", "4.8", SRC_NUMPY_OLD, "2026-12-02" },
+	{ "numpy", "1.25", "1.26", "3.9", "3.11", "4.8", SRC_NUMPY_OLD, "2026-12-02" },
+	{ "numpy", "1.26", "2.1", "3.9", "3.12", "8.4", SRC_NUMPY_826, "2026-12-02" },
+	{ "numpy", "2.1", "2.3", "3.10", "3.13", "8.4", SRC_NUMPY_826, "2026-12-02" },
+	{ "numpy", "2.3", "2.5", "3.11", "3.14", "9.3", SRC_NUMPY_23, "2026-12-02" },
+	{ "numpy", "2.5", NULL, "3.12", NULL, "10.3", SRC_NUMPY_251, "2026-12-02" },
+	{ "scipy", "1.5", "1.6", "3.6", "3.9", "4.8", SRC_SCIPY_OLD, "2026-12-02" },
+	{ "scipy", "1.6", "1.8", "3.7", "3.10", "4.8", SRC_SCIPY_OLD, "2026-12-02" },
+	{ "scipy", "1.8", "1.10", "3.8", "3.11", "4.8", SRC_SCIPY_OLD, "2026-12-02" },
+	{ "scipy", "1.10", "1.11", "3.8", "3.11", "8.0", SRC_SCIPY_8, "2026-12-02" },
+	{ "scipy", "1.11", "1.14", "3.9", "3.12", "8.0", SRC_SCIPY_8, "2026-12-02" },
+	{ "scipy", "1.14", "1.16", "3.10", "3.13", "9.1", SRC_SCIPY_9, "2026-12-02" },
+	{ "scipy", "1.16", NULL, "3.11", NULL, "9.1", SRC_SCIPY_9, "2026-12-02" },
 };
 
 /*
@@ -53,24 +54,34 @@ static const struct build_need needs[] = {
  * 8.4, 8.5 and later: 8.5; 9: 11), Amazon Linux (2: 7.3, 2023: 11.3), SLES 15's gcc7 (gcc12 is a
  * separate package), Alpine's main/gcc.
  */
-static const struct distro_gcc {
-	const char *ids;        /* space-separated os-release IDs */
-	int major, minor;       /* from this VERSION_ID on */
-	const char *gcc;
-} distro_gccs[] = {
-	{ "rhel rocky almalinux centos ol", 8, 5, "8.5" },
-	{ "rhel rocky almalinux centos ol", 8, 4, "8.4" },
-	{ "rhel rocky almalinux centos ol", 8, 2, "8.3" },
-	{ "rhel rocky almalinux centos ol", 8, 0, "8.2" },
-	{ "rhel rocky almalinux centos ol", 9, 0, "11.2" },
-	{ "rhel rocky almalinux centos ol", 10, 0, "14.2" },
-	{ "debian", 10, 0, "8.3" }, { "debian", 11, 0, "10.2" },
-	{ "debian", 12, 0, "12.2" }, { "debian", 13, 0, "14.2" },
-	{ "ubuntu", 18, 4, "7.3" }, { "ubuntu", 20, 4, "9.3" },
-	{ "ubuntu", 22, 4, "11.2" }, { "ubuntu", 24, 4, "13.2" },
-	{ "amzn", 2, 0, "7.3" }, { "amzn", 2023, 0, "11.3" },
-	{ "sles opensuse-leap", 15, 0, "7.5" },
-	{ "alpine", 3, 21, "14.2" }, { "alpine", 3, 19, "13.2" }, { "alpine", 3, 18, "12.2" },
+#define SRC_GCC_EL "the RHEL release notes (access.redhat.com), the gcc of each minor release"
+#define SRC_GCC_DEB "Debian's gcc-defaults (packages.debian.org: buster, bullseye, bookworm, " \
+	"trixie)"
+#define SRC_GCC_UBU "Ubuntu's gcc-defaults (packages.ubuntu.com)"
+#define SRC_GCC_AMZN "the Amazon Linux 2 and 2023 package lists (docs.aws.amazon.com)"
+#define SRC_GCC_SUSE "SLES 15's gcc7 package (SUSE's release notes; gcc12 is a separate package)"
+#define SRC_GCC_APK "Alpine's main/gcc (pkgs.alpinelinux.org)"
+static const struct distro_gcc distro_gccs[] = {
+	{ "rhel rocky almalinux centos ol", 8, 5, "8.5", SRC_GCC_EL, "2026-12-02" },
+	{ "rhel rocky almalinux centos ol", 8, 4, "8.4", SRC_GCC_EL, "2026-12-02" },
+	{ "rhel rocky almalinux centos ol", 8, 2, "8.3", SRC_GCC_EL, "2026-12-02" },
+	{ "rhel rocky almalinux centos ol", 8, 0, "8.2", SRC_GCC_EL, "2026-12-02" },
+	{ "rhel rocky almalinux centos ol", 9, 0, "11.2", SRC_GCC_EL, "2026-12-02" },
+	{ "rhel rocky almalinux centos ol", 10, 0, "14.2", SRC_GCC_EL, "2026-12-02" },
+	{ "debian", 10, 0, "8.3", SRC_GCC_DEB, "2026-12-02" },
+	{ "debian", 11, 0, "10.2", SRC_GCC_DEB, "2026-12-02" },
+	{ "debian", 12, 0, "12.2", SRC_GCC_DEB, "2026-12-06" },
+	{ "debian", 13, 0, "14.2", SRC_GCC_DEB, "2026-12-02" },
+	{ "ubuntu", 18, 4, "7.3", SRC_GCC_UBU, "2026-12-02" },
+	{ "ubuntu", 20, 4, "9.3", SRC_GCC_UBU, "2026-12-02" },
+	{ "ubuntu", 22, 4, "11.2", SRC_GCC_UBU, "2026-12-02" },
+	{ "ubuntu", 24, 4, "13.2", SRC_GCC_UBU, "2026-12-02" },
+	{ "amzn", 2, 0, "7.3", SRC_GCC_AMZN, "2026-12-02" },
+	{ "amzn", 2023, 0, "11.3", SRC_GCC_AMZN, "2026-12-02" },
+	{ "sles opensuse-leap", 15, 0, "7.5", SRC_GCC_SUSE, "2026-12-02" },
+	{ "alpine", 3, 21, "14.2", SRC_GCC_APK, "2026-12-02" },
+	{ "alpine", 3, 19, "13.2", SRC_GCC_APK, "2026-12-02" },
+	{ "alpine", 3, 18, "12.2", SRC_GCC_APK, "2026-12-02" },
 };
 
 /*
@@ -80,13 +91,15 @@ static const struct distro_gcc {
  * beyond them, so a toolset is assumed only from the release that shipped it): newest first.
  * The GCC is the one it first shipped.
  */
-static const struct toolset {
-	int major, minor;
-	const char *pkg, *gcc;
-} toolsets[] = {
-	{ 8, 9, "gcc-toolset-13", "13.1" }, { 8, 7, "gcc-toolset-12", "12.1" },
-	{ 8, 5, "gcc-toolset-11", "11.2" }, { 8, 3, "gcc-toolset-10", "10.2" },
-	{ 9, 3, "gcc-toolset-13", "13.1" }, { 9, 1, "gcc-toolset-12", "12.1" },
+#define SRC_TOOLSET "Red Hat's 'Developing C and C++ applications in RHEL 8/9', chapter GCC " \
+	"Toolset, and the RHEL release notes"
+static const struct toolset toolsets[] = {
+	{ 8, 9, "gcc-toolset-13", "13.1", SRC_TOOLSET, "2026-12-02" },
+	{ 8, 7, "gcc-toolset-12", "12.1", SRC_TOOLSET, "2026-12-02" },
+	{ 8, 5, "gcc-toolset-11", "11.2", SRC_TOOLSET, "2026-12-02" },
+	{ 8, 3, "gcc-toolset-10", "10.2", SRC_TOOLSET, "2026-12-02" },
+	{ 9, 3, "gcc-toolset-13", "13.1", SRC_TOOLSET, "2026-12-02" },
+	{ 9, 1, "gcc-toolset-12", "12.1", SRC_TOOLSET, "2026-12-02" },
 };
 
 const struct build_need *
@@ -94,6 +107,20 @@ toolchain_needs(int *n)
 {
 	*n = (int)nitems(needs);
 	return needs;
+}
+
+const struct distro_gcc *
+toolchain_distro_gccs(int *n)
+{
+	*n = (int)nitems(distro_gccs);
+	return distro_gccs;
+}
+
+const struct toolset *
+toolchain_toolsets(int *n)
+{
+	*n = (int)nitems(toolsets);
+	return toolsets;
 }
 
 static int
@@ -221,17 +248,37 @@ toolchain_why(const struct pctx *c, const char *pkg)
 	return s;
 }
 
-/* The highest GCC the planned builds need (NumPy, SciPy when asked, BLIS's config); *what
- * gets the reason (a new string). */
+/* The GCC the pinned OpenBLAS needs for this CPU's TARGET when build: source builds it (NULL:
+ * any); *why gets the reason with its source. */
+const char *
+toolchain_openblas_gcc(const struct pctx *c, const char **why)
+{
+	const char *t, *fallback;
+
+	*why = NULL;
+	if (c->p->blas.build != BUILD_SOURCE || (t = pin_openblas_target(c->f->cpu.openblas_target,
+	    why)) == NULL)
+		return NULL;
+	return pin_openblas_gcc(t, &fallback, why);
+}
+
+/* The highest GCC the planned builds need (NumPy, SciPy when asked, BLIS's config, OpenBLAS's
+ * TARGET); *what gets the reason (a new string). */
 static const char *
 toolchain_need(const struct pctx *c, const char *blis_cfg, char **what)
 {
 	const struct build_need *n = toolchain_pick("numpy", c->pyver, NULL);
 	const struct build_need *s = c->p->scipy ? toolchain_pick("scipy", c->pyver, NULL) : NULL;
-	const char *b = toolchain_blis_gcc(blis_cfg);
+	const char *b = toolchain_blis_gcc(blis_cfg), *why, *tw, *o = toolchain_openblas_gcc(c, &why);
 
 	if (s != NULL && (n == NULL || version_cmp(s->gcc, n->gcc) > 0))
 		n = s;
+	if (o != NULL && (n == NULL || version_cmp(o, n->gcc) > 0) && (b == NULL ||
+	    version_cmp(o, b) > 0)) {
+		*what = xasprintf("OpenBLAS TARGET=%s needs GCC >= %s (%s)",
+		    pin_openblas_target(c->f->cpu.openblas_target, &tw), o, why);
+		return o;
+	}
 	if (b != NULL && (n == NULL || version_cmp(b, n->gcc) > 0)) {
 		*what = xasprintf("BLIS's %s configuration needs GCC >= %s (its SVE kernels include "
 		    "arm_sve.h, which GCC ships from GCC 10, per the GCC 10 release notes)", blis_cfg,

@@ -412,11 +412,23 @@ pc_python_eol(struct pctx *c, const char *ver, const char *what)
 	return 0;
 }
 
-/* The release's lifecycle entry (src/distrolife.c), NULL when not in the table. */
+/* The release's lifecycle entry (src/distrolife.c), NULL when not in the table; with the
+ * target's distro-info-data days where they are later, noted once. */
 static const struct distro_life *
-pc_life(const struct pctx *c)
+pc_life(struct pctx *c)
 {
-	return distrolife_lookup(c->f->distro_id, c->f->distro_version, c->f->pretty_name);
+	const struct distro_life *l = distrolife_lookup(c->f->distro_id, c->f->distro_version,
+	    c->f->pretty_name);
+	char *note;
+
+	if (l == NULL)
+		return NULL;
+	note = distrolife_merge(l, &c->f->distro_info, &c->life);
+	if (note != NULL && !c->life_noted)
+		plan_note(c->plan, "%s", note);
+	c->life_noted |= note != NULL;
+	free(note);
+	return &c->life;
 }
 
 /* A distro past its vendor's support is named, with the date and the page (every route). */

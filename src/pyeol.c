@@ -15,17 +15,17 @@
  * its date.
  */
 static const struct python_eol pyeol_entries[] = {
-	{ "2.7", "2020-01-01" },   /* PEP 373 */
-	{ "3.6", "2021-12-23" },   /* PEP 494 */
-	{ "3.7", "2023-06-27" },   /* PEP 537 */
-	{ "3.8", "2024-10-07" },   /* PEP 569 */
-	{ "3.9", "2025-10-31" },   /* PEP 596 */
-	{ "3.10", "2026-10-31" },  /* PEP 619, scheduled 2026-10 */
-	{ "3.11", "2027-10-31" },  /* PEP 664, scheduled 2027-10 */
-	{ "3.12", "2028-10-31" },  /* PEP 693, scheduled 2028-10 */
-	{ "3.13", "2029-10-31" },  /* PEP 719, scheduled 2029-10 */
-	{ "3.14", "2030-10-31" },  /* PEP 745, scheduled 2030-10 */
-	{ "3.15", "2031-10-31" },  /* PEP 790, scheduled 2031-10 */
+	{ "2.7", "2020-01-01", "PEP 373 (release schedule)", "2026-12-02" },
+	{ "3.6", "2021-12-23", "PEP 494 (release schedule)", "2026-12-02" },
+	{ "3.7", "2023-06-27", "PEP 537 (release schedule)", "2026-12-02" },
+	{ "3.8", "2024-10-07", "PEP 569 (release schedule)", "2026-12-02" },
+	{ "3.9", "2025-10-31", "PEP 596 (release schedule)", "2026-12-02" },
+	{ "3.10", "2026-10-31", "PEP 619 (release schedule), scheduled 2026-10", "2026-12-02" },
+	{ "3.11", "2027-10-31", "PEP 664 (release schedule), scheduled 2027-10", "2026-12-02" },
+	{ "3.12", "2028-10-31", "PEP 693 (release schedule), scheduled 2028-10", "2026-12-02" },
+	{ "3.13", "2029-10-31", "PEP 719 (release schedule), scheduled 2029-10", "2026-12-02" },
+	{ "3.14", "2030-10-31", "PEP 745 (release schedule), scheduled 2030-10", "2026-12-02" },
+	{ "3.15", "2031-10-31", "PEP 790 (release schedule), scheduled 2031-10", "2026-12-02" },
 };
 
 const struct python_eol *

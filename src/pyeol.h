@@ -8,6 +8,8 @@
 struct python_eol {
 	const char *version;     /* "3.8" */
 	const char *eol;         /* "2024-10-07" (YYYY-MM-DD) */
+	const char *source;      /* "PEP 569 (Python 3.8 Release Schedule)" */
+	const char *checked;     /* YYYY-MM-DD: the day the row was last compared with its source */
 };
 
 /* "3.8" or "3.8.10" → its entry, NULL when not in the table. */

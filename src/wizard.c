@@ -75,7 +75,7 @@ wizard_source_consequences(enum source s, int line)
 		{ "pip wheels bundle their own OpenBLAS; a venv, so PEP 668 is respected.",
 		  "BLIS means building NumPy from source (~20 min) against BLIS." },
 		{ "Miniforge installer, sha256-checked, into ~/miniforge3; no root.",
-		  "conda-forge publishes only OpenBLAS builds for linux-aarch64." },
+		  "linux-aarch64 BLAS: OpenBLAS or NVIDIA NVPL builds; no BLIS." },
 	};
 	if ((unsigned)s > SOURCE_CONDA || line < 0 || line > 1)
 		return "";
@@ -617,6 +617,22 @@ python_refusal(const struct wizard *w, const char *version, enum source *via)
 	return first;
 }
 
+/* "3.15     via conda     until 2031-10-31": found here, installable by the chosen source,
+ * or only by another one (`via`), which choosing it switches to. */
+static void
+python_label(const struct wizard *w, struct wizard_choice *c, enum source via)
+{
+	int found = c->note != NULL && str_startswith(c->note, "found ");
+	char *how = found ? xstrdup("found") : c->disabled ? xstrdup("") :
+	    via == w->profile->source ? xstrdup("installable") : xasprintf("via %s",
+	    source_name(via));
+
+	c->label = xasprintf("%-8s %-13s %-5s %s %s", c->key, how, c->eol ? "EOL" : "",
+	    c->eol_date == NULL ? "" : c->eol ? "since" : "until",
+	    c->eol_date == NULL ? "" : c->eol_date);
+	free(how);
+}
+
 static const char py27_reason[] = "Python 2.7 is EOL since 2020-01-01, and NumPy supported "
     "it only up to 1.16 (below the DevKit guide's floor, NumPy >= 1.21.1); the DevKit guide "
     "(Python on Arm64) says to upgrade to 3.x before moving to Arm64";
@@ -676,9 +692,10 @@ wizard_python_choices(const struct wizard *w, struct wizard_list *l)
 	}
 	strv_free(keys);
 	for (int i = 0; i < l->n; i++) {
+		enum source via = w->profile->source;
+
 		c = &l->v[i];
 		if (!c->disabled) {
-			enum source via;
 			c->reason = python_refusal(w, c->key, &via);
 			c->disabled = c->reason != NULL;
 			if (!c->disabled && via != w->profile->source) {
@@ -689,13 +706,8 @@ wizard_python_choices(const struct wizard *w, struct wizard_list *l)
 				c->note = n;
 			}
 		}
-		if (strcmp(c->key, "system") != 0) {
-			int found = c->note != NULL && str_startswith(c->note, "found ");
-			c->label = xasprintf("%-8s %-13s %-5s %s %s", c->key, found ? "found" :
-			    c->disabled ? "" : "installable", c->eol ? "EOL" : "",
-			    c->eol_date == NULL ? "" : c->eol ? "since" : "until",
-			    c->eol_date == NULL ? "" : c->eol_date);
-		}
+		if (strcmp(c->key, "system") != 0)
+			python_label(w, c, via);
 	}
 }
 

@@ -13,8 +13,10 @@
 # chroot_new registers every directory for chroot_destroy_all, which the EXIT trap runs.
 
 CHROOT_CACHE=${ARMPY_TEST_CACHE:-/var/cache/armpy-test}
-CHROOT_MIRROR=${ARMPY_TEST_MIRROR:-http://deb.debian.org/debian}
-CHROOT_SECURITY=${ARMPY_TEST_SECURITY:-http://deb.debian.org/debian-security}
+# The Debian archive and its security archive: this machine's own apt sources (apt_mirror in
+# tests/lib.sh), unless ARMPY_TEST_MIRROR / ARMPY_TEST_SECURITY name them.
+CHROOT_MIRROR=${ARMPY_TEST_MIRROR:-$(apt_mirror debian)}
+CHROOT_SECURITY=${ARMPY_TEST_SECURITY:-$(apt_mirror debian-security 2>/dev/null)}
 CHROOT_TMP=${ARMPY_TEST_TMP:-/var/tmp}
 # Bump when the preparation recipe below changes, so cached tarballs are rebuilt.
 CHROOT_RECIPE=3
@@ -27,6 +29,9 @@ chroot_log() { printf '     %s\n' "$*" >&2; }
 chroot_can_run() {
 	local arch=$1
 	if [ "$(id -u)" -ne 0 ]; then echo "needs root (debootstrap, chroot, mount)"; return 1; fi
+	if [ -z "$CHROOT_MIRROR" ]; then
+		echo "no Debian mirror in this machine's apt sources; set ARMPY_TEST_MIRROR"; return 1
+	fi
 	if ! command -v debootstrap >/dev/null; then echo "debootstrap is not installed"; return 1; fi
 	if ! command -v zstd >/dev/null; then echo "zstd is not installed"; return 1; fi
 	if [ "$arch" = "$(dpkg --print-architecture)" ]; then return 0; fi
@@ -115,13 +120,14 @@ chroot_bind_apt() { # ROOT ARCH
 		mount --bind "$cache" "$1/var/cache/apt/archives"
 }
 
-# The chroot's apt configuration: the suite, -updates and -security, no Valid-Until check.
+# The chroot's apt configuration: the suite, -updates and -security (when the machine has a
+# security source), no Valid-Until check.
 chroot_configure() { # ROOT SUITE
 	local root=$1 suite=$2
 	cat >"$root/etc/apt/sources.list" <<EOF
 deb $CHROOT_MIRROR $suite main
 deb $CHROOT_MIRROR $suite-updates main
-deb $CHROOT_SECURITY $suite-security main
+${CHROOT_SECURITY:+deb $CHROOT_SECURITY $suite-security main}
 EOF
 	cat >"$root/etc/apt/apt.conf.d/99armpy-test" <<'EOF'
 Acquire::Check-Valid-Until "false";

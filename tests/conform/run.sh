@@ -13,7 +13,8 @@ HERE=$TOP/tests/conform
 OUT=$TOP/tests/out/conform
 CACHE=${ARMPY_TEST_CACHE:-/var/cache/armpy-test}
 SRC=${ARMPY_TEST_SRC_CACHE:-$CACHE/src}
-MIRROR=${ARMPY_TEST_MIRROR:-http://deb.debian.org/debian}
+# Debian's archive: this machine's apt sources (tests/lib.sh apt_mirror) or ARMPY_TEST_MIRROR.
+MIRROR=${ARMPY_TEST_MIRROR:-$(apt_mirror debian)}
 # Where an orig tarball is also found when the Debian mirror lacks it (Ubuntu imports Debian's).
 ALT_POOL=${ARMPY_TEST_ALT_POOL:-http://archive.ubuntu.com/ubuntu/pool}
 export ARMPY_NO_PROBE=1
@@ -21,6 +22,7 @@ mkdir -p "$OUT"
 rm -rf "${OUT:?}"/*
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
+[ -n "$MIRROR" ] || { t_fail "conform: no Debian mirror in this machine's apt sources; set ARMPY_TEST_MIRROR"; t_summary; exit 1; }
 for c in python3 cc tar sha256sum; do
 	command -v $c >/dev/null || { t_fail "conform: $c is missing"; t_summary; exit 1; }
 done
@@ -102,17 +104,20 @@ tree() {
 	TREE_SAYS[$name-$want]="$(basename "$tb")"
 }
 
-# The plans: every CPU fixture × {Debian 12, Rocky 9} × every profile armpy ships or tests with.
+# The plans: every CPU fixture × {Debian 11, Debian 12, Rocky 9} × every profile armpy ships or
+# tests with. Debian 11's GCC 10 gets the non-SVE fallbacks (an A64FX builds ARMV8); it is
+# planned on a day within its Debian LTS (before 2026-08-31), when its python3 is maintained.
 PROFILES=("$TOP"/profiles/*.yaml "$TOP"/tests/golden/profiles/*.yaml "$HERE"/profiles/*.yaml)
 declare -A SEEN_VER
 : >"$OUT/cases"
 for cpu in "$TOP"/tests/fixtures/cpuinfo/*; do
 	fx=$(basename "$cpu")
 	case $fx in x86-*) arch=x86_64 ;; *) arch=aarch64 ;; esac
-	for os in debian-12 rocky-9; do
+	for os in debian-11 debian-12 rocky-9; do
 		for prof in "${PROFILES[@]}"; do
 			pb=$(basename "$prof" .yaml) name=$fx--$os--$pb
-			"$ARMPY" plan --profile "$prof" --os-release "$TOP/tests/fixtures/os-release/$os" \
+			day=$ARMPY_TODAY; [ "$os" = debian-11 ] && day=2026-06-01
+			ARMPY_TODAY=$day "$ARMPY" plan --profile "$prof" --os-release "$TOP/tests/fixtures/os-release/$os" \
 			    --cpuinfo "$cpu" --arch "$arch" >"$OUT/$name.yaml" 2>"$OUT/$name.err" || continue
 			python3 "$HERE/steps.py" "$OUT/$name.yaml" >"$OUT/$name.steps" || { t_fail "$name: plan unreadable"; continue; }
 			if [ -s "$OUT/$name.steps" ]; then echo "$name" >>"$OUT/cases"; else rm -f "$OUT/$name".*; fi

@@ -28,7 +28,7 @@ WHL_DEBS=(python3-pip-whl=23.0.1+dfsg-1 python3-pip-whl=25.1.1+dfsg-1 python3-se
 REQ_DEBS=(python3-mesonpy=0.17.1-1 meson=1.7.0-1 python3-pyproject-metadata=0.9.1-1
 	python3-packaging=25.0-1 "cython3=3.0.11+dfsg-2+b1 pure")
 INDEX_RECIPE=2
-MIRROR=${ARMPY_TEST_MIRROR:-http://deb.debian.org/debian}
+MIRROR=$CHROOT_MIRROR          # this machine's apt sources (tests/lib.sh apt_mirror)
 ALT_POOL=${ARMPY_TEST_ALT_POOL:-http://archive.ubuntu.com/ubuntu/pool}
 APTST=$CHROOT_CACHE/aptsrc-pip
 APTO=(-o "Dir::Etc::SourceList=$APTST/sources.list" -o Dir::Etc::SourceParts=/nonexistent

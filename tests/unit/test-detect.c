@@ -189,6 +189,9 @@ static const struct {
 	    "cortexa57", 4, 0, 0, 0, 1 },
 	{ "ampereone", "aarch64", "Ampere", "0xc0", "0xac4", "AmpereOne-A", "NEOVERSEN1",
 	    "cortexa57", 1, 0, 0, 1, 1 },
+	/* big.LITTLE: four Cortex-A55 blocks, then four Cortex-A76: one block names the core */
+	{ "rk3588-biglittle", "aarch64", "Arm", "0x41", "0xd0b", "Cortex-A76", "CORTEXA76",
+	    "cortexa57", 8, 0, 0, 1, 1 },
 	/* the host's text under qemu-user: never named on aarch64 */
 	{ "qemu-user-x86-host", "aarch64", NULL, NULL, NULL, "unknown", NULL, NULL, 2, 0, 0, 0, 0 },
 	{ "x86-amd-epyc", "x86_64", "AuthenticAMD", NULL, NULL, "AMD EPYC", "ZEN", "zen3", 2, 0, 0,
@@ -226,6 +229,79 @@ test_cpuinfo_fixtures(void **state)
 		cpu_info_clear(&c);
 		free(text);
 		free(path);
+	}
+}
+
+/* Implementer, part and features come from one processor block, never mixed: a block with
+ * no part (processor 0) does not lend its implementer to the next block's part. */
+static void
+test_cpuinfo_one_block(void **state)
+{
+	struct cpu_info c;
+	(void)state;
+
+	memset(&c, 0, sizeof c);
+	cpuinfo_parse(&c, "aarch64", "processor : 0\nFeatures : fp asimd\nCPU implementer : 0x41\n"
+	    "\nprocessor : 1\nFeatures : fp asimd atomics\nCPU implementer : 0x61\n"
+	    "CPU part : 0x022\n");
+	cpu_identify(&c, "aarch64");
+	str_eq("impl", c.implementer, "0x61");
+	str_eq("part", c.part, "0x022");
+	str_eq("name", c.name, "Icestorm-M1");
+	assert_true(strv_contains(c.features, "atomics"));
+	assert_int_equal(c.cores, 2);
+	cpu_info_clear(&c);
+
+	/* no block names both: the first block's implementer, no part borrowed from a later one */
+	memset(&c, 0, sizeof c);
+	cpuinfo_parse(&c, "aarch64", "processor : 0\nCPU implementer : 0x41\n"
+	    "processor : 1\nCPU part : 0xd0c\n");
+	str_eq("impl", c.implementer, "0x41");
+	assert_null(c.part);
+	cpu_info_clear(&c);
+
+	/* the old layout (every "processor" line first, one block after them) still names it */
+	memset(&c, 0, sizeof c);
+	cpuinfo_parse(&c, "aarch64", "Processor : AArch64 Processor rev 1 (aarch64)\n"
+	    "processor : 0\nprocessor : 1\nFeatures : fp asimd\nCPU implementer : 0x41\n"
+	    "CPU part : 0xd07\n");
+	cpu_identify(&c, "aarch64");
+	str_eq("name", c.name, "Cortex-A57");
+	assert_int_equal(c.cores, 2);
+	cpu_info_clear(&c);
+}
+
+/* AMD's families around each BLIS 0.9.0 zen configuration (frame/base/bli_cpuid.c: zen and
+ * zen2 are family 0x17 split at model 0x30, zen3 is family 0x19; 0.9.0 has no zen4/zen5, and a
+ * single-configuration build runs its kernels without a cpuid check, so family 0x1A (Zen 5)
+ * and later build zen3, whose AVX2/FMA kernels they run). OpenBLAS: ZEN for every AVX2 Zen,
+ * named explicitly because 0.3.21's getarch calls family 0x1A BARCELONA (cpuid_x86.c). */
+static void
+test_amd_families(void **state)
+{
+	static const struct {
+		int family, model;
+		const char *blis;
+	} t[] = {
+		{ 0x17, 0x2f, "zen" }, { 0x17, 0x30, "zen2" }, { 0x17, 0x31, "zen2" },
+		{ 0x18, 0x00, "zen" }, { 0x19, 0x00, "zen3" }, { 0x19, 0x61, "zen3" },
+		{ 0x1a, 0x00, "zen3" }, { 0x1a, 0x11, "zen3" }, { 0x1b, 0x00, "zen3" },
+	};
+	(void)state;
+	for (size_t i = 0; i < nitems(t); i++) {
+		struct cpu_info c;
+		char *text = xasprintf("processor : 0\nvendor_id : AuthenticAMD\ncpu family : %d\n"
+		    "model : %d\nmodel name : AMD EPYC\nflags : fpu sse2 avx avx2 fma avx512f\n",
+		    t[i].family, t[i].model);
+
+		memset(&c, 0, sizeof c);
+		cpuinfo_parse(&c, "x86_64", text);
+		cpu_identify(&c, "x86_64");
+		if (strcmp(c.blis_config, t[i].blis) != 0 || strcmp(c.openblas_target, "ZEN") != 0)
+			fail_msg("family 0x%x model 0x%x: BLIS %s, OpenBLAS %s; want %s, ZEN",
+			    t[i].family, t[i].model, c.blis_config, c.openblas_target, t[i].blis);
+		cpu_info_clear(&c);
+		free(text);
 	}
 }
 
@@ -950,6 +1026,8 @@ main(void)
 		cmocka_unit_test(test_unsupported),
 		cmocka_unit_test(test_cpuinfo_fixtures),
 		cmocka_unit_test(test_cpuinfo_details),
+		cmocka_unit_test(test_cpuinfo_one_block),
+		cmocka_unit_test(test_amd_families),
 		cmocka_unit_test(test_cpu_table),
 		cmocka_unit_test(test_x86_targets),
 		cmocka_unit_test(test_multiarch),

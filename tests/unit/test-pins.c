@@ -68,12 +68,58 @@ test_every_core(void **state)
 	assert_true(named > 40);
 }
 
+/* Targets whose SVE kernels the pinned OpenBLAS builds only from a GCC on: A64FX needs GCC >= 11
+ * (Makefile.arm64) and falls back to ARMV8; every fallback is a target of the pinned release
+ * itself, with no GCC need of its own; a target with no need answers NULL. */
+static void
+test_openblas_gcc(void **state)
+{
+	const char *fallback, *why, *w2;
+	const struct pin_rule *r;
+	int n;
+	(void)state;
+
+	assert_string_equal(pin_openblas_gcc("A64FX", &fallback, &why), "11");
+	assert_string_equal(fallback, "ARMV8");
+	assert_non_null(strstr(why, "Makefile.arm64"));
+	assert_null(pin_openblas_gcc("ARMV8", &fallback, &why));
+	assert_null(fallback);
+	assert_null(pin_openblas_gcc("NEOVERSEV2", &fallback, &why));   /* a substitute, no need */
+	assert_null(pin_openblas_gcc(NULL, &fallback, &why));
+	r = pin_openblas_rules(&n);
+	for (int i = 0; i < n; i++) {
+		if (r[i].gcc == NULL)
+			continue;
+		assert_string_equal(pin_openblas_target(r[i].target, &w2), r[i].target);
+		assert_string_equal(pin_openblas_target(r[i].use, &w2), r[i].use);
+		assert_null(w2);
+		assert_null(pin_openblas_gcc(r[i].use, &fallback, &why));
+	}
+}
+
+/* The BLIS pin is upstream's release downloaded from Debian's archive, and says both. */
+static void
+test_pin_sources(void **state)
+{
+	const struct pin *b = pin_find("blis"), *o = pin_find("openblas");
+	(void)state;
+
+	assert_non_null(strstr(b->source, "upstream's BLIS 0.9.0 release"));
+	assert_non_null(b->mirror);
+	assert_non_null(strstr(b->mirror, "Debian's archive"));
+	assert_non_null(strstr(b->hash_from, "blis_0.9.0-1.dsc"));
+	assert_null(o->mirror);                          /* upstream's own release page */
+	assert_non_null(strstr(o->url, o->version));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_openblas_target),
 		cmocka_unit_test(test_every_core),
+		cmocka_unit_test(test_openblas_gcc),
+		cmocka_unit_test(test_pin_sources),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

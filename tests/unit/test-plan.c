@@ -226,8 +226,9 @@ test_eol(void **state)
 	assert_non_null(plan);
 	assert_null(plan->warnings);
 	assert_true(strv_contains(plan->notes, "Python 3.10: upstream end of life 2026-10-31; "
-	    "Ubuntu 22.04 maintains python3.10 until 2027-04-30 (Canonical's standard support; "
-	    "Ubuntu's release cycle page (ubuntu.com/about/release-cycle))"));
+	    "Ubuntu 22.04 maintains python3.10 until 2027-06-01 (Canonical's standard support; "
+	    "Ubuntu's release cycle page (ubuntu.com/about/release-cycle) and Debian's "
+	    "distro-info-data (ubuntu.csv))"));
 	plan_free(plan);
 	/* the same for the venv of the pip route */
 	p->source = SOURCE_PIP;
@@ -242,7 +243,7 @@ test_eol(void **state)
 	plan = plan_make(&f, p, &cause);
 	assert_null(plan);
 	assert_non_null(strstr(cause, "3.8"));
-	assert_non_null(strstr(cause, "Ubuntu 20.04 itself reached its end of life on 2025-05-31"));
+	assert_non_null(strstr(cause, "Ubuntu 20.04 itself reached its end of life on 2025-05-29"));
 	assert_non_null(strstr(cause, "allow_eol: true"));
 	assert_non_null(strstr(cause, "conda"));
 	free(cause);
@@ -252,8 +253,8 @@ test_eol(void **state)
 	assert_non_null(plan);
 	assert_non_null(plan->warnings);
 	assert_non_null(strstr(plan->warnings[0], "Ubuntu 20.04 reached its end of life on "
-	    "2025-05-31"));
-	assert_non_null(strstr(plan->warnings[0], "Ubuntu Pro ESM, until 2030-04-30"));
+	    "2025-05-29"));
+	assert_non_null(strstr(plan->warnings[0], "Ubuntu Pro ESM, until 2030-04-23"));
 	assert_non_null(strstr(plan->warnings[1], "past end of life"));
 	plan_free(plan);
 	p->allow_eol = 0;
@@ -439,7 +440,7 @@ test_conda(void **state)
 	(void)state;
 	plan = plan_make(&f, p, &cause);
 	assert_null(plan);
-	assert_non_null(strstr(cause, "only OpenBLAS variants"));
+	assert_non_null(strstr(cause, "builds OpenBLAS and NVIDIA NVPL ones for linux-aarch64, no BLIS"));
 	free(cause);
 	cause = NULL;
 
@@ -1024,6 +1025,191 @@ test_toolchain_pins(void **state)
 	plan_free(plan);
 }
 
+/* The target's distro-info-data wins when its day is later: Debian 11's LTS ends 2026-08-31 in
+ * armpy's table, so on 2026-11-25 it is past its end; a target whose debian.csv says
+ * 2026-12-31 is within it, its python3 maintained, and the plan says where that came from. One
+ * day earlier than the table's changes nothing. */
+static void
+test_distro_info_later(void **state)
+{
+	struct facts f = mkfacts("debian", "11", FAMILY_DEBIAN, PM_APT, "aarch64", 4, 4096);
+	struct profile *p = mkprofile(SOURCE_SYSTEM, BLAS_OPENBLAS, THREADING_OPENMP);
+	char *cause = NULL;
+	struct plan *plan;
+
+	(void)state;
+	setup_clock();
+	f.system_python = (char *)"3.9.2";
+	f.distro_info.end = (char *)"2026-12-31";
+	plan = plan_make(&f, p, &cause);
+	if (plan == NULL)
+		fail_msg("%s", cause);
+	assert_true(noted(plan, "distro-info-data"));
+	assert_true(noted(plan, "2026-12-31"));
+	assert_false(warned(plan, "reached its end of life"));
+	assert_true(noted(plan, "maintains python3.9 until 2026-12-31"));
+	plan_free(plan);
+	f.distro_info.end = (char *)"2026-08-30";
+	p->allow_eol = 1;
+	plan = plan_make(&f, p, &cause);
+	assert_non_null(plan);
+	assert_false(noted(plan, "distro-info-data"));
+	assert_true(warned(plan, "Debian 11 reached its end of life on 2026-08-31"));
+	plan_free(plan);
+	profile_free(p);
+}
+
+/* An A64FX OpenBLAS from source (build: source, library openblas) with the GCC of ver. */
+static struct plan *
+a64fx_plan(const char *id, const char *ver, enum distro_family fam, enum pkg_manager pm)
+{
+	struct facts f = mkfacts(id, ver, fam, pm, "aarch64", 48, 65536);
+	struct profile *p = mkprofile(SOURCE_SYSTEM, BLAS_OPENBLAS, THREADING_OPENMP);
+	char *cause = NULL;
+	struct plan *plan;
+
+	f.cpu.name = (char *)"A64FX";
+	f.cpu.openblas_target = (char *)"A64FX";
+	f.cpu.blis_config = (char *)"a64fx";
+	f.system_python = (char *)"3.11.2";
+	p->blas.build = BUILD_SOURCE;
+	p->allow_eol = 1;
+	plan = plan_make(&f, p, &cause);
+	if (plan == NULL)
+		fail_msg("%s %s: %s", id, ver, cause);
+	profile_free(p);
+	return plan;
+}
+
+/* OpenBLAS 0.3.21 builds TARGET=A64FX's SVE kernels only with GCC >= 11 (Makefile.arm64): GCC
+ * 10.2 (Debian 11, one below) gets the non-SVE ARMV8 with the reason, GCC 11.2 (Ubuntu 22.04,
+ * equal major) and 12.2 (Debian 12, above) keep A64FX, and RHEL 8.8 (GCC 8.5) gets a
+ * gcc-toolset (12, GCC 12.1) for it, its steps citing Makefile.arm64. */
+static void
+test_a64fx_gcc(void **state)
+{
+	struct plan *plan;
+
+	(void)state;
+	plan = a64fx_plan("debian", "11", FAMILY_DEBIAN, PM_APT);
+	assert_true(argv_has(need(plan, "openblas-build")->u.run.argv, "TARGET=ARMV8"));
+	assert_true(warned(plan, "TARGET=A64FX needs GCC >= 11"));
+	assert_true(warned(plan, "Makefile.arm64"));
+	assert_null(plan_find(plan, "toolchain"));
+	plan_free(plan);
+	plan = a64fx_plan("ubuntu", "22.04", FAMILY_DEBIAN, PM_APT);
+	assert_true(argv_has(need(plan, "openblas-build")->u.run.argv, "TARGET=A64FX"));
+	assert_false(warned(plan, "needs GCC >= 11"));
+	plan_free(plan);
+	plan = a64fx_plan("debian", "12", FAMILY_DEBIAN, PM_APT);
+	assert_true(argv_has(need(plan, "openblas-build")->u.run.argv, "TARGET=A64FX"));
+	plan_free(plan);
+	plan = a64fx_plan("rhel", "8.8", FAMILY_RHEL, PM_DNF);
+	assert_true(argv_has(need(plan, "toolchain")->u.run.argv, "gcc-toolset-12"));
+	assert_non_null(strstr(need(plan, "toolchain")->why, "TARGET=A64FX needs GCC >= 11"));
+	assert_true(argv_has(need(plan, "openblas-build")->u.run.argv, "TARGET=A64FX"));
+	plan_free(plan);
+}
+
+/* The toolset table's boundary: gcc-toolset-11 (GCC 11.2) comes with EL 8.5. An A64FX OpenBLAS
+ * needing GCC >= 11 on EL 8.4 (one below: only gcc-toolset-10) builds ARMV8; 8.5 (equal) and
+ * 8.6 (above) get gcc-toolset-11 and TARGET=A64FX. */
+static void
+test_toolset_boundary(void **state)
+{
+	static const struct {
+		const char *ver, *toolset, *target;
+	} t[] = {
+		{ "8.4", NULL, "TARGET=ARMV8" },
+		{ "8.5", "gcc-toolset-11", "TARGET=A64FX" },
+		{ "8.6", "gcc-toolset-11", "TARGET=A64FX" },
+	};
+	(void)state;
+	for (size_t i = 0; i < nitems(t); i++) {
+		struct plan *plan = a64fx_plan("rocky", t[i].ver, FAMILY_RHEL, PM_DNF);
+		const struct step *s = plan_find(plan, "toolchain");
+
+		if (t[i].toolset == NULL)
+			assert_null(s);
+		else if (s == NULL || !argv_has(s->u.run.argv, t[i].toolset))
+			fail_msg("EL %s: no %s step", t[i].ver, t[i].toolset);
+		if (!argv_has(need(plan, "openblas-build")->u.run.argv, t[i].target))
+			fail_msg("EL %s: not %s", t[i].ver, t[i].target);
+		plan_free(plan);
+	}
+}
+
+/* The build-need and distro-GCC tables at their edges: a Python equal to a line's lowest or
+ * highest, one below and above; a GCC equal to a line's need, one below; a VERSION_ID equal to
+ * a row's, between rows and below the first. */
+static void
+test_table_edges(void **state)
+{
+	struct facts f = mkfacts("rhel", "8.3", FAMILY_RHEL, PM_DNF, "aarch64", 4, 4096);
+	(void)state;
+
+	assert_string_equal(toolchain_pick("numpy", "3.9", NULL)->from, "1.26");   /* py_min */
+	assert_string_equal(toolchain_pick("numpy", "3.8", NULL)->from, "1.22");   /* below */
+	assert_string_equal(toolchain_pick("numpy", "3.13", "8.5")->from, "2.1");  /* py_max */
+	assert_null(toolchain_pick("numpy", "3.14", "8.5"));                      /* above */
+	assert_string_equal(toolchain_pick("numpy", "3.15", NULL)->from, "2.5");   /* open */
+	assert_string_equal(toolchain_pick("numpy", "3.11", "9.3")->from, "2.3");  /* equal GCC */
+	assert_string_equal(toolchain_pick("numpy", "3.11", "9.2")->from, "2.1");  /* one below */
+	assert_string_equal(toolchain_pick("numpy", "3.12", "10.3")->from, "2.5");
+	assert_string_equal(toolchain_pick("numpy", "3.12", "10.2")->from, "2.3");
+	assert_string_equal(toolchain_distro_gcc(&f), "8.3");                     /* 8.2's row */
+	f.distro_version = (char *)"8.4";
+	assert_string_equal(toolchain_distro_gcc(&f), "8.4");
+	f.distro_version = (char *)"8.5";
+	assert_string_equal(toolchain_distro_gcc(&f), "8.5");
+	f.distro_version = (char *)"8.10";
+	assert_string_equal(toolchain_distro_gcc(&f), "8.5");
+	f = mkfacts("alpine", "3.20.3", FAMILY_ALPINE, PM_APK, "aarch64", 4, 4096);
+	assert_string_equal(toolchain_distro_gcc(&f), "13.2");
+	f.distro_version = (char *)"3.21.0";
+	assert_string_equal(toolchain_distro_gcc(&f), "14.2");
+	f.distro_version = (char *)"3.17.1";
+	assert_null(toolchain_distro_gcc(&f));
+}
+
+/* A GCC exactly as new as the build needs builds it (>=, not >): EL 8.4's GCC 8.4 and NumPy
+ * 2.1/2.2's "GCC >= 8.4" (Python 3.9, python39 from AppStream) need no gcc-toolset; one below
+ * (EL 8.2, GCC 8.3) pins NumPy; one above (8.5) builds it too. */
+static void
+test_gcc_equal(void **state)
+{
+	const char *vers[] = { "8.2", "8.4", "8.5" };
+	struct python_install py = { (char *)"/usr/bin/python3.9", (char *)"3.9.16", 0 };
+	char *cause = NULL;
+
+	(void)state;
+	for (size_t i = 0; i < nitems(vers); i++) {
+		struct facts f = mkfacts("almalinux", vers[i], FAMILY_RHEL, PM_DNF, "aarch64", 4,
+		    65536);
+		struct profile *p = mkprofile(SOURCE_PIP, BLAS_BLIS, THREADING_OPENMP);
+		struct plan *plan;
+
+		f.pythons = &py;
+		f.npythons = 1;
+		setpy(p, "3.9");
+		p->scipy = 0;
+		p->allow_eol = 1;
+		plan = plan_make(&f, p, &cause);
+		if (plan == NULL)
+			fail_msg("%s: %s", vers[i], cause);
+		assert_null(plan_find(plan, "toolchain"));
+		if (i == 0)
+			assert_true(argv_has(need(plan, "pip-numpy")->u.run.argv, "numpy<1.26"));
+		else {
+			assert_true(argv_has(need(plan, "pip-numpy")->u.run.argv, "numpy"));
+			assert_non_null(strstr(need(plan, "pip-numpy")->why, "GCC 8."));
+			assert_non_null(strstr(need(plan, "pip-numpy")->why, "builds it"));
+		}
+		plan_free(plan);
+		profile_free(p);
+	}
+}
+
 int
 main(void)
 {
@@ -1044,6 +1230,11 @@ main(void)
 		cmocka_unit_test(test_toolchain_table),
 		cmocka_unit_test(test_toolchain_toolset),
 		cmocka_unit_test(test_toolchain_pins),
+		cmocka_unit_test(test_distro_info_later),
+		cmocka_unit_test(test_a64fx_gcc),
+		cmocka_unit_test(test_gcc_equal),
+		cmocka_unit_test(test_toolset_boundary),
+		cmocka_unit_test(test_table_edges),
 	};
 
 	setup_clock();

@@ -162,7 +162,7 @@ test_distro_lookup(void **state)
 	l = distrolife_lookup("ubuntu", "22.04", NULL);
 	assert_non_null(l);
 	assert_string_equal(l->python, "3.10");
-	assert_string_equal(l->end, "2027-04-30");
+	assert_string_equal(l->end, "2027-06-01");
 	assert_string_equal(distrolife_lookup("rocky", "8.9", NULL)->name, "Rocky Linux 8");
 	assert_string_equal(distrolife_lookup("rhel", "9", NULL)->python, "3.9");
 	assert_null(distrolife_lookup("rhel", "80", NULL));

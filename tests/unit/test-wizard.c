@@ -126,6 +126,11 @@ test_eol_gating(void **state)
 	assert_non_null(c);
 	assert_true(c->disabled);
 	assert_non_null(strstr(c->reason, "2020-01-01"));
+	/* on Debian 12's system route, 3.15 is not installable: only conda installs it */
+	c = find(&l, "3.15");
+	assert_null(strstr(c->label, "installable"));
+	assert_non_null(strstr(c->label, "via conda"));
+	assert_non_null(strstr(find(&l, "3.11")->label, "installable"));
 	wizard_list_free(&l);
 
 	assert_int_equal(wizard_set_python(w, "3.9", 0, &cause), 1);
