@@ -3,6 +3,7 @@
 #include "armpy.h"
 #include "facts.h"
 #include "facts-int.h"
+#include "distrolife.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -88,6 +89,25 @@ detect_os(struct facts *f, const struct detect_opts *o, char **cause)
 	}
 	free(text);
 	return 0;
+}
+
+/* The release's row in the target's own distro-info-data (Debian and Ubuntu ship their release
+ * and end-of-life days in /usr/share/distro-info/<id>.csv): a plan prefers its later days to
+ * armpy's table and says so. Nothing when the package is not installed there. */
+static void
+detect_distro_info(struct facts *f, const struct detect_opts *o)
+{
+	char *path, *csv;
+
+	if (f->distro_id == NULL || f->distro_version == NULL ||
+	    (strcmp(f->distro_id, "debian") != 0 && strcmp(f->distro_id, "ubuntu") != 0))
+		return;
+	path = xasprintf("/usr/share/distro-info/%s.csv", f->distro_id);
+	csv = detect_read(o, path);
+	if (csv != NULL)
+		distroinfo_find(csv, f->distro_id, f->distro_version, &f->distro_info, NULL);
+	free(csv);
+	free(path);
 }
 
 #ifdef __aarch64__
@@ -532,6 +552,8 @@ facts_detect(struct facts *f, const struct detect_opts *opts, char **cause)
 		free(cpuinfo);
 		return -1;
 	}
+	if (!other)
+		detect_distro_info(f, &o);
 
 	if (uname(&u) == 0)
 		uname_arch = u.machine;

@@ -1,6 +1,7 @@
 /* facts-sanitise.c — what detection read made to fit the facts schema, each change noted. */
 /* SPDX-License-Identifier: MIT */
 #include "armpy.h"
+#include "distrolife.h"
 #include "facts.h"
 #include "facts-int.h"
 #include "ydoc.h"
@@ -144,6 +145,18 @@ facts_sanitise_pythons(struct facts *f)
 	f->npythons = j;
 }
 
+/* distro-info-data's row: its days are YYYY-MM-DD already (distroinfo_find); a version that is
+ * not one line of text drops the row, noted. */
+static void
+facts_sanitise_distro_info(struct facts *f)
+{
+	if (f->distro_info.version == NULL || facts_is_text(f->distro_info.version))
+		return;
+	fact_note(f, "distro_info: the release's row in distro-info-data is not one line of "
+	    "text; ignored");
+	distro_info_clear(&f->distro_info);
+}
+
 /* Makes what was read fit the facts schema (see facts.h); -1 only for a bad --arch. */
 int
 facts_sanitise(struct facts *f, char **cause)
@@ -165,5 +178,6 @@ facts_sanitise(struct facts *f, char **cause)
 	if (f->mem_bytes > (uint64_t)LONG_MAX)
 		f->mem_bytes = 0;
 	facts_sanitise_pythons(f);
+	facts_sanitise_distro_info(f);
 	return 0;
 }

@@ -3,6 +3,7 @@
 #include "armpy.h"
 #include "facts.h"
 #include "facts-int.h"
+#include "distrolife.h"
 #include "ydoc.h"
 
 #include <stdarg.h>
@@ -74,6 +75,15 @@ facts_emit(const struct facts *f, struct yemit *y)
 	yemit_map_end(y);
 
 	yemit_kv_str(y, "conda", f->conda);
+	if (f->distro_info.version != NULL) {
+		yemit_str(y, "distro_info");
+		yemit_map_start(y, 1);
+		yemit_kv_str(y, "version", f->distro_info.version);
+		yemit_kv_str(y, "released", f->distro_info.released);
+		yemit_kv_str(y, "end", f->distro_info.end);
+		yemit_kv_str(y, "extended", f->distro_info.extended);
+		yemit_map_end(y);
+	}
 	if (f->notes != NULL && f->notes[0] != NULL)
 		yemit_kv_strv(y, "notes", f->notes, 0);
 	yemit_map_end(y);
@@ -373,11 +383,41 @@ fload_notes(struct fload *l, struct facts *f, const struct ynode *n)
 	return 0;
 }
 
+/* A day of distro-info-data: YYYY-MM-DD or null. */
+static int
+fload_day(struct fload *l, const struct ynode *n, const char *key, char **out)
+{
+	if (fload_str(l, n, key, NULL, 1, out) != 0)
+		return -1;
+	if (*out != NULL && (strlen(*out) != 10 || strspn(*out, "0123456789-") != 10 ||
+	    (*out)[4] != '-' || (*out)[7] != '-'))
+		return fload_error(l, n, key, "'%s' is not a day (YYYY-MM-DD)", *out);
+	return 0;
+}
+
+static int
+fload_distro_info(struct fload *l, struct facts *f, const struct ynode *n)
+{
+	static const char *const keys[] = { "version", "released", "end", "extended", NULL };
+	struct distro_info *d = &f->distro_info;
+
+	if (fload_map(l, n, "distro_info") != 0 || fload_keys(l, n, "distro_info", keys) != 0)
+		return -1;
+	if (ynode_get(n, "version") == NULL)
+		return fload_error(l, n, "distro_info.version", "missing");
+	return fload_str(l, ynode_get(n, "version"), "distro_info.version", NULL, 0,
+	    &d->version) != 0 ||
+	    fload_day(l, ynode_get(n, "released"), "distro_info.released", &d->released) != 0 ||
+	    fload_day(l, ynode_get(n, "end"), "distro_info.end", &d->end) != 0 ||
+	    fload_day(l, ynode_get(n, "extended"), "distro_info.extended", &d->extended) != 0 ?
+	    -1 : 0;
+}
+
 struct facts *
 facts_from_yaml(const struct ynode *root, const char *name, char **cause)
 {
 	static const char *const keys[] = { "distro", "arch", "multiarch", "cpu", "page_size",
-	    "memory_bytes", "emulated", "python", "conda", "notes", NULL };
+	    "memory_bytes", "emulated", "python", "conda", "distro_info", "notes", NULL };
 	struct fload l = { name != NULL ? name : "facts", cause };
 	struct facts *f = facts_new();
 	const struct ynode *n;
@@ -430,6 +470,9 @@ facts_from_yaml(const struct ynode *root, const char *name, char **cause)
 		goto fail;
 	if (fload_str(&l, ynode_get(root, "conda"), "conda", "path", 1, &f->conda) != 0 ||
 	    fload_notes(&l, f, ynode_get(root, "notes")) != 0)
+		goto fail;
+	if ((n = ynode_get(root, "distro_info")) != NULL && !ynode_is_null(n) &&
+	    fload_distro_info(&l, f, n) != 0)
 		goto fail;
 	return f;
 fail:

@@ -3,6 +3,7 @@
 #include "armpy.h"
 #include "facts.h"
 #include "facts-int.h"
+#include "distrolife.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,7 @@ facts_free(struct facts *f)
 	free(f->pythons);
 	free(f->conda);
 	strv_free(f->notes);
+	distro_info_clear(&f->distro_info);
 	free(f);
 }
 

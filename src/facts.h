@@ -64,8 +64,9 @@ struct facts {
 	char **notes;             /* what detection changed in what it read (bad bytes replaced) */
 	/* The target's own distro-info-data row for its release (Debian, Ubuntu: distroinfo_find
 	 * on $ROOT/usr/share/distro-info/<id>.csv), all NULL when none: a plan prefers its later
-	 * days to armpy's table and says so (distrolife_merge). Detection does not fill it yet,
-	 * nor does the facts YAML carry it; facts_free does not free it. */
+	 * days to armpy's table and says so (distrolife_merge). Detection fills it from the
+	 * machine it describes (never for another machine's --os-release); the facts YAML carries
+	 * it as distro_info: {version, released, end, extended}. */
 	struct distro_info distro_info;
 };
 
@@ -130,7 +131,9 @@ const char *facts_unsupported(const struct facts *);
  *            found: [{path: /usr/bin/python3.11, version: "3.11.2", pep668: true}]}
  *   conda: null                              # or the path of an existing conda
  * facts_from_yaml accepts a file with only distro and arch (the rest unknown/defaults). */
-/*   notes: [...]                             # only when detection changed what it read */
+/*   distro_info: {version: "12", released: "2023-06-10", end: "2028-06-30", extended: null}
+ *                                            # only when the target has distro-info-data
+ *   notes: [...]                             # only when detection changed what it read */
 void facts_emit(const struct facts *, struct yemit *);
 char *facts_to_yaml(const struct facts *);
 struct facts *facts_from_yaml(const struct ynode *, const char *name, char **cause);

@@ -626,6 +626,35 @@ test_detect_root(void **state)
 	str_eq("p2v", f->pythons[2].version, "3.12");
 	assert_int_equal(f->pythons[2].pep668, 0);
 	str_eq("conda", f->conda, "/opt/conda/bin/conda");
+	assert_null(f->distro_info.version);           /* no distro-info-data in this root */
+	facts_free(f);
+	/* the root's own distro-info-data: its row for the release, carried by the facts YAML */
+	put(root, "/usr/share/distro-info/debian.csv", "version,codename,series,created,release,"
+	    "eol,eol-lts,eol-elts\n11,Bullseye,bullseye,2019-07-06,2021-08-14,2024-08-14,"
+	    "2026-08-31,2031-06-30\n12,Bookworm,bookworm,2021-08-14,2023-06-10,2026-06-10,"
+	    "2028-06-30,2033-06-30\n");
+	f = detect(NULL, NULL, "aarch64", root);
+	str_eq("di version", f->distro_info.version, "12");
+	str_eq("di end", f->distro_info.end, "2028-06-30");
+	str_eq("di extended", f->distro_info.extended, "2033-06-30");
+	{
+		char *yaml = facts_to_yaml(f), *cause = NULL, *again;
+		struct ynode *n = ydoc_parse(yaml, strlen(yaml), "t", &cause);
+		struct facts *g = n != NULL ? facts_from_yaml(n, "t", &cause) : NULL;
+		if (g == NULL)
+			fail_msg("%s", cause);
+		str_eq("yaml di end", g->distro_info.end, "2028-06-30");
+		again = facts_to_yaml(g);
+		assert_string_equal(yaml, again);
+		free(again);
+		free(yaml);
+		facts_free(g);
+		ynode_free(n);
+	}
+	facts_free(f);
+	/* another machine's --os-release (no --root): this machine's files describe nothing of it */
+	f = detect("tests/fixtures/os-release/debian-12", NULL, "aarch64", NULL);
+	assert_null(f->distro_info.version);
 	facts_free(f);
 	{
 		char *argv[] = { (char *)"/bin/rm", (char *)"-rf", root, NULL };
