@@ -173,6 +173,41 @@ restore
 t_check "missing interpreter exits 1 with a reason" test "$rc" -eq 1
 t_check "missing interpreter is named" grep -q "/nonexistent/python3" "$OUT/nopy.txt"
 
+# An interpreter that exits but leaves a daemon holding its stdout: validate does not wait for
+# the daemon (its process group is killed) and fails saying so, in seconds. One daemon stays in
+# the group, one leaves it (setsid): then armpy stops reading after a short grace. A probe that
+# never ends stops at ARMPY_PROBE_TIMEOUT. (The timeout here bounds the cases if that breaks.)
+FAKE=$OUT/fakepy
+mkdir -p "$FAKE"
+for how in group setsid; do
+	run=; [ $how = setsid ] && run=setsid
+	printf '#!/bin/sh\n%s sleep 600 &\necho $! >"%s"\necho "probe: 1"\nexit 0\n' "$run" "$FAKE/$how.pid" >"$FAKE/$how"
+	chmod +x "$FAKE/$how"
+	start=$SECONDS
+	ARMPY_PROBE_TIMEOUT=30 "$ARMPY" validate --python "$FAKE/$how" --quick >"$OUT/daemon-$how.txt" 2>&1; rc=$?
+	took=$((SECONDS - start)) dpid=$(cat "$FAKE/$how.pid" 2>/dev/null)
+	if [ "$rc" -eq 1 ] && [ "$took" -lt 10 ] && grep -q "exited but left a process holding its output" "$OUT/daemon-$how.txt"; then
+		t_pass "a daemon left holding stdout ($how): validate fails in ${took}s, saying so"
+	else
+		t_fail "a daemon left holding stdout ($how): rc $rc in ${took}s"; sed 's/^/    /' "$OUT/daemon-$how.txt"
+	fi
+	state=$(ps -o stat= -p "${dpid:-0}" 2>/dev/null)
+	if [ $how = group ]; then
+		case $state in ''|Z*) t_pass "the daemon in its group was killed" ;; *) t_fail "the daemon in its group still runs ($state)" ;; esac
+	fi
+	[ -n "$dpid" ] && kill "$dpid" 2>/dev/null
+done
+printf '#!/bin/sh\nexec sleep 600\n' >"$FAKE/slow"
+chmod +x "$FAKE/slow"
+start=$SECONDS
+ARMPY_PROBE_TIMEOUT=2 "$ARMPY" validate --python "$FAKE/slow" --quick >"$OUT/slow.txt" 2>&1; rc=$?
+took=$((SECONDS - start))
+if [ "$rc" -eq 1 ] && [ "$took" -lt 10 ] && grep -q "longer than 2 seconds (ARMPY_PROBE_TIMEOUT)" "$OUT/slow.txt"; then
+	t_pass "a probe that never ends stops at ARMPY_PROBE_TIMEOUT=2 (${took}s)"
+else
+	t_fail "ARMPY_PROBE_TIMEOUT=2: rc $rc in ${took}s"; sed 's/^/    /' "$OUT/slow.txt"
+fi
+
 # The native benchmark lists both libraries, each measured, with the kernels each runs.
 "$ARMPY" gflops --size 256 >"$OUT/bench.txt" 2>&1; rc=$?
 t_check "bench exits 0" test "$rc" -eq 0
