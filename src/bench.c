@@ -470,7 +470,7 @@ parse_child(struct bench_report *rep, const struct cand *c, int threads, const i
 		parse_id(&id, f, nf);
 		if (f[0][0] == 'E' && nf >= 2)
 			why = f[1];
-		if (!((f[0][0] == 'R' && nf >= 9) || (strchr("SF", f[0][0]) && nf >= 3)))
+		if (!((f[0][0] == 'R' && nf >= 9) || ((f[0][0] == 'S' || f[0][0] == 'F') && nf >= 3)))
 			continue;
 		for (i = 0; i < nsizes && sizes[i] != atoi(f[f[0][0] == 'R' ? 3 : 1]); i++)
 			;
