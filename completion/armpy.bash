@@ -11,7 +11,7 @@ _armpy_options() { # COMMAND -> the options it takes
 	resume) echo "--yes --progress --log --help" ;;
 	runs) echo "--help" ;;
 	validate) echo "--python --root --expect --format --quick --env --no-login-env --help" ;;
-	gflops) echo "--threads --size --format --root --quick --progress --help" ;;
+	gflops) echo "--threads --size --repeat --format --root --quick --progress --help" ;;
 	report) echo "--html --gflops --help" ;;
 	esac
 }

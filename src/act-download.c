@@ -15,11 +15,13 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "lazy.h"
 
 #define DL_MAX_REDIRECTS 10
+#define DL_MAX_BYTES (4LL * 1024 * 1024 * 1024)   /* a download without a size: 4 GiB */
 
 static int
 dl_env_int(const char *name, int def)
@@ -184,8 +186,62 @@ struct dl {
 	long long size;        /* expected size from the plan, 0 unknown */
 	int checked;           /* response code looked at */
 	int discard;           /* body of a redirect or error: not ours */
+	enum { DL_FITS, DL_SENT_MORE, DL_ANNOUNCED_MORE, DL_NO_SPACE } over;
+	long long announced;   /* the response's Content-Length added to offset, -1 none */
+	long long room;        /* DL_NO_SPACE: bytes free where the .part is */
 	double last;
 };
+
+/* The most bytes the .part may hold: the plan's size, else ARMPY_DOWNLOAD_MAX_BYTES (4 GiB). */
+static long long
+dl_cap(const struct dl *d)
+{
+	const char *v = getenv("ARMPY_DOWNLOAD_MAX_BYTES");
+
+	if (d->size > 0)
+		return d->size;
+	return v != NULL && atoll(v) > 0 ? atoll(v) : DL_MAX_BYTES;
+}
+
+/* Before the first byte of a body: a Content-Length over the cap, or over the free space of
+ * the .part's file system, is refused (d->over says which). 0 when the body may come. */
+static int
+dl_admit(struct dl *d)
+{
+	curl_off_t len = -1;
+	struct statvfs sv;
+
+	d->announced = -1;
+	if (curl_easy_getinfo(d->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &len) != CURLE_OK ||
+	    len < 0)
+		return 0;
+	d->announced = d->offset + (long long)len;
+	if (d->announced > dl_cap(d))
+		d->over = DL_ANNOUNCED_MORE;
+	else if (fstatvfs(d->fd, &sv) == 0 &&
+	    (long long)len > (d->room = (long long)sv.f_bavail * (long long)sv.f_frsize))
+		d->over = DL_NO_SPACE;
+	return d->over == DL_FITS ? 0 : -1;
+}
+
+/* Why dl_write refused the body. */
+static void
+dl_over_cause(const struct dl *d, const char *url, char **cause)
+{
+	long long cap = dl_cap(d);
+	const char *whose = d->size > 0 ? "the plan's" : "the download cap of";
+	const char *knob = d->size > 0 ? "" : " (ARMPY_DOWNLOAD_MAX_BYTES)";
+
+	if (d->over == DL_SENT_MORE)
+		cause_set(cause, "%s: the server sent more than %s %lld bytes%s", url, whose, cap,
+		    knob);
+	else if (d->over == DL_ANNOUNCED_MORE)
+		cause_set(cause, "%s: the server announces %lld bytes, more than %s %lld bytes%s",
+		    url, d->announced, whose, cap, knob);
+	else
+		cause_set(cause, "%s: %lld more bytes do not fit in the %lld bytes free", url,
+		    d->announced - d->offset, d->room);
+}
 
 static size_t
 dl_write(char *data, size_t sz, size_t nmemb, void *arg)
@@ -205,9 +261,15 @@ dl_write(char *data, size_t sz, size_t nmemb, void *arg)
 			EVP_DigestInit_ex(d->md, EVP_sha256(), NULL);
 			d->offset = d->pos = 0;
 		}
+		if (!d->discard && dl_admit(d) != 0)
+			return 0;
 	}
 	if (d->discard)
 		return n;
+	if (d->pos + (long long)n > dl_cap(d)) {
+		d->over = DL_SENT_MORE;     /* nothing past the cap reaches the disk */
+		return 0;
+	}
 	if (write_all(d->fd, data, n) != 0)
 		return 0;
 	EVP_DigestUpdate(d->md, data, n);
@@ -292,11 +354,16 @@ dl_request(struct dl *d, const char *url, char **redirect, char **cause)
 	if (d->offset > 0)
 		curl_easy_setopt(c, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)d->offset);
 	d->checked = d->discard = 0;
+	d->over = DL_FITS;
 	d->got = 0;
 	rc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
 	if (rc == CURLE_ABORTED_BY_CALLBACK && exec_signalled) {
 		cause_set(cause, "interrupted");
+		return DL_FATAL;
+	}
+	if (rc == CURLE_WRITE_ERROR && d->over != DL_FITS) {
+		dl_over_cause(d, url, cause);
 		return DL_FATAL;
 	}
 	if (rc == CURLE_WRITE_ERROR) {

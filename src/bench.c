@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <glob.h>
 #include <limits.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,9 @@
 
 #define BENCH_MAX_CALL 8.0      /* seconds: larger sizes are skipped when predicted slower */
 #define BENCH_MAX_LIBS 32
+#define BENCH_MAX_SIZES 2
+#define BENCH_SAMPLE 0.05       /* seconds: a sample is as many calls as fill this (small N) */
+#define BENCH_BUDGET 20.0       /* seconds: a cell past it stops repeating at 3 samples */
 
 typedef void (*dgemm32_fn)(int, int, int, int, int, int, double, const double *, int,
     const double *, int, double, double *, int);
@@ -79,7 +83,7 @@ alternatives_list(const char *name)
 	buf_read_fd(&out, o.fd[1], SIZE_MAX);
 	close(o.fd[1]);
 	waitpid(pid, &status, 0);
-	for (line = strtok_r(out.data, "\n", &save); line != NULL;
+	for (line = out.data != NULL ? strtok_r(out.data, "\n", &save) : NULL; line != NULL;
 	    line = strtok_r(NULL, "\n", &save))
 		if (line[0] == '/')
 			v = strv_push(v, line);
@@ -194,6 +198,13 @@ blis_debug_start(void)
 	return fd;
 }
 
+/* What a child measures with: the library's dgemm, the threads asked for and the library's
+ * own count, the samples of each cell. */
+struct bench_cell {
+	void *fn;
+	int int64, threads, lt, repeat;
+};
+
 /* The first call, with stderr caught in dbg (when >= 0). */
 static double
 first_dgemm(void *fn, int int64, int n, double *a, double *b, double *c, int dbg)
@@ -240,16 +251,103 @@ kernels_line(FILE *f, struct blasid *id, int dbg)
 	fflush(f);
 }
 
-/* Writes lines "I kind version threading corename evidence", "K kernels evidence", then "R threads libthreads n
- * seconds gflops" or "E message", tab-separated. */
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The median of v[0..n) (n > 0), sorting v. */
+static double
+median_of(double *v, int n)
+{
+	qsort(v, n, sizeof *v, cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* One cell, after its warm-up: repeat samples (fewer past BENCH_BUDGET, never under 3), each
+ * the mean GFLOPS of k calls lasting BENCH_SAMPLE together. Writes "R threads libthreads n
+ * seconds gflops min max samples" (seconds and gflops the median); returns the fastest call. */
+static double
+measure(FILE *f, const struct bench_cell *m, int n, double *a, double *b, double *c,
+    double call)
+{
+	double g[BENCH_MAX_REPEAT], flops = 2.0 * n * n * (double)n, start = now(), best = 1e300;
+	double med;
+	int k = call > 0 && call < BENCH_SAMPLE ? (int)(BENCH_SAMPLE / call) + 1 : 1, r;
+
+	k = k > 1000 ? 1000 : k;
+	for (r = 0; r < m->repeat && (r < 3 || now() - start < BENCH_BUDGET); r++) {
+		double t = 0, one;
+		for (int j = 0; j < k; j++) {
+			t += one = time_dgemm(m->fn, m->int64, n, a, b, c);
+			best = one < best ? one : best;
+		}
+		g[r] = t > 0 ? flops / (t / k) / 1e9 : 0;
+	}
+	med = median_of(g, r);
+	fprintf(f, "R\t%d\t%d\t%d\t%.9f\t%.6f\t%.6f\t%.6f\t%d\t\n", m->threads, m->lt, n,
+	    med > 0 ? flops / med / 1e9 : 0, med, g[0], g[r - 1], r);
+	fflush(f);
+	return best;
+}
+
+/* One size: its matrices, a warm-up (the first call of all with the kernels line), a second
+ * call to size the samples when the first was short, then measure(). Returns the fastest
+ * call, or -1. */
+static double
+one_size(FILE *f, const struct bench_cell *m, struct blasid *id, int n, int first, int dbg,
+    unsigned *lcg)
+{
+	size_t nn = (size_t)n * n;
+	double *a = malloc(nn * sizeof *a), *b = malloc(nn * sizeof *b);
+	double *c = calloc(nn, sizeof *c), best = -1, call;
+
+	if (a == NULL || b == NULL || c == NULL) {
+		fprintf(f, "F\t%d\tcannot allocate three %dx%d matrices (%.1f GiB)\t\n", n, n, n,
+		    3.0 * nn * sizeof *a / (1 << 30));
+	} else {
+		fill(a, nn, lcg);
+		fill(b, nn, lcg);
+		if (first) {
+			call = first_dgemm(m->fn, m->int64, n, a, b, c, dbg);
+			kernels_line(f, id, dbg);
+		} else
+			call = time_dgemm(m->fn, m->int64, n, a, b, c);
+		if (call < BENCH_SAMPLE)     /* the warm-up may have paid for set-up: again */
+			call = time_dgemm(m->fn, m->int64, n, a, b, c);
+		best = measure(f, m, n, a, b, c, call);
+	}
+	free(a);
+	free(b);
+	free(c);
+	return best;
+}
+
 static void
-child_bench(const char *path, int threads, const int *sizes, int nsizes, int fd)
+child_error(FILE *f, const char *what)
+{
+	fprintf(f, "E\t");
+	field(f, what);
+	fputc('\n', f);
+	fclose(f);
+	_exit(0);
+}
+
+/* Writes lines "I kind version threading corename evidence", "K kernels evidence", then per
+ * size "R ..." (measure), "S n why" (skipped) or "F n why" (failed), or "E message";
+ * tab-separated. */
+static void
+child_bench(const char *path, int threads, const int *sizes, int nsizes, int repeat, int fd)
 {
 	FILE *f = fdopen(fd, "w");
 	char num[16];
 	struct blasid id;
-	void *h, *fn;
-	int int64, i, r, reps, lt, dbg;
+	struct bench_cell m = { NULL, 0, threads, 0, repeat };
+	void *h;
+	int i, dbg;
 	double predicted = 0;
 	unsigned lcg = 12345;
 
@@ -260,13 +358,8 @@ child_bench(const char *path, int threads, const int *sizes, int nsizes, int fd)
 	setenv("GOTO_NUM_THREADS", num, 1);
 	setenv("MKL_NUM_THREADS", num, 1);
 	dbg = blis_debug_start();
-	if ((h = dlopen(path, RTLD_NOW | RTLD_LOCAL)) == NULL) {
-		fprintf(f, "E\t");
-		field(f, dlerror());
-		fputc('\n', f);
-		fclose(f);
-		_exit(0);
-	}
+	if ((h = dlopen(path, RTLD_NOW | RTLD_LOCAL)) == NULL)
+		child_error(f, dlerror());
 	blasid_identify(h, path, &id);
 	fprintf(f, "I\t");
 	field(f, id.kind);
@@ -276,49 +369,17 @@ child_bench(const char *path, int threads, const int *sizes, int nsizes, int fd)
 	field(f, id.evidence);
 	fputc('\n', f);
 	fflush(f);
-	if ((fn = blasid_dgemm(h, &int64, NULL)) == NULL) {
-		fprintf(f, "E\tno cblas_dgemm (plain or wheel-decorated)\t\n");
-		fclose(f);
-		_exit(0);
-	}
-	lt = blasid_threads(h);
+	if ((m.fn = blasid_dgemm(h, &m.int64, NULL)) == NULL)
+		child_error(f, "no cblas_dgemm (plain or wheel-decorated)");
+	m.lt = blasid_threads(h);
 	for (i = 0; i < nsizes; i++) {
-		int n = sizes[i];
-		size_t nn = (size_t)n * n;
-		double *a, *b, *c, best = 1e300, t, total = 0;
-		if (predicted > 0 && predicted * ((double)n / sizes[i - 1]) * ((double)n /
-		    sizes[i - 1]) * ((double)n / sizes[i - 1]) > BENCH_MAX_CALL) {
+		double grow = i > 0 ? (double)sizes[i] / sizes[i - 1] : 1;
+		if (predicted > 0 && predicted * grow * grow * grow > BENCH_MAX_CALL) {
 			fprintf(f, "S\t%d\tN=%d skipped: one call would take over %.0f s\t\n",
-			    n, n, BENCH_MAX_CALL);
+			    sizes[i], sizes[i], BENCH_MAX_CALL);
 			continue;
 		}
-		a = xmalloc(nn * sizeof *a);
-		b = xmalloc(nn * sizeof *b);
-		c = xcalloc(nn, sizeof *c);
-		fill(a, nn, &lcg);
-		fill(b, nn, &lcg);
-		if (i == 0) {
-			predicted = first_dgemm(fn, int64, n, a, b, c, dbg);   /* warm-up */
-			kernels_line(f, &id, dbg);
-		} else
-			predicted = time_dgemm(fn, int64, n, a, b, c);      /* warm-up */
-		/* best of 3, and of more while the total stays under ~0.3 s (small N) */
-		for (r = 0, reps = 3; r < reps && r < 50; r++) {
-			t = time_dgemm(fn, int64, n, a, b, c);
-			total += t;
-			if (t < best)
-				best = t;
-			if (r == reps - 1 && total < 0.3)
-				reps++;
-		}
-		if (best < predicted)
-			predicted = best;
-		fprintf(f, "R\t%d\t%d\t%d\t%.9f\t%.6f\t\n", threads, lt, n, best,
-		    2.0 * n * n * (double)n / best / 1e9);
-		fflush(f);
-		free(a);
-		free(b);
-		free(c);
+		predicted = one_size(f, &m, &id, sizes[i], i == 0, dbg, &lcg);
 	}
 	fclose(f);
 	_exit(0);
@@ -340,59 +401,99 @@ result_new(struct bench_report *rep, const struct cand *c, const struct blasid *
 	return r;
 }
 
-/* Parse the child's lines into results for (path, threads). */
+/* An "R" line's fields into r; a figure that is not a positive number fails it. */
 static void
-parse_child(struct bench_report *rep, const struct cand *c, int threads, char *text)
+parse_measured(struct bench_result *r, char **f)
+{
+	r->lib_threads = atoi(f[2]);
+	r->seconds = strtod(f[4], NULL);
+	r->gflops = strtod(f[5], NULL);
+	r->gflops_min = strtod(f[6], NULL);
+	r->gflops_max = strtod(f[7], NULL);
+	r->samples = atoi(f[8]);
+	if (!(r->gflops > 0 && r->gflops_min > 0 && isfinite(r->gflops_max) && r->samples > 0)) {
+		r->gflops = -1;
+		r->error = xstrdup("no time measured (the timer saw a call take no time)");
+	}
+}
+
+/* Splits a line at tabs into f (at most max); returns the count. */
+static int
+split_tabs(char *line, char **f, int max)
+{
+	int nf = 0;
+
+	for (char *s = line; nf < max; ) {
+		f[nf++] = s;
+		if ((s = strchr(s, '\t')) == NULL)
+			break;
+		*s++ = '\0';
+	}
+	return nf;
+}
+
+/* The child's "I" and "K" lines into id. */
+static void
+parse_id(struct blasid *id, char **f, int nf)
+{
+	if (f[0][0] == 'I' && nf >= 6) {
+		snprintf(id->kind, sizeof id->kind, "%s", f[1]);
+		snprintf(id->version, sizeof id->version, "%s", f[2]);
+		snprintf(id->threading, sizeof id->threading, "%s", f[3]);
+		snprintf(id->corename, sizeof id->corename, "%s", f[4]);
+		snprintf(id->evidence, sizeof id->evidence, "%s", f[5]);
+		snprintf(id->kernels, sizeof id->kernels, "%s", f[4]);
+	} else if (f[0][0] == 'K' && nf >= 3) {
+		snprintf(id->kernels, sizeof id->kernels, "%s", f[1]);
+		snprintf(id->evidence, sizeof id->evidence, "%s", f[2]);
+	}
+}
+
+/* Parse the child's lines into results for (path, threads): a row per size, measured, skipped
+ * or failed. A size the child never reached failed for the child's last word ("E", or how it
+ * died), never a row without its size. */
+static void
+parse_child(struct bench_report *rep, const struct cand *c, int threads, const int *sizes,
+    int nsizes, char *text)
 {
 	struct blasid id;
-	char *line, *save = NULL, *f[8], *s2;
-	int nf, got = 0;
+	char *line, *save = NULL, *f[10];
+	const char *why = "the benchmark child died";
+	int nf, done[BENCH_MAX_SIZES] = { 0 };
 
 	memset(&id, 0, sizeof id);
 	strcpy(id.kind, "unknown");
 	for (line = strtok_r(text, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
 		struct bench_result *r;
-		nf = 0;
-		for (s2 = line; nf < 8; ) {
-			f[nf++] = s2;
-			if ((s2 = strchr(s2, '\t')) == NULL)
-				break;
-			*s2++ = '\0';
-		}
-		if (f[0][0] == 'I' && nf >= 6) {
-			snprintf(id.kind, sizeof id.kind, "%s", f[1]);
-			snprintf(id.version, sizeof id.version, "%s", f[2]);
-			snprintf(id.threading, sizeof id.threading, "%s", f[3]);
-			snprintf(id.corename, sizeof id.corename, "%s", f[4]);
-			snprintf(id.evidence, sizeof id.evidence, "%s", f[5]);
-			snprintf(id.kernels, sizeof id.kernels, "%s", f[4]);
+		int i;
+		nf = split_tabs(line, f, 10);
+		parse_id(&id, f, nf);
+		if (f[0][0] == 'E' && nf >= 2)
+			why = f[1];
+		if (!((f[0][0] == 'R' && nf >= 9) || ((f[0][0] == 'S' || f[0][0] == 'F') && nf >= 3)))
 			continue;
-		}
-		if (f[0][0] == 'K' && nf >= 3) {
-			snprintf(id.kernels, sizeof id.kernels, "%s", f[1]);
-			snprintf(id.evidence, sizeof id.evidence, "%s", f[2]);
+		for (i = 0; i < nsizes && sizes[i] != atoi(f[f[0][0] == 'R' ? 3 : 1]); i++)
+			;
+		if (i == nsizes || done[i]++)
 			continue;
-		}
 		r = result_new(rep, c, &id, threads);
-		if (f[0][0] == 'R' && nf >= 6) {
-			r->lib_threads = atoi(f[2]);
-			r->n = atoi(f[3]);
-			r->seconds = strtod(f[4], NULL);
-			r->gflops = strtod(f[5], NULL);
-		} else if (f[0][0] == 'S' && nf >= 3) {
-			r->n = atoi(f[1]);
+		r->n = sizes[i];
+		if (f[0][0] == 'R')
+			parse_measured(r, f);
+		else
 			r->error = xstrdup(f[2]);
-		} else
-			r->error = xstrdup(nf >= 2 ? f[1] : "bad line from the benchmark child");
-		got++;
 	}
-	if (got == 0)
-		result_new(rep, c, &id, threads)->error = xstrdup("the benchmark child died");
+	for (int i = 0; i < nsizes; i++)
+		if (!done[i]) {
+			struct bench_result *r = result_new(rep, c, &id, threads);
+			r->n = sizes[i];
+			r->error = xstrdup(why);
+		}
 }
 
 struct child_args {
 	const struct cand *c;
-	int threads, nsizes, rfd, wfd;
+	int threads, nsizes, repeat, rfd, wfd;
 	const int *sizes;
 };
 
@@ -402,13 +503,13 @@ child_call(void *arg)
 	const struct child_args *a = arg;
 
 	close(a->rfd);
-	child_bench(a->c->path, a->threads, a->sizes, a->nsizes, a->wfd);
+	child_bench(a->c->path, a->threads, a->sizes, a->nsizes, a->repeat, a->wfd);
 }
 
 static char *
-run_child(const struct cand *c, int threads, const int *sizes, int nsizes)
+run_child(const struct cand *c, int threads, const int *sizes, int nsizes, int repeat)
 {
-	struct child_args a = { c, threads, nsizes, -1, -1, sizes };
+	struct child_args a = { c, threads, nsizes, repeat, -1, -1, sizes };
 	int p[2], status;
 	pid_t pid;
 	struct buf out;
@@ -428,8 +529,11 @@ run_child(const struct cand *c, int threads, const int *sizes, int nsizes)
 	if (pid < 0)
 		buf_puts(&out, "E\tfork failed\t\n");
 	else if (WIFSIGNALED(status))
-		buf_printf(&out, "E\tthe benchmark child was killed by signal %d\t\n",
-		    WTERMSIG(status));
+		buf_printf(&out, "E\tthe benchmark child was killed by signal %d (%s)\t\n",
+		    WTERMSIG(status), strsignal(WTERMSIG(status)));
+	else if (WEXITSTATUS(status) != 0)
+		buf_printf(&out, "E\tthe benchmark child failed (exit %d)\t\n",
+		    WEXITSTATUS(status));
 	return buf_steal(&out);
 }
 
@@ -473,25 +577,34 @@ progress_line(FILE *f, int step, int total, const char *path, int threads, const
 	fflush(f);
 }
 
+/* The sizes o asks for, smallest first; returns how many (at most BENCH_MAX_SIZES). */
+static int
+bench_sizes(const struct bench_opts *o, int sizes[BENCH_MAX_SIZES])
+{
+	if (o->size > 0)
+		sizes[0] = o->size;
+	else if (o->quick)
+		sizes[0] = 256;
+	else {
+		sizes[0] = 1000;
+		sizes[1] = 2000;
+		return 2;
+	}
+	return 1;
+}
+
 /* Runs in a (possibly chrooted) child; writes "L path alternative" + child lines to fd, and
  * "P" progress lines before each step when o->progress is set. */
 static void
 bench_inner(const struct bench_opts *o, const char *triplet, int fd)
 {
 	struct cand c[BENCH_MAX_LIBS];
-	int n = candidates(triplet, c), i, t, nthreads = 2, sizes[2], nsizes = 0;
+	int n = candidates(triplet, c), i, t, nthreads = 2, sizes[BENCH_MAX_SIZES], nsizes;
 	int cores = (int)sysconf(_SC_NPROCESSORS_ONLN);
-	int tl[2], step = 0, total;
+	int tl[2], step = 0, total, repeat = o->repeat > 0 ? o->repeat : BENCH_REPEAT;
 	FILE *f = fdopen(fd, "w");
 
-	if (o->size > 0)
-		sizes[nsizes++] = o->size;
-	else if (o->quick)
-		sizes[nsizes++] = 256;
-	else {
-		sizes[nsizes++] = 1000;
-		sizes[nsizes++] = 2000;
-	}
+	nsizes = bench_sizes(o, sizes);
 	tl[0] = 1;
 	tl[1] = o->threads > 0 ? o->threads : (cores > 0 ? cores : 1);
 	if (tl[1] == 1)
@@ -504,7 +617,7 @@ bench_inner(const struct bench_opts *o, const char *triplet, int fd)
 			char *text;
 			if (o->progress != NULL)
 				progress_line(f, ++step, total, c[i].path, tl[t], sizes, nsizes);
-			text = run_child(&c[i], tl[t], sizes, nsizes);
+			text = run_child(&c[i], tl[t], sizes, nsizes, repeat);
 			fprintf(f, "L\t%s\t%d\t%d\n%s", c[i].path, c[i].alternative, tl[t], text);
 			fprintf(f, "Z\n");
 			free(text);
@@ -515,11 +628,55 @@ bench_inner(const struct bench_opts *o, const char *triplet, int fd)
 	fclose(f);
 }
 
+static const char *
+lib_name(const struct bench_result *r)
+{
+	return strcmp(r->id.kind, "blis") == 0 ? "BLIS" : "OpenBLAS";
+}
+
+/* v as the table and the YAML show it (2 decimals), so a verdict matches what they show. */
+static double
+shown(double v)
+{
+	char s[64];
+
+	snprintf(s, sizeof s, "%.2f", v);
+	return strtod(s, NULL);
+}
+
+/* The spread of a result, as shown: its samples' lowest and highest, or its one figure. */
+static double
+spread_lo(const struct bench_result *r)
+{
+	return shown(r->gflops_min > 0 ? r->gflops_min : r->gflops);
+}
+
+static double
+spread_hi(const struct bench_result *r)
+{
+	return shown(r->gflops_max > 0 ? r->gflops_max : r->gflops);
+}
+
+/* The measured result of kind at (n, threads) with the highest median; NULL when none. */
+static const struct bench_result *
+best_of(const struct bench_result *r, int n, const char *kind, int maxn, int maxt)
+{
+	const struct bench_result *best = NULL;
+
+	for (int i = 0; i < n; i++)
+		if (r[i].gflops > 0 && r[i].n == maxn && r[i].threads == maxt &&
+		    strcmp(r[i].id.kind, kind) == 0 && (best == NULL || r[i].gflops > best->gflops))
+			best = &r[i];
+	return best;
+}
+
 char *
 bench_recommend(const struct bench_result *r, int n)
 {
-	const struct bench_result *best_b = NULL, *best_o = NULL, *win, *lose;
+	const struct bench_result *best_b, *best_o, *win, *lose;
 	int i, maxn = 0, maxt = 0, gb, go;
+	const char *s;
+
 	for (i = 0; i < n; i++)
 		if (r[i].gflops > 0) {
 			if (r[i].n > maxn)
@@ -527,38 +684,59 @@ bench_recommend(const struct bench_result *r, int n)
 			if (r[i].threads > maxt)
 				maxt = r[i].threads;
 		}
-	for (i = 0; i < n; i++) {
-		if (r[i].gflops <= 0 || r[i].n != maxn || r[i].threads != maxt)
-			continue;
-		if (strcmp(r[i].id.kind, "blis") == 0 && (best_b == NULL ||
-		    r[i].gflops > best_b->gflops))
-			best_b = &r[i];
-		if (strcmp(r[i].id.kind, "openblas") == 0 && (best_o == NULL ||
-		    r[i].gflops > best_o->gflops))
-			best_o = &r[i];
-	}
+	best_b = best_of(r, n, "blis", maxn, maxt);
+	best_o = best_of(r, n, "openblas", maxn, maxt);
+	s = maxt == 1 ? "" : "s";
 	if (best_b == NULL && best_o == NULL)
 		return xstrdup("no OpenBLAS or BLIS could be measured");
 	if (best_b == NULL || best_o == NULL)
 		return xasprintf("only %s found: %.1f GFLOPS at N=%d, %d thread%s",
-		    best_b ? "BLIS" : "OpenBLAS", (best_b ? best_b : best_o)->gflops, maxn, maxt,
-		    maxt == 1 ? "" : "s");
+		    best_b ? "BLIS" : "OpenBLAS", (best_b ? best_b : best_o)->gflops, maxn, maxt, s);
 	gb = blasid_kernels_generic("blis", best_b->id.kernels);
 	go = blasid_kernels_generic("openblas", best_o->id.kernels);
-	if (gb != go) {
-		/* Reference kernels are never the recommendation, whatever one size measured. */
-		win = gb ? best_o : best_b;
-		lose = win == best_b ? best_o : best_b;
-		return xasprintf("%s (%s): %s runs reference kernels not tuned for this CPU (%s; "
-		    "%.2fx at N=%d, %d thread%s)", win == best_b ? "BLIS" : "OpenBLAS",
-		    win->id.threading, lose == best_b ? "BLIS" : "OpenBLAS", lose->id.kernels,
-		    win->gflops / lose->gflops, maxn, maxt, maxt == 1 ? "" : "s");
-	}
-	win = best_b->gflops >= best_o->gflops ? best_b : best_o;
+	win = (gb != go ? gb : best_b->gflops < best_o->gflops) ? best_o : best_b;
 	lose = win == best_b ? best_o : best_b;
-	return xasprintf("%s (%s) %.2fx %s at N=%d, %d thread%s",
-	    win == best_b ? "BLIS" : "OpenBLAS", win->id.threading, win->gflops / lose->gflops,
-	    lose == best_b ? "BLIS" : "OpenBLAS", maxn, maxt, maxt == 1 ? "" : "s");
+	if (gb != go)   /* reference kernels are never the recommendation, whatever one size measured */
+		return xasprintf("%s (%s): %s runs reference kernels not tuned for this CPU (%s; "
+		    "%.2fx at N=%d, %d thread%s)", lib_name(win), win->id.threading, lib_name(lose),
+		    lose->id.kernels, win->gflops / lose->gflops, maxn, maxt, s);
+	if (spread_hi(lose) >= spread_lo(win))
+		return xasprintf("no clear winner: %s (%s) %.2fx %s (%s) at N=%d, %d thread%s, "
+		    "within their spread (%s %.2f-%.2f, %s %.2f-%.2f GFLOPS)", lib_name(win),
+		    win->id.threading, win->gflops / lose->gflops, lib_name(lose),
+		    lose->id.threading, maxn, maxt, s, lib_name(win), spread_lo(win),
+		    spread_hi(win), lib_name(lose), spread_lo(lose), spread_hi(lose));
+	return xasprintf("%s (%s) %.2fx %s at N=%d, %d thread%s", lib_name(win), win->id.threading,
+	    win->gflops / lose->gflops, lib_name(lose), maxn, maxt, s);
+}
+
+int
+bench_limits(const struct bench_opts *o, long cpus, long long mem_available, char **cause)
+{
+	long max_t = cpus > 0 ? cpus * BENCH_THREADS_PER_CPU : BENCH_MAX_THREADS;
+	int sizes[BENCH_MAX_SIZES], n = bench_sizes(o, sizes), big = sizes[n - 1];
+	double bytes = 3.0 * big * big * sizeof(double);
+
+	max_t = max_t > BENCH_MAX_THREADS ? BENCH_MAX_THREADS : max_t;
+	if (o->threads > max_t) {
+		if (cpus > 0)
+			cause_set(cause, "--threads %d: at most %ld here (%d per online CPU, %ld "
+			    "online, at most %d)", o->threads, max_t, BENCH_THREADS_PER_CPU, cpus,
+			    BENCH_MAX_THREADS);
+		else
+			cause_set(cause, "--threads %d: at most %d", o->threads, BENCH_MAX_THREADS);
+	} else if (big > BENCH_MAX_SIZE)
+		cause_set(cause, "--size %d: at most %d (three %dx%d matrices of doubles are "
+		    "%.1f GiB)", big, BENCH_MAX_SIZE, big, big, bytes / (1 << 30));
+	else if (mem_available > 0 && bytes > mem_available / 2.0)
+		cause_set(cause, "--size %d: its three matrices (%.1f GiB) do not fit in half of the "
+		    "memory available (MemAvailable %.1f GiB)", big, bytes / (1 << 30),
+		    mem_available / (double)(1 << 30));
+	else if (o->repeat < 0 || o->repeat > BENCH_MAX_REPEAT)
+		cause_set(cause, "--repeat %d: from 1 to %d", o->repeat, BENCH_MAX_REPEAT);
+	else
+		return 0;
+	return -1;
 }
 
 /* A "P" line from bench_inner, handed to o->progress. */
@@ -654,7 +832,7 @@ bench_run(const struct bench_opts *o, char **cause)
 	struct bench_report *rep;
 	const char *triplet = triplet_of_machine();
 	struct inner_args a = { o, triplet, -1, -1 };
-	int p[2], status;
+	int p[2], status, sizes[BENCH_MAX_SIZES], nsizes = bench_sizes(o, sizes);
 	pid_t pid;
 	struct buf out;
 	char *block, *next;
@@ -702,7 +880,7 @@ bench_run(const struct bench_opts *o, char **cause)
 		c.path = block + 2;
 		c.alternative = atoi(f2 + 1);
 		threads = atoi(f3 + 1);
-		parse_child(rep, &c, threads, nl + 1);
+		parse_child(rep, &c, threads, sizes, nsizes, nl + 1);
 	}
 	buf_free(&out);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
@@ -724,29 +902,95 @@ kind_name(const char *kind)
 	return kind;
 }
 
+/* The libraries of b in their first order; their 1-based number in the table is the index. */
+static int
+lib_index(const struct bench_report *b, int upto, const char **paths)
+{
+	int n = 0;
+
+	for (int i = 0; i <= upto; i++) {
+		int j;
+		for (j = 0; j < n && strcmp(paths[j], b->results[i].path) != 0; j++)
+			;
+		if (j == n)
+			paths[n++] = b->results[i].path;
+		if (i == upto)
+			return j + 1;
+	}
+	return 0;
+}
+
+/* "recommendation: TEXT" wrapped at spaces before 80 columns, its next lines indented. */
+static void
+text_wrapped(struct buf *t, const char *lead, const char *text)
+{
+	size_t col = strlen(lead), len;
+
+	buf_puts(t, lead);
+	while (*text != '\0') {
+		const char *sp = strchr(text, ' ');
+		len = sp != NULL ? (size_t)(sp - text) : strlen(text);
+		if (col > 2 && col + 1 + len > 79) {
+			buf_puts(t, "\n ");
+			col = 1;
+		}
+		buf_printf(t, " %.*s", (int)len, text);
+		col += 1 + len;
+		text += len + (sp != NULL);
+	}
+	buf_puts(t, "\n");
+}
+
 char *
 bench_to_text(const struct bench_report *b)
 {
 	struct buf t;
-	int i;
+	const char **paths = xcalloc(b->nresults + 1, sizeof *paths);
+	int i, nlibs = 0;
+
 	buf_init(&t);
-	buf_printf(&t, "%-60s %-10s %-8s %-9s %-12s %7s %6s %9s\n", "library", "kind",
-	    "version", "threading", "kernels", "threads", "N", "GFLOPS");
+	buf_printf(&t, "%2s  %-9s %-9s %-12s %7s %6s %9s  %s\n", "#", "kind", "threading",
+	    "kernels", "threads", "N", "GFLOPS", "min-max");
 	for (i = 0; i < b->nresults; i++) {
 		const struct bench_result *r = &b->results[i];
-		buf_printf(&t, "%-60s %-10s %-8s %-9s %-12s %7d %6d ", r->path,
-		    kind_name(r->id.kind), r->id.version[0] ? r->id.version : "?",
+		int k = lib_index(b, i, paths);
+		nlibs = k > nlibs ? k : nlibs;
+		buf_printf(&t, "%2d  %-9s %-9s %-12s %7d %6d ", k, kind_name(r->id.kind),
 		    r->id.threading[0] ? r->id.threading : "?", r->id.kernels[0] ?
 		    r->id.kernels : "?", r->threads, r->n);
 		if (r->gflops >= 0)
-			buf_printf(&t, "%9.2f\n", r->gflops);
-		else
-			buf_printf(&t, "%9s  (%s)\n", "-", r->error ? r->error : "not run");
+			buf_printf(&t, "%9.2f  %.2f-%.2f\n", r->gflops, spread_lo(r), spread_hi(r));
+		else {
+			buf_printf(&t, "%9s\n", "-");
+			text_wrapped(&t, "   ", r->error ? r->error : "not run");
+		}
 	}
-	buf_printf(&t, "recommendation: %s\n", b->recommendation ? b->recommendation : "none");
-	buf_puts(&t, "note: each library ran in its own process with OMP/OPENBLAS/BLIS_NUM_THREADS "
-	    "set; GFLOPS = 2N^3 / best time of >= 3 calls\n");
+	buf_puts(&t, "\n #  library\n");
+	for (i = 0; i < nlibs; i++) {
+		int j;
+		for (j = 0; strcmp(b->results[j].path, paths[i]) != 0; j++)
+			;
+		buf_printf(&t, "%2d  %s %s  %s\n", i + 1, kind_name(b->results[j].id.kind),
+		    b->results[j].id.version[0] ? b->results[j].id.version : "?", paths[i]);
+	}
+	free(paths);
+	buf_puts(&t, "\n");
+	text_wrapped(&t, "recommendation:", b->recommendation ? b->recommendation : "none");
+	buf_puts(&t, "note: each library ran in its own process, OMP/OPENBLAS/BLIS_NUM_THREADS set.\n"
+	    "  GFLOPS = 2N^3 / the time of one call: the median of the samples (--repeat)\n"
+	    "  and their lowest and highest; a sample is one call, or several for small N.\n");
 	return buf_steal(&t);
+}
+
+/* A GFLOPS figure of r, null when r was not measured. */
+static void
+emit_gflops(struct yemit *y, const char *key, const struct bench_result *r, double v)
+{
+	yemit_str(y, key);
+	if (r->gflops >= 0)
+		yemit_double(y, v, 2);
+	else
+		yemit_null(y);
 }
 
 void
@@ -779,11 +1023,10 @@ bench_emit(const struct bench_report *b, struct yemit *y)
 			yemit_double(y, r->seconds, 6);
 		else
 			yemit_null(y);
-		yemit_str(y, "gflops");
-		if (r->gflops >= 0)
-			yemit_double(y, r->gflops, 2);
-		else
-			yemit_null(y);
+		emit_gflops(y, "gflops", r, r->gflops);
+		emit_gflops(y, "gflops_min", r, spread_lo(r));
+		emit_gflops(y, "gflops_max", r, spread_hi(r));
+		yemit_kv_long(y, "samples", r->gflops >= 0 ? r->samples : 0);
 		yemit_kv_str(y, "error", r->error);
 		yemit_map_end(y);
 	}

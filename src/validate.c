@@ -23,7 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define PROBE_TIMEOUT 1800       /* seconds; the slow sizes under qemu take minutes */
+#define PROBE_TIMEOUT 300        /* seconds (ARMPY_PROBE_TIMEOUT); it sizes its work to ~0.3 s a call */
+#define PROBE_GRACE_MS 500       /* after the probe exits: reading what its pipes still hold */
 #define PROBE_MAX_OUT (1 << 20)
 
 static const char *seed_reason = GUIDE_NAME " requires it: multiple fixes related to data "
@@ -888,20 +889,103 @@ probe_env(const struct validate_opts *o, char *const *login)
 	return env;
 }
 
+/* Seconds the probe may take: ARMPY_PROBE_TIMEOUT, else PROBE_TIMEOUT. */
+static int
+probe_timeout(void)
+{
+	const char *v = getenv("ARMPY_PROBE_TIMEOUT");
+
+	return v != NULL && atoi(v) > 0 ? atoi(v) : PROBE_TIMEOUT;
+}
+
+/* The probe's output pipes (fd[0] stdout, fd[1] stderr; -1 once at their end). */
+struct probe_io {
+	int fd[2];
+	struct buf *b[2];
+};
+
+/* Reads what poll found ready; a pipe at its end (or failing) is closed. Returns 1 while a
+ * pipe is open. */
+static int
+probe_read(struct probe_io *io, int wait_ms)
+{
+	struct pollfd pfd[2] = { { io->fd[0], POLLIN, 0 }, { io->fd[1], POLLIN, 0 } };
+	char chunk[8192];
+	ssize_t n;
+
+	if (poll(pfd, 2, wait_ms) < 0 && errno != EINTR)
+		wait_ms = -1;      /* poll itself failed: give up on the pipes */
+	for (int i = 0; i < 2; i++) {
+		if (io->fd[i] < 0 || (wait_ms >= 0 &&
+		    !(pfd[i].revents & (POLLIN | POLLHUP | POLLERR))))
+			continue;
+		n = wait_ms >= 0 ? read(io->fd[i], chunk, sizeof chunk) : -1;
+		if (n > 0 && io->b[i]->len < PROBE_MAX_OUT)
+			buf_add(io->b[i], chunk, n);
+		else if (n == 0 || (n < 0 && errno != EINTR)) {
+			close(io->fd[i]);
+			io->fd[i] = -1;
+		}
+	}
+	return io->fd[0] >= 0 || io->fd[1] >= 0;
+}
+
+/* 1 when the pipes are still held open by another process than the probe, which has exited:
+ * its own ends closed before it became waitable, so only what it left behind holds them. */
+static int
+probe_pipes_held(const struct probe_io *io)
+{
+	struct pollfd pfd[2] = { { io->fd[0], 0, 0 }, { io->fd[1], 0, 0 } };
+
+	if (poll(pfd, 2, 0) < 0)
+		return 0;
+	return (io->fd[0] >= 0 && !(pfd[0].revents & POLLHUP)) ||
+	    (io->fd[1] >= 0 && !(pfd[1].revents & POLLHUP));
+}
+
+/* Reads until both pipes end, the probe times out, or it has exited: then its process group
+ * is killed (what it left running goes with it) and what the pipes hold is read for
+ * PROBE_GRACE_MS more. Returns 1 on a timeout; *held when something it left held its output. */
+static int
+probe_collect(pid_t pid, struct probe_io *io, int timeout, int *held)
+{
+	double deadline = now_seconds() + timeout, left;
+	siginfo_t si;
+	int exited = 0;
+
+	*held = 0;
+	while ((left = deadline - now_seconds()) > 0) {
+		if (!probe_read(io, left < 0.2 ? (int)(left * 1000) + 1 : 200))
+			return 0;
+		memset(&si, 0, sizeof si);
+		if (exited || waitid(P_PID, pid, &si, WEXITED | WNOHANG | WNOWAIT) != 0 ||
+		    si.si_pid != pid)
+			continue;
+		exited = 1;
+		*held = probe_pipes_held(io);
+		kill(-pid, SIGKILL);
+		deadline = now_seconds() + PROBE_GRACE_MS / 1000.0;
+	}
+	kill(-pid, SIGKILL);
+	return !exited;
+}
+
 /* Run argv with the probe environment, collecting stdout and stderr; returns the exit status
  * or -1 (cause set) when it could not run or timed out. The probe runs in its own group, in
- * the root when there is one (with a /proc of its own: it reads /proc/self/maps). */
+ * the root when there is one (with a /proc of its own: it reads /proc/self/maps). Once it has
+ * exited, nothing it started is waited for: the group is killed, and a probe that left a
+ * process holding its output fails. */
 static int
 probe_spawn(const struct validate_opts *o, char *const *login, char **argv, struct buf *out,
     struct buf *err, char **cause)
 {
 	static const char *const dirs[] = { "/usr/local/bin", "/usr/bin", "/bin", NULL };
-	char **env = probe_env(o, login), chunk[8192];
+	char **env = probe_env(o, login);
 	struct proc_opts po = { .io = { PROC_NULL, PROC_PIPE, PROC_PIPE }, .env = env,
 	    .path = o->python != NULL ? o->python : "python3", .dirs = dirs, .root = o->root,
 	    .root_proc = 1, .new_group = 1 };
-	time_t deadline = time(NULL) + PROBE_TIMEOUT;
-	int status = 0, open_fds = 2, timed_out = 0, *fd = po.fd + 1;
+	struct probe_io io = { { -1, -1 }, { out, err } };
+	int status = 0, timeout = probe_timeout(), timed_out, held;
 	pid_t pid = proc_start(argv, &po);
 
 	strv_free(env);
@@ -909,42 +993,22 @@ probe_spawn(const struct validate_opts *o, char *const *login, char **argv, stru
 		cause_set(cause, "cannot start the probe: %s", strerror(errno));
 		return -1;
 	}
-	while (open_fds > 0) {
-		struct pollfd pfd[2] = { { fd[0], POLLIN, 0 }, { fd[1], POLLIN, 0 } };
-		int left = (int)(deadline - time(NULL)), i;
-		if (left <= 0) {
-			timed_out = 1;
-			kill(-pid, SIGKILL);
-			break;
-		}
-		if (poll(pfd, 2, left * 1000) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		for (i = 0; i < 2; i++) {
-			ssize_t n;
-			if (pfd[i].fd < 0 || !(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
-				continue;
-			n = read(pfd[i].fd, chunk, sizeof chunk);
-			if (n > 0) {
-				struct buf *b = i == 0 ? out : err;
-				if (b->len < PROBE_MAX_OUT)
-					buf_add(b, chunk, n);
-			} else if (n == 0 || errno != EINTR) {
-				close(fd[i]);
-				fd[i] = -1;
-				open_fds--;
-			}
-		}
-	}
+	io.fd[0] = po.fd[1];
+	io.fd[1] = po.fd[2];
+	timed_out = probe_collect(pid, &io, timeout, &held);
 	for (int i = 0; i < 2; i++)
-		if (fd[i] >= 0)
-			close(fd[i]);
+		if (io.fd[i] >= 0)
+			close(io.fd[i]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (timed_out) {
-		cause_set(cause, "the probe took longer than %d seconds", PROBE_TIMEOUT);
+		cause_set(cause, "the probe took longer than %d seconds (ARMPY_PROBE_TIMEOUT)",
+		    timeout);
+		return -1;
+	}
+	if (held) {
+		cause_set(cause, "%s exited but left a process holding its output (its process "
+		    "group was killed)", po.path);
 		return -1;
 	}
 	if (WIFSIGNALED(status)) {

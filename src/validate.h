@@ -154,11 +154,17 @@ void *blasid_dgemm(void *handle, int *int64, const char **name);
 int blasid_threads(void *handle);
 
 /* bench.c: a native dgemm benchmark of every BLAS on the system, each in its own process. */
+#define BENCH_REPEAT 5            /* samples of each cell by default */
+#define BENCH_MAX_REPEAT 100
+#define BENCH_THREADS_PER_CPU 4   /* --threads: at most this many per online CPU, */
+#define BENCH_MAX_THREADS 1024    /* and never more than this */
+#define BENCH_MAX_SIZE 16384      /* --size: at most this, and 3 matrices in half MemAvailable */
 struct bench_opts {
 	const char *root;     /* chroot first (same arch, glibc no newer than ours) */
 	int threads;          /* 0: 1 and all cores; N: 1 and N */
 	int size;             /* 0: default sizes */
 	int quick;
+	int repeat;           /* samples of each cell, 1..BENCH_MAX_REPEAT; 0: BENCH_REPEAT */
 	/* When set, bench_run calls it as the work goes: before each step (one library at one
 	 * thread count, every size in order; sizes predicted to take over 8 s a call are skipped
 	 * inside the step) with step 1..total and sizes like "1000,2000", then once more with
@@ -174,8 +180,10 @@ struct bench_result {
 	int threads;          /* what the environment asked for */
 	int lib_threads;      /* what the library reports, -1 unknown */
 	int n;
-	double seconds, gflops;   /* best of the repetitions; gflops < 0 not run */
-	char *error;          /* why not measured */
+	double seconds, gflops;   /* the median of the samples; gflops < 0 not measured */
+	double gflops_min, gflops_max;   /* the spread of the samples (0: only gflops known) */
+	int samples;
+	char *error;          /* why not measured (failed, or skipped) */
 };
 struct bench_report {
 	char *triplet;
@@ -188,7 +196,14 @@ void bench_report_free(struct bench_report *);
 void bench_emit(const struct bench_report *, struct yemit *);
 char *bench_to_yaml(const struct bench_report *);
 char *bench_to_text(const struct bench_report *);
-/* The recommendation line for a set of results (pure; unit-tested). */
+/* The recommendation line for a set of results (pure; unit-tested): the library with the
+ * higher median at the largest size and thread count, unless the other's spread (min-max)
+ * reaches it: then "no clear winner". A library on generic kernels never wins over tuned. */
 char *bench_recommend(const struct bench_result *, int n);
+/* 0 when this machine can run o (pure; unit-tested): threads at most BENCH_THREADS_PER_CPU x
+ * cpus (online CPUs; <= 0 unknown) and BENCH_MAX_THREADS; sizes at most BENCH_MAX_SIZE with
+ * their three matrices in half of mem_available (bytes; <= 0 unknown); repeat in range.
+ * Else -1 with *cause saying what and why. */
+int bench_limits(const struct bench_opts *o, long cpus, long long mem_available, char **cause);
 
 #endif

@@ -38,7 +38,7 @@ fi
 export CURL_CA_BUNDLE=$W/cert.pem
 B=http://127.0.0.1:$PORT
 
-# plan FILE ID URL SHA DEST: a one-step download plan
+# plan FILE ID URL SHA DEST [SIZE]: a one-step download plan
 plan() {
 	cat >"$1" <<EOF
 armpy_plan: 1
@@ -58,14 +58,17 @@ steps:
     sha256: $4
     dest: $5
 EOF
+	[ -z "${6:-}" ] || printf '    size: %s\n' "$6" >>"$1"
 }
 
-# dl NAME URL [SHA]: runs a download plan into $W/dl/NAME; sets RC and OUT
+# dl NAME URL [SHA [SIZE [DIR]]]: runs a download plan into DIR/NAME (default $W/dl); sets RC,
+# OUT and TOOK (whole seconds)
 dl() {
-	local name=$1 url=$2 sha=${3:-$SHA}
-	plan "$W/$name.yaml" "$name" "$url" "$sha" "$W/dl/$name"
+	local name=$1 url=$2 sha=${3:-$SHA} start=$SECONDS
+	plan "$W/$name.yaml" "$name" "$url" "$sha" "${5:-$W/dl}/$name" "${4:-}"
 	OUT=$("$ARMPY" run "$W/$name.yaml" --yes 2>&1)
 	RC=$?
+	TOOK=$((SECONDS - start))
 }
 same() { cmp -s "$W/srv/blob.bin" "$W/dl/$1"; }
 absent() { [ ! -e "$W/dl/$1" ] && [ ! -e "$W/dl/$1.part" ]; }
@@ -179,6 +182,41 @@ if [ "$have_tls" -eq 1 ] && [ -n "${SPORT:-}" ]; then
 	if [ "$RC" -eq 1 ] && absent downgrade && printf '%s' "$OUT" | grep -q "downgrades https" && [ "$n0" -eq "$n1" ]; then t_pass "https -> http redirect refused before any request"; else t_fail "downgrade (rc $RC)"; show; fi
 else
 	t_skip "https cases (openssl missing)"
+fi
+
+# Bounded whatever the server does: a body past the plan's size, a Content-Length over it, a
+# download without a size past ARMPY_DOWNLOAD_MAX_BYTES, one larger than the free space. Each
+# fails at once (the server would stream or wait for a minute), with nothing left behind.
+SIZE=$(stat -c %s "$W/srv/blob.bin")
+dl sized "$B/files/blob.bin" "$SHA" "$SIZE"
+if [ "$RC" -eq 0 ] && same sized; then t_pass "size: exactly the plan's $SIZE bytes verified"; else t_fail "download of exactly its size (rc $RC)"; show; fi
+bounded() {  # NAME WHAT GREP: RC 1, fast, nothing left, the reason said
+	if [ "$RC" -eq 1 ] && [ "$TOOK" -lt 15 ] && absent "$1" && printf '%s' "$OUT" | grep -q "$3"; then
+		t_pass "$2: refused in ${TOOK}s, nothing left"
+	else
+		t_fail "$2 (rc $RC, ${TOOK}s)"; show
+	fi
+}
+ARMPY_DOWNLOAD_STALL_SECONDS=30 ARMPY_DOWNLOAD_RETRIES=0 dl endless1k "$B/endless" "$SHA" 1000
+bounded endless1k "endless body, size 1000" "the server sent more than the plan's 1000 bytes"
+ARMPY_DOWNLOAD_STALL_SECONDS=30 ARMPY_DOWNLOAD_RETRIES=0 dl announced "$B/announce/1000000" "$SHA" 1000
+bounded announced "Content-Length 1000000 over size 1000, before writing" \
+	"the server announces 1000000 bytes, more than the plan's 1000 bytes"
+ARMPY_DOWNLOAD_STALL_SECONDS=30 ARMPY_DOWNLOAD_RETRIES=0 ARMPY_DOWNLOAD_MAX_BYTES=1048576 dl endlesscap "$B/endless"
+bounded endlesscap "endless body, no size: ARMPY_DOWNLOAD_MAX_BYTES" \
+	"more than the download cap of 1048576 bytes (ARMPY_DOWNLOAD_MAX_BYTES)"
+TINY=$W/tiny
+mkdir -p "$TINY"
+if [ "$(id -u)" -ne 0 ] || ! mount -t tmpfs -o size=1m armpy-test-tiny "$TINY" 2>/dev/null; then
+	t_skip "a download larger than the free space (needs root and tmpfs)"
+else
+	dl nospace "$B/files/blob.bin" "$SHA" "" "$TINY"
+	rc=$RC; left=$(ls -A "$TINY")
+	umount "$TINY"
+	RC=$rc; absent() { [ ! -e "$TINY/$1" ]; }
+	bounded nospace "Content-Length over the free space" "bytes do not fit in the [0-9]* bytes free"
+	absent() { [ ! -e "$W/dl/$1" ] && [ ! -e "$W/dl/$1.part" ]; }
+	[ -z "$left" ] && t_pass "free space: nothing left on the full file system" || t_fail "free space: left $left"
 fi
 
 # SIGINT during a download: exit 130, journal says interrupted

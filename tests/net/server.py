@@ -10,6 +10,8 @@
 #   /stall/NAME            headers and 1 KiB of NAME, then silence
 #   /wrong/NAME            NAME's length of other bytes
 #   /redirect?to=URL       302 to URL
+#   /endless               200 with no Content-Length: bytes until the client goes (60 s at most)
+#   /announce/LEN          Content-Length LEN, 100 bytes, then silence
 # Each request is logged as "METHOD PATH RANGE" lines to LOGFILE.
 import http.server
 import os
@@ -66,6 +68,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
             limit = size * drop_pct // 100
         if stall:
             limit = min(1024, size)
+        try:
+            self.send_body(path, start, limit, wrong)
+        except OSError:
+            return  # the client went away (e.g. a download refused for its size)
+        if stall:
+            time.sleep(60)
+        if drop_pct is not None or stall:
+            self.close_connection = True
+            try:
+                self.connection.shutdown(2)
+            except OSError:
+                pass
+
+    def send_body(self, path, start, limit, wrong):
         with open(path, "rb") as f:
             f.seek(start)
             sent = 0
@@ -78,14 +94,30 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.wfile.write(chunk)
                 sent += len(chunk)
         self.wfile.flush()
-        if stall:
+
+    def send_endless(self):
+        self.send_response(200)
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        chunk, end = b"\0" * (1 << 16), time.monotonic() + 60
+        try:
+            while time.monotonic() < end:
+                self.wfile.write(chunk)
+        except OSError:
+            pass
+
+    def send_announce(self, length):
+        self.send_response(200)
+        self.send_header("Content-Length", str(length))
+        self.end_headers()
+        self.close_connection = True
+        try:
+            self.wfile.write(b"\0" * 100)
+            self.wfile.flush()
             time.sleep(60)
-        if drop_pct is not None or stall:
-            self.close_connection = True
-            try:
-                self.connection.shutdown(2)
-            except OSError:
-                pass
+        except OSError:
+            pass
 
     def send_error_body(self, code):
         body = ("error %d\n" % code).encode()
@@ -112,6 +144,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_file(parts[1], stall=True)
         elif parts[0] == "wrong" and len(parts) == 2:
             self.send_file(parts[1], wrong=True)
+        elif parts[0] == "endless":
+            self.send_endless()
+        elif parts[0] == "announce" and len(parts) == 2:
+            self.send_announce(int(parts[1]))
         elif parts[0] == "redirect":
             to = urllib.parse.parse_qs(u.query)["to"][0]
             self.send_response(302)

@@ -13,10 +13,13 @@
 #   environment TEXT          the environment check against this process's own environment
 #   coretype TEXT YAML CORE   OPENBLAS_CORETYPE=CORE is named and forces what OpenBLAS runs
 #   yaml-report YAML KIND     blas.kind, passed: true, blas.kernels a word (with evidence)
-#   bench-text TEXT [--blis WORD] PATH...   the table's header, a row per PATH with GFLOPS > 0,
-#                             every BLIS row's kernels WORD
+#   bench-text TEXT [--blis WORD] PATH...   the table's header, a row per PATH with GFLOPS > 0
+#                             inside its min-max, every BLIS row's kernels WORD; 80 columns
 #   bench-yaml YAML [--blis WORD] [--openblas WORD]   kernels per row (BLIS's as BLIS says,
 #                             OpenBLAS's as validate saw), generic_kernels, the recommendation
+#   bench-verdict YAML [N...] every row measured (min <= median <= max) or failed with its
+#                             size (one of N...) and why; the recommendation agrees with the
+#                             spreads: "no clear winner" exactly when the best two overlap
 #   agree VAL.yaml... -- BENCH.yaml...   validate and bench within 10% (1 thread, same N)
 import math
 import os
@@ -226,7 +229,31 @@ def c_yaml_report(ypath, kind):
     return f"kind {kind}, kernels {k} ({get(doc, 'blas.kernels_evidence')})"
 
 
-BENCH_HEADER = "library kind version threading kernels threads N GFLOPS".split()
+BENCH_HEADER = "# kind threading kernels threads N GFLOPS min-max".split()
+LIB_LINE = re.compile(r"\s*(\d+)  (\S+) (\S+)  (/\S+)$")
+
+
+def bench_table(lines):
+    """The table's rows (dicts by BENCH_HEADER, '#' -> path) and the library list's lines."""
+    heads = [i for i, ln in enumerate(lines) if ln.split() == BENCH_HEADER]
+    if len(heads) != 1:
+        raise Fail(f"no table header {' '.join(BENCH_HEADER)!r}")
+    rows, libs, i = [], {}, heads[0] + 1
+    while i < len(lines) and lines[i].strip():
+        f = lines[i].split()
+        if len(f) == len(BENCH_HEADER):
+            rows.append(dict(zip(BENCH_HEADER, f)))
+        i += 1
+    if i + 1 >= len(lines) or lines[i + 1].split() != ["#", "library"]:
+        raise Fail("no library list after the table")
+    for ln in lines[i + 2:]:
+        m = LIB_LINE.match(ln)
+        if not m:
+            break
+        libs[m.group(1)] = m.group(4)
+    for r in rows:
+        r["library"] = libs.get(r["#"], "?")
+    return rows, set(libs.values())
 
 
 def c_bench_text(tpath, *args):
@@ -239,30 +266,27 @@ def c_bench_text(tpath, *args):
     paths = args
     with open(tpath, encoding="utf-8", errors="replace") as f:
         lines = f.read().splitlines()
-    heads = [i for i, ln in enumerate(lines) if ln.split()[:1] == ["library"]]
-    if len(heads) != 1 or lines[heads[0]].split() != BENCH_HEADER:
-        raise Fail(f"no table header {' '.join(BENCH_HEADER)!r}")
-    rows = {}
-    for ln in lines[heads[0] + 1:]:
-        f = ln.split()
-        if f[:1] in (["recommendation:"], ["note:"]):
-            break
-        if len(f) != len(BENCH_HEADER):
-            continue  # a library that could not be measured: its path is then missing below
-        rows.setdefault(f[0], []).append(dict(zip(BENCH_HEADER, f)))
+    rows, listed = bench_table(lines)
+    wide = [ln for ln in lines if len(ln) > 80 and not any(ln.endswith(p) for p in listed)]
+    if wide:
+        raise Fail(f"{len(wide)} lines over 80 columns (beside the library list): {wide[0]!r}")
+    byp = {}
+    for r in rows:
+        byp.setdefault(r["library"], []).append(r)
     said = []
     for p in paths:
-        if p not in rows:
+        if p not in byp:
             raise Fail(f"no row for {p}")
-        for r in rows[p]:
+        for r in byp[p]:
             g = num(r["GFLOPS"], f"{p}'s GFLOPS")
-            if g <= 0:
-                raise Fail(f"{p}: GFLOPS {g!r}")
+            lo, _, hi = r["min-max"].partition("-")
+            if g <= 0 or not num(lo, "min") <= g <= num(hi, "max"):
+                raise Fail(f"{p}: GFLOPS {g!r}, min-max {r['min-max']!r}")
             if not WORD.fullmatch(r["kernels"]) or num(r["threads"], "threads") < 1:
                 raise Fail(f"{p}: kernels {r['kernels']!r}, threads {r['threads']!r}")
             said.append(f"{r['kind']} {r['kernels']} {r['threads']}t {g!r}")
     if blis is not None:  # every BLIS row runs the kernels BLIS itself names
-        brows = [r for rs in rows.values() for r in rs if r["kind"] == "BLIS"]
+        brows = [r for r in rows if r["kind"] == "BLIS"]
         if not brows:
             raise Fail("no BLIS row")
         for r in brows:
@@ -320,7 +344,7 @@ def c_bench_yaml(ypath, *args):
         raise Fail(f"recommendation is {rec!r}")
     names = {"blis": "BLIS", "openblas": "OpenBLAS", "reference": "reference"}
     tuned = [r for r in rows if usable(r) and r.get("generic_kernels") is False]
-    m = re.match(r"(\S+) \((\w+)\)", rec)
+    m = re.match(r"(?:no clear winner: )?(\S+) \((\w+)\)", rec)
     if not m:
         raise Fail(f"the recommendation does not start 'LIBRARY (THREADING)': {rec!r}")
     for ratio in re.findall(r"(?<![^\s(;])([-+.\w]*\d)x\b", rec):  # "1.07x BLIS", parsed
@@ -335,6 +359,45 @@ def c_bench_yaml(ypath, *args):
                    f"{', '.join(names.get(r['kind'], r['kind']) + ' ' + str(r['kernels']) for r in tuned)}: {rec!r}")
     said.append(f"recommendation: {rec}")
     return "; ".join(said)
+
+
+NAMES = {"blis": "BLIS", "openblas": "OpenBLAS"}
+
+
+def c_bench_verdict(ypath, *sizes):
+    doc = load(ypath)
+    rows = doc.get("results") or []
+    ok = [r for r in rows if r.get("gflops") is not None]
+    for r in rows:
+        if r.get("gflops") is None:
+            if not r.get("error") or (sizes and str(r.get("n")) not in sizes):
+                raise Fail(f"{r.get('path')}: failed without its size and reason: {r!r}")
+            continue
+        lo, g, hi = (num(r.get(k), k) for k in ("gflops_min", "gflops", "gflops_max"))
+        if not 0 < lo <= g <= hi or num(r.get("samples"), "samples") < 1 or r.get("error"):
+            raise Fail(f"{r['path']}: min {lo} median {g} max {hi}, samples {r.get('samples')}")
+    if not ok:
+        raise Fail("no row measured")
+    top = (max(r["n"] for r in ok), max(r["threads"] for r in ok))
+    best = {}
+    for r in ok:
+        if (r["n"], r["threads"]) == top and r.get("kind") in NAMES:
+            if r["kind"] not in best or r["gflops"] > best[r["kind"]]["gflops"]:
+                best[r["kind"]] = r
+    rec = doc.get("recommendation") or ""
+    if len(best) < 2:
+        return f"one library kind measured: {rec}"
+    w, l = sorted(best.values(), key=lambda r: -r["gflops"])
+    spread = (f"{NAMES[w['kind']]} {w['gflops_min']}-{w['gflops_max']}, "
+              f"{NAMES[l['kind']]} {l['gflops_min']}-{l['gflops_max']} at N={top[0]}, {top[1]}t")
+    if w.get("generic_kernels") != l.get("generic_kernels"):
+        return f"generic kernels decide, not the spread ({spread}): {rec}"
+    overlap = l["gflops_max"] >= w["gflops_min"]
+    if overlap != rec.startswith("no clear winner"):
+        raise Fail(f"spreads {'overlap' if overlap else 'apart'} ({spread}) but: {rec!r}")
+    if not overlap and not rec.startswith(NAMES[w["kind"]] + " ("):
+        raise Fail(f"{NAMES[w['kind']]} has the higher median ({spread}) but: {rec!r}")
+    return f"{'overlap' if overlap else 'apart'} ({spread}): {rec}"
 
 
 def c_agree(*args):
@@ -357,7 +420,8 @@ def c_agree(*args):
                 and num(r.get("n"), "n") == 512]
         if len(rows) != 1:
             raise Fail(f"{p}: {len(rows)} rows for {path} at 1 thread, N=512")
-        b.append(num(rows[0].get("gflops"), f"{p}: gflops"))
+        # validate times the best of 3 calls: its like in bench is the fastest sample
+        b.append(num(rows[0].get("gflops_max"), f"{p}: gflops_max"))
     if min(v + b) <= 0:
         raise Fail(f"a GFLOPS figure is not positive: validate {v}, bench {b}")
     best = min(((abs(x - y) / max(x, y), x, y) for x in v for y in b))
@@ -371,7 +435,7 @@ def c_agree(*args):
 CHECKS = {"lib-line": c_lib_line, "relerr": c_relerr, "residual": c_residual, "speed": c_speed,
           "scaling": c_scaling, "environment": c_environment, "coretype": c_coretype,
           "yaml-report": c_yaml_report, "bench-text": c_bench_text, "bench-yaml": c_bench_yaml,
-          "agree": c_agree}
+          "bench-verdict": c_bench_verdict, "agree": c_agree}
 
 
 def main():

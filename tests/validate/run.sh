@@ -178,15 +178,98 @@ restore
 t_check "missing interpreter exits 1 with a reason" test "$rc" -eq 1
 t_check "missing interpreter is named" grep -q "/nonexistent/python3" "$OUT/nopy.txt"
 
+# An interpreter that exits but leaves a daemon holding its stdout: validate does not wait for
+# the daemon (its process group is killed) and fails saying so, in seconds. One daemon stays in
+# the group, one leaves it (setsid): then armpy stops reading after a short grace. A probe that
+# never ends stops at ARMPY_PROBE_TIMEOUT. (The timeout here bounds the cases if that breaks.)
+FAKE=$OUT/fakepy
+mkdir -p "$FAKE"
+for how in group setsid; do
+	run=; [ $how = setsid ] && run=setsid
+	printf '#!/bin/sh\n%s sleep 600 &\necho $! >"%s"\necho "probe: 1"\nexit 0\n' "$run" "$FAKE/$how.pid" >"$FAKE/$how"
+	chmod +x "$FAKE/$how"
+	start=$SECONDS
+	ARMPY_PROBE_TIMEOUT=30 "$ARMPY" validate --python "$FAKE/$how" --quick >"$OUT/daemon-$how.txt" 2>&1; rc=$?
+	took=$((SECONDS - start)) dpid=$(cat "$FAKE/$how.pid" 2>/dev/null)
+	if [ "$rc" -eq 1 ] && [ "$took" -lt 10 ] && grep -q "exited but left a process holding its output" "$OUT/daemon-$how.txt"; then
+		t_pass "a daemon left holding stdout ($how): validate fails in ${took}s, saying so"
+	else
+		t_fail "a daemon left holding stdout ($how): rc $rc in ${took}s"; sed 's/^/    /' "$OUT/daemon-$how.txt"
+	fi
+	state=$(ps -o stat= -p "${dpid:-0}" 2>/dev/null)
+	if [ $how = group ]; then
+		case $state in ''|Z*) t_pass "the daemon in its group was killed" ;; *) t_fail "the daemon in its group still runs ($state)" ;; esac
+	fi
+	[ -n "$dpid" ] && kill "$dpid" 2>/dev/null
+done
+printf '#!/bin/sh\nexec sleep 600\n' >"$FAKE/slow"
+chmod +x "$FAKE/slow"
+start=$SECONDS
+ARMPY_PROBE_TIMEOUT=2 "$ARMPY" validate --python "$FAKE/slow" --quick >"$OUT/slow.txt" 2>&1; rc=$?
+took=$((SECONDS - start))
+if [ "$rc" -eq 1 ] && [ "$took" -lt 10 ] && grep -q "longer than 2 seconds (ARMPY_PROBE_TIMEOUT)" "$OUT/slow.txt"; then
+	t_pass "a probe that never ends stops at ARMPY_PROBE_TIMEOUT=2 (${took}s)"
+else
+	t_fail "ARMPY_PROBE_TIMEOUT=2: rc $rc in ${took}s"; sed 's/^/    /' "$OUT/slow.txt"
+fi
+
 # The native benchmark lists both libraries, each measured, with the kernels each runs.
 "$ARMPY" gflops --size 256 >"$OUT/bench.txt" 2>&1; rc=$?
 t_check "bench exits 0" test "$rc" -eq 0
 t_out "bench table: header with kernels; OpenBLAS and BLIS rows with GFLOPS > 0" \
 	"${CHK[@]}" bench-text "$OUT/bench.txt" "$OPENBLAS" "$BLIS"
-t_check "bench recommends a library" grep -qE "^recommendation: (BLIS|OpenBLAS) \((pthreads|openmp)\)" "$OUT/bench.txt"
+t_check "bench recommends a library, or says no clear winner" \
+	grep -qE "^recommendation: (no clear winner: )?(BLIS|OpenBLAS) \((pthreads|openmp)\)" "$OUT/bench.txt"
 "$ARMPY" gflops --size 256 --format yaml >"$OUT/bench.yaml" 2>"$OUT/bench.yaml.err"
 t_out "bench yaml: BLIS's kernels as BLIS says, generic_kernels, recommendation" \
 	"${CHK[@]}" bench-yaml "$OUT/bench.yaml" --blis "$BLIS_WORD"
+t_out "bench yaml: each row measured (min <= median <= max) or failed; the verdict agrees with the spreads" \
+	"${CHK[@]}" bench-verdict "$OUT/bench.yaml" 256
+
+# Under injected load (every CPU kept busy, for two minutes at most): the verdict still follows
+# the spreads it reports, whatever they are ("no clear winner" exactly when the best two overlap).
+burn=()
+for _ in $(seq "$(nproc)"); do timeout 120 sh -c 'while :; do :; done' & burn+=($!); done
+"$ARMPY" gflops --size 256 --repeat 5 --format yaml >"$OUT/bench-load.yaml" 2>"$OUT/bench-load.err"; rc=$?
+kill "${burn[@]}" 2>/dev/null; wait "${burn[@]}" 2>/dev/null
+t_check "bench under load exits 0" test "$rc" -eq 0
+t_out "bench under load: the verdict agrees with the reported spreads" \
+	"${CHK[@]}" bench-verdict "$OUT/bench-load.yaml" 256
+
+# What the machine cannot do is refused (2) with the reason, before any child runs.
+"$ARMPY" gflops --threads 100000 >/dev/null 2>"$OUT/bench-threads.err"; rc=$?
+t_check "gflops --threads 100000: exit 2 naming the bound" \
+	sh -c '[ "$1" -eq 2 ] && grep -q "at most [0-9]* here ([0-9]* per online CPU" "$2"' sh "$rc" "$OUT/bench-threads.err"
+"$ARMPY" gflops --size 100000 >/dev/null 2>"$OUT/bench-size.err"; rc=$?
+t_check "gflops --size 100000: exit 2 naming the bound" \
+	sh -c '[ "$1" -eq 2 ] && grep -q "at most 16384" "$2"' sh "$rc" "$OUT/bench-size.err"
+
+# Libraries that fail, in a root of their own: one aborts in cblas_dgemm, one (naive) works.
+# A failed child is a failed row with its size and reason, never N=0 or 0 GFLOPS; with nothing
+# measured, exit 1.
+FR=$OUT/fakeroot
+rm -rf "$FR"; mkdir -p "$FR/usr/lib/$TRIPLET"
+if ! command -v cc >/dev/null; then
+	t_skip "failing libraries (no C compiler)"
+else
+	proto='void cblas_dgemm(int o, int ta, int tb, int m, int n, int k, double al, const double *a, int lda, const double *b, int ldb, double be, double *c, int ldc)'
+	printf '#include <stdlib.h>\n%s { abort(); }\n' "$proto" >"$FR/crash.c"
+	printf '%s {\nfor (int i = 0; i < m; i++) for (int j = 0; j < n; j++) { double s = 0;\nfor (int p = 0; p < k; p++) s += a[i * lda + p] * b[p * ldb + j];\nc[i * ldc + j] = al * s + be * c[i * ldc + j]; } }\n' "$proto" >"$FR/naive.c"
+	cc -shared -fPIC -O2 -o "$FR/usr/lib/$TRIPLET/libopenblas-crash.so.0" "$FR/crash.c" &&
+	cc -shared -fPIC -O2 -o "$FR/usr/lib/$TRIPLET/libblis-naive.so.4" "$FR/naive.c"
+	"$ARMPY" gflops --root "$FR" --size 64 --threads 2 --format yaml >"$OUT/fake.yaml" 2>/dev/null; rc=$?
+	"$ARMPY" gflops --root "$FR" --size 64 --threads 2 >"$OUT/fake.txt" 2>/dev/null
+	t_check "a library that aborts beside one that works: exit 0" test "$rc" -eq 0
+	t_out "the aborting library's rows failed at N=64 with why; the other measured" \
+		"${CHK[@]}" bench-verdict "$OUT/fake.yaml" 64
+	t_check "the aborting library: two failed rows, each naming the signal" \
+		test "$(grep -c "error: the benchmark child was killed by signal" "$OUT/fake.yaml")" -eq 2
+	t_check "the text table: no N of 0, no 0.00 GFLOPS" sh -c '! grep -qE " 0 +-$|  0\.00 " "$1"' sh "$OUT/fake.txt"
+	rm "$FR/usr/lib/$TRIPLET/libblis-naive.so.4"
+	"$ARMPY" gflops --root "$FR" --size 64 --threads 1 >/dev/null 2>"$OUT/fake-none.err"; rc=$?
+	t_check "only a library that aborts: exit 1, no measurement succeeded" \
+		sh -c '[ "$1" -eq 1 ] && grep -q "no measurement succeeded" "$2"' sh "$rc" "$OUT/fake-none.err"
+fi
 
 # OPENBLAS_CORETYPE: the machine's value when it sets one; else, for these commands only, a core
 # this CPU can run (x86_64: Haswell with AVX2 and FMA, else Prescott; aarch64: ARMV8).
