@@ -36,7 +36,7 @@ _armpy() {
 	case $prev in
 	--expect) COMPREPLY=($(compgen -W "openblas blis" -- "$cur")); return ;;
 	--format)
-		if [ "$cmd" = validate ]; then COMPREPLY=($(compgen -W "text yaml html" -- "$cur"))
+		if [ "$cmd" = validate ] || [ "$cmd" = gflops ]; then COMPREPLY=($(compgen -W "text yaml html" -- "$cur"))
 		else COMPREPLY=($(compgen -W "text yaml" -- "$cur")); fi
 		return ;;
 	--progress)

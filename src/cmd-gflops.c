@@ -2,6 +2,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "cmd.h"
+#include "report.h"
 #include "validate.h"
 
 #include <limits.h>
@@ -71,6 +72,20 @@ measured(const struct bench_report *b)
 	return n;
 }
 
+/* The timings as armpy report's page on stdout (a failure to write it is fflush's, below). */
+static void
+gflops_html(const char *yaml, const char *root)
+{
+	char *cause = NULL, *html = report_of_yaml("gflops", yaml, root, &cause);
+
+	if (html == NULL)
+		fprintf(stderr, "armpy gflops: %s\n", cause);
+	else
+		fputs(html, stdout);
+	free(cause);
+	free(html);
+}
+
 static int
 cmd_gflops_exec(struct args *a)
 {
@@ -98,8 +113,11 @@ cmd_gflops_exec(struct args *a)
 		free(cause);
 		return EXIT_FAILED;
 	}
-	out = format != NULL && strcmp(format, "yaml") == 0 ? bench_to_yaml(b) : bench_to_text(b);
-	fputs(out, stdout);
+	out = format != NULL && strcmp(format, "text") != 0 ? bench_to_yaml(b) : bench_to_text(b);
+	if (format != NULL && strcmp(format, "html") == 0)
+		gflops_html(out, o.root);
+	else
+		fputs(out, stdout);
 	free(out);
 	rc = measured(b) > 0 ? EXIT_OK : EXIT_FAILED;
 	if (b->nresults == 0)
@@ -117,7 +135,8 @@ static const struct args_opt gflops_opts[] = {
 	    "its three matrices in half of MemAvailable)" },
 	{ "--repeat", 0, "N", 0, "samples of each library, thread count and size (default 5, at "
 	    "most 100): the median is shown with their spread" },
-	{ "--format", 0, "text|yaml", ARGS_CHOICES, "the table (default) or YAML" },
+	{ "--format", 0, "text|yaml|html", ARGS_CHOICES, "the table (default), YAML, or one "
+	    "self-contained HTML page (as armpy report makes)" },
 	{ "--root", 0, "DIR", 0, "chroot into DIR first (root; same arch, glibc no newer than "
 	    "the host's)" },
 	{ "--quick", 0, NULL, 0, "N=256 only" },
