@@ -18,21 +18,19 @@ vstep_probe(struct exec *e, const struct desc_entry *x, const char *expect, char
 {
 	struct validate_opts vo;
 	struct validate_report *r;
-	char *python = exec_expand(e, x->path), *text, *line, *save = NULL, **env = strv_new();
-	char *const hooked[] = { python, NULL };
-	struct spawn sp = { .argv = hooked };
+	char *python, *text, *line, *save = NULL, **env;
+	char *const hooked[] = { x->path, NULL };
+	struct spawn sp = { .argv = hooked, .env = x->env };
 	int rc;
 
+	if (exec_spawn_hooked(&sp, &rc))
+		return rc == 0 ? 0 : -1;
+	python = exec_expand(e, x->path);
+	env = strv_new();
 	for (size_t i = 0; x->env != NULL && x->env[i] != NULL; i++) {
 		char *v = exec_expand(e, x->env[i]);
 		env = strv_push(env, v);
 		free(v);
-	}
-	sp.env = env;
-	if (exec_spawn_hooked(&sp, &rc)) {
-		free(python);
-		strv_free(env);
-		return rc == 0 ? 0 : -1;
 	}
 	memset(&vo, 0, sizeof vo);
 	vo.python = python;
