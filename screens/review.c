@@ -1,5 +1,6 @@
 /* review.c — screen 7: the plan's steps, sizes and time; view YAML, save profile/plan, run. */
 /* SPDX-License-Identifier: MIT */
+#include "action.h"
 #include "armpy.h"
 #include "plan.h"
 #include "screen.h"
@@ -40,6 +41,42 @@ human_time(char *out, size_t len, int s)
 		snprintf(out, len, "~%dm", (s + 30) / 60);
 }
 
+/* The bytes a step downloads, from its description. */
+static long long
+step_bytes(const struct step *s)
+{
+	struct step_desc d;
+	long long n = 0;
+
+	step_describe(s, &d);
+	for (size_t i = 0; i < d.n; i++)
+		if (d.v[i].kind == DESC_DOWNLOAD)
+			n += d.v[i].size;
+	step_desc_free(&d);
+	return n;
+}
+
+/* Everything the step runs, writes, fetches and reads, its check's included, in the pager:
+ * the same description the executor runs and the headless listing prints. */
+static void
+review_describe(const struct step *s)
+{
+	struct step_desc d;
+	struct buf b;
+	char *title;
+
+	buf_init(&b);
+	step_describe(s, &d);
+	step_desc_text(&b, &d, "");
+	step_desc_free(&d);
+	if (s->privileged)
+		buf_puts(&b, "\n(as root: through sudo when you are not root)\n");
+	title = xasprintf("Step %s", s->id);
+	tui_pager(title, b.data);
+	free(title);
+	buf_free(&b);
+}
+
 static void
 review_draw(struct wizard *w, void *state, WINDOW *win)
 {
@@ -71,8 +108,7 @@ review_draw(struct wizard *w, void *state, WINDOW *win)
 	for (size_t i = 0; i < p->nsteps; i++) {
 		priv += p->steps[i].privileged;
 		secs += p->steps[i].est_seconds;
-		if (p->steps[i].kind == ACTION_DOWNLOAD)
-			bytes += p->steps[i].u.download.size;
+		bytes += step_bytes(&p->steps[i]);
 	}
 	human_size(sz, sizeof sz, bytes);
 	t = xasprintf("Plan for %s: %zu steps, %d need root (#)%s%s, about %d min", p->target ?
@@ -90,7 +126,7 @@ review_draw(struct wizard *w, void *state, WINDOW *win)
 	for (int i = 0; i < h && w->top[WS_REVIEW] + i < (int)p->nsteps; i++) {
 		int k = w->top[WS_REVIEW] + i;
 		const struct step *s = &p->steps[k];
-		human_size(sz, sizeof sz, s->kind == ACTION_DOWNLOAD ? s->u.download.size : 0);
+		human_size(sz, sizeof sz, step_bytes(s));
 		human_time(tm, sizeof tm, s->est_seconds);
 		/* escaped before it is cut to the column: a control shows as \r, \x1b, ... */
 		title = vis_strf(s->title ? s->title : s->id, TUI_VIS);
@@ -151,6 +187,10 @@ review_key(struct wizard *w, void *state, int key)
 	if (screen_list_key(key, &w->cursor[WS_REVIEW], n))
 		return SCREEN_STAY;
 	switch (key) {
+	case 'd':
+		if (w->plan != NULL && w->cursor[WS_REVIEW] < n)
+			review_describe(&w->plan->steps[w->cursor[WS_REVIEW]]);
+		return SCREEN_STAY;
 	case 'v':
 		if (w->plan == NULL) {
 			screen_message(TUI_BAD, "No plan: %s", w->plan_cause);
@@ -293,9 +333,11 @@ const struct screen screen_review = {
 	.draw = review_draw,
 	.key = review_key,
 	.apply = review_apply,
-	.help = "Every step of the plan, in order. # marks steps that need root. v shows the "
-	    "whole plan as YAML (the same text `armpy --profile FILE --dry-run` prints); s saves "
-	    "your answers as a profile ($XDG_CONFIG_HOME/armpy/profiles/NAME.yaml); p saves the "
-	    "plan. Enter asks once more, then runs it.",
+	.help = "Every step of the plan, in order. # marks steps that need root. d shows what the "
+	    "step under the cursor runs, writes, downloads and checks, every command with its "
+	    "environment (the list --dry-run prints). v shows the whole plan as YAML (the same "
+	    "text `armpy --profile FILE --dry-run` prints); s saves your answers as a profile "
+	    "($XDG_CONFIG_HOME/armpy/profiles/NAME.yaml); p saves the plan. Enter asks once more, "
+	    "then runs it.",
 	.legend = "Up/Down scroll  v view YAML  s save profile  p save plan  Enter run  Esc back",
 };

@@ -1,10 +1,12 @@
 /* act-alternative.c — alternative steps: update-alternatives --set, previous value journaled. */
 /* SPDX-License-Identifier: MIT */
+#include "action.h"
 #include "armpy.h"
 #include "exec-int.h"
 #include "journal.h"
 #include "plan.h"
 #include "rootdir.h"
+#include "ydoc.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -37,24 +39,16 @@ alternative_current(const struct exec *e, const char *name)
 	return xstrdup(buf);
 }
 
-void
-act_alternative_argv(const struct step *s, char *argv[5])
-{
-	argv[0] = "update-alternatives";
-	argv[1] = "--set";
-	argv[2] = s->u.alternative.name;
-	argv[3] = s->u.alternative.path;
-	argv[4] = NULL;
-}
+static void alternative_describe(const struct step *, struct step_desc *);
 
-int
+/* Runs the described update-alternatives, the value it replaces journaled first. */
+static int
 act_alternative(struct exec *e, const struct step *s, char **cause)
 {
-	char *prev, *id, *v, *argv[5];
-	struct spawn sp = { .argv = argv, .privileged = 1, .timeout = 120 };
-	int status;
+	struct step_desc d = { NULL, 0 };
+	char *prev, *id, *v;
+	int status, rc;
 
-	act_alternative_argv(s, argv);
 	if (s->u.alternative.name == NULL || s->u.alternative.path == NULL) {
 		cause_set(cause, "an alternative step needs name and path");
 		return -1;
@@ -68,12 +62,65 @@ act_alternative(struct exec *e, const struct step *s, char **cause)
 	free(id);
 	free(v);
 	free(prev);
-	if (act_spawn(e, &sp, &status, cause) != 0)
-		return -1;
-	if (status != 0) {
-		cause_set(cause, "update-alternatives --set %s %s exited with status %d",
-		    s->u.alternative.name, s->u.alternative.path, status);
-		return -1;
-	}
-	return 0;
+	alternative_describe(s, &d);
+	rc = desc_run(e, &d, 0, 0, &status, cause);
+	step_desc_free(&d);
+	return rc;
 }
+
+static int
+alternative_parse(struct pparse *pp, const struct ynode *a, const char *where, struct step *s)
+{
+	static const char *const keys[] = { "name", "path", NULL };
+
+	return pp_keys(pp, a, keys, where) ||
+	    pp_str(pp, a, "name", where, 1, 0, &s->u.alternative.name) ||
+	    pp_str(pp, a, "path", where, 1, 0, &s->u.alternative.path) ||
+	    pp_name(pp, a, "name", where, s->u.alternative.name) ||
+	    pp_file(pp, a, "path", where, s->u.alternative.path, 1) ? -1 : 0;
+}
+
+static void
+alternative_emit(struct yemit *y, const struct step *s)
+{
+	yemit_kv_str(y, "name", s->u.alternative.name);
+	yemit_kv_str(y, "path", s->u.alternative.path);
+}
+
+/* update-alternatives --set NAME PATH, as root (chrooted with --root). */
+static void
+alternative_describe(const struct step *s, struct step_desc *d)
+{
+	struct desc_entry *x = step_desc_add(d, DESC_COMMAND, 0);
+
+	x->argv = strv_pushl(strv_new(), "update-alternatives", "--set", s->u.alternative.name,
+	    s->u.alternative.path, NULL);
+	x->privileged = 1;
+	x->timeout = 120;
+}
+
+static void
+alternative_clear(struct step *s)
+{
+	free(s->u.alternative.name);
+	free(s->u.alternative.path);
+}
+
+static int
+alternative_equal(const struct step *a, const struct step *b)
+{
+	return str_same(a->u.alternative.name, b->u.alternative.name) &&
+	    str_same(a->u.alternative.path, b->u.alternative.path);
+}
+
+const struct action_ops act_alternative_ops = {
+	.kind = ACTION_ALTERNATIVE,
+	.name = "alternative",
+	.uses_sudo = 1,
+	.parse = alternative_parse,
+	.emit = alternative_emit,
+	.describe = alternative_describe,
+	.execute = act_alternative,
+	.clear = alternative_clear,
+	.equal = alternative_equal,
+};

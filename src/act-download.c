@@ -1,10 +1,12 @@
 /* act-download.c — download steps: libcurl to DEST.part, Range resume, sha256 (EVP), URL policy. */
 /* SPDX-License-Identifier: MIT */
+#include "action.h"
 #include "armpy.h"
 #include "exec-int.h"
 #include "plan.h"
 #include "profile.h"
 #include "rootdir.h"
+#include "ydoc.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -621,3 +623,122 @@ act_download(struct exec *e, const struct step *s, char **cause)
 	free(dest);
 	return rc;
 }
+
+/* path exists inside the root (with sha: a regular file with that sha256). A download's
+ * DEST is never followed: the download renames over it, so a symlink there is not its file. */
+int
+check_file(struct exec *e, const char *path, const char *sha, int follow, char **detail,
+    char **cause)
+{
+	char *p = exec_expand(e, path), hex[65];
+	int nofollow = follow ? 0 : O_NOFOLLOW, r = 0, fd;
+	struct stat st;
+
+	fd = rootdir_openat(e->rd, p, (sha == NULL ? O_PATH : O_RDONLY | O_NONBLOCK) | nofollow,
+	    0, NULL);
+	if (fd < 0 || fstat(fd, &st) != 0)
+		r = 0;
+	else if (sha == NULL)
+		r = 1;
+	else if (!S_ISREG(st.st_mode))
+		r = 0;
+	else if (sha256_fd(fd, p, hex, cause) != 0)
+		r = -1;
+	else
+		r = strcasecmp(hex, sha) == 0;
+	if (fd >= 0)
+		close(fd);
+	if (r == 1)
+		*detail = xstrdup(sha != NULL ? "already satisfied (file present, sha256 matches)" :
+		    "already satisfied (file present)");
+	else if (r == 0 && sha != NULL && fd >= 0)
+		exec_logf(e, "check: %s does not have sha256 %s: fetching it again", p, sha);
+	free(p);
+	return r;
+}
+
+/* A download is done only when DEST holds its sha256, whatever its check says: a stale or
+ * planted file there is fetched again, never trusted (run and resume). */
+static int
+download_done(struct exec *e, const struct step *s, char **detail, char **cause)
+{
+	return s->u.download.dest != NULL && s->u.download.sha256 != NULL ?
+	    check_file(e, s->u.download.dest, s->u.download.sha256, 0, detail, cause) : 0;
+}
+
+static int
+download_parse(struct pparse *pp, const struct ynode *a, const char *where, struct step *s)
+{
+	static const char *const keys[] = { "url", "sha256", "dest", "size", NULL };
+	long l;
+
+	if (pp_keys(pp, a, keys, where) ||
+	    pp_str(pp, a, "url", where, 1, 0, &s->u.download.url) ||
+	    pp_str(pp, a, "sha256", where, 1, 0, &s->u.download.sha256) ||
+	    pp_path(pp, a, "dest", where, &s->u.download.dest) ||
+	    pp_file(pp, a, "dest", where, s->u.download.dest, 0) ||
+	    pp_long(pp, a, "size", where, 0, 0, __LONG_MAX__, &l))
+		return -1;
+	s->u.download.size = l;
+	if (!str_startswith(s->u.download.url, "https://") &&
+	    !str_startswith(s->u.download.url, "http://")) {
+		pp_at(pp, "%s.url", where);
+		return pp_error(pp, ynode_get(a, "url"), "must be an http(s) URL");
+	}
+	if (!valid_sha256(s->u.download.sha256)) {
+		pp_at(pp, "%s.sha256", where);
+		return pp_error(pp, ynode_get(a, "sha256"), "not a sha256 (64 hex digits)");
+	}
+	return 0;
+}
+
+static void
+download_emit(struct yemit *y, const struct step *s)
+{
+	yemit_kv_str(y, "url", s->u.download.url);
+	yemit_kv_str(y, "sha256", s->u.download.sha256);
+	yemit_kv_str(y, "dest", s->u.download.dest);
+	if (s->u.download.size != 0)
+		yemit_kv_long(y, "size", (long)s->u.download.size);
+}
+
+static void
+download_describe(const struct step *s, struct step_desc *d)
+{
+	struct desc_entry *x = step_desc_add(d, DESC_DOWNLOAD, 0);
+
+	x->url = xstrdup(s->u.download.url);
+	x->path = xstrdup(s->u.download.dest);
+	x->sha256 = xstrdup(s->u.download.sha256);
+	x->size = s->u.download.size;
+}
+
+static void
+download_clear(struct step *s)
+{
+	free(s->u.download.url);
+	free(s->u.download.sha256);
+	free(s->u.download.dest);
+}
+
+static int
+download_equal(const struct step *a, const struct step *b)
+{
+	return str_same(a->u.download.url, b->u.download.url) &&
+	    str_same(a->u.download.sha256, b->u.download.sha256) &&
+	    str_same(a->u.download.dest, b->u.download.dest) &&
+	    a->u.download.size == b->u.download.size;
+}
+
+const struct action_ops act_download_ops = {
+	.kind = ACTION_DOWNLOAD,
+	.name = "download",
+	.parse = download_parse,
+	.emit = download_emit,
+	.describe = download_describe,
+	.execute = act_download,
+	.done = download_done,
+	.done_always = 1,
+	.clear = download_clear,
+	.equal = download_equal,
+};

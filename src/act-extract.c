@@ -1,9 +1,11 @@
 /* act-extract.c — extract steps: libarchive into a temp dir next to dest, refusing escapes. */
 /* SPDX-License-Identifier: MIT */
+#include "action.h"
 #include "armpy.h"
 #include "exec-int.h"
 #include "plan.h"
 #include "rootdir.h"
+#include "ydoc.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -448,3 +450,64 @@ out:
 	free(dest);
 	return rc;
 }
+
+static int
+extract_parse(struct pparse *pp, const struct ynode *a, const char *where, struct step *s)
+{
+	static const char *const keys[] = { "archive", "dest", "strip", NULL };
+	long l;
+
+	if (pp_keys(pp, a, keys, where) ||
+	    pp_path(pp, a, "archive", where, &s->u.extract.archive) ||
+	    pp_file(pp, a, "archive", where, s->u.extract.archive, 0) ||
+	    pp_path(pp, a, "dest", where, &s->u.extract.dest) ||
+	    pp_file(pp, a, "dest", where, s->u.extract.dest, 0) ||
+	    pp_long(pp, a, "strip", where, 0, 0, 16, &l))
+		return -1;
+	s->u.extract.strip = (int)l;
+	return 0;
+}
+
+static void
+extract_emit(struct yemit *y, const struct step *s)
+{
+	yemit_kv_str(y, "archive", s->u.extract.archive);
+	yemit_kv_str(y, "dest", s->u.extract.dest);
+	yemit_kv_long(y, "strip", s->u.extract.strip);
+}
+
+static void
+extract_describe(const struct step *s, struct step_desc *d)
+{
+	struct desc_entry *x = step_desc_add(d, DESC_EXTRACT, 0);
+
+	x->src = xstrdup(s->u.extract.archive);
+	x->path = xstrdup(s->u.extract.dest);
+	x->strip = s->u.extract.strip;
+}
+
+static void
+extract_clear(struct step *s)
+{
+	free(s->u.extract.archive);
+	free(s->u.extract.dest);
+}
+
+static int
+extract_equal(const struct step *a, const struct step *b)
+{
+	return str_same(a->u.extract.archive, b->u.extract.archive) &&
+	    str_same(a->u.extract.dest, b->u.extract.dest) &&
+	    a->u.extract.strip == b->u.extract.strip;
+}
+
+const struct action_ops act_extract_ops = {
+	.kind = ACTION_EXTRACT,
+	.name = "extract",
+	.parse = extract_parse,
+	.emit = extract_emit,
+	.describe = extract_describe,
+	.execute = act_extract,
+	.clear = extract_clear,
+	.equal = extract_equal,
+};

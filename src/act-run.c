@@ -1,9 +1,11 @@
 /* act-run.c — run steps: fork/execve with a clean env, own process group, chroot, sudo, apt. */
 /* SPDX-License-Identifier: MIT */
+#include "action.h"
 #include "armpy.h"
 #include "exec-int.h"
 #include "journal.h"
 #include "plan.h"
+#include "ydoc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -452,6 +454,25 @@ run_stop(pid_t pid)
 	return status;
 }
 
+static exec_spawn_fn spawn_hook;
+static void *spawn_hook_arg;
+
+void
+exec_set_spawn_hook(exec_spawn_fn fn, void *arg)
+{
+	spawn_hook = fn;
+	spawn_hook_arg = arg;
+}
+
+int
+exec_spawn_hooked(const struct spawn *sp, int *status)
+{
+	if (spawn_hook == NULL)
+		return 0;
+	*status = spawn_hook(spawn_hook_arg, sp);
+	return 1;
+}
+
 int
 act_spawn(struct exec *e, const struct spawn *sp, int *statusp, char **cause)
 {
@@ -467,6 +488,10 @@ act_spawn(struct exec *e, const struct spawn *sp, int *statusp, char **cause)
 	if (sp->argv == NULL || sp->argv[0] == NULL) {
 		cause_set(cause, "empty command");
 		return -1;
+	}
+	if (exec_spawn_hooked(sp, statusp)) {
+		e->last_status = *statusp;
+		return 0;
 	}
 	if (sp->privileged && e->euid != 0 && e->sudo_pw != NULL) {
 		/* sudo -S reads the password line byte by byte: the rest is the command's stdin */
@@ -626,31 +651,121 @@ act_spawn(struct exec *e, const struct spawn *sp, int *statusp, char **cause)
 }
 
 void
-act_run_spawn(const struct step *s, struct spawn *sp)
+desc_spawn(const struct desc_entry *x, struct spawn *sp)
 {
 	memset(sp, 0, sizeof *sp);
-	sp->argv = s->u.run.argv;
-	sp->env = s->u.run.env;
-	sp->cwd = s->u.run.cwd;
-	sp->timeout = s->u.run.timeout;
-	sp->privileged = s->privileged;
+	sp->argv = x->argv;
+	sp->env = x->env;
+	sp->cwd = x->cwd;
+	sp->timeout = x->timeout;
+	sp->privileged = x->privileged;
 }
 
 int
-act_run(struct exec *e, const struct step *s, char **cause)
+desc_run(struct exec *e, const struct step_desc *d, int check, int quiet, int *status,
+    char **cause)
 {
+	const struct desc_entry *x = step_desc_find(d, DESC_COMMAND, check);
 	struct spawn sp;
-	int status;
 
-	act_run_spawn(s, &sp);
-	if (act_spawn(e, &sp, &status, cause) != 0)
+	if (x == NULL) {
+		cause_set(cause, "no command described");
 		return -1;
-	if (status == 0)
+	}
+	desc_spawn(x, &sp);
+	sp.quiet = quiet;
+	if (act_spawn(e, &sp, status, cause) != 0)
+		return -1;
+	if (*status == 0 || check)
 		return 0;
-	if (status > 128)
-		cause_set(cause, "%s was killed by signal %d", quote_short(s->u.run.argv[0]),
-		    status - 128);
+	if (*status > 128)
+		cause_set(cause, "%s was killed by signal %d", quote_short(x->argv[0]),
+		    *status - 128);
 	else
-		cause_set(cause, "%s exited with status %d", quote_short(s->u.run.argv[0]), status);
+		cause_set(cause, "%s exited with status %d", quote_short(x->argv[0]), *status);
 	return -1;
 }
+
+static void run_describe(const struct step *, struct step_desc *);
+
+/* Exactly the described command: argv, env, cwd, timeout, privileged. */
+static int
+act_run(struct exec *e, const struct step *s, char **cause)
+{
+	struct step_desc d = { NULL, 0 };
+	int status, rc;
+
+	run_describe(s, &d);
+	rc = desc_run(e, &d, 0, 0, &status, cause);
+	step_desc_free(&d);
+	return rc;
+}
+
+static int
+run_parse(struct pparse *pp, const struct ynode *a, const char *where, struct step *s)
+{
+	static const char *const keys[] = { "argv", "env", "cwd", "timeout", NULL };
+	long l;
+
+	if (pp_keys(pp, a, keys, where) ||
+	    pp_strv(pp, a, "argv", where, 1, 1, &s->u.run.argv) ||
+	    pp_strv(pp, a, "env", where, 0, 0, &s->u.run.env) ||
+	    pp_str(pp, a, "cwd", where, 0, 0, &s->u.run.cwd) ||
+	    (s->u.run.cwd != NULL && pp_abs_path(pp, a, "cwd", where, s->u.run.cwd)) ||
+	    pp_long(pp, a, "timeout", where, 0, 0, 7 * 86400, &l) ||
+	    pp_env(pp, a, "env", where, s->u.run.env))
+		return -1;
+	s->u.run.timeout = (int)l;
+	return 0;
+}
+
+static void
+run_yaml(struct yemit *y, const struct step *s)
+{
+	yemit_kv_strv(y, "argv", s->u.run.argv, 1);
+	if (s->u.run.env != NULL && s->u.run.env[0] != NULL)
+		yemit_kv_strv(y, "env", s->u.run.env, 0);
+	if (s->u.run.cwd != NULL)
+		yemit_kv_str(y, "cwd", s->u.run.cwd);
+	if (s->u.run.timeout != 0)
+		yemit_kv_long(y, "timeout", s->u.run.timeout);
+}
+
+static void
+run_describe(const struct step *s, struct step_desc *d)
+{
+	struct desc_entry *x = step_desc_add(d, DESC_COMMAND, 0);
+
+	x->argv = strv_dup(s->u.run.argv);
+	x->env = s->u.run.env != NULL && s->u.run.env[0] != NULL ? strv_dup(s->u.run.env) : NULL;
+	x->cwd = s->u.run.cwd != NULL ? xstrdup(s->u.run.cwd) : NULL;
+	x->timeout = s->u.run.timeout;
+	x->privileged = s->privileged;
+}
+
+static void
+run_clear(struct step *s)
+{
+	strv_free(s->u.run.argv);
+	strv_free(s->u.run.env);
+	free(s->u.run.cwd);
+}
+
+static int
+run_equal(const struct step *a, const struct step *b)
+{
+	return strv_eq(a->u.run.argv, b->u.run.argv) && strv_eq(a->u.run.env, b->u.run.env) &&
+	    str_same(a->u.run.cwd, b->u.run.cwd) && a->u.run.timeout == b->u.run.timeout;
+}
+
+const struct action_ops act_run_ops = {
+	.kind = ACTION_RUN,
+	.name = "run",
+	.uses_sudo = 1,
+	.parse = run_parse,
+	.emit = run_yaml,
+	.describe = run_describe,
+	.execute = act_run,
+	.clear = run_clear,
+	.equal = run_equal,
+};

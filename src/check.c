@@ -1,9 +1,12 @@
-/* check.c — step checks: is a step already satisfied (dpkg, rpm, alternative, file, command)? */
+/* check.c — the check kinds' ops and table: is a step already satisfied (dpkg, rpm, alternative, file, command)? */
 /* SPDX-License-Identifier: MIT */
+#include "action.h"
 #include "armpy.h"
 #include "exec-int.h"
 #include "plan.h"
+#include "profile.h"
 #include "rootdir.h"
+#include "ydoc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -101,8 +104,55 @@ check_read(struct exec *e, const char *path, int flags, size_t max, size_t *len,
 	return buf_steal(&b);
 }
 
+#define CHECK_TIMEOUT 120            /* seconds for a check's command */
+
+void
+check_clear(struct step_check *c)
+{
+	strv_free(c->packages);
+	free(c->name);
+	free(c->path);
+	free(c->sha256);
+	strv_free(c->argv);
+	memset(c, 0, sizeof *c);
+}
+
+/* ---- dpkg and rpm: packages ---- */
+
+static const char *const packages_keys[] = { "packages", NULL };
+
 static int
-check_dpkg(struct exec *e, const struct step_check *c, char **detail, char **cause)
+packages_parse(struct pparse *pp, const struct ynode *n, const char *where, struct step_check *c)
+{
+	return pp_strv(pp, n, "packages", where, 1, 1, &c->packages) ||
+	    pp_packages(pp, n, "packages", where, c->packages, c->kind == CHECK_DPKG) ? -1 : 0;
+}
+
+static void
+packages_emit(struct yemit *y, const struct step_check *c)
+{
+	yemit_kv_strv(y, "packages", c->packages, 1);
+}
+
+static int
+packages_equal(const struct step_check *a, const struct step_check *b)
+{
+	return strv_eq(a->packages, b->packages);
+}
+
+static void
+dpkg_describe(const struct step_check *c, struct step_desc *d)
+{
+	struct desc_entry *x = step_desc_add(d, DESC_READ, 1);
+	char *list = strv_join(c->packages, " ");
+
+	x->path = xstrdup("/var/lib/dpkg/status");
+	x->what = xasprintf("installed: %s", list);
+	free(list);
+}
+
+static int
+dpkg_evaluate(struct exec *e, const struct step *s, char **detail, char **cause)
 {
 	char *text, *missing = NULL;
 	size_t len;
@@ -111,7 +161,7 @@ check_dpkg(struct exec *e, const struct step_check *c, char **detail, char **cau
 	text = check_read(e, "/var/lib/dpkg/status", 0, 256 * 1024 * 1024, &len, cause);
 	if (text == NULL)
 		return -1;
-	r = dpkg_status_installed(text, c->packages, &missing);
+	r = dpkg_status_installed(text, s->check.packages, &missing);
 	free(text);
 	if (r)
 		*detail = xstrdup("already satisfied (packages installed)");
@@ -121,169 +171,221 @@ check_dpkg(struct exec *e, const struct step_check *c, char **detail, char **cau
 	return r;
 }
 
-static int
-check_spawn(struct exec *e, char **argv, char **cause)
-{
-	struct spawn sp = { .argv = argv, .quiet = 1, .timeout = 120 };
-	int status;
+const struct check_ops check_dpkg_ops = {
+	.kind = CHECK_DPKG, .name = "dpkg", .keys = packages_keys,
+	.parse = packages_parse, .emit = packages_emit, .describe = dpkg_describe,
+	.evaluate = dpkg_evaluate, .equal = packages_equal,
+};
 
-	if (act_spawn(e, &sp, &status, cause) != 0)
-		return -1;
-	return status == 0;
+/* rpm -q -- PKG...: the names after "--", never options. */
+static void
+rpm_describe(const struct step_check *c, struct step_desc *d)
+{
+	struct desc_entry *x = step_desc_add(d, DESC_COMMAND, 1);
+
+	x->argv = strv_append(strv_pushl(strv_new(), "rpm", "-q", "--", NULL), c->packages);
+	x->timeout = CHECK_TIMEOUT;
 }
 
-/* path exists inside the root (with sha: a regular file with that sha256). A download's
- * DEST is never followed: the download renames over it, so a symlink there is not its file. */
+/* The check's own described command, quietly (its output goes to the log only). */
 static int
-check_file(struct exec *e, const char *path, const char *sha, int follow, char **detail,
-    char **cause)
+check_command_run(struct exec *e, const struct step_check *c, char **cause)
 {
-	char *p = exec_expand(e, path), hex[65];
-	int nofollow = follow ? 0 : O_NOFOLLOW, r = 0, fd;
-	struct stat st;
+	const struct check_ops *ops = check_ops_of(c->kind);
+	struct step_desc d = { NULL, 0 };
+	int status, r;
 
-	fd = rootdir_openat(e->rd, p, (sha == NULL ? O_PATH : O_RDONLY | O_NONBLOCK) | nofollow,
-	    0, NULL);
-	if (fd < 0 || fstat(fd, &st) != 0)
-		r = 0;
-	else if (sha == NULL)
-		r = 1;
-	else if (!S_ISREG(st.st_mode))
-		r = 0;
-	else if (sha256_fd(fd, p, hex, cause) != 0)
-		r = -1;
-	else
-		r = strcasecmp(hex, sha) == 0;
-	if (fd >= 0)
-		close(fd);
+	ops->describe(c, &d);
+	r = desc_run(e, &d, 1, 1, &status, cause) != 0 ? -1 : status == 0;
+	step_desc_free(&d);
+	return r;
+}
+
+static int
+rpm_evaluate(struct exec *e, const struct step *s, char **detail, char **cause)
+{
+	int r = check_command_run(e, &s->check, cause);
+
 	if (r == 1)
-		*detail = xstrdup(sha != NULL ? "already satisfied (file present, sha256 matches)" :
-		    "already satisfied (file present)");
-	else if (r == 0 && sha != NULL && fd >= 0)
-		exec_logf(e, "check: %s does not have sha256 %s: fetching it again", p, sha);
-	free(p);
+		*detail = xstrdup("already satisfied (packages installed)");
 	return r;
 }
 
-/* A write step is done when the file (not a symlink) already holds exactly its content,
- * with its mode. */
+const struct check_ops check_rpm_ops = {
+	.kind = CHECK_RPM, .name = "rpm", .keys = packages_keys,
+	.parse = packages_parse, .emit = packages_emit, .describe = rpm_describe,
+	.evaluate = rpm_evaluate, .equal = packages_equal,
+};
+
+/* ---- alternative ---- */
+
+static const char *const alternative_keys[] = { "name", "path", NULL };
+
 static int
-check_written(struct exec *e, const struct step *s, char **detail)
+alternative_parse(struct pparse *pp, const struct ynode *n, const char *where,
+    struct step_check *c)
 {
-	const char *content = s->u.write.content != NULL ? s->u.write.content : "";
-	int mode = s->u.write.mode != 0 ? s->u.write.mode : 0644, fd;
-	char *p = exec_expand(e, s->u.write.path), *have;
-	size_t want = strlen(content), got;
-	struct stat st;
-	struct buf b;
-	int r = 0;
-
-	fd = rootdir_openat(e->rd, p, O_RDONLY | O_NONBLOCK | O_NOFOLLOW, 0, NULL);
-	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (int)(st.st_mode & 07777) == mode && (size_t)st.st_size == want) {
-		buf_init(&b);
-		buf_read_fd(&b, fd, want + 1);
-		got = b.len;
-		have = buf_steal(&b);
-		r = got == want && memcmp(have, content, want) == 0;
-		free(have);
-	}
-	if (fd >= 0)
-		close(fd);
-	if (r)
-		*detail = xstrdup("already satisfied (same content and mode)");
-	free(p);
-	return r;
+	return pp_str(pp, n, "name", where, 1, 0, &c->name) ||
+	    pp_str(pp, n, "path", where, 1, 0, &c->path) ||
+	    pp_name(pp, n, "name", where, c->name) ||
+	    pp_file(pp, n, "path", where, c->path, 1) ? -1 : 0;
 }
 
-/* Before anything runs: the file paths of every step (see exec-int.h). */
-int
-check_plan_paths(const struct exec *e, char **cause)
+static void
+alternative_emit(struct yemit *y, const struct step_check *c)
 {
-	for (size_t i = 0; i < e->plan->nsteps; i++) {
-		const struct step *s = &e->plan->steps[i];
-		const char *paths[3] = { NULL, NULL, NULL };
-		if (s->kind == ACTION_WRITE)
-			paths[0] = s->u.write.path;
-		else if (s->kind == ACTION_DOWNLOAD)
-			paths[0] = s->u.download.dest;
-		else if (s->kind == ACTION_EXTRACT) {
-			paths[0] = s->u.extract.archive;
-			paths[1] = s->u.extract.dest;
-		}
-		if (s->check.kind == CHECK_FILE)
-			paths[2] = s->check.path;
-		for (size_t j = 0; j < 3; j++) {
-			char *p = exec_expand(e, paths[j]), *why = NULL;
-			int bad = p != NULL && rootdir_path_check(p, &why) != 0;
-			free(p);
-			if (bad) {
-				cause_set(cause, "step %s: %s", s->id, why);
-				free(why);
-				return -1;
-			}
-		}
-	}
-	return 0;
+	yemit_kv_str(y, "name", c->name);
+	yemit_kv_str(y, "path", c->path);
 }
 
-int
-check_defined(const struct step *s)
+static void
+alternative_describe(const struct step_check *c, struct step_desc *d)
 {
-	if (s->kind == ACTION_DOWNLOAD)
-		return s->u.download.dest != NULL && s->u.download.sha256 != NULL;
-	if (s->check.kind == CHECK_COMMAND)
-		return s->check.argv != NULL && s->check.argv[0] != NULL;
-	return s->check.kind != CHECK_NONE || (s->kind == ACTION_WRITE && s->u.write.path != NULL);
+	struct desc_entry *x = step_desc_add(d, DESC_READ, 1);
+
+	x->path = xasprintf("/etc/alternatives/%s", c->name);
+	x->what = xasprintf("points at %s", c->path);
 }
 
-int
-check_step(struct exec *e, const struct step *s, char **detail, char **cause)
+static int
+alternative_evaluate(struct exec *e, const struct step *s, char **detail, char **cause)
 {
 	const struct step_check *c = &s->check;
-	char **argv, *cur;
-	int r;
+	char *cur = alternative_current(e, c->name);
+	int r = cur != NULL && c->path != NULL && strcmp(cur, c->path) == 0;
 
-	*detail = NULL;
-	/* A download is done only when DEST holds its sha256, whatever its check says: a
-	 * stale or planted file there is fetched again, never trusted (run and resume). */
-	if (s->kind == ACTION_DOWNLOAD)
-		return s->u.download.dest != NULL && s->u.download.sha256 != NULL ?
-		    check_file(e, s->u.download.dest, s->u.download.sha256, 0, detail, cause) : 0;
-	switch (c->kind) {
-	case CHECK_NONE:
-		if (s->kind == ACTION_WRITE && s->u.write.path != NULL)
-			return check_written(e, s, detail);
-		return 0;
-	case CHECK_DPKG:
-		return check_dpkg(e, c, detail, cause);
-	case CHECK_RPM:
-		argv = strv_new();
-		argv = strv_push(argv, "rpm");
-		argv = strv_push(argv, "-q");
-		for (size_t i = 0; c->packages != NULL && c->packages[i] != NULL; i++)
-			argv = strv_push(argv, c->packages[i]);
-		r = check_spawn(e, argv, cause);
-		strv_free(argv);
-		if (r == 1)
-			*detail = xstrdup("already satisfied (packages installed)");
-		return r;
-	case CHECK_ALTERNATIVE:
-		cur = alternative_current(e, c->name);
-		r = cur != NULL && c->path != NULL && strcmp(cur, c->path) == 0;
-		if (r)
-			*detail = xasprintf("already satisfied (%s -> %s)", c->name, cur);
-		free(cur);
-		return r;
-	case CHECK_FILE:
-		return check_file(e, c->path, c->sha256, 1, detail, cause);
-	case CHECK_COMMAND:
-		if (c->argv == NULL || c->argv[0] == NULL)
-			return 0;
-		r = check_spawn(e, c->argv, cause);
-		if (r == 1)
-			*detail = xstrdup("already satisfied (check command succeeded)");
-		return r;
-	}
+	(void)cause;
+	if (r)
+		*detail = xasprintf("already satisfied (%s -> %s)", c->name, cur);
+	free(cur);
+	return r;
+}
+
+static int
+alternative_equal(const struct step_check *a, const struct step_check *b)
+{
+	return str_same(a->name, b->name) && str_same(a->path, b->path);
+}
+
+const struct check_ops check_alternative_ops = {
+	.kind = CHECK_ALTERNATIVE, .name = "alternative", .keys = alternative_keys,
+	.parse = alternative_parse, .emit = alternative_emit, .describe = alternative_describe,
+	.evaluate = alternative_evaluate, .equal = alternative_equal,
+};
+
+/* ---- file ---- */
+
+static const char *const file_keys[] = { "path", "sha256", NULL };
+
+static int
+file_parse(struct pparse *pp, const struct ynode *n, const char *where, struct step_check *c)
+{
+	if (pp_path(pp, n, "path", where, &c->path) ||
+	    pp_file(pp, n, "path", where, c->path, 0) ||
+	    pp_str(pp, n, "sha256", where, 0, 0, &c->sha256))
+		return -1;
+	if (c->sha256 != NULL && !valid_sha256(c->sha256))
+		return pp_error(pp, ynode_get(n, "sha256"), "not a sha256 (64 hex digits)");
 	return 0;
+}
+
+static void
+file_emit(struct yemit *y, const struct step_check *c)
+{
+	yemit_kv_str(y, "path", c->path);
+	if (c->sha256 != NULL)
+		yemit_kv_str(y, "sha256", c->sha256);
+}
+
+static void
+file_describe(const struct step_check *c, struct step_desc *d)
+{
+	struct desc_entry *x = step_desc_add(d, DESC_READ, 1);
+
+	x->path = xstrdup(c->path);
+	x->sha256 = c->sha256 != NULL ? xstrdup(c->sha256) : NULL;
+}
+
+static int
+file_evaluate(struct exec *e, const struct step *s, char **detail, char **cause)
+{
+	return check_file(e, s->check.path, s->check.sha256, 1, detail, cause);
+}
+
+static int
+file_equal(const struct step_check *a, const struct step_check *b)
+{
+	return str_same(a->path, b->path) && str_same(a->sha256, b->sha256);
+}
+
+const struct check_ops check_file_ops = {
+	.kind = CHECK_FILE, .name = "file", .keys = file_keys,
+	.parse = file_parse, .emit = file_emit, .describe = file_describe,
+	.evaluate = file_evaluate, .equal = file_equal,
+};
+
+/* ---- command ---- */
+
+static const char *const command_keys[] = { "argv", NULL };
+
+static int
+command_parse(struct pparse *pp, const struct ynode *n, const char *where,
+    struct step_check *c)
+{
+	return pp_strv(pp, n, "argv", where, 1, 1, &c->argv);
+}
+
+static void
+command_emit(struct yemit *y, const struct step_check *c)
+{
+	yemit_kv_strv(y, "argv", c->argv, 1);
+}
+
+static void
+command_describe(const struct step_check *c, struct step_desc *d)
+{
+	struct desc_entry *x = step_desc_add(d, DESC_COMMAND, 1);
+
+	x->argv = strv_dup(c->argv);
+	x->timeout = CHECK_TIMEOUT;
+}
+
+static int
+command_evaluate(struct exec *e, const struct step *s, char **detail, char **cause)
+{
+	int r = check_command_run(e, &s->check, cause);
+
+	if (r == 1)
+		*detail = xstrdup("already satisfied (check command succeeded)");
+	return r;
+}
+
+static int
+command_equal(const struct step_check *a, const struct step_check *b)
+{
+	return strv_eq(a->argv, b->argv);
+}
+
+const struct check_ops check_command_ops = {
+	.kind = CHECK_COMMAND, .name = "command", .keys = command_keys,
+	.parse = command_parse, .emit = command_emit, .describe = command_describe,
+	.evaluate = command_evaluate, .equal = command_equal,
+};
+
+/* In enum check_kind's order, from CHECK_DPKG. */
+static const struct check_ops *const check_table[] = {
+	&check_dpkg_ops, &check_rpm_ops, &check_alternative_ops, &check_file_ops,
+	&check_command_ops,
+};
+
+const struct check_ops *
+check_ops_at(size_t i)
+{
+	return i < nitems(check_table) ? check_table[i] : NULL;
+}
+
+const struct check_ops *
+check_ops_of(enum check_kind k)
+{
+	return k == CHECK_NONE ? NULL : check_ops_at((size_t)k - 1);
 }

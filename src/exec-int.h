@@ -78,19 +78,27 @@ int act_spawn(struct exec *, const struct spawn *, int *status, char **cause);
 /* The argv act_spawn runs for sp: `sudo -n /usr/bin/env CLEAN-ENV...` in front when sp is
  * privileged and armpy is not root, "~/" expanded, apt's options added. A new vector. */
 char **spawn_argv(const struct exec *, const struct spawn *);
-void act_run_spawn(const struct step *, struct spawn *);      /* a run step's spawn */
-void act_alternative_argv(const struct step *, char *argv[5]);
+struct desc_entry;
+void desc_spawn(const struct desc_entry *, struct spawn *);   /* a described command's spawn */
+/* Runs the command d describes for the action (check 0) or the check (1), and nothing else:
+ * 0 with *status, -1 with *cause (an action's command exiting non-zero is an error; a
+ * check's is its answer). The kinds run only what their own describe gave (action.h). */
+struct step_desc;
+int desc_run(struct exec *, const struct step_desc *, int check, int quiet, int *status,
+    char **cause);
+/* Tests: with a hook set, act_spawn and the validation probe call fn with what they would
+ * start, start nothing, and take fn's return as the exit status. NULL: off. */
+typedef int (*exec_spawn_fn)(void *arg, const struct spawn *);
+void exec_set_spawn_hook(exec_spawn_fn, void *arg);
+int exec_spawn_hooked(const struct spawn *, int *status);   /* 1 when the hook took it */
 /* act-write.c: a privileged write when armpy is not root runs these through sudo, in order:
  * mkdir -p DIR; install -m MODE /dev/stdin PATH.armpy-new (the content on stdin);
  * sync PATH.armpy-new; mv -f -T PATH.armpy-new PATH. The i-th argv (new), NULL past the end. */
 #define WRITE_SUDO_CMDS 4
 char **write_sudo_argv(const char *path, int mode, int i);
-int act_run(struct exec *, const struct step *, char **cause);
+/* The kinds' execute hooks that their files define above their ops (action.h). */
 int act_download(struct exec *, const struct step *, char **cause);
 int act_extract(struct exec *, const struct step *, char **cause);
-int act_write(struct exec *, const struct step *, char **cause);
-int act_alternative(struct exec *, const struct step *, char **cause);
-int act_validate(struct exec *, const struct step *, char **cause);
 
 /* Pure helpers, exposed for unit tests. */
 /* apt's Status-Fd line -> fraction in [0,1] (download 0..0.4, install 0.4..1) and a detail;
@@ -109,12 +117,16 @@ int sha256_fd(int fd, const char *shown, char out[65], char **cause);   /* from 
 int extract_archive(int fd, const char *shown, int dirfd, int strip, char **cause);
 
 /* check.c: 1 satisfied, 0 not, -1 could not tell (*cause). */
-/* Before anything runs: every file path of the plan (write, download, extract, check) is
- * absolute after "~/" and has no ".." (rootdir_path_check). -1 with *cause naming the step. */
+/* Before anything runs: every file path the plan's descriptions name is absolute after "~/"
+ * and has no ".." (rootdir_path_check). -1 with *cause naming the step (action.c). */
 int check_plan_paths(const struct exec *, char **cause);
 int check_step(struct exec *, const struct step *, char **detail, char **cause);
 /* 0 when the step has nothing check_step could find done (it always runs), else 1. */
 int check_defined(const struct step *);
+/* A file inside the root exists (with sha: a regular file with that sha256); follow 0: its
+ * last component is not followed. */
+int check_file(struct exec *, const char *path, const char *sha, int follow, char **detail,
+    char **cause);
 /* Pure: 1 when every package (name or name:arch) is "install ok installed" in status text. */
 int dpkg_status_installed(const char *status, char *const *packages, char **missing);
 char *alternative_current(const struct exec *, const char *name);

@@ -1,5 +1,6 @@
 /* exec.c — the executor: runs a plan's steps in order with checks, a journal, resume and signals. */
 /* SPDX-License-Identifier: MIT */
+#include "action.h"
 #include "armpy.h"
 #include "exec-int.h"
 #include "journal.h"
@@ -318,32 +319,49 @@ exec_sudo_gate(struct exec *e, const struct step *s, char **cause)
 	return -1;
 }
 
+static char ***
+commands_push(char ***v, size_t *n, char **argv)
+{
+	v = xreallocarray(v, *n + 2, sizeof *v);
+	v[(*n)++] = argv;
+	v[*n] = NULL;
+	return v;
+}
+
+/* From the step's description: its privileged commands, and a write's four. */
 char ***
 exec_sudo_commands(struct exec *e, const struct step *s)
 {
-	char ***v = xcalloc(WRITE_SUDO_CMDS + 1, sizeof *v), *argv[5], **w, *path;
-	struct spawn sp = { .privileged = 1 };
+	char ***v = xcalloc(1, sizeof *v), **w, *path;
+	struct step_desc d;
+	struct spawn sp;
 	size_t n = 0;
 
 	if (e->euid == 0 || !step_uses_sudo(s))
 		return v;
-	if (s->kind == ACTION_RUN) {
-		act_run_spawn(s, &sp);
-		v[n++] = spawn_argv(e, &sp);
-	} else if (s->kind == ACTION_ALTERNATIVE) {
-		act_alternative_argv(s, argv);
-		sp.argv = argv;
-		v[n++] = spawn_argv(e, &sp);
-	} else if (s->kind == ACTION_WRITE && s->u.write.path != NULL) {
-		path = exec_path(e, s->u.write.path);
-		for (int i = 0; (w = write_sudo_argv(path, s->u.write.mode != 0 ?
-		    s->u.write.mode : 0644, i)) != NULL; i++) {
+	step_describe(s, &d);
+	for (size_t j = 0; j < d.n; j++) {
+		const struct desc_entry *x = &d.v[j];
+
+		if (x->check || (x->kind != DESC_COMMAND && x->kind != DESC_WRITE))
+			continue;
+		if (x->kind == DESC_COMMAND && x->privileged) {
+			desc_spawn(x, &sp);
+			v = commands_push(v, &n, spawn_argv(e, &sp));
+		}
+		if (x->kind != DESC_WRITE || x->path == NULL)
+			continue;
+		path = exec_path(e, x->path);
+		memset(&sp, 0, sizeof sp);
+		sp.privileged = 1;
+		for (int i = 0; (w = write_sudo_argv(path, x->mode, i)) != NULL; i++) {
 			sp.argv = w;
-			v[n++] = spawn_argv(e, &sp);
+			v = commands_push(v, &n, spawn_argv(e, &sp));
 			strv_free(w);
 		}
 		free(path);
 	}
+	step_desc_free(&d);
 	return v;
 }
 
@@ -640,20 +658,10 @@ exec_apt_repair(struct exec *e, const struct step *s)
 static int
 exec_action(struct exec *e, const struct step *s, char **cause)
 {
-	switch (s->kind) {
-	case ACTION_RUN:
-		return act_run(e, s, cause);
-	case ACTION_DOWNLOAD:
-		return act_download(e, s, cause);
-	case ACTION_EXTRACT:
-		return act_extract(e, s, cause);
-	case ACTION_WRITE:
-		return act_write(e, s, cause);
-	case ACTION_ALTERNATIVE:
-		return act_alternative(e, s, cause);
-	case ACTION_VALIDATE:
-		return act_validate(e, s, cause);
-	}
+	const struct action_ops *ops = action_ops_of(s->kind);
+
+	if (ops != NULL)
+		return ops->execute(e, s, cause);
 	cause_set(cause, "unknown action");
 	return -1;
 }

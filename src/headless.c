@@ -1,5 +1,6 @@
 /* headless.c — text and JSON-lines observers for headless runs, throttled, hang-up safe. */
 /* SPDX-License-Identifier: MIT */
+#include "action.h"
 #include "armpy.h"
 #include "headless.h"
 #include "report.h"
@@ -283,84 +284,16 @@ headless_run_end(struct headless *h, const char *result, int exit_code, const ch
 	headless_json(h, o);
 }
 
-/* A word as the shell would need it, for showing commands. A word with a control, an invisible
- * or bad UTF-8 in it is shown in bash's $'...' form, every such byte escaped: what is shown is
- * exactly what runs, and nothing in it reaches the terminal raw. */
-static void
-headless_quote(struct buf *b, const char *w)
-{
-	if (*w != '\0' && strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	    "0123456789-_./=:,+@%~") == strlen(w)) {
-		buf_puts(b, w);
-		return;
-	}
-	if (!vis_clean(w, VIS_KEEPBS)) {
-		buf_puts(b, "$'");
-		vis_buf(b, w, strlen(w), VIS_SQUOTE);
-		buf_add(b, "'", 1);
-		return;
-	}
-	buf_add(b, "'", 1);
-	for (; *w != '\0'; w++) {
-		if (*w == '\'')
-			buf_puts(b, "'\\''");
-		else
-			buf_add(b, w, 1);
-	}
-	buf_add(b, "'", 1);
-}
-
-static void
-headless_argv(struct buf *b, char *const *argv)
-{
-	for (size_t i = 0; argv != NULL && argv[i] != NULL; i++) {
-		if (i > 0)
-			buf_add(b, " ", 1);
-		headless_quote(b, argv[i]);
-	}
-}
-
-/* The command line of one step, its words quoted (and escaped) as a shell would need them. */
+/* Every command of one step, its check's included, and every file, download, extraction and
+ * probe with its environment: the step's description (action.h), escaped. */
 static void
 headless_command(struct buf *b, const struct step *s)
 {
-	switch (s->kind) {
-	case ACTION_RUN:
-		buf_puts(b, "      ");
-		for (size_t k = 0; s->u.run.env != NULL && s->u.run.env[k] != NULL; k++) {
-			headless_quote(b, s->u.run.env[k]);
-			buf_add(b, " ", 1);
-		}
-		headless_argv(b, s->u.run.argv);
-		if (s->u.run.cwd != NULL) {
-			buf_puts(b, "   (in ");
-			headless_quote(b, s->u.run.cwd);
-			buf_add(b, ")", 1);
-		}
-		buf_add(b, "\n", 1);
-		break;
-	case ACTION_DOWNLOAD:
-		headless_line(b, "      download %s -> %s (sha256 %s)", s->u.download.url,
-		    s->u.download.dest, s->u.download.sha256);
-		break;
-	case ACTION_EXTRACT:
-		headless_line(b, "      extract %s -> %s (strip %d)", s->u.extract.archive,
-		    s->u.extract.dest, s->u.extract.strip);
-		break;
-	case ACTION_WRITE:
-		headless_line(b, "      write %s (mode %04o, %zu bytes)", s->u.write.path,
-		    s->u.write.mode, s->u.write.content != NULL ? strlen(s->u.write.content) : 0);
-		break;
-	case ACTION_ALTERNATIVE:
-		headless_line(b, "      update-alternatives --set %s %s", s->u.alternative.name,
-		    s->u.alternative.path);
-		break;
-	case ACTION_VALIDATE:
-		headless_line(b, "      validate %s (expect %s)", s->u.validate.python != NULL ?
-		    s->u.validate.python : "python3", s->u.validate.expect != NULL ?
-		    s->u.validate.expect : "any");
-		break;
-	}
+	struct step_desc d;
+
+	step_describe(s, &d);
+	step_desc_text(b, &d, "      ");
+	step_desc_free(&d);
 }
 
 /* Every field of the plan a person reads here is escaped (see vis.h): a title or an argv word

@@ -1,4 +1,4 @@
-/* plan.c — the plan model and the pure planner's entry: (facts, profile) → steps, or a reason. */
+/* plan.c — the pure planner's entry and its step builders: (facts, profile) → steps, or a reason. */
 /* SPDX-License-Identifier: MIT */
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,75 +12,6 @@
 #include "profile.h"
 #include "pyeol.h"
 #include "distrolife.h"
-
-struct plan *
-plan_new(void)
-{
-	return xcalloc(1, sizeof(struct plan));
-}
-
-void
-step_clear(struct step *s)
-{
-	if (s == NULL)
-		return;
-	free(s->id);
-	free(s->title);
-	free(s->why);
-	switch (s->kind) {
-	case ACTION_RUN:
-		strv_free(s->u.run.argv);
-		strv_free(s->u.run.env);
-		free(s->u.run.cwd);
-		break;
-	case ACTION_DOWNLOAD:
-		free(s->u.download.url);
-		free(s->u.download.sha256);
-		free(s->u.download.dest);
-		break;
-	case ACTION_EXTRACT:
-		free(s->u.extract.archive);
-		free(s->u.extract.dest);
-		break;
-	case ACTION_WRITE:
-		free(s->u.write.path);
-		free(s->u.write.content);
-		break;
-	case ACTION_ALTERNATIVE:
-		free(s->u.alternative.name);
-		free(s->u.alternative.path);
-		break;
-	case ACTION_VALIDATE:
-		free(s->u.validate.expect);
-		free(s->u.validate.python);
-		free(s->u.validate.openblas_min);
-		free(s->u.validate.numpy_min);
-		free(s->u.validate.scipy_min);
-		strv_free(s->u.validate.env);
-		break;
-	}
-	strv_free(s->check.packages);
-	free(s->check.name);
-	free(s->check.path);
-	free(s->check.sha256);
-	strv_free(s->check.argv);
-	memset(s, 0, sizeof *s);
-}
-
-void
-plan_free(struct plan *plan)
-{
-	if (plan == NULL)
-		return;
-	for (size_t i = 0; i < plan->nsteps; i++)
-		step_clear(&plan->steps[i]);
-	free(plan->steps);
-	free(plan->profile_name);
-	free(plan->target);
-	strv_free(plan->warnings);
-	strv_free(plan->notes);
-	free(plan);
-}
 
 struct step *
 plan_add(struct plan *plan, const char *id, const char *title, const char *why)
@@ -136,29 +67,6 @@ plan_find(const struct plan *plan, const char *id)
 			return &plan->steps[i];
 	}
 	return NULL;
-}
-
-static const char *action_names[] = {
-	"run", "download", "extract", "write", "alternative", "validate",
-};
-static const char *check_names[] = {
-	"none", "dpkg", "rpm", "alternative", "file", "command",
-};
-
-const char *
-action_kind_name(enum action_kind k)
-{
-	if ((size_t)k < nitems(action_names))
-		return action_names[k];
-	return "unknown";
-}
-
-const char *
-check_kind_name(enum check_kind k)
-{
-	if ((size_t)k < nitems(check_names))
-		return check_names[k];
-	return "unknown";
 }
 
 /* ---- step helpers for the route files ---- */

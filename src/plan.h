@@ -125,9 +125,13 @@ struct plan {
  *     run: {argv: [...], env: [NAME=value], cwd: DIR, timeout: N}     # env/cwd/timeout optional
  *       | download: {url, sha256, dest, size?} | extract: {archive, dest, strip}
  *       | write: {path, mode: "0644", content: |...} | alternative: {name, path}
+ *         (mode required, "0000".."0777", written exactly; alternative name a name, path absolute)
  *       | validate: {expect, python, openblas_min, numpy_min, scipy_min|null, env: [...]}
  *     check: {kind: dpkg|rpm, packages: [...]} | {kind: alternative, name, path}
  *       | {kind: file, path, sha256?} | {kind: command, argv: [...]}      # optional
+ *   env entries (run, validate) are NAME=value; packages start with a letter or digit (dpkg:
+ *   NAME or NAME:ARCH); validate.python is absolute or ~/. Each kind's keys, patterns and
+ *   emitter are its ops' (action.h); plan_new, plan_free and step_clear are in action.c.
  */
 struct plan *plan_new(void);
 void plan_free(struct plan *);

@@ -92,8 +92,8 @@ valid_sha256(const char *s)
 
 /* --- paths --- */
 
-/* The characters of a path, and its start (/ or ~/); NULL when fine. */
-static const char *
+/* The characters of a path, and its start (/ or ~/); NULL when fine (profile.h). */
+const char *
 path_chars_problem(const char *s)
 {
 	if (s == NULL || *s == '\0')

@@ -112,6 +112,8 @@ int valid_host(const char *);               /* host_parse() accepts it */
  */
 #define PATH_INSTALL_PREFIX 0x1
 char *path_normalise(const char *);
+/* Only the characters and the start (/ or ~/) of a path: why it is refused, or NULL. */
+const char *path_chars_problem(const char *);
 const char *path_problem(const char *, unsigned flags, char *why, size_t whylen);
 
 /*

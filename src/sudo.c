@@ -1,5 +1,6 @@
 /* sudo.c — sudo for a user who is not root: which steps use it, asking once, keeping it alive. */
 /* SPDX-License-Identifier: MIT */
+#include "action.h"
 #include "armpy.h"
 #include "exec-int.h"
 #include "plan.h"
@@ -25,8 +26,9 @@ static char *const sudo_env[] = { "PATH=" EXEC_CLEAN_PATH, "LANG=C", NULL };
 int
 step_uses_sudo(const struct step *s)
 {
-	return s->privileged && (s->kind == ACTION_RUN || s->kind == ACTION_WRITE ||
-	    s->kind == ACTION_ALTERNATIVE);
+	const struct action_ops *ops = action_ops_of(s->kind);
+
+	return s->privileged && ops != NULL && ops->uses_sudo;
 }
 
 size_t

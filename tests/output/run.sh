@@ -4,7 +4,8 @@
 # (/dev/full, a full disk) exits 1 and says so; a terminal the wizard cannot use (TERM unset,
 # unknown, dumb, stdout not a terminal) exits 2 before curses; a plan whose title or argv hides
 # a command behind CR + ESC[2K or a bidi override is shown escaped in the listing, the progress,
-# the failure summary, the log and error messages, while the YAML keeps its exact bytes.
+# the failure summary, the log and error messages, while the YAML keeps its exact bytes; the
+# listing names a check's command and a validate step's env, and a write gets its listed mode.
 # Only harmless plans run here (true, printf), as the user, with the state in a temp dir.
 set -u
 . "$(dirname "$0")/../lib.sh"
@@ -174,4 +175,72 @@ printf 'version: 1\npython: system\nsource: system\nblas:\n  library: op\xffen\n
 "$ARMPY" --profile "$OUT/bad2.yaml" --dry-run $DETECT >/dev/null 2>"$OUT/err3"; rc=$?
 t_check "profile with a byte that is not UTF-8: exit 2" test $rc -eq 2
 t_check "profile with a byte that is not UTF-8: the message shows nothing raw" clean "$OUT/err3"
+# --- 5. the listing is the whole contract: a check's command, a probe's env, a write's mode --
+cat >"$OUT/listed.yaml" <<YAML
+armpy_plan: 1
+profile: null
+target: t
+steps:
+- id: rpm-checked
+  title: checked by rpm
+  why: a test
+  privileged: false
+  skippable: false
+  est_seconds: 1
+  run: {argv: ["true"]}
+  check: {kind: rpm, packages: [openblas, python3-numpy]}
+- id: cmd-checked
+  title: checked by a command
+  why: a test
+  privileged: false
+  skippable: false
+  est_seconds: 1
+  run: {argv: ["true"]}
+  check: {kind: command, argv: [/usr/bin/test, -e, /CHECK-ARGV-SHOWN]}
+- id: probe
+  title: validate
+  why: a test
+  privileged: false
+  skippable: false
+  est_seconds: 1
+  validate: {expect: blis, python: /usr/bin/python3, openblas_min: null, numpy_min: null,
+    scipy_min: null, env: [LD_PRELOAD=/elsewhere.so]}
+YAML
+"$ARMPY" run "$OUT/listed.yaml" >"$OUT/listed.out" 2>"$OUT/listed.err" </dev/null; rc=$?
+t_check "listing without --yes: exit 2, nothing run" test $rc -eq 2
+t_check "listing: an rpm check's command, the names after --" grep -qF '      check: rpm -q -- openblas python3-numpy' "$OUT/listed.out"
+t_check "listing: a command check's argv" grep -qF '      check: /usr/bin/test -e /CHECK-ARGV-SHOWN' "$OUT/listed.out"
+t_check "listing: a validate step's env" grep -qF 'validate /usr/bin/python3 (expect blis) with LD_PRELOAD=/elsewhere.so' "$OUT/listed.out"
+sed 's/LD_PRELOAD=\/elsewhere.so/LD_PRELOAD/' "$OUT/listed.yaml" >"$OUT/noeq.yaml"
+"$ARMPY" run "$OUT/noeq.yaml" >/dev/null 2>"$OUT/noeq.err" </dev/null; rc=$?
+t_check "a validate env entry without '=': exit 2" test $rc -eq 2
+t_check "... naming it" grep -qF "steps[2].validate.env[0]: must be NAME=VALUE" "$OUT/noeq.err"
+
+# A write listed as mode 0000 is written 0000, one listed 0600 written 0600.
+mkdir -p "$OUT/w"
+cat >"$OUT/modes.yaml" <<YAML
+armpy_plan: 1
+profile: null
+target: t
+steps:
+- id: w0
+  title: mode 0000
+  why: a test
+  privileged: false
+  skippable: false
+  est_seconds: 1
+  write: {path: $OUT/w/zero, mode: "0000", content: "x\n"}
+- id: w600
+  title: mode 0600
+  why: a test
+  privileged: false
+  skippable: false
+  est_seconds: 1
+  write: {path: $OUT/w/six, mode: "0600", content: "y\n"}
+YAML
+"$ARMPY" run "$OUT/modes.yaml" --yes >"$OUT/modes.out" 2>&1 </dev/null; rc=$?
+t_check "writes: exit 0" test $rc -eq 0
+t_check "writes: listed as mode 0000" grep -qF "write $OUT/w/zero (mode 0000, 2 bytes)" "$OUT/modes.out"
+t_check "writes: mode 0000 on disk" test "$(stat -c %a "$OUT/w/zero")" = 0
+t_check "writes: mode 0600 on disk" test "$(stat -c %a "$OUT/w/six")" = 600
 t_summary
