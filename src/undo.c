@@ -65,6 +65,17 @@ undo_read(const struct rootdir *rd, const char *path, size_t max, size_t *len, i
 	return buf_steal(&b);
 }
 
+/* A dpkg Status whose files are (partly) on disk: installed, unpacked, half-configured... (a
+ * step killed in the middle of apt leaves those); not "not-installed" nor "config-files". */
+static int
+undo_status_present(const char *st)
+{
+	const char *last = strrchr(st, ' ');
+
+	last = last != NULL ? last + 1 : st;
+	return strcmp(last, "not-installed") != 0 && strcmp(last, "config-files") != 0;
+}
+
 char **
 undo_dpkg_installed(const char *status)
 {
@@ -83,7 +94,7 @@ undo_dpkg_installed(const char *status)
 			else if (str_startswith(line, "Architecture: "))
 				arch = str_trim(line + 14);
 			else if (str_startswith(line, "Status: "))
-				ok = strcmp(str_trim(line + 8), "install ok installed") == 0;
+				ok = undo_status_present(str_trim(line + 8));
 		}
 		if (ok && pkg != NULL && arch != NULL)
 			v = strv_pushf(v, "%s:%s", pkg, arch);

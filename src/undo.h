@@ -57,12 +57,13 @@ void undo_now_free(struct undo_now *);
 int undo_save(struct exec *, const struct step *, const struct undo_rec *, char **cause);
 int undo_save_after(struct exec *, const struct step *, char **cause);
 int undo_recorded(struct exec *, const struct step *);    /* 1: ID.rec exists already */
-char **undo_installed(const struct rootdir *);            /* NAME:ARCH installed (dpkg) */
+char **undo_installed(const struct rootdir *);            /* NAME:ARCH present (dpkg) */
 int undo_alt_auto(const struct rootdir *, const char *name);   /* 1 auto, 0 not or none */
 /* The target of ROOT/etc/alternatives/NAME, the link itself read inside the root (never the
  * host's, whatever ROOT/etc points to); NULL when there is none. New string. */
 char *undo_alt_link(const struct rootdir *, const char *name);
-/* Pure: NAME:ARCH of each "install ok installed" paragraph of a dpkg status text. */
+/* Pure: NAME:ARCH of each paragraph of a dpkg status text whose files are on disk (installed,
+ * or unpacked, half-configured...: not "not-installed" nor "config-files"). */
 char **undo_dpkg_installed(const char *status);
 /* Pure: the DIR of an argv "... -m venv [OPTIONS] DIR", or NULL. */
 const char *undo_venv_dir(char *const *argv);
