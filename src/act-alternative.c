@@ -125,7 +125,7 @@ alternative_reverse(const struct undo_rec *r, const struct undo_now *now, struct
 	struct step *s;
 
 	if (str_same(cur, r->prev) && is_auto == r->was_auto)
-		plan_note(p, "the alternative %s is as it was before the run", r->name);
+		undo_note(p, "the alternative %s is as it was before the run", r->name);
 	else if (!str_same(cur, r->set)) {
 		cause_set(cause, "the alternative %s points at %s, not at %s as the run set it",
 		    r->name, cur != NULL ? cur : "nothing", r->set);
@@ -140,7 +140,7 @@ alternative_reverse(const struct undo_rec *r, const struct undo_now *now, struct
 		s->u.alternative.name = xstrdup(r->name);
 		s->u.alternative.path = xstrdup(r->prev);
 	} else
-		plan_note(p, "the alternative %s did not exist before the run: it goes with the "
+		undo_note(p, "the alternative %s did not exist before the run: it goes with the "
 		    "packages that provide it", r->name);
 	free(cur);
 	return rc;

@@ -235,9 +235,9 @@ write_reverse(const struct undo_rec *r, const struct undo_now *now, struct plan 
 	if (r->content != NULL)
 		runs_sha256(r->content, strlen(r->content), sha, NULL);
 	if (r->mode < 0)
-		plan_note(p, "%s was not a regular file before the run: it is left", r->path);
+		undo_note(p, "%s was not a regular file before the run: it is left", r->path);
 	else if (r->absent ? cur == NULL : str_same(cur, sha))
-		plan_note(p, "%s is as it was before the run", r->path);
+		undo_note(p, "%s is as it was before the run", r->path);
 	else if (!str_same(cur, r->set)) {
 		cause_set(cause, "%s %s since the run wrote it", r->path,
 		    cur != NULL ? "was rewritten" : "was removed");

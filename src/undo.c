@@ -515,7 +515,7 @@ undo_reverse_made(const struct undo_rec *r, const struct undo_now *now, struct p
 {
 	(void)cause;
 	if (!now->exists(now->arg, r->path))
-		plan_note(p, "%s, which the run made, is gone already", r->path);
+		undo_note(p, "%s, which the run made, is gone already", r->path);
 	else
 		undo_add_run(p, r, NULL, "Remove what the run made (absent before it)",
 		    r->privileged, "rm", "-rf", "--one-file-system", "--", r->path, NULL);
@@ -566,20 +566,20 @@ undo_reverse_packages(const struct undo_rec *r, const struct undo_now *now, stru
 		if (!strv_contains(now->installed, base[i]))
 			gone++;
 		else if (undo_wanted(now->wanted, base[i]))
-			plan_note(p, "%s stays: a later run asked for it", base[i]);
+			undo_note(p, "%s stays: a later run asked for it", base[i]);
 		else if ((w = undo_pkg_word(base[i])) == NULL)
-			plan_note(p, "%s stays: not a package name", quote_short(base[i]));
+			undo_note(p, "%s stays: not a package name", quote_short(base[i]));
 		else {
 			purge = strv_push(purge, w);
 			free(w);
 		}
 	}
-	plan_note(p, "the %zu packages installed before the run stay", strv_len(r->before));
+	undo_note(p, "the %zu packages installed before the run stay", strv_len(r->before));
 	if (r->after == NULL)
-		plan_note(p, "step %s did not finish: every package installed since it started is "
+		undo_note(p, "step %s did not finish: every package installed since it started is "
 		    "taken as its (unless a later run asked for it)", r->id);
 	if (gone > 0)
-		plan_note(p, "%zu packages the run installed are not installed any more", gone);
+		undo_note(p, "%zu packages the run installed are not installed any more", gone);
 	if (purge[0] != NULL) {
 		s = undo_add_run(p, r, NULL, "Remove the packages the run installed (dpkg refuses if "
 		    "another package needs one)", 1, "dpkg", "--purge", NULL);
@@ -591,16 +591,32 @@ undo_reverse_packages(const struct undo_rec *r, const struct undo_now *now, stru
 	return 0;
 }
 
+void
+undo_note(struct plan *p, const char *fmt, ...)
+{
+	va_list ap;
+	char *line;
+
+	va_start(ap, fmt);
+	line = xvasprintf(fmt, ap);
+	va_end(ap);
+	p->notes = strv_push(p->notes != NULL ? p->notes : strv_new(), line);
+	free(line);
+}
+
 struct step *
 undo_add(struct plan *p, const struct undo_rec *r, const char *suffix, const char *title,
     enum action_kind kind)
 {
-	char *id = xasprintf("undo-%s%s%s", r->id, suffix != NULL ? "-" : "",
-	    suffix != NULL ? suffix : "");
-	struct step *s = plan_add(p, id, title, "undo: what the run's step replaced, as it "
-	    "recorded it before the change");
+	struct step *s;
 
-	free(id);
+	p->steps = xreallocarray(p->steps, p->nsteps + 1, sizeof *p->steps);
+	s = &p->steps[p->nsteps++];
+	memset(s, 0, sizeof *s);
+	s->id = xasprintf("undo-%s%s%s", r->id, suffix != NULL ? "-" : "",
+	    suffix != NULL ? suffix : "");
+	s->title = xstrdup(title);
+	s->why = xstrdup("undo: what the run's step replaced, as it recorded it before the change");
 	s->kind = kind;
 	s->privileged = r->privileged;
 	return s;

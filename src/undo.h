@@ -87,6 +87,10 @@ struct plan *undo_build(const char *run_id, const char *target, const struct und
 int undo_reverse_packages(const struct undo_rec *, const struct undo_now *, struct plan *,
     char **cause);
 
+/* A note on the reverse plan (what stays, and why). The kinds and undo.c build the reverse
+ * plan without plan.c, which is the planner's registry, not the executor's. */
+void undo_note(struct plan *, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Helpers of the reverse hooks: a step "undo-ID[-SUFFIX]" of kind (privileged as the run's
  * step, its action's fields left to fill); one running argv (NULL-ended). */
 struct step *undo_add(struct plan *, const struct undo_rec *, const char *suffix,
