@@ -8,6 +8,7 @@ set -uo pipefail
 . "$TOP/tests/lib-chroot.sh"
 T_OUT=$TOP/tests/out/undo
 T_TIMEOUT=1800
+TRIPLET=x86_64-linux-gnu
 mkdir -p "$T_OUT"
 rm -f "$T_OUT"/*.out "$T_OUT"/*.err "$T_OUT"/*.snap
 pick() { if [ -f "$TOP/profiles/$1" ]; then echo "$TOP/profiles/$1"; else echo "$TOP/tests/e2e/profiles/$2"; fi; }
