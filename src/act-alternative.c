@@ -6,6 +6,7 @@
 #include "journal.h"
 #include "plan.h"
 #include "rootdir.h"
+#include "undo.h"
 #include "ydoc.h"
 
 #include <limits.h>
@@ -14,29 +15,11 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The current value of an alternative: the target of ROOT/etc/alternatives/NAME, the link
- * itself read inside the root (never the host's, whatever ROOT/etc points to). */
+/* The current value of an alternative (undo.h's reader, in the run's root). */
 char *
 alternative_current(const struct exec *e, const char *name)
 {
-	char *path, *base, buf[PATH_MAX];
-	ssize_t n = -1;
-	int dfd;
-
-	if (name == NULL || strchr(name, '/') != NULL || strcmp(name, "..") == 0 ||
-	    strcmp(name, ".") == 0)
-		return NULL;
-	path = xasprintf("/etc/alternatives/%s", name);
-	if ((dfd = rootdir_parent(e->rd, path, 0, &base, NULL)) >= 0) {
-		n = readlinkat(dfd, base, buf, sizeof buf - 1);
-		close(dfd);
-		free(base);
-	}
-	free(path);
-	if (n < 0)
-		return NULL;
-	buf[n] = '\0';
-	return xstrdup(buf);
+	return undo_alt_link(e->rd, name);
 }
 
 static void alternative_describe(const struct step *, struct step_desc *);
@@ -113,6 +96,56 @@ alternative_equal(const struct step *a, const struct step *b)
 	    str_same(a->u.alternative.path, b->u.alternative.path);
 }
 
+/* The value and mode it replaces (the journal's prev record says the value too). */
+static int
+alternative_record(struct exec *e, const struct step *s, int after, char **cause)
+{
+	struct undo_rec r = { 0 };
+	int rc;
+
+	if (after)
+		return 0;
+	r.what = xstrdup("alternative");
+	r.name = xstrdup(s->u.alternative.name);
+	r.set = xstrdup(s->u.alternative.path);
+	r.prev = alternative_current(e, s->u.alternative.name);
+	r.was_auto = undo_alt_auto(e->rd, s->u.alternative.name);
+	rc = undo_save(e, s, &r, cause);
+	undo_rec_clear(&r);
+	return rc;
+}
+
+/* Back to auto, or --set to the previous path; refused when it points elsewhere now. */
+static int
+alternative_reverse(const struct undo_rec *r, const struct undo_now *now, struct plan *p,
+    char **cause)
+{
+	int is_auto = 0, rc = 0;
+	char *cur = now->alternative(now->arg, r->name, &is_auto);
+	struct step *s;
+
+	if (str_same(cur, r->prev) && is_auto == r->was_auto)
+		undo_note(p, "the alternative %s is as it was before the run", r->name);
+	else if (!str_same(cur, r->set)) {
+		cause_set(cause, "the alternative %s points at %s, not at %s as the run set it",
+		    r->name, cur != NULL ? cur : "nothing", r->set);
+		rc = 1;
+	} else if (r->was_auto)
+		undo_add_run(p, r, NULL, "Put the alternative back in automatic mode", 1,
+		    "update-alternatives", "--auto", r->name, NULL);
+	else if (r->prev != NULL) {
+		s = undo_add(p, r, NULL, "Point the alternative back where it pointed",
+		    ACTION_ALTERNATIVE);
+		s->privileged = 1;
+		s->u.alternative.name = xstrdup(r->name);
+		s->u.alternative.path = xstrdup(r->prev);
+	} else
+		undo_note(p, "the alternative %s did not exist before the run: it goes with the "
+		    "packages that provide it", r->name);
+	free(cur);
+	return rc;
+}
+
 const struct action_ops act_alternative_ops = {
 	.kind = ACTION_ALTERNATIVE,
 	.name = "alternative",
@@ -123,4 +156,6 @@ const struct action_ops act_alternative_ops = {
 	.execute = act_alternative,
 	.clear = alternative_clear,
 	.equal = alternative_equal,
+	.record = alternative_record,
+	.reverse = alternative_reverse,
 };

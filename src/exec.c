@@ -666,6 +666,23 @@ exec_action(struct exec *e, const struct step *s, char **cause)
 	return -1;
 }
 
+/* Undo (undo.h): what the step replaces, recorded before its action (after 0: nothing of the
+ * step runs unrecorded); after 1: what it changed (a failure is logged, the step stands). */
+static int
+exec_record(struct exec *e, const struct step *s, int after, char **cause)
+{
+	const struct action_ops *ops = action_ops_of(s->kind);
+	char *why = NULL;
+
+	if (ops == NULL || ops->record == NULL || ops->record(e, s, after, after ? &why : cause) == 0)
+		return 0;
+	if (!after)
+		return -1;
+	exec_logf(e, "step %s: could not record what it changed: %s", s->id, why);
+	free(why);
+	return 0;
+}
+
 static void
 exec_end(struct exec *e, const struct step *s, enum step_result r, const char *cause)
 {
@@ -718,8 +735,10 @@ exec_step(struct exec *e, const struct step *s, const struct jstep *prev)
 		exec_tail_clear(e);
 		if (c != 0)
 			cause = exec_journal_cause(e);     /* nothing of the step runs unjournaled */
-		else if (exec_sudo_gate(e, s, &cause) == 0 && exec_action(e, s, &cause) == 0) {
+		else if (exec_sudo_gate(e, s, &cause) == 0 && exec_record(e, s, 0, &cause) == 0 &&
+		    exec_action(e, s, &cause) == 0) {
 			sudo_step_forget(e);
+			exec_record(e, s, 1, NULL);
 			exec_end(e, s, STEP_OK, NULL);
 			return STEP_OK;
 		}

@@ -11,8 +11,9 @@ cd "$TOP" || exit 1
 registries=(
 	"src/plan.c src/plan-*.c"                 # plan_make's route table
 	# the executor; the kinds' table (action.c) and its kinds (act-*.c, check.c), which never
-	# call the table; plan-yaml.c and sudo.c read the table, exec.c saves plans and asks sudo
-	"src/exec.c src/act-*.c src/check.c src/action.c src/plan-yaml.c src/sudo.c"
+	# call the table; plan-yaml.c and sudo.c read the table, exec.c saves plans and asks sudo;
+	# undo.c records and reverses for the kinds (their undo hooks)
+	"src/exec.c src/act-*.c src/check.c src/action.c src/plan-yaml.c src/sudo.c src/undo.c"
 )
 # "FROM-GLOB TO-GLOB": edges left out until they are untied. A line that matches no edge fails,
 # so each is deleted once its branch is merged.
