@@ -115,6 +115,31 @@ validate_find(const struct validate_report *r, const char *name)
 	return NULL;
 }
 
+int
+validate_expect_parse(const char *expect, const char **lib, const char **threading,
+    char **cause)
+{
+	static const char *libs[] = { "openblas", "blis" };
+	static const char *thr[] = { "openmp", "pthreads", "serial" };
+	const char *colon = expect != NULL ? strchr(expect, ':') : NULL;
+	size_t n = colon != NULL ? (size_t)(colon - expect) : expect != NULL ? strlen(expect) : 0;
+	size_t i;
+
+	*lib = *threading = NULL;
+	for (i = 0; i < nitems(libs); i++)
+		if (strlen(libs[i]) == n && strncmp(expect, libs[i], n) == 0)
+			*lib = libs[i];
+	for (i = 0; colon != NULL && i < nitems(thr); i++)
+		if (strcmp(colon + 1, thr[i]) == 0)
+			*threading = thr[i];
+	if (*lib != NULL && (colon == NULL || *threading != NULL))
+		return 0;
+	*lib = *threading = NULL;
+	cause_set(cause, "'%s' is not openblas or blis, optionally followed by :openmp, "
+	    ":pthreads or :serial (e.g. openblas:openmp)", expect != NULL ? expect : "");
+	return -1;
+}
+
 /* ---- parsing the probe's YAML ---- */
 
 static char *
@@ -216,7 +241,7 @@ lib_impl(const struct validate_lib *l)
 }
 
 static void
-verdict_library(struct validate_report *r, const struct validate_opts *o)
+verdict_library(struct validate_report *r, const char *want)
 {
 	char *d;
 	if (r->blas.path == NULL) {
@@ -227,9 +252,9 @@ verdict_library(struct validate_report *r, const struct validate_opts *o)
 		const char *scope = r->blas.scope && strcmp(r->blas.scope, "global") == 0 ?
 		    "; bound from the global scope: LD_PRELOAD or RTLD_GLOBAL" : "";
 		d = lib_describe(&r->blas);
-		if (o->expect != NULL && strcasecmp(o->expect, r->blas.kind) != 0)
+		if (want != NULL && strcmp(want, r->blas.kind) != 0)
 			vcheck_add(r, "blas-library", VERDICT_FAIL,
-			    "expected %s, but %s serves %s's %s (%s%s)", vkind_label(o->expect), d,
+			    "expected %s, but %s serves %s's %s (%s%s)", vkind_label(want), d,
 			    r->blas.consumer ? r->blas.consumer : "numpy", r->blas.symbol,
 			    r->blas.evidence ? r->blas.evidence : "unidentified", scope);
 		else if (!lib_known(&r->blas))
@@ -589,7 +614,11 @@ validate_from_probe(const char *yaml, size_t len, const struct validate_opts *o,
 	char **env = NULL, *e;
 	size_t i;
 	const struct facts *f = o != NULL ? o->facts : NULL;
+	const char *want = NULL, *want_thr = NULL;
 
+	if (o != NULL && o->expect != NULL &&
+	    validate_expect_parse(o->expect, &want, &want_thr, cause) != 0)
+		return NULL;
 	if ((doc = ydoc_parse(yaml, len, "probe", cause)) == NULL)
 		return NULL;
 	if (doc->type != YNODE_MAP || (n = ynode_get(doc, "probe")) == NULL) {
@@ -670,7 +699,9 @@ validate_from_probe(const char *yaml, size_t len, const struct validate_opts *o,
 		r->env_applied_from = xstrdup(o->login_from);
 	}
 	vverdict_environment(r, f);
-	verdict_library(r, o != NULL ? o : &(struct validate_opts){ 0 });
+	verdict_library(r, want);
+	if (want_thr != NULL)
+		vverdict_threading(r, want_thr);
 	verdict_duplicates(r);
 	verdict_versions(r);
 	verdict_core(r, f);
@@ -1039,6 +1070,9 @@ validate_run(const struct validate_opts *o, char **cause)
 	char *text, **argv, *dcause = NULL, **login, *login_from = NULL;
 	int rc;
 
+	if (o->expect != NULL && validate_expect_parse(o->expect, &(const char *){ NULL },
+	    &(const char *){ NULL }, cause) != 0)
+		return NULL;
 	if ((text = validate_probe_text(cause)) == NULL)
 		return NULL;
 	if (local.facts == NULL) {

@@ -71,7 +71,7 @@ struct validate_report {
 struct validate_opts {
 	const char *python;     /* default python3 (or the venv's) */
 	const char *root;       /* chroot */
-	const char *expect;     /* openblas | blis | NULL */
+	const char *expect;     /* LIB[:THREADING] (validate_expect_parse) | NULL */
 	int quick;              /* small sizes (emulation, tests) */
 	char **env;             /* extra NAME=value for the probe */
 	/* added: the machine (CPU target, peak, emulation); NULL = validate_run detects it,
@@ -87,7 +87,7 @@ struct validate_opts {
 };
 
 /* Check names, in report order: probe, environment, blas-library, lapack-library,
- * duplicate-blas, numpy-version, scipy-version, openblas-version, blas-version, openblas-core,
+ * blas-threading (with an expected threading), duplicate-blas, numpy-version, scipy-version, openblas-version, blas-version, openblas-core,
  * blis-kernels, threads, dgemm-correctness, lapack-correctness, speed, thread-scaling. */
 const struct validate_check *validate_find(const struct validate_report *, const char *name);
 /* The probe script's text (ARMPY_PROBE env, source tree next to the binary, ARMPY_DATADIR). */
@@ -97,6 +97,15 @@ int validate_core_flops(const struct facts *);
 /* FP64 peak of one core in GFLOPS: the larger of the facts' nominal clock and clock_mhz
  * (measured; 0 none) times validate_core_flops(); < 0 when unknowable. */
 double validate_core_peak(const struct facts *, double clock_mhz);
+/* An expectation "LIB" or "LIB:THREADING" (armpy validate --expect, a plan's validate step):
+ * LIB openblas|blis, THREADING openmp|pthreads|serial. 0 with *lib and *threading (NULL when
+ * not given) set to static words, or -1 and cause. Pure. */
+int validate_expect_parse(const char *expect, const char **lib, const char **threading,
+    char **cause);
+/* The threading of a file in a Debian threading-variant directory, from that directory
+ * (/usr/lib/<triplet>/openblas-openmp/...: openmp; blis-pthread: pthreads; -serial: serial);
+ * NULL for any other path. Pure. */
+const char *validate_path_threading(const char *path);
 /* What an environment variable does to the BLAS ("forces OpenBLAS's Haswell kernels"), or
  * NULL when it is not one that changes which library or kernels load. Pure. */
 const char *validate_env_effect(const char *name);
