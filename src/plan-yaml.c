@@ -10,6 +10,7 @@
 #include "armpy.h"
 #include "plan.h"
 #include "profile.h"
+#include "validate.h"
 #include "ydoc.h"
 
 #define PLAN_SCHEMA 1
@@ -485,10 +486,11 @@ parse_action(struct pparse *pp, const struct ynode *a, const char *where, struct
 		    get_str(pp, a, "scipy_min", where, 0, 1, &s->u.validate.scipy_min) ||
 		    get_strv(pp, a, "env", where, 0, 0, &s->u.validate.env))
 			return -1;
-		if (strcmp(s->u.validate.expect, "openblas") != 0 &&
-		    strcmp(s->u.validate.expect, "blis") != 0) {
+		if (validate_expect_parse(s->u.validate.expect, &(const char *){ NULL },
+		    &(const char *){ NULL }, NULL) != 0) {
 			ppath(pp, "%s.expect", where);
-			return perr(pp, ynode_get(a, "expect"), "must be openblas or blis");
+			return perr(pp, ynode_get(a, "expect"), "must be openblas or blis, optionally "
+			    "followed by :openmp, :pthreads or :serial");
 		}
 		return 0;
 	}
