@@ -138,7 +138,36 @@ struct blasid {
 	char evidence[320];
 	char kernels[64];     /* kernel set the library selected at run time on this CPU: OpenBLAS's
 	                       * corename, BLIS's bli_arch_string(bli_arch_query_id()); "" unknown */
+	char kernels_evidence[320];   /* how the kernel set was found out */
 };
+/* What a library shows, as armpy-probe.py gathers it inside the target Python or
+ * blasid_identify here: facts only, no decision. blasid_decide alone turns them into a kind,
+ * version, threading and kernel set, so both ways answer alike. NULL strings and -1 ints are
+ * unknown. */
+struct blasid_facts {
+	const char *path;         /* the library asked about */
+	char *const *symbols;     /* identification symbols (blasid_probe_args' --id) it exports, or a
+	                           * vendor core it links does, as found: scipy_openblas_get_config64_ */
+	const char *provider;     /* the file the first of them is defined in */
+	char *const *markers;     /* every kind whose marker its contents hold */
+	int plain_api;            /* exports dgemm_, cblas_dgemm or dgetrf_ */
+	const char *config, *corename;   /* openblas_get_config(), openblas_get_corename() */
+	int parallel;             /* openblas_get_parallel() */
+	const char *version;      /* bli_info_get_version_str(); FlexiBLAS's, MKL's, ArmPL's */
+	int blis_openmp, blis_pthreads;  /* bli_info_get_enable_openmp(), ..._pthreads() */
+	const char *blis_arch;    /* bli_arch_string(bli_arch_query_id()) of the library itself */
+	const char *sibling;      /* a libblis.so.* in its directory, and what that one says */
+	const char *sibling_version, *sibling_arch;
+	int sibling_openmp, sibling_pthreads;
+	const char *arch_debug;   /* the sub-configuration BLIS named under BLIS_ARCH_DEBUG=1 while
+	                           * NumPy ran a @ b (the probe, for the BLAS role only) */
+};
+void blasid_decide(const struct blasid_facts *, struct blasid *);
+/* The tables the probe gathers facts with (it has none of its own), as its argv words:
+ * --decor=PREFIX,SUFFIX (wheel decorations), --id=SYMBOL (identification symbols, in the
+ * order blasid_decide takes them), --marker=KIND:TEXT (strings compiled into libraries that
+ * hide their API; the probe reports every KIND whose TEXT it finds). */
+char **blasid_probe_args(void);
 /* Whether a kernel set is a library's generic (reference, not CPU-tuned) one. */
 int blasid_kernels_generic(const char *kind, const char *kernels);
 /* The sub-configuration BLIS names when BLIS_ARCH_DEBUG=1 ("libblis: selecting
