@@ -45,8 +45,8 @@ verdict_name(enum check_verdict v)
 	return "?";
 }
 
-static void
-lib_clear(struct validate_lib *l)
+void
+validate_lib_clear(struct validate_lib *l)
 {
 	free(l->path);
 	free(l->kind);
@@ -73,10 +73,10 @@ validate_report_free(struct validate_report *r)
 	free(r->python);
 	free(r->numpy_version);
 	free(r->scipy_version);
-	lib_clear(&r->blas);
-	lib_clear(&r->lapack);
-	lib_clear(&r->scipy_blas);
-	lib_clear(&r->scipy_lapack);
+	validate_lib_clear(&r->blas);
+	validate_lib_clear(&r->lapack);
+	validate_lib_clear(&r->scipy_blas);
+	validate_lib_clear(&r->scipy_lapack);
 	for (i = 0; i < r->nchecks; i++) {
 		free(r->checks[i].name);
 		free(r->checks[i].detail);
@@ -166,11 +166,72 @@ get_num(const struct ynode *map, const char *key)
 	return v;
 }
 
+static const char *
+fact_str(const struct ynode *map, const char *key)
+{
+	const struct ynode *n = ynode_get(map, key);
+	return n != NULL && n->type == YNODE_SCALAR && !ynode_is_null(n) ? n->value : NULL;
+}
+
+static char **strv_of(const struct ynode *seq, const char *key);
+
+/* The probe reports facts only (armpy-probe.py decides nothing): blasid_decide, the one that
+ * also decides for armpy gflops, turns them into the library's kind, version, threading and
+ * kernels. */
+static void
+lib_decide(struct validate_lib *l, const struct ynode *fn)
+{
+	char **symbols = strv_of(ynode_get(fn, "symbols"), NULL);
+	char **markers = strv_of(ynode_get(fn, "markers"), NULL);
+	int plain = 0;
+	struct blasid id;
+	struct blasid_facts f = {
+		.path = l->path, .symbols = symbols, .provider = l->provider, .markers = markers,
+		.config = fact_str(fn, "config"), .corename = fact_str(fn, "corename"),
+		.parallel = (int)get_num(fn, "parallel"), .version = fact_str(fn, "version"),
+		.blis_openmp = (int)get_num(fn, "blis_openmp"),
+		.blis_pthreads = (int)get_num(fn, "blis_pthreads"),
+		.blis_arch = fact_str(fn, "blis_arch"), .sibling = fact_str(fn, "sibling"),
+		.sibling_version = fact_str(fn, "sibling_version"),
+		.sibling_arch = fact_str(fn, "sibling_arch"),
+		.sibling_openmp = (int)get_num(fn, "sibling_openmp"),
+		.sibling_pthreads = (int)get_num(fn, "sibling_pthreads"),
+		.arch_debug = fact_str(fn, "arch_debug"),
+	};
+
+	if (ynode_get(fn, "plain_api") != NULL && ynode_bool(ynode_get(fn, "plain_api"), &plain) != 0)
+		plain = 0;
+	f.plain_api = plain;
+	blasid_decide(&f, &id);
+	l->kind = xstrdup(id.kind);
+	l->threading = xstrdup(id.threading);
+	l->version = id.version[0] ? xstrdup(id.version) : NULL;
+	l->corename = id.corename[0] ? xstrdup(id.corename) : NULL;
+	l->config = id.config[0] ? xstrdup(id.config) : NULL;
+	l->evidence = id.evidence[0] ? xstrdup(id.evidence) : NULL;
+	l->kernels = id.kernels[0] ? xstrdup(id.kernels) : NULL;
+	l->kernels_evidence = id.kernels_evidence[0] ? xstrdup(id.kernels_evidence) : NULL;
+	strv_free(symbols);
+	strv_free(markers);
+}
+
 static void
 lib_parse(struct validate_lib *l, const struct ynode *n)
 {
+	const struct ynode *fn;
+
 	if (n == NULL || n->type != YNODE_MAP)
 		return;
+	if ((fn = ynode_get(n, "facts")) != NULL && fn->type == YNODE_MAP) {
+		l->path = get_str(n, "path");
+		l->consumer = get_str(n, "consumer");
+		l->symbol = get_str(n, "symbol");
+		l->scope = get_str(n, "scope");
+		l->provider = get_str(n, "provider");
+		lib_decide(l, fn);
+		return;
+	}
+	/* a probe report recorded before the probe gave facts (tests/fixtures/probe/) */
 	l->path = get_str(n, "path");
 	l->kind = get_str(n, "kind");
 	l->version = get_str(n, "version");
@@ -1067,7 +1128,7 @@ validate_run(const struct validate_opts *o, char **cause)
 	struct facts *f = NULL;
 	struct detect_opts dop = { 0 };
 	struct buf out, err;
-	char *text, **argv, *dcause = NULL, **login, *login_from = NULL;
+	char *text, **argv, *dcause = NULL, **login, *login_from = NULL, **tables;
 	int rc;
 
 	if (o->expect != NULL && validate_expect_parse(o->expect, &(const char *){ NULL },
@@ -1093,6 +1154,9 @@ validate_run(const struct validate_opts *o, char **cause)
 	argv = strv_push(argv, text);
 	if (o->quick)
 		argv = strv_push(argv, "--quick");
+	tables = blasid_probe_args();
+	argv = strv_append(argv, tables);
+	strv_free(tables);
 	free(text);
 	buf_init(&out);
 	buf_init(&err);
@@ -1117,4 +1181,41 @@ validate_run(const struct validate_opts *o, char **cause)
 	buf_free(&err);
 	facts_free(f);
 	return r;
+}
+
+int
+validate_identify_file(const char *python, const char *path, struct validate_lib *l,
+    char **cause)
+{
+	struct validate_opts o = { .python = python };
+	struct buf out, err;
+	struct ynode *doc;
+	char *text, **argv, **tables;
+	int rc;
+
+	memset(l, 0, sizeof *l);
+	if ((text = validate_probe_text(cause)) == NULL)
+		return -1;
+	argv = strv_pushl(strv_new(), python != NULL ? python : "python3", "-c", text,
+	    "--identify", path, NULL);
+	free(text);
+	tables = blasid_probe_args();
+	argv = strv_append(argv, tables);
+	strv_free(tables);
+	buf_init(&out);
+	buf_init(&err);
+	rc = probe_spawn(&o, NULL, argv, &out, &err, cause);
+	strv_free(argv);
+	if (rc > 0)
+		cause_set(cause, "the probe failed (exit %d): %s", rc, last_line(&err));
+	if (rc == 0 && (doc = ydoc_parse(out.data != NULL ? out.data : "", out.len, "probe",
+	    cause)) != NULL) {
+		lib_parse(l, ynode_get(doc, "identify"));
+		ynode_free(doc);
+		if (l->kind == NULL)
+			cause_set(cause, "probe: no identify: facts");
+	}
+	buf_free(&out);
+	buf_free(&err);
+	return rc == 0 && l->kind != NULL ? 0 : -1;
 }

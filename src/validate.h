@@ -114,6 +114,11 @@ const char *validate_env_effect(const char *name);
 char **validate_login_env(const char *text);
 
 struct validate_report *validate_run(const struct validate_opts *, char **cause);
+/* The probe's facts about one library file (armpy-probe.py --identify PATH under python),
+ * decided by blasid_decide into l, which validate_lib_clear frees: 0, or -1 and cause. */
+int validate_identify_file(const char *python, const char *path, struct validate_lib *l,
+    char **cause);
+void validate_lib_clear(struct validate_lib *);
 /* Parse the probe's YAML and decide the verdicts (pure; used by unit tests). */
 struct validate_report *validate_from_probe(const char *yaml, size_t len,
     const struct validate_opts *, char **cause);
