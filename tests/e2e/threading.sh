@@ -33,19 +33,19 @@ thr_profile() {
 }
 
 thr_cases() {
-t_logged "threading: the pthread builds installed beside the OpenMP ones" thr-apt \
-	in_chroot "$R" DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-	libopenblas0-pthread "libblis4-pthread"
-in_chroot "$R" update-alternatives --auto "libopenblas.so.0-$TRIPLET" >/dev/null
-logged thr-stale "$ARMPY" validate --root "$R" --expect blis:openmp --quick
-rc=$?
-if [ $rc -eq 1 ] && grep -qE "^FAIL  blas-threading +.*libopenblas\.so\.0 points at the pthreads build.*update-alternatives --set libopenblas\.so\.0-$TRIPLET " "$T_OUT/thr-stale.out"; then
-	t_pass "BLIS/OpenMP with libopenblas.so.0 on pthread: validate --expect blis:openmp exits 1 naming libopenblas.so.0"
-else
-	t_fail "BLIS/OpenMP with libopenblas.so.0 on pthread: validate exit $rc (want 1 naming libopenblas.so.0)"; why thr-stale 20
-fi
-thr_profile "BLIS/OpenMP" "$BLIS_PROFILE" blis
-thr_profile "OpenBLAS/OpenMP" "$OPENBLAS_PROFILE" openblas
+	t_logged "threading: the pthread builds installed beside the OpenMP ones" thr-apt \
+		in_chroot "$R" DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+		libopenblas0-pthread libblis4-pthread
+	in_chroot "$R" update-alternatives --auto "libopenblas.so.0-$TRIPLET" >/dev/null
+	logged thr-stale "$ARMPY" validate --root "$R" --expect blis:openmp --quick
+	rc=$?
+	if [ $rc -eq 1 ] && grep -qE "^FAIL  blas-threading +.*libopenblas\.so\.0 points at the pthreads build.*update-alternatives --set libopenblas\.so\.0-$TRIPLET " "$T_OUT/thr-stale.out"; then
+		t_pass "BLIS/OpenMP with libopenblas.so.0 on pthread: validate --expect blis:openmp exits 1 naming libopenblas.so.0"
+	else
+		t_fail "BLIS/OpenMP with libopenblas.so.0 on pthread: validate exit $rc (want 1 naming libopenblas.so.0)"; why thr-stale 20
+	fi
+	thr_profile "BLIS/OpenMP" "$BLIS_PROFILE" blis
+	thr_profile "OpenBLAS/OpenMP" "$OPENBLAS_PROFILE" openblas
 }
 if grep -qE '^ *threading: openmp' "$BLIS_PROFILE" && grep -qE '^ *threading: openmp' "$OPENBLAS_PROFILE"; then
 	thr_cases
