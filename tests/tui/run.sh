@@ -229,7 +229,7 @@ else
 	keys b; step "Step 1 of " 30
 	if wait_for "library, kernels, threads, size" 600; then
 		cap >"$TMP/bench-table.txt"
-		rows=$(awk 'NR > 3 && /^$/ { exit } NR > 3' "$TMP/bench-table.txt")
+		rows=$(awk 'NR > 3 && (/^$/ || /^ Up\/Down /) { exit } NR > 3' "$TMP/bench-table.txt")
 		if [ -n "$rows" ] && ! echo "$rows" | cut -c1-32 | grep -vqE " [0-9]+t N=[0-9]+ *$"; then
 			t_pass "bench table: every row's label has threads and N"
 		else t_fail "bench table labels"; sed 's/^/    | /' "$TMP/bench-table.txt"; fi
