@@ -667,6 +667,20 @@ verdict_speed(struct validate_report *r, const struct facts *f)
 	buf_free(&b);
 }
 
+/* The thread environment the probe saw, as NAME=value. */
+static char **
+probe_seen_env(const struct ynode *n)
+{
+	char **env = strv_new();
+	size_t i;
+	for (i = 0; n != NULL && n->type == YNODE_MAP && i < n->n; i++) {
+		if (ynode_is_null(n->values[i]) || n->values[i]->type != YNODE_SCALAR)
+			continue;
+		env = strv_pushf(env, "%s=%s", n->items[i]->value, n->values[i]->value);
+	}
+	return env;
+}
+
 struct validate_report *
 validate_from_probe(const char *yaml, size_t len, const struct validate_opts *o, char **cause)
 {
@@ -727,15 +741,7 @@ validate_from_probe(const char *yaml, size_t len, const struct validate_opts *o,
 		r->cgroup_cpus = get_num(n, "cgroup_cpus");
 		r->loadavg = get_num(n, "loadavg");
 	}
-	/* The thread environment the probe saw. */
-	env = strv_new();
-	if ((n = ynode_get(doc, "env")) != NULL && n->type == YNODE_MAP) {
-		for (i = 0; i < n->n; i++) {
-			if (ynode_is_null(n->values[i]) || n->values[i]->type != YNODE_SCALAR)
-				continue;
-			env = strv_pushf(env, "%s=%s", n->items[i]->value, n->values[i]->value);
-		}
-	}
+	env = probe_seen_env(ynode_get(doc, "env"));
 	r->emulated = f != NULL && f->emulated;
 	speed_clock(r, f, o != NULL ? o->clock_mhz : 0);
 	if (r->peak_1 > 0 && r->threads_all > 0) {
