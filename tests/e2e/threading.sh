@@ -11,7 +11,7 @@ a = np.ones((64, 64)); a @ a; np.linalg.solve(a + np.eye(64), np.ones(64))
 print(" ".join(sorted({l.split()[-1].split("/")[-2] for l in open("/proc/self/maps")
                        if "/openblas-" in l or "/blis-" in l})))'
 }
-# thr_profile NAME PROFILE LIB: libopenblas.so.0 back to auto (pthread), the profile run repairs it,
+# thr_profile NAME PROFILE LIB (also the logs' name): libopenblas.so.0 back to auto (pthread), the profile run repairs it,
 # NumPy then maps only OpenMP builds, and validate --expect LIB:openmp passes its blas-threading.
 thr_profile() {
 	local name=$1 prof=$2 lib=$3 m
@@ -19,16 +19,16 @@ thr_profile() {
 	m=$(thr_maps)
 	if [[ " $m " == *" openblas-pthread "* ]]; then t_pass "$name: with libopenblas.so.0 in auto mode NumPy maps the pthread build ($m)"
 	else t_fail "$name: libopenblas.so.0 in auto mode should map openblas-pthread, maps '$m'"; fi
-	t_logged "$name: armpy --profile $(basename "$prof") --root CHROOT --yes exits 0 (its validation expects $lib:openmp)" "thr-$name" \
+	t_logged "$name: armpy --profile $(basename "$prof") --root CHROOT --yes exits 0 (its validation expects $lib:openmp)" "thr-$lib" \
 		"$ARMPY" --profile "$prof" --root "$R" --yes
 	m=$(thr_maps)
 	if [ -n "$m" ] && ! grep -qE 'pthread|serial' <<<"$m"; then t_pass "$name: after the run NumPy maps only OpenMP builds ($m)"
 	else t_fail "$name: after the run NumPy maps '$m'"; fi
-	logged "thr-$name-val" "$ARMPY" validate --root "$R" --expect "$lib:openmp" --quick
-	if grep -qE "^PASS  blas-threading +the openmp builds run: " "$T_OUT/thr-$name-val.out"; then
-		t_pass "$name: validate --expect $lib:openmp shows an OpenMP build ($(grep -E '^PASS  blas-threading' "$T_OUT/thr-$name-val.out" | cut -c1-140))"
+	logged "thr-$lib-val" "$ARMPY" validate --root "$R" --expect "$lib:openmp" --quick
+	if grep -qE "^PASS  blas-threading +the openmp builds run: " "$T_OUT/thr-$lib-val.out"; then
+		t_pass "$name: validate --expect $lib:openmp shows an OpenMP build ($(grep -E '^PASS  blas-threading' "$T_OUT/thr-$lib-val.out" | cut -c1-140))"
 	else
-		t_fail "$name: validate --expect $lib:openmp"; why "thr-$name-val" 20
+		t_fail "$name: validate --expect $lib:openmp"; why "thr-$lib-val" 20
 	fi
 }
 
