@@ -137,7 +137,7 @@ validate_expect_parse(const char *expect, const char **lib, const char **threadi
 		return 0;
 	*lib = *threading = NULL;
 	cause_set(cause, "'%s' is not openblas or blis, optionally followed by :openmp, "
-	    ":pthreads or :serial (e.g. openblas:openmp)", expect != NULL ? expect : "");
+	    ":pthreads or :serial (e.g. openblas:openmp)", quote_short(expect != NULL ? expect : ""));
 	return -1;
 }
 
