@@ -16,7 +16,7 @@ import sys
 QUICK = "--quick" in sys.argv[1:]
 # Every variable that changes which library or kernels load and how they run: reported as seen.
 ENV_PREFIXES = ("OPENBLAS_", "GOTO", "BLIS_", "OMP_", "GOMP_", "KMP_", "MKL_", "FLEXIBLAS",
-                "LD_PRELOAD", "LD_LIBRARY_PATH")
+                "LD_PRELOAD", "LD_LIBRARY_PATH", "QEMU_CPU")
 BLAS_NAMES = ("cblas_dgemm", "scipy_cblas_dgemm64_", "cblas_dgemm64_", "scipy_cblas_dgemm",
               "cblas_dgemm_64")
 FBLAS_NAMES = ("dgemm_", "scipy_dgemm_64_", "dgemm_64_", "scipy_dgemm_", "dgemm64_")
