@@ -6,7 +6,7 @@
 # armpy names are the ones the library itself picks in that model (openblas_get_corename() by
 # ctypes, BLIS's own BLIS_ARCH_DEBUG=1 message), never a kernel name the test expects. Where the
 # BLIS build has an SVE configuration (armsve, a64fx), under the SVE models it runs one with a
-# correct dgemm, or armpy's report says why not. Uses R, A, TRIPLET, T_OUT and blis_says.
+# correct dgemm, or armpy's report names it. Uses R, A, TRIPLET, T_OUT and blis_says.
 
 CPU_MODELS="a64fx neoverse-n1 max"
 
