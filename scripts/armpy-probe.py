@@ -30,7 +30,7 @@ MARKERS = tuple((t.split(":", 1)[1].encode(), t.split(":", 1)[0]) for t in _args
                 if ":" in t)
 # Every variable that changes which library or kernels load and how they run: reported as seen.
 ENV_PREFIXES = ("OPENBLAS_", "GOTO", "BLIS_", "OMP_", "GOMP_", "KMP_", "MKL_", "FLEXIBLAS",
-                "LD_PRELOAD", "LD_LIBRARY_PATH")
+                "LD_PRELOAD", "LD_LIBRARY_PATH", "QEMU_CPU")
 BLAS_NAMES = ("cblas_dgemm", "scipy_cblas_dgemm64_", "cblas_dgemm64_", "scipy_cblas_dgemm",
               "cblas_dgemm_64")
 FBLAS_NAMES = ("dgemm_", "scipy_dgemm_64_", "dgemm_64_", "scipy_dgemm_", "dgemm64_")

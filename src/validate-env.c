@@ -37,6 +37,8 @@ static const struct {
 	{ "KMP_*", "changes how the LLVM/Intel OpenMP runtime runs" },
 	{ "MKL_*", "changes how MKL runs" },
 	{ "FLEXIBLAS*", "selects FlexiBLAS's backend or configuration" },
+	{ "QEMU_CPU", "selects the Arm CPU model qemu-user emulates: its ID registers decide "
+	    "which kernels the libraries pick" },
 	{ "LD_PRELOAD", "loads these libraries before any other: they can replace the BLAS" },
 	{ "LD_LIBRARY_PATH", "is searched before the system's library directories: it can change "
 	    "which BLAS loads" },

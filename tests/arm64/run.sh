@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: MIT
 # tests/arm64/run.sh — armpy on a real arm64 Debian userland (qemu-user): build it there with the
 # project's Makefile, run its unit tests there, detect, then install and validate NumPy on BLIS
-# and on OpenBLAS with the arm64 binary.
+# and on OpenBLAS with the arm64 binary; under qemu-user, validate both again under the emulated
+# CPU models a64fx, neoverse-n1 and max (QEMU_CPU): the kernels armpy names must be the ones the
+# library itself picks there (tests/arm64/cpus.sh).
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/lib-chroot.sh"
@@ -183,6 +185,12 @@ t_logged "validate text output (arm64)" val-ob-text in_chroot "$R" "$A" validate
 if [ $EMU -eq 1 ]; then
 	grep -qi emulated "$T_OUT/val-ob-text.out" && t_pass "text validation says 'emulated'" ||
 		t_fail "text validation does not say 'emulated'"
+fi
+
+# Under each emulated Arm CPU model (qemu-user only): tests/arm64/cpus.sh.
+if [ $EMU -eq 1 ] && t_section "emulated Arm CPUs (QEMU_CPU)"; then
+	. "$HERE/cpus.sh"
+	cpus_section
 fi
 
 # The Debian package, built here for arm64 (tests/deb does amd64 and lintian), installed with apt,

@@ -540,6 +540,7 @@ test_env_report(void **state)
 	assert_non_null(validate_env_effect("BLIS_JC_NT"));
 	assert_non_null(validate_env_effect("GOMP_SPINCOUNT"));
 	assert_non_null(validate_env_effect("LD_PRELOAD"));
+	assert_non_null(validate_env_effect("QEMU_CPU"));
 	assert_null(validate_env_effect("HOME"));
 	assert_null(validate_env_effect("LD_PRELOADX"));
 	facts_free(f);
