@@ -14,31 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The current value of an alternative: the target of ROOT/etc/alternatives/NAME, the link
- * itself read inside the root (never the host's, whatever ROOT/etc points to). */
-char *
-alternative_current(const struct exec *e, const char *name)
-{
-	char *path, *base, buf[PATH_MAX];
-	ssize_t n = -1;
-	int dfd;
-
-	if (name == NULL || strchr(name, '/') != NULL || strcmp(name, "..") == 0 ||
-	    strcmp(name, ".") == 0)
-		return NULL;
-	path = xasprintf("/etc/alternatives/%s", name);
-	if ((dfd = rootdir_parent(e->rd, path, 0, &base, NULL)) >= 0) {
-		n = readlinkat(dfd, base, buf, sizeof buf - 1);
-		close(dfd);
-		free(base);
-	}
-	free(path);
-	if (n < 0)
-		return NULL;
-	buf[n] = '\0';
-	return xstrdup(buf);
-}
-
 static void alternative_describe(const struct step *, struct step_desc *);
 
 /* Runs the described update-alternatives, the value it replaces journaled first. */
@@ -53,7 +28,7 @@ act_alternative(struct exec *e, const struct step *s, char **cause)
 		cause_set(cause, "an alternative step needs name and path");
 		return -1;
 	}
-	prev = alternative_current(e, s->u.alternative.name);
+	prev = exec_alternative(e, s->u.alternative.name);
 	id = journal_escape(s->id);
 	v = journal_escape(prev);
 	journal_append(e->journal, 1, "prev %s %s", id, v);
@@ -63,7 +38,7 @@ act_alternative(struct exec *e, const struct step *s, char **cause)
 	free(v);
 	free(prev);
 	alternative_describe(s, &d);
-	rc = desc_run(e, &d, 0, 0, &status, cause);
+	rc = spawn_described(e, &d, 0, 0, &status, cause);
 	step_desc_free(&d);
 	return rc;
 }

@@ -42,7 +42,7 @@ vstep_probe(struct exec *e, const struct desc_entry *x, const char *expect, char
 	struct spawn sp = { .argv = hooked, .env = x->env };
 	int rc;
 
-	if (exec_spawn_hooked(&sp, &rc))
+	if (spawn_hooked(&sp, &rc))
 		return rc == 0 ? 0 : -1;
 	python = exec_expand(e, x->path);
 	env = strv_new();

@@ -55,7 +55,7 @@ write_sudo(struct exec *e, const char *path, int mode, const char *content, char
 	for (int i = 0; rc == 0 && (argv = write_sudo_argv(path, mode, i)) != NULL; i++) {
 		struct spawn sp = { .argv = argv, .privileged = 1, .timeout = 120,
 		    .input = i == 1 ? content : NULL };
-		rc = act_spawn(e, &sp, &status, cause);
+		rc = spawn_step(e, &sp, &status, cause);
 		if (rc == 0 && status != 0) {
 			cause_set(cause, "%s %s (through sudo) exited with status %d", argv[0],
 			    quote_short(path), status);

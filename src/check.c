@@ -196,7 +196,7 @@ check_command_run(struct exec *e, const struct step_check *c, char **cause)
 	int status, r;
 
 	ops->describe(c, &d);
-	r = desc_run(e, &d, 1, 1, &status, cause) != 0 ? -1 : status == 0;
+	r = spawn_described(e, &d, 1, 1, &status, cause) != 0 ? -1 : status == 0;
 	step_desc_free(&d);
 	return r;
 }
@@ -251,7 +251,7 @@ static int
 alternative_evaluate(struct exec *e, const struct step *s, char **detail, char **cause)
 {
 	const struct step_check *c = &s->check;
-	char *cur = alternative_current(e, c->name);
+	char *cur = exec_alternative(e, c->name);
 	int r = cur != NULL && c->path != NULL && strcmp(cur, c->path) == 0;
 
 	(void)cause;
@@ -309,7 +309,7 @@ file_describe(const struct step_check *c, struct step_desc *d)
 static int
 file_evaluate(struct exec *e, const struct step *s, char **detail, char **cause)
 {
-	return check_file(e, s->check.path, s->check.sha256, 1, detail, cause);
+	return exec_check_file(e, s->check.path, s->check.sha256, 1, detail, cause);
 }
 
 static int

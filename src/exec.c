@@ -12,11 +12,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -214,7 +216,7 @@ exec_logf(struct exec *e, const char *fmt, ...)
 }
 
 /* Flushes the log when it was last flushed long enough ago (or never): quick steps share one
- * write, a long step's output reaches the file while it runs (act_spawn ticks when idle). */
+ * write, a long step's output reaches the file while it runs (spawn_step ticks when idle). */
 void
 exec_log_tick(struct exec *e)
 {
@@ -346,7 +348,7 @@ exec_sudo_commands(struct exec *e, const struct step *s)
 		if (x->check || (x->kind != DESC_COMMAND && x->kind != DESC_WRITE))
 			continue;
 		if (x->kind == DESC_COMMAND && x->privileged) {
-			desc_spawn(x, &sp);
+			spawn_from_desc(x, &sp);
 			v = commands_push(v, &n, spawn_argv(e, &sp));
 		}
 		if (x->kind != DESC_WRITE || x->path == NULL)
@@ -634,25 +636,62 @@ exec_wait_orphan(struct exec *e, const struct step *s, pid_t pgid)
 	}
 }
 
-/* An apt step an earlier run started and did not finish: a killed session can leave dpkg
- * interrupted (a package half unpacked), and then every apt-get stops with "dpkg was
- * interrupted, you must manually run 'dpkg --configure -a'". Run that first, as apt asks (a
- * no-op when nothing is pending); if it fails, the step's own apt-get says why. */
-static void
-exec_apt_repair(struct exec *e, const struct step *s)
+/* path exists inside the root (with sha: a regular file with that sha256). A download's
+ * DEST is never followed: the download renames over it, so a symlink there is not its file. */
+int
+exec_check_file(struct exec *e, const char *path, const char *sha, int follow, char **detail,
+    char **cause)
 {
-	static char *const argv[] = { "dpkg", "--configure", "-a", NULL };
-	static char *const env[] = { "DEBIAN_FRONTEND=noninteractive", NULL };
-	struct spawn sp = { .argv = argv, .env = env, .privileged = s->privileged };
-	char *cause = NULL;
-	int status = -1;
+	char *p = exec_expand(e, path), hex[65];
+	int nofollow = follow ? 0 : O_NOFOLLOW, r = 0, fd;
+	struct stat st;
 
-	exec_logf(e, "step %s: an earlier run left it unfinished: dpkg --configure -a", s->id);
-	exec_progress(e, -1, "finishing what dpkg left: dpkg --configure -a");
-	if (act_spawn(e, &sp, &status, &cause) != 0 || status != 0)
-		exec_logf(e, "step %s: dpkg --configure -a: %s", s->id,
-		    cause != NULL ? cause : "failed");
-	free(cause);
+	fd = rootdir_openat(e->rd, p, (sha == NULL ? O_PATH : O_RDONLY | O_NONBLOCK) | nofollow,
+	    0, NULL);
+	if (fd < 0 || fstat(fd, &st) != 0)
+		r = 0;
+	else if (sha == NULL)
+		r = 1;
+	else if (!S_ISREG(st.st_mode))
+		r = 0;
+	else if (sha256_fd(fd, p, hex, cause) != 0)
+		r = -1;
+	else
+		r = strcasecmp(hex, sha) == 0;
+	if (fd >= 0)
+		close(fd);
+	if (r == 1)
+		*detail = xstrdup(sha != NULL ? "already satisfied (file present, sha256 matches)" :
+		    "already satisfied (file present)");
+	else if (r == 0 && sha != NULL && fd >= 0)
+		exec_logf(e, "check: %s does not have sha256 %s: fetching it again", p, sha);
+	free(p);
+	return r;
+}
+
+/* The current value of an alternative: the target of ROOT/etc/alternatives/NAME, the link
+ * itself read inside the root (never the host's, whatever ROOT/etc points to). */
+char *
+exec_alternative(const struct exec *e, const char *name)
+{
+	char *path, *base, buf[PATH_MAX];
+	ssize_t n = -1;
+	int dfd;
+
+	if (name == NULL || strchr(name, '/') != NULL || strcmp(name, "..") == 0 ||
+	    strcmp(name, ".") == 0)
+		return NULL;
+	path = xasprintf("/etc/alternatives/%s", name);
+	if ((dfd = rootdir_parent(e->rd, path, 0, &base, NULL)) >= 0) {
+		n = readlinkat(dfd, base, buf, sizeof buf - 1);
+		close(dfd);
+		free(base);
+	}
+	free(path);
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	return xstrdup(buf);
 }
 
 static int
@@ -873,7 +912,7 @@ exec_run(struct exec *e, char **cause)
 			exec_wait_orphan(e, s, prev->child);
 		if (prev != NULL && prev->started && s->kind == ACTION_RUN &&
 		    apt_is_apt(s->u.run.argv))
-			exec_apt_repair(e, s);
+			run_apt_repair(e, s);
 		switch (exec_step(e, s, prev)) {
 		case STEP_FAILED:
 			rc = EXIT_FAILED;

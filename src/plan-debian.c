@@ -5,21 +5,6 @@
 
 #include "plan-int.h"
 
-/* BLIS runtime package soname per release (libblis3 in bullseye/focal/jammy, libblis4 from
- * bookworm/noble); 0 when the release predates libopenblas0-<threading>/libblis packages. */
-int
-blis_soname(const struct facts *f)
-{
-	const char *id = f->distro_id != NULL ? f->distro_id : "";
-	int major = distro_major(f);
-
-	if (strcmp(id, "debian") == 0)
-		return major >= 12 ? 4 : major == 11 ? 3 : 0;
-	if (strcmp(id, "ubuntu") == 0)
-		return major >= 24 ? 4 : major >= 20 ? 3 : 0;
-	return 4;       /* derivatives: assume a current release */
-}
-
 /* What each release's archive ships (packages.debian.org, packages.ubuntu.com): python3-numpy,
  * python3-scipy and libopenblas0 versions, for the guide's floors. */
 static const struct {
@@ -52,37 +37,6 @@ debian_floors(struct pctx *c)
 		    debian_versions[i].openblas, "source: pip gives current wheels");
 		free(what);
 	}
-}
-
-/* The packages of the chosen BLAS (and the OpenBLAS that provides LAPACK for BLIS). */
-char **
-debian_blas_packages(struct pctx *c, int dev)
-{
-	char **v = strv_new();
-
-	/* the -dev names of the threading variant: libblis-dev/libopenblas-dev would let apt pick
-	 * the pthread variant */
-	if (strcmp(c->lib, "blis") == 0) {
-		v = strv_pushf(v, "libblis%d-%s", blis_soname(c->f), c->thr);
-		if (dev)
-			v = strv_pushf(v, "libblis-%s-dev", c->thr);
-	}
-	v = strv_pushf(v, "libopenblas0-%s", c->thr);
-	if (dev)
-		v = strv_pushf(v, "libopenblas-%s-dev", c->thr);
-	return v;
-}
-
-int
-debian_release_ok(struct pctx *c)
-{
-	if (blis_soname(c->f) == 0)
-		return pc_unsupported(c, "%s predates Debian's libopenblas0-<threading> and "
-		    "libblis packages (Debian 11 / Ubuntu 20.04 or later needed for source: "
-		    "system); use source: conda", c->plan->target);
-	if (c->triplet == NULL)
-		return pc_unsupported(c, "no Debian multiarch triplet for arch %s", c->f->arch);
-	return 0;
 }
 
 /* An update-alternatives --set step with its check; takes name, path and why. */

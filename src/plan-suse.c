@@ -6,18 +6,6 @@
 #include "plan-int.h"
 
 int
-pc_openblas_only(struct pctx *c, const char *distro)
-{
-	if (strcmp(c->lib, "blis") == 0)
-		return pc_refuse(c, "BLIS on %s: its NumPy/SciPy packages are built against "
-		    "OpenBLAS and it has no update-alternatives BLAS switch; use library: openblas or "
-		    "source: conda", distro);
-	if (pc_resolve_python(c, 0) != 0)
-		return -1;
-	return 0;
-}
-
-int
 plan_suse(struct pctx *c)
 {
 	char **argv, **pkgs, **extra = NULL;

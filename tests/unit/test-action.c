@@ -399,10 +399,10 @@ test_runs_what_is_described(void **state)
 			    ops->kind != ACTION_WRITE;
 		}
 	e = root_exec(p);
-	exec_set_spawn_hook(record_spawn, NULL);
+	spawn_set_hook(record_spawn, NULL);
 	for (size_t i = 0; i < p->nsteps; i++)
 		check_recorded(e, &p->steps[i]);
-	exec_set_spawn_hook(NULL, NULL);
+	spawn_set_hook(NULL, NULL);
 	exec_free(e);
 	plan_free(p);
 }

@@ -470,7 +470,7 @@ test_sudoers_rule(void **state)
 	free(rule);
 }
 
-/* What a plan runs through sudo when armpy is not root: exactly what act_spawn would run. */
+/* What a plan runs through sudo when armpy is not root: exactly what spawn_step would run. */
 static void
 test_sudo_commands(void **state)
 {
