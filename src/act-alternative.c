@@ -31,7 +31,7 @@ act_alternative(struct exec *e, const struct step *s, char **cause)
 	prev = exec_alternative(e, s->u.alternative.name);
 	id = journal_escape(s->id);
 	v = journal_escape(prev);
-	journal_append(e->journal, 1, "prev %s %s", id, v);
+	journal_append(exec_journal(e), 1, "prev %s %s", id, v);
 	exec_logf(e, "alternative %s: was %s, setting %s", s->u.alternative.name,
 	    prev != NULL ? prev : "(none)", s->u.alternative.path);
 	free(id);

@@ -471,7 +471,7 @@ dl_fetch(struct exec *e, const struct step *s, int dfd, const char *base, const 
 				free(redir);
 				goto out;
 			}
-			if (download_redirect_allowed(url, redir, e->opts.mirrors, cause) != 0) {
+			if (download_redirect_allowed(url, redir, exec_options(e)->mirrors, cause) != 0) {
 				free(redir);
 				unlinkat(dfd, part, 0);
 				goto out;
@@ -554,11 +554,11 @@ act_download(struct exec *e, const struct step *s, char **cause)
 	}
 	if (lazy_curl_load(cause) != 0 || lazy_crypto_load(cause) != 0)
 		return -1;
-	if (download_url_allowed(s->u.download.url, e->opts.mirrors, cause) != 0)
+	if (download_url_allowed(s->u.download.url, exec_options(e)->mirrors, cause) != 0)
 		return -1;
 	dest = exec_expand(e, s->u.download.dest);
-	shown = rootdir_display(e->rd, dest);
-	if ((dfd = rootdir_parent(e->rd, dest, 1, &base, cause)) >= 0) {
+	shown = rootdir_display(exec_rootdir(e), dest);
+	if ((dfd = rootdir_parent(exec_rootdir(e), dest, 1, &base, cause)) >= 0) {
 		exec_logf(e, "download %s -> %s", s->u.download.url, shown);
 		rc = dl_fetch(e, s, dfd, base, shown, cause);
 		close(dfd);

@@ -17,10 +17,10 @@ act_validate_save(struct exec *e, const struct validate_report *r)
 {
 	char *yaml, *path, *cause = NULL;
 
-	if (e->run_dir == NULL)
+	if (exec_run_dir(e) == NULL)
 		return;
 	yaml = validate_to_yaml(r);
-	path = xasprintf("%s/validation.yaml", e->run_dir);
+	path = xasprintf("%s/validation.yaml", exec_run_dir(e));
 	if (file_write_atomic(path, yaml, strlen(yaml), 0600, &cause) != 0) {
 		exec_logf(e, "validation.yaml not saved: %s", cause);
 		free(cause);
@@ -53,7 +53,7 @@ vstep_probe(struct exec *e, const struct desc_entry *x, const char *expect, char
 	}
 	memset(&vo, 0, sizeof vo);
 	vo.python = python;
-	vo.root = e->root;
+	vo.root = exec_root(e);
 	vo.expect = expect;
 	vo.env = env;
 	exec_progress(e, -1, "validating the BLAS behind NumPy");

@@ -84,7 +84,7 @@ act_write(struct exec *e, const struct step *s, char **cause)
 		cause_set(cause, "a write step needs a path");
 		return -1;
 	}
-	if (s->privileged && e->euid != 0) {
+	if (s->privileged && exec_euid(e) != 0) {
 		/* never with --root, which needs root: the host's paths, as sudo sees them */
 		path = exec_path(e, x->path);
 		rc = write_sudo(e, path, x->mode, content, cause);
@@ -93,9 +93,9 @@ act_write(struct exec *e, const struct step *s, char **cause)
 		return rc;
 	}
 	path = exec_expand(e, x->path);
-	shown = rootdir_display(e->rd, path);
+	shown = rootdir_display(exec_rootdir(e), path);
 	exec_logf(e, "write %s (mode %04o, %zu bytes)", shown, x->mode, strlen(content));
-	rc = rootdir_write_atomic(e->rd, path, content, strlen(content), x->mode, cause);
+	rc = rootdir_write_atomic(exec_rootdir(e), path, content, strlen(content), x->mode, cause);
 	free(shown);
 	free(path);
 	step_desc_free(&d);
@@ -116,7 +116,7 @@ write_done(struct exec *e, const struct step *s, char **detail, char **cause)
 	int r = 0;
 
 	(void)cause;
-	fd = rootdir_openat(e->rd, p, O_RDONLY | O_NONBLOCK | O_NOFOLLOW, 0, NULL);
+	fd = rootdir_openat(exec_rootdir(e), p, O_RDONLY | O_NONBLOCK | O_NOFOLLOW, 0, NULL);
 	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
 	    (int)(st.st_mode & 07777) == mode && (size_t)st.st_size == want) {
 		buf_init(&b);

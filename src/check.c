@@ -86,7 +86,7 @@ dpkg_status_installed(const char *status, char *const *packages, char **missing)
 static char *
 check_read(struct exec *e, const char *path, int flags, size_t max, size_t *len, char **cause)
 {
-	int fd = rootdir_openat(e->rd, path, O_RDONLY | O_NONBLOCK | flags, 0, cause);
+	int fd = rootdir_openat(exec_rootdir(e), path, O_RDONLY | O_NONBLOCK | flags, 0, cause);
 	struct stat st;
 	struct buf b;
 

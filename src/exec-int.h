@@ -1,4 +1,4 @@
-/* exec-int.h — executor internals shared by exec.c, act-*.c, check.c, journal.c and runs.c. */
+/* exec-int.h — what the executor shares with its parts; struct exec stays in exec.c. */
 /* SPDX-License-Identifier: MIT */
 #ifndef EXEC_INT_H
 #define EXEC_INT_H
@@ -9,46 +9,31 @@
 
 #include "exec.h"
 
-#define EXEC_TAIL_LINES 20
 #define EXEC_CLEAN_PATH "/usr/sbin:/usr/bin:/sbin:/bin"
 #define EXEC_KILL_GRACE_MS 5000
 
 struct journal;
+struct rootdir;
+struct step;
 
-struct exec {
-	const struct plan *plan;
-	struct exec_opts opts;
-	struct exec_observer obs;
-	char *root;                /* NULL or an absolute path without trailing slash */
-	struct rootdir *rd;        /* the root (or /) every file path resolves in (rootdir.h) */
-	char *run_dir;
-	char *run_id;
-	char *log_path;
-	FILE *log;
-	double log_flushed;        /* now_seconds() of the last fflush of the log */
-	struct journal *journal;
-	struct jstate *prior;      /* resume: the journal as the earlier runs left it */
-	char plan_sha256[65];      /* the plan this run approved (in its begin record) */
-	int lock_root, lock_run;   /* flock fds: the target root, the run directory; -1 none */
-	int euid;
-	char *home;                /* $HOME for ~/ (or /root with --root) */
-	int proc_mounted;          /* we mounted ROOT/proc */
-	/* the current step */
-	const struct step *cur;
-	char *tail[EXEC_TAIL_LINES];
-	int tail_start, tail_n;
-	/* the failure */
-	const struct step *failed;
-	char *failed_cause;
-	int failed_status;
-	int last_status;           /* exit status of the last child, or -1 */
-	/* sudo, when armpy is not root (sudo.c) */
-	int sudo;                  /* some step uses sudo */
-	size_t sudo_last;          /* the index of the last step that does */
-	pid_t keepalive;           /* the `sudo -n -v` refresher, 0 none */
-	int sudo_lost;             /* the last step failed because sudo wanted a password */
-	char *sudo_pw;             /* sudo_each_step: this step's password (sudo -S), or NULL */
-};
+/* struct exec is exec.c's own (as tmux keeps struct job in job.c): the parts read what they
+ * need through these. */
+const struct plan *exec_plan(const struct exec *);
+const struct exec_opts *exec_options(const struct exec *);
+struct rootdir *exec_rootdir(const struct exec *);  /* the root every step path resolves in */
+const char *exec_root(const struct exec *);         /* --root, or NULL */
+const char *exec_home(const struct exec *);         /* $HOME for ~/ (or /root with --root) */
+int exec_euid(const struct exec *);
+struct journal *exec_journal(const struct exec *);  /* NULL before the run opens it */
+const struct step *exec_current(const struct exec *);   /* the step running, or NULL */
+/* sudo_each_step: this step's password for `sudo -S`, or NULL. */
+const char *exec_sudo_password(const struct exec *);
+void exec_set_status(struct exec *, int status);    /* the last child's exit status, or -1 */
+/* Tests: run as euid with home; open the root and a journal at path as a run would; make s
+ * the current step, as the step loop does. */
+void exec_set_user(struct exec *, int euid, const char *home);
+int exec_open_root(struct exec *, const char *journal_path, char **cause);
+void exec_set_current(struct exec *, const struct step *);
 
 extern volatile sig_atomic_t exec_signalled;
 

@@ -25,6 +25,60 @@
 #include <time.h>
 #include <unistd.h>
 
+#define EXEC_TAIL_LINES 20
+
+struct exec {
+	const struct plan *plan;
+	struct exec_opts opts;
+	struct exec_observer obs;
+	char *root;                /* NULL or an absolute path without trailing slash */
+	struct rootdir *rd;        /* the root (or /) every file path resolves in (rootdir.h) */
+	char *run_dir;
+	char *run_id;
+	char *log_path;
+	FILE *log;
+	double log_flushed;        /* now_seconds() of the last fflush of the log */
+	struct journal *journal;
+	struct jstate *prior;      /* resume: the journal as the earlier runs left it */
+	char plan_sha256[65];      /* the plan this run approved (in its begin record) */
+	int lock_root, lock_run;   /* flock fds: the target root, the run directory; -1 none */
+	int euid;
+	char *home;                /* $HOME for ~/ (or /root with --root) */
+	int proc_mounted;          /* we mounted ROOT/proc */
+	/* the current step */
+	const struct step *cur;
+	char *tail[EXEC_TAIL_LINES];
+	int tail_start, tail_n;
+	/* the failure */
+	const struct step *failed;
+	char *failed_cause;
+	int failed_status;
+	int last_status;           /* exit status of the last child, or -1 */
+	/* sudo, when armpy is not root (sudo.c) */
+	int sudo;                  /* some step uses sudo */
+	size_t sudo_last;          /* the index of the last step that does */
+	pid_t keepalive;           /* the `sudo -n -v` refresher, 0 none */
+	int sudo_lost;             /* the last step failed because sudo wanted a password */
+	char *sudo_pw;             /* sudo_each_step: this step's password (sudo -S), or NULL */
+};
+
+void
+exec_set_user(struct exec *e, int euid, const char *home)
+{
+	e->euid = euid;
+	free(e->home);
+	e->home = xstrdup(home);
+}
+
+int
+exec_open_root(struct exec *e, const char *journal_path, char **cause)
+{
+	if ((e->rd = rootdir_open(e->root, cause)) == NULL)
+		return -1;
+	e->journal = journal_open(journal_path, cause);
+	return e->journal != NULL ? 0 : -1;
+}
+
 volatile sig_atomic_t exec_signalled;
 
 void
@@ -129,6 +183,17 @@ exec_free(struct exec *e)
 }
 
 const char *exec_run_dir(const struct exec *e) { return e->run_dir; }
+const struct plan *exec_plan(const struct exec *e) { return e->plan; }
+const struct exec_opts *exec_options(const struct exec *e) { return &e->opts; }
+struct rootdir *exec_rootdir(const struct exec *e) { return e->rd; }
+const char *exec_root(const struct exec *e) { return e->root; }
+const char *exec_home(const struct exec *e) { return e->home; }
+int exec_euid(const struct exec *e) { return e->euid; }
+struct journal *exec_journal(const struct exec *e) { return e->journal; }
+const struct step *exec_current(const struct exec *e) { return e->cur; }
+const char *exec_sudo_password(const struct exec *e) { return e->sudo_pw; }
+void exec_set_status(struct exec *e, int status) { e->last_status = status; }
+void exec_set_current(struct exec *e, const struct step *s) { e->cur = s; }
 const char *exec_log_path(const struct exec *e) { return e->log_path; }
 const char *exec_run_id(const struct exec *e) { return e->run_id; }
 const struct step *exec_failed_step(const struct exec *e) { return e->failed; }
@@ -304,6 +369,14 @@ exec_check_sudo(struct exec *e, char **cause)
 	return -1;
 }
 
+/* The step's sudo password, wiped. */
+static void
+exec_sudo_forget(struct exec *e)
+{
+	sudo_password_free(e->sudo_pw);
+	e->sudo_pw = NULL;
+}
+
 /* Before each step that uses sudo: sudo must still work without a password (a refresh may
  * have failed, or the timestamp was revoked). Nothing of the step runs otherwise. */
 static int
@@ -314,8 +387,11 @@ exec_sudo_gate(struct exec *e, const struct step *s, char **cause)
 	e->sudo_lost = !sudo_ready();
 	if (!e->sudo_lost)
 		return 0;
-	if (e->opts.sudo_each_step && e->obs.ask_sudo != NULL)
-		return (e->sudo_lost = sudo_step_password(e, s, cause) != 0) ? -1 : 0;
+	if (e->opts.sudo_each_step && e->obs.ask_sudo != NULL) {
+		exec_sudo_forget(e);
+		e->sudo_pw = sudo_step_password(&e->obs, s, cause);
+		return (e->sudo_lost = e->sudo_pw == NULL) ? -1 : 0;
+	}
 	cause_set(cause, "sudo wants the password again (its timestamp expired or was revoked); "
 	    "nothing of this step ran");
 	return -1;
@@ -758,11 +834,11 @@ exec_step(struct exec *e, const struct step *s, const struct jstep *prev)
 		if (c != 0)
 			cause = exec_journal_cause(e);     /* nothing of the step runs unjournaled */
 		else if (exec_sudo_gate(e, s, &cause) == 0 && exec_action(e, s, &cause) == 0) {
-			sudo_step_forget(e);
+			exec_sudo_forget(e);
 			exec_end(e, s, STEP_OK, NULL);
 			return STEP_OK;
 		}
-		sudo_step_forget(e);
+		exec_sudo_forget(e);
 		if (exec_signalled) {
 			exec_end(e, s, STEP_INTERRUPTED, cause != NULL ? cause : "interrupted");
 			free(cause);

@@ -66,7 +66,7 @@ run_env(const struct exec *e, const struct spawn *sp, int apt)
 	char **env = strv_new();
 
 	env = strv_push(env, "PATH=" EXEC_CLEAN_PATH);
-	env = strv_pushf(env, "HOME=%s", e->home);
+	env = strv_pushf(env, "HOME=%s", exec_home(e));
 	env = strv_push(env, "LANG=C.UTF-8");
 	for (int i = 0; run_proxy_vars[i] != NULL; i++) {
 		const char *v = getenv(run_proxy_vars[i]);
@@ -91,9 +91,9 @@ run_argv(const struct exec *e, const struct spawn *sp, char **env, int apt)
 	char **argv = strv_new();
 	const char *t;
 
-	if (sp->privileged && e->euid != 0) {
+	if (sp->privileged && exec_euid(e) != 0) {
 		argv = strv_push(argv, "sudo");
-		if (e->sudo_pw != NULL)       /* sudo keeps no timestamp: the password on stdin */
+		if (exec_sudo_password(e) != NULL)       /* sudo keeps no timestamp: the password on stdin */
 			argv = strv_pushl(argv, "-S", "-p", "", NULL);
 		else
 			argv = strv_push(argv, "-n");
@@ -421,6 +421,16 @@ spawn_hooked(const struct spawn *sp, int *status)
 	return 1;
 }
 
+/* The command into the log as a "$ " line (nothing without a log). */
+static void
+run_log_argv(struct exec *e, char **argv)
+{
+	char *line = strv_join(argv, " ");
+
+	exec_log_line(e, "$ ", line);
+	free(line);
+}
+
 int
 spawn_step(struct exec *e, const struct spawn *sp, int *statusp, char **cause)
 {
@@ -438,12 +448,12 @@ spawn_step(struct exec *e, const struct spawn *sp, int *statusp, char **cause)
 		return -1;
 	}
 	if (spawn_hooked(sp, statusp)) {
-		e->last_status = *statusp;
+		exec_set_status(e, *statusp);
 		return 0;
 	}
-	if (sp->privileged && e->euid != 0 && e->sudo_pw != NULL) {
+	if (sp->privileged && exec_euid(e) != 0 && exec_sudo_password(e) != NULL) {
 		/* sudo -S reads the password line byte by byte: the rest is the command's stdin */
-		char *text = xasprintf("%s\n%s", e->sudo_pw, sp->input != NULL ? sp->input : "");
+		char *text = xasprintf("%s\n%s", exec_sudo_password(e), sp->input != NULL ? sp->input : "");
 		child.in = run_input_pipe(text, cause);
 		explicit_bzero(text, strlen(text));
 		free(text);
@@ -455,11 +465,7 @@ spawn_step(struct exec *e, const struct spawn *sp, int *statusp, char **cause)
 	argv = run_argv(e, sp, env, apt);
 	if (sp->cwd != NULL)
 		cwd = exec_expand(e, sp->cwd);
-	if (e->log != NULL) {
-		char *line = strv_join(argv, " ");
-		exec_log_line(e, "$ ", line);
-		free(line);
-	}
+	run_log_argv(e, argv);
 	if (pipe2(out, O_CLOEXEC) != 0 || (apt && pipe2(st, O_CLOEXEC) != 0)) {
 		cause_set(cause, "pipe: %s", strerror(errno));
 		if (child.in >= 0)
@@ -473,19 +479,19 @@ spawn_step(struct exec *e, const struct spawn *sp, int *statusp, char **cause)
 	child.argv = argv;
 	child.env = env;
 	child.cwd = cwd;
-	child.root = e->root;
-	child.home = e->home;
+	child.root = exec_root(e);
+	child.home = exec_home(e);
 	child.out = out[1];
 	child.status = st[1];
 	child.apt = apt;
 	child.journal = -1;
-	if (!sp->quiet && e->cur != NULL && e->journal != NULL) {
-		char *id = journal_escape(e->cur->id);
+	if (!sp->quiet && exec_current(e) != NULL && exec_journal(e) != NULL) {
+		char *id = journal_escape(exec_current(e)->id);
 		child.record_len = strlen(id) + 7;
 		record = xmalloc(child.record_len + 24 + JOURNAL_FRAME);
 		snprintf(record, child.record_len + 32, "child %s ", id);
 		free(id);
-		child.journal = journal_fd(e->journal);
+		child.journal = journal_fd(exec_journal(e));
 		child.record = record;
 		child.journal_err = &journal_err;
 	}
@@ -507,7 +513,7 @@ spawn_step(struct exec *e, const struct spawn *sp, int *statusp, char **cause)
 		return -1;
 	}
 	if (child.journal >= 0)
-		journal_written(e->journal);
+		journal_written(exec_journal(e));
 	close(out[1]);
 	if (apt)
 		close(st[1]);
@@ -528,7 +534,7 @@ spawn_step(struct exec *e, const struct spawn *sp, int *statusp, char **cause)
 				idx[n++] = i;
 			}
 		r = poll(pfd, n, exited ? 100 : 250);
-		journal_tick(e->journal);       /* the group commit and the log catch up */
+		journal_tick(exec_journal(e));       /* the group commit and the log catch up */
 		exec_log_tick(e);
 		if (exec_signalled) {
 			interrupted = 1;
@@ -579,11 +585,11 @@ spawn_step(struct exec *e, const struct spawn *sp, int *statusp, char **cause)
 		*statusp = 128 + WTERMSIG(status);
 	else
 		*statusp = 255;
-	e->last_status = *statusp;
+	exec_set_status(e, *statusp);
 	if (journal_err != 0) {           /* the child did not run the command */
-		journal_fail(e->journal, journal_err);
-		e->last_status = -1;
-		cause_set(cause, "%s: %s (the step did not run)", journal_path(e->journal),
+		journal_fail(exec_journal(e), journal_err);
+		exec_set_status(e, -1);
+		cause_set(cause, "%s: %s (the step did not run)", journal_path(exec_journal(e)),
 		    strerror(journal_err));
 		return -1;
 	}

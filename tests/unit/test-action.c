@@ -334,10 +334,7 @@ root_exec(const struct plan *p)
 	struct exec *e = exec_new(p, &o, NULL);
 	char *cause = NULL, *jpath = xasprintf("%s/journal", tmproot);
 
-	e->rd = rootdir_open(e->root, &cause);
-	assert_non_null(e->rd);
-	e->journal = journal_open(jpath, &cause);
-	assert_non_null(e->journal);
+	assert_int_equal(exec_open_root(e, jpath, &cause), 0);
 	free(jpath);
 	return e;
 }
@@ -353,7 +350,7 @@ check_recorded(struct exec *e, const struct step *s)
 	size_t want = 0;
 
 	nrec = 0;
-	e->cur = s;
+	exec_set_current(e, s);
 	ops->execute(e, s, &cause);
 	free(cause);
 	cause = NULL;

@@ -516,9 +516,7 @@ test_sudo_commands(void **state)
 	assert_int_equal(sudo_steps(p), 3);
 
 	e = exec_new(p, NULL, NULL);
-	free(e->home);
-	e->home = xstrdup("/home/u");
-	e->euid = 1000;
+	exec_set_user(e, 1000, "/home/u");
 	c = exec_sudo_commands(e, &p->steps[0]);
 	assert_non_null(c[0]);
 	assert_null(c[1]);
@@ -557,7 +555,7 @@ test_sudo_commands(void **state)
 	c = exec_sudo_commands(e, &p->steps[4]);
 	assert_null(c[0]);
 	exec_commands_free(c);
-	e->euid = 0;                                  /* root: nothing goes through sudo */
+	exec_set_user(e, 0, "/home/u");               /* root: nothing goes through sudo */
 	c = exec_sudo_commands(e, &p->steps[0]);
 	assert_null(c[0]);
 	exec_commands_free(c);
@@ -582,9 +580,7 @@ test_step_path(void **state)
 	s->u.run.env = strv_pushl(strv_new(), "PATH=/opt/rh/gcc-toolset-12/root/usr/bin:/usr/bin",
 	    "LANG=C", NULL);
 	e = exec_new(p, NULL, NULL);
-	free(e->home);
-	e->home = xstrdup("/home/u");
-	e->euid = 1000;
+	exec_set_user(e, 1000, "/home/u");
 	c = exec_sudo_commands(e, &p->steps[0]);
 	line = strv_join(c[0], " ");
 	assert_non_null(strstr(line, " PATH=/opt/rh/gcc-toolset-12/root/usr/bin:/usr/bin "));
