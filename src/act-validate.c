@@ -56,12 +56,15 @@ vstep_probe(struct exec *e, const struct desc_entry *x, const char *expect, char
 	vo.root = exec_root(e);
 	vo.expect = expect;
 	vo.env = env;
+	vo.facts = exec_options(e)->facts;      /* the plan's machine, not detected again */
 	exec_progress(e, -1, "validating the BLAS behind NumPy");
 	r = validate_run(&vo, cause);
 	free(python);
 	strv_free(env);
-	if (r == NULL)
+	if (r == NULL) {
+		exec_validated(e, NULL);
 		return -1;
+	}
 	act_validate_save(e, r);
 	text = validate_to_text(r);
 	for (line = strtok_r(text, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save))
@@ -70,7 +73,7 @@ vstep_probe(struct exec *e, const struct desc_entry *x, const char *expect, char
 	rc = validate_passed(r) ? 0 : -1;
 	if (rc != 0)
 		cause_set(cause, "validation failed (see the report above)");
-	validate_report_free(r);
+	exec_validated(e, r);
 	return rc;
 }
 

@@ -119,6 +119,7 @@ cmd_headless_run(const struct main_opts *o)
 		eo.mirrors = p->mirrors;
 		eo.profile_yaml = pyaml;
 		eo.facts_yaml = fyaml;
+		eo.facts = f;
 		rc = headless_execute(h, plan, &eo);
 		free(pyaml);
 		free(fyaml);

@@ -29,6 +29,10 @@ const struct step *exec_current(const struct exec *);   /* the step running, or 
 /* sudo_each_step: this step's password for `sudo -S`, or NULL. */
 const char *exec_sudo_password(const struct exec *);
 void exec_set_status(struct exec *, int status);    /* the last child's exit status, or -1 */
+/* A validate step's report (or NULL: no probe ran) to the observer (exec_observer.validated),
+ * which owns it then. */
+struct validate_report;
+void exec_validated(struct exec *, struct validate_report *);
 /* Tests: run as euid with home; open the root and a journal at path as a run would; make s
  * the current step, as the step loop does. */
 void exec_set_user(struct exec *, int euid, const char *home);

@@ -8,6 +8,7 @@
 #include "rootdir.h"
 #include "runs.h"
 #include "sudo.h"
+#include "validate.h"
 #include "vis.h"
 
 #include <errno.h>
@@ -194,6 +195,15 @@ const struct step *exec_current(const struct exec *e) { return e->cur; }
 const char *exec_sudo_password(const struct exec *e) { return e->sudo_pw; }
 void exec_set_status(struct exec *e, int status) { e->last_status = status; }
 void exec_set_current(struct exec *e, const struct step *s) { e->cur = s; }
+
+void
+exec_validated(struct exec *e, struct validate_report *r)
+{
+	if (e->obs.validated != NULL)
+		e->obs.validated(e->obs.arg, e->cur, r);
+	else
+		validate_report_free(r);
+}
 const char *exec_log_path(const struct exec *e) { return e->log_path; }
 const char *exec_run_id(const struct exec *e) { return e->run_id; }
 const struct step *exec_failed_step(const struct exec *e) { return e->failed; }

@@ -5,6 +5,9 @@
 
 #include <stddef.h>
 
+struct facts;
+struct validate_report;
+
 struct plan;
 struct step;
 
@@ -30,6 +33,10 @@ struct exec_observer {
 	 * most size - 1 bytes, one line), note (NULL, or why the last one was refused) shown with
 	 * the question. 1 given, 0 none (the step fails, nothing of it run). */
 	int (*ask_sudo)(void *arg, const struct step *, const char *note, char *pw, size_t size);
+	/* Once a validate step ran: its report (validate.h), which the observer then owns, or
+	 * NULL when the probe could not run (the step's cause says why). The wizard's validation
+	 * screen shows it instead of running the probe again. A NULL hook: the report is freed. */
+	void (*validated)(void *arg, const struct step *, struct validate_report *);
 	void *arg;
 };
 
@@ -50,6 +57,9 @@ struct exec_opts {
 	/* sudo keeps no timestamp (timestamp_timeout=0, sudo_keeps_no_timestamp): the observer's
 	 * ask_sudo is asked before each step that uses sudo, and no keepalive runs */
 	int sudo_each_step;
+	/* the machine the plan was made for (facts.h): a validate step's probe takes its CPU,
+	 * peak and emulation from it; NULL: the probe detects them again */
+	const struct facts *facts;
 };
 
 struct exec;

@@ -19,14 +19,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "action.h"
 #include "armpy.h"
 #include "exec-int.h"
+#include "facts.h"
 #include "headless.h"
 #include "journal.h"
 #include "plan.h"
 #include "rootdir.h"
 #include "runs.h"
 #include "sudo.h"
+#include "validate.h"
 
 #define SHA_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 
@@ -1297,6 +1300,79 @@ test_extract_chains(void **state)
 	bnd_rm(dir);
 }
 
+/* ---- a validate step: the run's facts in, the report out to the observer ---- */
+
+static struct validate_report *validated_report;
+static int validated_calls;
+
+static void
+obs_validated(void *a, const struct step *s, struct validate_report *r)
+{
+	(void)a;
+	(void)s;
+	validated_calls++;
+	validate_report_free(validated_report);
+	validated_report = r;
+}
+
+/* The probe (ARMPY_PROBE) prints a recorded report; the step hands it to the observer, once,
+ * and its verdicts come from the run's facts (here: emulated), not from detecting this
+ * machine again. */
+static void
+test_validate_step_facts(void **state)
+{
+	char *dir = bnd_dir(), *probe, *fixture, *script, *jpath, *cause = NULL;
+	struct plan *p = plan_new();
+	struct step *s = plan_add(p, "validate", "validate", "test");
+	struct facts *f = facts_new();
+	struct exec_observer obs;
+	struct exec_opts o;
+	struct exec *e;
+	const struct validate_check *c;
+	int rc;
+
+	(void)state;
+	s->kind = ACTION_VALIDATE;
+	s->u.validate.expect = xstrdup("openblas");
+	s->u.validate.python = xstrdup("/usr/bin/python3");
+	fixture = realpath("tests/fixtures/probe/debian-openblas.yaml", NULL);
+	assert_non_null(fixture);
+	probe = xasprintf("%s/probe.py", dir);
+	script = xasprintf("import sys\nsys.stdout.write(open(\"%s\").read())\n", fixture);
+	assert_int_equal(file_write_atomic(probe, script, strlen(script), 0600, &cause), 0);
+	setenv("ARMPY_PROBE", probe, 1);
+	f->arch = xstrdup("aarch64");
+	f->emulated = 1;
+	memset(&o, 0, sizeof o);
+	o.facts = f;
+	memset(&obs, 0, sizeof obs);
+	obs.validated = obs_validated;
+	e = exec_new(p, &o, &obs);
+	jpath = xasprintf("%s/journal", dir);
+	assert_int_equal(exec_open_root(e, jpath, &cause), 0);
+	exec_set_current(e, s);
+	/* the kind's execute as the step loop calls it (a whole run would lock the root /) */
+	rc = action_ops_of(ACTION_VALIDATE)->execute(e, s, &cause);
+	if (validated_calls != 1)
+		fail_msg("execute %d: %s", rc, cause != NULL ? cause : "");
+	free(cause);
+	assert_non_null(validated_report);
+	c = validate_find(validated_report, "speed");
+	assert_non_null(c);
+	assert_non_null(strstr(c->detail, "emulated"));
+	exec_free(e);
+	unsetenv("ARMPY_PROBE");
+	validate_report_free(validated_report);
+	validated_report = NULL;
+	facts_free(f);
+	plan_free(p);
+	free(jpath);
+	free(script);
+	free(probe);
+	free(fixture);
+	bnd_rm(dir);
+}
+
 int
 main(void)
 {
@@ -1321,6 +1397,7 @@ main(void)
 		cmocka_unit_test(test_exec_real),
 		cmocka_unit_test(test_download_part),
 		cmocka_unit_test(test_log_file),
+		cmocka_unit_test(test_validate_step_facts),
 		cmocka_unit_test(test_root_lock),
 		cmocka_unit_test(test_extract_mounts),
 		cmocka_unit_test(test_extract_chains),
