@@ -80,6 +80,9 @@ exec_open_root(struct exec *e, const char *journal_path, char **cause)
 	return e->journal != NULL ? 0 : -1;
 }
 
+_Static_assert(EXEC_FAILED == EXIT_FAILED && EXEC_INTERRUPTED == EXIT_INTERRUPTED,
+    "exec_result values are the exit statuses");
+
 volatile sig_atomic_t exec_signalled;
 
 void
@@ -918,16 +921,17 @@ exec_check(struct exec *e, int *would_run, char ***why, char **cause)
 	return 0;
 }
 
-int
+enum exec_result
 exec_run(struct exec *e, char **cause)
 {
 	struct sigaction sa, old_int, old_term, old_hup, old_pipe;
 	const struct jstate *js;
 	char *root, *prof;
-	int rc = 0, c;
+	enum exec_result rc = EXEC_OK;
+	int c;
 
 	if (exec_check_sudo(e, cause) != 0 || exec_setup(e, cause) != 0)
-		return -1;
+		return EXEC_NOT_STARTED;
 	js = e->prior;
 	root = journal_escape(e->root);
 	prof = journal_escape(e->plan->profile_name);
@@ -939,7 +943,7 @@ exec_run(struct exec *e, char **cause)
 		char *why = exec_journal_cause(e);
 		cause_set(cause, "%s", why);
 		free(why);
-		return -1;
+		return EXEC_NOT_STARTED;
 	}
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = exec_on_signal;      /* no SA_RESTART: poll/read return EINTR */
@@ -954,7 +958,7 @@ exec_run(struct exec *e, char **cause)
 	    e->root != NULL ? ", root " : "", e->root != NULL ? e->root : "");
 
 	if (exec_mount_proc(e, cause) != 0) {
-		rc = -1;
+		rc = EXEC_NOT_STARTED;
 		goto out;
 	}
 	if (e->sudo && !e->opts.sudo_each_step) {
@@ -965,12 +969,13 @@ exec_run(struct exec *e, char **cause)
 		    "sudo (%s)", every, why);
 		free(why);
 	}
-	for (size_t i = 0; i < e->plan->nsteps && rc == 0 && journal_error(e->journal) == 0; i++) {
+	for (size_t i = 0; i < e->plan->nsteps && rc == EXEC_OK &&
+	    journal_error(e->journal) == 0; i++) {
 		const struct step *s = &e->plan->steps[i];
 		const struct jstep *prev = js != NULL ? jstate_find(js, s->id) : NULL;
 
 		if (exec_signalled) {
-			rc = EXIT_INTERRUPTED;
+			rc = EXEC_INTERRUPTED;
 			break;
 		}
 		if (i > e->sudo_last)
@@ -1001,28 +1006,28 @@ exec_run(struct exec *e, char **cause)
 			run_apt_repair(e, s);
 		switch (exec_step(e, s, prev)) {
 		case STEP_FAILED:
-			rc = EXIT_FAILED;
+			rc = EXEC_FAILED;
 			break;
 		case STEP_INTERRUPTED:
-			rc = EXIT_INTERRUPTED;
+			rc = EXEC_INTERRUPTED;
 			break;
 		default:
 			break;
 		}
 	}
-	if (rc == 0 && exec_signalled)
-		rc = EXIT_INTERRUPTED;
-	if (rc == 0 && exec_log_failed(e))
-		rc = EXIT_FAILED;
+	if (rc == EXEC_OK && exec_signalled)
+		rc = EXEC_INTERRUPTED;
+	if (rc == EXEC_OK && exec_log_failed(e))
+		rc = EXEC_FAILED;
 out:
 	e->cur = NULL;
 	exec_keepalive_stop(e);
 	exec_umount_proc(e);
-	if (rc == EXIT_INTERRUPTED)
+	if (rc == EXEC_INTERRUPTED)
 		journal_append(e->journal, 1, "interrupted %ld", (long)time(NULL));
-	if (rc >= 0)
-		journal_append(e->journal, 1, "finish %s %ld", rc == 0 ? "ok" :
-		    rc == EXIT_INTERRUPTED ? "interrupted" : "failed", (long)time(NULL));
+	if (rc != EXEC_NOT_STARTED)
+		journal_append(e->journal, 1, "finish %s %ld", rc == EXEC_OK ? "ok" :
+		    rc == EXEC_INTERRUPTED ? "interrupted" : "failed", (long)time(NULL));
 	else
 		journal_append(e->journal, 1, "finish failed %ld", (long)time(NULL));
 	if (e->log != NULL)

@@ -65,14 +65,23 @@ struct exec_opts {
 struct exec;
 struct exec *exec_new(const struct plan *, const struct exec_opts *, const struct exec_observer *);
 void exec_free(struct exec *);
-/* Runs every step. Returns 0 when all succeeded or were satisfied/skipped, 1 when one failed
- * (or the journal or the log could not be written: the cause names the file and the errno),
- * 130 when interrupted; -1 with *cause on set-up errors (journal not writable, state dir not
- * the user's, another armpy holding the target root or the run directory, resume without a
- * journal or with a corrupt one, ...); nothing ran then.
+/* What exec_run did. The values are armpy's exit statuses for them (armpy.h: EXIT_FAILED,
+ * EXIT_INTERRUPTED), so a face may exit with the result; EXEC_NOT_STARTED is no exit status: a
+ * face says why (the cause) and picks its own. */
+enum exec_result {
+	EXEC_NOT_STARTED = -1,
+	EXEC_OK = 0,
+	EXEC_FAILED = 1,
+	EXEC_INTERRUPTED = 130,
+};
+/* Runs every step. EXEC_OK when all succeeded or were satisfied/skipped, EXEC_FAILED when one
+ * failed (or the journal or the log could not be written: the cause names the file and the
+ * errno), EXEC_INTERRUPTED; EXEC_NOT_STARTED with *cause on set-up errors (journal not
+ * writable, state dir not the user's, another armpy holding the target root or the run
+ * directory, resume without a journal or with a corrupt one, ...); nothing ran then.
  * Locks: the target root (by device and inode, in the state dir) and the run directory are
  * held from set-up to exec_free. */
-int exec_run(struct exec *, char **cause);
+enum exec_result exec_run(struct exec *, char **cause);
 /* --check: every step's check evaluated as exec_run would, and nothing else: no step, no sudo,
  * no state dir, run dir, journal, log or lock. would_run[i] (plan->nsteps of them) is 1 when
  * step i would run; *why gets a new vector of one short reason a step. 0, or -1 with *cause

@@ -475,7 +475,7 @@ headless_execute(struct headless *h, const struct plan *p, struct exec_opts *o)
 		obs.ask_sudo = headless_ask_sudo;
 	e = exec_new(p, o, &obs);
 	rc = exec_run(e, &cause);
-	if (rc < 0) {
+	if (rc == EXEC_NOT_STARTED) {
 		headless_not_started(h, cause, EXIT_FAILED, e);
 		free(cause);
 		exec_free(e);
@@ -483,7 +483,7 @@ headless_execute(struct headless *h, const struct plan *p, struct exec_opts *o)
 	}
 	headless_report(h, e);
 	buf_init(&b);
-	if (rc == EXIT_FAILED) {
+	if (rc == EXEC_FAILED) {
 		const struct step *s = exec_failed_step(e);
 		buf_add(&b, "\n", 1);
 		headless_line(&b, "armpy: step %s failed: %s", s != NULL ? s->id : "?",

@@ -811,7 +811,7 @@ test_exec_real(void **state)
 	{
 		struct exec *e2 = exec_new(p, &o, NULL);
 		/* one run at a time: e still holds the run directory and the target root */
-		assert_int_equal(exec_run(e2, &cause), -1);
+		assert_int_equal(exec_run(e2, &cause), EXEC_NOT_STARTED);
 		assert_non_null(strstr(cause, "is in use by armpy pid"));
 		free(cause);
 		cause = NULL;
@@ -1043,7 +1043,7 @@ test_log_file(void **state)
 	for (int k = 0; k < 2; k++) {
 		o.log_path = k == 0 ? link : fifo;
 		e = exec_new(p, &o, NULL);
-		assert_int_equal(exec_run(e, &cause), -1);
+		assert_int_equal(exec_run(e, &cause), EXEC_NOT_STARTED);
 		assert_non_null(strstr(cause, "refused"));
 		free(cause);
 		cause = NULL;
