@@ -198,17 +198,6 @@ struct run_child {
 	sigset_t mask;             /* the signal mask to exec with */
 };
 
-static void
-run_child_fail(const char *what, const char *arg)
-{
-	char msg[4352];
-	int n = snprintf(msg, sizeof msg, "armpy: %s %s: %s\n", what, arg, strerror(errno));
-
-	if (n > 0 && write(1, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1) < 0)
-		_exit(127);
-	_exit(127);
-}
-
 /* Completes "child <id> " (the parent left room) with "<pid>" and frames it; one write(2). */
 static void
 run_child_record(const struct run_child *c)
@@ -242,10 +231,9 @@ run_child(void *arg)
 {
 	const struct run_child *c = arg;
 	static const int sigs[] = { SIGINT, SIGTERM, SIGPIPE, SIGHUP };
-	const char *dirs[] = { "/usr/sbin", "/usr/bin", "/sbin", "/bin" };
-	char path[4096];
+	static const char *const dirs[] = { "/usr/sbin", "/usr/bin", "/sbin", "/bin", NULL };
 	struct sigaction sa;
-	int nul, err = ENOENT;
+	int nul;
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = SIG_DFL;
@@ -262,26 +250,10 @@ run_child(void *arg)
 		fcntl(c->status, F_SETFD, 0);
 	else if (c->apt)
 		dup2(c->status, APT_STATUS_FD);
-	if (c->root != NULL && (chroot(c->root) != 0 || chdir("/") != 0))
-		run_child_fail("chroot", c->root);
-	if (c->cwd != NULL) {
-		if (chdir(c->cwd) != 0)
-			run_child_fail("cd", c->cwd);
-	} else if (chdir(c->home) != 0 && chdir("/") != 0)
+	proc_child_enter(c->root, c->cwd);
+	if (c->cwd == NULL && chdir(c->home) != 0 && chdir("/") != 0)
 		_exit(127);
-	/* search the clean PATH (inside the root) */
-	if (strchr(c->argv[0], '/') != NULL)
-		execve(c->argv[0], c->argv, c->env);
-	else {
-		for (size_t i = 0; i < nitems(dirs); i++) {
-			snprintf(path, sizeof path, "%s/%s", dirs[i], c->argv[0]);
-			execve(path, c->argv, c->env);
-			if (errno != ENOENT)
-				err = errno;
-		}
-		errno = err;
-	}
-	run_child_fail("cannot run", c->argv[0]);
+	proc_child_exec(c->argv[0], c->argv, c->env, dirs);   /* the clean PATH, in the root */
 	return 127;
 }
 

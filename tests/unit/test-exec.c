@@ -1300,6 +1300,36 @@ test_extract_chains(void **state)
 	bnd_rm(dir);
 }
 
+/* A command found nowhere: the step spawn's child says where it looked (the one PATH search
+ * proc_start uses too), exit status 127 as a shell's. */
+static void
+test_spawn_not_found(void **state)
+{
+	char *dir = bnd_dir(), *jpath = xasprintf("%s/journal", dir), *cause = NULL, **tail;
+	char *argv[] = { "armpy-no-such-command", NULL };
+	struct spawn sp = { .argv = argv };
+	struct plan *p = plan_new();
+	struct exec_opts o;
+	struct exec *e;
+	int status = -1, found = 0;
+
+	(void)state;
+	memset(&o, 0, sizeof o);
+	e = exec_new(p, &o, NULL);
+	assert_int_equal(exec_open_root(e, jpath, &cause), 0);
+	assert_int_equal(spawn_step(e, &sp, &status, &cause), 0);
+	assert_int_equal(status, 127);
+	tail = exec_tail(e);
+	for (size_t i = 0; tail[i] != NULL; i++)
+		found |= strstr(tail[i], "armpy-no-such-command: not found in /usr/sbin") != NULL;
+	assert_true(found);
+	strv_free(tail);
+	exec_free(e);
+	plan_free(p);
+	free(jpath);
+	bnd_rm(dir);
+}
+
 /* ---- a validate step: the run's facts in, the report out to the observer ---- */
 
 static struct validate_report *validated_report;
@@ -1398,6 +1428,7 @@ main(void)
 		cmocka_unit_test(test_download_part),
 		cmocka_unit_test(test_log_file),
 		cmocka_unit_test(test_validate_step_facts),
+		cmocka_unit_test(test_spawn_not_found),
 		cmocka_unit_test(test_root_lock),
 		cmocka_unit_test(test_extract_mounts),
 		cmocka_unit_test(test_extract_chains),
