@@ -64,7 +64,7 @@ plan_debian(struct pctx *c)
 	char *why, *name, *path;
 	struct step *s;
 
-	if (debian_release_ok(c) != 0)
+	if (plan_debian_release_ok(c) != 0)
 		return -1;
 	if (pc_resolve_python(c, 0) != 0)
 		return -1;
@@ -80,7 +80,7 @@ plan_debian(struct pctx *c)
 	pkgs = strv_push(pkgs, "python3-numpy");
 	if (p->scipy)
 		pkgs = strv_push(pkgs, "python3-scipy");
-	blas = debian_blas_packages(c, 0);
+	blas = plan_debian_blas_packages(c, 0);
 	pkgs = strv_append(pkgs, blas);
 	strv_free(blas);
 	pkgs = strv_append(pkgs, extra);

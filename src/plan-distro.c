@@ -8,7 +8,7 @@
 /* BLIS runtime package soname per release (libblis3 in bullseye/focal/jammy, libblis4 from
  * bookworm/noble); 0 when the release predates libopenblas0-<threading>/libblis packages. */
 int
-blis_soname(const struct facts *f)
+plan_blis_soname(const struct facts *f)
 {
 	const char *id = f->distro_id != NULL ? f->distro_id : "";
 	int major = distro_major(f);
@@ -22,14 +22,14 @@ blis_soname(const struct facts *f)
 
 /* The packages of the chosen BLAS (and the OpenBLAS that provides LAPACK for BLIS). */
 char **
-debian_blas_packages(struct pctx *c, int dev)
+plan_debian_blas_packages(struct pctx *c, int dev)
 {
 	char **v = strv_new();
 
 	/* the -dev names of the threading variant: libblis-dev/libopenblas-dev would let apt pick
 	 * the pthread variant */
 	if (strcmp(c->lib, "blis") == 0) {
-		v = strv_pushf(v, "libblis%d-%s", blis_soname(c->f), c->thr);
+		v = strv_pushf(v, "libblis%d-%s", plan_blis_soname(c->f), c->thr);
 		if (dev)
 			v = strv_pushf(v, "libblis-%s-dev", c->thr);
 	}
@@ -40,9 +40,9 @@ debian_blas_packages(struct pctx *c, int dev)
 }
 
 int
-debian_release_ok(struct pctx *c)
+plan_debian_release_ok(struct pctx *c)
 {
-	if (blis_soname(c->f) == 0)
+	if (plan_blis_soname(c->f) == 0)
 		return pc_unsupported(c, "%s predates Debian's libopenblas0-<threading> and "
 		    "libblis packages (Debian 11 / Ubuntu 20.04 or later needed for source: "
 		    "system); use source: conda", c->plan->target);
@@ -53,7 +53,7 @@ debian_release_ok(struct pctx *c)
 
 /* One package transaction, the /etc/profile.d thread settings, python3 as the interpreter. */
 int
-pc_system_packages(struct pctx *c, char **argv, char **pkgs, const char *why)
+plan_system_packages(struct pctx *c, char **argv, char **pkgs, const char *why)
 {
 	struct step *s;
 
@@ -76,7 +76,7 @@ pc_system_packages(struct pctx *c, char **argv, char **pkgs, const char *why)
 }
 
 int
-pc_openblas_only(struct pctx *c, const char *distro)
+plan_openblas_only(struct pctx *c, const char *distro)
 {
 	if (strcmp(c->lib, "blis") == 0)
 		return pc_refuse(c, "BLIS on %s: its NumPy/SciPy packages are built against "

@@ -33,7 +33,7 @@ static void
 pip_debian_build_tools(struct pctx *c, char ***pre)
 {
 	static const char *tools[] = { "pkg-config", "ninja-build", "patchelf", NULL };
-	char **b = debian_blas_packages(c, 1);
+	char **b = plan_debian_blas_packages(c, 1);
 
 	*pre = strv_append_new(*pre, b);
 	strv_free(b);
@@ -73,7 +73,7 @@ plan_pip(struct pctx *c)
 	enum distro_family fam = c->f->family;
 	int blis = strcmp(c->lib, "blis") == 0;
 	/* Debian 11 / Ubuntu 20.04 on: the BLAS -dev packages of the threading */
-	int deb = fam == FAMILY_DEBIAN && c->triplet != NULL && blis_soname(c->f) != 0;
+	int deb = fam == FAMILY_DEBIAN && c->triplet != NULL && plan_blis_soname(c->f) != 0;
 	char **names = NULL, **pre = NULL, **argv, *mods, *why;
 	struct step *s;
 	int rc;
@@ -85,7 +85,7 @@ plan_pip(struct pctx *c)
 	if (blis && fam != FAMILY_DEBIAN)
 		return pc_refuse(c, "BLIS with source: pip on %s: no distro BLIS package to build "
 		    "against; use build: source (Debian/RHEL) or library: openblas", c->plan->target);
-	if (blis && debian_release_ok(c) != 0)
+	if (blis && plan_debian_release_ok(c) != 0)
 		return -1;
 	if (pc_resolve_python(c, 1) != 0)
 		return -1;
@@ -95,7 +95,7 @@ plan_pip(struct pctx *c)
 	if (deb)
 		pip_debian_build_tools(c, &pre);
 	why = pip_prereq_why(c, blis, deb);
-	rc = pc_build_prereqs(c, pre, why[0] != '\0' ? why : NULL);
+	rc = plan_venv_prereqs(c, pre, why[0] != '\0' ? why : NULL);
 	free(why);
 	if (rc != 0) {
 		strv_free(pre);
@@ -104,7 +104,7 @@ plan_pip(struct pctx *c)
 	strv_free(pre);
 	if (blis && pc_toolchain(c, NULL) != 0)
 		return -1;
-	pc_venv(c);
+	plan_venv(c);
 
 	if (blis) {
 		char *pcpath;
@@ -112,10 +112,10 @@ plan_pip(struct pctx *c)
 		debian_blis_pc(c);
 		pcpath = xasprintf("%s:/usr/lib/%s/openblas-%s/pkgconfig", PRIVATE_PC_DIR,
 		    c->triplet, c->thr);
-		pc_pip_blas_build(c, pcpath);
+		plan_venv_blas_build(c, pcpath);
 		free(pcpath);
 	} else {
-		argv = pc_pip_install_argv(c);
+		argv = plan_venv_pip_argv(c);
 		argv = strv_push(argv, "numpy");
 		if (c->p->scipy)
 			argv = strv_push(argv, "scipy");
@@ -134,8 +134,8 @@ plan_pip(struct pctx *c)
 			    "(scipy-openblas) uses pthreads; OPENBLAS_NUM_THREADS applies, "
 			    "OMP_NUM_THREADS does not (choose build: source for an OpenMP OpenBLAS)");
 	}
-	if (pc_pip_extras(c) != 0)
+	if (plan_venv_extras(c) != 0)
 		return -1;
-	pc_venv_env_script(c);
+	plan_venv_env_script(c);
 	return 0;
 }

@@ -34,7 +34,7 @@ plan_rhel(struct pctx *c)
 	else if (distro_major(c->f) == 9 && strcmp(c->f->distro_id, "amzn") != 0)
 		pc_floor_warn(c, "EL9's python3-numpy 1.20", "1.20", NULL, NULL, "source: pip "
 		    "gives current wheels");
-	rc = pc_system_packages(c, argv, pkgs, why);
+	rc = plan_system_packages(c, argv, pkgs, why);
 	free(why);
 	strv_free(pkgs);
 	if (c->p->blas.threading != THREADING_PTHREADS)

@@ -11,7 +11,7 @@ plan_suse(struct pctx *c)
 	char **argv, **pkgs, **extra = NULL;
 	int rc;
 
-	if (pc_openblas_only(c, "SUSE") != 0 || extras_system(c, &extra) != 0)
+	if (plan_openblas_only(c, "SUSE") != 0 || extras_system(c, &extra) != 0)
 		return -1;
 	pkgs = strv_new();
 	pkgs = strv_push(pkgs, "python3-numpy");
@@ -25,7 +25,7 @@ plan_suse(struct pctx *c)
 	argv = strv_push(argv, "zypper");
 	argv = strv_push(argv, "--non-interactive");
 	argv = strv_push(argv, "install");
-	rc = pc_system_packages(c, argv, pkgs, GUIDE_NAME ": distro packages are the easy, tested "
+	rc = plan_system_packages(c, argv, pkgs, GUIDE_NAME ": distro packages are the easy, tested "
 	    "way ('apt install python3-numpy python3-scipy will install NumPy and SciPy with "
 	    "BLAS and LAPACK libraries'); SUSE's equivalents, with OpenBLAS");
 	strv_free(pkgs);

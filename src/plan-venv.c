@@ -6,14 +6,14 @@
 #include "plan-int.h"
 
 const char *
-pc_venv_dir(const struct pctx *c)
+plan_venv_dir(const struct pctx *c)
 {
 	return c->p->pip.venv != NULL ? c->p->pip.venv : "~/.venvs/armpy";
 }
 
 /* The guide's "Prerequisites for installing Python packages from source", per family. */
 int
-pc_build_prereqs(struct pctx *c, char **extra, const char *why_extra)
+plan_venv_prereqs(struct pctx *c, char **extra, const char *why_extra)
 {
 	enum distro_family fam = c->f->family;
 	char **argv = strv_new(), **pkgs = strv_new(), **check = strv_new();
@@ -84,7 +84,7 @@ pc_build_prereqs(struct pctx *c, char **extra, const char *why_extra)
 }
 
 char **
-pc_pip_install_argv(const struct pctx *c)
+plan_venv_pip_argv(const struct pctx *c)
 {
 	char **argv = strv_new();
 
@@ -132,9 +132,9 @@ pip_builds_with_settings(const struct pctx *c)
 }
 
 void
-pc_venv(struct pctx *c)
+plan_venv(struct pctx *c)
 {
-	const char *venv = pc_venv_dir(c);
+	const char *venv = plan_venv_dir(c);
 	char *py = xasprintf("%s/bin/python", venv), *why, **argv;
 	struct step *s;
 	const char *ver = c->pyver != NULL ? c->pyver : "unknown";
@@ -154,7 +154,7 @@ pc_venv(struct pctx *c)
 	free(c->pyuser);
 	c->pyuser = py;
 	settings = pip_builds_with_settings(c);
-	argv = strv_pushl(pc_pip_install_argv(c), "--upgrade", settings ? "pip>=23.1" : "pip",
+	argv = strv_pushl(plan_venv_pip_argv(c), "--upgrade", settings ? "pip>=23.1" : "pip",
 	    NULL);
 	why = xasprintf(GUIDE_NAME ": 'python3 -m pip install --user --upgrade pip' -- inside the "
 	    "venv, where --user does not apply (PEP 668)%s", settings ? "; at least pip 23.1, "
@@ -180,7 +180,7 @@ check_built_with(struct step *s, const char *python, const char *module, const c
 
 /* NumPy (and SciPy) from source against the chosen BLAS with OpenBLAS's LAPACK. */
 void
-pc_pip_blas_build(struct pctx *c, const char *pkgconfig_path)
+plan_venv_blas_build(struct pctx *c, const char *pkgconfig_path)
 {
 	static const char *mods[] = { "numpy", "scipy" };
 	const char *spec[] = { c->numpy_spec, c->scipy_spec };
@@ -190,7 +190,7 @@ pc_pip_blas_build(struct pctx *c, const char *pkgconfig_path)
 	for (int i = 0; i < 2; i++) {
 		if (i == 1 && !c->p->scipy)
 			break;
-		argv = pc_pip_install_argv(c);
+		argv = plan_venv_pip_argv(c);
 		argv = strv_pushl(argv, "--no-binary", mods[i], "--force-reinstall", "--no-deps",
 		    spec[i] != NULL ? spec[i] : mods[i], NULL);
 		argv = strv_pushf(argv, "-Csetup-args=-Dblas=%s", c->lib);
@@ -232,9 +232,9 @@ pc_pip_blas_build(struct pctx *c, const char *pkgconfig_path)
 
 /* The venv's BLAS settings script, and the note to source it. */
 void
-pc_venv_env_script(struct pctx *c)
+plan_venv_env_script(struct pctx *c)
 {
-	char *path = xasprintf("%s/bin/armpy-blas.sh", pc_venv_dir(c));
+	char *path = xasprintf("%s/bin/armpy-blas.sh", plan_venv_dir(c));
 
 	pc_env_script(c, path, 0, GUIDE_NAME ": 'OMP_NUM_THREADS can be set to specify the maximum "
 	    "number of threads' and 'set the environment variable BLIS_NUM_THREADS'; kept in the "
@@ -246,7 +246,7 @@ pc_venv_env_script(struct pctx *c)
 
 /* The pip step for the extras, in the venv. */
 int
-pc_pip_extras(struct pctx *c)
+plan_venv_extras(struct pctx *c)
 {
 	char **names = NULL, **pre = NULL, **argv;
 	struct buf why;
@@ -258,7 +258,7 @@ pc_pip_extras(struct pctx *c)
 	strv_free(pre);
 	if (names == NULL)
 		return 0;
-	argv = strv_append(pc_pip_install_argv(c), names);
+	argv = strv_append(plan_venv_pip_argv(c), names);
 	buf_init(&why);
 	buf_puts(&why, "the extras chosen in the profile, into the venv (PEP 668)");
 	if (c->p->extras & EXTRA_PILLOW)

@@ -125,16 +125,16 @@ def part_calls(g, uses_of, owner, registries):
     """FAIL lines for a part calling another part of its registry: the number of them."""
     fails = 0
     for reg in registries:
+        before = fails
         for a in sorted(f for f in g if reg.is_part(f)):
             for b in sorted(b for b in g[a] if reg.is_part(b)):
                 syms = sorted(x for x in uses_of[a] if owner.get(x) == b)
-                print("FAIL a part of the %s registry calls another part, not through the "
-                      "hub or a shared file: %s -> %s (%s)" % (reg.hub, a, b, ", ".join(syms)))
+                print("FAIL a part calls another part of %s's, not through it or a shared "
+                      "file: %s -> %s (%s)" % (reg.hub, a, b, ", ".join(syms)))
                 fails += 1
-        if fails == 0:
+        if fails == before:
             n = sum(1 for f in g if reg.is_part(f))
-            print("ok   the %s registry's %d parts call only the hub and shared files"
-                  % (reg.hub, n))
+            print("ok   the %d parts of %s call only it and its shared files" % (n, reg.hub))
     return fails
 
 

@@ -16,7 +16,7 @@
 #include "action.h"
 #include "armpy.h"
 #include "exec-int.h"
-#include "headless.h"
+#include "progress.h"
 #include "journal.h"
 #include "plan.h"
 #include "rootdir.h"
@@ -410,11 +410,11 @@ static char *
 listing(const struct plan *p)
 {
 	FILE *f = tmpfile();
-	struct headless *h = headless_new(0, fileno(f));
+	struct progress *h = progress_new(0, fileno(f));
 	struct buf b;
 
-	headless_print_plan(h, p, 1);
-	headless_free(h);
+	progress_print_plan(h, p, 1);
+	progress_free(h);
 	rewind(f);
 	buf_init(&b);
 	buf_read_fd(&b, fileno(f), 1 << 20);

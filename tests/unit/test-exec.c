@@ -23,7 +23,7 @@
 #include "armpy.h"
 #include "exec-int.h"
 #include "facts.h"
-#include "headless.h"
+#include "progress.h"
 #include "journal.h"
 #include "plan.h"
 #include "rootdir.h"
