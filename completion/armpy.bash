@@ -9,6 +9,7 @@ _armpy_options() { # COMMAND -> the options it takes
 	plan) echo "--profile --facts --output --root --os-release --cpuinfo --arch --help" ;;
 	run) echo "--root --dry-run --yes --progress --log --help" ;;
 	resume) echo "--yes --progress --log --help" ;;
+	undo) echo "--dry-run --yes --progress --log --help" ;;
 	runs) echo "--help" ;;
 	validate) echo "--python --root --expect --format --quick --env --no-login-env --help" ;;
 	gflops) echo "--threads --size --repeat --format --root --quick --progress --help" ;;
@@ -29,7 +30,7 @@ _armpy() {
 	cmd=
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
-		detect|plan|run|resume|runs|validate|gflops|report) cmd=${COMP_WORDS[i]}; break ;;
+		detect|plan|run|resume|undo|runs|validate|gflops|report) cmd=${COMP_WORDS[i]}; break ;;
 		esac
 	done
 
@@ -57,7 +58,7 @@ _armpy() {
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$(_armpy_options "$cmd")" -- "$cur"))
 	elif [ -z "$cmd" ]; then
-		COMPREPLY=($(compgen -W "detect plan run resume runs validate gflops report" -- "$cur"))
+		COMPREPLY=($(compgen -W "detect plan run resume undo runs validate gflops report" -- "$cur"))
 	elif [ "$cmd" = run ]; then
 		_armpy_yaml "$cur"
 		compopt -o nospace -o filenames 2>/dev/null

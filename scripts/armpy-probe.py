@@ -2,7 +2,10 @@
 # armpy-probe.py — runs inside the target Python; reports which BLAS/LAPACK really serve NumPy, as YAML.
 #
 # Standard library + NumPy only, Python 3.7+. armpy passes this text with `python -c` (argv, no
-# shell), so it works inside a chroot too. Arguments: [--quick]. Output: YAML on stdout.
+# shell), so it works inside a chroot too. Arguments: [--quick] [--identify PATH] and the tables
+# of src/blasid.c (blasid_probe_args): --decor=PREFIX,SUFFIX, --id=SYMBOL, --marker=KIND:TEXT.
+# Output: YAML on stdout. The probe reports facts (symbols found, what they say, markers in a
+# file's contents); blasid.c alone decides from them which library it is (blasid_decide).
 #
 # Why not numpy.show_config(): on Debian it prints the build-time names "blas"/"lapack" whatever
 # /etc/alternatives points at. Here we ask the dynamic linker instead: dlsym through the handle of
@@ -14,6 +17,17 @@ import subprocess
 import sys
 
 QUICK = "--quick" in sys.argv[1:]
+
+
+def _args(prefix):
+    return [a[len(prefix):] for a in sys.argv[1:] if a.startswith(prefix)]
+
+
+# The tables come from armpy (src/blasid.c): wheel decorations, identification symbols, markers.
+DECOR = tuple(tuple(d.split(",", 1)) for d in _args("--decor=") if "," in d) or (("", ""),)
+IDS = tuple(_args("--id="))
+MARKERS = tuple((t.split(":", 1)[1].encode(), t.split(":", 1)[0]) for t in _args("--marker=")
+                if ":" in t)
 # Every variable that changes which library or kernels load and how they run: reported as seen.
 ENV_PREFIXES = ("OPENBLAS_", "GOTO", "BLIS_", "OMP_", "GOMP_", "KMP_", "MKL_", "FLEXIBLAS",
                 "LD_PRELOAD", "LD_LIBRARY_PATH")
@@ -21,8 +35,6 @@ BLAS_NAMES = ("cblas_dgemm", "scipy_cblas_dgemm64_", "cblas_dgemm64_", "scipy_cb
               "cblas_dgemm_64")
 FBLAS_NAMES = ("dgemm_", "scipy_dgemm_64_", "dgemm_64_", "scipy_dgemm_", "dgemm64_")
 LAPACK_NAMES = ("dgetrf_", "scipy_dgetrf_64_", "dgetrf_64_", "scipy_dgetrf_", "dgetrf64_")
-# Exported identification symbols come with the same decorations as the BLAS API.
-DECOR = (("", ""), ("scipy_", "64_"), ("", "64_"), ("scipy_", ""), ("", "_64"))
 LIBLIKE = re.compile(r"(blas|blis|lapack|mkl_|armpl|flexiblas|atlas|libflame)", re.I)
 errors = []
 
@@ -150,10 +162,8 @@ def find_sym(handle, base, path=None):
 
 
 def scan_markers(path):
-    """Content markers for libraries that export only the BLAS API (Debian's BLIS libblas.so.3
-    hides every bli_* symbol): strings compiled into the binary, not its file name."""
-    marks = ((b"libblis: ", "blis"), (b"OpenBLAS", "openblas"), (b"FlexiBLAS", "flexiblas"),
-             (b"Intel(R) Math Kernel Library", "mkl"), (b"Arm Performance Libraries", "armpl"))
+    """Every kind whose marker (armpy's --marker table) the file's contents hold: strings
+    compiled into the binary, not its file name."""
     found = []
     try:
         with open(path, "rb") as fp:
@@ -163,7 +173,7 @@ def scan_markers(path):
                 if not chunk:
                     break
                 data = tail + chunk
-                for m, kind in marks:
+                for m, kind in MARKERS:
                     if kind not in found and m in data:
                         found.append(kind)
                 tail = chunk[-64:]
@@ -172,84 +182,61 @@ def scan_markers(path):
     return found
 
 
+def call_int(lib, name):
+    f = getattr(lib, name)
+    f.restype = ctypes.c_int
+    return f()
+
+
+def call3(lib, name):
+    ma, mi, pa = ctypes.c_int(), ctypes.c_int(), ctypes.c_int()
+    getattr(lib, name)(ctypes.byref(ma), ctypes.byref(mi), ctypes.byref(pa))
+    return "%d.%d.%d" % (ma.value, mi.value, pa.value)
+
+
+# What to ask a library, by the symbol's undecorated name: (fact, how to call it).
+QUERIES = (("config", "openblas_get_config", call_str), ("corename", "openblas_get_corename", call_str),
+           ("parallel", "openblas_get_parallel", call_int),
+           ("version", "bli_info_get_version_str", call_str),
+           ("blis_openmp", "bli_info_get_enable_openmp", call_int),
+           ("blis_pthreads", "bli_info_get_enable_pthreads", call_int),
+           ("version", "flexiblas_get_version", call3),
+           ("version", "mkl_get_version_string", lambda l, n: call_str(l, n, 256)),
+           ("version", "armplversion", call3))
+
+
 def identify(path, out):
-    """Identify a library by the symbols it (or the libraries beside it) export; fills out."""
-    out.update(kind="unknown", evidence=None, provider=None, version=None, config=None,
-               corename=None, threading="unknown", kernels=None, kernels_evidence=None)
+    """The facts blasid.c decides from, for the library at path: the identification symbols it
+    (or a vendor core it links) exports, what the query functions say, and, where it exports
+    none, the markers in its contents and a libblis.so.* beside it. Decides nothing."""
+    f = {"symbols": [], "markers": [], "plain_api": False}
+    out["facts"] = f
+    out["provider"] = None
     try:
         lib = ctypes.CDLL(path)
     except OSError as e:
         errors.append("cannot open %s: %s" % (path, e))
         return out
     h = lib._handle
-    name, addr = find_sym(h, "openblas_get_config", path)
-    if name:
-        out.update(kind="openblas", evidence="exports " + name,
-                   provider=os.path.realpath(dladdr_file(addr) or path))
-        cfg = call_str(lib, name)
-        out["config"] = cfg
-        m = re.search(r"OpenBLAS\s+([0-9][0-9.]*[0-9])", cfg or "")
-        out["version"] = m.group(1) if m else None
-        cn, _ = find_sym(h, "openblas_get_corename")
-        if cn:
-            out["corename"] = call_str(lib, cn)
-            out["kernels"] = out["corename"]
-            out["kernels_evidence"] = cn + "()"
-        par, _ = find_sym(h, "openblas_get_parallel")
-        if par:
-            f = getattr(lib, par)
-            f.restype = ctypes.c_int
-            out["threading"] = {0: "serial", 1: "pthreads", 2: "openmp"}.get(f(), "unknown")
-        return out
-    name, addr = find_sym(h, "bli_info_get_version_str", path)
-    if name:
-        out.update(kind="blis", evidence="exports " + name,
-                   provider=os.path.realpath(dladdr_file(addr) or path))
-        blis_details(lib, out)
-        SIBLINGS.append((out["provider"], out))
-        return out
-    name, addr = find_sym(h, "flexiblas_get_version", path)
-    if not name:
-        name, addr = find_sym(h, "flexiblas_current_backend", path)
-    if name:
-        out.update(kind="flexiblas", evidence="exports " + name,
-                   provider=os.path.realpath(dladdr_file(addr) or path))
-        try:
-            ma, mi, pa = ctypes.c_int(), ctypes.c_int(), ctypes.c_int()
-            lib.flexiblas_get_version(ctypes.byref(ma), ctypes.byref(mi), ctypes.byref(pa))
-            out["version"] = "%d.%d.%d" % (ma.value, mi.value, pa.value)
-            out["config"] = "backend " + call_str(lib, "flexiblas_current_backend", 256)
-        except (AttributeError, ValueError):
-            pass
-        return out
-    for mk in ("mkl_get_version_string", "MKL_Get_Version_String", "MKL_Get_Version"):
-        addr = dlsym(h, mk)
-        if addr and related(addr, path):
-            out.update(kind="mkl", evidence="exports " + mk,
-                       provider=os.path.realpath(dladdr_file(addr) or path))
+    for base in IDS:
+        name, addr = find_sym(h, base, path)
+        if name:
+            f["symbols"].append(name)
+            out["provider"] = out["provider"] or os.path.realpath(dladdr_file(addr) or path)
+    for key, base, call in QUERIES:
+        name, _ = find_sym(h, base, path if base in IDS else None)
+        if name and f.get(key) is None:
             try:
-                out["version"] = call_str(lib, "mkl_get_version_string", 256)
-            except AttributeError:
-                pass
-            return out
-    addr = dlsym(h, "armplversion")
-    if addr and related(addr, path):
-        out.update(kind="armpl", evidence="exports armplversion",
-                   provider=os.path.realpath(dladdr_file(addr) or path))
-        ma, mi, pa = ctypes.c_int(), ctypes.c_int(), ctypes.c_int()
-        lib.armplversion(ctypes.byref(ma), ctypes.byref(mi), ctypes.byref(pa))
-        out["version"] = "%d.%d.%d" % (ma.value, mi.value, pa.value)
-        return out
-    marks = scan_markers(path)
-    if marks:
-        out.update(kind=marks[0], provider=os.path.realpath(path),
-                   evidence="exports only the BLAS API; binary contains %s strings" % marks[0])
-        if marks[0] == "blis":
-            blis_sibling(path, out)
-        return out
-    if dlsym(h, "dgemm_") or dlsym(h, "cblas_dgemm") or dlsym(h, "dgetrf_"):
-        out.update(kind="reference", provider=os.path.realpath(path),
-                   evidence="exports only the plain BLAS/LAPACK API, no vendor markers")
+                f[key] = call(lib, name)
+            except (AttributeError, ValueError, OSError) as e:
+                errors.append("%s of %s: %s" % (name, path, e))
+    if dlsym(h, "bli_arch_query_id"):
+        SIBLINGS.append((path, f, "blis_arch"))
+    if not f["symbols"]:
+        f["markers"] = scan_markers(path)
+        blis_sibling(path, f)
+    f["plain_api"] = bool(dlsym(h, "dgemm_") or dlsym(h, "cblas_dgemm") or dlsym(h, "dgetrf_"))
+    out["provider"] = out["provider"] or os.path.realpath(path)
     return out
 
 
@@ -261,7 +248,7 @@ a @ a
 '''
 
 
-def blis_kernels(out):
+def blis_kernels(f):
     """The kernel set BLIS selected on this CPU, in the library's own words: with
     BLIS_ARCH_DEBUG=1 BLIS names its sub-configuration on stderr at its first call. Asked
     through NumPy, in a fresh interpreter with this environment, so it is the library that
@@ -276,17 +263,14 @@ def blis_kernels(out):
         return
     found = BLIS_SUBCONFIG.findall(p.stderr.decode("utf-8", "replace"))
     if found:
-        out["kernels"] = found[-1]
-        out["kernels_evidence"] = ("the library's own BLIS_ARCH_DEBUG=1 message while NumPy "
-                                   "ran a @ b in a fresh interpreter")
+        f["arch_debug"] = found[-1]
     elif p.returncode != 0:
         errors.append("BLIS kernels: a @ b with BLIS_ARCH_DEBUG=1 failed (exit %d): %s" % (
             p.returncode, p.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]))
 
 
-def blis_arch_query(lib, out):
-    """bli_arch_string(bli_arch_query_id()) where the library exports it; from a sibling
-    (same build, same CPU detection code) it corroborates the library's own message."""
+def blis_arch_query(lib):
+    """bli_arch_string(bli_arch_query_id()) where the library exports it."""
     try:
         # A copy loaded on its own is not initialised yet: with BLIS_ARCH_TYPE set, querying
         # it first aborts ("Accessed uninitialized context in gks").
@@ -300,32 +284,37 @@ def blis_arch_query(lib, out):
     return name.decode("utf-8", "replace") if name else None
 
 
-def blis_details(lib, out):
-    out["version"] = call_str(lib, "bli_info_get_version_str")
-    omp = pth = 0
-    try:
-        lib.bli_info_get_enable_openmp.restype = ctypes.c_int
-        lib.bli_info_get_enable_pthreads.restype = ctypes.c_int
-        omp = lib.bli_info_get_enable_openmp()
-        pth = lib.bli_info_get_enable_pthreads()
-    except AttributeError:
-        pass
-    out["threading"] = "openmp" if omp else "pthreads" if pth else "serial"
-
-
+# (library, facts, what): BLIS queries made at the very end (see main), so that loading a
+# library cannot disturb anything measured.
 SIBLINGS = []
 
 
-def blis_sibling(path, out):
-    """Debian builds libblas.so.3 and libblis.so.4 from one BLIS source into one directory; the
-    version and threading come from the sibling, queried at the very end (see main)."""
+def blis_sibling(path, f):
+    """Debian builds libblas.so.3 and libblis.so.N from one BLIS source into one directory:
+    what a libblis.so.* beside a file that hides its API says is a fact about that file."""
     d = os.path.dirname(path)
     try:
         names = sorted(n for n in os.listdir(d) if n.startswith("libblis.so"))
     except OSError:
         names = []
     if names:
-        SIBLINGS.append((os.path.join(d, names[0]), out))
+        SIBLINGS.append((os.path.join(d, names[0]), f, "sibling"))
+
+
+def blis_late():
+    for path, f, what in SIBLINGS:
+        try:
+            lib = ctypes.CDLL(path)
+            if what == "blis_arch":
+                f["blis_arch"] = blis_arch_query(lib)
+                continue
+            f["sibling"] = path
+            f["sibling_version"] = call_str(lib, "bli_info_get_version_str")
+            f["sibling_openmp"] = call_int(lib, "bli_info_get_enable_openmp")
+            f["sibling_pthreads"] = call_int(lib, "bli_info_get_enable_pthreads")
+            f["sibling_arch"] = blis_arch_query(lib)
+        except (OSError, AttributeError) as e:
+            errors.append("BLIS %s %s: %s" % (what, path, e))
 
 
 def mapped_libs():
@@ -522,7 +511,19 @@ def module_file(prefixes, suffix):
     return None
 
 
+def identify_only(path):
+    """--identify PATH: the facts of one library, nothing else (tests compare blasid.c's own
+    gathering with this one on the same files)."""
+    out = {"probe": 1, "identify": identify(path, {"path": os.path.realpath(path)})}
+    blis_late()
+    out["errors"] = errors
+    for k, v in out.items():
+        emit(k, v)
+
+
 def main():
+    if "--identify" in sys.argv[1:-1]:
+        return identify_only(sys.argv[sys.argv.index("--identify") + 1])
     out = {"probe": 1, "quick": QUICK,
            "python": {"executable": sys.executable, "version": "%d.%d.%d" % sys.version_info[:3]},
            "cpu_count": cpu_count(),
@@ -564,23 +565,12 @@ def main():
                               "GOTO/MKL_NUM_THREADS set; N sized to ~0.3 s per call; best of 3",
                     "one": one, "all": allt, "remeasured": remeasured,
                     "cgroup_cpus": cgroup_cpu_max(), "loadavg": loadavg()}
-    if out["blas"] and out["blas"].get("kind") == "blis" and not out["blas"].get("kernels"):
-        blis_kernels(out["blas"])
-    for sib, o in SIBLINGS:  # loaded last so it cannot disturb anything measured above
-        try:
-            lib = ctypes.CDLL(sib)
-            if sib != o.get("provider"):
-                blis_details(lib, o)
-                o["evidence"] += "; version from sibling " + sib
-            arch = blis_arch_query(lib, o)
-            if arch and not o.get("kernels"):
-                o["kernels"] = arch
-                o["kernels_evidence"] = "bli_arch_string(bli_arch_query_id()) of " + sib
-            elif arch and sib != o.get("provider"):
-                o["kernels_evidence"] += ("; %s's bli_arch_query_id() (same build) says %s"
-                                          % (sib, arch))
-        except (OSError, AttributeError) as e:
-            errors.append("sibling %s: %s" % (sib, e))
+    # BLIS's own word on its kernels, where the BLAS shows a sign of BLIS (a bli_ symbol, its
+    # strings): a fact for blasid.c, asked through NumPy itself.
+    bf = out["blas"]["facts"] if out["blas"] else {}
+    if any("bli_" in n for n in bf.get("symbols", ())) or "blis" in bf.get("markers", ()):
+        blis_kernels(bf)
+    blis_late()  # loaded last so it cannot disturb anything measured above
     out["errors"] = errors
     for k, v in out.items():
         emit(k, v)

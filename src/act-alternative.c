@@ -6,6 +6,7 @@
 #include "journal.h"
 #include "plan.h"
 #include "rootdir.h"
+#include "undo.h"
 #include "ydoc.h"
 
 #include <limits.h>
@@ -28,7 +29,7 @@ act_alternative(struct exec *e, const struct step *s, char **cause)
 		cause_set(cause, "an alternative step needs name and path");
 		return -1;
 	}
-	prev = exec_alternative(e, s->u.alternative.name);
+	prev = undo_alt_link(exec_rootdir(e), s->u.alternative.name);
 	id = journal_escape(s->id);
 	v = journal_escape(prev);
 	journal_append(exec_journal(e), 1, "prev %s %s", id, v);
@@ -88,6 +89,56 @@ alternative_equal(const struct step *a, const struct step *b)
 	    str_same(a->u.alternative.path, b->u.alternative.path);
 }
 
+/* The value and mode it replaces (the journal's prev record says the value too). */
+static int
+alternative_record(struct exec *e, const struct step *s, int after, char **cause)
+{
+	struct undo_rec r = { 0 };
+	int rc;
+
+	if (after)
+		return 0;
+	r.what = xstrdup("alternative");
+	r.name = xstrdup(s->u.alternative.name);
+	r.set = xstrdup(s->u.alternative.path);
+	r.prev = undo_alt_link(exec_rootdir(e), s->u.alternative.name);
+	r.was_auto = undo_alt_auto(exec_rootdir(e), s->u.alternative.name);
+	rc = undo_save(e, s, &r, cause);
+	undo_rec_clear(&r);
+	return rc;
+}
+
+/* Back to auto, or --set to the previous path; refused when it points elsewhere now. */
+static int
+alternative_reverse(const struct undo_rec *r, const struct undo_now *now, struct plan *p,
+    char **cause)
+{
+	int is_auto = 0, rc = 0;
+	char *cur = now->alternative(now->arg, r->name, &is_auto);
+	struct step *s;
+
+	if (str_same(cur, r->prev) && is_auto == r->was_auto)
+		undo_note(p, "the alternative %s is as it was before the run", r->name);
+	else if (!str_same(cur, r->set)) {
+		cause_set(cause, "the alternative %s points at %s, not at %s as the run set it",
+		    r->name, cur != NULL ? cur : "nothing", r->set);
+		rc = 1;
+	} else if (r->was_auto)
+		undo_add_run(p, r, NULL, "Put the alternative back in automatic mode", 1,
+		    "update-alternatives", "--auto", r->name, NULL);
+	else if (r->prev != NULL) {
+		s = undo_add(p, r, NULL, "Point the alternative back where it pointed",
+		    ACTION_ALTERNATIVE);
+		s->privileged = 1;
+		s->u.alternative.name = xstrdup(r->name);
+		s->u.alternative.path = xstrdup(r->prev);
+	} else
+		undo_note(p, "the alternative %s did not exist before the run: it goes with the "
+		    "packages that provide it", r->name);
+	free(cur);
+	return rc;
+}
+
 const struct action_ops act_alternative_ops = {
 	.kind = ACTION_ALTERNATIVE,
 	.name = "alternative",
@@ -98,4 +149,6 @@ const struct action_ops act_alternative_ops = {
 	.execute = act_alternative,
 	.clear = alternative_clear,
 	.equal = alternative_equal,
+	.record = alternative_record,
+	.reverse = alternative_reverse,
 };

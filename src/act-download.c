@@ -4,6 +4,7 @@
 #include "armpy.h"
 #include "exec-int.h"
 #include "plan.h"
+#include "undo.h"
 #include "profile.h"
 #include "rootdir.h"
 #include "ydoc.h"
@@ -642,6 +643,13 @@ download_equal(const struct step *a, const struct step *b)
 	    a->u.download.size == b->u.download.size;
 }
 
+/* Its dest, when nothing was there before. */
+static int
+download_record(struct exec *e, const struct step *s, int after, char **cause)
+{
+	return after ? 0 : undo_record_made(e, s, s->u.download.dest, cause);
+}
+
 const struct action_ops act_download_ops = {
 	.kind = ACTION_DOWNLOAD,
 	.name = "download",
@@ -653,4 +661,6 @@ const struct action_ops act_download_ops = {
 	.done_always = 1,
 	.clear = download_clear,
 	.equal = download_equal,
+	.record = download_record,
+	.reverse = undo_reverse_made,
 };

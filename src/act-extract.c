@@ -4,6 +4,7 @@
 #include "armpy.h"
 #include "exec-int.h"
 #include "plan.h"
+#include "undo.h"
 #include "rootdir.h"
 #include "ydoc.h"
 
@@ -501,6 +502,13 @@ extract_equal(const struct step *a, const struct step *b)
 	    a->u.extract.strip == b->u.extract.strip;
 }
 
+/* Its dest, when nothing was there before. */
+static int
+extract_record(struct exec *e, const struct step *s, int after, char **cause)
+{
+	return after ? 0 : undo_record_made(e, s, s->u.extract.dest, cause);
+}
+
 const struct action_ops act_extract_ops = {
 	.kind = ACTION_EXTRACT,
 	.name = "extract",
@@ -510,4 +518,6 @@ const struct action_ops act_extract_ops = {
 	.execute = act_extract,
 	.clear = extract_clear,
 	.equal = extract_equal,
+	.record = extract_record,
+	.reverse = undo_reverse_made,
 };

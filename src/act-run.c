@@ -5,6 +5,7 @@
 #include "exec-int.h"
 #include "journal.h"
 #include "plan.h"
+#include "undo.h"
 #include "ydoc.h"
 
 #include <stdlib.h>
@@ -103,6 +104,42 @@ run_equal(const struct step *a, const struct step *b)
 	    str_same(a->u.run.cwd, b->u.run.cwd) && a->u.run.timeout == b->u.run.timeout;
 }
 
+static int
+run_is_install(const struct step *s)
+{
+	return apt_is_apt(s->u.run.argv) && strv_contains(s->u.run.argv, "install");
+}
+
+/* An apt install: the packages installed before it (and after it, once it succeeded); a
+ * venv: its directory when there was none. Other commands: nothing (undo says so). */
+static int
+run_record(struct exec *e, const struct step *s, int after, char **cause)
+{
+	struct undo_rec r = { 0 };
+	const char *venv = undo_venv_dir(s->u.run.argv);
+	int rc;
+
+	if (venv != NULL)
+		return after ? 0 : undo_record_made(e, s, venv, cause);
+	if (!run_is_install(s))
+		return 0;
+	if (after)
+		return undo_save_after(e, s, cause);
+	r.what = xstrdup("packages");
+	r.before = undo_installed(exec_rootdir(e));
+	rc = undo_save(e, s, &r, cause);
+	undo_rec_clear(&r);
+	return rc;
+}
+
+static int
+run_reverse(const struct undo_rec *r, const struct undo_now *now, struct plan *p,
+    char **cause)
+{
+	return strcmp(r->what, "packages") == 0 ? undo_reverse_packages(r, now, p, cause) :
+	    undo_reverse_made(r, now, p, cause);
+}
+
 const struct action_ops act_run_ops = {
 	.kind = ACTION_RUN,
 	.name = "run",
@@ -113,4 +150,6 @@ const struct action_ops act_run_ops = {
 	.execute = act_run,
 	.clear = run_clear,
 	.equal = run_equal,
+	.record = run_record,
+	.reverse = run_reverse,
 };

@@ -108,10 +108,11 @@ vstep_parse(struct pparse *pp, const struct ynode *a, const char *where, struct 
 	    pp_file(pp, a, "python", where, s->u.validate.python, 0) ||
 	    pp_env(pp, a, "env", where, s->u.validate.env))
 		return -1;
-	if (strcmp(s->u.validate.expect, "openblas") != 0 &&
-	    strcmp(s->u.validate.expect, "blis") != 0) {
+	if (validate_expect_parse(s->u.validate.expect, &(const char *){ NULL },
+	    &(const char *){ NULL }, NULL) != 0) {
 		pp_at(pp, "%s.expect", where);
-		return pp_error(pp, ynode_get(a, "expect"), "must be openblas or blis");
+		return pp_error(pp, ynode_get(a, "expect"), "must be openblas or blis, optionally "
+		    "followed by :openmp, :pthreads or :serial");
 	}
 	return 0;
 }

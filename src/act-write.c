@@ -5,6 +5,8 @@
 #include "exec-int.h"
 #include "plan.h"
 #include "rootdir.h"
+#include "runs.h"
+#include "undo.h"
 #include "ydoc.h"
 
 #include <errno.h>
@@ -199,6 +201,61 @@ write_equal(const struct step *a, const struct step *b)
 	    str_same(a->u.write.content, b->u.write.content);
 }
 
+/* The file it replaces (its content and mode) or that there was none; set: what it writes. */
+static int
+write_record(struct exec *e, const struct step *s, int after, char **cause)
+{
+	const char *content = s->u.write.content != NULL ? s->u.write.content : "";
+	struct undo_rec r = { 0 };
+	char *path, sha[65];
+	int rc;
+
+	if (after)
+		return 0;
+	path = exec_expand(e, s->u.write.path);
+	rc = runs_sha256(content, strlen(content), sha, cause);
+	if (rc == 0 && (rc = undo_file_prev(exec_rootdir(e), path, &r, cause)) == 0) {
+		r.set = xstrdup(sha);
+		rc = undo_save(e, s, &r, cause);
+	}
+	undo_rec_clear(&r);
+	free(path);
+	return rc;
+}
+
+/* The content and mode back, or the file removed; refused when it was rewritten since. */
+static int
+write_reverse(const struct undo_rec *r, const struct undo_now *now, struct plan *p,
+    char **cause)
+{
+	char *cur = now->file_sha(now->arg, r->path), sha[65] = "";
+	struct step *s;
+	int rc = 0;
+
+	if (r->content != NULL)
+		runs_sha256(r->content, strlen(r->content), sha, NULL);
+	if (r->mode < 0)
+		undo_note(p, "%s was not a regular file before the run: it is left", r->path);
+	else if (r->absent ? cur == NULL : str_same(cur, sha))
+		undo_note(p, "%s is as it was before the run", r->path);
+	else if (!str_same(cur, r->set)) {
+		cause_set(cause, "%s %s since the run wrote it", r->path,
+		    cur != NULL ? "was rewritten" : "was removed");
+		rc = 1;
+	} else if (r->absent)
+		undo_add_run(p, r, NULL, "Remove the file the run wrote (absent before it)",
+		    r->privileged, "rm", "-f", "--", r->path, NULL);
+	else {
+		s = undo_add(p, r, NULL, "Put back the file's content and mode from before the run",
+		    ACTION_WRITE);
+		s->u.write.path = xstrdup(r->path);
+		s->u.write.mode = r->mode;
+		s->u.write.content = xstrdup(r->content);
+	}
+	free(cur);
+	return rc;
+}
+
 const struct action_ops act_write_ops = {
 	.kind = ACTION_WRITE,
 	.name = "write",
@@ -210,4 +267,6 @@ const struct action_ops act_write_ops = {
 	.done = write_done,
 	.clear = write_clear,
 	.equal = write_equal,
+	.record = write_record,
+	.reverse = write_reverse,
 };

@@ -12,6 +12,8 @@ struct buf;
 struct exec;
 struct ynode;
 struct yemit;
+struct undo_rec;
+struct undo_now;
 
 /*
  * A step's description: everything it may run, write, fetch, unpack, set or read, its check's
@@ -113,6 +115,14 @@ struct action_ops {
 	int done_always;
 	void (*clear)(struct step *);   /* frees s->u's fields */
 	int (*equal)(const struct step *, const struct step *);   /* every field of s->u */
+	/* Undo (undo.h). record: before the action (after 0), what it is about to replace,
+	 * saved with undo_save (durable before the action runs; -1 stops the step); after it
+	 * succeeded (after 1), what it changed. reverse: the steps that put back what the
+	 * record says, appended to p (and plan notes for what stays); 1 with *cause when the
+	 * thing was changed again since the run (a conflict). NULL: nothing recorded. */
+	int (*record)(struct exec *, const struct step *, int after, char **cause);
+	int (*reverse)(const struct undo_rec *, const struct undo_now *, struct plan *p,
+	    char **cause);
 };
 
 /* One kind of check (check.c). */

@@ -6,6 +6,7 @@
 #include "plan.h"
 #include "profile.h"
 #include "rootdir.h"
+#include "undo.h"
 #include "ydoc.h"
 
 #include <errno.h>
@@ -251,7 +252,7 @@ static int
 alternative_evaluate(struct exec *e, const struct step *s, char **detail, char **cause)
 {
 	const struct step_check *c = &s->check;
-	char *cur = exec_alternative(e, c->name);
+	char *cur = undo_alt_link(exec_rootdir(e), c->name);
 	int r = cur != NULL && c->path != NULL && strcmp(cur, c->path) == 0;
 
 	(void)cause;

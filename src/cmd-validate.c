@@ -9,6 +9,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* --expect LIB[:THREADING]: says why and returns 1 when it is not one. */
+static int
+o_expect_bad(const char *expect)
+{
+	const char *lib, *thr;
+	char *cause = NULL;
+
+	if (expect == NULL || validate_expect_parse(expect, &lib, &thr, &cause) == 0)
+		return 0;
+	fprintf(stderr, "armpy validate: option '--expect': %s\n", cause);
+	free(cause);
+	return 1;
+}
+
 /* The report as armpy report's page on stdout. */
 static int
 validate_html(const char *yaml, const char *root)
@@ -38,6 +52,8 @@ cmd_validate_exec(struct args *a)
 			    ", not '%s'\n", quote_short(env[i]));
 			return EXIT_USAGE;
 		}
+	if (o_expect_bad(args_get(a, "--expect")))
+		return EXIT_USAGE;
 	memset(&o, 0, sizeof o);
 	o.python = args_get(a, "--python");
 	o.root = args_get(a, "--root");
@@ -71,8 +87,9 @@ cmd_validate_exec(struct args *a)
 static const struct args_opt validate_opts[] = {
 	{ "--python", 0, "PATH", 0, "interpreter to probe (default python3)" },
 	{ "--root", 0, "DIR", 0, "chroot into DIR first (root only); PATH is inside DIR" },
-	{ "--expect", 0, "openblas|blis", ARGS_CHOICES, "fail unless this library serves "
-	    "cblas_dgemm" },
+	{ "--expect", 0, "LIB[:THREADING]", 0, "fail unless LIB (openblas or blis) serves "
+	    "cblas_dgemm and, with :openmp, :pthreads or :serial, that build is the one "
+	    "mapped" },
 	{ "--format", 0, "text|yaml|html", ARGS_CHOICES, "the report for people (default), as "
 	    "YAML, or as one self-contained HTML page\n(as armpy report makes)" },
 	{ "--quick", 0, NULL, 0, "fixed small sizes (emulation, tests)" },

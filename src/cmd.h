@@ -27,6 +27,7 @@ extern const struct cmd_entry cmd_runs_entry;
 extern const struct cmd_entry cmd_validate_entry;
 extern const struct cmd_entry cmd_gflops_entry;
 extern const struct cmd_entry cmd_report_entry;
+extern const struct cmd_entry cmd_undo_entry;
 extern const struct cmd_entry cmd_main_entry;     /* armpy [--profile FILE ...] / wizard */
 
 extern const struct cmd_entry *const cmd_table[];

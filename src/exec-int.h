@@ -125,9 +125,6 @@ int check_defined(const struct step *);
  * 0: its last component is not followed (a download's DEST). */
 int exec_check_file(struct exec *, const char *path, const char *sha, int follow, char **detail,
     char **cause);
-/* exec.c: the current value of an alternative, ROOT/etc/alternatives/NAME's target read
- * inside the root (new), or NULL. */
-char *exec_alternative(const struct exec *, const char *name);
 /* check.c, pure: 1 when every package (name or name:arch) is "install ok installed" in status
  * text. */
 int dpkg_status_installed(const char *status, char *const *packages, char **missing);

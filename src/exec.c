@@ -758,31 +758,6 @@ exec_check_file(struct exec *e, const char *path, const char *sha, int follow, c
 	return r;
 }
 
-/* The current value of an alternative: the target of ROOT/etc/alternatives/NAME, the link
- * itself read inside the root (never the host's, whatever ROOT/etc points to). */
-char *
-exec_alternative(const struct exec *e, const char *name)
-{
-	char *path, *base, buf[PATH_MAX];
-	ssize_t n = -1;
-	int dfd;
-
-	if (name == NULL || strchr(name, '/') != NULL || strcmp(name, "..") == 0 ||
-	    strcmp(name, ".") == 0)
-		return NULL;
-	path = xasprintf("/etc/alternatives/%s", name);
-	if ((dfd = rootdir_parent(e->rd, path, 0, &base, NULL)) >= 0) {
-		n = readlinkat(dfd, base, buf, sizeof buf - 1);
-		close(dfd);
-		free(base);
-	}
-	free(path);
-	if (n < 0)
-		return NULL;
-	buf[n] = '\0';
-	return xstrdup(buf);
-}
-
 static int
 exec_action(struct exec *e, const struct step *s, char **cause)
 {
@@ -792,6 +767,23 @@ exec_action(struct exec *e, const struct step *s, char **cause)
 		return ops->execute(e, s, cause);
 	cause_set(cause, "unknown action");
 	return -1;
+}
+
+/* Undo (undo.h): what the step replaces, recorded before its action (after 0: nothing of the
+ * step runs unrecorded); after 1: what it changed (a failure is logged, the step stands). */
+static int
+exec_record(struct exec *e, const struct step *s, int after, char **cause)
+{
+	const struct action_ops *ops = action_ops_of(s->kind);
+	char *why = NULL;
+
+	if (ops == NULL || ops->record == NULL || ops->record(e, s, after, after ? &why : cause) == 0)
+		return 0;
+	if (!after)
+		return -1;
+	exec_logf(e, "step %s: could not record what it changed: %s", s->id, why);
+	free(why);
+	return 0;
 }
 
 static void
@@ -846,8 +838,10 @@ exec_step(struct exec *e, const struct step *s, const struct jstep *prev)
 		exec_tail_clear(e);
 		if (c != 0)
 			cause = exec_journal_cause(e);     /* nothing of the step runs unjournaled */
-		else if (exec_sudo_gate(e, s, &cause) == 0 && exec_action(e, s, &cause) == 0) {
+		else if (exec_sudo_gate(e, s, &cause) == 0 && exec_record(e, s, 0, &cause) == 0 &&
+		    exec_action(e, s, &cause) == 0) {
 			exec_sudo_forget(e);
+			exec_record(e, s, 1, NULL);
 			exec_end(e, s, STEP_OK, NULL);
 			return STEP_OK;
 		}

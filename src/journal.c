@@ -261,7 +261,7 @@ journal_hexval(char c)
 }
 
 /* The value of one field: NULL for "-", "" for "%"; -1 on a bad escape. */
-static int
+int
 journal_unescape(const char *s, char **out)
 {
 	struct buf b;

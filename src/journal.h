@@ -46,6 +46,8 @@ int journal_tick(struct journal *);      /* fdatasync if the oldest unsynced rec
 int journal_fd(const struct journal *);
 void journal_written(struct journal *);
 char *journal_escape(const char *);     /* new string; NULL gives "-" */
+/* Its inverse: *out NULL for "-", "" for "%" (new string); -1 on a bad escape or a NUL. */
+int journal_unescape(const char *, char **out);
 
 struct jstep {
 	char *id;

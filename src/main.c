@@ -21,6 +21,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_validate_entry,
 	&cmd_gflops_entry,
 	&cmd_report_entry,
+	&cmd_undo_entry,
 	NULL,
 };
 

@@ -56,12 +56,92 @@ alt_step(struct pctx *c, const char *id, const char *title, char *why, char *nam
 	s->check.path = path;
 }
 
+/* libblas.so.3 → the chosen library */
+static void
+alt_blas(struct pctx *c)
+{
+	char *name = xasprintf("libblas.so.3-%s", c->triplet);
+	char *path = xasprintf("/usr/lib/%s/%s-%s/libblas.so.3", c->triplet, c->lib, c->thr);
+	char *why = xasprintf(GUIDE_NAME ": 'sudo update-alternatives --set "
+	    "libblas.so.3-aarch64-linux-gnu /usr/lib/aarch64-linux-gnu/blis-openmp/libblas.so.3' "
+	    "-- the same switch, to %s-%s on %s", c->lib, c->thr, c->triplet);
+
+	alt_step(c, "alt-blas", "Point libblas.so.3 at the chosen BLAS", why, name, path);
+}
+
+/* libblis.so.N → the chosen threading: Debian's libblisN-<threading> registers it too. */
+static void
+alt_blis(struct pctx *c)
+{
+	int so = plan_blis_soname(c->f);
+	char *name = xasprintf("libblis.so.%d-%s", so, c->triplet);
+	char *path = xasprintf("/usr/lib/%s/blis-%s/libblis.so.%d", c->triplet, c->thr, so);
+	char *why = xasprintf("Debian's libblis%d-%s registers libblis.so.%d as an alternative "
+	    "beside libblas.so.3, and in auto mode it goes to the highest priority (the OpenMP "
+	    "build), not the chosen one: set to the %s build so that programs linked with -lblis "
+	    "run what NumPy runs", so, c->thr, so, c->thr);
+
+	alt_step(c, "alt-blis", "Point libblis.so at the chosen BLIS build", why, name, path);
+}
+
+/* liblapack.so.3 → OpenBLAS, explicitly */
+static void
+alt_lapack(struct pctx *c)
+{
+	char *name = xasprintf("liblapack.so.3-%s", c->triplet);
+	char *path = xasprintf("/usr/lib/%s/openblas-%s/liblapack.so.3", c->triplet, c->thr);
+	char *why;
+
+	if (strcmp(c->lib, "blis") == 0)
+		why = xstrdup("BLIS ships no LAPACK (Debian's libblis4 packages provide no "
+		    "liblapack.so.3 alternative, so it stays on OpenBLAS); " GUIDE_NAME ": "
+		    "'OpenBLAS or LAPACK libraries need to be installed along BLIS to provide "
+		    "LAPACK functionality'");
+	else
+		why = xstrdup(GUIDE_NAME ": 'sudo update-alternatives --config "
+		    "liblapack.so.3-aarch64-linux-gnu' -- LAPACK set explicitly to OpenBLAS's, so "
+		    "a reference LAPACK installed earlier does not stay selected");
+	alt_step(c, "alt-lapack", "Point liblapack.so.3 at OpenBLAS's LAPACK", why, name, path);
+}
+
+/* libopenblas.so.0 → the chosen threading: what the wrappers above really run. */
+static void
+alt_openblas(struct pctx *c)
+{
+	char *name = xasprintf("libopenblas.so.0-%s", c->triplet);
+	char *path = xasprintf("/usr/lib/%s/openblas-%s/libopenblas.so.0", c->triplet, c->thr);
+	char *why = xasprintf("Debian's openblas-%s/libblas.so.3 and liblapack.so.3 are wrappers "
+	    "that load libopenblas.so.0 through RUNPATH $ORIGIN, and the dynamic linker takes "
+	    "$ORIGIN from the path it opened (/usr/lib/%s/liblapack.so.3, the alternatives "
+	    "symlink), not from the wrapper's own directory: they load /usr/lib/%s/libopenblas.so.0, "
+	    "an alternative of its own, which auto mode points at the highest priority build "
+	    "(pthread) and an earlier choice may point elsewhere; set to the %s build so that it "
+	    "is the one that runs", c->thr, c->triplet, c->triplet, c->thr);
+
+	alt_step(c, "alt-openblas", "Point libopenblas.so.0 at the chosen OpenBLAS build", why,
+	    name, path);
+}
+
+/* Every alternative the chosen build needs, each set: libblas.so.3 alone is not enough. */
+static void
+debian_alternatives(struct pctx *c)
+{
+	alt_blas(c);
+	if (strcmp(c->lib, "blis") == 0)
+		alt_blis(c);
+	alt_lapack(c);
+	alt_openblas(c);
+	/* validation holds the install to the threading chosen (Debian's "pthread" is
+	 * validate's "pthreads") */
+	c->check_thr = strcmp(c->thr, "pthread") == 0 ? "pthreads" : c->thr;
+}
+
 int
 plan_debian(struct pctx *c)
 {
 	const struct profile *p = c->p;
 	char **pkgs, **argv, **extra = NULL, **blas;
-	char *why, *name, *path;
+	char *why;
 	struct step *s;
 
 	if (plan_debian_release_ok(c) != 0)
@@ -107,27 +187,7 @@ plan_debian(struct pctx *c)
 	step_check_dpkg(s, pkgs);
 	strv_free(pkgs);
 
-	/* libblas.so.3 → the chosen library */
-	name = xasprintf("libblas.so.3-%s", c->triplet);
-	path = xasprintf("/usr/lib/%s/%s-%s/libblas.so.3", c->triplet, c->lib, c->thr);
-	why = xasprintf(GUIDE_NAME ": 'sudo update-alternatives --set "
-	    "libblas.so.3-aarch64-linux-gnu /usr/lib/aarch64-linux-gnu/blis-openmp/libblas.so.3' "
-	    "-- the same switch, to %s-%s on %s", c->lib, c->thr, c->triplet);
-	alt_step(c, "alt-blas", "Point libblas.so.3 at the chosen BLAS", why, name, path);
-
-	/* liblapack.so.3 → OpenBLAS, explicitly */
-	name = xasprintf("liblapack.so.3-%s", c->triplet);
-	path = xasprintf("/usr/lib/%s/openblas-%s/liblapack.so.3", c->triplet, c->thr);
-	if (strcmp(c->lib, "blis") == 0)
-		why = xstrdup("BLIS ships no LAPACK (Debian's libblis4 packages provide no "
-		    "liblapack.so.3 alternative, so it stays on OpenBLAS); " GUIDE_NAME ": "
-		    "'OpenBLAS or LAPACK libraries need to be installed along BLIS to provide "
-		    "LAPACK functionality'");
-	else
-		why = xstrdup(GUIDE_NAME ": 'sudo update-alternatives --config "
-		    "liblapack.so.3-aarch64-linux-gnu' -- LAPACK set explicitly to OpenBLAS's, so "
-		    "a reference LAPACK installed earlier does not stay selected");
-	alt_step(c, "alt-lapack", "Point liblapack.so.3 at OpenBLAS's LAPACK", why, name, path);
+	debian_alternatives(c);
 
 	pc_env_script(c, "/etc/profile.d/armpy-blas.sh", 1, GUIDE_NAME ": 'The environment "
 	    "variable OMP_NUM_THREADS can be set to specify the maximum number of threads' and "
@@ -136,7 +196,8 @@ plan_debian(struct pctx *c)
 	if (c->env_script != NULL)
 		plan_note(c->plan, "log in again (or run '. %s') to get the thread settings",
 		    c->env_script);
-	plan_note(c->plan, "switch BLAS later with: update-alternatives --config libblas.so.3-%s",
-	    c->triplet);
+	plan_note(c->plan, "switch BLAS later with: update-alternatives --config libblas.so.3-%s "
+	    "(another threading build: liblapack.so.3-%s and libopenblas.so.0-%s too)", c->triplet,
+	    c->triplet, c->triplet);
 	return 0;
 }

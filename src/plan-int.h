@@ -17,6 +17,7 @@ struct pctx {
 	const char *triplet;      /* Debian multiarch triplet (aarch64-linux-gnu) */
 	const char *lib;          /* "openblas" | "blis" */
 	const char *thr;          /* Debian spelling: "openmp" | "pthread" | "serial" */
+	const char *check_thr;    /* the threading validation holds the route to, NULL none */
 	int threads;              /* threads to export, 0 = unknown (not written) */
 	char *pyver;              /* resolved "3.11", NULL when unknown */
 	char *interp;             /* interpreter that creates the venv / runs the system route */

@@ -695,7 +695,8 @@ pc_validate(struct pctx *c)
 	free(why);
 	s->kind = ACTION_VALIDATE;
 	s->est_seconds = 30;
-	s->u.validate.expect = xstrdup(c->lib);
+	s->u.validate.expect = c->check_thr != NULL ? xasprintf("%s:%s", c->lib, c->check_thr) :
+	    xstrdup(c->lib);
 	s->u.validate.python = xstrdup(c->pyuser);
 	s->u.validate.openblas_min = xstrdup(FLOOR_OPENBLAS);
 	s->u.validate.numpy_min = xstrdup(FLOOR_NUMPY);

@@ -78,7 +78,8 @@ struct step {
 			char *path;
 		} alternative;
 		struct {
-			char *expect;    /* openblas | blis */
+			char *expect;    /* openblas | blis, optionally :openmp | :pthreads |
+			                  * :serial (validate_expect_parse) */
 			char *python;    /* interpreter to validate */
 			char *openblas_min, *numpy_min, *scipy_min;
 			char **env;      /* NAME=value for the probe (thread settings) */

@@ -1,4 +1,4 @@
-/* validate-env.c — verdicts on what really runs: variables that force kernels, BLIS's kernel set, thread scaling. */
+/* validate-env.c — verdicts on what really runs: variables that force kernels, BLIS's kernel set, the threading build, thread scaling. */
 /* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "facts.h"
@@ -314,4 +314,122 @@ vverdict_scaling(struct validate_report *r)
 	scaling_causes(&b, r);
 	vcheck_add(r, "thread-scaling", VERDICT_WARN, "%s", b.data);
 	buf_free(&b);
+}
+
+/* Debian's threading variants: /usr/lib/<triplet>/<openblas|blis>-<openmp|pthread|serial>/. */
+static const struct {
+	const char *debian, *word;
+} variants[] = {
+	{ "openmp", "openmp" }, { "pthread", "pthreads" }, { "serial", "serial" },
+};
+
+const char *
+validate_path_threading(const char *path)
+{
+	static const char *libs[] = { "openblas-", "blis-" };
+	const char *end, *dir;
+	size_t i, n;
+
+	if (path == NULL || (end = strrchr(path, '/')) == NULL)
+		return NULL;
+	for (dir = end; dir > path && dir[-1] != '/'; dir--)
+		;
+	for (i = 0; i < nitems(libs) && !str_startswith(dir, libs[i]); i++)
+		;
+	if (i == nitems(libs))
+		return NULL;
+	dir += strlen(libs[i]);
+	n = (size_t)(end - dir);
+	for (i = 0; i < nitems(variants); i++)
+		if (strlen(variants[i].debian) == n && strncmp(dir, variants[i].debian, n) == 0)
+			return variants[i].word;
+	return NULL;
+}
+
+/* The alternative's link a variant file is reached through: the soname Debian's postinst
+ * registers (libopenblasp-r0.3.21.so is libopenblas.so.0). NULL when it is none of them. */
+static char *
+variant_link(const char *base)
+{
+	static const char blis[] = "libblis.so.";
+	if (str_startswith(base, "libopenblas"))
+		return xstrdup("libopenblas.so.0");
+	if (str_startswith(base, "libblas.so"))
+		return xstrdup("libblas.so.3");
+	if (str_startswith(base, "liblapack.so"))
+		return xstrdup("liblapack.so.3");
+	if (str_startswith(base, blis))    /* libblis.so.4(.0.0): the major soname */
+		return xstrndup(base, sizeof blis - 1 + strcspn(base + sizeof blis - 1, "."));
+	return NULL;
+}
+
+/* "libopenblas.so.0 points at the pthreads build (FILE is mapped): update-alternatives --set
+ * libopenblas.so.0-TRIPLET LIBDIR/openblas-openmp/libopenblas.so.0". */
+static void
+threading_fix(struct buf *b, const char *path, const char *got, const char *want)
+{
+	const char *base = strrchr(path, '/') + 1, *dir = base - 1, *lib, *trip;
+	const char *debian = want;
+	char *link = variant_link(base);
+	size_t i;
+
+	while (dir > path && dir[-1] != '/')
+		dir--;
+	lib = str_startswith(dir, "blis-") ? "blis" : "openblas";
+	for (trip = dir - 1; trip > path && trip[-1] != '/'; trip--)
+		;
+	for (i = 0; i < nitems(variants); i++)
+		if (strcmp(variants[i].word, want) == 0)
+			debian = variants[i].debian;
+	buf_printf(b, "%s%s points at the %s build (%s is mapped)", b->len ? "; " : "",
+	    link != NULL ? link : base, got, path);
+	if (link != NULL && trip < dir - 1 && trip > path)
+		buf_printf(b, ": update-alternatives --set %s-%.*s %.*s%s-%s/%s", link,
+		    (int)(dir - 1 - trip), trip, (int)(dir - path), path, lib, debian, link);
+	free(link);
+}
+
+void
+vverdict_threading(struct validate_report *r, const char *want)
+{
+	const struct validate_lib *libs[] = { &r->blas, &r->lapack, &r->scipy_blas,
+	    &r->scipy_lapack };
+	struct buf bad, good;
+	const char *t;
+	size_t i;
+
+	buf_init(&bad);
+	buf_init(&good);
+	for (i = 0; r->mapped != NULL && r->mapped[i] != NULL; i++) {
+		if ((t = validate_path_threading(r->mapped[i])) == NULL)
+			continue;
+		if (strcmp(t, want) != 0)
+			threading_fix(&bad, r->mapped[i], t, want);
+		else
+			buf_printf(&good, "%s%s", good.len ? ", " : "", r->mapped[i]);
+	}
+	for (i = 0; i < nitems(libs); i++) {
+		const struct validate_lib *l = libs[i];
+		const char *impl = l->provider != NULL ? l->provider : l->path;
+		if (impl == NULL || l->threading == NULL || strcmp(l->threading, "unknown") == 0)
+			continue;
+		if (strcmp(l->threading, want) == 0) {
+			if (strstr(good.data != NULL ? good.data : "", impl) == NULL)
+				buf_printf(&good, "%s%s", good.len ? ", " : "", impl);
+		} else if (strstr(bad.data != NULL ? bad.data : "", impl) == NULL)
+			buf_printf(&bad, "%s%s %s (%s for %s) is the %s build", bad.len ? "; " : "",
+			    vkind_label(l->kind), impl, l->symbol != NULL ? l->symbol : "?",
+			    l->consumer != NULL ? l->consumer : "?", l->threading);
+	}
+	if (bad.len > 0)
+		vcheck_add(r, "blas-threading", VERDICT_FAIL, "the %s build was chosen, but %s",
+		    want, bad.data);
+	else if (good.len > 0)
+		vcheck_add(r, "blas-threading", VERDICT_PASS, "the %s builds run: %s", want,
+		    good.data);
+	else
+		vcheck_add(r, "blas-threading", VERDICT_WARN, "the %s build was chosen, but no "
+		    "mapped file or library tells which threading runs", want);
+	buf_free(&bad);
+	buf_free(&good);
 }

@@ -20,6 +20,9 @@ const char *venv_get(char *const *env, const char *name);
 void vverdict_environment(struct validate_report *, const struct facts *);
 void vverdict_blis_kernels(struct validate_report *, const struct facts *);
 void vverdict_scaling(struct validate_report *);
+/* blas-threading: the builds really mapped (their Debian variant directory) and the libraries'
+ * own word, against the threading chosen (openmp | pthreads | serial). */
+void vverdict_threading(struct validate_report *, const char *want);
 /* Whether OpenBLAS's core fits the CPU whose target is target (a DYNAMIC_ARCH build may pick
  * its AVX-512 SkylakeX/Cooperlake kernels on a Zen 4 whose build target is ZEN). */
 int vcore_fits(const char *corename, const char *target, const struct facts *);

@@ -46,8 +46,8 @@ verdict_name(enum check_verdict v)
 	return "?";
 }
 
-static void
-lib_clear(struct validate_lib *l)
+void
+validate_lib_clear(struct validate_lib *l)
 {
 	free(l->path);
 	free(l->kind);
@@ -74,10 +74,10 @@ validate_report_free(struct validate_report *r)
 	free(r->python);
 	free(r->numpy_version);
 	free(r->scipy_version);
-	lib_clear(&r->blas);
-	lib_clear(&r->lapack);
-	lib_clear(&r->scipy_blas);
-	lib_clear(&r->scipy_lapack);
+	validate_lib_clear(&r->blas);
+	validate_lib_clear(&r->lapack);
+	validate_lib_clear(&r->scipy_blas);
+	validate_lib_clear(&r->scipy_lapack);
 	for (i = 0; i < r->nchecks; i++) {
 		free(r->checks[i].name);
 		free(r->checks[i].detail);
@@ -116,6 +116,31 @@ validate_find(const struct validate_report *r, const char *name)
 	return NULL;
 }
 
+int
+validate_expect_parse(const char *expect, const char **lib, const char **threading,
+    char **cause)
+{
+	static const char *libs[] = { "openblas", "blis" };
+	static const char *thr[] = { "openmp", "pthreads", "serial" };
+	const char *colon = expect != NULL ? strchr(expect, ':') : NULL;
+	size_t n = colon != NULL ? (size_t)(colon - expect) : expect != NULL ? strlen(expect) : 0;
+	size_t i;
+
+	*lib = *threading = NULL;
+	for (i = 0; i < nitems(libs); i++)
+		if (strlen(libs[i]) == n && strncmp(expect, libs[i], n) == 0)
+			*lib = libs[i];
+	for (i = 0; colon != NULL && i < nitems(thr); i++)
+		if (strcmp(colon + 1, thr[i]) == 0)
+			*threading = thr[i];
+	if (*lib != NULL && (colon == NULL || *threading != NULL))
+		return 0;
+	*lib = *threading = NULL;
+	cause_set(cause, "'%s' is not openblas or blis, optionally followed by :openmp, "
+	    ":pthreads or :serial (e.g. openblas:openmp)", quote_short(expect != NULL ? expect : ""));
+	return -1;
+}
+
 /* ---- parsing the probe's YAML ---- */
 
 static char *
@@ -142,11 +167,72 @@ get_num(const struct ynode *map, const char *key)
 	return v;
 }
 
+static const char *
+fact_str(const struct ynode *map, const char *key)
+{
+	const struct ynode *n = ynode_get(map, key);
+	return n != NULL && n->type == YNODE_SCALAR && !ynode_is_null(n) ? n->value : NULL;
+}
+
+static char **strv_of(const struct ynode *seq, const char *key);
+
+/* The probe reports facts only (armpy-probe.py decides nothing): blasid_decide, the one that
+ * also decides for armpy gflops, turns them into the library's kind, version, threading and
+ * kernels. */
+static void
+lib_decide(struct validate_lib *l, const struct ynode *fn)
+{
+	char **symbols = strv_of(ynode_get(fn, "symbols"), NULL);
+	char **markers = strv_of(ynode_get(fn, "markers"), NULL);
+	int plain = 0;
+	struct blasid id;
+	struct blasid_facts f = {
+		.path = l->path, .symbols = symbols, .provider = l->provider, .markers = markers,
+		.config = fact_str(fn, "config"), .corename = fact_str(fn, "corename"),
+		.parallel = (int)get_num(fn, "parallel"), .version = fact_str(fn, "version"),
+		.blis_openmp = (int)get_num(fn, "blis_openmp"),
+		.blis_pthreads = (int)get_num(fn, "blis_pthreads"),
+		.blis_arch = fact_str(fn, "blis_arch"), .sibling = fact_str(fn, "sibling"),
+		.sibling_version = fact_str(fn, "sibling_version"),
+		.sibling_arch = fact_str(fn, "sibling_arch"),
+		.sibling_openmp = (int)get_num(fn, "sibling_openmp"),
+		.sibling_pthreads = (int)get_num(fn, "sibling_pthreads"),
+		.arch_debug = fact_str(fn, "arch_debug"),
+	};
+
+	if (ynode_get(fn, "plain_api") != NULL && ynode_bool(ynode_get(fn, "plain_api"), &plain) != 0)
+		plain = 0;
+	f.plain_api = plain;
+	blasid_decide(&f, &id);
+	l->kind = xstrdup(id.kind);
+	l->threading = xstrdup(id.threading);
+	l->version = id.version[0] ? xstrdup(id.version) : NULL;
+	l->corename = id.corename[0] ? xstrdup(id.corename) : NULL;
+	l->config = id.config[0] ? xstrdup(id.config) : NULL;
+	l->evidence = id.evidence[0] ? xstrdup(id.evidence) : NULL;
+	l->kernels = id.kernels[0] ? xstrdup(id.kernels) : NULL;
+	l->kernels_evidence = id.kernels_evidence[0] ? xstrdup(id.kernels_evidence) : NULL;
+	strv_free(symbols);
+	strv_free(markers);
+}
+
 static void
 lib_parse(struct validate_lib *l, const struct ynode *n)
 {
+	const struct ynode *fn;
+
 	if (n == NULL || n->type != YNODE_MAP)
 		return;
+	if ((fn = ynode_get(n, "facts")) != NULL && fn->type == YNODE_MAP) {
+		l->path = get_str(n, "path");
+		l->consumer = get_str(n, "consumer");
+		l->symbol = get_str(n, "symbol");
+		l->scope = get_str(n, "scope");
+		l->provider = get_str(n, "provider");
+		lib_decide(l, fn);
+		return;
+	}
+	/* a probe report recorded before the probe gave facts (tests/fixtures/probe/) */
 	l->path = get_str(n, "path");
 	l->kind = get_str(n, "kind");
 	l->version = get_str(n, "version");
@@ -217,7 +303,7 @@ lib_impl(const struct validate_lib *l)
 }
 
 static void
-verdict_library(struct validate_report *r, const struct validate_opts *o)
+verdict_library(struct validate_report *r, const char *want)
 {
 	char *d;
 	if (r->blas.path == NULL) {
@@ -228,9 +314,9 @@ verdict_library(struct validate_report *r, const struct validate_opts *o)
 		const char *scope = r->blas.scope && strcmp(r->blas.scope, "global") == 0 ?
 		    "; bound from the global scope: LD_PRELOAD or RTLD_GLOBAL" : "";
 		d = lib_describe(&r->blas);
-		if (o->expect != NULL && strcasecmp(o->expect, r->blas.kind) != 0)
+		if (want != NULL && strcmp(want, r->blas.kind) != 0)
 			vcheck_add(r, "blas-library", VERDICT_FAIL,
-			    "expected %s, but %s serves %s's %s (%s%s)", vkind_label(o->expect), d,
+			    "expected %s, but %s serves %s's %s (%s%s)", vkind_label(want), d,
 			    r->blas.consumer ? r->blas.consumer : "numpy", r->blas.symbol,
 			    r->blas.evidence ? r->blas.evidence : "unidentified", scope);
 		else if (!lib_known(&r->blas))
@@ -582,6 +668,20 @@ verdict_speed(struct validate_report *r, const struct facts *f)
 	buf_free(&b);
 }
 
+/* The thread environment the probe saw, as NAME=value. */
+static char **
+probe_seen_env(const struct ynode *n)
+{
+	char **env = strv_new();
+	size_t i;
+	for (i = 0; n != NULL && n->type == YNODE_MAP && i < n->n; i++) {
+		if (ynode_is_null(n->values[i]) || n->values[i]->type != YNODE_SCALAR)
+			continue;
+		env = strv_pushf(env, "%s=%s", n->items[i]->value, n->values[i]->value);
+	}
+	return env;
+}
+
 struct validate_report *
 validate_from_probe(const char *yaml, size_t len, const struct validate_opts *o, char **cause)
 {
@@ -590,7 +690,11 @@ validate_from_probe(const char *yaml, size_t len, const struct validate_opts *o,
 	char **env = NULL, *e;
 	size_t i;
 	const struct facts *f = o != NULL ? o->facts : NULL;
+	const char *want = NULL, *want_thr = NULL;
 
+	if (o != NULL && o->expect != NULL &&
+	    validate_expect_parse(o->expect, &want, &want_thr, cause) != 0)
+		return NULL;
 	if ((doc = ydoc_parse(yaml, len, "probe", cause)) == NULL)
 		return NULL;
 	if (doc->type != YNODE_MAP || (n = ynode_get(doc, "probe")) == NULL) {
@@ -638,15 +742,7 @@ validate_from_probe(const char *yaml, size_t len, const struct validate_opts *o,
 		r->cgroup_cpus = get_num(n, "cgroup_cpus");
 		r->loadavg = get_num(n, "loadavg");
 	}
-	/* The thread environment the probe saw. */
-	env = strv_new();
-	if ((n = ynode_get(doc, "env")) != NULL && n->type == YNODE_MAP) {
-		for (i = 0; i < n->n; i++) {
-			if (ynode_is_null(n->values[i]) || n->values[i]->type != YNODE_SCALAR)
-				continue;
-			env = strv_pushf(env, "%s=%s", n->items[i]->value, n->values[i]->value);
-		}
-	}
+	env = probe_seen_env(ynode_get(doc, "env"));
 	r->emulated = f != NULL && f->emulated;
 	speed_clock(r, f, o != NULL ? o->clock_mhz : 0);
 	if (r->peak_1 > 0 && r->threads_all > 0) {
@@ -671,7 +767,9 @@ validate_from_probe(const char *yaml, size_t len, const struct validate_opts *o,
 		r->env_applied_from = xstrdup(o->login_from);
 	}
 	vverdict_environment(r, f);
-	verdict_library(r, o != NULL ? o : &(struct validate_opts){ 0 });
+	verdict_library(r, want);
+	if (want_thr != NULL)
+		vverdict_threading(r, want_thr);
 	verdict_duplicates(r);
 	verdict_versions(r);
 	verdict_core(r, f);
@@ -1100,9 +1198,12 @@ validate_run(const struct validate_opts *o, char **cause)
 	struct facts *f = NULL;
 	struct detect_opts dop = { 0 };
 	struct buf out, err;
-	char *text, **argv, *dcause = NULL, **login, *login_from = NULL;
+	char *text, **argv, *dcause = NULL, **login, *login_from = NULL, **tables;
 	int rc;
 
+	if (o->expect != NULL && validate_expect_parse(o->expect, &(const char *){ NULL },
+	    &(const char *){ NULL }, cause) != 0)
+		return NULL;
 	if ((text = validate_probe_text(cause)) == NULL)
 		return NULL;
 	if (local.facts == NULL) {
@@ -1123,6 +1224,9 @@ validate_run(const struct validate_opts *o, char **cause)
 	argv = strv_push(argv, text);
 	if (o->quick)
 		argv = strv_push(argv, "--quick");
+	tables = blasid_probe_args();
+	argv = strv_append(argv, tables);
+	strv_free(tables);
 	free(text);
 	buf_init(&out);
 	buf_init(&err);
@@ -1147,4 +1251,41 @@ validate_run(const struct validate_opts *o, char **cause)
 	buf_free(&err);
 	facts_free(f);
 	return r;
+}
+
+int
+validate_identify_file(const char *python, const char *path, struct validate_lib *l,
+    char **cause)
+{
+	struct validate_opts o = { .python = python };
+	struct buf out, err;
+	struct ynode *doc;
+	char *text, **argv, **tables;
+	int rc;
+
+	memset(l, 0, sizeof *l);
+	if ((text = validate_probe_text(cause)) == NULL)
+		return -1;
+	argv = strv_pushl(strv_new(), python != NULL ? python : "python3", "-c", text,
+	    "--identify", path, NULL);
+	free(text);
+	tables = blasid_probe_args();
+	argv = strv_append(argv, tables);
+	strv_free(tables);
+	buf_init(&out);
+	buf_init(&err);
+	rc = probe_spawn(&o, NULL, argv, &out, &err, cause);
+	strv_free(argv);
+	if (rc > 0)
+		cause_set(cause, "the probe failed (exit %d): %s", rc, last_line(&err));
+	if (rc == 0 && (doc = ydoc_parse(out.data != NULL ? out.data : "", out.len, "probe",
+	    cause)) != NULL) {
+		lib_parse(l, ynode_get(doc, "identify"));
+		ynode_free(doc);
+		if (l->kind == NULL)
+			cause_set(cause, "probe: no identify: facts");
+	}
+	buf_free(&out);
+	buf_free(&err);
+	return rc == 0 && l->kind != NULL ? 0 : -1;
 }

@@ -71,7 +71,7 @@ struct validate_report {
 struct validate_opts {
 	const char *python;     /* default python3 (or the venv's) */
 	const char *root;       /* chroot */
-	const char *expect;     /* openblas | blis | NULL */
+	const char *expect;     /* LIB[:THREADING] (validate_expect_parse) | NULL */
 	int quick;              /* small sizes (emulation, tests) */
 	char **env;             /* extra NAME=value for the probe */
 	/* added: the machine (CPU target, peak, emulation); NULL = validate_run detects it,
@@ -87,7 +87,7 @@ struct validate_opts {
 };
 
 /* Check names, in report order: probe, environment, blas-library, lapack-library,
- * duplicate-blas, numpy-version, scipy-version, openblas-version, blas-version, openblas-core,
+ * blas-threading (with an expected threading), duplicate-blas, numpy-version, scipy-version, openblas-version, blas-version, openblas-core,
  * blis-kernels, threads, dgemm-correctness, lapack-correctness, speed, thread-scaling. */
 const struct validate_check *validate_find(const struct validate_report *, const char *name);
 /* The probe script's text (ARMPY_PROBE env, source tree next to the binary, ARMPY_DATADIR). */
@@ -97,6 +97,15 @@ int validate_core_flops(const struct facts *);
 /* FP64 peak of one core in GFLOPS: the larger of the facts' nominal clock and clock_mhz
  * (measured; 0 none) times validate_core_flops(); < 0 when unknowable. */
 double validate_core_peak(const struct facts *, double clock_mhz);
+/* An expectation "LIB" or "LIB:THREADING" (armpy validate --expect, a plan's validate step):
+ * LIB openblas|blis, THREADING openmp|pthreads|serial. 0 with *lib and *threading (NULL when
+ * not given) set to static words, or -1 and cause. Pure. */
+int validate_expect_parse(const char *expect, const char **lib, const char **threading,
+    char **cause);
+/* The threading of a file in a Debian threading-variant directory, from that directory
+ * (/usr/lib/<triplet>/openblas-openmp/...: openmp; blis-pthread: pthreads; -serial: serial);
+ * NULL for any other path. Pure. */
+const char *validate_path_threading(const char *path);
 /* What an environment variable does to the BLAS ("forces OpenBLAS's Haswell kernels"), or
  * NULL when it is not one that changes which library or kernels load. Pure. */
 const char *validate_env_effect(const char *name);
@@ -105,6 +114,11 @@ const char *validate_env_effect(const char *name);
 char **validate_login_env(const char *text);
 
 struct validate_report *validate_run(const struct validate_opts *, char **cause);
+/* The probe's facts about one library file (armpy-probe.py --identify PATH under python),
+ * decided by blasid_decide into l, which validate_lib_clear frees: 0, or -1 and cause. */
+int validate_identify_file(const char *python, const char *path, struct validate_lib *l,
+    char **cause);
+void validate_lib_clear(struct validate_lib *);
 /* Parse the probe's YAML and decide the verdicts (pure; used by unit tests). */
 struct validate_report *validate_from_probe(const char *yaml, size_t len,
     const struct validate_opts *, char **cause);
@@ -132,7 +146,36 @@ struct blasid {
 	char evidence[320];
 	char kernels[64];     /* kernel set the library selected at run time on this CPU: OpenBLAS's
 	                       * corename, BLIS's bli_arch_string(bli_arch_query_id()); "" unknown */
+	char kernels_evidence[320];   /* how the kernel set was found out */
 };
+/* What a library shows, as armpy-probe.py gathers it inside the target Python or
+ * blasid_identify here: facts only, no decision. blasid_decide alone turns them into a kind,
+ * version, threading and kernel set, so both ways answer alike. NULL strings and -1 ints are
+ * unknown. */
+struct blasid_facts {
+	const char *path;         /* the library asked about */
+	char *const *symbols;     /* identification symbols (blasid_probe_args' --id) it exports, or a
+	                           * vendor core it links does, as found: scipy_openblas_get_config64_ */
+	const char *provider;     /* the file the first of them is defined in */
+	char *const *markers;     /* every kind whose marker its contents hold */
+	int plain_api;            /* exports dgemm_, cblas_dgemm or dgetrf_ */
+	const char *config, *corename;   /* openblas_get_config(), openblas_get_corename() */
+	int parallel;             /* openblas_get_parallel() */
+	const char *version;      /* bli_info_get_version_str(); FlexiBLAS's, MKL's, ArmPL's */
+	int blis_openmp, blis_pthreads;  /* bli_info_get_enable_openmp(), ..._pthreads() */
+	const char *blis_arch;    /* bli_arch_string(bli_arch_query_id()) of the library itself */
+	const char *sibling;      /* a libblis.so.* in its directory, and what that one says */
+	const char *sibling_version, *sibling_arch;
+	int sibling_openmp, sibling_pthreads;
+	const char *arch_debug;   /* the sub-configuration BLIS named under BLIS_ARCH_DEBUG=1 while
+	                           * NumPy ran a @ b (the probe, for the BLAS role only) */
+};
+void blasid_decide(const struct blasid_facts *, struct blasid *);
+/* The tables the probe gathers facts with (it has none of its own), as its argv words:
+ * --decor=PREFIX,SUFFIX (wheel decorations), --id=SYMBOL (identification symbols, in the
+ * order blasid_decide takes them), --marker=KIND:TEXT (strings compiled into libraries that
+ * hide their API; the probe reports every KIND whose TEXT it finds). */
+char **blasid_probe_args(void);
 /* Whether a kernel set is a library's generic (reference, not CPU-tuned) one. */
 int blasid_kernels_generic(const char *kind, const char *kernels);
 /* The sub-configuration BLIS names when BLIS_ARCH_DEBUG=1 ("libblis: selecting

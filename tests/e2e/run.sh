@@ -212,6 +212,9 @@ else
 	t_fail "bench: BLIS rows' kernels (BLIS says ${BLIS_WORD:-?})"; why bench-k 5
 fi
 
+# The threading chosen is the threading that runs (tests/e2e/threading.sh).
+source "$HERE/threading.sh"
+
 # 5. The README's evidence: show_config() cannot tell the alternatives apart.
 if [ -s "$T_OUT/showcfg-blis.out" ] && cmp -s "$T_OUT/showcfg-blis.out" "$T_OUT/showcfg-openblas.out"; then
 	t_pass "numpy.show_config() is byte-identical under BLIS and OpenBLAS (why armpy validate exists)"

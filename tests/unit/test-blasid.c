@@ -7,9 +7,12 @@
 #include <cmocka.h>
 
 #include <dlfcn.h>
+#include <stdio.h>
 #include <glob.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "armpy.h"
 #include "validate.h"
@@ -197,9 +200,94 @@ test_identify_reference(void **state)
 	assert_true(blasid_kernels_generic(id.kind, id.kernels));
 }
 
-int
-main(void)
+/* "kind version threading kernels" of blasid_identify on path (the --identify PATH mode of
+ * this program: a fresh process, for two builds of one soname cannot share one: the second
+ * finds the first loaded). */
+static int
+identify_print(const char *path)
 {
+	struct blasid id;
+	void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	if (h == NULL)
+		return 1;
+	blasid_identify(h, path, &id);
+	printf("%s %s %s %s", id.kind, id.version[0] ? id.version : "-", id.threading,
+	    id.kernels[0] ? id.kernels : "-");
+	return fflush(stdout) != 0;
+}
+
+/* identify_print in a new process of this program. */
+static char *
+identify_child(const char *path)
+{
+	char buf[512] = "";
+	int fd[2], status;
+	ssize_t n, got = 0;
+	pid_t pid;
+
+	assert_int_equal(pipe(fd), 0);
+	if ((pid = fork()) == 0) {
+		dup2(fd[1], 1);
+		close(fd[0]);
+		execl("/proc/self/exe", "test-blasid", "--identify", path, (char *)NULL);
+		_exit(127);
+	}
+	close(fd[1]);
+	while ((n = read(fd[0], buf + got, sizeof buf - 1 - got)) > 0)
+		got += n;
+	close(fd[0]);
+	waitpid(pid, &status, 0);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		fail_msg("identifying %s in a child failed", path);
+	return xstrdup(buf);
+}
+
+/* The probe gathers its facts in the target Python (armpy-probe.py --identify) and
+ * blasid_identify gathers them here; on the same installed libraries, every flavour of
+ * Debian's OpenBLAS and BLIS, blasid_decide must give the same answer. */
+static void
+test_probe_agrees(void **state)
+{
+	static const char *patterns[] = {
+		"/usr/lib/*/openblas-*/libblas.so.3", "/usr/lib/*/openblas-*/liblapack.so.3",
+		"/usr/lib/*/openblas-*/libopenblas.so.0", "/usr/lib/*/blis-*/libblas.so.3",
+		"/usr/lib/*/blis-*/libblis.so.?", "/usr/lib/*/blas/libblas.so.3",
+	};
+	struct validate_lib l;
+	char *cause = NULL, *here, *there;
+	size_t i, j, n = 0;
+	glob_t g;
+	(void)state;
+	setenv("ARMPY_PROBE", "scripts/armpy-probe.py", 1);   /* this tree's probe */
+	for (i = 0; i < nitems(patterns); i++) {
+		if (glob(patterns[i], 0, NULL, &g) != 0)
+			continue;
+		for (j = 0; j < g.gl_pathc; j++, n++) {
+			here = identify_child(g.gl_pathv[j]);
+			if (validate_identify_file("python3", g.gl_pathv[j], &l, &cause) != 0)
+				fail_msg("probe --identify %s: %s", g.gl_pathv[j], cause);
+			there = xasprintf("%s %s %s %s", l.kind, l.version ? l.version : "-",
+			    l.threading, l.kernels ? l.kernels : "-");
+			print_message("%s: %s\n", g.gl_pathv[j], here);
+			if (strcmp(here, there) != 0)
+				fail_msg("%s: here '%s', the probe's facts '%s'", g.gl_pathv[j], here,
+				    there);
+			assert_string_not_equal(l.kind, "unknown");
+			validate_lib_clear(&l);
+			free(here);
+			free(there);
+		}
+		globfree(&g);
+	}
+	if (n == 0)
+		skip();
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc == 3 && strcmp(argv[1], "--identify") == 0)
+		return identify_print(argv[2]);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_openblas_version),
 		cmocka_unit_test(test_openblas_threading),
@@ -209,6 +297,7 @@ main(void)
 		cmocka_unit_test(test_identify_openblas),
 		cmocka_unit_test(test_identify_blis_hidden),
 		cmocka_unit_test(test_identify_reference),
+		cmocka_unit_test(test_probe_agrees),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

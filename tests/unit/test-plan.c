@@ -156,6 +156,17 @@ test_debian_system_blis(void **state)
 	assert_string_equal(s->u.alternative.path,
 	    "/usr/lib/aarch64-linux-gnu/openblas-openmp/liblapack.so.3");
 	assert_non_null(strstr(s->why, "BLIS ships no LAPACK"));
+	/* the wrappers find libopenblas.so.0 through $ORIGIN, the symlink's directory */
+	s = need(plan, "alt-openblas");
+	assert_string_equal(s->u.alternative.name, "libopenblas.so.0-aarch64-linux-gnu");
+	assert_string_equal(s->u.alternative.path,
+	    "/usr/lib/aarch64-linux-gnu/openblas-openmp/libopenblas.so.0");
+	assert_int_equal(s->check.kind, CHECK_ALTERNATIVE);
+	assert_non_null(strstr(s->why, "$ORIGIN"));
+	s = need(plan, "alt-blis");
+	assert_string_equal(s->u.alternative.name, "libblis.so.4-aarch64-linux-gnu");
+	assert_string_equal(s->u.alternative.path,
+	    "/usr/lib/aarch64-linux-gnu/blis-openmp/libblis.so.4");
 	s = need(plan, "blas-env");
 	assert_int_equal(s->kind, ACTION_WRITE);
 	assert_string_equal(s->u.write.path, "/etc/profile.d/armpy-blas.sh");
@@ -163,7 +174,7 @@ test_debian_system_blis(void **state)
 	assert_non_null(strstr(s->u.write.content, "export OMP_NUM_THREADS=80\n"));
 	s = &plan->steps[plan->nsteps - 1];
 	assert_int_equal(s->kind, ACTION_VALIDATE);
-	assert_string_equal(s->u.validate.expect, "blis");
+	assert_string_equal(s->u.validate.expect, "blis:openmp");
 	assert_string_equal(s->u.validate.python, "/usr/bin/python3");
 	assert_string_equal(s->u.validate.numpy_min, FLOOR_NUMPY);
 	assert_true(strv_contains(s->u.validate.env, "BLIS_NUM_THREADS=80"));
@@ -189,6 +200,11 @@ test_threading_variants(void **state)
 	assert_true(argv_has(s->u.run.argv, "libopenblas0-serial"));
 	assert_string_equal(need(plan, "alt-blas")->u.alternative.path,
 	    "/usr/lib/aarch64-linux-gnu/blis-serial/libblas.so.3");
+	assert_string_equal(need(plan, "alt-blis")->u.alternative.path,
+	    "/usr/lib/aarch64-linux-gnu/blis-serial/libblis.so.3");
+	assert_string_equal(need(plan, "alt-openblas")->u.alternative.path,
+	    "/usr/lib/aarch64-linux-gnu/openblas-serial/libopenblas.so.0");
+	assert_string_equal(plan->steps[plan->nsteps - 1].u.validate.expect, "blis:serial");
 	assert_non_null(strstr(need(plan, "blas-env")->u.write.content, "BLIS_NUM_THREADS=1\n"));
 	assert_null(strstr(need(plan, "blas-env")->u.write.content, "=80"));
 	plan_free(plan);
@@ -208,6 +224,11 @@ test_threading_variants(void **state)
 	assert_string_equal(need(plan, "alt-blas")->u.alternative.path,
 	    "/usr/lib/aarch64-linux-gnu/openblas-pthread/libblas.so.3");
 	assert_true(argv_has(need(plan, "apt-install")->u.run.argv, "libopenblas0-pthread"));
+	assert_string_equal(need(plan, "alt-openblas")->u.alternative.path,
+	    "/usr/lib/aarch64-linux-gnu/openblas-pthread/libopenblas.so.0");
+	assert_null(plan_find(plan, "alt-blis"));
+	assert_string_equal(plan->steps[plan->nsteps - 1].u.validate.expect,
+	    "openblas:pthreads");
 	plan_free(plan);
 	profile_free(p);
 }

@@ -371,9 +371,21 @@ zen(int family, long mhz)
 	return f;
 }
 
+static struct validate_report *load_edit_expect(const char *, const struct facts *,
+    const char *, const char *const *, int);
+
 /* A probe fixture with text replaced (each pair: old, new; old must be there). */
 static struct validate_report *
 load_edit(const char *fixture, const struct facts *f, const char *const *pairs, int npairs)
+{
+	return load_edit_expect(fixture, f, NULL, pairs, npairs);
+}
+
+/* The same, with an expectation; an empty new text keeps the old one and marks "replace every
+ * occurrence of the pair before it" (old, new, "*", ""). */
+static struct validate_report *
+load_edit_expect(const char *fixture, const struct facts *f, const char *expect,
+    const char *const *pairs, int npairs)
 {
 	char *path = xasprintf(FIX "%s", fixture), *text, *cause = NULL, *p, *t;
 	struct validate_opts o;
@@ -382,15 +394,25 @@ load_edit(const char *fixture, const struct facts *f, const char *const *pairs, 
 	text = file_read(path, 1 << 20, NULL, NULL);
 	assert_non_null(text);
 	for (i = 0; i < npairs; i++) {
+		int all = i + 1 < npairs && strcmp(pairs[2 * i + 2], "*") == 0;
 		if ((p = strstr(text, pairs[2 * i])) == NULL)
 			fail_msg("%s: no '%s'", fixture, pairs[2 * i]);
-		*p = '\0';
-		t = xasprintf("%s%s%s", text, pairs[2 * i + 1], p + strlen(pairs[2 * i]));
-		free(text);
-		text = t;
+		for (size_t off = (size_t)(p - text); ; ) {
+			size_t at = off + strlen(pairs[2 * i + 1]);
+			text[off] = '\0';
+			t = xasprintf("%s%s%s", text, pairs[2 * i + 1], text + off +
+			    strlen(pairs[2 * i]));
+			free(text);
+			text = t;
+			if (!all || (p = strstr(text + at, pairs[2 * i])) == NULL)
+				break;
+			off = (size_t)(p - text);
+		}
+		i += all;
 	}
 	memset(&o, 0, sizeof o);
 	o.facts = f;
+	o.expect = expect;
 	r = validate_from_probe(text, strlen(text), &o, &cause);
 	if (r == NULL)
 		fail_msg("%s", cause);
@@ -590,6 +612,140 @@ test_recommend_generic(void **state)
 	free(s);
 }
 
+static void
+test_expect_parse(void **state)
+{
+	static const char *bad[] = { "", "mkl", "OpenBLAS", "openblas:", "openblas:pthread",
+	    "blis:openmp:x", "blisx", ":openmp", "openblas openmp", "openblas:OPENMP" };
+	const char *lib, *thr;
+	char *cause = NULL;
+	size_t i;
+	(void)state;
+	assert_int_equal(validate_expect_parse("openblas", &lib, &thr, NULL), 0);
+	assert_string_equal(lib, "openblas");
+	assert_null(thr);
+	assert_int_equal(validate_expect_parse("blis:openmp", &lib, &thr, NULL), 0);
+	assert_string_equal(lib, "blis");
+	assert_string_equal(thr, "openmp");
+	assert_int_equal(validate_expect_parse("openblas:pthreads", &lib, &thr, NULL), 0);
+	assert_string_equal(thr, "pthreads");
+	assert_int_equal(validate_expect_parse("blis:serial", &lib, &thr, NULL), 0);
+	assert_string_equal(thr, "serial");
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		if (validate_expect_parse(bad[i], &lib, &thr, &cause) != -1)
+			fail_msg("'%s' was taken", bad[i]);
+		assert_null(lib);
+		assert_null(thr);
+		assert_non_null(strstr(cause, bad[i]));
+		free(cause);
+		cause = NULL;
+	}
+	assert_int_equal(validate_expect_parse(NULL, &lib, &thr, NULL), -1);
+}
+
+static void
+test_path_threading(void **state)
+{
+	(void)state;
+	/* Debian names the core libopenblasp-r0.3.21.so in both threaded directories */
+	assert_string_equal(validate_path_threading(
+	    "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so"), "pthreads");
+	assert_string_equal(validate_path_threading(
+	    "/usr/lib/aarch64-linux-gnu/openblas-openmp/libopenblasp-r0.3.21.so"), "openmp");
+	assert_string_equal(validate_path_threading(
+	    "/usr/lib/x86_64-linux-gnu/openblas-serial/libopenblas-r0.3.21.so"), "serial");
+	assert_string_equal(validate_path_threading(
+	    "/usr/lib/aarch64-linux-gnu/blis-openmp/libblas.so.3"), "openmp");
+	assert_string_equal(validate_path_threading("blis-serial/libblis.so.4"), "serial");
+	assert_null(validate_path_threading("/usr/lib/x86_64-linux-gnu/libopenblas.so.0"));
+	assert_null(validate_path_threading("/opt/openblas-openmpx/lib/libopenblas.so.0"));
+	assert_null(validate_path_threading("/opt/openblas-openmp/lib/libopenblas.so.0"));
+	assert_null(validate_path_threading("/usr/lib/x86_64-linux-gnu/lapack/liblapack.so.3"));
+	assert_null(validate_path_threading("openblas-openmp"));
+	assert_null(validate_path_threading("/x/myblas-openmp/libblas.so.3"));
+	assert_null(validate_path_threading(NULL));
+}
+
+/* The OpenMP libblas.so.3 and liblapack.so.3 with libopenblas.so.0 left on the pthreads build
+ * (what Debian's auto mode gives): a debian-openblas.yaml probe edited to that. */
+static const char *omp_wrappers[] = {
+	"  path: \"/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3",
+	"  path: \"/usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3", "*", "",
+	"  path: \"/usr/lib/x86_64-linux-gnu/openblas-pthread/liblapack.so.3",
+	"  path: \"/usr/lib/x86_64-linux-gnu/openblas-openmp/liblapack.so.3", "*", "",
+	"real: \"/usr/lib/x86_64-linux-gnu/openblas-pthread/liblapack.so.3",
+	"real: \"/usr/lib/x86_64-linux-gnu/openblas-openmp/liblapack.so.3",
+	"real: \"/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3",
+	"real: \"/usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3",
+};
+
+static void
+test_threading_openblas(void **state)
+{
+	static const char *all_omp[] = { "openblas-pthread", "openblas-openmp", "*", "",
+	    "threading: \"pthreads\"", "threading: \"openmp\"", "*", "" };
+	struct validate_report *r;
+	const char *d;
+	(void)state;
+	r = load_edit_expect("debian-openblas.yaml", NULL, "openblas:openmp", omp_wrappers,
+	    sizeof omp_wrappers / sizeof omp_wrappers[0] / 2);
+	assert_int_equal(verdict(r, "blas-library"), VERDICT_PASS);
+	assert_int_equal(verdict(r, "blas-threading"), VERDICT_FAIL);
+	assert_false(validate_passed(r));
+	d = detail(r, "blas-threading");
+	assert_non_null(strstr(d, "libopenblas.so.0 points at the pthreads build"));
+	assert_non_null(strstr(d, "update-alternatives --set libopenblas.so.0-x86_64-linux-gnu "
+	    "/usr/lib/x86_64-linux-gnu/openblas-openmp/libopenblas.so.0"));
+	assert_null(strstr(d, "libblas.so.3 points"));     /* that one is right */
+	validate_report_free(r);
+
+	r = load_edit_expect("debian-openblas.yaml", NULL, "openblas:openmp", all_omp, 4);
+	assert_int_equal(verdict(r, "blas-threading"), VERDICT_PASS);
+	assert_non_null(strstr(detail(r, "blas-threading"), "openblas-openmp/libopenblasp"));
+	assert_true(validate_passed(r));
+	validate_report_free(r);
+
+	r = load("debian-openblas.yaml", "openblas:pthreads", NULL, NULL);
+	assert_int_equal(verdict(r, "blas-threading"), VERDICT_PASS);
+	validate_report_free(r);
+	r = load("debian-openblas.yaml", "openblas", NULL, NULL);
+	assert_null(validate_find(r, "blas-threading"));   /* no threading asked for */
+	validate_report_free(r);
+	/* a wheel's OpenBLAS in no Debian directory: the library's own word decides */
+	r = load("wheel-scipy-openblas64.yaml", "openblas:openmp", NULL, NULL);
+	assert_int_equal(verdict(r, "blas-threading"), VERDICT_FAIL);
+	assert_non_null(strstr(detail(r, "blas-threading"), "is the pthreads build"));
+	validate_report_free(r);
+}
+
+static void
+test_threading_blis(void **state)
+{
+	static const char *blis_omp[] = { "blis-pthread", "blis-openmp", "*", "" };
+	struct validate_report *r;
+	const char *d;
+	(void)state;
+	/* BLIS's libblas.so.3 on OpenMP, LAPACK still OpenBLAS's pthreads build */
+	r = load_edit_expect("debian-blis.yaml", NULL, "blis:openmp", blis_omp, 2);
+	assert_int_equal(verdict(r, "blas-threading"), VERDICT_FAIL);
+	d = detail(r, "blas-threading");
+	assert_non_null(strstr(d, "libopenblas.so.0 points at the pthreads build"));
+	assert_non_null(strstr(d, "liblapack.so.3 points at the pthreads build"));
+	assert_non_null(strstr(d, "/usr/lib/x86_64-linux-gnu/openblas-openmp/liblapack.so.3"));
+	assert_null(strstr(d, "libblas.so.3 points"));
+	validate_report_free(r);
+
+	r = load("debian-blis.yaml", "blis:openmp", NULL, NULL);
+	d = detail(r, "blas-threading");
+	assert_non_null(strstr(d, "update-alternatives --set libblas.so.3-x86_64-linux-gnu "
+	    "/usr/lib/x86_64-linux-gnu/blis-openmp/libblas.so.3"));
+	validate_report_free(r);
+
+	r = load("debian-blis.yaml", "blis:pthreads", NULL, NULL);
+	assert_int_equal(verdict(r, "blas-threading"), VERDICT_PASS);
+	validate_report_free(r);
+}
+
 int
 main(void)
 {
@@ -614,6 +770,10 @@ main(void)
 		cmocka_unit_test(test_login_env),
 		cmocka_unit_test(test_scaling),
 		cmocka_unit_test(test_recommend_generic),
+		cmocka_unit_test(test_expect_parse),
+		cmocka_unit_test(test_path_threading),
+		cmocka_unit_test(test_threading_openblas),
+		cmocka_unit_test(test_threading_blis),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -311,5 +311,8 @@ fi
 restore
 
 "$ARMPY" gflops --size 0 >/dev/null 2>&1; t_check "gflops --size 0 is bad usage (2)" test $? -eq 2
+"$ARMPY" validate --expect openblas:pthread >/dev/null 2>&1; t_check "--expect openblas:pthread is bad usage (2)" test $? -eq 2
+
+source "$TOP/tests/validate/threading.sh"
 
 t_summary
