@@ -4,6 +4,7 @@
 #include "exec.h"
 #include "plan.h"
 #include "screen.h"
+#include "validate.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -171,6 +172,18 @@ obs_ask_sudo(void *arg, const struct step *s, const char *note, char *pw, size_t
 	return r == 1;
 }
 
+/* The validate step's report: the validation screen shows it, and runs no probe again. */
+static void
+obs_validated(void *arg, const struct step *s, struct validate_report *r)
+{
+	struct install *in = arg;
+
+	(void)s;
+	validate_report_free(in->w->validation);
+	in->w->validation = r;
+	in->w->validate_ran = 1;
+}
+
 static const char *
 state_text(int st)
 {
@@ -246,7 +259,8 @@ install_start(struct wizard *w, void *state)
 {
 	struct exec_observer ob = {
 		.step_start = obs_start, .progress = obs_progress, .output = obs_output,
-		.step_end = obs_end, .ask_failure = obs_ask, .ask_sudo = obs_ask_sudo, .arg = state,
+		.step_end = obs_end, .ask_failure = obs_ask, .ask_sudo = obs_ask_sudo,
+		.validated = obs_validated, .arg = state,
 	};
 	struct install *in = state;
 	struct exec_opts eo;
@@ -257,6 +271,7 @@ install_start(struct wizard *w, void *state)
 	eo.root = w->root;
 	eo.log_path = w->log_opt;
 	eo.sudo_each_step = w->sudo_each_step;
+	eo.facts = w->facts;
 	/* A hang-up of the terminal interrupts the run cleanly (journal, unmounts) like a
 	 * headless SIGHUP would, instead of killing the wizard mid-step. */
 	eo.headless = 1;

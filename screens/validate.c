@@ -36,6 +36,7 @@ validate_options(const struct wizard *w, struct validate_opts *o)
 	} else
 		o->expect = blas_library_name(w->profile->blas.library);
 	o->quick = w->facts->emulated;
+	o->facts = w->facts;
 }
 
 /* Cheap: only says why validation will not run, or that the install did not finish. */
@@ -54,7 +55,9 @@ validate_enter(struct wizard *w, void *state)
 		    "anyway below when a Python is there.", w->exec_status);
 }
 
-/* After the first draw: the probe, under a busy box (once: the report stays in the wizard). */
+/* After the first draw: the report the plan's validate step made, or, when no validate step
+ * ran (the plan has none, or the install stopped before it), the probe under a busy box
+ * (once: the report stays in the wizard). */
 static void
 validate_start(struct wizard *w, void *state)
 {
@@ -65,6 +68,12 @@ validate_start(struct wizard *w, void *state)
 	v->started = 1;
 	if (w->validation != NULL || w->dry_run)
 		return;
+	if (w->validate_ran) {
+		free(v->skipped);
+		v->skipped = xstrdup("The plan's validate step could not run the probe; the install "
+		    "screen and the log say why. `armpy validate` runs it again.");
+		return;
+	}
 	validate_options(w, &o);
 	tui_busy("Validation", "Asking NumPy which BLAS and LAPACK serve it, and timing "
 	    "dgemm...");

@@ -15,13 +15,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The current value of an alternative (undo.h's reader, in the run's root). */
-char *
-alternative_current(const struct exec *e, const char *name)
-{
-	return undo_alt_link(e->rd, name);
-}
-
 static void alternative_describe(const struct step *, struct step_desc *);
 
 /* Runs the described update-alternatives, the value it replaces journaled first. */
@@ -36,17 +29,17 @@ act_alternative(struct exec *e, const struct step *s, char **cause)
 		cause_set(cause, "an alternative step needs name and path");
 		return -1;
 	}
-	prev = alternative_current(e, s->u.alternative.name);
+	prev = undo_alt_link(exec_rootdir(e), s->u.alternative.name);
 	id = journal_escape(s->id);
 	v = journal_escape(prev);
-	journal_append(e->journal, 1, "prev %s %s", id, v);
+	journal_append(exec_journal(e), 1, "prev %s %s", id, v);
 	exec_logf(e, "alternative %s: was %s, setting %s", s->u.alternative.name,
 	    prev != NULL ? prev : "(none)", s->u.alternative.path);
 	free(id);
 	free(v);
 	free(prev);
 	alternative_describe(s, &d);
-	rc = desc_run(e, &d, 0, 0, &status, cause);
+	rc = spawn_described(e, &d, 0, 0, &status, cause);
 	step_desc_free(&d);
 	return rc;
 }
@@ -108,8 +101,8 @@ alternative_record(struct exec *e, const struct step *s, int after, char **cause
 	r.what = xstrdup("alternative");
 	r.name = xstrdup(s->u.alternative.name);
 	r.set = xstrdup(s->u.alternative.path);
-	r.prev = alternative_current(e, s->u.alternative.name);
-	r.was_auto = undo_alt_auto(e->rd, s->u.alternative.name);
+	r.prev = undo_alt_link(exec_rootdir(e), s->u.alternative.name);
+	r.was_auto = undo_alt_auto(exec_rootdir(e), s->u.alternative.name);
 	rc = undo_save(e, s, &r, cause);
 	undo_rec_clear(&r);
 	return rc;

@@ -115,61 +115,6 @@ download_redirect_allowed(const char *from, const char *to, char *const *mirrors
 	return download_url_allowed(to, mirrors, cause);
 }
 
-static void
-dl_hex(const unsigned char *md, unsigned int n, char out[65])
-{
-	for (unsigned int i = 0; i < n && i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-	out[64] = '\0';
-}
-
-/* Feeds len bytes of fd (from 0) into the digest. */
-static int
-dl_hash_fd(EVP_MD_CTX *md, int fd, char **cause)
-{
-	static char buf[1 << 16];
-	ssize_t n;
-
-	if (lseek(fd, 0, SEEK_SET) < 0) {
-		cause_set(cause, "lseek: %s", strerror(errno));
-		return -1;
-	}
-	while ((n = read(fd, buf, sizeof buf)) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			cause_set(cause, "read: %s", strerror(errno));
-			return -1;
-		}
-		EVP_DigestUpdate(md, buf, n);
-	}
-	return 0;
-}
-
-int
-sha256_fd(int fd, const char *shown, char out[65], char **cause)
-{
-	EVP_MD_CTX *md;
-	unsigned char d[EVP_MAX_MD_SIZE];
-	unsigned int dn;
-	int rc = -1;
-
-	if (lazy_crypto_load(cause) != 0)
-		return -1;
-	md = EVP_MD_CTX_new();
-	if (EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 && dl_hash_fd(md, fd, cause) == 0 &&
-	    EVP_DigestFinal_ex(md, d, &dn) == 1) {
-		dl_hex(d, dn, out);
-		rc = 0;
-	} else if (cause != NULL && *cause != NULL) {
-		char *c = xasprintf("%s: %s", shown, *cause);
-		free(*cause);
-		*cause = c;
-	}
-	EVP_MD_CTX_free(md);
-	return rc;
-}
-
 /*
  * Bytes go from curl's buffer straight to the .part with write(2) (no stdio copy) and are
  * hashed on the way. The file is not fsync'd: its durability is its sha256, which the step's
@@ -507,7 +452,7 @@ dl_fetch(struct exec *e, const struct step *s, int dfd, const char *base, const 
 
 		/* the digest covers what the .part already holds */
 		EVP_DigestInit_ex(d.md, EVP_sha256(), NULL);
-		if (fstat(d.fd, &st) != 0 || dl_hash_fd(d.md, d.fd, cause) != 0)
+		if (fstat(d.fd, &st) != 0 || sha256_update_fd(d.md, d.fd, cause) != 0)
 			goto out;
 		d.offset = d.pos = st.st_size;
 		if (d.offset > 0)
@@ -527,7 +472,7 @@ dl_fetch(struct exec *e, const struct step *s, int dfd, const char *base, const 
 				free(redir);
 				goto out;
 			}
-			if (download_redirect_allowed(url, redir, e->opts.mirrors, cause) != 0) {
+			if (download_redirect_allowed(url, redir, exec_options(e)->mirrors, cause) != 0) {
 				free(redir);
 				unlinkat(dfd, part, 0);
 				goto out;
@@ -538,7 +483,7 @@ dl_fetch(struct exec *e, const struct step *s, int dfd, const char *base, const 
 		}
 		if (o == DL_DONE) {
 			EVP_DigestFinal_ex(d.md, md, &mdn);
-			dl_hex(md, mdn, hex);
+			sha256_hex(md, mdn, hex);
 			if (strcasecmp(hex, s->u.download.sha256) == 0)
 				break;
 			close(d.fd);
@@ -610,11 +555,11 @@ act_download(struct exec *e, const struct step *s, char **cause)
 	}
 	if (lazy_curl_load(cause) != 0 || lazy_crypto_load(cause) != 0)
 		return -1;
-	if (download_url_allowed(s->u.download.url, e->opts.mirrors, cause) != 0)
+	if (download_url_allowed(s->u.download.url, exec_options(e)->mirrors, cause) != 0)
 		return -1;
 	dest = exec_expand(e, s->u.download.dest);
-	shown = rootdir_display(e->rd, dest);
-	if ((dfd = rootdir_parent(e->rd, dest, 1, &base, cause)) >= 0) {
+	shown = rootdir_display(exec_rootdir(e), dest);
+	if ((dfd = rootdir_parent(exec_rootdir(e), dest, 1, &base, cause)) >= 0) {
 		exec_logf(e, "download %s -> %s", s->u.download.url, shown);
 		rc = dl_fetch(e, s, dfd, base, shown, cause);
 		close(dfd);
@@ -625,46 +570,13 @@ act_download(struct exec *e, const struct step *s, char **cause)
 	return rc;
 }
 
-/* path exists inside the root (with sha: a regular file with that sha256). A download's
- * DEST is never followed: the download renames over it, so a symlink there is not its file. */
-int
-check_file(struct exec *e, const char *path, const char *sha, int follow, char **detail,
-    char **cause)
-{
-	char *p = exec_expand(e, path), hex[65];
-	int nofollow = follow ? 0 : O_NOFOLLOW, r = 0, fd;
-	struct stat st;
-
-	fd = rootdir_openat(e->rd, p, (sha == NULL ? O_PATH : O_RDONLY | O_NONBLOCK) | nofollow,
-	    0, NULL);
-	if (fd < 0 || fstat(fd, &st) != 0)
-		r = 0;
-	else if (sha == NULL)
-		r = 1;
-	else if (!S_ISREG(st.st_mode))
-		r = 0;
-	else if (sha256_fd(fd, p, hex, cause) != 0)
-		r = -1;
-	else
-		r = strcasecmp(hex, sha) == 0;
-	if (fd >= 0)
-		close(fd);
-	if (r == 1)
-		*detail = xstrdup(sha != NULL ? "already satisfied (file present, sha256 matches)" :
-		    "already satisfied (file present)");
-	else if (r == 0 && sha != NULL && fd >= 0)
-		exec_logf(e, "check: %s does not have sha256 %s: fetching it again", p, sha);
-	free(p);
-	return r;
-}
-
 /* A download is done only when DEST holds its sha256, whatever its check says: a stale or
  * planted file there is fetched again, never trusted (run and resume). */
 static int
 download_done(struct exec *e, const struct step *s, char **detail, char **cause)
 {
 	return s->u.download.dest != NULL && s->u.download.sha256 != NULL ?
-	    check_file(e, s->u.download.dest, s->u.download.sha256, 0, detail, cause) : 0;
+	    exec_check_file(e, s->u.download.dest, s->u.download.sha256, 0, detail, cause) : 0;
 }
 
 static int

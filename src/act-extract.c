@@ -371,7 +371,7 @@ static int
 ex_open_archive(struct exec *e, const char *path, char **cause)
 {
 	struct stat st;
-	int fd = rootdir_openat(e->rd, path, O_RDONLY | O_NONBLOCK, 0, cause);
+	int fd = rootdir_openat(exec_rootdir(e), path, O_RDONLY | O_NONBLOCK, 0, cause);
 
 	if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
 		cause_set(cause, "%s: not a regular file", quote_short(path));
@@ -416,9 +416,9 @@ act_extract(struct exec *e, const struct step *s, char **cause)
 	}
 	archive = exec_expand(e, s->u.extract.archive);
 	dest = exec_expand(e, s->u.extract.dest);
-	shown = rootdir_display(e->rd, dest);
+	shown = rootdir_display(exec_rootdir(e), dest);
 	if ((afd = ex_open_archive(e, archive, cause)) < 0 ||
-	    (dfd = rootdir_parent(e->rd, dest, 1, &base, cause)) < 0 ||
+	    (dfd = rootdir_parent(exec_rootdir(e), dest, 1, &base, cause)) < 0 ||
 	    rootdir_mounts_below(dfd, base, shown, cause) != 0)
 		goto out;
 	prefix = xasprintf("%s.armpy-tmp-", base);

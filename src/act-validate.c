@@ -17,10 +17,10 @@ act_validate_save(struct exec *e, const struct validate_report *r)
 {
 	char *yaml, *path, *cause = NULL;
 
-	if (e->run_dir == NULL)
+	if (exec_run_dir(e) == NULL)
 		return;
 	yaml = validate_to_yaml(r);
-	path = xasprintf("%s/validation.yaml", e->run_dir);
+	path = xasprintf("%s/validation.yaml", exec_run_dir(e));
 	if (file_write_atomic(path, yaml, strlen(yaml), 0600, &cause) != 0) {
 		exec_logf(e, "validation.yaml not saved: %s", cause);
 		free(cause);
@@ -42,7 +42,7 @@ vstep_probe(struct exec *e, const struct desc_entry *x, const char *expect, char
 	struct spawn sp = { .argv = hooked, .env = x->env };
 	int rc;
 
-	if (exec_spawn_hooked(&sp, &rc))
+	if (spawn_hooked(&sp, &rc))
 		return rc == 0 ? 0 : -1;
 	python = exec_expand(e, x->path);
 	env = strv_new();
@@ -53,15 +53,18 @@ vstep_probe(struct exec *e, const struct desc_entry *x, const char *expect, char
 	}
 	memset(&vo, 0, sizeof vo);
 	vo.python = python;
-	vo.root = e->root;
+	vo.root = exec_root(e);
 	vo.expect = expect;
 	vo.env = env;
+	vo.facts = exec_options(e)->facts;      /* the plan's machine, not detected again */
 	exec_progress(e, -1, "validating the BLAS behind NumPy");
 	r = validate_run(&vo, cause);
 	free(python);
 	strv_free(env);
-	if (r == NULL)
+	if (r == NULL) {
+		exec_validated(e, NULL);
 		return -1;
+	}
 	act_validate_save(e, r);
 	text = validate_to_text(r);
 	for (line = strtok_r(text, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save))
@@ -70,7 +73,7 @@ vstep_probe(struct exec *e, const struct desc_entry *x, const char *expect, char
 	rc = validate_passed(r) ? 0 : -1;
 	if (rc != 0)
 		cause_set(cause, "validation failed (see the report above)");
-	validate_report_free(r);
+	exec_validated(e, r);
 	return rc;
 }
 

@@ -57,7 +57,7 @@ write_sudo(struct exec *e, const char *path, int mode, const char *content, char
 	for (int i = 0; rc == 0 && (argv = write_sudo_argv(path, mode, i)) != NULL; i++) {
 		struct spawn sp = { .argv = argv, .privileged = 1, .timeout = 120,
 		    .input = i == 1 ? content : NULL };
-		rc = act_spawn(e, &sp, &status, cause);
+		rc = spawn_step(e, &sp, &status, cause);
 		if (rc == 0 && status != 0) {
 			cause_set(cause, "%s %s (through sudo) exited with status %d", argv[0],
 			    quote_short(path), status);
@@ -86,7 +86,7 @@ act_write(struct exec *e, const struct step *s, char **cause)
 		cause_set(cause, "a write step needs a path");
 		return -1;
 	}
-	if (s->privileged && e->euid != 0) {
+	if (s->privileged && exec_euid(e) != 0) {
 		/* never with --root, which needs root: the host's paths, as sudo sees them */
 		path = exec_path(e, x->path);
 		rc = write_sudo(e, path, x->mode, content, cause);
@@ -95,9 +95,9 @@ act_write(struct exec *e, const struct step *s, char **cause)
 		return rc;
 	}
 	path = exec_expand(e, x->path);
-	shown = rootdir_display(e->rd, path);
+	shown = rootdir_display(exec_rootdir(e), path);
 	exec_logf(e, "write %s (mode %04o, %zu bytes)", shown, x->mode, strlen(content));
-	rc = rootdir_write_atomic(e->rd, path, content, strlen(content), x->mode, cause);
+	rc = rootdir_write_atomic(exec_rootdir(e), path, content, strlen(content), x->mode, cause);
 	free(shown);
 	free(path);
 	step_desc_free(&d);
@@ -118,7 +118,7 @@ write_done(struct exec *e, const struct step *s, char **detail, char **cause)
 	int r = 0;
 
 	(void)cause;
-	fd = rootdir_openat(e->rd, p, O_RDONLY | O_NONBLOCK | O_NOFOLLOW, 0, NULL);
+	fd = rootdir_openat(exec_rootdir(e), p, O_RDONLY | O_NONBLOCK | O_NOFOLLOW, 0, NULL);
 	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
 	    (int)(st.st_mode & 07777) == mode && (size_t)st.st_size == want) {
 		buf_init(&b);
@@ -214,7 +214,7 @@ write_record(struct exec *e, const struct step *s, int after, char **cause)
 		return 0;
 	path = exec_expand(e, s->u.write.path);
 	rc = runs_sha256(content, strlen(content), sha, cause);
-	if (rc == 0 && (rc = undo_file_prev(e->rd, path, &r, cause)) == 0) {
+	if (rc == 0 && (rc = undo_file_prev(exec_rootdir(e), path, &r, cause)) == 0) {
 		r.set = xstrdup(sha);
 		rc = undo_save(e, s, &r, cause);
 	}

@@ -117,8 +117,8 @@ check_plan_paths(const struct exec *e, char **cause)
 	struct step_desc d;
 	int rc = 0;
 
-	for (size_t i = 0; rc == 0 && i < e->plan->nsteps; i++) {
-		const struct step *s = &e->plan->steps[i];
+	for (size_t i = 0; rc == 0 && i < exec_plan(e)->nsteps; i++) {
+		const struct step *s = &exec_plan(e)->steps[i];
 
 		step_describe(s, &d);
 		for (size_t j = 0; rc == 0 && j < d.n; j++) {

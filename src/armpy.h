@@ -129,6 +129,15 @@ struct proc_opts {
 pid_t proc_start(char *const argv[], struct proc_opts *);
 /* stdio is flushed first, so the child cannot write armpy's buffered output again. */
 pid_t proc_call(void (*fn)(void *), void *arg, struct proc_opts *);
+/* The child's set-up both front doors share (the one above and the step spawn's clone in
+ * spawn.c); system calls only, no malloc and no stdio, so they also run in a CLONE_VM child.
+ * A failure is "armpy: WHATARG: error" on fd 2 and exit status 127. */
+void proc_child_fail(const char *what, const char *arg, int err);
+/* chroot to root (and chdir /) unless NULL or ""; then chdir to cwd unless NULL. */
+void proc_child_enter(const char *root, const char *cwd);
+/* execve file (a name without '/' tried in each of dirs; dirs NULL: as it is), or fail. */
+void proc_child_exec(const char *file, char *const argv[], char *const env[],
+    const char *const dirs[]);
 
 /* Shorthands: stdin /dev/null, stdout a pipe whose read end is returned (-1 on failure, with
  * *pid set on success), armpy's environment. */

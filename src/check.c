@@ -6,6 +6,7 @@
 #include "plan.h"
 #include "profile.h"
 #include "rootdir.h"
+#include "undo.h"
 #include "ydoc.h"
 
 #include <errno.h>
@@ -86,7 +87,7 @@ dpkg_status_installed(const char *status, char *const *packages, char **missing)
 static char *
 check_read(struct exec *e, const char *path, int flags, size_t max, size_t *len, char **cause)
 {
-	int fd = rootdir_openat(e->rd, path, O_RDONLY | O_NONBLOCK | flags, 0, cause);
+	int fd = rootdir_openat(exec_rootdir(e), path, O_RDONLY | O_NONBLOCK | flags, 0, cause);
 	struct stat st;
 	struct buf b;
 
@@ -196,7 +197,7 @@ check_command_run(struct exec *e, const struct step_check *c, char **cause)
 	int status, r;
 
 	ops->describe(c, &d);
-	r = desc_run(e, &d, 1, 1, &status, cause) != 0 ? -1 : status == 0;
+	r = spawn_described(e, &d, 1, 1, &status, cause) != 0 ? -1 : status == 0;
 	step_desc_free(&d);
 	return r;
 }
@@ -251,7 +252,7 @@ static int
 alternative_evaluate(struct exec *e, const struct step *s, char **detail, char **cause)
 {
 	const struct step_check *c = &s->check;
-	char *cur = alternative_current(e, c->name);
+	char *cur = undo_alt_link(exec_rootdir(e), c->name);
 	int r = cur != NULL && c->path != NULL && strcmp(cur, c->path) == 0;
 
 	(void)cause;
@@ -309,7 +310,7 @@ file_describe(const struct step_check *c, struct step_desc *d)
 static int
 file_evaluate(struct exec *e, const struct step *s, char **detail, char **cause)
 {
-	return check_file(e, s->check.path, s->check.sha256, 1, detail, cause);
+	return exec_check_file(e, s->check.path, s->check.sha256, 1, detail, cause);
 }
 
 static int

@@ -4,7 +4,7 @@
 #include "cmd.h"
 #include "exec.h"
 #include "facts.h"
-#include "headless.h"
+#include "progress.h"
 #include "plan.h"
 #include "profile.h"
 #include "sudo.h"
@@ -98,7 +98,7 @@ cmd_headless_run(const struct main_opts *o)
 	struct profile *p;
 	struct facts *f;
 	struct plan *plan;
-	struct headless *h;
+	struct progress *h;
 	struct exec_opts eo;
 	char *pyaml, *fyaml;
 	int rc;
@@ -106,10 +106,10 @@ cmd_headless_run(const struct main_opts *o)
 	if ((rc = cmd_headless_here(o, 0)) != 0 ||
 	    (rc = cmd_headless_prepare(o, &p, &f, &plan)) != 0)
 		return rc;
-	h = headless_new(o->json, STDOUT_FILENO);
+	h = progress_new(o->json, STDOUT_FILENO);
 	if (!o->json)
-		headless_print_plan(h, plan, 0);
-	if ((rc = headless_confirm(h, o->yes)) == 0) {
+		progress_print_plan(h, plan, 0);
+	if ((rc = progress_confirm(h, o->yes)) == 0) {
 		pyaml = profile_to_yaml(p);
 		fyaml = facts_to_yaml(f);
 		memset(&eo, 0, sizeof eo);
@@ -119,11 +119,12 @@ cmd_headless_run(const struct main_opts *o)
 		eo.mirrors = p->mirrors;
 		eo.profile_yaml = pyaml;
 		eo.facts_yaml = fyaml;
-		rc = headless_execute(h, plan, &eo);
+		eo.facts = f;
+		rc = progress_execute(h, plan, &eo);
 		free(pyaml);
 		free(fyaml);
 	}
-	headless_free(h);
+	progress_free(h);
 	plan_free(plan);
 	facts_free(f);
 	profile_free(p);

@@ -3,7 +3,7 @@
 #include "armpy.h"
 #include "cmd.h"
 #include "exec.h"
-#include "headless.h"
+#include "progress.h"
 #include "journal.h"
 #include "plan.h"
 #include "profile.h"
@@ -101,7 +101,7 @@ resume_plan(const char *dir, char sha[65])
 /* A plan changed since its run began is run only after a person read it again and said yes
  * on a terminal; --yes alone never approves a change. 0 go, else the exit code. */
 static int
-resume_review(struct headless *h, const struct plan *plan, const char *dir, const char *was,
+resume_review(struct progress *h, const struct plan *plan, const char *dir, const char *was,
     const char *now)
 {
 	char *line;
@@ -114,17 +114,17 @@ resume_review(struct headless *h, const struct plan *plan, const char *dir, cons
 		line = xasprintf("--yes does not approve a changed plan. Review it: armpy run "
 		    "--dry-run %s/plan.yaml; then resume on a terminal, which shows every command "
 		    "and asks", dir);
-		headless_refuse(h, line);
+		progress_refuse(h, line);
 		free(line);
 		return EXIT_USAGE;
 	}
-	headless_print_plan(h, plan, 1);
+	progress_print_plan(h, plan, 1);
 	fputs("Review every command above: the plan is not the one approved.\n", stderr);
-	return headless_confirm(h, 0);
+	return progress_confirm(h, 0);
 }
 
 static int
-resume_run(struct headless *h, const struct plan *plan, const struct run_info *ri,
+resume_run(struct progress *h, const struct plan *plan, const struct run_info *ri,
     const char *dir, const char *sha, const char *log)
 {
 	char *path = xasprintf("%s/profile.yaml", dir), *cause = NULL;
@@ -145,7 +145,7 @@ resume_run(struct headless *h, const struct plan *plan, const struct run_info *r
 	eo.log_path = log;
 	eo.mirrors = p != NULL ? p->mirrors : NULL;
 	eo.plan_sha256 = sha;
-	rc = headless_execute(h, plan, &eo);
+	rc = progress_execute(h, plan, &eo);
 	profile_free(p);
 	return rc;
 }
@@ -156,7 +156,7 @@ resume_exec(struct args *a)
 	const char *log = args_get(a, "--log"), *progress = args_get(a, "--progress");
 	struct run_info ri;
 	struct jstate *js;
-	struct headless *h;
+	struct progress *h;
 	struct plan *plan;
 	char *dir, sha[65], *line;
 	int json = progress != NULL && strcmp(progress, "json") == 0, rc;
@@ -172,20 +172,20 @@ resume_exec(struct args *a)
 		free(dir);
 		return EXIT_USAGE;
 	}
-	h = headless_new(json, STDOUT_FILENO);
+	h = progress_new(json, STDOUT_FILENO);
 	if (!json) {
 		line = xasprintf("Resuming run %s (%s)%s%s\n", ri.id, ri.state,
 		    ri.root != NULL ? " in " : "", ri.root != NULL ? ri.root : "");
-		headless_print(h, line);
+		progress_print(h, line);
 		free(line);
 	}
 	if (strcmp(js->plan_sha256, sha) != 0)
 		rc = resume_review(h, plan, dir, js->plan_sha256, sha);
 	else
-		rc = headless_confirm(h, args_has(a, "--yes"));
+		rc = progress_confirm(h, args_has(a, "--yes"));
 	if (rc == 0)
 		rc = resume_run(h, plan, &ri, dir, sha, log);
-	headless_free(h);
+	progress_free(h);
 	plan_free(plan);
 	jstate_free(js);
 	run_info_clear(&ri);

@@ -3,7 +3,7 @@
 #include "armpy.h"
 #include "cmd.h"
 #include "exec.h"
-#include "headless.h"
+#include "progress.h"
 #include "plan.h"
 
 #include <stdio.h>
@@ -15,7 +15,7 @@ static int
 run_exec(struct args *a)
 {
 	struct exec_opts eo;
-	struct headless *h;
+	struct progress *h;
 	struct plan *plan;
 	const char *root = args_get(a, "--root"), *progress = args_get(a, "--progress");
 	char *cause = NULL;
@@ -33,18 +33,18 @@ run_exec(struct args *a)
 		plan_free(plan);
 		return rc;
 	}
-	h = headless_new(progress != NULL && strcmp(progress, "json") == 0, STDOUT_FILENO);
+	h = progress_new(progress != NULL && strcmp(progress, "json") == 0, STDOUT_FILENO);
 	/* A plan is code: show every command before running any of them. */
-	headless_print_plan(h, plan, 1);
-	if ((rc = headless_confirm(h, args_has(a, "--yes"))) == 0) {
+	progress_print_plan(h, plan, 1);
+	if ((rc = progress_confirm(h, args_has(a, "--yes"))) == 0) {
 		memset(&eo, 0, sizeof eo);
 		eo.root = root;
 		eo.yes = 1;
 		eo.log_path = args_get(a, "--log");
 		eo.mirrors = NULL;       /* no profile: plain http only to loopback */
-		rc = headless_execute(h, plan, &eo);
+		rc = progress_execute(h, plan, &eo);
 	}
-	headless_free(h);
+	progress_free(h);
 	plan_free(plan);
 	return rc;
 }

@@ -4,7 +4,7 @@
 #include "armpy.h"
 #include "cmd.h"
 #include "exec.h"
-#include "headless.h"
+#include "progress.h"
 #include "plan.h"
 #include "runs.h"
 #include "undo.h"
@@ -161,14 +161,14 @@ static int
 undo_run(struct args *a, const struct plan *plan, const struct run_info *ri)
 {
 	const char *progress = args_get(a, "--progress");
-	struct headless *h = headless_new(progress != NULL && strcmp(progress, "json") == 0,
+	struct progress *h = progress_new(progress != NULL && strcmp(progress, "json") == 0,
 	    STDOUT_FILENO);
 	struct exec_opts eo;
 	char *id = NULL, *dir = NULL, *cause = NULL, *p;
 	int rc;
 
-	headless_print_plan(h, plan, 1);
-	if ((rc = headless_confirm(h, args_has(a, "--yes"))) == 0) {
+	progress_print_plan(h, plan, 1);
+	if ((rc = progress_confirm(h, args_has(a, "--yes"))) == 0) {
 		if ((dir = runs_create(&id, &cause)) == NULL) {
 			fprintf(stderr, "armpy undo: %s\n", cause);
 			rc = EXIT_FAILED;
@@ -181,7 +181,7 @@ undo_run(struct args *a, const struct plan *plan, const struct run_info *ri)
 			p = xasprintf("%s/undoes", dir);
 			file_write_atomic(p, ri->id, strlen(ri->id), 0600, NULL);
 			free(p);
-			rc = headless_execute(h, plan, &eo);
+			rc = progress_execute(h, plan, &eo);
 		}
 	}
 	if (rc == 0 && id != NULL) {
@@ -190,7 +190,7 @@ undo_run(struct args *a, const struct plan *plan, const struct run_info *ri)
 			fprintf(stderr, "armpy undo: %s\n", cause);
 		free(p);
 	}
-	headless_free(h);
+	progress_free(h);
 	free(cause);
 	free(id);
 	free(dir);

@@ -8,20 +8,80 @@
 #include "rootdir.h"
 #include "runs.h"
 #include "sudo.h"
+#include "validate.h"
 #include "vis.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#define EXEC_TAIL_LINES 20
+
+struct exec {
+	const struct plan *plan;
+	struct exec_opts opts;
+	struct exec_observer obs;
+	char *root;                /* NULL or an absolute path without trailing slash */
+	struct rootdir *rd;        /* the root (or /) every file path resolves in (rootdir.h) */
+	char *run_dir;
+	char *run_id;
+	char *log_path;
+	FILE *log;
+	double log_flushed;        /* now_seconds() of the last fflush of the log */
+	struct journal *journal;
+	struct jstate *prior;      /* resume: the journal as the earlier runs left it */
+	char plan_sha256[65];      /* the plan this run approved (in its begin record) */
+	int lock_root, lock_run;   /* flock fds: the target root, the run directory; -1 none */
+	int euid;
+	char *home;                /* $HOME for ~/ (or /root with --root) */
+	int proc_mounted;          /* we mounted ROOT/proc */
+	/* the current step */
+	const struct step *cur;
+	char *tail[EXEC_TAIL_LINES];
+	int tail_start, tail_n;
+	/* the failure */
+	const struct step *failed;
+	char *failed_cause;
+	int failed_status;
+	int last_status;           /* exit status of the last child, or -1 */
+	/* sudo, when armpy is not root (sudo.c) */
+	int sudo;                  /* some step uses sudo */
+	size_t sudo_last;          /* the index of the last step that does */
+	pid_t keepalive;           /* the `sudo -n -v` refresher, 0 none */
+	int sudo_lost;             /* the last step failed because sudo wanted a password */
+	char *sudo_pw;             /* sudo_each_step: this step's password (sudo -S), or NULL */
+};
+
+void
+exec_set_user(struct exec *e, int euid, const char *home)
+{
+	e->euid = euid;
+	free(e->home);
+	e->home = xstrdup(home);
+}
+
+int
+exec_open_root(struct exec *e, const char *journal_path, char **cause)
+{
+	if ((e->rd = rootdir_open(e->root, cause)) == NULL)
+		return -1;
+	e->journal = journal_open(journal_path, cause);
+	return e->journal != NULL ? 0 : -1;
+}
+
+_Static_assert(EXEC_FAILED == EXIT_FAILED && EXEC_INTERRUPTED == EXIT_INTERRUPTED,
+    "exec_result values are the exit statuses");
 
 volatile sig_atomic_t exec_signalled;
 
@@ -127,6 +187,26 @@ exec_free(struct exec *e)
 }
 
 const char *exec_run_dir(const struct exec *e) { return e->run_dir; }
+const struct plan *exec_plan(const struct exec *e) { return e->plan; }
+const struct exec_opts *exec_options(const struct exec *e) { return &e->opts; }
+struct rootdir *exec_rootdir(const struct exec *e) { return e->rd; }
+const char *exec_root(const struct exec *e) { return e->root; }
+const char *exec_home(const struct exec *e) { return e->home; }
+int exec_euid(const struct exec *e) { return e->euid; }
+struct journal *exec_journal(const struct exec *e) { return e->journal; }
+const struct step *exec_current(const struct exec *e) { return e->cur; }
+const char *exec_sudo_password(const struct exec *e) { return e->sudo_pw; }
+void exec_set_status(struct exec *e, int status) { e->last_status = status; }
+void exec_set_current(struct exec *e, const struct step *s) { e->cur = s; }
+
+void
+exec_validated(struct exec *e, struct validate_report *r)
+{
+	if (e->obs.validated != NULL)
+		e->obs.validated(e->obs.arg, e->cur, r);
+	else
+		validate_report_free(r);
+}
 const char *exec_log_path(const struct exec *e) { return e->log_path; }
 const char *exec_run_id(const struct exec *e) { return e->run_id; }
 const struct step *exec_failed_step(const struct exec *e) { return e->failed; }
@@ -214,7 +294,7 @@ exec_logf(struct exec *e, const char *fmt, ...)
 }
 
 /* Flushes the log when it was last flushed long enough ago (or never): quick steps share one
- * write, a long step's output reaches the file while it runs (act_spawn ticks when idle). */
+ * write, a long step's output reaches the file while it runs (spawn_step ticks when idle). */
 void
 exec_log_tick(struct exec *e)
 {
@@ -302,6 +382,14 @@ exec_check_sudo(struct exec *e, char **cause)
 	return -1;
 }
 
+/* The step's sudo password, wiped. */
+static void
+exec_sudo_forget(struct exec *e)
+{
+	sudo_password_free(e->sudo_pw);
+	e->sudo_pw = NULL;
+}
+
 /* Before each step that uses sudo: sudo must still work without a password (a refresh may
  * have failed, or the timestamp was revoked). Nothing of the step runs otherwise. */
 static int
@@ -312,8 +400,11 @@ exec_sudo_gate(struct exec *e, const struct step *s, char **cause)
 	e->sudo_lost = !sudo_ready();
 	if (!e->sudo_lost)
 		return 0;
-	if (e->opts.sudo_each_step && e->obs.ask_sudo != NULL)
-		return (e->sudo_lost = sudo_step_password(e, s, cause) != 0) ? -1 : 0;
+	if (e->opts.sudo_each_step && e->obs.ask_sudo != NULL) {
+		exec_sudo_forget(e);
+		e->sudo_pw = sudo_step_password(&e->obs, s, cause);
+		return (e->sudo_lost = e->sudo_pw == NULL) ? -1 : 0;
+	}
 	cause_set(cause, "sudo wants the password again (its timestamp expired or was revoked); "
 	    "nothing of this step ran");
 	return -1;
@@ -346,7 +437,7 @@ exec_sudo_commands(struct exec *e, const struct step *s)
 		if (x->check || (x->kind != DESC_COMMAND && x->kind != DESC_WRITE))
 			continue;
 		if (x->kind == DESC_COMMAND && x->privileged) {
-			desc_spawn(x, &sp);
+			spawn_from_desc(x, &sp);
 			v = commands_push(v, &n, spawn_argv(e, &sp));
 		}
 		if (x->kind != DESC_WRITE || x->path == NULL)
@@ -634,25 +725,37 @@ exec_wait_orphan(struct exec *e, const struct step *s, pid_t pgid)
 	}
 }
 
-/* An apt step an earlier run started and did not finish: a killed session can leave dpkg
- * interrupted (a package half unpacked), and then every apt-get stops with "dpkg was
- * interrupted, you must manually run 'dpkg --configure -a'". Run that first, as apt asks (a
- * no-op when nothing is pending); if it fails, the step's own apt-get says why. */
-static void
-exec_apt_repair(struct exec *e, const struct step *s)
+/* path exists inside the root (with sha: a regular file with that sha256). A download's
+ * DEST is never followed: the download renames over it, so a symlink there is not its file. */
+int
+exec_check_file(struct exec *e, const char *path, const char *sha, int follow, char **detail,
+    char **cause)
 {
-	static char *const argv[] = { "dpkg", "--configure", "-a", NULL };
-	static char *const env[] = { "DEBIAN_FRONTEND=noninteractive", NULL };
-	struct spawn sp = { .argv = argv, .env = env, .privileged = s->privileged };
-	char *cause = NULL;
-	int status = -1;
+	char *p = exec_expand(e, path), hex[65];
+	int nofollow = follow ? 0 : O_NOFOLLOW, r = 0, fd;
+	struct stat st;
 
-	exec_logf(e, "step %s: an earlier run left it unfinished: dpkg --configure -a", s->id);
-	exec_progress(e, -1, "finishing what dpkg left: dpkg --configure -a");
-	if (act_spawn(e, &sp, &status, &cause) != 0 || status != 0)
-		exec_logf(e, "step %s: dpkg --configure -a: %s", s->id,
-		    cause != NULL ? cause : "failed");
-	free(cause);
+	fd = rootdir_openat(e->rd, p, (sha == NULL ? O_PATH : O_RDONLY | O_NONBLOCK) | nofollow,
+	    0, NULL);
+	if (fd < 0 || fstat(fd, &st) != 0)
+		r = 0;
+	else if (sha == NULL)
+		r = 1;
+	else if (!S_ISREG(st.st_mode))
+		r = 0;
+	else if (sha256_fd(fd, p, hex, cause) != 0)
+		r = -1;
+	else
+		r = strcasecmp(hex, sha) == 0;
+	if (fd >= 0)
+		close(fd);
+	if (r == 1)
+		*detail = xstrdup(sha != NULL ? "already satisfied (file present, sha256 matches)" :
+		    "already satisfied (file present)");
+	else if (r == 0 && sha != NULL && fd >= 0)
+		exec_logf(e, "check: %s does not have sha256 %s: fetching it again", p, sha);
+	free(p);
+	return r;
 }
 
 static int
@@ -737,12 +840,12 @@ exec_step(struct exec *e, const struct step *s, const struct jstep *prev)
 			cause = exec_journal_cause(e);     /* nothing of the step runs unjournaled */
 		else if (exec_sudo_gate(e, s, &cause) == 0 && exec_record(e, s, 0, &cause) == 0 &&
 		    exec_action(e, s, &cause) == 0) {
-			sudo_step_forget(e);
+			exec_sudo_forget(e);
 			exec_record(e, s, 1, NULL);
 			exec_end(e, s, STEP_OK, NULL);
 			return STEP_OK;
 		}
-		sudo_step_forget(e);
+		exec_sudo_forget(e);
 		if (exec_signalled) {
 			exec_end(e, s, STEP_INTERRUPTED, cause != NULL ? cause : "interrupted");
 			free(cause);
@@ -812,16 +915,17 @@ exec_check(struct exec *e, int *would_run, char ***why, char **cause)
 	return 0;
 }
 
-int
+enum exec_result
 exec_run(struct exec *e, char **cause)
 {
 	struct sigaction sa, old_int, old_term, old_hup, old_pipe;
 	const struct jstate *js;
 	char *root, *prof;
-	int rc = 0, c;
+	enum exec_result rc = EXEC_OK;
+	int c;
 
 	if (exec_check_sudo(e, cause) != 0 || exec_setup(e, cause) != 0)
-		return -1;
+		return EXEC_NOT_STARTED;
 	js = e->prior;
 	root = journal_escape(e->root);
 	prof = journal_escape(e->plan->profile_name);
@@ -833,7 +937,7 @@ exec_run(struct exec *e, char **cause)
 		char *why = exec_journal_cause(e);
 		cause_set(cause, "%s", why);
 		free(why);
-		return -1;
+		return EXEC_NOT_STARTED;
 	}
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = exec_on_signal;      /* no SA_RESTART: poll/read return EINTR */
@@ -848,7 +952,7 @@ exec_run(struct exec *e, char **cause)
 	    e->root != NULL ? ", root " : "", e->root != NULL ? e->root : "");
 
 	if (exec_mount_proc(e, cause) != 0) {
-		rc = -1;
+		rc = EXEC_NOT_STARTED;
 		goto out;
 	}
 	if (e->sudo && !e->opts.sudo_each_step) {
@@ -859,12 +963,13 @@ exec_run(struct exec *e, char **cause)
 		    "sudo (%s)", every, why);
 		free(why);
 	}
-	for (size_t i = 0; i < e->plan->nsteps && rc == 0 && journal_error(e->journal) == 0; i++) {
+	for (size_t i = 0; i < e->plan->nsteps && rc == EXEC_OK &&
+	    journal_error(e->journal) == 0; i++) {
 		const struct step *s = &e->plan->steps[i];
 		const struct jstep *prev = js != NULL ? jstate_find(js, s->id) : NULL;
 
 		if (exec_signalled) {
-			rc = EXIT_INTERRUPTED;
+			rc = EXEC_INTERRUPTED;
 			break;
 		}
 		if (i > e->sudo_last)
@@ -892,31 +997,31 @@ exec_run(struct exec *e, char **cause)
 			exec_wait_orphan(e, s, prev->child);
 		if (prev != NULL && prev->started && s->kind == ACTION_RUN &&
 		    apt_is_apt(s->u.run.argv))
-			exec_apt_repair(e, s);
+			run_apt_repair(e, s);
 		switch (exec_step(e, s, prev)) {
 		case STEP_FAILED:
-			rc = EXIT_FAILED;
+			rc = EXEC_FAILED;
 			break;
 		case STEP_INTERRUPTED:
-			rc = EXIT_INTERRUPTED;
+			rc = EXEC_INTERRUPTED;
 			break;
 		default:
 			break;
 		}
 	}
-	if (rc == 0 && exec_signalled)
-		rc = EXIT_INTERRUPTED;
-	if (rc == 0 && exec_log_failed(e))
-		rc = EXIT_FAILED;
+	if (rc == EXEC_OK && exec_signalled)
+		rc = EXEC_INTERRUPTED;
+	if (rc == EXEC_OK && exec_log_failed(e))
+		rc = EXEC_FAILED;
 out:
 	e->cur = NULL;
 	exec_keepalive_stop(e);
 	exec_umount_proc(e);
-	if (rc == EXIT_INTERRUPTED)
+	if (rc == EXEC_INTERRUPTED)
 		journal_append(e->journal, 1, "interrupted %ld", (long)time(NULL));
-	if (rc >= 0)
-		journal_append(e->journal, 1, "finish %s %ld", rc == 0 ? "ok" :
-		    rc == EXIT_INTERRUPTED ? "interrupted" : "failed", (long)time(NULL));
+	if (rc != EXEC_NOT_STARTED)
+		journal_append(e->journal, 1, "finish %s %ld", rc == EXEC_OK ? "ok" :
+		    rc == EXEC_INTERRUPTED ? "interrupted" : "failed", (long)time(NULL));
 	else
 		journal_append(e->journal, 1, "finish failed %ld", (long)time(NULL));
 	if (e->log != NULL)

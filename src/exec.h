@@ -5,6 +5,9 @@
 
 #include <stddef.h>
 
+struct facts;
+struct validate_report;
+
 struct plan;
 struct step;
 
@@ -30,6 +33,10 @@ struct exec_observer {
 	 * most size - 1 bytes, one line), note (NULL, or why the last one was refused) shown with
 	 * the question. 1 given, 0 none (the step fails, nothing of it run). */
 	int (*ask_sudo)(void *arg, const struct step *, const char *note, char *pw, size_t size);
+	/* Once a validate step ran: its report (validate.h), which the observer then owns, or
+	 * NULL when the probe could not run (the step's cause says why). The wizard's validation
+	 * screen shows it instead of running the probe again. A NULL hook: the report is freed. */
+	void (*validated)(void *arg, const struct step *, struct validate_report *);
 	void *arg;
 };
 
@@ -50,19 +57,31 @@ struct exec_opts {
 	/* sudo keeps no timestamp (timestamp_timeout=0, sudo_keeps_no_timestamp): the observer's
 	 * ask_sudo is asked before each step that uses sudo, and no keepalive runs */
 	int sudo_each_step;
+	/* the machine the plan was made for (facts.h): a validate step's probe takes its CPU,
+	 * peak and emulation from it; NULL: the probe detects them again */
+	const struct facts *facts;
 };
 
 struct exec;
 struct exec *exec_new(const struct plan *, const struct exec_opts *, const struct exec_observer *);
 void exec_free(struct exec *);
-/* Runs every step. Returns 0 when all succeeded or were satisfied/skipped, 1 when one failed
- * (or the journal or the log could not be written: the cause names the file and the errno),
- * 130 when interrupted; -1 with *cause on set-up errors (journal not writable, state dir not
- * the user's, another armpy holding the target root or the run directory, resume without a
- * journal or with a corrupt one, ...); nothing ran then.
+/* What exec_run did. The values are armpy's exit statuses for them (armpy.h: EXIT_FAILED,
+ * EXIT_INTERRUPTED), so a face may exit with the result; EXEC_NOT_STARTED is no exit status: a
+ * face says why (the cause) and picks its own. */
+enum exec_result {
+	EXEC_NOT_STARTED = -1,
+	EXEC_OK = 0,
+	EXEC_FAILED = 1,
+	EXEC_INTERRUPTED = 130,
+};
+/* Runs every step. EXEC_OK when all succeeded or were satisfied/skipped, EXEC_FAILED when one
+ * failed (or the journal or the log could not be written: the cause names the file and the
+ * errno), EXEC_INTERRUPTED; EXEC_NOT_STARTED with *cause on set-up errors (journal not
+ * writable, state dir not the user's, another armpy holding the target root or the run
+ * directory, resume without a journal or with a corrupt one, ...); nothing ran then.
  * Locks: the target root (by device and inode, in the state dir) and the run directory are
  * held from set-up to exec_free. */
-int exec_run(struct exec *, char **cause);
+enum exec_result exec_run(struct exec *, char **cause);
 /* --check: every step's check evaluated as exec_run would, and nothing else: no step, no sudo,
  * no state dir, run dir, journal, log or lock. would_run[i] (plan->nsteps of them) is 1 when
  * step i would run; *why gets a new vector of one short reason a step. 0, or -1 with *cause

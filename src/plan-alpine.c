@@ -9,7 +9,7 @@ plan_alpine(struct pctx *c)
 	char **argv, **pkgs, **extra = NULL;
 	int rc;
 
-	if (pc_openblas_only(c, "Alpine") != 0 || extras_system(c, &extra) != 0)
+	if (plan_openblas_only(c, "Alpine") != 0 || extras_system(c, &extra) != 0)
 		return -1;
 	pkgs = strv_new();
 	pkgs = strv_push(pkgs, "py3-numpy");
@@ -22,7 +22,7 @@ plan_alpine(struct pctx *c)
 	argv = strv_new();
 	argv = strv_push(argv, "apk");
 	argv = strv_push(argv, "add");
-	rc = pc_system_packages(c, argv, pkgs, GUIDE_NAME ": distro packages are the easy, tested "
+	rc = plan_system_packages(c, argv, pkgs, GUIDE_NAME ": distro packages are the easy, tested "
 	    "way; Alpine's py3-numpy/py3-scipy are built against OpenBLAS");
 	strv_free(pkgs);
 	return rc;

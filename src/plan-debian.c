@@ -5,21 +5,6 @@
 
 #include "plan-int.h"
 
-/* BLIS runtime package soname per release (libblis3 in bullseye/focal/jammy, libblis4 from
- * bookworm/noble); 0 when the release predates libopenblas0-<threading>/libblis packages. */
-int
-blis_soname(const struct facts *f)
-{
-	const char *id = f->distro_id != NULL ? f->distro_id : "";
-	int major = distro_major(f);
-
-	if (strcmp(id, "debian") == 0)
-		return major >= 12 ? 4 : major == 11 ? 3 : 0;
-	if (strcmp(id, "ubuntu") == 0)
-		return major >= 24 ? 4 : major >= 20 ? 3 : 0;
-	return 4;       /* derivatives: assume a current release */
-}
-
 /* What each release's archive ships (packages.debian.org, packages.ubuntu.com): python3-numpy,
  * python3-scipy and libopenblas0 versions, for the guide's floors. */
 static const struct {
@@ -52,37 +37,6 @@ debian_floors(struct pctx *c)
 		    debian_versions[i].openblas, "source: pip gives current wheels");
 		free(what);
 	}
-}
-
-/* The packages of the chosen BLAS (and the OpenBLAS that provides LAPACK for BLIS). */
-char **
-debian_blas_packages(struct pctx *c, int dev)
-{
-	char **v = strv_new();
-
-	/* the -dev names of the threading variant: libblis-dev/libopenblas-dev would let apt pick
-	 * the pthread variant */
-	if (strcmp(c->lib, "blis") == 0) {
-		v = strv_pushf(v, "libblis%d-%s", blis_soname(c->f), c->thr);
-		if (dev)
-			v = strv_pushf(v, "libblis-%s-dev", c->thr);
-	}
-	v = strv_pushf(v, "libopenblas0-%s", c->thr);
-	if (dev)
-		v = strv_pushf(v, "libopenblas-%s-dev", c->thr);
-	return v;
-}
-
-int
-debian_release_ok(struct pctx *c)
-{
-	if (blis_soname(c->f) == 0)
-		return pc_unsupported(c, "%s predates Debian's libopenblas0-<threading> and "
-		    "libblis packages (Debian 11 / Ubuntu 20.04 or later needed for source: "
-		    "system); use source: conda", c->plan->target);
-	if (c->triplet == NULL)
-		return pc_unsupported(c, "no Debian multiarch triplet for arch %s", c->f->arch);
-	return 0;
 }
 
 /* An update-alternatives --set step with its check; takes name, path and why. */
@@ -119,7 +73,7 @@ alt_blas(struct pctx *c)
 static void
 alt_blis(struct pctx *c)
 {
-	int so = blis_soname(c->f);
+	int so = plan_blis_soname(c->f);
 	char *name = xasprintf("libblis.so.%d-%s", so, c->triplet);
 	char *path = xasprintf("/usr/lib/%s/blis-%s/libblis.so.%d", c->triplet, c->thr, so);
 	char *why = xasprintf("Debian's libblis%d-%s registers libblis.so.%d as an alternative "
@@ -190,7 +144,7 @@ plan_debian(struct pctx *c)
 	char *why;
 	struct step *s;
 
-	if (debian_release_ok(c) != 0)
+	if (plan_debian_release_ok(c) != 0)
 		return -1;
 	if (pc_resolve_python(c, 0) != 0)
 		return -1;
@@ -206,7 +160,7 @@ plan_debian(struct pctx *c)
 	pkgs = strv_push(pkgs, "python3-numpy");
 	if (p->scipy)
 		pkgs = strv_push(pkgs, "python3-scipy");
-	blas = debian_blas_packages(c, 0);
+	blas = plan_debian_blas_packages(c, 0);
 	pkgs = strv_append(pkgs, blas);
 	strv_free(blas);
 	pkgs = strv_append(pkgs, extra);

@@ -125,23 +125,25 @@ int plan_conda(struct pctx *);         /* Miniforge + environment file */
 int extras_system(struct pctx *, char ***pkgs);
 int extras_pip(struct pctx *, char ***names, char ***prereqs);
 int extras_conda(struct pctx *, char ***names);
-/* Distro prerequisites for building Python packages (the guide's lines). */
-int pc_build_prereqs(struct pctx *, char **extra_pkgs, const char *why_extra);
-const char *pc_venv_dir(const struct pctx *);
-void pc_venv(struct pctx *);
-int pc_pip_extras(struct pctx *);
-void pc_pip_blas_build(struct pctx *, const char *pkgconfig_path);
-char **pc_pip_install_argv(const struct pctx *);
-void pc_venv_env_script(struct pctx *);
-/* A distro-package system route (RHEL/SUSE/Alpine): one transaction + env script. */
-int pc_system_packages(struct pctx *, char **argv_head, char **pkgs, const char *why);
-/* SUSE and Alpine (plan-suse.c): refuses BLIS, whose packages there are built against
+/* plan-venv.c: the venv and pip steps the pip and source routes share. Distro prerequisites
+ * for building Python packages (the guide's lines). */
+int plan_venv_prereqs(struct pctx *, char **extra_pkgs, const char *why_extra);
+const char *plan_venv_dir(const struct pctx *);
+void plan_venv(struct pctx *);
+int plan_venv_extras(struct pctx *);
+void plan_venv_blas_build(struct pctx *, const char *pkgconfig_path);
+char **plan_venv_pip_argv(const struct pctx *);
+void plan_venv_env_script(struct pctx *);
+/* plan-distro.c: the distro-package helpers the routes share. A distro-package system route
+ * (RHEL/SUSE/Alpine): one transaction + env script. */
+int plan_system_packages(struct pctx *, char **argv_head, char **pkgs, const char *why);
+/* SUSE and Alpine: refuses BLIS, whose packages there are built against
  * OpenBLAS with no BLAS switch; then resolves the Python. 0, or -1 with the refusal. */
-int pc_openblas_only(struct pctx *, const char *distro);
-/* Debian helpers shared by the system and pip routes. */
-char **debian_blas_packages(struct pctx *, int dev);
+int plan_openblas_only(struct pctx *, const char *distro);
+/* Debian helpers the system and pip routes share. */
+char **plan_debian_blas_packages(struct pctx *, int dev);
 /* libblis soname of the release (3, 4); 0 before libopenblas0-<threading> (Debian 11, Ubuntu 20.04) */
-int blis_soname(const struct facts *);
-int debian_release_ok(struct pctx *);
+int plan_blis_soname(const struct facts *);
+int plan_debian_release_ok(struct pctx *);
 
 #endif

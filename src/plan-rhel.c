@@ -5,30 +5,6 @@
 
 #include "plan-int.h"
 
-/* One package transaction, the /etc/profile.d thread settings, python3 as the interpreter. */
-int
-pc_system_packages(struct pctx *c, char **argv, char **pkgs, const char *why)
-{
-	struct step *s;
-
-	argv = strv_append(argv, pkgs);
-	s = pc_runv(c, "pkg-install", "Install NumPy, SciPy and OpenBLAS (distro packages)", why,
-	    1, 180, argv);
-	if (c->f->family == FAMILY_RHEL || c->f->family == FAMILY_SUSE)
-		step_check_rpm(s, pkgs);
-	else
-		step_check_import(s, "/usr/bin/python3", c->p->scipy ? "numpy, scipy" : "numpy");
-	free(c->pyuser);
-	c->pyuser = xstrdup("/usr/bin/python3");
-	pc_env_script(c, "/etc/profile.d/armpy-blas.sh", 1, GUIDE_NAME ": 'The environment "
-	    "variable OMP_NUM_THREADS can be set to specify the maximum number of threads'; login "
-	    "shells read /etc/profile.d");
-	if (c->env_script != NULL)
-		plan_note(c->plan, "log in again (or run '. %s') to get the thread settings",
-		    c->env_script);
-	return 0;
-}
-
 int
 plan_rhel(struct pctx *c)
 {
@@ -58,7 +34,7 @@ plan_rhel(struct pctx *c)
 	else if (distro_major(c->f) == 9 && strcmp(c->f->distro_id, "amzn") != 0)
 		pc_floor_warn(c, "EL9's python3-numpy 1.20", "1.20", NULL, NULL, "source: pip "
 		    "gives current wheels");
-	rc = pc_system_packages(c, argv, pkgs, why);
+	rc = plan_system_packages(c, argv, pkgs, why);
 	free(why);
 	strv_free(pkgs);
 	if (c->p->blas.threading != THREADING_PTHREADS)

@@ -310,12 +310,12 @@ plan_source(struct pctx *c)
 		return -1;
 	strv_free(names);
 	pre = strv_push(pre, fam == FAMILY_DEBIAN ? "pkg-config" : "pkgconf-pkg-config");
-	if (pc_build_prereqs(c, pre, "pkg-config lets NumPy's meson build find the BLAS "
+	if (plan_venv_prereqs(c, pre, "pkg-config lets NumPy's meson build find the BLAS "
 	    "installed under the prefix") != 0)
 		goto out;
 	if (pc_toolchain(c, blis ? c->f->cpu.blis_config : NULL) != 0)
 		goto out;
-	pc_venv(c);
+	plan_venv(c);
 	jobs = pc_cores(c) > 0 ? xasprintf("-j%d", pc_cores(c)) : xstrdup("-j");
 	if (blis && plan_blis_build(c, jobs) != 0) {
 		free(jobs);
@@ -328,11 +328,11 @@ plan_source(struct pctx *c)
 	rc = -1;
 	plan_ld_path(c);
 	pc = xasprintf("%s/lib/pkgconfig:%s/share/pkgconfig", prefix, prefix);
-	pc_pip_blas_build(c, pc);
+	plan_venv_blas_build(c, pc);
 	free(pc);
-	if (pc_pip_extras(c) != 0)
+	if (plan_venv_extras(c) != 0)
 		goto out;
-	pc_venv_env_script(c);
+	plan_venv_env_script(c);
 	rc = 0;
 out:
 	strv_free(pre);

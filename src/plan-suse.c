@@ -6,24 +6,12 @@
 #include "plan-int.h"
 
 int
-pc_openblas_only(struct pctx *c, const char *distro)
-{
-	if (strcmp(c->lib, "blis") == 0)
-		return pc_refuse(c, "BLIS on %s: its NumPy/SciPy packages are built against "
-		    "OpenBLAS and it has no update-alternatives BLAS switch; use library: openblas or "
-		    "source: conda", distro);
-	if (pc_resolve_python(c, 0) != 0)
-		return -1;
-	return 0;
-}
-
-int
 plan_suse(struct pctx *c)
 {
 	char **argv, **pkgs, **extra = NULL;
 	int rc;
 
-	if (pc_openblas_only(c, "SUSE") != 0 || extras_system(c, &extra) != 0)
+	if (plan_openblas_only(c, "SUSE") != 0 || extras_system(c, &extra) != 0)
 		return -1;
 	pkgs = strv_new();
 	pkgs = strv_push(pkgs, "python3-numpy");
@@ -37,7 +25,7 @@ plan_suse(struct pctx *c)
 	argv = strv_push(argv, "zypper");
 	argv = strv_push(argv, "--non-interactive");
 	argv = strv_push(argv, "install");
-	rc = pc_system_packages(c, argv, pkgs, GUIDE_NAME ": distro packages are the easy, tested "
+	rc = plan_system_packages(c, argv, pkgs, GUIDE_NAME ": distro packages are the easy, tested "
 	    "way ('apt install python3-numpy python3-scipy will install NumPy and SciPy with "
 	    "BLAS and LAPACK libraries'); SUSE's equivalents, with OpenBLAS");
 	strv_free(pkgs);

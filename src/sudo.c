@@ -417,19 +417,17 @@ sudo_read_password(const char *prompt, char *buf, size_t size, char **cause)
 	return n < 0 ? 0 : 1;
 }
 
-int
-sudo_step_password(struct exec *e, const struct step *s, char **cause)
+char *
+sudo_step_password(const struct exec_observer *obs, const struct step *s, char **cause)
 {
 	char *pw = xmalloc(SUDO_PASSWORD_MAX + 1), *note = NULL, *why = NULL;
 	int fails = 0, given = 0;
 
-	sudo_step_forget(e);
 	while (fails < SUDO_TRIES && !exec_signalled &&
-	    (given = e->obs.ask_sudo(e->obs.arg, s, note, pw, SUDO_PASSWORD_MAX + 1)) == 1) {
+	    (given = obs->ask_sudo(obs->arg, s, note, pw, SUDO_PASSWORD_MAX + 1)) == 1) {
 		if (sudo_validate_password(pw, &why) == 0) {
 			free(note);
-			e->sudo_pw = pw;
-			return 0;
+			return pw;
 		}
 		explicit_bzero(pw, SUDO_PASSWORD_MAX + 1);
 		free(note);
@@ -439,25 +437,23 @@ sudo_step_password(struct exec *e, const struct step *s, char **cause)
 		free(why);
 		why = NULL;
 	}
-	explicit_bzero(pw, SUDO_PASSWORD_MAX + 1);
-	free(pw);
+	sudo_password_free(pw);
 	if (given == 1)
 		cause_set(cause, "sudo did not accept the password (%d tries); nothing of this step "
 		    "ran", SUDO_TRIES);
 	else
 		cause_set(cause, "no password was given to sudo; nothing of this step ran");
 	free(note);
-	return -1;
+	return NULL;
 }
 
 void
-sudo_step_forget(struct exec *e)
+sudo_password_free(char *pw)
 {
-	if (e->sudo_pw == NULL)
+	if (pw == NULL)
 		return;
-	explicit_bzero(e->sudo_pw, SUDO_PASSWORD_MAX + 1);
-	free(e->sudo_pw);
-	e->sudo_pw = NULL;
+	explicit_bzero(pw, SUDO_PASSWORD_MAX + 1);
+	free(pw);
 }
 
 struct keepalive {

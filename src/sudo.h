@@ -60,10 +60,12 @@ int sudo_keeps_no_timestamp(void);
  * terminal, too long). The caller wipes buf. */
 int sudo_read_password(const char *prompt, char *buf, size_t size, char **cause);
 /* Before step s when sudo keeps no timestamp: the observer's ask_sudo gives a password (up to
- * SUDO_TRIES, each checked with `sudo -S -v`); kept in the executor for the step's own sudo
- * commands (`sudo -S`, on their stdin) until sudo_step_forget. 0, or -1 with *cause. */
-int sudo_step_password(struct exec *, const struct step *s, char **cause);
-void sudo_step_forget(struct exec *);
+ * SUDO_TRIES, each checked with `sudo -S -v`); the executor keeps it for the step's own sudo
+ * commands (`sudo -S`, on their stdin) and frees it with sudo_password_free. The password
+ * (SUDO_PASSWORD_MAX + 1 bytes), or NULL with *cause. */
+struct exec_observer;
+char *sudo_step_password(const struct exec_observer *, const struct step *s, char **cause);
+void sudo_password_free(char *);   /* wiped, then freed; NULL: nothing */
 /* A child that runs `sudo -n -v` every interval seconds until sudo_keepalive_stop or the death
  * of its parent. Returns its pid, 0 when interval <= 0, -1 when fork failed. */
 pid_t sudo_keepalive_start(int interval);

@@ -146,7 +146,7 @@ undo_venv_dir(char *const *argv)
 static char *
 undo_file(struct exec *e, const char *id, const char *suffix, int mk, char **cause)
 {
-	char *dir = xasprintf("%s/undo", e->run_dir), *p;
+	char *dir = xasprintf("%s/undo", exec_run_dir(e)), *p;
 
 	if (mk && mkdir(dir, 0700) != 0 && errno != EEXIST) {
 		cause_set(cause, "%s: %s", dir, strerror(errno));
@@ -231,7 +231,7 @@ undo_save(struct exec *e, const struct step *s, const struct undo_rec *r, char *
 int
 undo_save_after(struct exec *e, const struct step *s, char **cause)
 {
-	char **now = undo_installed(e->rd), *text, *p;
+	char **now = undo_installed(exec_rootdir(e)), *text, *p;
 	int rc = -1;
 
 	if ((p = undo_file(e, s->id, "after", 1, cause)) != NULL) {
@@ -484,7 +484,7 @@ int
 undo_absent_dir(struct exec *e, const char *path, struct undo_rec *r)
 {
 	char *p = exec_expand(e, path);
-	int fd = rootdir_openat(e->rd, p, O_PATH | O_NOFOLLOW, 0, NULL);
+	int fd = rootdir_openat(exec_rootdir(e), p, O_PATH | O_NOFOLLOW, 0, NULL);
 
 	if (fd >= 0 || (errno != ENOENT && errno != ENOTDIR)) {
 		if (fd >= 0)

@@ -586,8 +586,7 @@ proc_child_putq(const char *s)
 	proc_child_puts(" bytes]");
 }
 
-/* "armpy: WHATARG: error" on the child's stderr, and exit 127 as a shell would. */
-static void
+void
 proc_child_fail(const char *what, const char *arg, int err)
 {
 	proc_child_puts("armpy: ");
@@ -618,39 +617,44 @@ proc_child_io(const int src[3])
 		close(nul);
 }
 
+void
+proc_child_enter(const char *root, const char *cwd)
+{
+	if (root != NULL && *root != '\0' && (chroot(root) != 0 || chdir("/") != 0))
+		proc_child_fail("chroot ", root, errno);
+	if (cwd != NULL && chdir(cwd) != 0)
+		proc_child_fail("cd ", cwd, errno);
+}
+
+/* root and cwd (proc_child_enter), with root_proc in a private mount namespace. */
 static void
 proc_child_root(const struct proc_opts *o)
 {
 	int ns = 0;
 
-	if (o->root == NULL || *o->root == '\0')
-		return;
 	/* A private mount namespace, so a /proc can be mounted in the root without touching the
 	 * host; it vanishes with the child. */
-	if (o->root_proc)
+	if (o->root != NULL && *o->root != '\0' && o->root_proc)
 		ns = unshare(CLONE_NEWNS) == 0 &&
 		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0;
-	if (chroot(o->root) != 0 || chdir("/") != 0)
-		proc_child_fail("chroot ", o->root, errno);
+	proc_child_enter(o->root, o->cwd);
 	if (ns && access("/proc/self/maps", R_OK) != 0)
 		mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 }
 
-static void
-proc_child_exec(char *const argv[], const struct proc_opts *o)
+void
+proc_child_exec(const char *file, char *const argv[], char *const env[],
+    const char *const dirs[])
 {
-	extern char **environ;
-	char *const *env = o->env != NULL ? o->env : environ;
-	const char *file = o->path != NULL ? o->path : argv[0];
 	char path[4096];
 	int err = ENOENT;
 
-	if (o->dirs == NULL || strchr(file, '/') != NULL) {
+	if (dirs == NULL || strchr(file, '/') != NULL) {
 		execve(file, argv, env);
 		proc_child_fail("", file, errno);
 	}
-	for (size_t i = 0; o->dirs[i] != NULL; i++) {
-		snprintf(path, sizeof path, "%s/%s", o->dirs[i], file);
+	for (size_t i = 0; dirs[i] != NULL; i++) {
+		snprintf(path, sizeof path, "%s/%s", dirs[i], file);
 		execve(path, argv, env);
 		if (errno != ENOENT)
 			err = errno;
@@ -660,9 +664,9 @@ proc_child_exec(char *const argv[], const struct proc_opts *o)
 	proc_child_puts("armpy: ");
 	proc_child_putq(file);
 	proc_child_puts(": not found in ");
-	for (size_t i = 0; o->dirs[i] != NULL; i++) {
+	for (size_t i = 0; dirs[i] != NULL; i++) {
 		proc_child_puts(i > 0 ? ", " : "");
-		proc_child_putq(o->dirs[i]);
+		proc_child_putq(dirs[i]);
 	}
 	proc_child_puts("\n");
 	_exit(127);
@@ -673,6 +677,8 @@ static void
 proc_child(char *const argv[], void (*fn)(void *), void *arg, const struct proc_opts *o,
     const int src[3], const int parent[3])
 {
+	extern char **environ;
+
 	if (o->new_group)
 		setpgid(0, 0);
 	proc_child_io(src);
@@ -684,15 +690,14 @@ proc_child(char *const argv[], void (*fn)(void *), void *arg, const struct proc_
 				close(src[i]);
 		}
 	proc_child_root(o);
-	if (o->cwd != NULL && chdir(o->cwd) != 0)
-		proc_child_fail("cd ", o->cwd, errno);
 	if (o->timeout > 0)
 		alarm((unsigned)o->timeout);
 	if (fn != NULL) {
 		fn(arg);
 		_exit(0);
 	}
-	proc_child_exec(argv, o);
+	proc_child_exec(o->path != NULL ? o->path : argv[0], argv,
+	    o->env != NULL ? o->env : environ, o->dirs);
 }
 
 static void

@@ -79,7 +79,10 @@ struct wizard {
 	const char *log_opt;          /* --log FILE */
 	char *bench_text;             /* why `armpy gflops` is not available, or NULL */
 	struct wizard_bench bench;    /* its results when it ran */
-	struct validate_report *validation;   /* made by the validate screen, freed with the wizard */
+	/* the plan's validate step's report (given to the install screen's observer), or the
+	 * validation screen's when the plan has none; freed with the wizard */
+	struct validate_report *validation;
+	int validate_ran;             /* the validate step ran: the screen runs no probe again */
 };
 
 /* Takes ownership of facts and profile (profile may be NULL: the defaults). */

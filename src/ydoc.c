@@ -974,7 +974,9 @@ yemit_finish(struct yemit *y, size_t *len)
 	if (yemit_end(y, &text, len, &cause) != 0) {
 		fprintf(stderr, "armpy: %s\n", cause);
 		free(cause);
-		return NULL;
+		if (len != NULL)
+			*len = 0;
+		return xstrdup("");
 	}
 	return text;
 }

@@ -97,8 +97,8 @@ void yemit_kv_strv(struct yemit *, const char *key, char *const *v, int flow);
 /* Ends the document: 0 and *text (caller frees), or -1 and *cause when any event failed. The
  * emitter is then spent. */
 int yemit_end(struct yemit *, char **text, size_t *len, char **cause);
-/* yemit_end for documents built from checked values only (a failure is a bug): NULL, with the
- * cause on stderr, when it fails. */
+/* yemit_end for documents built from checked values only (a failure is a bug): "" (new), with
+ * the cause on stderr, when it fails, as every *_to_yaml does: a bug is said, never a crash. */
 char *yemit_finish(struct yemit *, size_t *len);
 
 #endif

@@ -16,7 +16,7 @@
 #include "action.h"
 #include "armpy.h"
 #include "exec-int.h"
-#include "headless.h"
+#include "progress.h"
 #include "journal.h"
 #include "plan.h"
 #include "rootdir.h"
@@ -334,10 +334,7 @@ root_exec(const struct plan *p)
 	struct exec *e = exec_new(p, &o, NULL);
 	char *cause = NULL, *jpath = xasprintf("%s/journal", tmproot);
 
-	e->rd = rootdir_open(e->root, &cause);
-	assert_non_null(e->rd);
-	e->journal = journal_open(jpath, &cause);
-	assert_non_null(e->journal);
+	assert_int_equal(exec_open_root(e, jpath, &cause), 0);
 	free(jpath);
 	return e;
 }
@@ -353,7 +350,7 @@ check_recorded(struct exec *e, const struct step *s)
 	size_t want = 0;
 
 	nrec = 0;
-	e->cur = s;
+	exec_set_current(e, s);
 	ops->execute(e, s, &cause);
 	free(cause);
 	cause = NULL;
@@ -399,10 +396,10 @@ test_runs_what_is_described(void **state)
 			    ops->kind != ACTION_WRITE;
 		}
 	e = root_exec(p);
-	exec_set_spawn_hook(record_spawn, NULL);
+	spawn_set_hook(record_spawn, NULL);
 	for (size_t i = 0; i < p->nsteps; i++)
 		check_recorded(e, &p->steps[i]);
-	exec_set_spawn_hook(NULL, NULL);
+	spawn_set_hook(NULL, NULL);
 	exec_free(e);
 	plan_free(p);
 }
@@ -413,11 +410,11 @@ static char *
 listing(const struct plan *p)
 {
 	FILE *f = tmpfile();
-	struct headless *h = headless_new(0, fileno(f));
+	struct progress *h = progress_new(0, fileno(f));
 	struct buf b;
 
-	headless_print_plan(h, p, 1);
-	headless_free(h);
+	progress_print_plan(h, p, 1);
+	progress_free(h);
 	rewind(f);
 	buf_init(&b);
 	buf_read_fd(&b, fileno(f), 1 << 20);

@@ -19,14 +19,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "action.h"
 #include "armpy.h"
 #include "exec-int.h"
-#include "headless.h"
+#include "facts.h"
+#include "progress.h"
 #include "journal.h"
 #include "plan.h"
 #include "rootdir.h"
 #include "runs.h"
 #include "sudo.h"
+#include "validate.h"
 
 #define SHA_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 
@@ -470,7 +473,7 @@ test_sudoers_rule(void **state)
 	free(rule);
 }
 
-/* What a plan runs through sudo when armpy is not root: exactly what act_spawn would run. */
+/* What a plan runs through sudo when armpy is not root: exactly what spawn_step would run. */
 static void
 test_sudo_commands(void **state)
 {
@@ -516,9 +519,7 @@ test_sudo_commands(void **state)
 	assert_int_equal(sudo_steps(p), 3);
 
 	e = exec_new(p, NULL, NULL);
-	free(e->home);
-	e->home = xstrdup("/home/u");
-	e->euid = 1000;
+	exec_set_user(e, 1000, "/home/u");
 	c = exec_sudo_commands(e, &p->steps[0]);
 	assert_non_null(c[0]);
 	assert_null(c[1]);
@@ -557,7 +558,7 @@ test_sudo_commands(void **state)
 	c = exec_sudo_commands(e, &p->steps[4]);
 	assert_null(c[0]);
 	exec_commands_free(c);
-	e->euid = 0;                                  /* root: nothing goes through sudo */
+	exec_set_user(e, 0, "/home/u");               /* root: nothing goes through sudo */
 	c = exec_sudo_commands(e, &p->steps[0]);
 	assert_null(c[0]);
 	exec_commands_free(c);
@@ -582,9 +583,7 @@ test_step_path(void **state)
 	s->u.run.env = strv_pushl(strv_new(), "PATH=/opt/rh/gcc-toolset-12/root/usr/bin:/usr/bin",
 	    "LANG=C", NULL);
 	e = exec_new(p, NULL, NULL);
-	free(e->home);
-	e->home = xstrdup("/home/u");
-	e->euid = 1000;
+	exec_set_user(e, 1000, "/home/u");
 	c = exec_sudo_commands(e, &p->steps[0]);
 	line = strv_join(c[0], " ");
 	assert_non_null(strstr(line, " PATH=/opt/rh/gcc-toolset-12/root/usr/bin:/usr/bin "));
@@ -812,7 +811,7 @@ test_exec_real(void **state)
 	{
 		struct exec *e2 = exec_new(p, &o, NULL);
 		/* one run at a time: e still holds the run directory and the target root */
-		assert_int_equal(exec_run(e2, &cause), -1);
+		assert_int_equal(exec_run(e2, &cause), EXEC_NOT_STARTED);
 		assert_non_null(strstr(cause, "is in use by armpy pid"));
 		free(cause);
 		cause = NULL;
@@ -1044,7 +1043,7 @@ test_log_file(void **state)
 	for (int k = 0; k < 2; k++) {
 		o.log_path = k == 0 ? link : fifo;
 		e = exec_new(p, &o, NULL);
-		assert_int_equal(exec_run(e, &cause), -1);
+		assert_int_equal(exec_run(e, &cause), EXEC_NOT_STARTED);
 		assert_non_null(strstr(cause, "refused"));
 		free(cause);
 		cause = NULL;
@@ -1301,6 +1300,109 @@ test_extract_chains(void **state)
 	bnd_rm(dir);
 }
 
+/* A command found nowhere: the step spawn's child says where it looked (the one PATH search
+ * proc_start uses too), exit status 127 as a shell's. */
+static void
+test_spawn_not_found(void **state)
+{
+	char *dir = bnd_dir(), *jpath = xasprintf("%s/journal", dir), *cause = NULL, **tail;
+	char *argv[] = { "armpy-no-such-command", NULL };
+	struct spawn sp = { .argv = argv };
+	struct plan *p = plan_new();
+	struct exec_opts o;
+	struct exec *e;
+	int status = -1, found = 0;
+
+	(void)state;
+	memset(&o, 0, sizeof o);
+	e = exec_new(p, &o, NULL);
+	assert_int_equal(exec_open_root(e, jpath, &cause), 0);
+	assert_int_equal(spawn_step(e, &sp, &status, &cause), 0);
+	assert_int_equal(status, 127);
+	tail = exec_tail(e);
+	for (size_t i = 0; tail[i] != NULL; i++)
+		found |= strstr(tail[i], "armpy-no-such-command: not found in /usr/sbin") != NULL;
+	assert_true(found);
+	strv_free(tail);
+	exec_free(e);
+	plan_free(p);
+	free(jpath);
+	bnd_rm(dir);
+}
+
+/* ---- a validate step: the run's facts in, the report out to the observer ---- */
+
+static struct validate_report *validated_report;
+static int validated_calls;
+
+static void
+obs_validated(void *a, const struct step *s, struct validate_report *r)
+{
+	(void)a;
+	(void)s;
+	validated_calls++;
+	validate_report_free(validated_report);
+	validated_report = r;
+}
+
+/* The probe (ARMPY_PROBE) prints a recorded report; the step hands it to the observer, once,
+ * and its verdicts come from the run's facts (here: emulated), not from detecting this
+ * machine again. */
+static void
+test_validate_step_facts(void **state)
+{
+	char *dir = bnd_dir(), *probe, *fixture, *script, *jpath, *cause = NULL;
+	struct plan *p = plan_new();
+	struct step *s = plan_add(p, "validate", "validate", "test");
+	struct facts *f = facts_new();
+	struct exec_observer obs;
+	struct exec_opts o;
+	struct exec *e;
+	const struct validate_check *c;
+	int rc;
+
+	(void)state;
+	s->kind = ACTION_VALIDATE;
+	s->u.validate.expect = xstrdup("openblas");
+	s->u.validate.python = xstrdup("/usr/bin/python3");
+	fixture = realpath("tests/fixtures/probe/debian-openblas.yaml", NULL);
+	assert_non_null(fixture);
+	probe = xasprintf("%s/probe.py", dir);
+	script = xasprintf("import sys\nsys.stdout.write(open(\"%s\").read())\n", fixture);
+	assert_int_equal(file_write_atomic(probe, script, strlen(script), 0600, &cause), 0);
+	setenv("ARMPY_PROBE", probe, 1);
+	f->arch = xstrdup("aarch64");
+	f->emulated = 1;
+	memset(&o, 0, sizeof o);
+	o.facts = f;
+	memset(&obs, 0, sizeof obs);
+	obs.validated = obs_validated;
+	e = exec_new(p, &o, &obs);
+	jpath = xasprintf("%s/journal", dir);
+	assert_int_equal(exec_open_root(e, jpath, &cause), 0);
+	exec_set_current(e, s);
+	/* the kind's execute as the step loop calls it (a whole run would lock the root /) */
+	rc = action_ops_of(ACTION_VALIDATE)->execute(e, s, &cause);
+	if (validated_calls != 1)
+		fail_msg("execute %d: %s", rc, cause != NULL ? cause : "");
+	free(cause);
+	assert_non_null(validated_report);
+	c = validate_find(validated_report, "speed");
+	assert_non_null(c);
+	assert_non_null(strstr(c->detail, "emulated"));
+	exec_free(e);
+	unsetenv("ARMPY_PROBE");
+	validate_report_free(validated_report);
+	validated_report = NULL;
+	facts_free(f);
+	plan_free(p);
+	free(jpath);
+	free(script);
+	free(probe);
+	free(fixture);
+	bnd_rm(dir);
+}
+
 int
 main(void)
 {
@@ -1325,6 +1427,8 @@ main(void)
 		cmocka_unit_test(test_exec_real),
 		cmocka_unit_test(test_download_part),
 		cmocka_unit_test(test_log_file),
+		cmocka_unit_test(test_validate_step_facts),
+		cmocka_unit_test(test_spawn_not_found),
 		cmocka_unit_test(test_root_lock),
 		cmocka_unit_test(test_extract_mounts),
 		cmocka_unit_test(test_extract_chains),

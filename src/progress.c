@@ -1,8 +1,8 @@
-/* headless.c — text and JSON-lines observers for headless runs, throttled, hang-up safe. */
+/* progress.c — text and JSON-lines observers for runs without the wizard, throttled, hang-up safe. */
 /* SPDX-License-Identifier: MIT */
 #include "action.h"
 #include "armpy.h"
-#include "headless.h"
+#include "progress.h"
 #include "report.h"
 #include "plan.h"
 #include "sudo.h"
@@ -21,7 +21,7 @@
 
 #define THROTTLE_INTERVAL 0.25     /* at most 4 updates a second */
 
-struct headless {
+struct progress {
 	int json;
 	int fd;
 	int index, total;
@@ -56,7 +56,7 @@ throttle_reset(struct throttle *t)
 }
 
 void
-headless_print(struct headless *h, const char *text)
+progress_print(struct progress *h, const char *text)
 {
 	/* A failure is EIO/EPIPE: the terminal is gone, and the log has it all. */
 	write_all(h->fd, text, strlen(text));
@@ -65,14 +65,14 @@ headless_print(struct headless *h, const char *text)
 /* One line for a person: s with every control escaped (a title or a command's output must not
  * move the cursor or hide what runs), then a line feed. */
 static void
-headless_vline(struct buf *b, const char *s)
+progress_vline(struct buf *b, const char *s)
 {
 	vis_buf(b, s, strlen(s), 0);
 	buf_add(b, "\n", 1);
 }
 
 static void ARMPY_PRINTF(2, 3)
-headless_line(struct buf *b, const char *fmt, ...)
+progress_line(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
@@ -80,13 +80,13 @@ headless_line(struct buf *b, const char *fmt, ...)
 	va_start(ap, fmt);
 	s = xvasprintf(fmt, ap);
 	va_end(ap);
-	headless_vline(b, s);
+	progress_vline(b, s);
 	free(s);
 }
 
-/* headless_line, printed at once. */
+/* progress_line, printed at once. */
 static void ARMPY_PRINTF(2, 3)
-headless_printl(struct headless *h, const char *fmt, ...)
+progress_printl(struct progress *h, const char *fmt, ...)
 {
 	va_list ap;
 	struct buf b;
@@ -96,8 +96,8 @@ headless_printl(struct headless *h, const char *fmt, ...)
 	s = xvasprintf(fmt, ap);
 	va_end(ap);
 	buf_init(&b);
-	headless_vline(&b, s);
-	headless_print(h, b.data);
+	progress_vline(&b, s);
+	progress_print(h, b.data);
 	buf_free(&b);
 	free(s);
 }
@@ -105,7 +105,7 @@ headless_printl(struct headless *h, const char *fmt, ...)
 /* A JSON string for text that may not be UTF-8 (a step's output, a title): jansson refuses
  * bytes that are not, and the key would be lost; they become U+FFFD. NULL is null. */
 static json_t *
-headless_jstr(const char *s)
+progress_jstr(const char *s)
 {
 	json_t *j;
 	char *fixed;
@@ -121,19 +121,19 @@ headless_jstr(const char *s)
 }
 
 static void
-headless_json(struct headless *h, json_t *o)
+progress_json(struct progress *h, json_t *o)
 {
 	char *s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(6));
 	char *line = xasprintf("%s\n", s);
 
-	headless_print(h, line);
+	progress_print(h, line);
 	free(line);
 	free(s);
 	json_decref(o);
 }
 
 static json_t *
-headless_event(const char *event, const struct step *s, struct headless *h)
+progress_event(const char *event, const struct step *s, struct progress *h)
 {
 	json_t *o = json_object();
 
@@ -141,15 +141,15 @@ headless_event(const char *event, const struct step *s, struct headless *h)
 	if (s != NULL) {
 		json_object_set_new(o, "index", json_integer(h->index));
 		json_object_set_new(o, "total", json_integer(h->total));
-		json_object_set_new(o, "id", headless_jstr(s->id));
+		json_object_set_new(o, "id", progress_jstr(s->id));
 	}
 	return o;
 }
 
 static void
-headless_step_start(void *arg, const struct step *s, int index, int total)
+progress_step_start(void *arg, const struct step *s, int index, int total)
 {
-	struct headless *h = arg;
+	struct progress *h = arg;
 	json_t *o;
 
 	h->index = index;
@@ -157,19 +157,19 @@ headless_step_start(void *arg, const struct step *s, int index, int total)
 	h->t0 = now_seconds();
 	throttle_reset(&h->th);
 	if (h->json) {
-		o = headless_event("step_start", s, h);
-		json_object_set_new(o, "title", headless_jstr(s->title != NULL ? s->title : s->id));
+		o = progress_event("step_start", s, h);
+		json_object_set_new(o, "title", progress_jstr(s->title != NULL ? s->title : s->id));
 		json_object_set_new(o, "kind", json_string(action_kind_name(s->kind)));
-		headless_json(h, o);
+		progress_json(h, o);
 		return;
 	}
-	headless_printl(h, "[%d/%d] %s", index, total, s->title != NULL ? s->title : s->id);
+	progress_printl(h, "[%d/%d] %s", index, total, s->title != NULL ? s->title : s->id);
 }
 
 static void
-headless_progress(void *arg, const struct step *s, double fraction, const char *detail)
+progress_progress(void *arg, const struct step *s, double fraction, const char *detail)
 {
-	struct headless *h = arg;
+	struct progress *h = arg;
 	int pct = fraction < 0 ? -1 : (int)(fraction * 100 + 1e-9);
 	json_t *o;
 
@@ -178,36 +178,36 @@ headless_progress(void *arg, const struct step *s, double fraction, const char *
 	if (!throttle_should_emit(&h->th, now_seconds(), pct, detail))
 		return;
 	if (h->json) {
-		o = headless_event("progress", s, h);
+		o = progress_event("progress", s, h);
 		json_object_set_new(o, "percent", pct < 0 ? json_null() : json_integer(pct));
-		json_object_set_new(o, "detail", headless_jstr(detail));
-		headless_json(h, o);
+		json_object_set_new(o, "detail", progress_jstr(detail));
+		progress_json(h, o);
 		return;
 	}
 	if (pct >= 0)
-		headless_printl(h, "[%d/%d] %s … %d%%%s%s%s", h->index, h->total,
+		progress_printl(h, "[%d/%d] %s … %d%%%s%s%s", h->index, h->total,
 		    s->title != NULL ? s->title : s->id, pct, detail != NULL ? " (" : "",
 		    detail != NULL ? detail : "", detail != NULL ? ")" : "");
 	else
-		headless_printl(h, "[%d/%d] %s … %s", h->index, h->total,
+		progress_printl(h, "[%d/%d] %s … %s", h->index, h->total,
 		    s->title != NULL ? s->title : s->id, detail != NULL ? detail : "working");
 }
 
 static void
-headless_step_end(void *arg, const struct step *s, enum step_result r, const char *cause)
+progress_step_end(void *arg, const struct step *s, enum step_result r, const char *cause)
 {
-	struct headless *h = arg;
+	struct progress *h = arg;
 	double secs = now_seconds() - h->t0;
 	const char *title = s->title != NULL ? s->title : s->id;
 	char *line;
 	json_t *o;
 
 	if (h->json) {
-		o = headless_event("step_end", s, h);
+		o = progress_event("step_end", s, h);
 		json_object_set_new(o, "result", json_string(step_result_name(r)));
-		json_object_set_new(o, "cause", headless_jstr(cause));
+		json_object_set_new(o, "cause", progress_jstr(cause));
 		json_object_set_new(o, "seconds", json_real(secs));
-		headless_json(h, o);
+		progress_json(h, o);
 		return;
 	}
 	switch (r) {
@@ -231,14 +231,14 @@ headless_step_end(void *arg, const struct step *s, enum step_result r, const cha
 		    cause != NULL ? cause : "failed");
 		break;
 	}
-	headless_printl(h, "%s", line);
+	progress_printl(h, "%s", line);
 	free(line);
 }
 
-struct headless *
-headless_new(int json, int fd)
+struct progress *
+progress_new(int json, int fd)
 {
-	struct headless *h = xcalloc(1, sizeof *h);
+	struct progress *h = xcalloc(1, sizeof *h);
 
 	h->json = json;
 	h->fd = fd;
@@ -247,7 +247,7 @@ headless_new(int json, int fd)
 }
 
 void
-headless_free(struct headless *h)
+progress_free(struct progress *h)
 {
 	if (h == NULL)
 		return;
@@ -257,37 +257,37 @@ headless_free(struct headless *h)
 }
 
 void
-headless_observer(struct headless *h, struct exec_observer *obs)
+progress_observer(struct progress *h, struct exec_observer *obs)
 {
 	memset(obs, 0, sizeof *obs);
-	obs->step_start = headless_step_start;
-	obs->progress = headless_progress;
-	obs->step_end = headless_step_end;
+	obs->step_start = progress_step_start;
+	obs->progress = progress_progress;
+	obs->step_end = progress_step_end;
 	obs->arg = h;
 }
 
 void
-headless_run_end(struct headless *h, const char *result, int exit_code, const char *run_id,
+progress_run_end(struct progress *h, const char *result, int exit_code, const char *run_id,
     const char *run_dir, const char *log_path)
 {
 	json_t *o;
 
 	if (!h->json)
 		return;
-	o = headless_event("run_end", NULL, h);
+	o = progress_event("run_end", NULL, h);
 	json_object_set_new(o, "result", json_string(result));
 	json_object_set_new(o, "exit", json_integer(exit_code));
-	json_object_set_new(o, "run_id", headless_jstr(run_id));
-	json_object_set_new(o, "run_dir", headless_jstr(run_dir));
-	json_object_set_new(o, "log", headless_jstr(log_path));
-	json_object_set_new(o, "report", headless_jstr(h->report));
-	headless_json(h, o);
+	json_object_set_new(o, "run_id", progress_jstr(run_id));
+	json_object_set_new(o, "run_dir", progress_jstr(run_dir));
+	json_object_set_new(o, "log", progress_jstr(log_path));
+	json_object_set_new(o, "report", progress_jstr(h->report));
+	progress_json(h, o);
 }
 
 /* Every command of one step, its check's included, and every file, download, extraction and
  * probe with its environment: the step's description (action.h), escaped. */
 static void
-headless_command(struct buf *b, const struct step *s)
+progress_command(struct buf *b, const struct step *s)
 {
 	struct step_desc d;
 
@@ -299,40 +299,40 @@ headless_command(struct buf *b, const struct step *s)
 /* Every field of the plan a person reads here is escaped (see vis.h): a title or an argv word
  * with CR and "erase line" in it cannot hide the command that runs. */
 void
-headless_print_plan(struct headless *h, const struct plan *p, int show_commands)
+progress_print_plan(struct progress *h, const struct plan *p, int show_commands)
 {
 	struct buf b;
 
 	buf_init(&b);
-	headless_line(&b, "Plan%s%s%s%s: %zu steps", p->profile_name != NULL ? " for " : "",
+	progress_line(&b, "Plan%s%s%s%s: %zu steps", p->profile_name != NULL ? " for " : "",
 	    p->profile_name != NULL ? p->profile_name : "", p->target != NULL ? " on " : "",
 	    p->target != NULL ? p->target : "", p->nsteps);
 	for (size_t i = 0; p->warnings != NULL && p->warnings[i] != NULL; i++)
-		headless_line(&b, "  warning: %s", p->warnings[i]);
+		progress_line(&b, "  warning: %s", p->warnings[i]);
 	for (size_t i = 0; i < p->nsteps; i++) {
 		const struct step *s = &p->steps[i];
-		headless_line(&b, "  %2zu. %s%s", i + 1, s->title != NULL ? s->title : s->id,
+		progress_line(&b, "  %2zu. %s%s", i + 1, s->title != NULL ? s->title : s->id,
 		    s->privileged ? " [root]" : "");
 		if (show_commands)
-			headless_command(&b, s);
+			progress_command(&b, s);
 	}
 	/* JSON faces keep stdout for events: the plan goes to stderr */
 	if (h->json) {
 		int fd = h->fd;
 		h->fd = STDERR_FILENO;
-		headless_print(h, b.data);
+		progress_print(h, b.data);
 		h->fd = fd;
 	} else
-		headless_print(h, b.data);
+		progress_print(h, b.data);
 	buf_free(&b);
 }
 
-static void headless_not_started(struct headless *, const char *, int, const struct exec *);
+static void progress_not_started(struct progress *, const char *, int, const struct exec *);
 
 /* The run as a page (armpy report), report.html in its directory; a page that cannot be made
  * is said on stderr and changes nothing of the run's outcome. */
 static void
-headless_report(struct headless *h, const struct exec *e)
+progress_report(struct progress *h, const struct exec *e)
 {
 	char *cause = NULL, *html, *path;
 
@@ -352,7 +352,7 @@ headless_report(struct headless *h, const struct exec *e)
 }
 
 int
-headless_confirm(struct headless *h, int yes)
+progress_confirm(struct progress *h, int yes)
 {
 	char line[64];
 	const char *why;
@@ -369,24 +369,24 @@ headless_confirm(struct headless *h, int yes)
 			return 0;
 		why = "not confirmed (answer y on the terminal, or approve with --yes)";
 	}
-	headless_refuse(h, why);
+	progress_refuse(h, why);
 	return EXIT_USAGE;
 }
 
 /* Text that is not progress (questions, refusals): on stderr, whatever the face. */
 static void
-headless_print_err(struct headless *h, const char *text)
+progress_print_err(struct progress *h, const char *text)
 {
 	int fd = h->fd;
 
 	h->fd = STDERR_FILENO;
-	headless_print(h, text);
+	progress_print(h, text);
 	h->fd = fd;
 }
 
 /* sudo keeps no timestamp: before each step that uses sudo, the password on the terminal. */
 static int
-headless_ask_sudo(void *arg, const struct step *s, const char *note, char *pw, size_t size)
+progress_ask_sudo(void *arg, const struct step *s, const char *note, char *pw, size_t size)
 {
 	struct passwd *u = getpwuid(getuid());
 	char *prompt = xasprintf("%s%sarmpy: step %s runs as root through sudo; password for %s: ",
@@ -403,7 +403,7 @@ headless_ask_sudo(void *arg, const struct step *s, const char *note, char *pw, s
  * sudo then keeps no timestamp (timestamp_timeout=0), armpy says so and asks before each step
  * that uses sudo (o->sudo_each_step). */
 static int
-headless_sudo(struct headless *h, const struct plan *p, struct exec_opts *o, char **cause)
+progress_sudo(struct progress *h, const struct plan *p, struct exec_opts *o, char **cause)
 {
 	size_t n = sudo_steps(p);
 	char *line;
@@ -418,7 +418,7 @@ headless_sudo(struct headless *h, const struct plan *p, struct exec_opts *o, cha
 	line = xasprintf("armpy: %zu step%s of this plan run%s as root through sudo, which wants "
 	    "your password: sudo asks for it here, once (armpy never sees it, and keeps sudo "
 	    "alive until the last of them).\n", n, n == 1 ? "" : "s", n == 1 ? "s" : "");
-	headless_print_err(h, line);
+	progress_print_err(h, line);
 	free(line);
 	if (sudo_validate_tty(cause) != 0)
 		return -1;
@@ -428,33 +428,33 @@ headless_sudo(struct headless *h, const struct plan *p, struct exec_opts *o, cha
 	    "timestamp_timeout is 0): it wants the password for every command. armpy asks for it "
 	    "here before each of the %zu step%s that run%s as root, gives it to sudo through a pipe "
 	    "and forgets it after the step.\n", n, n == 1 ? "" : "s", n == 1 ? "s" : "");
-	headless_print_err(h, line);
+	progress_print_err(h, line);
 	free(line);
 	return 0;
 }
 
 /* The run never started: say so and why (never "done" or "finished"). */
 static void
-headless_not_started(struct headless *h, const char *cause, int rc, const struct exec *e)
+progress_not_started(struct progress *h, const char *cause, int rc, const struct exec *e)
 {
 	struct buf b;
 
 	buf_init(&b);
-	headless_line(&b, "armpy: not started: %s", cause);
-	headless_print_err(h, b.data);
+	progress_line(&b, "armpy: not started: %s", cause);
+	progress_print_err(h, b.data);
 	buf_free(&b);
-	headless_run_end(h, "not_started", rc, e != NULL ? exec_run_id(e) : NULL,
+	progress_run_end(h, "not_started", rc, e != NULL ? exec_run_id(e) : NULL,
 	    e != NULL ? exec_run_dir(e) : NULL, e != NULL ? exec_log_path(e) : NULL);
 }
 
 void
-headless_refuse(struct headless *h, const char *why)
+progress_refuse(struct progress *h, const char *why)
 {
-	headless_not_started(h, why, EXIT_USAGE, NULL);
+	progress_not_started(h, why, EXIT_USAGE, NULL);
 }
 
 int
-headless_execute(struct headless *h, const struct plan *p, struct exec_opts *o)
+progress_execute(struct progress *h, const struct plan *p, struct exec_opts *o)
 {
 	struct exec_observer obs;
 	struct exec *e;
@@ -465,43 +465,43 @@ headless_execute(struct headless *h, const struct plan *p, struct exec_opts *o)
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);          /* a dropped ssh session must not stop the run */
 	o->headless = 1;
-	if (headless_sudo(h, p, o, &cause) != 0) {
-		headless_not_started(h, cause, EXIT_USAGE, NULL);
+	if (progress_sudo(h, p, o, &cause) != 0) {
+		progress_not_started(h, cause, EXIT_USAGE, NULL);
 		free(cause);
 		return EXIT_USAGE;
 	}
-	headless_observer(h, &obs);
+	progress_observer(h, &obs);
 	if (o->sudo_each_step)
-		obs.ask_sudo = headless_ask_sudo;
+		obs.ask_sudo = progress_ask_sudo;
 	e = exec_new(p, o, &obs);
 	rc = exec_run(e, &cause);
-	if (rc < 0) {
-		headless_not_started(h, cause, EXIT_FAILED, e);
+	if (rc == EXEC_NOT_STARTED) {
+		progress_not_started(h, cause, EXIT_FAILED, e);
 		free(cause);
 		exec_free(e);
 		return EXIT_FAILED;
 	}
-	headless_report(h, e);
+	progress_report(h, e);
 	buf_init(&b);
-	if (rc == EXIT_FAILED) {
+	if (rc == EXEC_FAILED) {
 		const struct step *s = exec_failed_step(e);
 		buf_add(&b, "\n", 1);
-		headless_line(&b, "armpy: step %s failed: %s", s != NULL ? s->id : "?",
+		progress_line(&b, "armpy: step %s failed: %s", s != NULL ? s->id : "?",
 		    exec_failed_cause(e) != NULL ? exec_failed_cause(e) : "failed");
 		if (s != NULL)
-			headless_line(&b, "  step:        %s", s->title != NULL ? s->title : s->id);
+			progress_line(&b, "  step:        %s", s->title != NULL ? s->title : s->id);
 		if (exec_failed_status(e) >= 0)
 			buf_printf(&b, "  exit status: %d\n", exec_failed_status(e));
 		tail = exec_tail(e);
 		if (tail[0] != NULL) {
 			buf_printf(&b, "  last %zu lines of output:\n", strv_len(tail));
 			for (size_t i = 0; tail[i] != NULL; i++)
-				headless_line(&b, "    | %s", tail[i]);
+				progress_line(&b, "    | %s", tail[i]);
 		}
 		strv_free(tail);
 		buf_printf(&b, "  log:         %s\n", exec_log_path(e));
 		if (h->report != NULL)
-			headless_line(&b, "  report:      %s", h->report);
+			progress_line(&b, "  report:      %s", h->report);
 		if (exec_failed_sudo(e))
 			buf_printf(&b, "  to continue: armpy resume %s (on a terminal, where sudo asks "
 			    "for the password again)\n", exec_run_id(e));
@@ -515,16 +515,16 @@ headless_execute(struct headless *h, const struct plan *p, struct exec_opts *o)
 		buf_printf(&b, "armpy: all %zu steps done (run %s, log %s)\n", p->nsteps,
 		    exec_run_id(e), exec_log_path(e));
 		if (h->report != NULL)
-			headless_line(&b, "armpy: the run as a page: %s", h->report);
+			progress_line(&b, "armpy: the run as a page: %s", h->report);
 	}
 	if (b.len > 0) {
 		int fd = h->fd;
 		h->fd = rc == 0 ? h->fd : STDERR_FILENO;
-		headless_print(h, b.data);
+		progress_print(h, b.data);
 		h->fd = fd;
 	}
 	buf_free(&b);
-	headless_run_end(h, rc == 0 ? "ok" : rc == EXIT_INTERRUPTED ? "interrupted" : "failed", rc,
+	progress_run_end(h, rc == 0 ? "ok" : rc == EXIT_INTERRUPTED ? "interrupted" : "failed", rc,
 	    exec_run_id(e), exec_run_dir(e), exec_log_path(e));
 	exec_free(e);
 	return rc;

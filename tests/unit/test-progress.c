@@ -1,4 +1,4 @@
-/* test-headless.c — unit tests for the JSON-lines face: every event is one JSON object, with its keys. */
+/* test-progress.c — unit tests for the JSON-lines face: every event is one JSON object, with its keys. */
 /* SPDX-License-Identifier: MIT */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "armpy.h"
-#include "headless.h"
+#include "progress.h"
 #include "plan.h"
 
 /* The JSON lines the observer wrote for one step whose title and texts are not UTF-8. */
@@ -22,18 +22,18 @@ events(const char *title, const char *detail, const char *cause)
 {
 	struct step s = { .id = "one", .title = (char *)title, .kind = ACTION_RUN };
 	struct exec_observer obs;
-	struct headless *h;
+	struct progress *h;
 	struct buf b;
 	int fd[2];
 
 	assert_int_equal(pipe(fd), 0);
-	h = headless_new(1, fd[1]);
-	headless_observer(h, &obs);
+	h = progress_new(1, fd[1]);
+	progress_observer(h, &obs);
 	obs.step_start(obs.arg, &s, 1, 1);
 	obs.progress(obs.arg, &s, -1, detail);
 	obs.step_end(obs.arg, &s, STEP_FAILED, cause);
-	headless_run_end(h, "failed", 1, "20260101-000000-1", "/r/\xff", NULL);
-	headless_free(h);
+	progress_run_end(h, "failed", 1, "20260101-000000-1", "/r/\xff", NULL);
+	progress_free(h);
 	close(fd[1]);
 	buf_init(&b);
 	buf_read_fd(&b, fd[0], 1 << 20);
