@@ -393,106 +393,64 @@ spawn_hooked(const struct spawn *sp, int *status)
 	return 1;
 }
 
-/* The command into the log as a "$ " line (nothing without a log). */
-static void
-run_log_argv(struct exec *e, char **argv)
+/* The child's stdin into *fd: the sudo password line then the input when sudo -S asks for
+ * it, the input alone, or -1 (/dev/null). 0, or -1 with *cause. */
+static int
+run_stdin(struct exec *e, const struct spawn *sp, int *fd, char **cause)
 {
-	char *line = strv_join(argv, " ");
+	char *text;
 
-	exec_log_line(e, "$ ", line);
-	free(line);
-}
-
-int
-spawn_step(struct exec *e, const struct spawn *sp, int *statusp, char **cause)
-{
-	int apt = apt_is_apt(sp->argv), out[2], st[2] = { -1, -1 }, status = 0;
-	int exited = 0, timed_out = 0, interrupted = 0;
-	char **env, **argv, *cwd = NULL, *record = NULL;
-	struct run_reader rd[2];
-	struct run_child child = { .in = -1 };
-	int journal_err = 0;
-	double deadline, exit_time = 0;
-	pid_t pid;
-
-	if (sp->argv == NULL || sp->argv[0] == NULL) {
-		cause_set(cause, "empty command");
-		return -1;
-	}
-	if (spawn_hooked(sp, statusp)) {
-		exec_set_status(e, *statusp);
-		return 0;
-	}
+	*fd = -1;
 	if (sp->privileged && exec_euid(e) != 0 && exec_sudo_password(e) != NULL) {
 		/* sudo -S reads the password line byte by byte: the rest is the command's stdin */
-		char *text = xasprintf("%s\n%s", exec_sudo_password(e), sp->input != NULL ? sp->input : "");
-		child.in = run_input_pipe(text, cause);
+		text = xasprintf("%s\n%s", exec_sudo_password(e), sp->input != NULL ? sp->input : "");
+		*fd = run_input_pipe(text, cause);
 		explicit_bzero(text, strlen(text));
 		free(text);
-		if (child.in < 0)
-			return -1;
-	} else if (sp->input != NULL && (child.in = run_input(sp->input, cause)) < 0)
-		return -1;
-	env = run_env(e, sp, apt);
-	argv = run_argv(e, sp, env, apt);
-	if (sp->cwd != NULL)
-		cwd = exec_expand(e, sp->cwd);
-	run_log_argv(e, argv);
-	if (pipe2(out, O_CLOEXEC) != 0 || (apt && pipe2(st, O_CLOEXEC) != 0)) {
-		cause_set(cause, "pipe: %s", strerror(errno));
-		if (child.in >= 0)
-			close(child.in);
-		strv_free(env);
-		strv_free(argv);
-		free(cwd);
-		return -1;
+		return *fd < 0 ? -1 : 0;
 	}
-	exec_log_tick(e);
-	child.argv = argv;
-	child.env = env;
-	child.cwd = cwd;
-	child.root = exec_root(e);
-	child.home = exec_home(e);
-	child.out = out[1];
-	child.status = st[1];
-	child.apt = apt;
-	child.journal = -1;
-	if (!sp->quiet && exec_current(e) != NULL && exec_journal(e) != NULL) {
-		char *id = journal_escape(exec_current(e)->id);
-		child.record_len = strlen(id) + 7;
-		record = xmalloc(child.record_len + 24 + JOURNAL_FRAME);
-		snprintf(record, child.record_len + 32, "child %s ", id);
-		free(id);
-		child.journal = journal_fd(exec_journal(e));
-		child.record = record;
-		child.journal_err = &journal_err;
-	}
-	pid = run_clone(&child);
-	free(record);
-	if (child.in >= 0)
-		close(child.in);
-	if (pid < 0) {
-		cause_set(cause, "clone: %s", strerror(errno));
-		close(out[0]);
-		close(out[1]);
-		if (apt) {
-			close(st[0]);
-			close(st[1]);
-		}
-		strv_free(env);
-		strv_free(argv);
-		free(cwd);
+	if (sp->input != NULL && (*fd = run_input(sp->input, cause)) < 0)
 		return -1;
-	}
-	if (child.journal >= 0)
-		journal_written(exec_journal(e));
-	close(out[1]);
-	if (apt)
-		close(st[1]);
+	return 0;
+}
+
+/* The child's journal record, "child <id> " with room for its pid and frame, for a step's
+ * own command (not a quiet one, not outside a step): the record to free after the clone, or
+ * NULL (child->journal -1). */
+static char *
+run_child_journal(struct exec *e, const struct spawn *sp, struct run_child *child, int *err)
+{
+	char *id, *record;
+
+	child->journal = -1;
+	if (sp->quiet || exec_current(e) == NULL || exec_journal(e) == NULL)
+		return NULL;
+	id = journal_escape(exec_current(e)->id);
+	child->record_len = strlen(id) + 7;
+	record = xmalloc(child->record_len + 24 + JOURNAL_FRAME);
+	snprintf(record, child->record_len + 32, "child %s ", id);
+	free(id);
+	child->journal = journal_fd(exec_journal(e));
+	child->record = record;
+	child->journal_err = err;
+	return record;
+}
+
+enum run_end { RUN_DONE, RUN_INTERRUPTED, RUN_TIMED_OUT };
+
+/* Reads the child's output (out) and apt's status pipe (st, -1 none) until the child exited
+ * and they closed, the run is interrupted or the timeout passed; then reaps it: *statusp is
+ * its wait status. */
+static enum run_end
+run_wait(struct exec *e, const struct spawn *sp, pid_t pid, int out, int st, int *statusp)
+{
+	struct run_reader rd[2];
+	int exited = 0, timed_out = 0, interrupted = 0, status = 0;
+	double deadline, exit_time = 0;
 
 	memset(rd, 0, sizeof rd);
-	rd[0].fd = out[0];
-	rd[1].fd = apt ? st[0] : -1;
+	rd[0].fd = out;
+	rd[1].fd = st;
 	rd[1].status = 1;
 	deadline = sp->timeout > 0 ? now_seconds() + sp->timeout : 0;
 	while (rd[0].fd >= 0 || rd[1].fd >= 0) {
@@ -548,6 +506,88 @@ spawn_step(struct exec *e, const struct spawn *sp, int *statusp, char **cause)
 			}
 		}
 	}
+	*statusp = status;
+	return interrupted ? RUN_INTERRUPTED : timed_out ? RUN_TIMED_OUT : RUN_DONE;
+}
+
+/* The command into the log as a "$ " line (nothing without a log). */
+static void
+run_log_argv(struct exec *e, char **argv)
+{
+	char *line = strv_join(argv, " ");
+
+	exec_log_line(e, "$ ", line);
+	free(line);
+}
+
+int
+spawn_step(struct exec *e, const struct spawn *sp, int *statusp, char **cause)
+{
+	int apt = apt_is_apt(sp->argv), out[2], st[2] = { -1, -1 }, status = 0;
+	char **env, **argv, *cwd = NULL, *record = NULL;
+	struct run_child child = { .in = -1 };
+	int journal_err = 0;
+	enum run_end end;
+	pid_t pid;
+
+	if (sp->argv == NULL || sp->argv[0] == NULL) {
+		cause_set(cause, "empty command");
+		return -1;
+	}
+	if (spawn_hooked(sp, statusp)) {
+		exec_set_status(e, *statusp);
+		return 0;
+	}
+	if (run_stdin(e, sp, &child.in, cause) != 0)
+		return -1;
+	env = run_env(e, sp, apt);
+	argv = run_argv(e, sp, env, apt);
+	if (sp->cwd != NULL)
+		cwd = exec_expand(e, sp->cwd);
+	run_log_argv(e, argv);
+	if (pipe2(out, O_CLOEXEC) != 0 || (apt && pipe2(st, O_CLOEXEC) != 0)) {
+		cause_set(cause, "pipe: %s", strerror(errno));
+		if (child.in >= 0)
+			close(child.in);
+		strv_free(env);
+		strv_free(argv);
+		free(cwd);
+		return -1;
+	}
+	exec_log_tick(e);
+	child.argv = argv;
+	child.env = env;
+	child.cwd = cwd;
+	child.root = exec_root(e);
+	child.home = exec_home(e);
+	child.out = out[1];
+	child.status = st[1];
+	child.apt = apt;
+	record = run_child_journal(e, sp, &child, &journal_err);
+	pid = run_clone(&child);
+	free(record);
+	if (child.in >= 0)
+		close(child.in);
+	if (pid < 0) {
+		cause_set(cause, "clone: %s", strerror(errno));
+		close(out[0]);
+		close(out[1]);
+		if (apt) {
+			close(st[0]);
+			close(st[1]);
+		}
+		strv_free(env);
+		strv_free(argv);
+		free(cwd);
+		return -1;
+	}
+	if (child.journal >= 0)
+		journal_written(exec_journal(e));
+	close(out[1]);
+	if (apt)
+		close(st[1]);
+
+	end = run_wait(e, sp, pid, out[0], st[0], &status);
 	strv_free(env);
 	strv_free(argv);
 	free(cwd);
@@ -565,11 +605,11 @@ spawn_step(struct exec *e, const struct spawn *sp, int *statusp, char **cause)
 		    strerror(journal_err));
 		return -1;
 	}
-	if (interrupted) {
+	if (end == RUN_INTERRUPTED) {
 		cause_set(cause, "interrupted");
 		return -1;
 	}
-	if (timed_out) {
+	if (end == RUN_TIMED_OUT) {
 		cause_set(cause, "timed out after %d s (process group killed)", sp->timeout);
 		return -1;
 	}
