@@ -234,7 +234,10 @@ write_reverse(const struct undo_rec *r, const struct undo_now *now, struct plan 
 
 	if (r->content != NULL)
 		runs_sha256(r->content, strlen(r->content), sha, NULL);
-	if (r->mode < 0)
+	if (r->mode == UNDO_UNREADABLE)
+		undo_note(p, "%s: what was there before the run could not be read as the user armpy "
+		    "ran as, so it is left as the run wrote it", r->path);
+	else if (r->mode < 0)
 		undo_note(p, "%s was not a regular file before the run: it is left", r->path);
 	else if (r->absent ? cur == NULL : str_same(cur, sha))
 		undo_note(p, "%s is as it was before the run", r->path);

@@ -197,7 +197,7 @@ undo_text(const struct undo_rec *r)
 		undo_kv(&b, "path", r->path);
 	if (strcmp(r->what, "file") == 0)
 		buf_printf(&b, "absent %d\nmode %s%04o\n", r->absent, r->mode < 0 ? "-" : "",
-		    (unsigned)(r->mode < 0 ? 1 : r->mode));
+		    (unsigned)(r->mode < 0 ? -r->mode : r->mode));
 	for (size_t i = 0; r->before != NULL && r->before[i] != NULL; i++)
 		undo_kv(&b, "pkg", r->before[i]);
 	return buf_steal(&b);
@@ -459,6 +459,10 @@ undo_file_prev(const struct rootdir *rd, const char *path, struct undo_rec *r, c
 	r->path = xstrdup(path);
 	if (fd < 0 && (errno == ENOENT || errno == ENOTDIR)) {
 		r->absent = 1;
+		return 0;
+	}
+	if (fd < 0 && (errno == EACCES || errno == EPERM) && geteuid() != 0) {
+		r->mode = UNDO_UNREADABLE;   /* a privileged write as a user: undo leaves it, says so */
 		return 0;
 	}
 	if (fd < 0 && errno != ELOOP) {

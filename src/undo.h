@@ -33,10 +33,12 @@ struct undo_rec {
 	char *name, *set, *prev; /* alternative; set: a file's new sha256 too */
 	int was_auto;
 	char *path;              /* file, dir */
-	int absent, mode;        /* file */
+	int absent, mode;        /* file; mode < 0: not a regular file (-1), or one the user armpy
+	                          * ran as could not read (UNDO_UNREADABLE): left by undo */
 	char *content;           /* file: its content before (NULL when absent) */
 	char **before, **after;  /* packages (NAME:ARCH); after NULL: the step did not finish */
 };
+#define UNDO_UNREADABLE (-2)
 void undo_rec_clear(struct undo_rec *);
 
 /* The machine now, as the reverse hooks read it (a target root, or fakes in tests). */

@@ -207,6 +207,19 @@ test_conflict(void **state)
 	assert_int_equal(p->nsteps, 1);
 	assert_string_equal(p->steps[0].u.run.argv[0], "rm");
 	plan_free(p);
+	/* a privileged write by a user, who could not read what was there: left, and said */
+	r.absent = 0;
+	r.mode = UNDO_UNREADABLE;
+	p = undo_build("20250101-000000-1", "t", &r, 1, &now, &conflict, &cause);
+	assert_non_null(p);
+	assert_int_equal(p->nsteps, 0);
+	{
+		int said = 0;
+		for (size_t i = 0; p->notes != NULL && p->notes[i] != NULL; i++)
+			said |= strstr(p->notes[i], "could not be read") != NULL;
+		assert_true(said);
+	}
+	plan_free(p);
 	undo_rec_clear(&r);
 	strv_free(installed);
 }
