@@ -1,4 +1,4 @@
-/* validate-int.h — what validate.c shares with the verdict files beside it (validate-env.c, validate-report.c). */
+/* validate-int.h — what validate.c shares with the files beside it (validate-env.c, validate-report.c, validate-yaml.c, validate-probe.c). */
 /* SPDX-License-Identifier: MIT */
 #ifndef VALIDATE_INT_H
 #define VALIDATE_INT_H
@@ -26,5 +26,9 @@ void vverdict_threading(struct validate_report *, const char *want);
 /* Whether OpenBLAS's core fits the CPU whose target is target (a DYNAMIC_ARCH build may pick
  * its AVX-512 SkylakeX/Cooperlake kernels on a Zen 4 whose build target is ZEN). */
 int vcore_fits(const char *corename, const char *target, const struct facts *);
+
+/* validate.c: one library of the probe's YAML (its facts decided by blasid_decide) into *l. */
+struct ynode;
+void vlib_parse(struct validate_lib *l, const struct ynode *n);
 
 #endif
