@@ -40,6 +40,7 @@ cleanup() {
 	update-alternatives --remove-all armpy-sudo-test >/dev/null 2>&1
 	rm -rf "$W" "$MARK".*
 	[ -n "${WIZ_ENVF:-}" ] && rm -f "$WIZ_ENVF"
+	t_alt_restore
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP                 # so that cleanup runs on a signal too
@@ -422,6 +423,18 @@ envf_ok() {
 }
 pw_in_files() { grep -rqF -f "$W/pwpat" "$(state "$1")" "$H" 2>/dev/null; }
 
+# The wizard's plan below is for OpenBLAS with pthreads, every alternative of it satisfied, so
+# that this machine's BLAS is left as it is: the suite sets those alternatives itself (under the
+# machine-wide alternatives lock, lib.sh) rather than depend on where a user or another suite left
+# them, and puts them back as it found them at exit.
+ALT_T=x86_64-linux-gnu
+if [ "$(uname -m)" = x86_64 ] && [ -e "/usr/lib/$ALT_T/openblas-pthread/libblas.so.3" ] &&
+	t_alt_save "libblas.so.3-$ALT_T" "liblapack.so.3-$ALT_T" "libopenblas.so.0-$ALT_T"; then
+	for a in libblas.so.3 liblapack.so.3 libopenblas.so.0; do
+		[ -e "/usr/lib/$ALT_T/openblas-pthread/$a" ] &&
+			update-alternatives --set "$a-$ALT_T" "/usr/lib/$ALT_T/openblas-pthread/$a" >/dev/null 2>&1
+	done
+fi
 if why_not=$(wiz_why_not) && [ -z "$why_not" ]; then
 	WIZ_ENVF=$ENVF                               # ours to remove from here on
 	tm_start
@@ -485,7 +498,11 @@ else
 	t_skip "wizard run through sudo: $why_not"
 fi
 
-# a run that cannot start reads "Not started", steps pending, and why (--root needs root)
+# a run that cannot start reads "Not started", steps pending, and why (--root needs root); its
+# profile whatever the section above did (it may have been skipped)
+[ -s "$W/wiz.yaml" ] || wiz_profile || sed "s/threading: openmp/threading: pthreads/; s/^name: .*/name: sudo-wizard-test/" \
+	"$TOP/profiles/devkit-debian-system-openblas.yaml" >"$W/wiz.yaml"
+chmod 644 "$W/wiz.yaml"
 install -d -m 0755 -o "$U" "$W/noroot"
 tm_start
 if wiz_start wiz-root "--root $W/noroot --os-release /etc/os-release" && wiz_review && wiz_confirm &&
