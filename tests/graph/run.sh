@@ -48,4 +48,17 @@ while IFS= read -r line; do
 done <<<"$out"
 # graph.py fails only with a FAIL line; an exit without one is a crash (no nm, no python3)
 if [ "$rc" -ne 0 ] && ! grep -q '^FAIL ' <<<"$out"; then t_fail "graph.py exited $rc"; fi
+
+# One spawn: a child process starts in two places only, util.c (proc_start/proc_call: fork, and
+# the child set-up and exec both front doors share) and spawn.c (a step's clone). Any other
+# object calling fork, clone, an exec, system, popen or posix_spawn is a third way to start one.
+spawners=$(for o in "${objs[@]}"; do
+	nm -u "$o" 2>/dev/null | awk -v o="$o" '$2 ~ /^(fork|vfork|clone|clone3|execve|execv|execvp|execvpe|execl|execlp|fexecve|system|popen|posix_spawn|posix_spawnp)$/ { print o ": " $2 }'
+done)
+others=$(grep -vE '^src/(util|spawn)\.o: ' <<<"$spawners" | grep -v '^$')
+if [ -n "$spawners" ] && [ -z "$others" ]; then
+	t_pass "one spawn: only util.c and spawn.c start processes ($(tr '\n' ' ' <<<"$spawners"))"
+else
+	t_fail "one spawn: processes are started outside util.c and spawn.c: ${others:-none found at all}"
+fi
 t_summary
