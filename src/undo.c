@@ -7,6 +7,7 @@
 #include "rootdir.h"
 #include "runs.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -104,13 +105,63 @@ undo_dpkg_installed(const char *status)
 	return v;
 }
 
+static int
+undo_name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* dpkg's journal of status changes not yet folded into its status file (/var/lib/dpkg/updates/,
+ * files named by number, in order): a dpkg killed in the middle of an apt step leaves the
+ * packages it was unpacking there only, until the next dpkg run folds them in. */
+static void
+undo_dpkg_updates(const struct rootdir *rd, struct buf *b)
+{
+	int fd = rootdir_openat(rd, "/var/lib/dpkg/updates", O_RDONLY | O_DIRECTORY | O_NOFOLLOW,
+	    0, NULL);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	char **names = strv_new(), *path, *text;
+	struct dirent *de;
+	size_t len, n;
+
+	if (d == NULL && fd >= 0)
+		close(fd);
+	while (d != NULL && (de = readdir(d)) != NULL && strv_len(names) < 10000)
+		if (de->d_name[0] != '\0' && strspn(de->d_name, "0123456789") == strlen(de->d_name))
+			names = strv_push(names, de->d_name);
+	if (d != NULL)
+		closedir(d);
+	n = strv_len(names);
+	qsort(names, n, sizeof *names, undo_name_cmp);
+	for (size_t i = 0; i < n; i++) {
+		path = xasprintf("/var/lib/dpkg/updates/%s", names[i]);
+		if ((text = undo_read(rd, path, UNDO_STATUS_MAX, &len, NULL)) != NULL) {
+			buf_puts(b, "\n\n");
+			buf_puts(b, text);
+		}
+		free(text);
+		free(path);
+	}
+	strv_free(names);
+}
+
 char **
 undo_installed(const struct rootdir *rd)
 {
 	size_t len;
-	char *text = undo_read(rd, "/var/lib/dpkg/status", UNDO_STATUS_MAX, &len, NULL), **v;
+	char *text = undo_read(rd, "/var/lib/dpkg/status", UNDO_STATUS_MAX, &len, NULL), **v, **all;
+	struct buf b;
 
-	v = undo_dpkg_installed(text != NULL ? text : "");
+	buf_init(&b);
+	buf_puts(&b, text != NULL ? text : "");
+	undo_dpkg_updates(rd, &b);
+	all = undo_dpkg_installed(b.data);
+	v = strv_new();
+	for (size_t i = 0; all[i] != NULL; i++)
+		if (!strv_contains(v, all[i]))
+			v = strv_push(v, all[i]);
+	strv_free(all);
+	buf_free(&b);
 	free(text);
 	return v;
 }

@@ -100,9 +100,11 @@ expect_completion() { # LINE EXPECTED...
 	else t_fail "completion of '$line': got '$got', want '$want'"; fi
 }
 expect_completion "armpy va" validate
-expect_completion "armpy r" run resume runs
+expect_completion "armpy r" report resume run runs
 expect_completion "armpy validate --expect " blis openblas
-expect_completion "armpy validate --format " text yaml
+expect_completion "armpy validate --format " html text yaml
+expect_completion "armpy gflops --format " html text yaml
+expect_completion "armpy report --" --gflops --help --html
 expect_completion "armpy --progress " json text
 expect_completion "armpy --profile " a.yaml b.yml sub/
 expect_completion "armpy run " a.yaml b.yml sub/

@@ -6,11 +6,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "action.h"
 #include "armpy.h"
+#include "rootdir.h"
 #include "plan.h"
 #include "runs.h"
 #include "undo.h"
@@ -244,6 +246,45 @@ test_readers(void **state)
 	strv_free(pk);
 }
 
+/* What is installed in a root includes what dpkg's updates journal holds but its status file
+ * does not yet: a dpkg killed mid-unpack leaves a half-installed package only there. */
+static void
+test_installed_updates(void **state)
+{
+	char tmpl[] = "/tmp/armpy-test-undo-XXXXXX", *root = mkdtemp(tmpl), *cmd;
+	struct rootdir *rd;
+	char **pk;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(root);
+	cmd = xasprintf("mkdir -p %s/var/lib/dpkg/updates", root);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	cmd = xasprintf("%s/var/lib/dpkg/status", root);
+	f = fopen(cmd, "w");
+	fputs("Package: a\nStatus: install ok installed\nArchitecture: amd64\n", f);
+	fclose(f);
+	free(cmd);
+	cmd = xasprintf("%s/var/lib/dpkg/updates/0001", root);
+	f = fopen(cmd, "w");
+	fputs("Package: b\nStatus: install reinstreq half-installed\nArchitecture: all\n\n"
+	    "Package: a\nStatus: install ok installed\nArchitecture: amd64\n", f);
+	fclose(f);
+	free(cmd);
+	rd = rootdir_open(root, NULL);
+	assert_non_null(rd);
+	pk = undo_installed(rd);
+	assert_int_equal(strv_len(pk), 2);
+	assert_true(strv_contains(pk, "a:amd64"));
+	assert_true(strv_contains(pk, "b:all"));
+	strv_free(pk);
+	rootdir_free(rd);
+	cmd = xasprintf("rm -rf %s", root);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
 int
 main(void)
 {
@@ -252,6 +293,7 @@ main(void)
 		cmocka_unit_test(test_wanted_and_unfinished),
 		cmocka_unit_test(test_conflict),
 		cmocka_unit_test(test_readers),
+		cmocka_unit_test(test_installed_updates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -146,8 +146,9 @@ validation_yaml:
   type: str
 report_html:
   description:
-    - The run as one self-contained HTML page (C(armpy report RUN-ID --html -)): the machine, the
-      steps with their outcomes and times, every validation check, the GFLOPS charts.
+    - The run as one self-contained HTML page, as C(armpy report RUN-ID --html -) writes it, with
+      the machine, the steps with their outcomes and times, every validation check and the GFLOPS
+      charts.
   returned: when armpy ran and made a run directory, also when a step failed
   type: str
 facts_yaml:
