@@ -110,6 +110,42 @@ detect_distro_info(struct facts *f, const struct detect_opts *o)
 	free(path);
 }
 
+/* The Debian mirror of the apt sources where armpy runs: the root's with --root, else this
+ * machine's, also when planning for another machine (it is where the plan's downloads of Debian's
+ * files come from, not a fact of the target); ARMPY_APT_DIR names another /etc/apt (tests). */
+static void
+detect_apt_mirror(struct facts *f, const struct detect_opts *o)
+{
+	const char *env = getenv("ARMPY_APT_DIR");
+	char *dir = env != NULL && *env == '/' ? xstrdup(env) : detect_path(o, "/etc/apt");
+	char *path = xasprintf("%s/sources.list", dir), *text, *sub;
+	struct dirent **names = NULL;
+	int n;
+
+	text = file_read(path, DETECT_MAX_FILE, NULL, NULL);
+	f->apt_mirror = facts_apt_mirror(text, 0);
+	free(text);
+	free(path);
+	sub = xasprintf("%s/sources.list.d", dir);
+	n = scandir(sub, &names, NULL, alphasort);
+	for (int i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+		size_t len = strlen(name);
+		int deb822 = len > 8 && strcmp(name + len - 8, ".sources") == 0;
+		if (f->apt_mirror == NULL && (deb822 || (len > 5 && strcmp(name + len - 5, ".list") == 0))) {
+			path = xasprintf("%s/%s", sub, name);
+			text = file_read(path, DETECT_MAX_FILE, NULL, NULL);
+			f->apt_mirror = facts_apt_mirror(text, deb822);
+			free(text);
+			free(path);
+		}
+		free(names[i]);
+	}
+	free(names);
+	free(sub);
+	free(dir);
+}
+
 #ifdef __aarch64__
 /* HWCAP bits from <asm/hwcap.h> with their /proc/cpuinfo names (arch/arm64/kernel/cpuinfo.c). */
 static void
@@ -554,6 +590,7 @@ facts_detect(struct facts *f, const struct detect_opts *opts, char **cause)
 	}
 	if (!other)
 		detect_distro_info(f, &o);
+	detect_apt_mirror(f, &o);
 
 	if (uname(&u) == 0)
 		uname_arch = u.machine;

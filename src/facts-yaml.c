@@ -75,6 +75,8 @@ facts_emit(const struct facts *f, struct yemit *y)
 	yemit_map_end(y);
 
 	yemit_kv_str(y, "conda", f->conda);
+	if (f->apt_mirror != NULL)
+		yemit_kv_str(y, "apt_mirror", f->apt_mirror);
 	if (f->distro_info.version != NULL) {
 		yemit_str(y, "distro_info");
 		yemit_map_start(y, 1);
@@ -417,7 +419,7 @@ struct facts *
 facts_from_yaml(const struct ynode *root, const char *name, char **cause)
 {
 	static const char *const keys[] = { "distro", "arch", "multiarch", "cpu", "page_size",
-	    "memory_bytes", "emulated", "python", "conda", "distro_info", "notes", NULL };
+	    "memory_bytes", "emulated", "python", "conda", "apt_mirror", "distro_info", "notes", NULL };
 	struct fload l = { name != NULL ? name : "facts", cause };
 	struct facts *f = facts_new();
 	const struct ynode *n;
@@ -471,6 +473,13 @@ facts_from_yaml(const struct ynode *root, const char *name, char **cause)
 	if (fload_str(&l, ynode_get(root, "conda"), "conda", "path", 1, &f->conda) != 0 ||
 	    fload_notes(&l, f, ynode_get(root, "notes")) != 0)
 		goto fail;
+	if (fload_str(&l, ynode_get(root, "apt_mirror"), "apt_mirror", NULL, 1, &f->apt_mirror))
+		goto fail;
+	if (f->apt_mirror != NULL && !facts_mirror_ok(f->apt_mirror)) {
+		fload_error(&l, ynode_get(root, "apt_mirror"), "apt_mirror", "'%s' is not an https:// "
+		    "mirror URL", quote_short(f->apt_mirror));
+		goto fail;
+	}
 	if ((n = ynode_get(root, "distro_info")) != NULL && !ynode_is_null(n) &&
 	    fload_distro_info(&l, f, n) != 0)
 		goto fail;

@@ -60,6 +60,10 @@ struct facts {
 	struct python_install *pythons;
 	int npythons;
 	char *conda;              /* path of an existing conda, or NULL */
+	/* The Debian mirror of the apt sources where armpy runs (the root's with --root; a
+	 * deb entry whose URI ends in /debian), as https://HOST/PATH, or NULL: pinned files that
+	 * Debian's archive keeps are fetched from it (facts_apt_mirror) */
+	char *apt_mirror;
 	int pep668;               /* the system python3 is externally managed */
 	char **notes;             /* what detection changed in what it read (bad bytes replaced) */
 	/* The target's own distro-info-data row for its release (Debian, Ubuntu: distroinfo_find
@@ -141,5 +145,12 @@ struct facts *facts_from_yaml(const struct ynode *, const char *name, char **cau
 const char *family_name(enum distro_family);
 const char *pkg_manager_name(enum pkg_manager);
 int facts_has_feature(const struct facts *, const char *);
+/* The Debian mirror in apt sources text: one-line (sources.list, *.list) or deb822 (*.sources,
+ * deb822 != 0; "Enabled: no" skipped): the first URI of a deb entry whose path ends in
+ * /debian, as https (new), or NULL. Pure. */
+char *facts_apt_mirror(const char *text, int deb822);
+/* A mirror value the facts accept: https://, then printable ASCII without spaces or quotes,
+ * at most 256 bytes. */
+int facts_mirror_ok(const char *);
 
 #endif

@@ -10,13 +10,13 @@ static const struct pin pins[] = {
 	 * which keeps it as blis_0.9.0.orig.tar.gz: the sha256 is the one listed for that file in
 	 * Checksums-Sha256 of bookworm's blis_0.9.0-1.dsc (fetched with apt-get source; the same
 	 * bytes unpack to blis-0.9.0/, checked 2026-12-06). */
-	{ "blis", "0.9.0",
-	  "https://deb.debian.org/debian/pool/main/b/blis/blis_0.9.0.orig.tar.gz",
+	{ "blis", "0.9.0", NULL,
 	  "1135f664be7355427b91025075562805cdc6cc730d3173f83533b2c5dcc2f308",
 	  "blis_0.9.0.orig.tar.gz", "blis-0.9.0",
 	  "upstream's BLIS 0.9.0 release (flame/blis tag 0.9.0)",
 	  "Debian bookworm's blis_0.9.0-1.dsc Checksums-Sha256",
-	  "Debian's archive (pool/main/b/blis, the orig tarball of blis 0.9.0-1)", "2026-12-06" },
+	  "Debian's archive (pool/main/b/blis, the orig tarball of blis 0.9.0-1)", "2026-12-06",
+	  "pool/main/b/blis/blis_0.9.0.orig.tar.gz" },
 	/* Upstream OpenBLAS 0.3.21 (the version bookworm ships). Not Debian's +ds tarball: that one
 	 * excludes lapack-netlib/ (Files-Excluded in debian/copyright), and the guide builds
 	 * OpenBLAS to provide LAPACK. The sha256 is spack's builtin openblas package.py pin for 0.3.21. */
@@ -25,7 +25,7 @@ static const struct pin pins[] = {
 	  "f36ba3d7a60e7c8bcc54cd9aaa9b1223dd42eaf02c811791c37e8ca707c241ca",
 	  "OpenBLAS-0.3.21.tar.gz", "OpenBLAS-0.3.21",
 	  "upstream's OpenBLAS 0.3.21 release (OpenMathLib/OpenBLAS releases)",
-	  "spack builtin packages/openblas/package.py version 0.3.21", NULL, "2026-12-02" },
+	  "spack builtin packages/openblas/package.py version 0.3.21", NULL, "2026-12-02", NULL },
 	/* Miniforge 25.3.0-3: hashes as pinned by the Nebari docker images (Dockerfile ENV
 	 * MINIFORGE_VERSION=25.3.0-3, MINIFORGE_AARCH64_SHA256 / MINIFORGE_X86_64_SHA256), which
 	 * download releases/download/$VERSION/Miniforge3-Linux-$arch.sh. */
@@ -34,13 +34,13 @@ static const struct pin pins[] = {
 	  "ac89f17b0eec4e98d38a53d1ae688e0f22c77d8ea5b5f008c2455e90ef095339",
 	  "Miniforge3-25.3.0-3-Linux-aarch64.sh", NULL,
 	  "Miniforge 25.3.0-3 (conda-forge/miniforge releases)",
-	  "nebari-docker-images Dockerfile (MINIFORGE_AARCH64_SHA256)", NULL, "2026-12-02" },
+	  "nebari-docker-images Dockerfile (MINIFORGE_AARCH64_SHA256)", NULL, "2026-12-02", NULL },
 	{ "miniforge-x86_64", "25.3.0-3",
 	  "https://github.com/conda-forge/miniforge/releases/download/25.3.0-3/Miniforge3-Linux-x86_64.sh",
 	  "1b57f8cb991982063f79b56176881093abb1dc76d73fda32102afde60585b5a1",
 	  "Miniforge3-25.3.0-3-Linux-x86_64.sh", NULL,
 	  "Miniforge 25.3.0-3 (conda-forge/miniforge releases)",
-	  "nebari-docker-images Dockerfile (MINIFORGE_X86_64_SHA256)", NULL, "2026-12-02" },
+	  "nebari-docker-images Dockerfile (MINIFORGE_X86_64_SHA256)", NULL, "2026-12-02", NULL },
 };
 
 const struct pin *

@@ -6,7 +6,7 @@
 struct pin {
 	const char *name;       /* "blis", "openblas", "miniforge-aarch64", ... */
 	const char *version;
-	const char *url;        /* https only */
+	const char *url;        /* https only; NULL: from a Debian mirror (archive) */
 	const char *sha256;
 	const char *file;       /* file name to save as */
 	const char *dir;        /* directory name after extraction (strip 1) */
@@ -14,6 +14,8 @@ struct pin {
 	const char *hash_from;  /* where the sha256 comes from */
 	const char *mirror;     /* whose copy `url` is when not the release's own site, or NULL */
 	const char *checked;    /* YYYY-MM-DD: the day the hash was last compared with source */
+	const char *archive;    /* url NULL: the file's path in a Debian archive, fetched from the
+	                         * Debian mirror of the planning machine's apt sources */
 };
 
 /* The whole table (docs/facts.md is made from it). */

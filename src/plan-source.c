@@ -23,12 +23,12 @@ prefix_privileged(const struct pctx *c)
 /* Where the tarball goes: named after the URL's file (a mirror may hold another version than
  * the pin), or the pin's name when the URL ends in nothing usable. */
 static char *
-source_dest(const struct pin *pin, const char *url)
+source_dest(const struct pin *pin, const char *url, int own)
 {
 	const char *slash = strrchr(url, '/'), *name = slash != NULL ? slash + 1 : "";
 	size_t n = strcspn(name, "?#");
 
-	if (url == pin->url || n == 0 || n > 128 || name[0] == '.' ||
+	if (own || n == 0 || n > 128 || name[0] == '.' ||
 	    strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._+-") < n)
 		return xasprintf("%s/%s", SRC_DIR, pin->file);
 	return xasprintf("%s/%.*s", SRC_DIR, (int)n, name);
@@ -50,9 +50,10 @@ static int
 fetch_source(struct pctx *c, const char *lib, int chosen, char **dir, const char *marker)
 {
 	const struct pin *pin = pin_find(lib);
-	const char *url = pin->url, *sha = pin->sha256;
-	char *dest, *id, *title, *why, *mark;
+	const char *url, *sha = pin->sha256;
+	char *dest, *id, *title, *why, *mark, *pinned = NULL;
 	struct step *s;
+	int own = 1;
 
 	if (chosen && c->p->source_build.url != NULL) {
 		if (c->p->source_build.sha256 == NULL)
@@ -60,9 +61,17 @@ fetch_source(struct pctx *c, const char *lib, int chosen, char **dir, const char
 			    "armpy never downloads without a verified sha256");
 		url = c->p->source_build.url;
 		sha = c->p->source_build.sha256;
-	}
-	dest = source_dest(pin, url);
-	if (url != pin->url)
+		own = 0;
+	} else if (pin->url == NULL && c->f->apt_mirror == NULL) {
+		return pc_refuse(c, "%s %s's source is the file Debian's archive keeps (%s), and no "
+		    "Debian mirror is in the apt sources where armpy plans: plan on a machine whose apt "
+		    "sources name one, or give source_build.url and source_build.sha256", lib,
+		    pin->version, pin->archive);
+	} else
+		url = pin->url != NULL ? pin->url : (pinned = xasprintf("%s/%s", c->f->apt_mirror,
+		    pin->archive));
+	dest = source_dest(pin, url, own);
+	if (!own)
 		why = xasprintf("source_build.url from the profile (a mirror of %s %s), verified "
 		    "with source_build.sha256", lib, pin->version);
 	else
@@ -72,10 +81,17 @@ fetch_source(struct pctx *c, const char *lib, int chosen, char **dir, const char
 		    "xianyi/OpenBLAS.git $HOME/OpenBLAS", lib, pin->version, pin->hash_from,
 		    pin->mirror != NULL ? "; upstream's release as kept in " : "", pin->mirror != NULL ?
 		    pin->mirror : "");
+	if (own && pin->url == NULL) {
+		char *w = xasprintf("%s, from the Debian mirror of the apt sources where armpy "
+		    "planned", why);
+		free(why);
+		why = w;
+	}
 	id = xasprintf("%s-download", lib);
 	title = xasprintf("Download the %s %s source", strcmp(lib, "blis") == 0 ? "BLIS" :
-	    "OpenBLAS", url != pin->url ? "(mirror)" : pin->version);
+	    "OpenBLAS", !own ? "(mirror)" : pin->version);
 	pc_download(c, id, title, why, url, sha, dest);
+	free(pinned);
 	free(id);
 	free(title);
 	free(why);

@@ -652,6 +652,19 @@ test_detect_root(void **state)
 		ynode_free(n);
 	}
 	facts_free(f);
+	/* the root's apt sources name the Debian mirror, as https (deb822 and one-line) */
+	put(root, "/etc/apt/sources.list.d/debian.sources", "Types: deb-src\nURIs: http://src.example.org/debian\n\n"
+	    "Types: deb\nURIs: http://off.example.org/debian\nEnabled: no\n\n"
+	    "Types: deb\nURIs: http://mirror.example.net/debian/ http://x.example.net/debian-security\n");
+	f = detect(NULL, NULL, "aarch64", root);
+	str_eq("mirror", f->apt_mirror, "https://mirror.example.net/debian");
+	facts_free(f);
+	put(root, "/etc/apt/sources.list", "# deb http://no.example.org/debian bookworm main\n"
+	    "deb [arch=arm64 signed-by=/k.gpg] http://one.example.org/debian/ bookworm main\n");
+	f = detect(NULL, NULL, "aarch64", root);
+	str_eq("mirror one-line", f->apt_mirror, "https://one.example.org/debian");
+	facts_free(f);
+	assert_null(facts_apt_mirror("deb http://x.example.org/debian\"' bookworm main\n", 0));
 	/* another machine's --os-release (no --root): this machine's files describe nothing of it */
 	f = detect("tests/fixtures/os-release/debian-12", NULL, "aarch64", NULL);
 	assert_null(f->distro_info.version);

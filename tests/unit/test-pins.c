@@ -110,6 +110,9 @@ test_pin_sources(void **state)
 	assert_non_null(strstr(b->hash_from, "blis_0.9.0-1.dsc"));
 	assert_null(o->mirror);                          /* upstream's own release page */
 	assert_non_null(strstr(o->url, o->version));
+	/* BLIS comes from a Debian mirror of the apt sources, never a host written here */
+	assert_null(b->url);
+	assert_non_null(strstr(b->archive, "blis_0.9.0.orig.tar.gz"));
 }
 
 int

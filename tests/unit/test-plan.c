@@ -37,6 +37,7 @@ mkfacts(const char *id, const char *ver, enum distro_family fam, enum pkg_manage
 	f.cpu.blis_config = (char *)"cortexa57";
 	f.cpu.cores = cores;
 	f.page_size = page;
+	f.apt_mirror = (char *)"https://mirror.example.net/debian";
 	return f;
 }
 
@@ -337,7 +338,8 @@ test_rhel8_source(void **state)
 	assert_false(need(plan, "blis-build")->privileged);
 	s = need(plan, "blis-download");
 	assert_int_equal(s->kind, ACTION_DOWNLOAD);
-	assert_true(str_startswith(s->u.download.url, "https://"));
+	assert_string_equal(s->u.download.url, "https://mirror.example.net/debian/pool/main/b/blis/"
+	    "blis_0.9.0.orig.tar.gz");                   /* the apt sources' mirror, no other host */
 	assert_int_equal(strlen(s->u.download.sha256), 64);
 	s = need(plan, "pip-numpy");
 	assert_true(argv_has(s->u.run.argv, "-Csetup-args=-Dblas=blis"));
@@ -355,6 +357,14 @@ test_rhel8_source(void **state)
 		w |= strstr(plan->warnings[i], "64 KB pages") != NULL;
 	assert_true(w);
 	plan_free(plan);
+	/* no Debian mirror in the apt sources: refused, naming the way out */
+	f.apt_mirror = NULL;
+	assert_null(plan_make(&f, p, &cause));
+	assert_non_null(strstr(cause, "no Debian mirror is in the apt sources"));
+	assert_non_null(strstr(cause, "source_build.url"));
+	free(cause);
+	cause = NULL;
+	f.apt_mirror = (char *)"https://mirror.example.net/debian";
 
 	/* RHEL 8.6 has python39 and python38 only, both past upstream's EOL: without allow_eol
 	 * the venv stays on Red Hat's python3.6, with the floor warning for pip on 3.6 */
