@@ -6,6 +6,50 @@
 #include "plan-int.h"
 #include "plan-pins.h"
 
+/* The facts the nvpl variant rests on (docs/facts.md). */
+static const struct blas_fact conda_facts[] = {
+	{ "conda-forge's libblas nvpl build",
+	    "linux-aarch64 only, since 2025-09 (blas_impl nvpl); libblas=*=*nvpl selects it",
+	    "conda-forge's blas-feedstock, recipe/conda_build_config.yaml ('nvpl # [linux and "
+	    "aarch64]') and recipe/meta.yaml (build string ..._{{ blas_impl }}; nvpl_version "
+	    "25.11.0.*), github.com/conda-forge/blas-feedstock", "2026-12-06" },
+	{ "the NVPL library it links",
+	    "libnvpl_blas_lp64_gomp.so.0 and libnvpl_lapack_lp64_gomp.so.0: LP64, OpenMP",
+	    "conda-forge's blas-feedstock, recipe/conda_build_config.yaml (blas_impl_lib, "
+	    "lapack_impl_lib; the ilp64 ABI is not offered)", "2026-12-06" },
+	{ "NVPL BLAS threading interfaces",
+	    "sequential (_seq) and OpenMP (_gomp); no pthreads interface",
+	    "NVIDIA's NVPL BLAS documentation, Building and Linking "
+	    "(docs.nvidia.com/nvpl/latest/blas/programming_model/building_and_linking.html)",
+	    "2026-12-06" },
+	{ "NVPL on NVIDIA Grace",
+	    "NVIDIA's libraries for Grace, whose cores are Neoverse V2 (MIDR 0x41/0xd4f); "
+	    "supported on any Armv8.1-A or later CPU",
+	    "NVIDIA Performance Libraries documentation (docs.nvidia.com/nvpl): 'optimized for "
+	    "the NVIDIA Grace Armv9.0-A architecture', CPU Support 'NVIDIA Grace (Armv9.0-A "
+	    "Neoverse-V2)'; lscpu-arm.c (util-linux) for the part", "2026-12-06" },
+};
+
+const struct blas_fact *
+plan_conda_facts(int *n)
+{
+	*n = (int)nitems(conda_facts);
+	return conda_facts;
+}
+
+/* The threading part of the environment file's why. */
+static const char *
+conda_variant_why(const struct pctx *c)
+{
+	if (strcmp(c->lib, "nvpl") == 0)
+		return ", NVIDIA's NVPL (conda-forge's blas-feedstock builds it for linux-aarch64; "
+		    "NVIDIA's NVPL BLAS documentation)";
+	if (strcmp(c->lib, "openblas") != 0)
+		return "";
+	return c->p->blas.threading == THREADING_OPENMP ? ", and libopenblas's openmp build for "
+	    "threading: openmp" : ", and libopenblas's pthreads build";
+}
+
 int
 plan_conda(struct pctx *c)
 {
@@ -26,8 +70,12 @@ plan_conda(struct pctx *c)
 	if (strcmp(c->lib, "blis") == 0 && strcmp(c->f->arch, "aarch64") == 0)
 		return pc_refuse(c, "BLIS with source: conda on aarch64 -- conda-forge switches "
 		    "BLAS with libblas build variants, and builds OpenBLAS and NVIDIA NVPL ones "
-		    "for linux-aarch64, no BLIS (its blas-feedstock); use library: openblas, or "
-		    "source: system/pip for BLIS");
+		    "for linux-aarch64, no BLIS (its blas-feedstock); use library: openblas or nvpl, "
+		    "or source: system/pip for BLIS");
+	if (strcmp(c->lib, "nvpl") == 0 && strcmp(c->f->arch, "aarch64") != 0)
+		return pc_refuse(c, "library: nvpl on %s -- conda-forge builds its libblas nvpl "
+		    "variant for linux-aarch64 only (its blas-feedstock: 'nvpl # [linux and "
+		    "aarch64]'); use library: openblas", c->f->arch);
 	pinname = xasprintf("miniforge-%s", c->f->arch);
 	pin = pin_find(pinname);
 	free(pinname);
@@ -108,9 +156,7 @@ plan_conda(struct pctx *c)
 	envfile = xasprintf("~/.cache/armpy/conda-%s.yml", env);
 	why = xasprintf("the DevKit guide's Anaconda page: 'write an environment file and run "
 	    "conda env create -f FILE'; conda-forge switches BLAS with the libblas build variants "
-	    "(libblas=*=*%s)%s", c->lib, strcmp(c->lib, "openblas") == 0 ? (p->blas.threading ==
-	    THREADING_OPENMP ? ", and libopenblas's openmp build for threading: openmp" : ", and "
-	    "libopenblas's pthreads build") : "");
+	    "(libblas=*=*%s)%s", c->lib, conda_variant_why(c));
 	s = plan_add(c->plan, "conda-envfile", "Write the conda environment file", why);
 	free(why);
 	s->kind = ACTION_WRITE;
@@ -143,8 +189,14 @@ plan_conda(struct pctx *c)
 	if (c->f->conda != NULL)
 		plan_note(c->plan, "an existing conda was found at %s; armpy installs its own "
 		    "Miniforge at %s", c->f->conda, prefix);
+	if (strcmp(c->lib, "nvpl") == 0)
+		plan_note(c->plan, "NVPL: conda-forge's libblas nvpl build (its blas-feedstock, "
+		    "linux-aarch64) links NVIDIA's NVPL BLAS and LAPACK through their OpenMP "
+		    "interface (libnvpl_blas_lp64_gomp.so.0), under NVIDIA's license; NVIDIA's NVPL "
+		    "BLAS documentation: OMP_NUM_THREADS sets its threads");
 	if (p->blas.threading == THREADING_SERIAL)
-		plan_note(c->plan, "threading: serial -- conda-forge's OpenBLAS is a threaded build; "
-		    "the thread variables are set to 1");
+		plan_note(c->plan, "threading: serial -- conda-forge's %s is a threaded build; "
+		    "the thread variables are set to 1", strcmp(c->lib, "nvpl") == 0 ? "NVPL (its "
+		    "OpenMP interface)" : "OpenBLAS");
 	return 0;
 }

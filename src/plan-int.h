@@ -15,7 +15,7 @@ struct pctx {
 	struct plan *plan;
 	char **cause;
 	const char *triplet;      /* Debian multiarch triplet (aarch64-linux-gnu) */
-	const char *lib;          /* "openblas" | "blis" */
+	const char *lib;          /* "openblas" | "blis" | "nvpl" (conda only) */
 	const char *thr;          /* Debian spelling: "openmp" | "pthread" | "serial" */
 	const char *check_thr;    /* the threading validation holds the route to, NULL none */
 	int threads;              /* threads to export, 0 = unknown (not written) */
@@ -112,6 +112,14 @@ char *toolchain_why(const struct pctx *, const char *pkg); /* "; <need>: <how>" 
  * distro's, a gcc-toolset (a step), or pins; -1 with the refusal naming what is missing. */
 int pc_toolchain(struct pctx *, const char *blis_cfg);
 void pc_toolchain_env(const struct pctx *, struct step *);
+
+/* A fact a vendor or distribution BLAS offer rests on, with its public source (docs/facts.md). */
+struct blas_fact {
+	const char *what, *fact, *source;
+	const char *checked;      /* YYYY-MM-DD */
+};
+const struct blas_fact *plan_conda_facts(int *n);     /* NVPL through conda-forge */
+const struct blas_fact *plan_rhel_facts(int *n);      /* FlexiBLAS on EL9 and Fedora */
 
 /* Routes. */
 int plan_debian(struct pctx *);        /* source: system on apt */

@@ -780,6 +780,9 @@ plan_route(struct pctx *c)
 	const struct facts *f = c->f;
 	const struct profile *p = c->p;
 
+	if (p->blas.library == BLAS_NVPL && p->source != SOURCE_CONDA)
+		return pc_refuse(c, "library: nvpl needs source: conda (conda-forge's libblas "
+		    "nvpl build)");
 	switch (p->source) {
 	case SOURCE_CONDA:
 		return plan_conda(c);
@@ -827,7 +830,7 @@ plan_make(const struct facts *f, const struct profile *p, char **cause)
 	plan->profile_name = xstrdup(p->name);
 	plan->target = xasprintf("%s-%s %s", id, f->distro_version != NULL ? f->distro_version :
 	    "unknown", f->arch != NULL ? f->arch : "unknown");
-	c.lib = p->blas.library == BLAS_BLIS ? "blis" : "openblas";
+	c.lib = blas_library_name(p->blas.library);
 	c.thr = p->blas.threading == THREADING_OPENMP ? "openmp" :
 	    p->blas.threading == THREADING_PTHREADS ? "pthread" : "serial";
 	c.triplet = f->multiarch != NULL ? f->multiarch : arch_triplet(f->arch);

@@ -7,7 +7,7 @@
 
 /* The schema's spelling of each enum value, indexed by the enum (extras: by bit number). */
 extern const char *const profile_source_names[3];
-extern const char *const profile_library_names[2];
+extern const char *const profile_library_names[3];
 extern const char *const profile_threading_names[3];
 extern const char *const profile_build_names[2];
 extern const char *const profile_installer_names[3];

@@ -10,7 +10,7 @@
 #include <string.h>
 
 const char *const profile_source_names[3] = { "system", "pip", "conda" };
-const char *const profile_library_names[2] = { "openblas", "blis" };
+const char *const profile_library_names[3] = { "openblas", "blis", "nvpl" };
 const char *const profile_threading_names[3] = { "openmp", "pthreads", "serial" };
 const char *const profile_build_names[2] = { "package", "source" };
 const char *const profile_installer_names[3] = { "miniforge", "miniconda", "anaconda" };
@@ -248,6 +248,31 @@ check_http(const struct profile *p, const char *url, const char *key, const char
 	return -1;
 }
 
+/*
+ * NVPL comes from conda-forge's libblas nvpl build (blas-feedstock, linux-aarch64), which
+ * links NVPL's OpenMP interface (libnvpl_blas_lp64_gomp); NVIDIA's NVPL BLAS has sequential
+ * and OpenMP interfaces, no pthreads one.
+ */
+static int
+profile_nvpl_key(const struct profile *p, const char **keyp, char **cause)
+{
+	if (p->source != SOURCE_CONDA) {
+		*keyp = "blas.library";
+		cause_set(cause, "nvpl with source: %s -- NVIDIA's NVPL is offered through "
+		    "conda-forge's libblas nvpl build (conda-forge's blas-feedstock, linux-aarch64); "
+		    "use source: conda, or library: openblas or blis", source_name(p->source));
+		return -1;
+	}
+	if (p->blas.threading == THREADING_PTHREADS) {
+		*keyp = "blas.threading";
+		cause_set(cause, "pthreads with library: nvpl -- NVIDIA's NVPL BLAS has sequential "
+		    "and OpenMP interfaces (its Building and Linking page), and conda-forge's nvpl "
+		    "build links the OpenMP one; use threading: openmp (or serial: one thread)");
+		return -1;
+	}
+	return 0;
+}
+
 /* Like profile_check, but says which key is at fault and leaves the key out of *cause. */
 int
 profile_check_key(const struct profile *p, const char **keyp, char **cause)
@@ -294,6 +319,8 @@ profile_check_key(const struct profile *p, const char **keyp, char **cause)
 		    "choose openmp or pthreads)", p->blas.threads);
 		return -1;
 	}
+	if (p->blas.library == BLAS_NVPL && profile_nvpl_key(p, keyp, cause) != 0)
+		return -1;
 	if (p->source == SOURCE_CONDA && p->blas.build == BUILD_SOURCE) {
 		*keyp = "blas.build";
 		cause_set(cause, "source builds are for source: system or pip; with conda the "

@@ -8,7 +8,8 @@
 struct ynode;
 
 enum source { SOURCE_SYSTEM, SOURCE_PIP, SOURCE_CONDA };
-enum blas_library { BLAS_OPENBLAS, BLAS_BLIS };
+/* BLAS_NVPL: NVIDIA's NVPL, from conda-forge's libblas nvpl build (source: conda, aarch64) */
+enum blas_library { BLAS_OPENBLAS, BLAS_BLIS, BLAS_NVPL };
 enum blas_threading { THREADING_OPENMP, THREADING_PTHREADS, THREADING_SERIAL };
 enum blas_build { BUILD_PACKAGE, BUILD_SOURCE };
 enum conda_installer { CONDA_MINIFORGE, CONDA_MINICONDA, CONDA_ANACONDA };

@@ -117,7 +117,7 @@ int
 validate_expect_parse(const char *expect, const char **lib, const char **threading,
     char **cause)
 {
-	static const char *libs[] = { "openblas", "blis" };
+	static const char *libs[] = { "openblas", "blis", "nvpl" };
 	static const char *thr[] = { "openmp", "pthreads", "serial" };
 	const char *colon = expect != NULL ? strchr(expect, ':') : NULL;
 	size_t n = colon != NULL ? (size_t)(colon - expect) : expect != NULL ? strlen(expect) : 0;

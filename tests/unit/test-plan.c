@@ -817,6 +817,8 @@ test_all_combinations(void **state)
 		mkfacts("debian", "12", FAMILY_DEBIAN, PM_APT, "x86_64", 2, 4096),
 		mkfacts("rhel", "8.8", FAMILY_RHEL, PM_DNF, "aarch64", 80, 65536),
 		mkfacts("rocky", "9.3", FAMILY_RHEL, PM_DNF, "aarch64", 64, 65536),
+		mkfacts("almalinux", "10.0", FAMILY_RHEL, PM_DNF, "aarch64", 64, 4096),
+		mkfacts("fedora", "40", FAMILY_RHEL, PM_DNF, "aarch64", 64, 4096),
 		mkfacts("amzn", "2", FAMILY_RHEL, PM_YUM, "aarch64", 64, 4096),
 		mkfacts("sles", "15.5", FAMILY_SUSE, PM_ZYPPER, "aarch64", 64, 4096),
 		mkfacts("alpine", "3.18.4", FAMILY_ALPINE, PM_APK, "aarch64", 8, 4096),
@@ -830,7 +832,7 @@ test_all_combinations(void **state)
 	(void)state;
 	for (size_t fi = 0; fi < nitems(fs); fi++)
 	for (int src = SOURCE_SYSTEM; src <= SOURCE_CONDA; src++)
-	for (int lib = BLAS_OPENBLAS; lib <= BLAS_BLIS; lib++)
+	for (int lib = BLAS_OPENBLAS; lib <= BLAS_NVPL; lib++)
 	for (int thr = THREADING_OPENMP; thr <= THREADING_SERIAL; thr++)
 	for (int build = BUILD_PACKAGE; build <= BUILD_SOURCE; build++)
 	for (unsigned ex = 0; ex < (1u << EXTRA_COUNT); ex++)
@@ -899,6 +901,117 @@ test_all_combinations(void **state)
 	print_message("%zu planned, %zu refused with a reason\n", planned, refused);
 	assert_true(planned > 1000);
 	assert_true(refused > 1000);
+}
+
+/* NVIDIA's NVPL through conda-forge's libblas nvpl build: aarch64 and conda only. */
+static void
+test_conda_nvpl(void **state)
+{
+	struct facts f = mkfacts("ubuntu", "24.04", FAMILY_DEBIAN, PM_APT, "aarch64", 72, 4096);
+	struct profile *p = mkprofile(SOURCE_CONDA, BLAS_NVPL, THREADING_OPENMP);
+	char *cause = NULL;
+	struct plan *plan;
+
+	(void)state;
+	plan = plan_make(&f, p, &cause);
+	assert_non_null(plan);
+	assert_non_null(strstr(need(plan, "conda-envfile")->u.write.content,
+	    "  - libblas=*=*nvpl\n"));
+	assert_null(strstr(need(plan, "conda-envfile")->u.write.content, "libopenblas"));
+	assert_non_null(strstr(need(plan, "conda-envfile")->why, "blas-feedstock"));
+	assert_true(noted(plan, "NVIDIA's NVPL BLAS documentation"));
+	assert_string_equal(plan->steps[plan->nsteps - 1].u.validate.expect, "nvpl");
+	plan_free(plan);
+
+	p->blas.threading = THREADING_SERIAL;
+	plan = plan_make(&f, p, &cause);
+	assert_non_null(plan);
+	assert_true(noted(plan, "conda-forge's NVPL (its OpenMP interface) is a threaded build"));
+	plan_free(plan);
+
+	f = mkfacts("ubuntu", "24.04", FAMILY_DEBIAN, PM_APT, "x86_64", 8, 4096);
+	plan = plan_make(&f, p, &cause);
+	assert_null(plan);
+	assert_non_null(strstr(cause, "refused: library: nvpl on x86_64 -- conda-forge builds its "
+	    "libblas nvpl variant for linux-aarch64 only"));
+	free(cause);
+	cause = NULL;
+
+	f = mkfacts("ubuntu", "24.04", FAMILY_DEBIAN, PM_APT, "aarch64", 72, 4096);
+	for (int src = SOURCE_SYSTEM; src <= SOURCE_PIP; src++) {
+		p->source = src;
+		plan = plan_make(&f, p, &cause);
+		assert_null(plan);
+		assert_non_null(strstr(cause, "refused: library: nvpl needs source: conda"));
+		free(cause);
+		cause = NULL;
+	}
+	profile_free(p);
+}
+
+/* The FlexiBLAS backend an EL/Fedora system plan selects and validates, or its refusal. */
+static void
+flexiblas_case(const char *id, const char *ver, enum blas_threading thr, const char *pkg,
+    const char *expect)
+{
+	struct facts f = mkfacts(id, ver, FAMILY_RHEL, PM_DNF, "aarch64", 64, 4096);
+	struct profile *p = mkprofile(SOURCE_SYSTEM, BLAS_OPENBLAS, thr);
+	char *cause = NULL, *want;
+	struct plan *plan = plan_make(&f, p, &cause);
+	const struct step *s;
+
+	if (plan == NULL)
+		fail_msg("%s %s: %s", id, ver, cause);
+	if (!argv_has(need(plan, "pkg-install")->u.run.argv, pkg))
+		fail_msg("%s %s: no %s", id, ver, pkg);
+	assert_string_equal(plan->steps[plan->nsteps - 1].u.validate.expect, expect);
+	s = plan_find(plan, "flexiblas-default");
+	if (strcmp(pkg, "openblas") == 0) {
+		assert_null(s);
+		assert_false(argv_has(need(plan, "pkg-install")->u.run.argv, "flexiblas-openblas-openmp"));
+	} else {
+		want = xasprintf("default = %s\n", pkg + strlen("flexiblas-"));
+		assert_non_null(s);
+		assert_int_equal(s->kind, ACTION_WRITE);
+		assert_true(s->privileged);
+		assert_string_equal(s->u.write.path, "/etc/flexiblasrc");
+		assert_string_equal(s->u.write.content, want);
+		assert_int_equal(s->check.kind, CHECK_COMMAND);
+		assert_string_equal(s->check.argv[0], "grep");
+		assert_true(plan_find(plan, "pkg-install") < s);
+		free(want);
+	}
+	plan_free(plan);
+	profile_free(p);
+}
+
+static void
+test_el_flexiblas(void **state)
+{
+	struct facts f = mkfacts("rocky", "9.3", FAMILY_RHEL, PM_DNF, "aarch64", 64, 4096);
+	struct profile *p = mkprofile(SOURCE_SYSTEM, BLAS_OPENBLAS, THREADING_PTHREADS);
+	char *cause = NULL;
+
+	(void)state;
+	flexiblas_case("rocky", "9.3", THREADING_OPENMP, "flexiblas-openblas-openmp",
+	    "openblas:openmp");
+	/* EL9 has only the openmp backend: serial runs it on one thread, threading unchecked */
+	flexiblas_case("rhel", "9.4", THREADING_SERIAL, "flexiblas-openblas-openmp", "openblas");
+	flexiblas_case("almalinux", "10.0", THREADING_SERIAL, "flexiblas-openblas-serial",
+	    "openblas:serial");
+	flexiblas_case("rocky", "10.0", THREADING_PTHREADS, "flexiblas-openblas-threads",
+	    "openblas:pthreads");
+	/* the edges: Fedora 33 and EL9 are the first on FlexiBLAS; EL8, Fedora 32, Amazon not */
+	flexiblas_case("fedora", "33", THREADING_PTHREADS, "flexiblas-openblas-threads",
+	    "openblas:pthreads");
+	flexiblas_case("fedora", "32", THREADING_OPENMP, "openblas", "openblas");
+	flexiblas_case("rhel", "8.8", THREADING_OPENMP, "openblas", "openblas");
+	flexiblas_case("amzn", "2023", THREADING_OPENMP, "openblas", "openblas");
+	assert_null(plan_make(&f, p, &cause));
+	assert_non_null(strstr(cause, "refused: threading: pthreads on EL9's system route -- EL9 "
+	    "ships FlexiBLAS's OpenBLAS backend as flexiblas-openblas-openmp only"));
+	free(cause);
+	profile_free(p);
 }
 
 /* The toolchain table: each package's lines follow each other, their GCC and Python floors never
@@ -1251,6 +1364,8 @@ main(void)
 		cmocka_unit_test(test_rhel8_source),
 		cmocka_unit_test(test_pip_routes),
 		cmocka_unit_test(test_conda),
+		cmocka_unit_test(test_conda_nvpl),
+		cmocka_unit_test(test_el_flexiblas),
 		cmocka_unit_test(test_unsupported),
 		cmocka_unit_test(test_extras),
 		cmocka_unit_test(test_appstream),

@@ -188,9 +188,9 @@ test_value_errors(void **state)
 {
 	(void)state;
 	refused("version: 1\nblas:\n  library: mkl\n",
-	    "p.yaml:3:3: blas.library: 'mkl' is not one of openblas, blis");
+	    "p.yaml:3:3: blas.library: 'mkl' is not one of openblas, blis, nvpl");
 	refused("version: 1\nblas: {library: bliss}\n", "p.yaml:2:8: blas.library: 'bliss' is "
-	    "not one of openblas, blis (did you mean 'blis'?)");
+	    "not one of openblas, blis, nvpl (did you mean 'blis'?)");
 	refused("version: 1\nblas: {threading: tbb}\n",
 	    "p.yaml:2:8: blas.threading: 'tbb' is not one of openmp, pthreads, serial");
 	refused("version: 1\nblas: {threads: 0}\n",
@@ -759,6 +759,36 @@ test_other_checks(void **state)
 	    "conda-forge (use build: package)");
 }
 
+static void roundtrip(const struct profile *);
+
+/* nvpl: conda-forge's libblas nvpl build, so source: conda, and no pthreads interface. */
+static void
+test_nvpl_checks(void **state)
+{
+	struct profile *p;
+
+	(void)state;
+	p = accepted("version: 1\nsource: conda\nblas: {library: nvpl, threading: openmp}\n");
+	assert_int_equal(p->blas.library, BLAS_NVPL);
+	assert_string_equal(blas_library_name(p->blas.library), "nvpl");
+	roundtrip(p);
+	profile_free(p);
+	profile_free(accepted("version: 1\nsource: conda\nblas: {library: nvpl, threading: "
+	    "serial}\n"));
+	refused("version: 1\nsource: pip\nblas:\n  library: nvpl\n", "p.yaml:4:3: "
+	    "blas.library: nvpl with source: pip -- NVIDIA's NVPL is offered through "
+	    "conda-forge's libblas nvpl build (conda-forge's blas-feedstock, linux-aarch64); use "
+	    "source: conda, or library: openblas or blis");
+	refused("version: 1\nblas: {library: nvpl}\n", "p.yaml:2:8: blas.library: nvpl with "
+	    "source: system -- NVIDIA's NVPL is offered through conda-forge's libblas nvpl build "
+	    "(conda-forge's blas-feedstock, linux-aarch64); use source: conda, or library: "
+	    "openblas or blis");
+	refused("version: 1\nsource: conda\nblas: {library: nvpl, threading: pthreads}\n",
+	    "p.yaml:3:23: blas.threading: pthreads with library: nvpl -- NVIDIA's NVPL BLAS has "
+	    "sequential and OpenMP interfaces (its Building and Linking page), and conda-forge's "
+	    "nvpl build links the OpenMP one; use threading: openmp (or serial: one thread)");
+}
+
 /* A saved profile keeps the umask: 077 gives 0600, not a world-readable 0644. */
 static void
 test_save_umask(void **state)
@@ -953,6 +983,7 @@ main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_python_checks),
 		cmocka_unit_test(test_other_checks),
+		cmocka_unit_test(test_nvpl_checks),
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_examples),
 		cmocka_unit_test(test_save_umask),
