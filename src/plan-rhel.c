@@ -18,8 +18,9 @@ static const struct blas_fact rhel_facts[] = {
 	{ "FlexiBLAS's OpenBLAS backends in EL9",
 	    "flexiblas-openblas-openmp only (flexiblas 3.0.4-8.el9, AppStream; the default "
 	    "backend)",
-	    "Rocky Linux 9 and AlmaLinux 9 AppStream (dnf transcripts: flexiblas, flexiblas-netlib, "
-	    "flexiblas-openblas-openmp 3.0.4-8.el9); NWChem's Fedora spec: openblas-serial "
+	    "Rocky Linux 9 and AlmaLinux 9 AppStream (dnf transcripts, x86_64: flexiblas, "
+	    "flexiblas-netlib, flexiblas-openblas-openmp 3.0.4-8.el9); NWChem's Fedora spec: "
+	    "openblas-serial "
 	    "'unavailable on centos stream' (Red Hat bug 2182460)", "2026-12-06" },
 	{ "FlexiBLAS's OpenBLAS backends in EL10 and Fedora",
 	    "flexiblas-openblas-openmp, -serial and -threads",
@@ -30,9 +31,9 @@ static const struct blas_fact rhel_facts[] = {
 	    "Fedora's flexiblas.spec: '%bcond blis %[%{undefined rhel} && %{undefined "
 	    "flatpak}]'", "2026-12-06" },
 	{ "FlexiBLAS's default backend setting",
-	    "'default = NAME' in the first section of /etc/flexiblasrc, read first; "
-	    "/etc/flexiblasrc.d, ~/.flexiblasrc, FLEXIBLAS_CONFIG and the FLEXIBLAS variable "
-	    "override it",
+	    "'default = NAME' in the first section of /etc/flexiblasrc, read first; a later "
+	    "file (~/.flexiblasrc, its per-host copy, FLEXIBLAS_CONFIG) or the FLEXIBLAS "
+	    "variable overrides it",
 	    "FlexiBLAS's README (configuration files) and flexiblas(1) 3.0.4 (Configuration "
 	    "Priority), github.com/mpimd-csc/flexiblas; Fedora's flexiblas.spec writes "
 	    "'default = openblas-openmp' there", "2026-12-06" },

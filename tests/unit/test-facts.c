@@ -168,6 +168,21 @@ render_pins(struct buf *b)
 		cells(b, r[i].target, r[i].use, r[i].gcc, r[i].why, r[i].checked, b);
 }
 
+static void
+render_blas_facts(struct buf *b)
+{
+	int n;
+	const struct blas_fact *t = plan_conda_facts(&n);
+
+	heading(b, "Vendor and distribution BLAS (src/plan-conda.c, src/plan-rhel.c)", "| what | "
+	    "fact | source | checked |", 4);
+	for (int i = 0; i < n; i++)
+		cells(b, t[i].what, t[i].fact, t[i].source, t[i].checked, b);
+	t = plan_rhel_facts(&n);
+	for (int i = 0; i < n; i++)
+		cells(b, t[i].what, t[i].fact, t[i].source, t[i].checked, b);
+}
+
 static char *
 render(void)
 {
@@ -181,6 +196,7 @@ render(void)
 	render_gccs(&b);
 	render_cpus(&b);
 	render_pins(&b);
+	render_blas_facts(&b);
 	buf_puts(&b, "\n" END);
 	return buf_steal(&b);
 }
@@ -253,6 +269,12 @@ test_rows_cited(void **state)
 	const struct pin_rule *r = pin_openblas_rules(&n);
 	for (int i = 0; i < n; i++)
 		cited("openblas rules", r[i].target, r[i].why, r[i].checked);
+	const struct blas_fact *bf = plan_conda_facts(&n);
+	for (int i = 0; i < n; i++)
+		cited("conda blas facts", bf[i].what, bf[i].source, bf[i].checked);
+	bf = plan_rhel_facts(&n);
+	for (int i = 0; i < n; i++)
+		cited("rhel blas facts", bf[i].what, bf[i].source, bf[i].checked);
 }
 
 /* docs/facts.md's generated part is what the tables give now. */
