@@ -1,4 +1,4 @@
-/* blas.c — screen 5: OpenBLAS or BLIS, threading, threads, build; refusals shown disabled. */
+/* blas.c — screen 5: OpenBLAS, BLIS or NVPL, threading, threads, build; refusals shown disabled. */
 /* SPDX-License-Identifier: MIT */
 #include "armpy.h"
 #include "screen.h"
@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { I_OPENBLAS, I_BLIS, I_OPENMP, I_PTHREADS, I_SERIAL, I_PACKAGE, I_SOURCE, I_THREADS, I_N };
+enum { I_OPENBLAS, I_BLIS, I_NVPL, I_OPENMP, I_PTHREADS, I_SERIAL, I_PACKAGE, I_SOURCE, I_THREADS, I_N };
 
 static const char *const item_label[I_N] = {
-	"OpenBLAS", "BLIS", "OpenMP", "pthreads", "serial (one thread)",
+	"OpenBLAS", "BLIS", "NVPL (NVIDIA, conda on Arm64)", "OpenMP", "pthreads", "serial (one thread)",
 	"distro package / wheel", "build from source (~20 min)", "Threads",
 };
 /* The state while shown: why each item would be refused (NULL: it would not). */
@@ -38,6 +38,7 @@ blas_refresh(struct wizard *w, struct blas *b)
 	blas_leave(w, b);
 	refusal[I_OPENBLAS] = wizard_library_refusal(w, BLAS_OPENBLAS);
 	refusal[I_BLIS] = wizard_library_refusal(w, BLAS_BLIS);
+	refusal[I_NVPL] = wizard_library_refusal(w, BLAS_NVPL);
 	refusal[I_OPENMP] = wizard_threading_refusal(w, THREADING_OPENMP);
 	refusal[I_PTHREADS] = wizard_threading_refusal(w, THREADING_PTHREADS);
 	refusal[I_SERIAL] = wizard_threading_refusal(w, THREADING_SERIAL);
@@ -59,6 +60,7 @@ item_on(const struct wizard *w, int i)
 	switch (i) {
 	case I_OPENBLAS: return p->blas.library == BLAS_OPENBLAS;
 	case I_BLIS: return p->blas.library == BLAS_BLIS;
+	case I_NVPL: return p->blas.library == BLAS_NVPL;
 	case I_OPENMP: return p->blas.threading == THREADING_OPENMP;
 	case I_PTHREADS: return p->blas.threading == THREADING_PTHREADS;
 	case I_SERIAL: return p->blas.threading == THREADING_SERIAL;
@@ -95,8 +97,9 @@ blas_draw(struct wizard *w, void *state, WINDOW *win)
 			t = xasprintf("Threads: %d%s   (-/+ or Left/Right; default all %d cores)",
 			    th ? th : wizard_cores(w), th ? "" : " (all cores)", wizard_cores(w));
 		} else
-			t = xasprintf("%s %s%s", tui_mark(0, item_on(w, i), refusal[i] != NULL),
-			    item_label[i], refusal[i] != NULL ? "  (refused)" : "");
+			t = xasprintf("%s %s%s%s", tui_mark(0, item_on(w, i), refusal[i] != NULL),
+			    item_label[i], refusal[i] != NULL ? "  (refused)" : "", i == I_NVPL &&
+			    wizard_vendor_blas(w) != NULL ? "  (NVIDIA's choice on Grace)" : "");
 		tui_line(win, y++, 4, COLS - 6, i == cur, refusal[i] != NULL, t);
 		free(t);
 	}
@@ -106,13 +109,16 @@ blas_draw(struct wizard *w, void *state, WINDOW *win)
 		free(t);
 	}
 	y++;
+	/* the reason may use every row above the status line (LINES - 2): the list is long */
 	if (refusal[cur] != NULL) {
 		t = xasprintf("Refused: %s", refusal[cur]);
-		tui_wrap(win, y, 2, COLS - 4, LINES - 3 - y, TUI_WARN, t);
+		tui_wrap(win, y, 2, COLS - 4, LINES - 2 - y, TUI_WARN, t);
 		free(t);
+	} else if (cur == I_NVPL && wizard_vendor_blas(w) != NULL) {
+		tui_wrap(win, y, 2, COLS - 4, LINES - 2 - y, TUI_GOOD, wizard_vendor_blas(w));
 	} else if (w->plan == NULL && w->plan_cause != NULL) {
 		t = xasprintf("Current answers refused: %s", w->plan_cause);
-		tui_wrap(win, y, 2, COLS - 4, LINES - 3 - y, TUI_WARN, t);
+		tui_wrap(win, y, 2, COLS - 4, LINES - 2 - y, TUI_WARN, t);
 		free(t);
 	}
 }
@@ -133,6 +139,7 @@ blas_select(struct wizard *w, struct blas *b, int i)
 	switch (i) {
 	case I_OPENBLAS: r = wizard_set_library(w, BLAS_OPENBLAS, &cause); break;
 	case I_BLIS: r = wizard_set_library(w, BLAS_BLIS, &cause); break;
+	case I_NVPL: r = wizard_set_library(w, BLAS_NVPL, &cause); break;
 	case I_OPENMP: r = wizard_set_threading(w, THREADING_OPENMP, &cause); break;
 	case I_PTHREADS: r = wizard_set_threading(w, THREADING_PTHREADS, &cause); break;
 	case I_SERIAL: r = wizard_set_threading(w, THREADING_SERIAL, &cause); break;
@@ -316,7 +323,9 @@ const struct screen screen_blas = {
 	.help = "OpenBLAS >= 0.3.17 carries the Arm64 correctness fixes (the DevKit guide "
 	    "(Python on Arm64)). BLIS needs --enable-threading=openmp and BLIS_NUM_THREADS to "
 	    "use more than one thread; OpenBLAS with OpenMP reads OMP_NUM_THREADS. armpy sets "
-	    "both to the thread count in the environment notes.\nSpace marks the line under the "
+	    "both to the thread count in the environment notes. NVPL is NVIDIA's BLAS, from "
+	    "conda-forge's libblas nvpl build (source: conda on Arm64; OpenMP or serial); on an "
+	    "NVIDIA Grace it is marked as NVIDIA's choice.\nSpace marks the line under the "
 	    "cursor (one in each group); Enter goes on with what is marked.\nb runs `armpy "
 	    "gflops`: a dialog says which library, thread count and sizes it is measuring (Esc "
 	    "cancels), then its table. The BLIS line then says which kernels BLIS really runs "

@@ -1,6 +1,7 @@
 /* wizard.c — the wizard's model: answers, choices, refusals asked of the planner, resets. */
 /* SPDX-License-Identifier: MIT */
 #include "armpy.h"
+#include "cpu-table.h"
 #include "facts.h"
 #include "plan.h"
 #include "profile.h"
@@ -866,6 +867,46 @@ wizard_library_refusal(const struct wizard *w, enum blas_library v)
 	struct profile *cand = blas_candidate(w);
 	cand->blas.library = v;
 	return blas_refusal(w, cand);
+}
+
+/* NVIDIA Grace's cores: Arm's Neoverse V2, MIDR implementer 0x41, part 0xd4f. */
+#define GRACE_IMPL 0x41
+#define GRACE_PART 0xd4f
+
+/* cpu.c's row for the facts' MIDR implementer and part, or NULL. */
+static const struct cpu_part *
+cpu_row(const struct facts *f)
+{
+	unsigned long impl, part;
+	char *end;
+	int n;
+	const struct cpu_part *t = cpu_part_table(&n);
+
+	if (f->cpu.implementer == NULL || f->cpu.part == NULL)
+		return NULL;
+	impl = strtoul(f->cpu.implementer, &end, 0);
+	if (*end != '\0' || end == f->cpu.implementer)
+		return NULL;
+	part = strtoul(f->cpu.part, &end, 0);
+	if (*end != '\0' || end == f->cpu.part)
+		return NULL;
+	for (int i = 0; i < n; i++)
+		if (t[i].impl == impl && t[i].part == part)
+			return &t[i];
+	return NULL;
+}
+
+const char *
+wizard_vendor_blas(const struct wizard *w)
+{
+	const struct cpu_part *r = cpu_row(w->facts);
+
+	if (w->facts->arch == NULL || strcmp(w->facts->arch, "aarch64") != 0 || r == NULL ||
+	    r->impl != GRACE_IMPL || r->part != GRACE_PART)
+		return NULL;
+	return "NVIDIA's choice on Grace: this CPU has Grace's Neoverse-V2 cores, and NVIDIA's "
+	    "Performance Libraries are 'optimized for the NVIDIA Grace Armv9.0-A architecture' "
+	    "(NVIDIA's NVPL documentation); conda-forge's libblas nvpl build brings them";
 }
 
 char *

@@ -127,6 +127,9 @@ char *wizard_library_refusal(const struct wizard *, enum blas_library);
 char *wizard_threading_refusal(const struct wizard *, enum blas_threading);
 char *wizard_build_refusal(const struct wizard *, enum blas_build);
 char *wizard_extra_refusal(const struct wizard *, unsigned bit);
+/* Why NVPL is the vendor's BLAS on this machine (an NVIDIA Grace: Neoverse V2 cores, by MIDR
+ * through cpu.c's table), or NULL. A static string. */
+const char *wizard_vendor_blas(const struct wizard *);
 
 /* Texts for the UI. */
 const char *wizard_extra_note(unsigned bit);

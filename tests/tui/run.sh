@@ -203,6 +203,20 @@ if t_section "5. refused combination"; then
 	if cap | grep -qF "(*) OpenBLAS"; then t_pass "refused BLIS not selected"; else t_fail "refused BLIS got selected"; fi
 fi
 
+# --- 5b. NVPL beside OpenBLAS on conda on a Grace, marked as NVIDIA's choice with the reason ---
+if t_section "5b. NVPL on a Grace"; then
+	DETECT_ARGS="--os-release tests/fixtures/os-release/ubuntu-24.04 --cpuinfo tests/fixtures/cpuinfo/neoverse-v2-grace --arch aarch64" start --
+	step "Welcome"; keys Enter Enter Enter; step "choose where NumPy"
+	keys Down Down Space Enter; step "OpenBLAS TARGET=NEOVERSEV2"
+	if cap | grep -qF "( ) NVPL (NVIDIA, conda on Arm64)  (NVIDIA's choice on Grace)"; then
+		t_pass "NVPL listed beside OpenBLAS, marked as NVIDIA's choice"
+	else t_fail "NVPL line missing or unmarked"; fi
+	keys Down Down; step "NVIDIA's choice on Grace: this CPU has Grace's Neoverse-V2" && snap blas-grace-nvpl
+	keys Space; wait_for "(*) NVPL" >/dev/null && t_pass "NVPL selected on conda"
+	keys Enter; step "Optional packages"; keys Enter; step "Plan for ubuntu-24.04 aarch64"
+	if cap | grep -qE "nvpl"; then t_pass "review names nvpl"; else t_fail "review without nvpl"; fi
+fi
+
 # --- 5a. b runs `armpy gflops --progress`: library, threads, N, "n of m" and a bar; Esc kills the
 #         whole bench (no process, no zombie, nothing on the terminal); a full run ends in the
 #         table with N in the labels, and the BLIS line then says what the bench saw ----------

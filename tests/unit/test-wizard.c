@@ -17,24 +17,33 @@
 #include "profile.h"
 #include "wizard.h"
 
-/* A wizard on the Debian 12 / Neoverse-N1 fixtures, without probing this machine. */
+/* A wizard on an os-release and a cpuinfo fixture, without probing this machine. */
 static struct wizard *
-wiz_any(const char *os)
+wiz_cpu(const char *os, const char *cpuinfo, const char *arch)
 {
 	struct detect_opts o = { 0 };
 	struct facts *f = facts_new();
 	char *cause = NULL, *osr = xasprintf("tests/fixtures/os-release/%s", os);
+	char *cpu = xasprintf("tests/fixtures/cpuinfo/%s", cpuinfo);
 
 	o.os_release = osr;
-	o.cpuinfo = "tests/fixtures/cpuinfo/neoverse-n1-altra";
-	o.arch = "aarch64";
+	o.cpuinfo = cpu;
+	o.arch = arch;
 	o.no_probe = 1;
 	if (facts_detect(f, &o, &cause) != 0) {
 		print_error("facts_detect: %s\n", cause);
 		fail();
 	}
 	free(osr);
+	free(cpu);
 	return wizard_new(f, NULL);
+}
+
+/* A wizard on the Neoverse-N1 fixture. */
+static struct wizard *
+wiz_any(const char *os)
+{
+	return wiz_cpu(os, "neoverse-n1-altra", "aarch64");
 }
 
 /* A wizard whose default answers plan. */
@@ -209,6 +218,56 @@ test_refusals(void **state)
 	assert_non_null(cause);
 	free(cause);
 	assert_int_equal(w->profile->blas.library, BLAS_OPENBLAS);
+	wizard_free(w);
+}
+
+/* NVPL: offered beside OpenBLAS on conda on Arm64, NVIDIA's choice on a Grace (by MIDR), BLIS
+ * still refused there; refused with the reason elsewhere. */
+static void
+test_nvpl(void **state)
+{
+	struct wizard *w = wiz_cpu("ubuntu-24.04", "neoverse-v2-grace", "aarch64");
+	char *cause = NULL, *r;
+
+	(void)state;
+	assert_non_null(w->plan);
+	assert_non_null(wizard_vendor_blas(w));
+	assert_non_null(strstr(wizard_vendor_blas(w), "Grace"));
+	r = wizard_library_refusal(w, BLAS_NVPL);            /* the system route: conda only */
+	assert_non_null(r);
+	assert_non_null(strstr(r, "nvpl with source: system"));
+	free(r);
+	assert_int_equal(wizard_set_source(w, SOURCE_CONDA, &cause), 0);
+	assert_null(wizard_library_refusal(w, BLAS_OPENBLAS));
+	assert_null(r = wizard_library_refusal(w, BLAS_NVPL));
+	r = wizard_library_refusal(w, BLAS_BLIS);
+	assert_non_null(r);
+	assert_non_null(strstr(r, "no BLIS (its blas-feedstock)"));
+	free(r);
+	assert_int_equal(wizard_set_library(w, BLAS_NVPL, &cause), 0);
+	assert_int_equal(w->profile->blas.library, BLAS_NVPL);
+	assert_non_null(w->plan);
+	r = wizard_threading_refusal(w, THREADING_PTHREADS);
+	assert_non_null(r);
+	assert_non_null(strstr(r, "sequential and OpenMP interfaces"));
+	free(r);
+	/* back to the system route: NVPL no longer fits and is reset */
+	assert_int_equal(wizard_set_source(w, SOURCE_SYSTEM, &cause), 0);
+	assert_int_not_equal(w->profile->blas.library, BLAS_NVPL);
+	assert_non_null(w->plan);
+	wizard_free(w);
+
+	/* a Neoverse-N1 is not a Grace; x86_64 conda has no nvpl build */
+	w = wiz("debian-12");
+	assert_null(wizard_vendor_blas(w));
+	wizard_free(w);
+	w = wiz_cpu("debian-12", "x86-amd-epyc", "x86_64");
+	assert_null(wizard_vendor_blas(w));
+	assert_int_equal(wizard_set_source(w, SOURCE_CONDA, &cause), 0);
+	r = wizard_library_refusal(w, BLAS_NVPL);
+	assert_non_null(r);
+	assert_non_null(strstr(r, "linux-aarch64 only"));
+	free(r);
 	wizard_free(w);
 }
 
@@ -470,6 +529,7 @@ main(void)
 		cmocka_unit_test(test_eol_gating),
 		cmocka_unit_test(test_distro_python),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_nvpl),
 		cmocka_unit_test(test_distro_override),
 		cmocka_unit_test(test_save_replay),
 		cmocka_unit_test(test_bench_parse),
