@@ -7,7 +7,7 @@
 
 #define FLEXIBLASRC "/etc/flexiblasrc"
 
-/* What the FlexiBLAS part of the route rests on (docs/facts.md). */
+/* What the FlexiBLAS part of the plan rests on (docs/facts.md). */
 static const struct blas_fact rhel_facts[] = {
 	{ "the BLAS EL9's and Fedora's python3-numpy link",
 	    "FlexiBLAS (libflexiblas.so.3) from Fedora 33 and EL9; OpenBLAS before",
@@ -82,9 +82,9 @@ rhel_backend(struct pctx *c)
 			return "openblas-threads";
 		break;
 	}
-	pc_refuse(c, "threading: pthreads on EL9's system route -- EL9 ships FlexiBLAS's OpenBLAS "
-	    "backend as flexiblas-openblas-openmp only (no flexiblas-openblas-threads; Red Hat bug "
-	    "2182460); use threading: openmp or serial, or source: pip");
+	pc_refuse(c, "threading: pthreads with source: system on EL9 -- EL9 ships FlexiBLAS's "
+	    "OpenBLAS backend as flexiblas-openblas-openmp only (its AppStream has no -threads "
+	    "or -serial); use threading: openmp or serial, or source: pip");
 	return NULL;
 }
 

@@ -1008,8 +1008,8 @@ test_el_flexiblas(void **state)
 	flexiblas_case("rhel", "8.8", THREADING_OPENMP, "openblas", "openblas");
 	flexiblas_case("amzn", "2023", THREADING_OPENMP, "openblas", "openblas");
 	assert_null(plan_make(&f, p, &cause));
-	assert_non_null(strstr(cause, "refused: threading: pthreads on EL9's system route -- EL9 "
-	    "ships FlexiBLAS's OpenBLAS backend as flexiblas-openblas-openmp only"));
+	assert_non_null(strstr(cause, "refused: threading: pthreads with source: system on EL9 -- "
+	    "EL9 ships FlexiBLAS's OpenBLAS backend as flexiblas-openblas-openmp only"));
 	free(cause);
 	profile_free(p);
 }
