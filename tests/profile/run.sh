@@ -172,6 +172,7 @@ machine_for() {
 	devkit-ubuntu-system-blis) echo "ubuntu-24.04 neoverse-n1-altra" ;;
 	rhel8-source-blis) echo "almalinux-8 neoverse-n1-altra" ;;
 	conda-miniforge-openblas) echo "ubuntu-22.04 neoverse-v1-graviton3" ;;
+	conda-grace-nvpl) echo "ubuntu-24.04 neoverse-v2-grace" ;;
 	pip-venv-openblas) echo "debian-12 neoverse-n1-graviton2" ;;
 	esac
 }
