@@ -50,18 +50,11 @@ conda_variant_why(const struct pctx *c)
 	    "threading: openmp" : ", and libopenblas's pthreads build";
 }
 
-int
-plan_conda(struct pctx *c)
+/* What conda-forge does not build: -1 with the refusal, else 0. */
+static int
+conda_refusal(struct pctx *c)
 {
 	const struct profile *p = c->p;
-	const char *prefix = p->conda.prefix != NULL ? p->conda.prefix : "~/miniforge3";
-	const char *env = p->conda.environment != NULL ? p->conda.environment : "armpy";
-	const char *url, *sha, *file, *want = p->python != NULL ? p->python : "system";
-	const struct pin *pin = NULL;
-	char *pinname, *dest, *why, *envfile, *envpy, *conda, *path;
-	char **extras = NULL, **argv;
-	struct buf b;
-	struct step *s;
 
 	if (p->blas.build == BUILD_SOURCE)
 		return pc_refuse(c, "build: source with source: conda -- conda installs "
@@ -76,6 +69,88 @@ plan_conda(struct pctx *c)
 		return pc_refuse(c, "library: nvpl on %s -- conda-forge builds its libblas nvpl "
 		    "variant for linux-aarch64 only (its blas-feedstock: 'nvpl # [linux and "
 		    "aarch64]'); use library: openblas", c->f->arch);
+	return 0;
+}
+
+/* The environment file: Python, NumPy, SciPy, the libblas variant, the extras. */
+static void
+conda_envfile(struct pctx *c, const char *env, const char *want, char **extras,
+    const char *envfile)
+{
+	const struct profile *p = c->p;
+	struct buf b;
+	struct step *s;
+	char *why;
+
+	buf_init(&b);
+	buf_printf(&b, "# armpy: conda environment for NumPy/SciPy on %s\n", c->lib);
+	buf_printf(&b, "name: %s\nchannels:\n  - conda-forge\ndependencies:\n", env);
+	if (strcmp(want, "system") == 0) {
+		buf_puts(&b, "  - python\n");
+		plan_note(c->plan, "python: system with conda -- conda-forge's current Python is "
+		    "installed in the environment (conda does not use the distro's python3)");
+	} else
+		buf_printf(&b, "  - python=%s\n", want);
+	buf_puts(&b, "  - numpy\n");
+	if (p->scipy)
+		buf_puts(&b, "  - scipy\n");
+	buf_printf(&b, "  - libblas=*=*%s\n", c->lib);
+	if (strcmp(c->lib, "openblas") == 0) {
+		if (p->blas.threading == THREADING_OPENMP)
+			buf_puts(&b, "  - libopenblas=*=*openmp*\n");
+		else
+			buf_puts(&b, "  - libopenblas=*=*pthreads*\n");
+	}
+	for (size_t i = 0; extras != NULL && extras[i] != NULL; i++)
+		buf_printf(&b, "  - %s\n", extras[i]);
+	why = xasprintf("the DevKit guide's Anaconda page: 'write an environment file and run "
+	    "conda env create -f FILE'; conda-forge switches BLAS with the libblas build variants "
+	    "(libblas=*=*%s)%s", c->lib, conda_variant_why(c));
+	s = plan_add(c->plan, "conda-envfile", "Write the conda environment file", why);
+	free(why);
+	s->kind = ACTION_WRITE;
+	s->est_seconds = 1;
+	s->u.write.path = xstrdup(envfile);
+	s->u.write.mode = 0644;
+	s->u.write.content = buf_steal(&b);
+}
+
+/* What the user does next, and what the variant means. */
+static void
+conda_notes(struct pctx *c, const char *prefix, const char *env)
+{
+	plan_note(c->plan, "activate the environment with: . %s/bin/activate %s", prefix, env);
+	plan_note(c->plan, "conda installers do not bring distro libraries: on minimal systems "
+	    "install missing shared libraries (for example libXfixes.so.3) with %s (the DevKit "
+	    "guide's Anaconda page)", pc_pm(c));
+	if (c->f->conda != NULL)
+		plan_note(c->plan, "an existing conda was found at %s; armpy installs its own "
+		    "Miniforge at %s", c->f->conda, prefix);
+	if (strcmp(c->lib, "nvpl") == 0)
+		plan_note(c->plan, "NVPL: conda-forge's libblas nvpl build (its blas-feedstock, "
+		    "linux-aarch64) links NVIDIA's NVPL BLAS and LAPACK through their OpenMP "
+		    "interface (libnvpl_blas_lp64_gomp.so.0), under NVIDIA's license; NVIDIA's NVPL "
+		    "BLAS documentation: OMP_NUM_THREADS sets its threads");
+	if (c->p->blas.threading == THREADING_SERIAL)
+		plan_note(c->plan, "threading: serial -- conda-forge's %s is a threaded build; "
+		    "the thread variables are set to 1", strcmp(c->lib, "nvpl") == 0 ? "NVPL (its "
+		    "OpenMP interface)" : "OpenBLAS");
+}
+
+int
+plan_conda(struct pctx *c)
+{
+	const struct profile *p = c->p;
+	const char *prefix = p->conda.prefix != NULL ? p->conda.prefix : "~/miniforge3";
+	const char *env = p->conda.environment != NULL ? p->conda.environment : "armpy";
+	const char *url, *sha, *file, *want = p->python != NULL ? p->python : "system";
+	const struct pin *pin = NULL;
+	char *pinname, *dest, *why, *envfile, *envpy, *conda, *path;
+	char **extras = NULL, **argv;
+	struct step *s;
+
+	if (conda_refusal(c) != 0)
+		return -1;
 	pinname = xasprintf("miniforge-%s", c->f->arch);
 	pin = pin_find(pinname);
 	free(pinname);
@@ -131,39 +206,9 @@ plan_conda(struct pctx *c)
 	free(dest);
 
 	/* 3. the environment file */
-	buf_init(&b);
-	buf_printf(&b, "# armpy: conda environment for NumPy/SciPy on %s\n", c->lib);
-	buf_printf(&b, "name: %s\nchannels:\n  - conda-forge\ndependencies:\n", env);
-	if (strcmp(want, "system") == 0) {
-		buf_puts(&b, "  - python\n");
-		plan_note(c->plan, "python: system with conda -- conda-forge's current Python is "
-		    "installed in the environment (conda does not use the distro's python3)");
-	} else
-		buf_printf(&b, "  - python=%s\n", want);
-	buf_puts(&b, "  - numpy\n");
-	if (p->scipy)
-		buf_puts(&b, "  - scipy\n");
-	buf_printf(&b, "  - libblas=*=*%s\n", c->lib);
-	if (strcmp(c->lib, "openblas") == 0) {
-		if (p->blas.threading == THREADING_OPENMP)
-			buf_puts(&b, "  - libopenblas=*=*openmp*\n");
-		else
-			buf_puts(&b, "  - libopenblas=*=*pthreads*\n");
-	}
-	for (size_t i = 0; extras != NULL && extras[i] != NULL; i++)
-		buf_printf(&b, "  - %s\n", extras[i]);
-	strv_free(extras);
 	envfile = xasprintf("~/.cache/armpy/conda-%s.yml", env);
-	why = xasprintf("the DevKit guide's Anaconda page: 'write an environment file and run "
-	    "conda env create -f FILE'; conda-forge switches BLAS with the libblas build variants "
-	    "(libblas=*=*%s)%s", c->lib, conda_variant_why(c));
-	s = plan_add(c->plan, "conda-envfile", "Write the conda environment file", why);
-	free(why);
-	s->kind = ACTION_WRITE;
-	s->est_seconds = 1;
-	s->u.write.path = xstrdup(envfile);
-	s->u.write.mode = 0644;
-	s->u.write.content = buf_steal(&b);
+	conda_envfile(c, env, want, extras, envfile);
+	strv_free(extras);
 
 	/* 4. conda env create */
 	argv = strv_pushl(strv_new(), conda, "env", "create", "-f", envfile, NULL);
@@ -182,21 +227,6 @@ plan_conda(struct pctx *c)
 	    "number of threads' and 'set the environment variable BLIS_NUM_THREADS'; conda "
 	    "sources etc/conda/activate.d/*.sh when the environment is activated");
 	free(path);
-	plan_note(c->plan, "activate the environment with: . %s/bin/activate %s", prefix, env);
-	plan_note(c->plan, "conda installers do not bring distro libraries: on minimal systems "
-	    "install missing shared libraries (for example libXfixes.so.3) with %s (the DevKit "
-	    "guide's Anaconda page)", pc_pm(c));
-	if (c->f->conda != NULL)
-		plan_note(c->plan, "an existing conda was found at %s; armpy installs its own "
-		    "Miniforge at %s", c->f->conda, prefix);
-	if (strcmp(c->lib, "nvpl") == 0)
-		plan_note(c->plan, "NVPL: conda-forge's libblas nvpl build (its blas-feedstock, "
-		    "linux-aarch64) links NVIDIA's NVPL BLAS and LAPACK through their OpenMP "
-		    "interface (libnvpl_blas_lp64_gomp.so.0), under NVIDIA's license; NVIDIA's NVPL "
-		    "BLAS documentation: OMP_NUM_THREADS sets its threads");
-	if (p->blas.threading == THREADING_SERIAL)
-		plan_note(c->plan, "threading: serial -- conda-forge's %s is a threaded build; "
-		    "the thread variables are set to 1", strcmp(c->lib, "nvpl") == 0 ? "NVPL (its "
-		    "OpenMP interface)" : "OpenBLAS");
+	conda_notes(c, prefix, env);
 	return 0;
 }
