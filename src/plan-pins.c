@@ -26,21 +26,25 @@ static const struct pin pins[] = {
 	  "OpenBLAS-0.3.21.tar.gz", "OpenBLAS-0.3.21",
 	  "upstream's OpenBLAS 0.3.21 release (OpenMathLib/OpenBLAS releases)",
 	  "spack builtin packages/openblas/package.py version 0.3.21", NULL, "2026-12-02", NULL },
-	/* Miniforge 25.3.0-3: hashes as pinned by the Nebari docker images (Dockerfile ENV
-	 * MINIFORGE_VERSION=25.3.0-3, MINIFORGE_AARCH64_SHA256 / MINIFORGE_X86_64_SHA256), which
-	 * download releases/download/$VERSION/Miniforge3-Linux-$arch.sh. */
-	{ "miniforge-aarch64", "25.3.0-3",
-	  "https://github.com/conda-forge/miniforge/releases/download/25.3.0-3/Miniforge3-Linux-aarch64.sh",
-	  "ac89f17b0eec4e98d38a53d1ae688e0f22c77d8ea5b5f008c2455e90ef095339",
-	  "Miniforge3-25.3.0-3-Linux-aarch64.sh", NULL,
-	  "Miniforge 25.3.0-3 (conda-forge/miniforge releases)",
-	  "nebari-docker-images Dockerfile (MINIFORGE_AARCH64_SHA256)", NULL, "2026-12-02", NULL },
-	{ "miniforge-x86_64", "25.3.0-3",
-	  "https://github.com/conda-forge/miniforge/releases/download/25.3.0-3/Miniforge3-Linux-x86_64.sh",
-	  "1b57f8cb991982063f79b56176881093abb1dc76d73fda32102afde60585b5a1",
-	  "Miniforge3-25.3.0-3-Linux-x86_64.sh", NULL,
-	  "Miniforge 25.3.0-3 (conda-forge/miniforge releases)",
-	  "nebari-docker-images Dockerfile (MINIFORGE_X86_64_SHA256)", NULL, "2026-12-02", NULL },
+	/* Miniforge 26.3.2-3, upstream's release (conda-forge/miniforge). Both hashes are the ones
+	 * Spack's builtin miniforge3 package.py pins for 26.3.2-3 (Linux-aarch64, Linux-x86_64);
+	 * Homebrew's miniforge-cn cask of 26.3.2-3 (Brewforge/homebrew-chinese) pins the same two
+	 * (arm64_linux, x86_64_linux). The URL is the versioned file name Spack's url_for_version
+	 * builds. Checked 2026-12-06. */
+	{ "miniforge-aarch64", "26.3.2-3",
+	  "https://github.com/conda-forge/miniforge/releases/download/26.3.2-3/Miniforge3-26.3.2-3-Linux-aarch64.sh",
+	  "2c113a69297e612b01ca0f320c22a3107a11f2ab9b573d79ac868a175945ce29",
+	  "Miniforge3-26.3.2-3-Linux-aarch64.sh", NULL,
+	  "Miniforge 26.3.2-3 (conda-forge/miniforge releases)",
+	  "Spack's miniforge3 package.py (26.3.2-3 Linux-aarch64), the same in Homebrew's "
+	  "miniforge-cn cask", NULL, "2026-12-06", NULL },
+	{ "miniforge-x86_64", "26.3.2-3",
+	  "https://github.com/conda-forge/miniforge/releases/download/26.3.2-3/Miniforge3-26.3.2-3-Linux-x86_64.sh",
+	  "848194851a98903134187fbb4ab50efe87b003e0c0f808f97644b7524a62bf2c",
+	  "Miniforge3-26.3.2-3-Linux-x86_64.sh", NULL,
+	  "Miniforge 26.3.2-3 (conda-forge/miniforge releases)",
+	  "Spack's miniforge3 package.py (26.3.2-3 Linux-x86_64), the same in Homebrew's "
+	  "miniforge-cn cask", NULL, "2026-12-06", NULL },
 };
 
 const struct pin *

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -1131,6 +1132,10 @@ test_extract_mounts(void **state)
 	(void)state;
 	if (geteuid() != 0)
 		skip();
+	/* the mounts live in this process's own mount namespace: a failed assertion cannot leave
+	 * them behind on the machine (they go with the process) */
+	assert_int_equal(unshare(CLONE_NEWNS), 0);
+	assert_int_equal(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
 	dir = bnd_dir();
 	src = xasprintf("%s/host", dir);
 	dest = xasprintf("%s/dest", dir);
