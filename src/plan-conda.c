@@ -16,7 +16,9 @@ static const struct blas_fact conda_facts[] = {
 	{ "the NVPL library it links",
 	    "libnvpl_blas_lp64_gomp.so.0 and libnvpl_lapack_lp64_gomp.so.0: LP64, OpenMP",
 	    "conda-forge's blas-feedstock, recipe/conda_build_config.yaml (blas_impl_lib, "
-	    "lapack_impl_lib; the ilp64 ABI is not offered)", "2026-12-06" },
+	    "lapack_impl_lib; the ilp64 ABI is not offered; a sequential nvpl variant was "
+	    "dropped before the merge, commit 'REF: Only one NVPL variant', 2025-09-08)",
+	    "2026-12-06" },
 	{ "NVPL BLAS threading interfaces",
 	    "sequential (_seq) and OpenMP (_gomp); no pthreads interface",
 	    "NVIDIA's NVPL BLAS documentation, Building and Linking "
