@@ -16,8 +16,9 @@ static const struct blas_fact rhel_facts[] = {
 	    "BLAS/LAPACK manager' (fedoraproject.org/wiki/Changes/FlexiBLAS_as_BLAS/"
 	    "LAPACK_manager, Fedora 33)", "2026-12-06" },
 	{ "FlexiBLAS's OpenBLAS backends in EL9",
-	    "flexiblas-openblas-openmp only (flexiblas 3.0.4-8.el9, AppStream; the default "
-	    "backend)",
+	    "flexiblas-openblas-openmp (flexiblas 3.0.4-8.el9, AppStream; the default backend, "
+	    "which flexiblas-netlib pulls in); no public listing of an EL9 -serial or -threads "
+	    "package in BaseOS/AppStream was found, so armpy plans the openmp one only",
 	    "Rocky Linux 9 and AlmaLinux 9 AppStream (dnf transcripts, x86_64: flexiblas, "
 	    "flexiblas-netlib, flexiblas-openblas-openmp 3.0.4-8.el9); NWChem's Fedora spec: "
 	    "openblas-serial "
@@ -73,18 +74,18 @@ rhel_backend(struct pctx *c)
 	case THREADING_SERIAL:
 		if (!el9)
 			return "openblas-serial";
-		plan_note(c->plan, "threading: serial -- EL9 ships FlexiBLAS's OpenBLAS backend as "
-		    "flexiblas-openblas-openmp only; it runs with one thread (the thread variables "
-		    "are set to 1)");
+		plan_note(c->plan, "threading: serial -- EL9's AppStream ships FlexiBLAS's OpenBLAS "
+		    "backend as flexiblas-openblas-openmp (armpy knows no EL9 -serial package); it "
+		    "runs with one thread (the thread variables are set to 1)");
 		return "openblas-openmp";
 	case THREADING_PTHREADS:
 		if (!el9)
 			return "openblas-threads";
 		break;
 	}
-	pc_refuse(c, "threading: pthreads with source: system on EL9 -- EL9 ships FlexiBLAS's "
-	    "OpenBLAS backend as flexiblas-openblas-openmp only (its AppStream has no -threads "
-	    "or -serial); use threading: openmp or serial, or source: pip");
+	pc_refuse(c, "threading: pthreads with source: system on EL9 -- EL9's AppStream ships "
+	    "FlexiBLAS's OpenBLAS backend as flexiblas-openblas-openmp (armpy knows no EL9 "
+	    "-threads package); use threading: openmp or serial, or source: pip");
 	return NULL;
 }
 

@@ -1009,7 +1009,7 @@ test_el_flexiblas(void **state)
 	flexiblas_case("amzn", "2023", THREADING_OPENMP, "openblas", "openblas");
 	assert_null(plan_make(&f, p, &cause));
 	assert_non_null(strstr(cause, "refused: threading: pthreads with source: system on EL9 -- "
-	    "EL9 ships FlexiBLAS's OpenBLAS backend as flexiblas-openblas-openmp only"));
+	    "EL9's AppStream ships FlexiBLAS's OpenBLAS backend as flexiblas-openblas-openmp"));
 	free(cause);
 	profile_free(p);
 }
