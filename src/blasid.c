@@ -391,6 +391,8 @@ decide_backend(const struct blasid_facts *f, struct blasid *id)
 	if ((kind = blasid_backend_kind(f->backend, &thr)) == NULL)
 		return;
 	snprintf(id->backend_kind, sizeof id->backend_kind, "%s", kind);
+	if (thr == NULL && strcmp(kind, "reference") == 0)
+		thr = "serial";
 	if (thr != NULL)
 		snprintf(id->threading, sizeof id->threading, "%s", thr);
 	evidence_add(id, "; its backend from flexiblas_current_backend(): %s%s", f->backend, "");

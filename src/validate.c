@@ -448,27 +448,36 @@ verdict_versions(struct validate_report *r)
 {
 	const struct validate_lib *libs[] = { &r->blas, &r->lapack, &r->scipy_blas,
 	    &r->scipy_lapack };
-	const struct validate_lib *ob = NULL;
+	const char *ob = NULL, *v;
+	int found = 0;
 	size_t i;
 	verdict_floor(r, "numpy-version", "NumPy", r->numpy_version, FLOOR_NUMPY);
 	if (r->scipy_version == NULL)
 		vcheck_add(r, "scipy-version", VERDICT_INFO, "SciPy is not installed");
 	else
 		verdict_floor(r, "scipy-version", "SciPy", r->scipy_version, FLOOR_SCIPY);
-	/* The lowest OpenBLAS version among the libraries in use decides. */
+	/* The lowest OpenBLAS version among the libraries in use decides, FlexiBLAS's backend
+	 * included. */
 	for (i = 0; i < nitems(libs); i++) {
-		if (libs[i]->kind == NULL || strcmp(libs[i]->kind, "openblas") != 0)
+		if (libs[i]->kind != NULL && strcmp(libs[i]->kind, "openblas") == 0)
+			v = libs[i]->version;
+		else if (libs[i]->backend_kind != NULL && strcmp(libs[i]->backend_kind,
+		    "openblas") == 0)
+			v = libs[i]->backend_version;
+		else
 			continue;
-		if (ob == NULL || ob->version == NULL || (libs[i]->version != NULL &&
-		    version_cmp(libs[i]->version, ob->version) < 0))
-			ob = libs[i];
+		if (!found++ || ob == NULL || (v != NULL && version_cmp(v, ob) < 0))
+			ob = v;
 	}
-	if (ob != NULL)
-		verdict_floor(r, "openblas-version", "OpenBLAS", ob->version, FLOOR_OPENBLAS);
+	if (found)
+		verdict_floor(r, "openblas-version", "OpenBLAS", ob, FLOOR_OPENBLAS);
 	if (r->blas.kind != NULL && strcmp(r->blas.kind, "openblas") != 0 &&
 	    strcmp(r->blas.kind, "unknown") != 0)
-		vcheck_add(r, "blas-version", VERDICT_INFO, "%s %s", vkind_label(r->blas.kind),
-		    r->blas.version ? r->blas.version : "version unknown");
+		vcheck_add(r, "blas-version", VERDICT_INFO, "%s %s%s%s%s%s",
+		    vkind_label(r->blas.kind), r->blas.version ? r->blas.version : "version unknown",
+		    r->blas.backend_kind != NULL ? " \u2192 " : "", r->blas.backend_kind != NULL ?
+		    vkind_label(r->blas.backend_kind) : "", r->blas.backend_version != NULL ? " " : "",
+		    r->blas.backend_version != NULL ? r->blas.backend_version : "");
 }
 
 static void
@@ -482,6 +491,8 @@ verdict_core(struct validate_report *r, const struct facts *f)
 		l = &r->blas;
 	else if (r->lapack.kind != NULL && strcmp(r->lapack.kind, "openblas") == 0)
 		l = &r->lapack;
+	else if (r->blas.backend_kind != NULL && strcmp(r->blas.backend_kind, "openblas") == 0)
+		l = &r->blas;      /* FlexiBLAS's backend: its corename is the backend's */
 	if (l == NULL || l->corename == NULL)
 		return;
 	if (forced != NULL && strcasecmp(forced, l->corename) != 0)

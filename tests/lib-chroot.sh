@@ -176,14 +176,24 @@ chroot_build() { # ARCH SUITE OUT PKG...
 	chroot_mount_proc "$root" && chroot_bind_apt "$root" "$arch" || rc=1
 	if [ $rc -eq 0 ]; then
 		chroot_log "chroot: apt-get install ${*:-(nothing)}"
-		{
-			chroot "$root" /usr/bin/env -i PATH=$CHROOT_PATH DEBIAN_FRONTEND=noninteractive \
-				apt-get update -q &&
-			chroot "$root" /usr/bin/env -i PATH=$CHROOT_PATH DEBIAN_FRONTEND=noninteractive \
-				apt-get dist-upgrade -y -q &&
-			{ [ $# -eq 0 ] || chroot "$root" /usr/bin/env -i PATH=$CHROOT_PATH \
-				DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@"; }
-		} >"$work/apt.log" 2>&1 || { rc=1; tail -30 "$work/apt.log" | sed 's/^/     | /' >&2; }
+		# The archive cache is shared with other suites' chroots: while one of them holds its
+		# lock, wait and try again (up to 10 minutes) rather than fail.
+		local try
+		for try in $(seq 20); do
+			rc=0
+			{
+				chroot "$root" /usr/bin/env -i PATH=$CHROOT_PATH DEBIAN_FRONTEND=noninteractive \
+					apt-get update -q &&
+				chroot "$root" /usr/bin/env -i PATH=$CHROOT_PATH DEBIAN_FRONTEND=noninteractive \
+					apt-get dist-upgrade -y -q &&
+				{ [ $# -eq 0 ] || chroot "$root" /usr/bin/env -i PATH=$CHROOT_PATH \
+					DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@"; }
+			} >"$work/apt.log" 2>&1 || rc=1
+			[ $rc -eq 1 ] && grep -q 'Could not get lock /var/cache/apt/archives' "$work/apt.log" ||
+				break
+			sleep 30
+		done
+		[ $rc -eq 0 ] || tail -30 "$work/apt.log" | sed 's/^/     | /' >&2
 	fi
 	chroot_umount_all "$root" || rc=1
 	if [ $rc -eq 0 ]; then

@@ -355,6 +355,7 @@ test_decide_flexiblas(void **state)
 	f.backend = "NETLIB";
 	blasid_decide(&f, &id);
 	assert_string_equal(id.backend_kind, "reference");
+	assert_string_equal(id.threading, "serial");
 	/* FlexiBLAS decides before whatever its backend exports through it */
 	{
 		char *both[] = { "openblas_get_config", "flexiblas_get_version", NULL };
