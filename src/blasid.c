@@ -18,10 +18,11 @@ static const char *decor[][2] = {
 
 #define NVPL_LINKING "NVIDIA NVPL BLAS documentation, Programming Model, Building and Linking " \
 	"(interface libraries nvpl_blas_{lp64,ilp64}_{seq,gomp} over the core library)"
-#define ARMPL_LIBS "Arm Performance Libraries reference guide, library names (libarmpl_lp64, " \
-	"libarmpl_ilp64, _mp for OpenMP)"
+#define ARMPL_LIBS "Arm Performance Libraries 24.10's lib/: libarmpl_lp64.so.3, " \
+	"libarmpl_lp64_mp.so.3 (OpenMP), the ilp64 pair alike (pkg-config armpl-dynamic-*-omp/-seq)"
 #define MKL_LAYERS "oneMKL Developer Guide for Linux, Linking: threading layers mkl_gnu_thread, " \
-	"mkl_intel_thread, mkl_sequential, mkl_tbb_thread; mkl_rt the single dynamic library"
+	"mkl_intel_thread, mkl_sequential, mkl_tbb_thread, and mkl_rt the single dynamic library; " \
+	"Debian 12's intel-mkl packages libmkl-rt, libmkl-gnu-thread, libmkl-sequential"
 
 /* Identification symbols, in the order they decide, the kind each names, and where its name and
  * signature are documented (each is called as documented there; see gather_versions and the
@@ -76,6 +77,27 @@ static const struct { const char *mark, *kind; } marks[] = {
 	{ "libblis: ", "blis" }, { "OpenBLAS", "openblas" }, { "FlexiBLAS", "flexiblas" },
 	{ "Intel(R) Math Kernel Library", "mkl" }, { "Arm Performance Libraries", "armpl" },
 };
+
+/* Every row of the two tables above was checked against its source on this day. */
+#define BLASID_CHECKED "2026-12-06"
+
+const char *
+blasid_fact(size_t i, const char **kind, const char **source, const char **checked)
+{
+	*checked = BLASID_CHECKED;
+	if (i < nitems(ids)) {
+		*kind = ids[i].kind;
+		*source = ids[i].source;
+		return ids[i].sym;
+	}
+	if ((i -= nitems(ids)) < nitems(files)) {
+		*kind = files[i].kind;
+		*source = files[i].source;
+		return files[i].prefix;
+	}
+	*kind = *source = *checked = NULL;
+	return NULL;
+}
 
 char **
 blasid_probe_args(void)

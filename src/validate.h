@@ -191,6 +191,10 @@ void blasid_decide(const struct blasid_facts *, struct blasid *);
  * order blasid_decide takes them), --marker=KIND:TEXT (strings compiled into libraries that
  * hide their API; the probe reports every KIND whose TEXT it finds). */
 char **blasid_probe_args(void);
+/* Row i of those tables for docs/facts.md (the identification functions, then the vendors'
+ * file names): the function or file-name beginning, with *kind, *source (where its name and
+ * signature are documented) and *checked (YYYY-MM-DD); NULL past the last row. */
+const char *blasid_fact(size_t i, const char **kind, const char **source, const char **checked);
 /* The kind and threading a library file's name says (the files table: libmkl_sequential.so
  * serial, libnvpl_blas_lp64_gomp.so.0 openmp, libarmpl_lp64_mp.so openmp); *threading NULL
  * when the name does not say. The kind, or NULL for a name not in the table. Pure. */
