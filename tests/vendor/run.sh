@@ -24,11 +24,11 @@ if [ ! -x "$ARMPY" ]; then t_fail "no armpy binary at $ARMPY (run make)"; t_summ
 "$PY" -c 'import numpy, yaml' 2>/dev/null ||
 	{ t_fail "$PY lacks numpy or yaml (scripts/deps/test-validate.apt.txt)"; t_summary; exit 1; }
 
-# vcheck NAME KEY=VALUE...: the report holds those facts.
+# vcheck LABEL NAME KEY=VALUE...: the report $T_OUT/NAME.yaml holds those facts.
 vcheck() {
-	local name=$1 out; shift
-	if out=$("${CHK[@]}" "$T_OUT/$name.yaml" "$@" 2>&1); then t_pass "$name: $out"
-	else t_fail "$name"; printf '%s\n' "$out" | sed 's/^/    /'; fi
+	local label=$1 name=$2 out; shift 2
+	if out=$("${CHK[@]}" "$T_OUT/$name.yaml" "$@" 2>&1); then t_pass "$label: $out"
+	else t_fail "$label"; printf '%s\n' "$out" | sed 's/^/    /'; fi
 }
 
 # ---- FlexiBLAS ----
@@ -127,7 +127,7 @@ print(l.bli_info_get_version_str().decode())' "$blis")
 		[ "$ver" = - ] || facts+=("blas.backend_version=$ver")
 		[ "$file" = - ] || facts+=("blas.backend_path=$(realpath "$file")")
 		[ "$good" = "${good%:*}" ] || facts+=(checks.blas-threading=PASS)
-		vcheck "FlexiBLAS $set: $n" "${facts[@]}"
+		vcheck "FlexiBLAS $set: the report" "$n" "${facts[@]}"
 		"${fbenv[@]}" FLEXIBLAS="$set" "$ARMPY" validate --quick --python "$PY" \
 			--expect "$bad" >"$T_OUT/$n-bad.txt" 2>&1
 		rc=$?
@@ -154,7 +154,7 @@ mkl_section() {
 	s=$(date +%s)
 	CHROOT_COMPONENTS="main non-free" chroot_setup \
 		"bookworm amd64 chroot with NumPy and MKL (libmkl-rt, non-free)" amd64 \
-		python3-numpy libmkl-rt || return
+		python3-numpy libmkl-rt libgomp1 || return
 	R=$CHROOT_ROOT
 	echo "     (MKL chroot ready in $(( $(date +%s) - s ))s)"
 	alt=libblas.so.3-x86_64-linux-gnu
@@ -169,18 +169,24 @@ l = ctypes.CDLL(sys.argv[1]); b = ctypes.create_string_buffer(256)
 l.mkl_get_version_string(b, 256); t = b.value.decode()
 print(t.split("Version ", 1)[1].split()[0].rstrip("-").split("-")[0])' "$rt")
 	[ -n "$mklver" ] || { t_fail "MKL: its own mkl_get_version_string gave nothing"; return; }
-	local thr layer good bad n
-	for layer in "GNU openmp mkl:openmp mkl:serial" "SEQUENTIAL serial mkl:serial openblas"; do
-		read -r layer thr good bad <<<"$layer"
+	# Debian's libmkl_gnu_thread.so and libmkl_intel_thread.so name no OpenMP runtime they
+	# need (no DT_NEEDED; libmkl-rt only recommends libomp-dev): without one preloaded, NumPy
+	# dies at its first BLAS call ("undefined symbol: omp_get_num_procs"). So the OpenMP layer
+	# runs with GCC's libgomp preloaded, as a program linked with -fopenmp would have it.
+	local gomp=/usr/lib/x86_64-linux-gnu/libgomp.so.1
+	local thr layer good bad n pre
+	for layer in "GNU openmp mkl:openmp mkl:serial $gomp" "SEQUENTIAL serial mkl:serial openblas -"; do
+		read -r layer thr good bad pre <<<"$layer"
+		[ "$pre" != - ] || pre=
 		n=mkl-$(tr 'A-Z' 'a-z' <<<"$layer")
-		MKL_THREADING_LAYER=$layer "$ARMPY" validate --quick --format yaml --root "$R" \
+		env ${pre:+LD_PRELOAD="$pre"} MKL_THREADING_LAYER=$layer "$ARMPY" validate --quick --format yaml --root "$R" \
 			--python /usr/bin/python3 --expect "$good" >"$T_OUT/$n.yaml" 2>"$T_OUT/$n.log" ||
 			{ t_fail "MKL_THREADING_LAYER=$layer: --expect $good failed"
 			  grep -A2 'name: blas-' "$T_OUT/$n.yaml" | sed 's/^/    /'; }
-		vcheck "MKL_THREADING_LAYER=$layer: $n" blas.kind=mkl "blas.version=$mklver" \
+		vcheck "MKL_THREADING_LAYER=$layer: the report" "$n" blas.kind=mkl "blas.version=$mklver" \
 			"blas.threading=$thr" "blas.path=$(realpath -m "$R$rt" | sed "s|^$R||")" \
 			checks.blas-library=PASS checks.blas-threading=PASS lapack.kind=mkl
-		MKL_THREADING_LAYER=$layer "$ARMPY" validate --quick --root "$R" \
+		env ${pre:+LD_PRELOAD="$pre"} MKL_THREADING_LAYER=$layer "$ARMPY" validate --quick --root "$R" \
 			--python /usr/bin/python3 --expect "$bad" >"$T_OUT/$n-bad.txt" 2>&1
 		local rc=$?
 		if [ $rc -eq 1 ] && grep -q "^FAIL  blas-" "$T_OUT/$n-bad.txt" &&
