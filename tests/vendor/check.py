@@ -1,8 +1,10 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
 # tests/vendor/check.py — one armpy validate YAML report held to KEY=VALUE facts (KEY a dotted
-# path: blas.backend_kind=openblas; checks.blas-library=PASS is that check's verdict).
+# path: blas.backend_kind=openblas; checks.blas-library=PASS is that check's verdict), or
+# KEY~REGEX (re.search).
 # Prints each mismatch and exits 1; prints a one-line summary and exits 0 when all hold.
+import re
 import sys
 
 import yaml
@@ -22,12 +24,15 @@ def get(doc, path):
 def main():
     with open(sys.argv[1]) as fp:
         doc = yaml.safe_load(fp)
+    if not isinstance(doc, dict):
+        sys.exit("%s is not a report (the probe failed?)" % sys.argv[1])
     bad = []
     for want in sys.argv[2:]:
-        key, _, value = want.partition("=")
+        m = re.match(r"([^=~]+)([=~])(.*)$", want)
+        key, op, value = m.groups()
         have = get(doc, key)
-        if str(have) != value:
-            bad.append("%s is %r, want %r" % (key, have, value))
+        if (str(have) != value) if op == "=" else not re.search(value, str(have)):
+            bad.append("%s is %r, want %s%r" % (key, have, op, value))
     if bad:
         print("\n".join(bad))
         blas = doc.get("blas") or {}
@@ -35,9 +40,10 @@ def main():
                                                       "backend", "backend_kind", "evidence")})
         sys.exit(1)
     blas = doc.get("blas") or {}
-    print("%s %s -> %s %s (%s)" % (blas.get("kind"), blas.get("version"),
-                                   blas.get("backend_kind"), blas.get("backend_version"),
-                                   blas.get("threading")))
+    backend = (" -> %s %s" % (blas.get("backend_kind"), blas.get("backend_version") or "")
+               if blas.get("backend_kind") else "")
+    print("%s %s%s (%s)" % (blas.get("kind"), blas.get("version"), backend.rstrip(),
+                            blas.get("threading")))
 
 
 if __name__ == "__main__":

@@ -173,20 +173,21 @@ print(t.split("Version ", 1)[1].split()[0].rstrip("-").split("-")[0])' "$rt")
 	# need (no DT_NEEDED; libmkl-rt only recommends libomp-dev): without one preloaded, NumPy
 	# dies at its first BLAS call ("undefined symbol: omp_get_num_procs"). So the OpenMP layer
 	# runs with GCC's libgomp preloaded, as a program linked with -fopenmp would have it.
+	# cblas_dgemm is libmkl_rt's or, bound globally, the interface layer's it loaded.
 	local gomp=/usr/lib/x86_64-linux-gnu/libgomp.so.1
 	local thr layer good bad n pre
 	for layer in "GNU openmp mkl:openmp mkl:serial $gomp" "SEQUENTIAL serial mkl:serial openblas -"; do
 		read -r layer thr good bad pre <<<"$layer"
 		[ "$pre" != - ] || pre=
 		n=mkl-$(tr 'A-Z' 'a-z' <<<"$layer")
-		env ${pre:+LD_PRELOAD="$pre"} MKL_THREADING_LAYER=$layer "$ARMPY" validate --quick --format yaml --root "$R" \
+		MKL_THREADING_LAYER=$layer "$ARMPY" validate ${pre:+--env LD_PRELOAD="$pre"} --quick --format yaml --root "$R" \
 			--python /usr/bin/python3 --expect "$good" >"$T_OUT/$n.yaml" 2>"$T_OUT/$n.log" ||
 			{ t_fail "MKL_THREADING_LAYER=$layer: --expect $good failed"
 			  grep -A2 'name: blas-' "$T_OUT/$n.yaml" | sed 's/^/    /'; }
 		vcheck "MKL_THREADING_LAYER=$layer: the report" "$n" blas.kind=mkl "blas.version=$mklver" \
-			"blas.threading=$thr" "blas.path=$(realpath -m "$R$rt" | sed "s|^$R||")" \
+			"blas.threading=$thr" "blas.path~^/usr/lib/x86_64-linux-gnu/libmkl_" \
 			checks.blas-library=PASS checks.blas-threading=PASS lapack.kind=mkl
-		env ${pre:+LD_PRELOAD="$pre"} MKL_THREADING_LAYER=$layer "$ARMPY" validate --quick --root "$R" \
+		MKL_THREADING_LAYER=$layer "$ARMPY" validate ${pre:+--env LD_PRELOAD="$pre"} --quick --root "$R" \
 			--python /usr/bin/python3 --expect "$bad" >"$T_OUT/$n-bad.txt" 2>&1
 		local rc=$?
 		if [ $rc -eq 1 ] && grep -q "^FAIL  blas-" "$T_OUT/$n-bad.txt" &&
