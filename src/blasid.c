@@ -588,7 +588,8 @@ gather_versions(void *h, struct gather *g)
 	gather_vendors(h, g);
 }
 
-/* A file whose name says BLAS or LAPACK (as the probe's LIBLIKE). */
+/* A library file whose name says BLAS or LAPACK (as the probe's LIBLIKE; "lib" first, so that
+ * a program named like one, this test's test-blasid, is not taken for one). */
 static int
 blas_like(const char *path)
 {
@@ -596,7 +597,8 @@ blas_like(const char *path)
 	    "libflame" };
 	const char *base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
 	size_t i;
-	if (strstr(base, ".cpython-") != NULL || strstr(base, ".abi3.") != NULL)
+	if (strstr(base, ".cpython-") != NULL || strstr(base, ".abi3.") != NULL ||
+	    strncmp(base, "lib", 3) != 0)
 		return 0;
 	for (i = 0; i < nitems(w); i++)
 		if (strcasestr(base, w[i]) != NULL)

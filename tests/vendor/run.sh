@@ -128,6 +128,16 @@ print(l.bli_info_get_version_str().decode())' "$blis")
 		[ "$file" = - ] || facts+=("blas.backend_path=$(realpath "$file")")
 		[ "$good" = "${good%:*}" ] || facts+=(checks.blas-threading=PASS)
 		vcheck "FlexiBLAS $set: the report" "$n" "${facts[@]}"
+		# armpy gflops' own gathering (blasid_identify, through test-blasid --identify) must
+		# answer as the probe's facts did
+		local here there
+		here=$("${fbenv[@]}" FLEXIBLAS="$set" "$TOP/tests/unit/test-blasid" --identify "$lib")
+		there=$("$PY" -c 'import sys, yaml
+b = yaml.safe_load(open(sys.argv[1]))["blas"]
+print(" ".join(str(b.get(k) or "-") for k in ("kind", "version", "threading", "kernels")))' \
+			"$T_OUT/$n.yaml")
+		if [ "$here" = "$there" ]; then t_pass "FlexiBLAS $set: blasid_identify agrees ($here)"
+		else t_fail "FlexiBLAS $set: blasid_identify says '$here', the probe '$there'"; fi
 		"${fbenv[@]}" FLEXIBLAS="$set" "$ARMPY" validate --quick --python "$PY" \
 			--expect "$bad" >"$T_OUT/$n-bad.txt" 2>&1
 		rc=$?
