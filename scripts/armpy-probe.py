@@ -249,7 +249,8 @@ def backend_file(name, mapped):
         if os.path.basename(p).lower().startswith(want):
             return p
     # a configured library= of its own: the one mapped BLAS-like file that is not FlexiBLAS's
-    others = [p for p in mapped if not os.path.basename(p).lower().startswith("libflexiblas")]
+    others = [p for p in mapped if os.path.basename(p).startswith("lib")
+              and not os.path.basename(p).lower().startswith("libflexiblas")]
     return others[0] if len(others) == 1 else None
 
 
