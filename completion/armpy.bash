@@ -35,7 +35,7 @@ _armpy() {
 	done
 
 	case $prev in
-	--expect) COMPREPLY=($(compgen -W "openblas blis nvpl" -- "$cur")); return ;;
+	--expect) COMPREPLY=($(compgen -W "openblas blis reference mkl nvpl armpl" -- "$cur")); return ;;
 	--format)
 		if [ "$cmd" = validate ] || [ "$cmd" = gflops ]; then COMPREPLY=($(compgen -W "text yaml html" -- "$cur"))
 		else COMPREPLY=($(compgen -W "text yaml" -- "$cur")); fi

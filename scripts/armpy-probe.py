@@ -3,7 +3,8 @@
 #
 # Standard library + NumPy only, Python 3.7+. armpy passes this text with `python -c` (argv, no
 # shell), so it works inside a chroot too. Arguments: [--quick] [--identify PATH] and the tables
-# of src/blasid.c (blasid_probe_args): --decor=PREFIX,SUFFIX, --id=SYMBOL, --marker=KIND:TEXT.
+# of src/blasid.c (blasid_probe_args): --decor=PREFIX,SUFFIX, --id=SYMBOL, --marker=KIND:TEXT,
+# --lib=KIND:FILE-NAME-PREFIX (vendor library files as /proc/self/maps names them).
 # Output: YAML on stdout. The probe reports facts (symbols found, what they say, markers in a
 # file's contents); blasid.c alone decides from them which library it is (blasid_decide).
 #
@@ -28,6 +29,7 @@ DECOR = tuple(tuple(d.split(",", 1)) for d in _args("--decor=") if "," in d) or 
 IDS = tuple(_args("--id="))
 MARKERS = tuple((t.split(":", 1)[1].encode(), t.split(":", 1)[0]) for t in _args("--marker=")
                 if ":" in t)
+LIB_PREFIXES = tuple(t.split(":", 1)[1] for t in _args("--lib=") if ":" in t)
 # Every variable that changes which library or kernels load and how they run: reported as seen.
 ENV_PREFIXES = ("OPENBLAS_", "GOTO", "BLIS_", "OMP_", "GOMP_", "KMP_", "MKL_", "FLEXIBLAS",
                 "LD_PRELOAD", "LD_LIBRARY_PATH", "QEMU_CPU")
@@ -35,7 +37,7 @@ BLAS_NAMES = ("cblas_dgemm", "scipy_cblas_dgemm64_", "cblas_dgemm64_", "scipy_cb
               "cblas_dgemm_64")
 FBLAS_NAMES = ("dgemm_", "scipy_dgemm_64_", "dgemm_64_", "scipy_dgemm_", "dgemm64_")
 LAPACK_NAMES = ("dgetrf_", "scipy_dgetrf_64_", "dgetrf_64_", "scipy_dgetrf_", "dgetrf64_")
-LIBLIKE = re.compile(r"(blas|blis|lapack|mkl_|armpl|flexiblas|atlas|libflame)", re.I)
+LIBLIKE = re.compile(r"(blas|blis|lapack|mkl_|armpl|nvpl|flexiblas|atlas|libflame)", re.I)
 errors = []
 
 
@@ -139,7 +141,8 @@ def related(addr, path):
     if os.path.realpath(f) == os.path.realpath(path):
         return True
     core = os.path.basename(f)
-    return VENDOR_CORE.match(core) is not None and needs(path, core)
+    vendor = VENDOR_CORE.match(core) is not None or core.startswith(LIB_PREFIXES)
+    return vendor and needs(path, core)
 
 
 def needs(path, soname):
@@ -194,7 +197,30 @@ def call3(lib, name):
     return "%d.%d.%d" % (ma.value, mi.value, pa.value)
 
 
-# What to ask a library, by the symbol's undecorated name: (fact, how to call it).
+def call_armpl(lib, name):
+    """armplversion(armpl_int_t *major, *minor, *patch, const char **tag) (armpl.h): 32-bit
+    ints in the lp64 libraries, 64-bit in the ilp64 ones; each writes its own width into a
+    zeroed 64-bit slot, which reads right on a little-endian CPU."""
+    v = [ctypes.c_int64(0) for _ in range(3)]
+    tag = ctypes.c_char_p()
+    f = getattr(lib, name)
+    f.restype = None
+    f(*[ctypes.byref(x) for x in v], ctypes.byref(tag))
+    return "%d.%d.%d" % tuple(x.value for x in v)
+
+
+def call_backend(lib, name):
+    """flexiblas_current_backend(char *name, size_t len) (flexiblas_api.h)."""
+    buf = ctypes.create_string_buffer(128)
+    f = getattr(lib, name)
+    f.restype = ctypes.c_int
+    f.argtypes = [ctypes.c_char_p, ctypes.c_size_t]
+    f(buf, ctypes.c_size_t(len(buf)))
+    return buf.value.decode("utf-8", "replace").strip() or None
+
+
+# What to ask a library, by the symbol's undecorated name: (fact, how to call it), as each is
+# documented (the source column of blasid.c's identification table).
 QUERIES = (("config", "openblas_get_config", call_str), ("corename", "openblas_get_corename", call_str),
            ("parallel", "openblas_get_parallel", call_int),
            ("version", "bli_info_get_version_str", call_str),
@@ -202,13 +228,37 @@ QUERIES = (("config", "openblas_get_config", call_str), ("corename", "openblas_g
            ("blis_pthreads", "bli_info_get_enable_pthreads", call_int),
            ("version", "flexiblas_get_version", call3),
            ("version", "mkl_get_version_string", lambda l, n: call_str(l, n, 256)),
-           ("version", "armplversion", call3))
+           ("version", "armplversion", call_armpl),
+           ("version_code", "nvpl_blas_get_version", call_int),
+           ("backend", "flexiblas_current_backend", call_backend))
 
 
-def identify(path, out):
+def backend_file(name, mapped):
+    """The file FlexiBLAS loaded for the backend it names, among the mapped files: as
+    blasid_backend_file in blasid.c ("OPENBLAS-OPENMP": .../libflexiblas_openblas-openmp.so,
+    any case; a path, from FLEXIBLAS=/path/lib.so: that file; else the one mapped BLAS-like
+    file that is not FlexiBLAS's)."""
+    if not name:
+        return None
+    if "/" in name and name in mapped:
+        return name
+    want = ("libflexiblas_%s." % name).lower()
+    if want == "libflexiblas_api.":
+        return None
+    for p in mapped:
+        if os.path.basename(p).lower().startswith(want):
+            return p
+    # a configured library= of its own: the one mapped BLAS-like file that is not FlexiBLAS's
+    others = [p for p in mapped if os.path.basename(p).startswith("lib")
+              and not os.path.basename(p).lower().startswith("libflexiblas")]
+    return others[0] if len(others) == 1 else None
+
+
+def identify(path, out, dispatcher=True):
     """The facts blasid.c decides from, for the library at path: the identification symbols it
     (or a vendor core it links) exports, what the query functions say, and, where it exports
-    none, the markers in its contents and a libblis.so.* beside it. Decides nothing."""
+    none, the markers in its contents and a libblis.so.* beside it; for FlexiBLAS, the same
+    facts of the backend file it loaded. Decides nothing."""
     f = {"symbols": [], "markers": [], "plain_api": False}
     out["facts"] = f
     out["provider"] = None
@@ -237,7 +287,29 @@ def identify(path, out):
         blis_sibling(path, f)
     f["plain_api"] = bool(dlsym(h, "dgemm_") or dlsym(h, "cblas_dgemm") or dlsym(h, "dgetrf_"))
     out["provider"] = out["provider"] or os.path.realpath(path)
+    if not dispatcher:
+        f.pop("backend", None)
+    elif f.get("backend"):
+        bp = backend_file(f["backend"], mapped_libs())
+        if bp:
+            sub = identify(bp, {}, dispatcher=False)
+            f["backend_path"] = os.path.realpath(bp)
+            f["backend_provider"] = sub["provider"]
+            f["backend_facts"] = sub["facts"]
+        else:
+            errors.append("FlexiBLAS backend %s: no libflexiblas_*.so of that name is mapped"
+                          % f["backend"])
     return out
+
+
+def add_mapped(role, maps):
+    """Every mapped vendor file, a fact of each library identified (MKL's libmkl_rt loads its
+    threading layer, libmkl_gnu_thread.so or another, at its first call)."""
+    f = role.get("facts") if role else None
+    if f is not None:
+        f["mapped"] = maps
+        if f.get("backend_facts") is not None:
+            f["backend_facts"]["mapped"] = maps
 
 
 BLIS_SUBCONFIG = re.compile(r"selecting sub-configuration '([a-z0-9_]+)'")
@@ -327,7 +399,8 @@ def mapped_libs():
                     continue
                 p = parts[5].strip()
                 base = os.path.basename(p)
-                if (p.startswith("/") and LIBLIKE.search(base) and ".cpython-" not in base
+                if (p.startswith("/") and (LIBLIKE.search(base) or base.startswith(LIB_PREFIXES))
+                        and ".cpython-" not in base
                         and ".abi3." not in base and p not in seen):
                     seen.append(p)
     except OSError as e:
@@ -515,6 +588,7 @@ def identify_only(path):
     """--identify PATH: the facts of one library, nothing else (tests compare blasid.c's own
     gathering with this one on the same files)."""
     out = {"probe": 1, "identify": identify(path, {"path": os.path.realpath(path)})}
+    add_mapped(out["identify"], mapped_libs())
     blis_late()
     out["errors"] = errors
     for k, v in out.items():
@@ -550,6 +624,8 @@ def main():
     out["correctness"] = correctness(np)
     maps = mapped_libs()
     out["mapped"] = [{"path": p, "real": os.path.realpath(p)} for p in maps]
+    for role in ("blas", "lapack", "scipy_blas", "scipy_lapack"):
+        add_mapped(out.get(role), maps)
     lib = out["blas"]["path"] if out["blas"] else ""
     one = timing(1, lib)
     allt = timing(out["cpu_count"], lib)

@@ -111,8 +111,8 @@ vstep_parse(struct pparse *pp, const struct ynode *a, const char *where, struct 
 	if (validate_expect_parse(s->u.validate.expect, &(const char *){ NULL },
 	    &(const char *){ NULL }, NULL) != 0) {
 		pp_at(pp, "%s.expect", where);
-		return pp_error(pp, ynode_get(a, "expect"), "must be openblas or blis, optionally "
-		    "followed by :openmp, :pthreads or :serial");
+		return pp_error(pp, ynode_get(a, "expect"), "must be openblas, blis, reference, "
+		    "mkl, nvpl or armpl, optionally followed by :openmp, :pthreads or :serial");
 	}
 	return 0;
 }

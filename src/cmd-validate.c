@@ -87,9 +87,9 @@ cmd_validate_exec(struct args *a)
 static const struct args_opt validate_opts[] = {
 	{ "--python", 0, "PATH", 0, "interpreter to probe (default python3)" },
 	{ "--root", 0, "DIR", 0, "chroot into DIR first (root only); PATH is inside DIR" },
-	{ "--expect", 0, "LIB[:THREADING]", 0, "fail unless LIB (openblas or blis) serves "
-	    "cblas_dgemm and, with :openmp, :pthreads or :serial, that build is the one "
-	    "mapped" },
+	{ "--expect", 0, "LIB[:THREADING]", 0, "fail unless LIB (openblas, blis, reference, mkl, "
+	    "nvpl or armpl; directly or as FlexiBLAS's backend) serves cblas_dgemm and, with "
+	    ":openmp, :pthreads or :serial, that build is the one mapped" },
 	{ "--format", 0, "text|yaml|html", ARGS_CHOICES, "the report for people (default), as "
 	    "YAML, or as one self-contained HTML page\n(as armpy report makes)" },
 	{ "--quick", 0, NULL, 0, "fixed small sizes (emulation, tests)" },

@@ -405,7 +405,13 @@ vverdict_threading(struct validate_report *r, const char *want)
 	for (i = 0; r->mapped != NULL && r->mapped[i] != NULL; i++) {
 		if ((t = validate_path_threading(r->mapped[i])) == NULL)
 			continue;
-		if (strcmp(t, want) != 0)
+		if (strcmp(t, want) != 0 && r->blas.kind != NULL &&
+		    strcmp(r->blas.kind, "flexiblas") == 0)
+			/* the file FlexiBLAS loaded: its own setting chose it, not an alternative */
+			buf_printf(&bad, "%sFlexiBLAS runs the %s build %s: choose the %s one with "
+			    "FlexiBLAS's own setting (FLEXIBLAS=NAME, or its configuration's default)",
+			    bad.len ? "; " : "", t, r->mapped[i], want);
+		else if (strcmp(t, want) != 0)
 			threading_fix(&bad, r->mapped[i], t, want);
 		else
 			buf_printf(&good, "%s%s", good.len ? ", " : "", r->mapped[i]);

@@ -13,7 +13,8 @@ vkind_label(const char *kind)
 {
 	static const struct { const char *kind, *label; } t[] = {
 		{ "openblas", "OpenBLAS" }, { "blis", "BLIS" }, { "flexiblas", "FlexiBLAS" },
-		{ "mkl", "MKL" }, { "armpl", "ArmPL" }, { "reference", "reference (netlib)" },
+		{ "mkl", "MKL" }, { "armpl", "Arm Performance Libraries" }, { "nvpl", "NVPL" },
+		{ "reference", "reference (netlib)" },
 	};
 	size_t i;
 	if (kind == NULL)

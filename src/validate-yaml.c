@@ -45,6 +45,12 @@ emit_lib(struct yemit *y, const char *key, const struct validate_lib *l)
 	yemit_kv_str(y, "symbol", l->symbol);
 	yemit_kv_str(y, "scope", l->scope);
 	yemit_kv_str(y, "evidence", l->evidence);
+	if (l->backend != NULL || l->backend_kind != NULL) {
+		yemit_kv_str(y, "backend", l->backend);
+		yemit_kv_str(y, "backend_kind", l->backend_kind);
+		yemit_kv_str(y, "backend_version", l->backend_version);
+		yemit_kv_str(y, "backend_path", l->backend_path);
+	}
 	yemit_map_end(y);
 }
 

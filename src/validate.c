@@ -10,6 +10,7 @@
 #include "rootdir.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <math.h>
 #include <poll.h>
@@ -59,6 +60,10 @@ validate_lib_clear(struct validate_lib *l)
 	free(l->config);
 	free(l->kernels);
 	free(l->kernels_evidence);
+	free(l->backend);
+	free(l->backend_kind);
+	free(l->backend_version);
+	free(l->backend_path);
 	memset(l, 0, sizeof *l);
 }
 
@@ -117,7 +122,7 @@ int
 validate_expect_parse(const char *expect, const char **lib, const char **threading,
     char **cause)
 {
-	static const char *libs[] = { "openblas", "blis", "nvpl" };
+	static const char *libs[] = { "openblas", "blis", "reference", "mkl", "nvpl", "armpl" };
 	static const char *thr[] = { "openmp", "pthreads", "serial" };
 	const char *colon = expect != NULL ? strchr(expect, ':') : NULL;
 	size_t n = colon != NULL ? (size_t)(colon - expect) : expect != NULL ? strlen(expect) : 0;
@@ -133,8 +138,8 @@ validate_expect_parse(const char *expect, const char **lib, const char **threadi
 	if (*lib != NULL && (colon == NULL || *threading != NULL))
 		return 0;
 	*lib = *threading = NULL;
-	cause_set(cause, "'%s' is not openblas or blis, optionally followed by :openmp, "
-	    ":pthreads or :serial (e.g. openblas:openmp)", quote_short(expect != NULL ? expect : ""));
+	cause_set(cause, "'%s' is not openblas, blis, reference, mkl, nvpl or armpl, optionally "
+	    "followed by :openmp, :pthreads or :serial (e.g. openblas:openmp)", quote_short(expect != NULL ? expect : ""));
 	return -1;
 }
 
@@ -173,44 +178,87 @@ fact_str(const struct ynode *map, const char *key)
 
 static char **strv_of(const struct ynode *seq, const char *key);
 
+/* The probe's facts about one library (a map of armpy-probe.py's identify()) as blasid_decide
+ * takes them; the strings stay the map's, the lists are f_free's. */
+static void
+facts_of(const struct ynode *fn, const char *path, const char *provider,
+    struct blasid_facts *f)
+{
+	int plain = 0;
+	const struct ynode *n = ynode_get(fn, "version_code");
+
+	memset(f, 0, sizeof *f);
+	f->path = path;
+	f->provider = provider;
+	f->symbols = strv_of(ynode_get(fn, "symbols"), NULL);
+	f->markers = strv_of(ynode_get(fn, "markers"), NULL);
+	f->mapped = strv_of(ynode_get(fn, "mapped"), NULL);
+	f->config = fact_str(fn, "config");
+	f->corename = fact_str(fn, "corename");
+	f->parallel = (int)get_num(fn, "parallel");
+	f->version = fact_str(fn, "version");
+	f->blis_openmp = (int)get_num(fn, "blis_openmp");
+	f->blis_pthreads = (int)get_num(fn, "blis_pthreads");
+	f->blis_arch = fact_str(fn, "blis_arch");
+	f->sibling = fact_str(fn, "sibling");
+	f->sibling_version = fact_str(fn, "sibling_version");
+	f->sibling_arch = fact_str(fn, "sibling_arch");
+	f->sibling_openmp = (int)get_num(fn, "sibling_openmp");
+	f->sibling_pthreads = (int)get_num(fn, "sibling_pthreads");
+	f->arch_debug = fact_str(fn, "arch_debug");
+	f->version_code = n != NULL && get_num(fn, "version_code") >= 0 &&
+	    get_num(fn, "version_code") <= INT_MAX ? (int)get_num(fn, "version_code") : -1;
+	f->backend = fact_str(fn, "backend");
+	if (ynode_get(fn, "plain_api") != NULL && ynode_bool(ynode_get(fn, "plain_api"), &plain) != 0)
+		plain = 0;
+	f->plain_api = plain;
+}
+
+static void
+f_free(struct blasid_facts *f)
+{
+	strv_free((char **)f->symbols);
+	strv_free((char **)f->markers);
+	strv_free((char **)f->mapped);
+}
+
+static char *
+dup_nonempty(const char *s)
+{
+	return s != NULL && *s != '\0' ? xstrdup(s) : NULL;
+}
+
 /* The probe reports facts only (armpy-probe.py decides nothing): blasid_decide, the one that
  * also decides for armpy gflops, turns them into the library's kind, version, threading and
- * kernels. */
+ * kernels; a FlexiBLAS's backend_facts are those of the file it loaded for its backend. */
 static void
 lib_decide(struct validate_lib *l, const struct ynode *fn)
 {
-	char **symbols = strv_of(ynode_get(fn, "symbols"), NULL);
-	char **markers = strv_of(ynode_get(fn, "markers"), NULL);
-	int plain = 0;
+	const struct ynode *bn = ynode_get(fn, "backend_facts");
+	struct blasid_facts f, bf;
 	struct blasid id;
-	struct blasid_facts f = {
-		.path = l->path, .symbols = symbols, .provider = l->provider, .markers = markers,
-		.config = fact_str(fn, "config"), .corename = fact_str(fn, "corename"),
-		.parallel = (int)get_num(fn, "parallel"), .version = fact_str(fn, "version"),
-		.blis_openmp = (int)get_num(fn, "blis_openmp"),
-		.blis_pthreads = (int)get_num(fn, "blis_pthreads"),
-		.blis_arch = fact_str(fn, "blis_arch"), .sibling = fact_str(fn, "sibling"),
-		.sibling_version = fact_str(fn, "sibling_version"),
-		.sibling_arch = fact_str(fn, "sibling_arch"),
-		.sibling_openmp = (int)get_num(fn, "sibling_openmp"),
-		.sibling_pthreads = (int)get_num(fn, "sibling_pthreads"),
-		.arch_debug = fact_str(fn, "arch_debug"),
-	};
 
-	if (ynode_get(fn, "plain_api") != NULL && ynode_bool(ynode_get(fn, "plain_api"), &plain) != 0)
-		plain = 0;
-	f.plain_api = plain;
+	facts_of(fn, l->path, l->provider, &f);
+	if (bn != NULL && bn->type == YNODE_MAP) {
+		facts_of(bn, fact_str(fn, "backend_path"), fact_str(fn, "backend_provider"), &bf);
+		f.backend_facts = &bf;
+	}
 	blasid_decide(&f, &id);
 	l->kind = xstrdup(id.kind);
 	l->threading = xstrdup(id.threading);
-	l->version = id.version[0] ? xstrdup(id.version) : NULL;
-	l->corename = id.corename[0] ? xstrdup(id.corename) : NULL;
-	l->config = id.config[0] ? xstrdup(id.config) : NULL;
-	l->evidence = id.evidence[0] ? xstrdup(id.evidence) : NULL;
-	l->kernels = id.kernels[0] ? xstrdup(id.kernels) : NULL;
-	l->kernels_evidence = id.kernels_evidence[0] ? xstrdup(id.kernels_evidence) : NULL;
-	strv_free(symbols);
-	strv_free(markers);
+	l->version = dup_nonempty(id.version);
+	l->corename = dup_nonempty(id.corename);
+	l->config = dup_nonempty(id.config);
+	l->evidence = dup_nonempty(id.evidence);
+	l->kernels = dup_nonempty(id.kernels);
+	l->kernels_evidence = dup_nonempty(id.kernels_evidence);
+	l->backend = dup_nonempty(id.backend);
+	l->backend_kind = dup_nonempty(id.backend_kind);
+	l->backend_version = dup_nonempty(id.backend_version);
+	l->backend_path = dup_nonempty(fact_str(fn, "backend_path"));
+	if (f.backend_facts != NULL)
+		f_free(&bf);
+	f_free(&f);
 }
 
 void
@@ -279,6 +327,10 @@ lib_describe(const struct validate_lib *l)
 	buf_printf(&b, "%s", vkind_label(l->kind));
 	if (l->version != NULL)
 		buf_printf(&b, " %s", l->version);
+	if (l->backend_kind != NULL)
+		buf_printf(&b, " \u2192 %s%s%s", vkind_label(l->backend_kind),
+		    l->backend_version != NULL ? " " : "", l->backend_version != NULL ?
+		    l->backend_version : "");
 	if (l->threading != NULL && strcmp(l->threading, "unknown") != 0)
 		buf_printf(&b, " (%s)", l->threading);
 	buf_printf(&b, " %s", l->path != NULL ? l->path : "(no file)");
@@ -311,7 +363,8 @@ verdict_library(struct validate_report *r, const char *want)
 		const char *scope = r->blas.scope && strcmp(r->blas.scope, "global") == 0 ?
 		    "; bound from the global scope: LD_PRELOAD or RTLD_GLOBAL" : "";
 		d = lib_describe(&r->blas);
-		if (want != NULL && strcmp(want, r->blas.kind) != 0)
+		if (want != NULL && strcmp(want, r->blas.kind) != 0 &&
+		    (r->blas.backend_kind == NULL || strcmp(want, r->blas.backend_kind) != 0))
 			vcheck_add(r, "blas-library", VERDICT_FAIL,
 			    "expected %s, but %s serves %s's %s (%s%s)", vkind_label(want), d,
 			    r->blas.consumer ? r->blas.consumer : "numpy", r->blas.symbol,
@@ -395,27 +448,36 @@ verdict_versions(struct validate_report *r)
 {
 	const struct validate_lib *libs[] = { &r->blas, &r->lapack, &r->scipy_blas,
 	    &r->scipy_lapack };
-	const struct validate_lib *ob = NULL;
+	const char *ob = NULL, *v;
+	int found = 0;
 	size_t i;
 	verdict_floor(r, "numpy-version", "NumPy", r->numpy_version, FLOOR_NUMPY);
 	if (r->scipy_version == NULL)
 		vcheck_add(r, "scipy-version", VERDICT_INFO, "SciPy is not installed");
 	else
 		verdict_floor(r, "scipy-version", "SciPy", r->scipy_version, FLOOR_SCIPY);
-	/* The lowest OpenBLAS version among the libraries in use decides. */
+	/* The lowest OpenBLAS version among the libraries in use decides, FlexiBLAS's backend
+	 * included. */
 	for (i = 0; i < nitems(libs); i++) {
-		if (libs[i]->kind == NULL || strcmp(libs[i]->kind, "openblas") != 0)
+		if (libs[i]->kind != NULL && strcmp(libs[i]->kind, "openblas") == 0)
+			v = libs[i]->version;
+		else if (libs[i]->backend_kind != NULL && strcmp(libs[i]->backend_kind,
+		    "openblas") == 0)
+			v = libs[i]->backend_version;
+		else
 			continue;
-		if (ob == NULL || ob->version == NULL || (libs[i]->version != NULL &&
-		    version_cmp(libs[i]->version, ob->version) < 0))
-			ob = libs[i];
+		if (!found++ || ob == NULL || (v != NULL && version_cmp(v, ob) < 0))
+			ob = v;
 	}
-	if (ob != NULL)
-		verdict_floor(r, "openblas-version", "OpenBLAS", ob->version, FLOOR_OPENBLAS);
+	if (found)
+		verdict_floor(r, "openblas-version", "OpenBLAS", ob, FLOOR_OPENBLAS);
 	if (r->blas.kind != NULL && strcmp(r->blas.kind, "openblas") != 0 &&
 	    strcmp(r->blas.kind, "unknown") != 0)
-		vcheck_add(r, "blas-version", VERDICT_INFO, "%s %s", vkind_label(r->blas.kind),
-		    r->blas.version ? r->blas.version : "version unknown");
+		vcheck_add(r, "blas-version", VERDICT_INFO, "%s %s%s%s%s%s",
+		    vkind_label(r->blas.kind), r->blas.version ? r->blas.version : "version unknown",
+		    r->blas.backend_kind != NULL ? " \u2192 " : "", r->blas.backend_kind != NULL ?
+		    vkind_label(r->blas.backend_kind) : "", r->blas.backend_version != NULL ? " " : "",
+		    r->blas.backend_version != NULL ? r->blas.backend_version : "");
 }
 
 static void
@@ -429,6 +491,8 @@ verdict_core(struct validate_report *r, const struct facts *f)
 		l = &r->blas;
 	else if (r->lapack.kind != NULL && strcmp(r->lapack.kind, "openblas") == 0)
 		l = &r->lapack;
+	else if (r->blas.backend_kind != NULL && strcmp(r->blas.backend_kind, "openblas") == 0)
+		l = &r->blas;      /* FlexiBLAS's backend: its corename is the backend's */
 	if (l == NULL || l->corename == NULL)
 		return;
 	if (forced != NULL && strcasecmp(forced, l->corename) != 0)

@@ -32,6 +32,9 @@ struct validate_lib {
 	char *kernels;    /* kernel set running here: OpenBLAS's core, BLIS's sub-configuration
 	                   * (bli_arch_string), NULL unknown */
 	char *kernels_evidence;  /* how the kernel set was found out */
+	/* a dispatcher (FlexiBLAS): the backend it runs, as it names it and as identified (kind,
+	 * version, the file); threading and kernels above are the backend's. NULL otherwise. */
+	char *backend, *backend_kind, *backend_version, *backend_path;
 };
 
 struct validate_report {
@@ -98,7 +101,8 @@ int validate_core_flops(const struct facts *);
  * (measured; 0 none) times validate_core_flops(); < 0 when unknowable. */
 double validate_core_peak(const struct facts *, double clock_mhz);
 /* An expectation "LIB" or "LIB:THREADING" (armpy validate --expect, a plan's validate step):
- * LIB openblas|blis, THREADING openmp|pthreads|serial. 0 with *lib and *threading (NULL when
+ * LIB openblas|blis|reference|mkl|nvpl|armpl (met by that library loaded directly or as
+ * FlexiBLAS's backend), THREADING openmp|pthreads|serial. 0 with *lib and *threading (NULL when
  * not given) set to static words, or -1 and cause. Pure. */
 int validate_expect_parse(const char *expect, const char **lib, const char **threading,
     char **cause);
@@ -147,6 +151,12 @@ struct blasid {
 	char kernels[64];     /* kernel set the library selected at run time on this CPU: OpenBLAS's
 	                       * corename, BLIS's bli_arch_string(bli_arch_query_id()); "" unknown */
 	char kernels_evidence[320];   /* how the kernel set was found out */
+	/* A dispatcher (FlexiBLAS): the backend it runs, as it names it ("OPENBLAS-OPENMP") and as
+	 * identified like a directly loaded library; threading and kernels above are the
+	 * backend's, the ones that run. Empty when not a dispatcher or unknown. */
+	char backend[64];
+	char backend_kind[16];
+	char backend_version[64];
 };
 /* What a library shows, as armpy-probe.py gathers it inside the target Python or
  * blasid_identify here: facts only, no decision. blasid_decide alone turns them into a kind,
@@ -169,6 +179,11 @@ struct blasid_facts {
 	int sibling_openmp, sibling_pthreads;
 	const char *arch_debug;   /* the sub-configuration BLIS named under BLIS_ARCH_DEBUG=1 while
 	                           * NumPy ran a @ b (the probe, for the BLAS role only) */
+	int version_code;         /* nvpl_blas_get_version(): major * 10000 + minor * 100 + patch */
+	const char *backend;      /* flexiblas_current_backend() */
+	const struct blasid_facts *backend_facts;   /* the facts of the file FlexiBLAS loaded for
+	                           * it (a libflexiblas_*.so among the mapped files), or NULL */
+	char *const *mapped;      /* the library files mapped in the process (/proc/self/maps) */
 };
 void blasid_decide(const struct blasid_facts *, struct blasid *);
 /* The tables the probe gathers facts with (it has none of its own), as its argv words:
@@ -176,6 +191,29 @@ void blasid_decide(const struct blasid_facts *, struct blasid *);
  * order blasid_decide takes them), --marker=KIND:TEXT (strings compiled into libraries that
  * hide their API; the probe reports every KIND whose TEXT it finds). */
 char **blasid_probe_args(void);
+/* Row i of those tables for docs/facts.md (the identification functions, then the vendors'
+ * file names): the function or file-name beginning, with *kind, *source (where its name and
+ * signature are documented) and *checked (YYYY-MM-DD); NULL past the last row. */
+const char *blasid_fact(size_t i, const char **kind, const char **source, const char **checked);
+/* The kind and threading a library file's name says (the files table: libmkl_sequential.so
+ * serial, libnvpl_blas_lp64_gomp.so.0 openmp, libarmpl_lp64_mp.so openmp); *threading NULL
+ * when the name does not say. The kind, or NULL for a name not in the table. Pure. */
+const char *blasid_file_kind(const char *path, const char **threading);
+/* The release in MKL's mkl_get_version_string() text ("Intel(R) Math Kernel Library Version
+ * 2020.0.4 Product Build ..." gives "2020.0.4"; oneMKL's "Version 2024.0-Product" "2024.0");
+ * 0 and out filled, or -1. Pure. */
+int blasid_mkl_version(const char *text, char *out, size_t len);
+/* nvpl_blas_get_version()'s number as major.minor.patch; 0, or -1 for a negative one. Pure. */
+int blasid_nvpl_version(int code, char *out, size_t len);
+/* The kind and threading a FlexiBLAS backend name says ("OPENBLAS-OPENMP": openblas, openmp;
+ * "NETLIB": reference; "BLIS-THREADS": blis, pthreads); NULL for a name it does not know. Pure. */
+const char *blasid_backend_kind(const char *name, const char **threading);
+/* The file FlexiBLAS loaded for the backend it names (flexiblas_current_backend()) among the
+ * mapped files: "OPENBLAS-OPENMP" is .../libflexiblas_openblas-openmp.so (any case), a path
+ * (FLEXIBLAS=/path/lib.so) is that file; else a library= of its own configuration: the one
+ * mapped file not named libflexiblas*. NULL when none is, or two could be. armpy-probe.py
+ * picks it alike. */
+const char *blasid_backend_file(const char *name, char *const *mapped);
 /* Whether a kernel set is a library's generic (reference, not CPU-tuned) one. */
 int blasid_kernels_generic(const char *kind, const char *kernels);
 /* The sub-configuration BLIS names when BLIS_ARCH_DEBUG=1 ("libblis: selecting

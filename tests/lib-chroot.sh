@@ -18,6 +18,8 @@ CHROOT_CACHE=${ARMPY_TEST_CACHE:-/var/cache/armpy-test}
 CHROOT_MIRROR=${ARMPY_TEST_MIRROR:-$(apt_mirror debian)}
 CHROOT_SECURITY=${ARMPY_TEST_SECURITY:-$(apt_mirror debian-security 2>/dev/null)}
 CHROOT_TMP=${ARMPY_TEST_TMP:-/var/tmp}
+# The archive components a chroot's sources enable (the vendor suite's MKL needs non-free).
+CHROOT_COMPONENTS=${CHROOT_COMPONENTS:-main}
 # Bump when the preparation recipe below changes, so cached tarballs are rebuilt.
 CHROOT_RECIPE=3
 CHROOT_DIRS=()
@@ -125,9 +127,9 @@ chroot_bind_apt() { # ROOT ARCH
 chroot_configure() { # ROOT SUITE
 	local root=$1 suite=$2
 	cat >"$root/etc/apt/sources.list" <<EOF
-deb $CHROOT_MIRROR $suite main
-deb $CHROOT_MIRROR $suite-updates main
-${CHROOT_SECURITY:+deb $CHROOT_SECURITY $suite-security main}
+deb $CHROOT_MIRROR $suite $CHROOT_COMPONENTS
+deb $CHROOT_MIRROR $suite-updates $CHROOT_COMPONENTS
+${CHROOT_SECURITY:+deb $CHROOT_SECURITY $suite-security $CHROOT_COMPONENTS}
 EOF
 	cat >"$root/etc/apt/apt.conf.d/99armpy-test" <<'EOF'
 Acquire::Check-Valid-Until "false";
@@ -148,7 +150,9 @@ chroot_resolv() { # ROOT
 
 chroot_key() { # ARCH SUITE PKG...
 	local arch=$1 suite=$2; shift 2
-	{ echo "recipe $CHROOT_RECIPE $arch $suite $CHROOT_MIRROR"; printf '%s\n' "$@" | sort -u; } |
+	{ echo "recipe $CHROOT_RECIPE $arch $suite $CHROOT_MIRROR"
+	  [ "$CHROOT_COMPONENTS" = main ] || echo "components $CHROOT_COMPONENTS"
+	  printf '%s\n' "$@" | sort -u; } |
 		sha256sum | cut -c1-16
 }
 
@@ -172,14 +176,24 @@ chroot_build() { # ARCH SUITE OUT PKG...
 	chroot_mount_proc "$root" && chroot_bind_apt "$root" "$arch" || rc=1
 	if [ $rc -eq 0 ]; then
 		chroot_log "chroot: apt-get install ${*:-(nothing)}"
-		{
-			chroot "$root" /usr/bin/env -i PATH=$CHROOT_PATH DEBIAN_FRONTEND=noninteractive \
-				apt-get update -q &&
-			chroot "$root" /usr/bin/env -i PATH=$CHROOT_PATH DEBIAN_FRONTEND=noninteractive \
-				apt-get dist-upgrade -y -q &&
-			{ [ $# -eq 0 ] || chroot "$root" /usr/bin/env -i PATH=$CHROOT_PATH \
-				DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@"; }
-		} >"$work/apt.log" 2>&1 || { rc=1; tail -30 "$work/apt.log" | sed 's/^/     | /' >&2; }
+		# The archive cache is shared with other suites' chroots: while one of them holds its
+		# lock, wait and try again (up to 10 minutes) rather than fail.
+		local try
+		for try in $(seq 20); do
+			rc=0
+			{
+				chroot "$root" /usr/bin/env -i PATH=$CHROOT_PATH DEBIAN_FRONTEND=noninteractive \
+					apt-get update -q &&
+				chroot "$root" /usr/bin/env -i PATH=$CHROOT_PATH DEBIAN_FRONTEND=noninteractive \
+					apt-get dist-upgrade -y -q &&
+				{ [ $# -eq 0 ] || chroot "$root" /usr/bin/env -i PATH=$CHROOT_PATH \
+					DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@"; }
+			} >"$work/apt.log" 2>&1 || rc=1
+			[ $rc -eq 1 ] && grep -q 'Could not get lock /var/cache/apt/archives' "$work/apt.log" ||
+				break
+			sleep 30
+		done
+		[ $rc -eq 0 ] || tail -30 "$work/apt.log" | sed 's/^/     | /' >&2
 	fi
 	chroot_umount_all "$root" || rc=1
 	if [ $rc -eq 0 ]; then

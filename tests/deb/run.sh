@@ -101,7 +101,7 @@ expect_completion() { # LINE EXPECTED...
 }
 expect_completion "armpy va" validate
 expect_completion "armpy r" report resume run runs
-expect_completion "armpy validate --expect " blis openblas
+expect_completion "armpy validate --expect " armpl blis mkl nvpl openblas reference
 expect_completion "armpy validate --format " html text yaml
 expect_completion "armpy gflops --format " html text yaml
 expect_completion "armpy report --" --gflops --help --html

@@ -135,6 +135,236 @@ test_markers(void **state)
 	assert_null(blasid_markers(openblas, 8));
 }
 
+/* The vendors' version texts and numbers as their documentation gives them. */
+static void
+test_vendor_versions(void **state)
+{
+	char v[64];
+	(void)state;
+	/* MKL 2020's mkl_get_version_string() (Debian 12's libmkl-rt) and oneMKL's */
+	assert_int_equal(blasid_mkl_version("Intel(R) Math Kernel Library Version 2020.0.4 "
+	    "Product Build 20200917 for Intel(R) 64 architecture applications", v, sizeof v), 0);
+	assert_string_equal(v, "2020.0.4");
+	assert_int_equal(blasid_mkl_version("Intel(R) oneAPI Math Kernel Library Version "
+	    "2024.0-Product Build 20231011 for Intel(R) 64 architecture applications", v,
+	    sizeof v), 0);
+	assert_string_equal(v, "2024.0");
+	assert_int_equal(blasid_mkl_version("OpenBLAS Version 0.3.21", v, sizeof v), -1);
+	assert_int_equal(blasid_mkl_version("Intel(R) Math Kernel Library", v, sizeof v), -1);
+	assert_int_equal(blasid_mkl_version(NULL, v, sizeof v), -1);
+	/* nvpl_blas_get_version(): major * 10000 + minor * 100 + patch */
+	assert_int_equal(blasid_nvpl_version(601, v, sizeof v), 0);
+	assert_string_equal(v, "0.6.1");
+	assert_int_equal(blasid_nvpl_version(12304, v, sizeof v), 0);
+	assert_string_equal(v, "1.23.4");
+	assert_int_equal(blasid_nvpl_version(-1, v, sizeof v), -1);
+}
+
+static void
+test_file_kind(void **state)
+{
+	static const struct { const char *path, *kind, *threading; } t[] = {
+		{ "/opt/nvidia/nvpl/lib/libnvpl_blas_lp64_gomp.so.0", "nvpl", "openmp" },
+		{ "/x/libnvpl_blas_ilp64_seq.so.0", "nvpl", "serial" },
+		{ "/x/libnvpl_blas_core.so.0", "nvpl", NULL },
+		{ "/opt/arm/armpl_24.10_gcc/lib/libarmpl_lp64_mp.so", "armpl", "openmp" },
+		{ "/opt/arm/armpl_24.10_gcc/lib/libarmpl_lp64.so", "armpl", "serial" },
+		{ "/x/libarmpl_ilp64_mp.so", "armpl", "openmp" },
+		{ "/usr/lib/x86_64-linux-gnu/libmkl_rt.so", "mkl", NULL },
+		{ "/usr/lib/x86_64-linux-gnu/libmkl_gnu_thread.so", "mkl", "openmp" },
+		{ "/usr/lib/x86_64-linux-gnu/libmkl_sequential.so", "mkl", "serial" },
+		{ "/usr/lib64/libflexiblas.so.3.4", "flexiblas", NULL },
+		{ "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0", NULL, NULL },
+		{ "/usr/lib/x86_64-linux-gnu/libarmplus.so", NULL, NULL },
+		{ "/x/mylibmkl_rt.so", NULL, NULL },
+	};
+	const char *thr;
+	size_t i;
+	(void)state;
+	for (i = 0; i < nitems(t); i++) {
+		const char *k = blasid_file_kind(t[i].path, &thr);
+		if (t[i].kind == NULL)
+			assert_null(k);
+		else
+			assert_string_equal(k, t[i].kind);
+		if (t[i].threading == NULL)
+			assert_null(thr);
+		else
+			assert_string_equal(thr, t[i].threading);
+	}
+}
+
+/* FlexiBLAS's backend names (Fedora's and EL9's flexiblas-* packages) and paths. */
+static void
+test_backend_kind(void **state)
+{
+	const char *thr;
+	(void)state;
+	assert_string_equal(blasid_backend_kind("OPENBLAS-OPENMP", &thr), "openblas");
+	assert_string_equal(thr, "openmp");
+	assert_string_equal(blasid_backend_kind("OPENBLAS-THREADS", &thr), "openblas");
+	assert_string_equal(thr, "pthreads");
+	assert_string_equal(blasid_backend_kind("BLIS-SERIAL", &thr), "blis");
+	assert_string_equal(thr, "serial");
+	assert_string_equal(blasid_backend_kind("NETLIB", &thr), "reference");
+	assert_null(thr);
+	assert_string_equal(blasid_backend_kind("/usr/lib64/flexiblas/libflexiblas_blis-openmp.so",
+	    &thr), "blis");
+	assert_string_equal(thr, "openmp");
+	assert_null(blasid_backend_kind("__FALLBACK__", &thr));
+	assert_null(thr);
+	assert_null(blasid_backend_kind(NULL, &thr));
+}
+
+static void
+test_backend_file(void **state)
+{
+	char *fedora[] = { "/usr/lib64/libflexiblas.so.3.4", "/usr/lib64/flexiblas/"
+	    "libflexiblas_openblas-openmp.so", "/usr/lib64/flexiblas/libflexiblas_netlib.so",
+	    "/usr/lib64/libopenblaso.so.0", NULL };
+	char *own[] = { "/opt/fb/lib/libflexiblas.so.3", "/usr/lib/x86_64-linux-gnu/"
+	    "blis-pthread/libblis.so.4", NULL };
+	char *two[] = { "/opt/fb/lib/libflexiblas.so.3", "/a/libblis.so.4", "/b/libopenblas.so.0",
+	    NULL };
+	(void)state;
+	assert_string_equal(blasid_backend_file("OPENBLAS-OPENMP", fedora), fedora[1]);
+	assert_string_equal(blasid_backend_file("netlib", fedora), fedora[2]);
+	assert_string_equal(blasid_backend_file("/usr/lib64/libopenblaso.so.0", fedora), fedora[3]);
+	/* not a prefix of another name: OPENBLAS is not OPENBLAS-OPENMP's file */
+	fedora[3] = NULL;
+	assert_null(blasid_backend_file("OPENBLAS", fedora));
+	assert_null(blasid_backend_file("api", fedora));
+	/* a library= of its own configuration: the one file that is not FlexiBLAS's */
+	assert_string_equal(blasid_backend_file("BLIS-PTHREAD", own), own[1]);
+	assert_null(blasid_backend_file("MINE", two));
+	assert_null(blasid_backend_file(NULL, fedora));
+	assert_null(blasid_backend_file("", fedora));
+}
+
+/* The decision on the facts a real library gives (no vendor library needed): NVPL and ArmPL
+ * cannot be installed here; their facts are what their documented functions return. */
+static void
+test_decide_vendors(void **state)
+{
+	char *nvpl_sym[] = { "nvpl_blas_get_version", NULL };
+	char *nvpl_map[] = { "/opt/nvpl/lib/libnvpl_blas_lp64_gomp.so.0",
+	    "/opt/nvpl/lib/libnvpl_blas_core.so.0", NULL };
+	char *armpl_sym[] = { "armplversion", NULL };
+	char *mkl_sym[] = { "mkl_get_version_string", "MKL_Get_Version_String", NULL };
+	char *mkl_map[] = { "/usr/lib/x86_64-linux-gnu/libmkl_rt.so",
+	    "/usr/lib/x86_64-linux-gnu/libmkl_core.so", "/usr/lib/x86_64-linux-gnu/"
+	    "libmkl_gnu_thread.so", NULL };
+	char *mkl_two[] = { "/x/libmkl_gnu_thread.so", "/x/libmkl_sequential.so", NULL };
+	struct blasid_facts f = { .parallel = -1, .version_code = -1 };
+	struct blasid id;
+	(void)state;
+
+	f.path = nvpl_map[0];
+	f.provider = nvpl_map[1];
+	f.symbols = nvpl_sym;
+	f.version_code = 601;
+	f.mapped = nvpl_map;
+	blasid_decide(&f, &id);
+	assert_string_equal(id.kind, "nvpl");
+	assert_string_equal(id.version, "0.6.1");
+	assert_string_equal(id.threading, "openmp");
+	assert_non_null(strstr(id.evidence, "exports nvpl_blas_get_version"));
+	assert_string_equal(validate_kind_label(id.kind), "NVPL");
+
+	memset(&f, 0, sizeof f);
+	f.version_code = -1;
+	f.path = f.provider = "/opt/arm/armpl_24.10_gcc/lib/libarmpl_lp64.so";
+	f.symbols = armpl_sym;
+	f.version = "24.10.0";
+	blasid_decide(&f, &id);
+	assert_string_equal(id.kind, "armpl");
+	assert_string_equal(id.version, "24.10.0");
+	assert_string_equal(id.threading, "serial");
+
+	memset(&f, 0, sizeof f);
+	f.version_code = -1;
+	f.path = f.provider = mkl_map[0];
+	f.symbols = mkl_sym;
+	f.version = "Intel(R) Math Kernel Library Version 2020.0.4 Product Build 20200917 for "
+	    "Intel(R) 64 architecture applications";
+	f.mapped = mkl_map;
+	blasid_decide(&f, &id);
+	assert_string_equal(id.kind, "mkl");
+	assert_string_equal(id.version, "2020.0.4");
+	assert_string_equal(id.threading, "openmp");
+	assert_non_null(strstr(id.evidence, "libmkl_gnu_thread.so"));
+	/* two threading layers mapped: no guess */
+	f.mapped = mkl_two;
+	blasid_decide(&f, &id);
+	assert_string_equal(id.threading, "unknown");
+	/* no threading layer mapped yet: unknown, not the first one named */
+	f.mapped = NULL;
+	blasid_decide(&f, &id);
+	assert_string_equal(id.threading, "unknown");
+	/* a vendor file that exports none of its functions: named by the file only */
+	memset(&f, 0, sizeof f);
+	f.version_code = -1;
+	f.path = "/opt/nvpl/lib/libnvpl_blas_lp64_seq.so.0";
+	blasid_decide(&f, &id);
+	assert_string_equal(id.kind, "nvpl");
+	assert_string_equal(id.threading, "serial");
+	assert_non_null(strstr(id.evidence, "file name only"));
+}
+
+/* FlexiBLAS with the facts of the backend file it loaded; failing those, its backend's name. */
+static void
+test_decide_flexiblas(void **state)
+{
+	char *fb_sym[] = { "flexiblas_get_version", "flexiblas_current_backend", NULL };
+	char *ob_sym[] = { "openblas_get_config", NULL };
+	char *map[] = { "/opt/fb/lib/libflexiblas.so.3.4", "/usr/lib/x86_64-linux-gnu/"
+	    "openblas-openmp/libopenblas.so.0", NULL };
+	struct blasid_facts be = { .parallel = 2, .version_code = -1, .symbols = ob_sym,
+	    .config = "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY Haswell MAX_THREADS=64",
+	    .corename = "Haswell", .path = "/usr/lib/x86_64-linux-gnu/openblas-openmp/"
+	    "libopenblas.so.0" };
+	struct blasid_facts f = { .parallel = -1, .version_code = -1, .symbols = fb_sym,
+	    .version = "3.4.5", .backend = "OPENBLAS-OPENMP", .backend_facts = &be,
+	    .path = "/opt/fb/lib/libflexiblas.so.3.4", .mapped = map };
+	struct blasid id;
+	(void)state;
+
+	blasid_decide(&f, &id);
+	assert_string_equal(id.kind, "flexiblas");
+	assert_string_equal(id.version, "3.4.5");
+	assert_string_equal(id.backend, "OPENBLAS-OPENMP");
+	assert_string_equal(id.backend_kind, "openblas");
+	assert_string_equal(id.backend_version, "0.3.21");
+	assert_string_equal(id.threading, "openmp");
+	assert_string_equal(id.kernels, "Haswell");
+	assert_non_null(strstr(id.evidence, "exports openblas_get_config"));
+	/* the backend's own word wins over the name FlexiBLAS gives it */
+	f.backend = "BLIS-SERIAL";
+	blasid_decide(&f, &id);
+	assert_string_equal(id.backend_kind, "openblas");
+	assert_string_equal(id.threading, "openmp");
+	/* no backend file identified: its name says */
+	f.backend_facts = NULL;
+	blasid_decide(&f, &id);
+	assert_string_equal(id.backend_kind, "blis");
+	assert_string_equal(id.threading, "serial");
+	assert_string_equal(id.backend_version, "");
+	/* a backend that is a dispatcher itself is not followed */
+	be.backend = "NETLIB";
+	f.backend_facts = &be;
+	f.backend = "NETLIB";
+	blasid_decide(&f, &id);
+	assert_string_equal(id.backend_kind, "reference");
+	assert_string_equal(id.threading, "serial");
+	/* FlexiBLAS decides before whatever its backend exports through it */
+	{
+		char *both[] = { "openblas_get_config", "flexiblas_get_version", NULL };
+		f.symbols = both;
+		blasid_decide(&f, &id);
+		assert_string_equal(id.kind, "flexiblas");
+	}
+}
+
 /* The first installed file matching pattern, or NULL. */
 static char *
 installed(const char *pattern)
@@ -294,6 +524,12 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_blis_debug_parse),
 		cmocka_unit_test(test_kernels_generic),
 		cmocka_unit_test(test_markers),
+		cmocka_unit_test(test_vendor_versions),
+		cmocka_unit_test(test_file_kind),
+		cmocka_unit_test(test_backend_kind),
+		cmocka_unit_test(test_backend_file),
+		cmocka_unit_test(test_decide_vendors),
+		cmocka_unit_test(test_decide_flexiblas),
 		cmocka_unit_test(test_identify_openblas),
 		cmocka_unit_test(test_identify_blis_hidden),
 		cmocka_unit_test(test_identify_reference),

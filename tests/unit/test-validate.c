@@ -616,7 +616,7 @@ test_recommend_generic(void **state)
 static void
 test_expect_parse(void **state)
 {
-	static const char *bad[] = { "", "mkl", "OpenBLAS", "openblas:", "openblas:pthread",
+	static const char *bad[] = { "", "atlas", "mklx", "flexiblas", "OpenBLAS", "openblas:", "openblas:pthread",
 	    "blis:openmp:x", "blisx", ":openmp", "openblas openmp", "openblas:OPENMP" };
 	const char *lib, *thr;
 	char *cause = NULL;
@@ -632,6 +632,13 @@ test_expect_parse(void **state)
 	assert_string_equal(thr, "pthreads");
 	assert_int_equal(validate_expect_parse("blis:serial", &lib, &thr, NULL), 0);
 	assert_string_equal(thr, "serial");
+	/* the vendors' libraries (loaded directly or as FlexiBLAS's backend) */
+	assert_int_equal(validate_expect_parse("mkl", &lib, &thr, NULL), 0);
+	assert_string_equal(lib, "mkl");
+	assert_int_equal(validate_expect_parse("nvpl:openmp", &lib, &thr, NULL), 0);
+	assert_string_equal(lib, "nvpl");
+	assert_int_equal(validate_expect_parse("reference", &lib, &thr, NULL), 0);
+	assert_string_equal(lib, "reference");
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		if (validate_expect_parse(bad[i], &lib, &thr, &cause) != -1)
 			fail_msg("'%s' was taken", bad[i]);

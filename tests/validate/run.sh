@@ -172,7 +172,7 @@ t_check "validate --env BLIS_NUM_THREADS=2: the environment check names it" \
 restore
 
 # Bad usage is exit 2; a missing interpreter is a failure (1)
-"$ARMPY" validate --expect mkl >/dev/null 2>&1; t_check "--expect mkl is bad usage (2)" test $? -eq 2
+"$ARMPY" validate --expect atlas >/dev/null 2>&1; t_check "--expect atlas is bad usage (2)" test $? -eq 2
 "$ARMPY" validate --format json >/dev/null 2>&1; t_check "--format json is bad usage (2)" test $? -eq 2
 "$ARMPY" validate --python /nonexistent/python3 --quick >"$OUT/nopy.txt" 2>&1; rc=$?
 t_check "missing interpreter exits 1 with a reason" test "$rc" -eq 1
