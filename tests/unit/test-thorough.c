@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "armpy.h"
+#include "report.h"
 #include "validate.h"
 #include "ydoc.h"
 
@@ -268,6 +269,40 @@ test_verdict_yaml(void **state)
 	thorough_free(t);
 }
 
+/* The page's Upstream tests section: each figure is the YAML's own text, hostile text escaped. */
+static void
+test_html_section(void **state)
+{
+	static const char yaml[] = "passed: false\nupstream_tests:\n  status: failed\n"
+	    "  python: /usr/bin/python3\n  pytest: \"7.2.1\"\n  blas: OpenBLAS 0.3.21\n"
+	    "  suites:\n  - name: numpy.linalg\n    status: failed\n    passed: \"0414\"\n"
+	    "    failed: 3\n    seconds: 27.5\n    reason: null\n    failing:\n"
+	    "    - \"a.<script>alert(1)</script>\"\n";
+	struct report_input in = { 0 };
+	struct ynode *doc = ydoc_parse(yaml, strlen(yaml), "t", NULL);
+	char *html;
+
+	(void)state;
+	assert_non_null(doc);
+	in.validation = doc;
+	html = report_html(&in);
+	assert_non_null(strstr(html, "<section id=\"upstream\">"));
+	assert_non_null(strstr(html, "<td class=\"num\">0414</td>"));
+	assert_non_null(strstr(html, "<td class=\"num\">27.5</td>"));
+	assert_non_null(strstr(html, "verdict fail\">failed"));
+	assert_non_null(strstr(html, "a.&lt;script&gt;alert(1)&lt;/script&gt;"));
+	assert_null(strstr(html, "<script>"));
+	free(html);
+	ynode_free(doc);
+	/* no upstream_tests: no section */
+	doc = ydoc_parse("passed: true\n", 13, "t", NULL);
+	in.validation = doc;
+	html = report_html(&in);
+	assert_null(strstr(html, "id=\"upstream\""));
+	free(html);
+	ynode_free(doc);
+}
+
 int
 main(void)
 {
@@ -281,6 +316,7 @@ main(void)
 		cmocka_unit_test(test_progress),
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_verdict_yaml),
+		cmocka_unit_test(test_html_section),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
