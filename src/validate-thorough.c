@@ -360,7 +360,8 @@ th_on_signal(int sig)
 	th_signal = sig;
 }
 
-/* SIGINT/SIGTERM caught (not restarting calls) while the tests run; old keeps what was there. */
+/* SIGINT/SIGTERM caught (not restarting calls) while the tests run, unless ignored (nohup, a
+ * background job); old keeps what was there. */
 static void
 th_signals(int on, struct sigaction old[2])
 {
@@ -371,9 +372,9 @@ th_signals(int on, struct sigaction old[2])
 	sa.sa_handler = th_on_signal;
 	sigemptyset(&sa.sa_mask);
 	for (int i = 0; i < 2; i++) {
-		if (on)
-			sigaction(sigs[i], &sa, &old[i]);
-		else
+		if (on && sigaction(sigs[i], NULL, &old[i]) == 0 && old[i].sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
+		else if (!on)
 			sigaction(sigs[i], &old[i], NULL);
 	}
 }

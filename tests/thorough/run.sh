@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# tests/thorough/run.sh — armpy validate --thorough against this host's Debian NumPy and SciPy:
+# their own linalg suites pass on OpenBLAS; a libblas.so.3 that returns wrong dgemm results
+# (built here, loaded by ld.so through LD_LIBRARY_PATH given with --env) fails them, naming the
+# tests; a Python without pytest is told how to get it and nothing is installed; a test that
+# hangs is killed with its process group at --thorough-timeout, and on SIGTERM of armpy.
+set -uo pipefail
+source "$(dirname "$0")/../lib.sh"
+cd "$TOP"
+OUT=$TOP/tests/out/thorough
+rm -rf "$OUT"
+mkdir -p "$OUT"
+PY=/usr/bin/python3          # not pyenv's python3 that may be first on PATH
+TRIPLET=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -dumpmachine)
+ALT=libblas.so.3-$TRIPLET
+LAPACK_ALT=liblapack.so.3-$TRIPLET
+OPENBLAS=/usr/lib/$TRIPLET/openblas-pthread/libblas.so.3
+OB_LAPACK=/usr/lib/$TRIPLET/openblas-pthread/liblapack.so.3
+OB_SO=/usr/lib/$TRIPLET/openblas-pthread/libopenblas.so.0
+
+if [ "$(id -u)" -ne 0 ]; then t_skip "thorough suite needs root (update-alternatives)"; t_summary; exit; fi
+for f in "$OPENBLAS" "$OB_LAPACK" "$OB_SO"; do
+	[ -e "$f" ] || { t_fail "missing $f: install scripts/deps/test-validate.apt.txt"; t_summary; exit 1; }
+done
+"$PY" -c 'import numpy, scipy, pytest, hypothesis, yaml' 2>/dev/null ||
+	{ t_fail "$PY lacks numpy/scipy/pytest/hypothesis/yaml: install scripts/deps/test-validate.apt.txt"; t_summary; exit 1; }
+
+# The BLAS alternatives are the machine's: OpenBLAS's pthread build for the suite, put back at exit.
+t_alt_save "$ALT" "$LAPACK_ALT" || { t_fail "the alternatives lock"; t_summary; exit 1; }
+trap t_alt_restore EXIT
+update-alternatives --set "$ALT" "$OPENBLAS" >/dev/null
+update-alternatives --set "$LAPACK_ALT" "$OB_LAPACK" >/dev/null
+
+# ythorough YAML EXPR: EXPR (Python) over the report's upstream_tests as u; prints it, exit 0 if true.
+ythorough() {
+	"$PY" - "$1" "$2" <<'EOF'
+import sys, yaml
+d = yaml.safe_load(open(sys.argv[1]))
+u = d.get("upstream_tests") or {}
+s = {x["name"]: x for x in u.get("suites") or []}
+ok = eval("(" + sys.argv[2] + ")", {"u": u, "s": s, "d": d})
+print(u.get("status"), {k: (v.get("status"), v.get("passed"), v.get("failed")) for k, v in s.items()})
+sys.exit(0 if ok else 1)
+EOF
+}
+# private directories of armpy's left in /tmp (each run removes its own)
+leftovers() { find /tmp -maxdepth 1 -name 'armpy-thorough.*' -newer "$OUT/start" 2>/dev/null; }
+touch "$OUT/start"
+
+# ---- 1. the host's NumPy and SciPy on OpenBLAS: upstream's own suites pass
+if t_section "1. OpenBLAS: numpy.linalg and scipy.linalg pass"; then
+	S=$SECONDS
+	"$ARMPY" validate --python "$PY" --quick --thorough --format yaml >"$OUT/openblas.yaml" 2>"$OUT/openblas.err"; rc=$?
+	T=$((SECONDS - S))
+	t_check "OpenBLAS: validate --thorough exits 0 (${T} s)" test "$rc" -eq 0
+	t_check "OpenBLAS: both suites passed, tests counted, none failed" ythorough "$OUT/openblas.yaml" \
+		'u["status"] == "passed" and all(s[n]["status"] == "passed" and s[n]["passed"] > 0 and
+		 s[n]["failed"] == 0 and s[n]["errors"] == 0 and s[n]["counted_from"] == "junit"
+		 for n in ("numpy.linalg", "scipy.linalg"))'
+	t_check "OpenBLAS: the report names the BLAS the probe found (OpenBLAS's pthread build)" ythorough \
+		"$OUT/openblas.yaml" 'u["blas_path"] == d["blas"]["path"] and "openblas-pthread" in u["blas_path"]'
+	t_check "OpenBLAS: the upstream-tests check passed" ythorough "$OUT/openblas.yaml" \
+		'[c["verdict"] for c in d["checks"] if c["name"] == "upstream-tests"] == ["PASS"]'
+fi
+
+# ---- 2. a BLAS that returns garbage: the fault --thorough is for
+if t_section "2. garbage BLAS fails numpy.linalg's tests"; then
+	G=$OUT/garbage
+	mkdir -p "$G"
+	if ! cc -shared -fPIC -O2 -o "$G/libblas.so.3" -Wl,-soname,libblas.so.3 \
+	    tests/thorough/garbage-blas.c -Wl,--no-as-needed "$OB_SO" -ldl 2>"$OUT/cc.err"; then
+		t_fail "building the garbage libblas.so.3"; sed 's/^/    /' "$OUT/cc.err"
+	else
+		K='TestSolve or TestInv or TestMultiDot'
+		"$ARMPY" validate --python "$PY" --quick --thorough-suite numpy --thorough-k "$K" \
+			--env LD_LIBRARY_PATH="$G" >"$OUT/garbage.txt" 2>&1; rc=$?
+		"$ARMPY" validate --python "$PY" --quick --thorough-suite numpy --thorough-k "$K" \
+			--env LD_LIBRARY_PATH="$G" --format yaml >"$OUT/garbage.yaml" 2>"$OUT/garbage.err"
+		"$ARMPY" validate --python "$PY" --quick --thorough-suite numpy --thorough-k "$K" \
+			--env LD_LIBRARY_PATH="$G" --format html >"$OUT/garbage.html" 2>"$OUT/garbage.html.err"
+		t_check "garbage BLAS: validate --thorough exits 1" test "$rc" -eq 1
+		t_check "garbage BLAS: ld.so loaded it (the probe names it as the BLAS)" ythorough \
+			"$OUT/garbage.yaml" 'u["blas_path"] == "'"$G"'/libblas.so.3"'
+		t_check "garbage BLAS: numpy.linalg failed, failures counted, ids kept" ythorough "$OUT/garbage.yaml" \
+			's["numpy.linalg"]["status"] == "failed" and s["numpy.linalg"]["failed"] > 0 and
+			 all(i.startswith("numpy.linalg.tests.") for i in s["numpy.linalg"]["failing"]) and
+			 len(s["numpy.linalg"]["failing"]) > 0 and u["keyword"] == "'"$K"'"'
+		t_check "garbage BLAS: the FAIL line names failing numpy.linalg tests" \
+			grep -qE '^FAIL  upstream-tests +numpy\.linalg [0-9]+ failed.*failing: numpy\.linalg\.tests\.test_linalg\.Test' "$OUT/garbage.txt"
+		t_check "garbage BLAS: the page's Upstream tests section says failed" \
+			grep -q 'id="upstream"><h2>Upstream tests[^<]*<span class="verdict fail">failed' "$OUT/garbage.html"
+	fi
+fi
+
+# ---- 3. no pytest there: said how to get it, nothing installed
+if t_section "3. a Python without pytest"; then
+	V=$OUT/nopytest
+	"$PY" -m venv --without-pip "$V" &&
+	SP=$("$V/bin/python" -c 'import sysconfig; print(sysconfig.get_path("purelib"))') &&
+	ln -s "$("$PY" -c 'import numpy, os; print(os.path.dirname(numpy.__file__))')" "$SP/numpy"
+	before=$(cd "$V" && find . | sort | md5sum)
+	"$ARMPY" validate --python "$V/bin/python" --quick --thorough >"$OUT/nopytest.txt" 2>&1; rc=$?
+	t_check "no pytest: validate --thorough exits 1 (asked for, not run)" test "$rc" -eq 1
+	t_check "no pytest: says pytest does not import and how to get it" grep -qE \
+		'^FAIL  upstream-tests +numpy\.linalg not_run \(pytest does not import under .*python3-pytest, or pip install pytest in the venv\); armpy installs nothing' "$OUT/nopytest.txt"
+	t_check "no pytest: nothing was installed in the venv" test "$before" = "$(cd "$V" && find . | sort | md5sum)"
+	t_check "no pytest: the other checks still ran and passed" grep -q '^PASS  dgemm-correctness' "$OUT/nopytest.txt"
+fi
+
+# A NumPy whose linalg tests are one that starts a child and hangs: a venv over the system's
+# site-packages with a numpy/ of symlinks to the real one's files, its linalg/tests/ our own.
+hanging_numpy() {
+	local v=$1 np sp e
+	np=$("$PY" -c 'import numpy, os; print(os.path.dirname(numpy.__file__))')
+	"$PY" -m venv --without-pip --system-site-packages "$v" || return 1
+	sp=$("$v/bin/python" -c 'import sysconfig; print(sysconfig.get_path("purelib"))') || return 1
+	mkdir -p "$sp/numpy/linalg/tests"
+	for e in "$np"/*; do [ "${e##*/}" = linalg ] || ln -s "$e" "$sp/numpy/"; done
+	for e in "$np"/linalg/*; do [ "${e##*/}" = tests ] || ln -s "$e" "$sp/numpy/linalg/"; done
+	: >"$sp/numpy/linalg/tests/__init__.py"
+	cat >"$sp/numpy/linalg/tests/test_hang.py" <<'EOF'
+import os, subprocess, time
+def test_hangs():
+    child = subprocess.Popen(["sleep", "600"])
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "child.pid"), "w") as f:
+        f.write("%d\n" % child.pid)
+    time.sleep(600)
+EOF
+	echo "$sp/numpy/linalg/tests/child.pid"
+}
+# alive PID: a process PID still runs sleep 600
+alive() { [ -n "$1" ] && tr "\0" " " 2>/dev/null <"/proc/$1/cmdline" | grep -q '^sleep 600'; }
+
+# ---- 4. a hanging test: killed with its children at the deadline
+if t_section "4. --thorough-timeout kills the tests' process group"; then
+	if ! PIDF=$(hanging_numpy "$OUT/hang"); then t_fail "timeout: making the hanging numpy"
+	else
+		S=$SECONDS
+		"$ARMPY" validate --python "$OUT/hang/bin/python" --quick --thorough-suite numpy \
+			--thorough-timeout 20 --format yaml >"$OUT/hang.yaml" 2>"$OUT/hang.err"; rc=$?
+		T=$((SECONDS - S))
+		pid=$(cat "$PIDF" 2>/dev/null)
+		t_check "timeout: exits 1 within the probe's time and the limit (${T} s)" test "$rc" -eq 1 -a "$T" -lt 300
+		t_check "timeout: the hanging test had started a child" test -n "$pid"
+		t_check "timeout: that child was killed with the group" sh -c '! { sleep 1; [ -d /proc/$0 ] && tr "\0" " " </proc/$0/cmdline | grep -q "^sleep 600"; }' "${pid:-0}"
+		t_check "timeout: reported as timeout, with the limit" ythorough "$OUT/hang.yaml" \
+			'u["status"] == "timeout" and s["numpy.linalg"]["status"] == "timeout" and u["timeout"] == 20 and
+			 "--thorough-timeout 20" in s["numpy.linalg"]["reason"]'
+		alive "$pid" && kill "$pid"
+	fi
+fi
+
+# ---- 5. SIGTERM to armpy: the tests' group killed, armpy dies of SIGTERM
+if t_section "5. SIGTERM kills the tests and armpy"; then
+	PIDF=$OUT/hang/lib/python3*/site-packages/numpy/linalg/tests/child.pid
+	rm -f $PIDF
+	"$ARMPY" validate --python "$OUT/hang/bin/python" --quick --thorough-suite numpy \
+		>"$OUT/term.txt" 2>&1 &
+	apid=$!
+	for _ in $(seq 1 300); do [ -s $PIDF ] && break; sleep 0.5; done
+	pid=$(cat $PIDF 2>/dev/null)
+	kill -TERM "$apid"
+	wait "$apid"; rc=$?
+	t_check "SIGTERM: armpy dies of SIGTERM (exit $rc)" test "$rc" -eq 143
+	t_check "SIGTERM: the test's child was started and is gone" sh -c '[ -n "$0" ] && ! { sleep 1; [ -d /proc/$0 ] && tr "\0" " " </proc/$0/cmdline | grep -q "^sleep 600"; }' "${pid:-}"
+	t_check "SIGTERM: the report came out first, saying interrupted" grep -qE '^FAIL  upstream-tests +numpy\.linalg interrupted' "$OUT/term.txt"
+	alive "$pid" && kill "$pid"
+fi
+
+t_check "each run removed its private directory in /tmp" test -z "$(leftovers)"
+for k in -p --pdb 'a;b' '$(id)'; do
+	t_check "bad -k '$k': refused before anything runs (exit 2)" sh -c '"$0" validate --thorough-k="$1" >/dev/null 2>&1; [ $? -eq 2 ]' "$ARMPY" "$k"
+done
+t_summary
