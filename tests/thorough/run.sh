@@ -153,13 +153,14 @@ fi
 
 # ---- 5. SIGTERM to armpy: the tests' group killed, armpy dies of SIGTERM
 if t_section "5. SIGTERM kills the tests and armpy"; then
-	PIDF=$OUT/hang/lib/python3*/site-packages/numpy/linalg/tests/child.pid
-	rm -f $PIDF
+	[ -x "$OUT/hang/bin/python" ] || hanging_numpy "$OUT/hang" >/dev/null || t_fail "SIGTERM: making the hanging numpy"
+	PIDF=$(echo "$OUT"/hang/lib/python3*/site-packages/numpy/linalg/tests)/child.pid
+	rm -f "$PIDF"
 	"$ARMPY" validate --python "$OUT/hang/bin/python" --quick --thorough-suite numpy \
 		>"$OUT/term.txt" 2>&1 &
 	apid=$!
-	for _ in $(seq 1 300); do [ -s $PIDF ] && break; sleep 0.5; done
-	pid=$(cat $PIDF 2>/dev/null)
+	for _ in $(seq 1 300); do [ -s "$PIDF" ] && break; sleep 0.5; done
+	pid=$(cat "$PIDF" 2>/dev/null)
 	kill -TERM "$apid"
 	wait "$apid"; rc=$?
 	t_check "SIGTERM: armpy dies of SIGTERM (exit $rc)" test "$rc" -eq 143
