@@ -151,11 +151,11 @@ static const struct args_opt validate_opts[] = {
 	{ "--no-login-env", 0, NULL, 0, "with --root: do not apply the BLAS settings armpy wrote "
 	    "there for logins (/etc/profile.d/armpy-blas.sh, or the\nvenv's armpy-blas.sh)" },
 	{ "--thorough", 0, NULL, 0, "also run NumPy's and SciPy's own linalg test suites under "
-	    "pytest in that Python\n(minutes; pytest must be there: armpy installs nothing)" },
+	    "pytest in that Python (minutes; pytest must be there: armpy installs nothing)" },
 	{ "--thorough-suite", 0, "numpy|scipy|all", ARGS_CHOICES, "--thorough with only "
 	    "numpy.linalg's or scipy.linalg's suite (default all)" },
 	{ "--thorough-k", 0, "EXPR", 0, "--thorough with only the tests pytest's -k EXPR selects "
-	    "(letters, digits,\nspaces and _ . : [ ] ( ) + / -)" },
+	    "(letters, digits, spaces and _ . : [ ] ( ) + / -)" },
 	{ "--thorough-timeout", 0, "SECONDS", 0, "--thorough killing the tests after SECONDS "
 	    "(default 1800)" },
 	{ NULL, 0, NULL, 0, NULL },
@@ -174,7 +174,13 @@ const struct cmd_entry cmd_validate_entry = {
 	    "\n"
 	    "The probe runs with the variables of this environment that change which BLAS or\n"
 	    "kernels load and how they run (OPENBLAS_*, GOTO*, BLIS_*, OMP_*, GOMP_*, KMP_*,\n"
-	    "MKL_*, FLEXIBLAS*, LD_PRELOAD, LD_LIBRARY_PATH), and reports each one set.\n",
-	.notes = "Exit: 0 every check passed, 1 a check failed, 2 bad usage.\n",
+	    "MKL_*, FLEXIBLAS*, LD_PRELOAD, LD_LIBRARY_PATH), and reports each one set.\n"
+	    "\n"
+	    "--thorough then runs NumPy's and SciPy's own linalg tests (pytest -p no:cacheprovider\n"
+	    "--pyargs numpy.linalg, scipy.linalg) in the same Python, root and environment, each in\n"
+	    "a process group of its own with a fresh private directory; it installs nothing.\n",
+	.notes = "Exit: 0 every check passed, 1 a check failed (with --thorough also when an upstream\n"
+	    "test failed, the time ran out, or the suites could not run: no pytest there), 2 bad\n"
+	    "usage.\n",
 	.exec = cmd_validate_exec,
 };
