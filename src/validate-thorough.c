@@ -426,17 +426,22 @@ th_read(struct th_proc *p, int wait_ms)
 	return p->fd[0] >= 0 || p->fd[1] >= 0;
 }
 
+/* One terminal line, rewritten in place: written to fd 2 itself, since stderr escapes the CR and
+ * ESC it needs (the text is ours: a suite's name and numbers). */
 static void
 th_progress(const char *what, const struct th_proc *p, int end)
 {
-	int s = (int)(now_seconds() - p->started);
+	int s = (int)(now_seconds() - p->started), n;
+	char line[160];
 
 	if (end)
-		fprintf(stderr, "\r\033[K");
+		n = snprintf(line, sizeof line, "\r\033[K");
 	else
-		fprintf(stderr, "\r\033[K%s: %ld tests done, %d:%02d elapsed", what, p->done, s / 60,
-		    s % 60);
-	fflush(stderr);
+		n = snprintf(line, sizeof line, "\r\033[K%s: %ld tests done, %d:%02d elapsed", what,
+		    p->done, s / 60, s % 60);
+	if (n > 0)
+		(void)!write_all(STDERR_FILENO, line, (size_t)n < sizeof line ? (size_t)n :
+		    sizeof line - 1);
 }
 
 /* Waits for pid, reading its output, until it exits, the deadline passes or a signal comes;

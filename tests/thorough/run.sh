@@ -169,6 +169,17 @@ if t_section "5. SIGTERM kills the tests and armpy"; then
 	alive "$pid" && kill "$pid"
 fi
 
+# ---- 6. progress: on a terminal only
+if t_section "6. progress on a terminal"; then
+	script -qfec "$(printf '%q ' "$ARMPY" validate --python "$PY" --quick --thorough-suite numpy --thorough-k TestSolve)" \
+		"$OUT/tty.typescript" >/dev/null 2>&1; rc=$?
+	t_check "terminal: exits 0" test "$rc" -eq 0
+	t_check "terminal: stderr shows the tests done and the time, in place" \
+		grep -aqE $'\r\e\\[Knumpy\\.linalg: [0-9]+ tests done, [0-9]+:[0-5][0-9] elapsed' "$OUT/tty.typescript"
+	"$ARMPY" validate --python "$PY" --quick --thorough-suite numpy --thorough-k TestSolve >"$OUT/notty.txt" 2>&1
+	t_check "not a terminal: no progress line" sh -c '! grep -q "tests done" "$0"' "$OUT/notty.txt"
+fi
+
 t_check "each run removed its private directory in /tmp" test -z "$(leftovers)"
 for k in -p --pdb 'a;b' '$(id)'; do
 	t_check "bad -k '$k': refused before anything runs (exit 2)" sh -c '"$0" validate --thorough-k="$1" >/dev/null 2>&1; [ $? -eq 2 ]' "$ARMPY" "$k"
