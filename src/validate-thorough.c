@@ -495,6 +495,7 @@ struct th_ctx {
 	double deadline;
 	int timeout;
 	int progress;
+	int keyword;           /* a -k expression narrows the suites */
 };
 
 /* Runs argv (python first) in the private directory with the probe's environment. */
@@ -657,8 +658,13 @@ suite_result(struct th_ctx *c, struct thorough_suite *s, const struct th_proc *p
 		s->source = xstrdup("summary");
 	}
 	free(xml);
-	if (rc == 5)
+	if (rc == 5 && c->keyword)
 		s->status = THOROUGH_NONE;
+	else if (rc == 5) {
+		s->status = THOROUGH_NOT_RUN;
+		s->reason = xasprintf("pytest collected no tests: this %s was installed without its "
+		    "tests", s->name);
+	}
 	else if (s->n.failed > 0 || s->n.errors > 0 || (rc == 1 && s->source != NULL))
 		s->status = THOROUGH_FAILED;
 	else if (rc == 0 && s->source != NULL)
@@ -818,6 +824,7 @@ thorough_run(const struct thorough_opts *o, const struct validate_opts *vo,
 	t->timeout = c.timeout = o->timeout > 0 ? o->timeout : THOROUGH_TIMEOUT;
 	c.deadline = t0 + t->timeout;
 	c.progress = o->progress;
+	c.keyword = o->keyword != NULL;
 	if (probe != NULL && probe->blas.path != NULL) {
 		t->blas = xasprintf("%s%s%s", vkind_label(probe->blas.kind),
 		    probe->blas.version ? " " : "", probe->blas.version ? probe->blas.version : "");

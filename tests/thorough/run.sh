@@ -110,7 +110,7 @@ fi
 
 # A NumPy whose linalg tests are one that starts a child and hangs: a venv over the system's
 # site-packages with a numpy/ of symlinks to the real one's files, its linalg/tests/ our own.
-hanging_numpy() {
+hanging_numpy() { # VENV [empty: no test in it]
 	local v=$1 np sp e
 	np=$("$PY" -c 'import numpy, os; print(os.path.dirname(numpy.__file__))')
 	"$PY" -m venv --without-pip --system-site-packages "$v" || return 1
@@ -119,6 +119,7 @@ hanging_numpy() {
 	for e in "$np"/*; do [ "${e##*/}" = linalg ] || ln -s "$e" "$sp/numpy/"; done
 	for e in "$np"/linalg/*; do [ "${e##*/}" = tests ] || ln -s "$e" "$sp/numpy/linalg/"; done
 	: >"$sp/numpy/linalg/tests/__init__.py"
+	[ "${2:-}" = empty ] && return 0
 	cat >"$sp/numpy/linalg/tests/test_hang.py" <<'EOF'
 import os, subprocess, time
 def test_hangs():
@@ -169,8 +170,21 @@ if t_section "5. SIGTERM kills the tests and armpy"; then
 	alive "$pid" && kill "$pid"
 fi
 
-# ---- 6. progress: on a terminal only
-if t_section "6. progress on a terminal"; then
+# ---- 6. a NumPy installed without its tests: not run, said why, a failure
+if t_section "6. a NumPy without its tests"; then
+	if ! hanging_numpy "$OUT/notests" empty; then t_fail "no tests: making the venv"
+	else
+		"$ARMPY" validate --python "$OUT/notests/bin/python" --quick --thorough-suite numpy \
+			--format yaml >"$OUT/notests.yaml" 2>"$OUT/notests.err"; rc=$?
+		t_check "no tests: exits 1" test "$rc" -eq 1
+		t_check "no tests: not_run, saying it was installed without its tests" ythorough "$OUT/notests.yaml" \
+			's["numpy.linalg"]["status"] == "not_run" and "without its tests" in s["numpy.linalg"]["reason"]
+			 and s["numpy.linalg"]["exit_code"] == 5'
+	fi
+fi
+
+# ---- 7. progress: on a terminal only
+if t_section "7. progress on a terminal"; then
 	script -qfec "$(printf '%q ' "$ARMPY" validate --python "$PY" --quick --thorough-suite numpy --thorough-k TestSolve)" \
 		"$OUT/tty.typescript" >/dev/null 2>&1; rc=$?
 	t_check "terminal: exits 0" test "$rc" -eq 0
