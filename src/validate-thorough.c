@@ -785,11 +785,14 @@ th_suites(struct th_ctx *c, const struct thorough_opts *o, struct thorough_repor
 {
 	for (int i = 0; i < t->nsuites; i++) {
 		struct thorough_suite *s = &t->suites[i];
-		char *pkg = check_version(check, s->name);
+		char *pkg = check != NULL ? check_version(check, s->name) : NULL;
 		if (th_signal != 0 || now_seconds() > c->deadline) {
 			s->status = th_signal != 0 ? THOROUGH_INTERRUPTED : THOROUGH_TIMEOUT_HIT;
 			s->reason = xstrdup("not started: the run was interrupted or out of time");
-		} else if (t->pytest_version == NULL)
+		} else if (check == NULL)
+			s->reason = xasprintf("could not check what imports under %s (it failed, or "
+			    "took over %d seconds)", quote_short(t->python), TH_CHECK_TIMEOUT);
+		else if (t->pytest_version == NULL)
 			s->reason = xasprintf("pytest does not import under %s (Debian package "
 			    "python3-pytest, or pip install pytest in the venv); armpy installs "
 			    "nothing", quote_short(t->python));
@@ -838,7 +841,7 @@ thorough_run(const struct thorough_opts *o, const struct validate_opts *vo,
 	th_signals(1, old);
 	check = th_check(&c, t->python);
 	t->pytest_version = check != NULL ? check_version(check, "pytest") : NULL;
-	th_suites(&c, o, t, check != NULL ? check : "");
+	th_suites(&c, o, t, check);
 	th_signals(0, old);
 	t->signo = th_signal;
 	free(check);
