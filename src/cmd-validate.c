@@ -46,6 +46,7 @@ o_thorough_bad(struct args *a, struct thorough_opts *o, int *on)
 {
 	const char *k = args_get(a, "--thorough-k"), *t = args_get(a, "--thorough-timeout");
 	char *cause = NULL;
+	int bad;
 
 	memset(o, 0, sizeof *o);
 	*on = args_has(a, "--thorough") || args_has(a, "--thorough-suite") || k != NULL ||
@@ -57,8 +58,9 @@ o_thorough_bad(struct args *a, struct thorough_opts *o, int *on)
 		fprintf(stderr, "armpy validate: option '--thorough-k': %s\n", cause);
 	else if (t != NULL && thorough_timeout_parse(t, &o->timeout, &cause) != 0)
 		fprintf(stderr, "armpy validate: option '--thorough-timeout': %s\n", cause);
+	bad = cause != NULL;
 	free(cause);
-	return cause != NULL;
+	return bad;
 }
 
 /* Upstream's tests after the probe, under the same options: NULL when not asked for or when
