@@ -194,6 +194,44 @@ if t_section "7. progress on a terminal"; then
 	t_check "not a terminal: no progress line" sh -c '! grep -q "tests done" "$0"' "$OUT/notty.txt"
 fi
 
+# ---- 8. --root: a throwaway root of this machine's /usr and /etc (read-only bind mounts in a
+# mount namespace of the test's own, so the host's mounts are untouched), its /tmp the root's own
+if t_section "8. --root: the suites run inside the root"; then
+	R=$OUT/root
+	mkdir -p "$R/usr" "$R/etc" "$R/dev" "$R/proc" "$R/root" "$OUT/outside"
+	for d in lib lib64 bin sbin; do ln -s "usr/$d" "$R/$d"; done
+	in_root() { # TMP-SETUP: runs armpy validate --root R ... in a private mount namespace
+		rm -rf "$R/tmp" "${R:?}${OUT%%/tests/*}" "$R/nowhere"
+		eval "$1"
+		unshare -m --propagation private sh -c 'for d in usr etc; do mount --bind "/$d" "$0/$d" &&
+			mount -o remount,bind,ro "$0/$d" || exit 99; done; mount --bind /dev "$0/dev" || exit 99
+			exec "$@"' "$R" "$ARMPY" validate --root "$R" --python "$PY" --quick \
+			--thorough-suite numpy --thorough-k TestSolve --format yaml
+	}
+	in_root 'mkdir -m 1777 "$R/tmp"' >"$OUT/root.yaml" 2>"$OUT/root.err"; rc=$?
+	t_check "--root: exits 0" test "$rc" -eq 0
+	t_check "--root: tests ran there, counted from the JUnit file written inside the root" ythorough "$OUT/root.yaml" \
+		's["numpy.linalg"]["status"] == "passed" and s["numpy.linalg"]["passed"] > 0 and
+		 s["numpy.linalg"]["counted_from"] == "junit"'
+	t_check "--root: its private directory in the root's /tmp is gone" test -z "$(ls -A "$R/tmp")"
+	# a root whose /tmp is a symlink to an absolute path that is a directory both on the host and
+	# in the root: resolved inside the root, as the chrooted tests see it
+	in_root 'ln -s "$OUT/outside" "$R/tmp"; mkdir -p "$R$OUT/outside"' >"$OUT/root-link.yaml" 2>"$OUT/root-link.err"; rc=$?
+	t_check "--root, /tmp a symlink: the tests run in the root's directory it names (exit $rc)" ythorough \
+		"$OUT/root-link.yaml" 's["numpy.linalg"]["status"] == "passed" and s["numpy.linalg"]["counted_from"] == "junit"'
+	t_check "--root, /tmp a symlink: nothing made in the host's directory of that name" \
+		test -z "$(ls -A "$OUT/outside")"
+	t_check "--root, /tmp a symlink: what was made in the root is removed" test -z "$(ls -A "$R$OUT/outside")"
+	# dangling there: refused, not made through it
+	in_root 'ln -s /nowhere "$R/tmp"' >"$OUT/root-dangling.yaml" 2>"$OUT/root-dangling.err"; rc=$?
+	t_check "--root, /tmp dangling: exits 1, upstream-tests not run, saying why" ythorough "$OUT/root-dangling.yaml" \
+		'[(c["verdict"], c["detail"].startswith("not run: ") and "/tmp" in c["detail"])
+		  for c in d["checks"] if c["name"] == "upstream-tests"] == [("FAIL", True)] and '"$rc"' == 1'
+	cat "$OUT/root-dangling.err"
+	t_check "--root, /tmp dangling: nothing made at /nowhere, in the root or here" \
+		test ! -e "$R/nowhere" -a ! -e /nowhere
+fi
+
 t_check "each run removed its private directory in /tmp" test -z "$(leftovers)"
 for k in -p --pdb 'a;b' '$(id)'; do
 	t_check "bad -k '$k': refused before anything runs (exit 2)" sh -c '"$0" validate --thorough-k="$1" >/dev/null 2>&1; [ $? -eq 2 ]' "$ARMPY" "$k"
