@@ -232,6 +232,37 @@ if t_section "8. --root: the suites run inside the root"; then
 		test ! -e "$R/nowhere" -a ! -e /nowhere
 fi
 
+# ---- 9. the garbage BLAS as the root's libblas.so.3 alternative: a root of this machine's /usr
+# (read-only) with a copy of its /etc, whose alternatives link names the garbage library, as
+# `update-alternatives --set` would; ld.so finds it by the ordinary path (ld.so.cache, the
+# /usr/lib symlink, /etc/alternatives), nothing in the environment
+if t_section "9. garbage BLAS as the root's alternative"; then
+	R2=$OUT/root-alt
+	rm -rf "$R2"
+	mkdir -p "$R2/usr" "$R2/dev" "$R2/proc" "$R2/root" "$R2/opt/garbage" "$R2/tmp"
+	chmod 1777 "$R2/tmp"
+	for d in lib lib64 bin sbin; do ln -s "usr/$d" "$R2/$d"; done
+	cp -a /etc "$R2/etc"
+	if ! cc -shared -fPIC -O2 -o "$R2/opt/garbage/libblas.so.3" -Wl,-soname,libblas.so.3 \
+	    tests/thorough/garbage-blas.c -Wl,--no-as-needed "$OB_SO" -ldl 2>"$OUT/cc2.err"; then
+		t_fail "alternative: building the garbage libblas.so.3"
+	else
+		ln -sfn /opt/garbage/libblas.so.3 "$R2/etc/alternatives/$ALT"
+		unshare -m --propagation private sh -c 'mount --bind /usr "$0/usr" &&
+			mount -o remount,bind,ro "$0/usr" && mount --bind /dev "$0/dev" || exit 99
+			exec "$@"' "$R2" "$ARMPY" validate --root "$R2" --python "$PY" --quick \
+			--thorough-suite numpy --thorough-k 'TestSolve or TestInv or TestMultiDot' \
+			--format yaml >"$OUT/root-alt.yaml" 2>"$OUT/root-alt.err"; rc=$?
+		t_check "alternative: validate --thorough exits 1" test "$rc" -eq 1
+		t_check "alternative: the probe names the garbage library through the alternative" ythorough \
+			"$OUT/root-alt.yaml" 'u["blas_path"] == "/opt/garbage/libblas.so.3"'
+		t_check "alternative: numpy.linalg's tests failed, named" ythorough "$OUT/root-alt.yaml" \
+			's["numpy.linalg"]["status"] == "failed" and s["numpy.linalg"]["failed"] > 0 and
+			 s["numpy.linalg"]["failing"][0].startswith("numpy.linalg.tests.test_linalg.Test")'
+		t_check "alternative: nothing left in the root's /tmp" test -z "$(ls -A "$R2/tmp")"
+	fi
+fi
+
 t_check "each run removed its private directory in /tmp" test -z "$(leftovers)"
 for k in -p --pdb 'a;b' '$(id)'; do
 	t_check "bad -k '$k': refused before anything runs (exit 2)" sh -c '"$0" validate --thorough-k="$1" >/dev/null 2>&1; [ $? -eq 2 ]' "$ARMPY" "$k"
