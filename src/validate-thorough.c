@@ -444,6 +444,16 @@ th_progress(const char *what, const struct th_proc *p, int end)
 		    sizeof line - 1);
 }
 
+/* Whether pid has exited, left waitable (not reaped) so its process group id stays its own. */
+static int
+th_exited(pid_t pid)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof si);
+	return waitid(P_PID, pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == pid;
+}
+
 /* Waits for pid, reading its output, until it exits, the deadline passes or a signal comes;
  * then its process group is killed. Returns the exit status, or -1 with *why (the status). */
 static int
@@ -457,9 +467,11 @@ th_wait(pid_t pid, struct th_proc *p, double deadline, const char *progress,
 	while (!exited || (grace > now_seconds() && (p->fd[0] >= 0 || p->fd[1] >= 0))) {
 		if (!th_read(p, 200) && exited)
 			break;
-		if (!exited && waitpid(pid, &status, WNOHANG) == pid) {
+		if (!exited && th_exited(pid)) {
 			exited = 1;
-			kill(-pid, SIGKILL);    /* what it left running goes with it */
+			kill(-pid, SIGKILL);    /* what it left running goes with it, */
+			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+				;                /* and only then is pid free to be reused */
 			grace = now_seconds() + TH_GRACE_MS / 1000.0;
 		}
 		if (!exited && (th_signal != 0 || now_seconds() > deadline)) {
