@@ -11,7 +11,7 @@ _armpy_options() { # COMMAND -> the options it takes
 	resume) echo "--yes --progress --log --help" ;;
 	undo) echo "--dry-run --yes --progress --log --help" ;;
 	runs) echo "--help" ;;
-	validate) echo "--python --root --expect --format --quick --env --no-login-env --help" ;;
+	validate) echo "--python --root --expect --format --quick --env --no-login-env --thorough --thorough-suite --thorough-k --thorough-timeout --help" ;;
 	gflops) echo "--threads --size --repeat --format --root --quick --progress --help" ;;
 	report) echo "--html --gflops --help" ;;
 	esac
@@ -36,6 +36,7 @@ _armpy() {
 
 	case $prev in
 	--expect) COMPREPLY=($(compgen -W "openblas blis reference mkl nvpl armpl" -- "$cur")); return ;;
+	--thorough-suite) COMPREPLY=($(compgen -W "numpy scipy all" -- "$cur")); return ;;
 	--format)
 		if [ "$cmd" = validate ] || [ "$cmd" = gflops ]; then COMPREPLY=($(compgen -W "text yaml html" -- "$cur"))
 		else COMPREPLY=($(compgen -W "text yaml" -- "$cur")); fi

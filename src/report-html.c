@@ -384,6 +384,72 @@ section_validation(struct buf *b, const struct report_input *in)
 	buf_puts(b, "</tbody></table></section>\n");
 }
 
+/* ---- upstream tests (validate --thorough) ---- */
+
+static void
+upstream_pill(struct buf *b, const char *status)
+{
+	const char *cls = status == NULL ? "none" : strcmp(status, "passed") == 0 ? "pass" :
+	    strcmp(status, "not_run") == 0 || strcmp(status, "none_selected") == 0 ? "warn" : "fail";
+
+	buf_printf(b, "<span class=\"verdict %s\">", cls);
+	report_esc(b, status != NULL ? status : "unknown");
+	buf_puts(b, "</span>");
+}
+
+/* One suite: its counts as the YAML writes them, its reason and first failing ids. */
+static void
+upstream_row(struct buf *b, const struct ynode *s)
+{
+	static const char *const counts[] = { "passed", "failed", "errors", "skipped", "xfailed",
+	    "xpassed", "seconds" };
+	const struct ynode *failing = ynode_get(s, "failing");
+
+	buf_puts(b, "<tr>");
+	esc_tag(b, "td", NULL, yv(s, "name"));
+	buf_puts(b, "<td>");
+	upstream_pill(b, yv(s, "status"));
+	buf_puts(b, "</td>");
+	for (size_t i = 0; i < nitems(counts); i++)
+		esc_tag(b, "td", "num", yv(s, counts[i]) ? yv(s, counts[i]) : "-");
+	buf_puts(b, "<td class=\"detail\">");
+	report_esc(b, yv(s, "reason"));
+	for (size_t i = 0; failing != NULL && failing->type == YNODE_SEQ && i < failing->n; i++)
+		if (failing->items[i]->type == YNODE_SCALAR) {
+			buf_puts(b, i == 0 ? "failing: <code>" : "</code>, <code>");
+			report_esc(b, failing->items[i]->value);
+			buf_puts(b, i + 1 == failing->n ? "</code>" : "");
+		}
+	buf_puts(b, "</td></tr>\n");
+}
+
+static void
+section_upstream(struct buf *b, const struct report_input *in)
+{
+	const struct ynode *u = ynode_get(in->validation, "upstream_tests"), *suites;
+
+	if (u == NULL || u->type != YNODE_MAP)
+		return;
+	buf_puts(b, "<section id=\"upstream\"><h2>Upstream tests: NumPy's and SciPy's own");
+	upstream_pill(b, yv(u, "status"));
+	buf_puts(b, "</h2><dl class=\"grid\">");
+	field(b, "Python", yv(u, "python"));
+	field(b, "pytest", yv(u, "pytest") ? yv(u, "pytest") : "does not import");
+	field(b, "BLAS in use", yv(u, "blas"));
+	field(b, "Library file", yv(u, "blas_path"));
+	field(b, "Selection", yv(u, "selection"));
+	field(b, "-k", yv(u, "keyword"));
+	field(b, "Seconds", yv(u, "seconds"));
+	field(b, "Time limit (s)", yv(u, "timeout"));
+	buf_puts(b, "</dl><table><thead><tr><th>Suite</th><th>Status</th><th>Passed</th>"
+	    "<th>Failed</th><th>Errors</th><th>Skipped</th><th>xfailed</th><th>xpassed</th>"
+	    "<th>Seconds</th><th>Detail</th></tr></thead><tbody>\n");
+	suites = ynode_get(u, "suites");
+	for (size_t i = 0; suites != NULL && suites->type == YNODE_SEQ && i < suites->n; i++)
+		upstream_row(b, suites->items[i]);
+	buf_puts(b, "</tbody></table></section>\n");
+}
+
 /* ---- charts ---- */
 
 /* The series for label in s[0..*n), added with a copy of label when new (at most `max`);
@@ -580,6 +646,7 @@ report_html(const struct report_input *in)
 	section_glance(&b, in);
 	section_machine(&b, in);
 	section_validation(&b, in);
+	section_upstream(&b, in);
 	section_charts(&b, in);
 	section_steps(&b, in);
 	buf_puts(&b, "</main><footer>The BLAS truth comes from the library that really serves "

@@ -310,6 +310,16 @@ login_settings(const struct validate_opts *o, char **from)
 	return env;
 }
 
+char **
+validate_probe_environ(const struct validate_opts *o)
+{
+	char *from = NULL, **login = login_settings(o, &from), **env = probe_env(o, login);
+
+	strv_free(login);
+	free(from);
+	return env;
+}
+
 struct validate_report *
 validate_run(const struct validate_opts *o, char **cause)
 {

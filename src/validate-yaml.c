@@ -110,6 +110,8 @@ validate_emit(const struct validate_report *r, struct yemit *y)
 	yemit_kv_bool(y, "emulated", r->emulated);
 	yemit_kv_str(y, "method", r->speed_method);
 	yemit_map_end(y);
+	if (r->thorough != NULL)
+		thorough_emit(r->thorough, y);
 	yemit_str(y, "checks");
 	yemit_seq_start(y, 0);
 	for (i = 0; i < r->nchecks; i++) {

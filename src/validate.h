@@ -7,6 +7,7 @@
 
 struct yemit;
 struct facts;
+struct thorough_report;
 
 enum check_verdict { VERDICT_PASS, VERDICT_WARN, VERDICT_FAIL, VERDICT_INFO };
 
@@ -69,6 +70,9 @@ struct validate_report {
 	char **env_applied;            /* NAME=value taken from the root's login settings */
 	char *env_applied_from;        /* the file they came from */
 	char *probe_yaml;              /* raw probe output (validate_run only) */
+	/* added by --thorough: upstream's own tests, NULL when not asked for. Not owned: the
+	 * report does not free it (thorough_free does) */
+	struct thorough_report *thorough;
 };
 
 struct validate_opts {
@@ -118,6 +122,9 @@ const char *validate_env_effect(const char *name);
 char **validate_login_env(const char *text);
 
 struct validate_report *validate_run(const struct validate_opts *, char **cause);
+/* The whole environment the probe runs with under o (the root's login settings applied as
+ * validate_run applies them), for another process that must see the same (--thorough). */
+char **validate_probe_environ(const struct validate_opts *o);
 /* The probe's facts about one library file (armpy-probe.py --identify PATH under python),
  * decided by blasid_decide into l, which validate_lib_clear frees: 0, or -1 and cause. */
 int validate_identify_file(const char *python, const char *path, struct validate_lib *l,
@@ -286,5 +293,96 @@ char *bench_recommend(const struct bench_result *, int n);
  * their three matrices in half of mem_available (bytes; <= 0 unknown); repeat in range.
  * Else -1 with *cause saying what and why. */
 int bench_limits(const struct bench_opts *o, long cpus, long long mem_available, char **cause);
+
+/* validate-thorough.c: upstream's own tests (armpy validate --thorough). NumPy's and SciPy's
+ * linalg suites run under pytest in the probe's Python, root and environment, one pytest
+ * process (own process group, fresh private directory as its cwd and TMPDIR, no bytecode or
+ * cache written) per suite; nothing is installed. Their JUnit XML and terminal text are
+ * hostile input, read bounded. */
+#define THOROUGH_TIMEOUT 1800        /* seconds for all the suites (--thorough-timeout) */
+#define THOROUGH_MAX_TIMEOUT 86400
+#define THOROUGH_MAX_FAILING 5       /* failing test ids kept of each suite */
+#define THOROUGH_MAX_KEYWORD 200     /* bytes of a -k expression */
+#define THOROUGH_MAX_JUNIT (16 << 20)
+
+enum thorough_status {
+	THOROUGH_PASSED,       /* tests ran, none failed */
+	THOROUGH_FAILED,       /* a test failed or errored */
+	THOROUGH_NOT_RUN,      /* pytest (or what the suite's conftest needs) does not import, or
+	                        * the suite's package does not */
+	THOROUGH_NONE,         /* -k selected no test in it */
+	THOROUGH_TIMEOUT_HIT,  /* killed at the deadline */
+	THOROUGH_INTERRUPTED,  /* killed on SIGINT/SIGTERM of armpy */
+	THOROUGH_ERROR,        /* pytest gave no result (internal or usage error, no summary) */
+};
+struct thorough_counts {
+	long passed, failed, errors, skipped, xfailed, xpassed;
+};
+struct thorough_suite {
+	char *name;                  /* numpy.linalg | scipy.linalg */
+	enum thorough_status status;
+	struct thorough_counts n;    /* all 0 unless ran */
+	char **failing;              /* the first THOROUGH_MAX_FAILING failed/errored test ids */
+	double seconds;              /* < 0 not run */
+	int exit_code;               /* pytest's, -1 none */
+	char *source;                /* where the counts come from: junit | summary | NULL */
+	char *reason;                /* why not run, or what went wrong; NULL */
+	long done;                   /* tests seen finishing (pytest's progress characters) */
+	int optional;                /* part of "all", not asked for by name: its package not
+	                              * importing is no failure */
+};
+struct thorough_report {
+	enum thorough_status status;   /* the worst of the suites' */
+	char *python;
+	char *pytest_version;          /* NULL: pytest does not import there */
+	char *selection;               /* numpy | scipy | all */
+	char *keyword;                 /* the -k expression, NULL none */
+	char *blas, *blas_path;        /* the library the probe found serving cblas_dgemm */
+	int timeout;
+	double seconds;
+	struct thorough_suite *suites;
+	int nsuites;
+	int signo;                     /* the signal that interrupted the run, 0 none */
+};
+struct thorough_opts {
+	const char *suite;     /* numpy | scipy | all; NULL all */
+	const char *keyword;   /* pytest -k expression (thorough_keyword_check), NULL none */
+	int timeout;           /* seconds for all suites; 0: THOROUGH_TIMEOUT */
+	int progress;          /* tests done and time elapsed on stderr while it runs */
+};
+/* 0 when expr may be given to pytest's -k: at most THOROUGH_MAX_KEYWORD bytes of letters,
+ * digits, spaces and _ . : [ ] ( ) + / -, not starting with '-' (so it never reads as an
+ * option). Else -1 with *cause. Pure. */
+int thorough_keyword_check(const char *expr, char **cause);
+/* --thorough-timeout: a whole number of seconds 1..THOROUGH_MAX_TIMEOUT into *out; -1 with
+ * *cause otherwise. Pure. */
+int thorough_timeout_parse(const char *s, int *out, char **cause);
+/* Runs the suites asked for; probe is the report of validate_run under the same vo (its BLAS
+ * is recorded). NULL with *cause only when nothing could be set up (a temp directory). On
+ * SIGINT/SIGTERM the suite running is killed (its process group) and signo says which. */
+struct thorough_report *thorough_run(const struct thorough_opts *, const struct validate_opts *vo,
+    const struct validate_report *probe, char **cause);
+void thorough_free(struct thorough_report *);
+/* Adds the upstream-tests check to r (FAIL unless every suite asked for passed or was not
+ * selected by -k while another ran tests) and points r->thorough at t (not owned). */
+void thorough_verdict(struct validate_report *r, struct thorough_report *t);
+/* The upstream_tests: key and its map (validate_emit calls it when r->thorough is set). */
+void thorough_emit(const struct thorough_report *, struct yemit *);
+const char *thorough_status_name(enum thorough_status);
+/* Pure parsers of pytest's output (hostile: any bytes, NUL included, only len read).
+ * thorough_junit_parse: counts and the first failing ids ("numpy.linalg.tests.test_linalg.
+ * TestSolve.test_sq_cases"; suite prefixes a relative classname) of a JUnit XML file; 0, or -1
+ * with *cause when it holds no testsuite. *failing is new (NULL-ended). */
+int thorough_junit_parse(const char *xml, size_t len, const char *suite,
+    struct thorough_counts *n, char ***failing, char **cause);
+/* The counts of pytest's last summary line ("414 passed, 1 skipped, 2 xfailed in 27.50s");
+ * 0, or -1 when there is none. */
+int thorough_summary_parse(const char *text, size_t len, struct thorough_counts *n);
+/* The module of the last "No module named 'X'" in text (top level, a plain name), new; NULL
+ * none. */
+char *thorough_missing_module(const char *text, size_t len);
+/* Tests done in a chunk of pytest -q's progress output; *state carries a line across chunks
+ * (start at 0). */
+long thorough_progress_count(const char *chunk, size_t len, int *state);
 
 #endif
