@@ -301,14 +301,14 @@ loop_act(struct wizard *w, int r)
 		if (w->screen == WS_DONE)
 			return w->exec_status > 0 ? EXIT_FAILED : EXIT_OK;
 		leave_current(w);
-		go_to(w, w->screen + 1);
+		go_to(w, wizard_next_screen(w, w->screen));
 		break;
 	case SCREEN_BACK:
 		if (w->screen >= WS_INSTALL && w->ran)
 			screen_message(TUI_WARN, "The plan has run; going back is not possible now");
 		else if (w->screen > 0) {
 			leave_current(w);
-			go_to(w, w->screen - 1);
+			go_to(w, wizard_prev_screen(w, w->screen));
 		}
 		break;
 	case SCREEN_QUIT:
