@@ -34,8 +34,10 @@ static void
 welcome_enter(struct wizard *w, void *state)
 {
 	(void)state;
-	if (!w->ran)
+	if (w->undo != NULL && !w->ran) {
 		wizard_undo_cancel(w);
+		wizard_replan(w);
+	}
 }
 
 static void

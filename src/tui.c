@@ -407,6 +407,7 @@ tui_main(const struct main_opts *o)
 		printf("armpy: profile saved to %s\n", tui_w->profile_path);
 	if (tui_w->log_path != NULL)
 		printf("armpy: log in %s\n", tui_w->log_path);
+	wizard_undo_free(tui_w->undo);
 	wizard_free(tui_w);
 	tui_w = NULL;
 	free(tui_notice_shown);

@@ -168,7 +168,8 @@ wizard_undo_cancel(struct wizard *w)
 	wizard_undo_free(w->undo);
 	w->undo = NULL;
 	w->cursor[WS_REVIEW] = w->top[WS_REVIEW] = 0;
-	wizard_replan(w);
+	plan_free(w->plan);            /* the reverse plan: the caller replans the answers */
+	w->plan = NULL;
 }
 
 int

@@ -351,7 +351,6 @@ wizard_free(struct wizard *w)
 	free(w->bench_text);
 	wizard_bench_clear(&w->bench);
 	validate_report_free(w->validation);
-	wizard_undo_free(w->undo);
 	free(w);
 }
 

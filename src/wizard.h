@@ -83,7 +83,9 @@ struct wizard {
 	 * validation screen's when the plan has none; freed with the wizard */
 	struct validate_report *validation;
 	int validate_ran;             /* the validate step ran: the screen runs no probe again */
-	struct wizard_undo *undo;     /* undoing a past run (wizard-undo.c), NULL otherwise */
+	/* undoing a past run (wizard-undo.c), NULL otherwise; whoever ends the wizard frees it
+	 * with wizard_undo_free before wizard_free (wizard.c never calls wizard-undo.c) */
+	struct wizard_undo *undo;
 };
 
 /* Takes ownership of facts and profile (profile may be NULL: the defaults). */
@@ -196,7 +198,8 @@ void wizard_runs_clear(struct wizard_runs *);
  * changes then); *conflicted is 1 when a later run changed the same thing, and *cause names
  * the run to undo first. */
 int wizard_undo_choose(struct wizard *, const char *id, int *conflicted, char **cause);
-/* Out of undo mode (back on the welcome screen): the answers' plan again. */
+/* Out of undo mode (back on the welcome screen): the reverse plan freed (w->plan NULL), for
+ * the caller to make the answers' plan again with wizard_replan. */
 void wizard_undo_cancel(struct wizard *);
 /* The screen after and before `screen`: the next and previous ones, or undo mode's. */
 int wizard_next_screen(const struct wizard *, int screen);

@@ -4,10 +4,11 @@
 # project's Makefile, run its unit tests there, detect, then install and validate NumPy on BLIS
 # and on OpenBLAS with the arm64 binary; under qemu-user, validate both again under the emulated
 # CPU models a64fx, neoverse-n1 and max (QEMU_CPU): the kernels armpy names must be the ones the
-# library itself picks there (tests/arm64/cpus.sh).
+# library itself picks there (tests/arm64/cpus.sh); then undo both installs (the root as before).
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/lib-chroot.sh"
+. "$TOP/tests/lib-undo.sh"
 HERE=$TOP/tests/arm64
 PROFILES=$TOP/tests/e2e/profiles
 T_OUT=$TOP/tests/out/arm64
@@ -133,6 +134,8 @@ else
 	t_fail "detect --cpuinfo $(basename "$fx") should say Neoverse-N1 and NEOVERSEN1"; why detect-n1
 fi
 
+# What the installs must leave behind once undone (see the undo at the end of the emulated CPUs).
+undo_snapshot arm64-before
 # Install for real with the arm64 binary, BLIS first (scipy: false).
 if logged plan-blis in_chroot "$R" "$A" --profile /src/tests/e2e/profiles/debian-system-blis-noscipy.yaml --dry-run &&
     grep -q "libblas.so.3-$TRIPLET" "$T_OUT/plan-blis.out" && grep -q "/usr/lib/$TRIPLET/blis-" "$T_OUT/plan-blis.out"; then
@@ -174,6 +177,7 @@ fi
 t_logged "armpy --profile debian-system-openblas-noscipy --yes inside the chroot exits 0" openblas \
 	in_chroot "$R" "$A" --profile /src/tests/e2e/profiles/debian-system-openblas-noscipy.yaml --yes
 expect_blas openblas "libblas.so.3 moved to OpenBLAS"
+OB_ALT=$(in_chroot "$R" readlink "/etc/alternatives/libblas.so.3-$TRIPLET")
 t_logged "validate --expect openblas --quick passes (arm64)" val-ob \
 	in_chroot "$R" "$A" validate --expect openblas --quick --format yaml
 if logged val-ob-y python3 "$TOP/tests/e2e/report.py" "$T_OUT/val-ob.out" openblas --lapack openblas --$RUNS --corename --kernels; then
@@ -192,6 +196,23 @@ if [ $EMU -eq 1 ] && t_section "emulated Arm CPUs (QEMU_CPU)"; then
 	. "$HERE/cpus.sh"
 	cpus_section
 fi
+
+# Undo both installs with the arm64 binary (issue 23): the root as it was before them. First
+# libblas.so.3 switched to BLIS by hand (as the CPU models above leave it): the OpenBLAS run's
+# undo is refused, naming no run; then put back as that run left it.
+blis_alt=$(in_chroot "$R" update-alternatives --list "libblas.so.3-$TRIPLET" | grep -m1 '/blis-')
+in_chroot "$R" update-alternatives --set "libblas.so.3-$TRIPLET" "$blis_alt" >/dev/null
+logged undo-refused in_chroot "$R" "$A" undo --dry-run; rc=$?
+if [ "$rc" = 2 ] && grep -q 'by no run armpy knows' "$T_OUT/undo-refused.err"; then
+	t_pass "undo refused while libblas.so.3 is not as the OpenBLAS run left it (exit 2)"
+else
+	t_fail "undo after a switch by hand: exit $rc"; why undo-refused
+fi
+in_chroot "$R" update-alternatives --set "libblas.so.3-$TRIPLET" "$OB_ALT" >/dev/null
+t_logged "armpy undo --yes (the OpenBLAS run) inside the arm64 chroot" undo-ob in_chroot "$R" "$A" undo --yes
+expect_blas blis "after the OpenBLAS run's undo, libblas.so.3 is BLIS's again"
+t_logged "armpy undo --yes (the BLIS run) inside the arm64 chroot" undo-blis in_chroot "$R" "$A" undo --yes
+undo_same_as arm64-before "after both undos, the arm64 root's packages, alternatives and files are as before the installs"
 
 # The Debian package, built here for arm64 (tests/deb does amd64 and lintian), installed with apt,
 # plans from its own profiles.
