@@ -1,6 +1,5 @@
 /* cmd-undo.c — `armpy undo [RUN-ID]`: put back what a run changed, as a plan of its own. */
 /* SPDX-License-Identifier: MIT */
-#include "action.h"
 #include "armpy.h"
 #include "cmd.h"
 #include "exec.h"

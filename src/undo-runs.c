@@ -171,6 +171,9 @@ undo_plan_run(const struct run_info *v, size_t n, size_t i, int *conflicted, cha
 		cause_set(cause, "run %s was undone already (by run %s)", v[i].id, was);
 	else if (strcmp(v[i].state, "running") == 0)
 		cause_set(cause, "run %s is still running", v[i].id);
+	else if (v[i].root != NULL && v[i].root[0] != '/')
+		cause_set(cause, "run %s names its --root as %s, relative to where it ran: armpy "
+		    "cannot tell which directory to put back", v[i].id, quote_short(v[i].root));
 	else if (undo_read_run(&v[i], &run, &r, &nr, cause) == 0)
 		plan = undo_plan_built(v, n, i, run, r, nr, conflicted, later, cause);
 	free(was);

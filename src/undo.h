@@ -121,8 +121,9 @@ char *undo_mark(const char *dir, const char *name);
 /* 1 when the run may be undone or blamed: not undone already, not an undo, not running. */
 int undo_live(const struct run_info *);
 /* The reverse plan of run i, with notes for the steps it leaves. NULL with *cause (the
- * sentence, naming the run) when the run was undone already, is running, its plan or records
- * cannot be read, or on a conflict: then *conflicted is 1 and *later the later run to undo
+ * sentence, naming the run) when the run was undone already, is running, ran in a --root
+ * given as a relative path (which directory is unknown), its plan or records cannot be read,
+ * or on a conflict: then *conflicted is 1 and *later the later run to undo
  * first (new; NULL when no run armpy knows changed it again). */
 struct plan *undo_plan_run(const struct run_info *v, size_t n, size_t i, int *conflicted,
     char **later, char **cause);

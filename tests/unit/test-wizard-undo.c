@@ -189,11 +189,29 @@ rm_one(const char *path, const struct stat *st, int flag, struct FTW *f)
 	return remove(path);
 }
 
+/* A run whose --root was a relative path is refused: from another directory it names another
+ * tree. */
+static void
+test_relative_root(void **state)
+{
+	struct run_info ri = { .id = "20261206-000000-1", .dir = statedir, .root = "tree",
+	    .state = "ok" };
+	char *later = NULL, *cause = NULL;
+	int conflicted;
+
+	(void)state;
+	assert_null(undo_plan_run(&ri, 1, 0, &conflicted, &later, &cause));
+	assert_non_null(strstr(cause, "relative to where it ran"));
+	assert_false(conflicted);
+	free(cause);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_wizard_undo),
+		cmocka_unit_test(test_relative_root),
 	};
 	int rc;
 
