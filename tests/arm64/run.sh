@@ -177,7 +177,6 @@ fi
 t_logged "armpy --profile debian-system-openblas-noscipy --yes inside the chroot exits 0" openblas \
 	in_chroot "$R" "$A" --profile /src/tests/e2e/profiles/debian-system-openblas-noscipy.yaml --yes
 expect_blas openblas "libblas.so.3 moved to OpenBLAS"
-OB_ALT=$(in_chroot "$R" readlink "/etc/alternatives/libblas.so.3-$TRIPLET")
 t_logged "validate --expect openblas --quick passes (arm64)" val-ob \
 	in_chroot "$R" "$A" validate --expect openblas --quick --format yaml
 if logged val-ob-y python3 "$TOP/tests/e2e/report.py" "$T_OUT/val-ob.out" openblas --lapack openblas --$RUNS --corename --kernels; then
@@ -198,17 +197,22 @@ if [ $EMU -eq 1 ] && t_section "emulated Arm CPUs (QEMU_CPU)"; then
 fi
 
 # Undo both installs with the arm64 binary (issue 23): the root as it was before them. First
-# libblas.so.3 switched to BLIS by hand (as the CPU models above leave it): the OpenBLAS run's
-# undo is refused, naming no run; then put back as that run left it.
-blis_alt=$(in_chroot "$R" update-alternatives --list "libblas.so.3-$TRIPLET" | grep -m1 '/blis-')
-in_chroot "$R" update-alternatives --set "libblas.so.3-$TRIPLET" "$blis_alt" >/dev/null
-logged undo-refused in_chroot "$R" "$A" undo --dry-run; rc=$?
-if [ "$rc" = 2 ] && grep -q 'by no run armpy knows' "$T_OUT/undo-refused.err"; then
-	t_pass "undo refused while libblas.so.3 is not as the OpenBLAS run left it (exit 2)"
+# the OpenBLAS run's profile.d file rewritten by hand: its undo is refused, naming no run; then
+# the file put back as that run left it. (libblas.so.3, which the CPU models above switched back
+# to BLIS by hand, is as it was before the OpenBLAS run: no conflict, nothing to do for it.)
+ENVF=$R/etc/profile.d/armpy-blas.sh
+if [ -f "$ENVF" ] && cp -p "$ENVF" "$T_OUT/armpy-blas.sh.keep" && echo '# by hand' >>"$ENVF"; then
+	logged undo-refused in_chroot "$R" "$A" undo --dry-run; rc=$?
+	if [ "$rc" = 2 ] && grep -q 'armpy-blas.sh was rewritten since the run wrote it, by no run armpy knows' \
+		"$T_OUT/undo-refused.err"; then
+		t_pass "undo refused while the run's profile.d file is rewritten by hand (exit 2)"
+	else
+		t_fail "undo after a rewrite by hand: exit $rc"; why undo-refused
+	fi
+	cp -p "$T_OUT/armpy-blas.sh.keep" "$ENVF"
 else
-	t_fail "undo after a switch by hand: exit $rc"; why undo-refused
+	t_fail "the OpenBLAS run wrote no $ENVF"
 fi
-in_chroot "$R" update-alternatives --set "libblas.so.3-$TRIPLET" "$OB_ALT" >/dev/null
 t_logged "armpy undo --yes (the OpenBLAS run) inside the arm64 chroot" undo-ob in_chroot "$R" "$A" undo --yes
 expect_blas blis "after the OpenBLAS run's undo, libblas.so.3 is BLIS's again"
 t_logged "armpy undo --yes (the BLIS run) inside the arm64 chroot" undo-blis in_chroot "$R" "$A" undo --yes
