@@ -8,6 +8,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* After an undo: which run was undone, by which run, its log, and what it left. */
+static void
+done_undo_draw(struct wizard *w, WINDOW *win)
+{
+	int y = TUI_TOP;
+	char *t = w->exec_status == 0 ? xasprintf("Done: run %s is undone (by run %s).",
+	    w->undo->run_id, w->undo->undo_id != NULL ? w->undo->undo_id : "?") :
+	    xasprintf("The undo of run %s finished with problems; see the log. armpy resume "
+	    "continues it.", w->undo->run_id);
+
+	y += tui_wrap(win, y, 1, COLS - 2, 2, w->exec_status == 0 ? TUI_GOOD : TUI_BAD, t);
+	free(t);
+	y++;
+	tui_put(win, y, 2, 10, TUI_HEAD, "Log");
+	tui_put(win, y++, 13, COLS - 14, TUI_NORMAL, w->log_path ? w->log_path : "(none)");
+	y++;
+	tui_put(win, y++, 1, COLS - 2, TUI_HEAD, "What stays, and why:");
+	for (size_t i = 0; w->plan && w->plan->notes && w->plan->notes[i] && y < LINES - 3; i++)
+		y += tui_wrap(win, y, 3, COLS - 4, LINES - 3 - y, TUI_NORMAL, w->plan->notes[i]);
+}
+
 static void
 done_draw(struct wizard *w, void *state, WINDOW *win)
 {
@@ -15,6 +36,10 @@ done_draw(struct wizard *w, void *state, WINDOW *win)
 	char *t;
 
 	(void)state;
+	if (w->undo != NULL) {
+		done_undo_draw(w, win);
+		return;
+	}
 	tui_put(win, y++, 1, COLS - 2, w->exec_status > 0 ? TUI_BAD : TUI_GOOD, w->dry_run ?
 	    "Done (dry run: nothing was changed)." : w->exec_status == 0 ? "Done." :
 	    "Finished with problems; see the log.");

@@ -227,7 +227,8 @@ install_outcome(struct install *in, int status, const char *cause)
 		w->ran = 0;
 		in->outcome = xstrdup(cause != NULL ? cause : "(no reason given)");
 	} else if (status == 0)
-		in->outcome = xstrdup("All steps done. Enter: validation.");
+		in->outcome = xstrdup(w->undo != NULL ? "All steps done: the run is undone. Enter: "
+		    "done." : "All steps done. Enter: validation.");
 	else
 		in->outcome = xasprintf("The run %s. Log: %s", status == 130 ? "was interrupted" :
 		    "failed", w->log_path ? w->log_path : "?");
@@ -264,14 +265,22 @@ install_start(struct wizard *w, void *state)
 	};
 	struct install *in = state;
 	struct exec_opts eo;
+	char *undo_dir = NULL, *cause = NULL;
 
 	if (w->ran)
 		return;       /* ran already (the wizard never comes back here then) */
+	/* an undo is a run of its own, marked as the undo of its run (as armpy undo makes it) */
+	if (w->undo != NULL && (undo_dir = wizard_undo_begin(w, &cause)) == NULL) {
+		install_outcome(in, EXEC_NOT_STARTED, cause);
+		free(cause);
+		return;
+	}
 	memset(&eo, 0, sizeof eo);
 	eo.root = w->root;
 	eo.log_path = w->log_opt;
 	eo.sudo_each_step = w->sudo_each_step;
 	eo.facts = w->facts;
+	eo.run_dir = undo_dir;
 	/* A hang-up of the terminal interrupts the run cleanly (journal, unmounts) like a
 	 * headless SIGHUP would, instead of killing the wizard mid-step. */
 	eo.headless = 1;
@@ -281,12 +290,18 @@ install_start(struct wizard *w, void *state)
 		in->finished = in->started;
 		screen_message(TUI_WARN, "The executor is not available in this build: this was a "
 		    "dry run, nothing changed.");
+		free(undo_dir);
 		return;
 	}
 	log_note(in);
 	install_run(in);
 	exec_free(in->e);
 	in->e = NULL;
+	if (wizard_undo_end(w, w->exec_status, &cause) != 0) {
+		screen_message(TUI_BAD, "%s", cause);
+		free(cause);
+	}
+	free(undo_dir);
 }
 
 static void

@@ -16,7 +16,8 @@ static void
 review_enter(struct wizard *w, void *state)
 {
 	(void)state;
-	wizard_replan(w);
+	if (w->undo == NULL)
+		wizard_replan(w);
 }
 
 static void
@@ -86,7 +87,7 @@ review_draw(struct wizard *w, void *state, WINDOW *win)
 	char *t, *title, sz[32], tm[32], ex[128] = "";
 
 	(void)state;
-	for (int i = 0; i < EXTRA_COUNT; i++)
+	for (int i = 0; i < EXTRA_COUNT && w->undo == NULL; i++)
 		if (w->profile->extras & (1u << i))
 			snprintf(ex + strlen(ex), sizeof ex - strlen(ex), "%s%s", *ex ? "," : "",
 			    wizard_extra_label(1u << i));
@@ -94,6 +95,10 @@ review_draw(struct wizard *w, void *state, WINDOW *win)
 	    source_name(w->profile->source), blas_library_name(w->profile->blas.library),
 	    blas_threading_name(w->profile->blas.threading), w->profile->blas.threads ?
 	    w->profile->blas.threads : wizard_cores(w), *ex ? ", " : "", ex);
+	if (w->undo != NULL) {
+		free(t);
+		t = xasprintf("Undo of run %s: what it changed, put back", w->undo->run_id);
+	}
 	tui_put(win, y++, 1, COLS - 2, TUI_HEAD, t);
 	free(t);
 	if (p == NULL) {
@@ -281,6 +286,23 @@ review_sudo(struct wizard *w, char **cause)
 	return r > 0 ? 0 : -1;
 }
 
+/* Undo mode: asked once, sudo as for a plan; no profile or plan to save. */
+static int
+review_apply_undo(struct wizard *w, char **cause)
+{
+	char *q = xasprintf("Undo run %s now? These %zu steps put back what it changed, newest "
+	    "first; %zu of them need root. The undo is journaled as a run of its own.",
+	    w->undo->run_id, w->plan->nsteps, sudo_steps(w->plan));
+	int yes = tui_confirm("Undo the run", q);
+
+	free(q);
+	if (!yes) {
+		cause_set(cause, "Not started; nothing was changed");
+		return -1;
+	}
+	return review_sudo(w, cause);
+}
+
 static int
 review_apply(struct wizard *w, void *state, char **cause)
 {
@@ -292,6 +314,8 @@ review_apply(struct wizard *w, void *state, char **cause)
 		cause_set(cause, "Nothing to run: %s", w->plan_cause);
 		return -1;
 	}
+	if (w->undo != NULL)
+		return review_apply_undo(w, cause);
 	if (wizard_run_refusal(w) != NULL) {
 		cause_set(cause, "%s", wizard_run_refusal(w));
 		return -1;

@@ -301,14 +301,14 @@ loop_act(struct wizard *w, int r)
 		if (w->screen == WS_DONE)
 			return w->exec_status > 0 ? EXIT_FAILED : EXIT_OK;
 		leave_current(w);
-		go_to(w, w->screen + 1);
+		go_to(w, wizard_next_screen(w, w->screen));
 		break;
 	case SCREEN_BACK:
 		if (w->screen >= WS_INSTALL && w->ran)
 			screen_message(TUI_WARN, "The plan has run; going back is not possible now");
 		else if (w->screen > 0) {
 			leave_current(w);
-			go_to(w, w->screen - 1);
+			go_to(w, wizard_prev_screen(w, w->screen));
 		}
 		break;
 	case SCREEN_QUIT:
@@ -407,6 +407,7 @@ tui_main(const struct main_opts *o)
 		printf("armpy: profile saved to %s\n", tui_w->profile_path);
 	if (tui_w->log_path != NULL)
 		printf("armpy: log in %s\n", tui_w->log_path);
+	wizard_undo_free(tui_w->undo);
 	wizard_free(tui_w);
 	tui_w = NULL;
 	free(tui_notice_shown);

@@ -373,6 +373,7 @@ undo_load_one(const char *run_dir, const struct step *s, struct undo_rec *r, cha
 
 	r->id = xstrdup(s->id);
 	r->kind = s->kind;
+	r->privileged = s->privileged;   /* its undo runs as it ran: through sudo when it did */
 	if (text == NULL || undo_parse(r, text, shown, cause) != 0)
 		err = -1;
 	free(text);

@@ -110,4 +110,27 @@ int undo_record_made(struct exec *, const struct step *, const char *path, char 
 int undo_reverse_made(const struct undo_rec *, const struct undo_now *, struct plan *,
     char **cause);
 
+/*
+ * undo-runs.c: runs as undo sees them, for `armpy undo` and the wizard alike (one code path).
+ * struct run_info is runs.h's; v is runs_list's array (oldest first), i the run to undo.
+ */
+struct run_info;
+/* The text of DIR/NAME without its newline (new), NULL when there is none: a run's "undone"
+ * names the run that undid it, an undo run's "undoes" the run it undid. */
+char *undo_mark(const char *dir, const char *name);
+/* 1 when the run may be undone or blamed: not undone already, not an undo, not running. */
+int undo_live(const struct run_info *);
+/* The reverse plan of run i, with notes for the steps it leaves. NULL with *cause (the
+ * sentence, naming the run) when the run was undone already, is running, ran in a --root
+ * given as a relative path (which directory is unknown), its plan or records cannot be read,
+ * or on a conflict: then *conflicted is 1 and *later the later run to undo
+ * first (new; NULL when no run armpy knows changed it again). */
+struct plan *undo_plan_run(const struct run_info *v, size_t n, size_t i, int *conflicted,
+    char **later, char **cause);
+/* The undo of ri as a run of its own: a new run directory (runs_create), marked "undoes" ri.
+ * New path, *id its run id (new); NULL with *cause. */
+char *undo_run_dir(const struct run_info *ri, char **id, char **cause);
+/* After the undo run id succeeded: ri marked "undone" by it. */
+int undo_mark_done(const struct run_info *ri, const char *id, char **cause);
+
 #endif

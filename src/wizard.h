@@ -83,6 +83,9 @@ struct wizard {
 	 * validation screen's when the plan has none; freed with the wizard */
 	struct validate_report *validation;
 	int validate_ran;             /* the validate step ran: the screen runs no probe again */
+	/* undoing a past run (wizard-undo.c), NULL otherwise; whoever ends the wizard frees it
+	 * with wizard_undo_free before wizard_free (wizard.c never calls wizard-undo.c) */
+	struct wizard_undo *undo;
 };
 
 /* Takes ownership of facts and profile (profile may be NULL: the defaults). */
@@ -171,5 +174,44 @@ char *wizard_blis_line(const struct wizard *);
  * "sudo did not accept the password; 2 tries left". After the last try, the message the review
  * screen shows: not started, nothing was run, and why. A new string. */
 char *wizard_sudo_retry(const char *cause, int failures);
+
+/* wizard-undo.c: a past run undone from the wizard, through the same functions as armpy undo
+ * (undo_plan_run, undo_run_dir, undo_mark_done in undo-runs.c). It reads the state dir, as
+ * wizard-save.c writes the config dir; no curses. */
+struct wizard_run {
+	char *id;
+	char *when;           /* "YYYY-MM-DD HH:MM" (local time), "-" when unknown */
+	char *what;           /* the profile's name and BLAS: "devkit-blis, blis/pthreads" */
+	char *status;         /* "undoable", "undone by ID", "undo of ID", or the run's state */
+	int undoable;         /* "Undo" is offered */
+};
+struct wizard_runs {
+	struct wizard_run *v;
+	int n;
+};
+struct wizard_undo {
+	char *run_id;         /* the run being undone */
+	char *undo_id;        /* the undo's own run, once it started */
+};
+/* The runs of the wizard's target root (w->root, or /), newest first. */
+void wizard_runs_load(const struct wizard *, struct wizard_runs *);
+void wizard_runs_clear(struct wizard_runs *);
+/* Undo mode: w->plan becomes the reverse plan of run id, the one armpy undo builds, and the
+ * screens go welcome, review, install, done. -1 with *cause when it cannot be built (nothing
+ * changes then); *conflicted is 1 when a later run changed the same thing, and *cause names
+ * the run to undo first. */
+int wizard_undo_choose(struct wizard *, const char *id, int *conflicted, char **cause);
+/* Out of undo mode (back on the welcome screen): the reverse plan freed (w->plan NULL), for
+ * the caller to make the answers' plan again with wizard_replan. */
+void wizard_undo_cancel(struct wizard *);
+/* The screen after and before `screen`: the next and previous ones, or undo mode's. */
+int wizard_next_screen(const struct wizard *, int screen);
+int wizard_prev_screen(const struct wizard *, int screen);
+/* Before the install screen runs an undo: its run directory, marked "undoes" (new path, to
+ * give the executor); NULL with *cause. */
+char *wizard_undo_begin(struct wizard *, char **cause);
+/* After it ran with exec_run's result: the undone run marked when it succeeded. */
+int wizard_undo_end(struct wizard *, int result, char **cause);
+void wizard_undo_free(struct wizard_undo *);
 
 #endif

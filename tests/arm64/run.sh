@@ -4,10 +4,11 @@
 # project's Makefile, run its unit tests there, detect, then install and validate NumPy on BLIS
 # and on OpenBLAS with the arm64 binary; under qemu-user, validate both again under the emulated
 # CPU models a64fx, neoverse-n1 and max (QEMU_CPU): the kernels armpy names must be the ones the
-# library itself picks there (tests/arm64/cpus.sh).
+# library itself picks there (tests/arm64/cpus.sh); then undo both installs (the root as before).
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/lib-chroot.sh"
+. "$TOP/tests/lib-undo.sh"
 HERE=$TOP/tests/arm64
 PROFILES=$TOP/tests/e2e/profiles
 T_OUT=$TOP/tests/out/arm64
@@ -133,6 +134,8 @@ else
 	t_fail "detect --cpuinfo $(basename "$fx") should say Neoverse-N1 and NEOVERSEN1"; why detect-n1
 fi
 
+# What the installs must leave behind once undone (see the undo at the end of the emulated CPUs).
+undo_snapshot arm64-before
 # Install for real with the arm64 binary, BLIS first (scipy: false).
 if logged plan-blis in_chroot "$R" "$A" --profile /src/tests/e2e/profiles/debian-system-blis-noscipy.yaml --dry-run &&
     grep -q "libblas.so.3-$TRIPLET" "$T_OUT/plan-blis.out" && grep -q "/usr/lib/$TRIPLET/blis-" "$T_OUT/plan-blis.out"; then
@@ -192,6 +195,28 @@ if [ $EMU -eq 1 ] && t_section "emulated Arm CPUs (QEMU_CPU)"; then
 	. "$HERE/cpus.sh"
 	cpus_section
 fi
+
+# Undo both installs with the arm64 binary (issue 23): the root as it was before them. First
+# the OpenBLAS run's profile.d file rewritten by hand: its undo is refused, naming no run; then
+# the file put back as that run left it. (libblas.so.3, which the CPU models above switched back
+# to BLIS by hand, is as it was before the OpenBLAS run: no conflict, nothing to do for it.)
+ENVF=$R/etc/profile.d/armpy-blas.sh
+if [ -f "$ENVF" ] && cp -p "$ENVF" "$T_OUT/armpy-blas.sh.keep" && echo '# by hand' >>"$ENVF"; then
+	logged undo-refused in_chroot "$R" "$A" undo --dry-run; rc=$?
+	if [ "$rc" = 2 ] && grep -q 'armpy-blas.sh was rewritten since the run wrote it, by no run armpy knows' \
+		"$T_OUT/undo-refused.err"; then
+		t_pass "undo refused while the run's profile.d file is rewritten by hand (exit 2)"
+	else
+		t_fail "undo after a rewrite by hand: exit $rc"; why undo-refused
+	fi
+	cp -p "$T_OUT/armpy-blas.sh.keep" "$ENVF"
+else
+	t_fail "the OpenBLAS run wrote no $ENVF"
+fi
+t_logged "armpy undo --yes (the OpenBLAS run) inside the arm64 chroot" undo-ob in_chroot "$R" "$A" undo --yes
+expect_blas blis "after the OpenBLAS run's undo, libblas.so.3 is BLIS's again"
+t_logged "armpy undo --yes (the BLIS run) inside the arm64 chroot" undo-blis in_chroot "$R" "$A" undo --yes
+undo_same_as arm64-before "after both undos, the arm64 root's packages, alternatives and files are as before the installs"
 
 # The Debian package, built here for arm64 (tests/deb does amd64 and lintian), installed with apt,
 # plans from its own profiles.

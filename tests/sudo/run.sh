@@ -4,7 +4,8 @@
 # timestamp drives headless runs and the wizard (its password dialog) in tmux (asked once, kept
 # alive at a third of sudo's own timeout, revoked and resumed; timestamp_timeout=0 asked before
 # each privileged step), no terminal (exit 2), the dry-run's sudoers rule used for real, the
-# password nowhere on disk.
+# password nowhere on disk; armpy undo of the user's run (asked once, through sudo, exactly the
+# commands its --dry-run lists).
 set -u
 . "$(dirname "$0")/../lib.sh"
 
@@ -35,7 +36,7 @@ cleanup() {
 	local s
 	for s in "${SOCKS[@]}"; do tmux -L "$s" kill-server >/dev/null 2>&1; done
 	for _ in $(seq 50); do pgrep -u "$U" >/dev/null 2>&1 || break; sleep 0.1; done
-	rm -f "$RULE"
+	rm -f "$RULE" /etc/armpy-sudo-test.conf
 	id "$U" >/dev/null 2>&1 && userdel -r -f "$U" >/dev/null 2>&1
 	update-alternatives --remove-all armpy-sudo-test >/dev/null 2>&1
 	rm -rf "$W" "$MARK".*
@@ -144,6 +145,7 @@ pw_in_proc() {
 }
 
 state() { echo "$O/state-$1"; }
+extract_rule() { sed -n '/^# --- sudoers ---$/,/^# --- end ---$/p' "$1" | sed '1d;$d;s/^# //'; }
 as_user_env() { echo "ARMPY_STATE_DIR=$(state "$1") ARMPY_SUDO_REFRESH=${2-2}"; }   # "": unset
 
 # ------------------------------------------------------------------ no terminal: exit 2
@@ -532,6 +534,68 @@ else
 fi
 rm -f "$W/pw"
 
+# ------------------------------------------------------------------ undo as the user
+# The user runs a plan (a privileged write of a file that was absent, a privileged alternative)
+# with its password, then `armpy undo --yes`: sudo asks once, the reverse steps go through sudo,
+# the records in the user's state dir are read, and the file and the alternative are as before.
+# The undo's --dry-run lists exactly the sudo commands the undo then runs.
+UNDO_CONF=/etc/armpy-sudo-test.conf
+printf 'armpy_plan: 1\nprofile: sudo-undo\ntarget: test\nwarnings: []\nnotes: []\nsteps:\n' >"$W/undo.yaml"
+step "$W/undo.yaml" root-write true 'write: {path: '$UNDO_CONF', mode: "0644", content: "written for undo\n"}'
+step "$W/undo.yaml" root-alt true 'alternative: {name: armpy-sudo-test, path: /bin/true}'
+chmod 644 "$W/undo.yaml"
+reset_marks
+rm -f "$UNDO_CONF"
+tm_start
+tm_run undo-plan "$(as_user_env undo)" "run $W/undo.yaml --yes"
+wait_for 10 prompted 1 && type_pw "$PW"
+wait_for 30 done_rc undo-plan
+if [ "$(rc_of undo-plan)" = 0 ] && [ "$(stat -c %U "$UNDO_CONF" 2>/dev/null)" = root ] &&
+	[ "$(readlink /etc/alternatives/armpy-sudo-test)" = /bin/true ]; then
+	t_pass "undo: the user's run wrote $UNDO_CONF and switched the alternative through sudo"
+else
+	t_fail "undo: the user's run (rc $(rc_of undo-plan))"; show undo-plan
+fi
+setsid -w runuser -u "$U" -- env -i HOME="$H" PATH=/usr/bin:/bin ARMPY_STATE_DIR="$(state undo)" \
+	"$W/armpy" undo --dry-run </dev/null >"$W/undo-dry.yaml" 2>"$W/undo-dry.err"
+rc=$?
+listed() { sed -n 's/^#   [A-Za-z0-9._-]*: sudo -n /sudo -n /p' "$W/undo-dry.yaml" | sort -u; }
+if [ "$rc" -eq 0 ] && listed | grep -q " update-alternatives --set armpy-sudo-test /bin/false$" &&
+	listed | grep -q " rm -f -- $UNDO_CONF$" && [ "$(listed | wc -l)" -eq 2 ]; then
+	t_pass "undo --dry-run as the user lists the reverse plan's two sudo commands (rm, update-alternatives)"
+else
+	t_fail "undo --dry-run sudo listing (rc $rc)"; sed 's/^/    | /' "$W/undo-dry.yaml" "$W/undo-dry.err" | tail -25
+fi
+extract_rule "$W/undo-dry.yaml" >"$W/undo.rule"
+t_check "the undo's sudoers rule passes visudo -cf" visudo -qcf "$W/undo.rule"
+tm_start                                     # a new terminal: sudo's timestamp starts empty
+tm_run undo "$(as_user_env undo)" "undo --yes"
+if wait_for 10 prompted 1; then type_pw "$PW"; else t_fail "undo: sudo did not ask"; show undo; fi
+wait_for 30 done_rc undo
+if [ "$(rc_of undo)" = 0 ] && [ ! -e "$UNDO_CONF" ] &&
+	[ "$(readlink /etc/alternatives/armpy-sudo-test)" = /bin/false ] &&
+	[ "$(update-alternatives --query armpy-sudo-test | sed -n 's/^Status: //p')" = manual ]; then
+	t_pass "armpy undo --yes as the user: the file removed, the alternative back on /bin/false (manual)"
+else
+	t_fail "armpy undo as the user (rc $(rc_of undo))"; show undo 20
+fi
+[ "$(prompts)" -eq 1 ] && t_pass "undo: sudo asked once" || t_fail "undo: asked $(prompts) times"
+UR=$(ls "$(state undo)/runs" | sort | tail -1)
+UL=$(state undo)/runs/$UR/log
+if [ -n "$UR" ] && [ -s "$(state undo)/runs/$UR/undoes" ] &&
+	[ -s "$(state undo)/runs/$(cat "$(state undo)/runs/$UR/undoes")/undone" ]; then
+	t_pass "undo: a run of its own in the user's state dir, the undone run marked"
+else
+	t_fail "undo: run marks in $(state undo)"; ls -lR "$(state undo)" | sed 's/^/    | /'
+fi
+if [ -f "$UL" ] && [ "$(listed | wc -l)" -eq 2 ] && diff <(listed) <(sed -n 's/^\$ sudo -n /sudo -n /p' "$UL" | sort -u) >"$W/undo-cmds.diff"; then
+	t_pass "undo: the sudo commands it ran are exactly the ones --dry-run listed"
+else
+	t_fail "undo: sudo commands run and listed differ"; sed 's/^/    | /' "$W/undo-cmds.diff"
+fi
+rm -f "$UNDO_CONF"
+tm kill-server >/dev/null 2>&1
+
 # ------------------------------------------------------------------ the dry-run's sudoers rule
 user_armpy() { # ARGS...: armpy as the test user, no terminal, a fixed environment
 	setsid -w runuser -u "$U" -- env -i HOME="$H" PATH=/usr/bin:/bin ARMPY_STATE_DIR="$(state rule)" \
@@ -549,7 +613,6 @@ fi
 user_armpy run "$W/dry.yaml" --dry-run >"$W/dry2.yaml" 2>&1
 t_check "the dry-run with its sudo block is a plan armpy run accepts (same text back)" \
 	cmp -s "$W/dry.yaml" "$W/dry2.yaml"
-extract_rule() { sed -n '/^# --- sudoers ---$/,/^# --- end ---$/p' "$1" | sed '1d;$d;s/^# //'; }
 extract_rule "$W/dry.yaml" >"$W/dry.rule"
 t_check "its sudoers rule passes visudo -cf" visudo -qcf "$W/dry.rule"
 

@@ -3,7 +3,8 @@
 # tests/tui/run.sh — drives the real ./armpy wizard in tmux (80x24): snapshots, saved profiles,
 # replay equality, back navigation, the one selection model (Space marks, Enter goes on with the
 # mark), EOL confirmation, refusals, bench progress and cancel, --load, resize, NO_COLOR, vt100,
-# plan text that hides a command (shown escaped), TERM refused, hang-up with a dialog open;
+# plan text that hides a command (shown escaped), TERM refused, hang-up with a dialog open; Undo
+# of a past run from the welcome screen (a conflict refused, an undo run);
 # first, that no screen keeps state in a static (statics.py).
 # UPDATE_SNAPSHOTS=1 rewrites tests/tui/snapshots/*.txt (review the diff before committing).
 set -u
@@ -441,6 +442,75 @@ if t_section "12c. hang-up"; then
 			else t_fail "hang-up in the $dialog dialog ($how): $out"; fi
 		done
 	done
+fi
+
+# --- 12d. Undo from the welcome screen: past runs listed, a conflict refused, an undo run ------
+# A cheap root: two write-only plans rewrite one file in a temp --root (no apt, no chroot
+# binary: the reverse of a rewrite is a write). Undo of the earlier is refused naming the later;
+# the later is undone through review (d), install and done; then the earlier.
+if t_section "12d. undo from the welcome screen"; then
+	if [ "$(id -u)" -ne 0 ]; then
+		t_skip "undo in the wizard (needs root for --root)"
+	else
+		UR=$TMP/undo-root
+		US=$TMP/undo-state
+		mkdir -p "$UR/etc"
+		echo before >"$UR/etc/armpy-tui-undo.conf"
+		for x in a b; do
+			printf 'armpy_plan: 1\nprofile: tui-undo-%s\ntarget: test\nwarnings: []\nnotes: []\nsteps:\n- id: conf\n  title: Write the test configuration\n  why: test\n  privileged: true\n  skippable: false\n  est_seconds: 1\n  write:\n    path: /etc/armpy-tui-undo.conf\n    mode: "0644"\n    content: "%s\\n"\n' "$x" "$x" >"$TMP/undo-$x.yaml"
+			ARMPY_STATE_DIR=$US "$ARMPY" run "$TMP/undo-$x.yaml" --root "$UR" --yes >"$TMP/undo-$x.out" 2>&1 ||
+				t_fail "headless run $x: $(tail -2 "$TMP/undo-$x.out")"
+		done
+		RA=$(ls "$US/runs" | sort | head -1); RB=$(ls "$US/runs" | sort | tail -1)
+		start ARMPY_STATE_DIR="$US" -- --root "$UR"
+		step "Past runs here"
+		if cap | grep -qE "^ >$RB .* tui-undo-b +undoable +\[Undo\]" && cap | grep -qE "^  $RA .* tui-undo-a +undoable +\[Undo\]"; then
+			t_pass "welcome: past runs of the root, newest first, id, date, profile, Undo beside each"
+		else t_fail "welcome: runs list"; cap | sed 's/^/    | /'; fi
+		keys Down u; step "Cannot undo run $RA"
+		if cap | awk -F'│' 'NF == 3 { print $2 }' | tr -s ' \n' ' ' | grep -qF "by run $RB. Undo run $RB first"; then
+			t_pass "undo of the earlier run: a dialog names the later run to undo first"
+		else t_fail "conflict dialog"; cap | sed 's/^/    | /'; fi
+		keys Enter; wait_gone "Cannot undo run"
+		[ "$(cat "$UR/etc/armpy-tui-undo.conf")" = b ] && t_pass "after the conflict nothing ran" ||
+			t_fail "the conflict changed the file"
+		keys Up u; step "Undo of run $RB"
+		if cap | grep -qE "^ > 1 # Put back the file's content"; then t_pass "review: the reverse plan's listing"
+		else t_fail "review: reverse plan"; cap | sed 's/^/    | /'; fi
+		keys d; step "Step undo-conf"
+		cap | grep -qF "write /etc/armpy-tui-undo.conf (mode 0644, 2 bytes)" && t_pass "review: d shows the undo step's write" ||
+			{ t_fail "review: d"; cap | sed 's/^/    | /'; }
+		keys q; step "Undo of run $RB"
+		keys Escape; step "Past runs here" && t_pass "Esc from the undo's review goes back to the welcome screen"
+		keys Enter; step "Planning for:" && t_pass "Enter on the welcome screen still starts a new setup"
+		keys Escape; step "Past runs here"
+		keys u; step "Undo of run $RB"
+		keys Enter; step "Undo the run"
+		keys y; step "the run is undone. Enter: done."
+		keys Enter; step "is undone (by run"
+		RU=$(ls "$US/runs" | sort | tail -1)
+		if [ "$(cat "$UR/etc/armpy-tui-undo.conf")" = a ] && [ "$(cat "$US/runs/$RB/undone")" = "$RU" ] &&
+			[ "$(cat "$US/runs/$RU/undoes")" = "$RB" ] && cap | grep -qF "Done: run $RB is undone (by run $RU)."; then
+			t_pass "install and done: the later run undone as a run of its own, marked as armpy undo marks it"
+		else t_fail "undo run: file $(cat "$UR/etc/armpy-tui-undo.conf"), marks"; cap | sed 's/^/    | /'; fi
+		keys Enter; step "[exit 0]" && t_pass "exit 0 after the undo"
+		ARMPY_STATE_DIR=$US "$ARMPY" runs >"$TMP/undo-runs.out" 2>&1
+		grep -qE "^$RU +.* ok " "$TMP/undo-runs.out" && t_pass "armpy runs lists the wizard's undo as an ok run" ||
+			{ t_fail "armpy runs after the undo"; sed 's/^/    | /' "$TMP/undo-runs.out"; }
+		start ARMPY_STATE_DIR="$US" -- --root "$UR"
+		step "Past runs here"
+		if cap | grep -qE "^ >$RU .* undo of $RB" && cap | grep -qE "^  $RB .* undone by $RU" &&
+			cap | grep -qE "^  $RA .* undoable +\[Undo\]"; then
+			t_pass "welcome: the undo, the undone run and the one left undoable"
+		else t_fail "welcome after an undo"; cap | sed 's/^/    | /'; fi
+		keys u; step "cannot be undone: undo of $RB" && t_pass "u on an undo run says why not"
+		keys Down Down u; step "Undo of run $RA"
+		keys Enter; step "Undo the run"
+		keys y; step "the run is undone. Enter: done."
+		[ "$(cat "$UR/etc/armpy-tui-undo.conf")" = before ] && t_pass "then the earlier run: the file as before both" ||
+			t_fail "undo of the earlier run: $(cat "$UR/etc/armpy-tui-undo.conf")"
+		keys Enter Enter; step "[exit 0]"
+	fi
 fi
 
 # --- 13. the real thing: install and validation screens in a Debian chroot ----------------

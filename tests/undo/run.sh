@@ -6,6 +6,7 @@
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/lib-chroot.sh"
+. "$TOP/tests/lib-undo.sh"
 T_OUT=$TOP/tests/out/undo
 T_TIMEOUT=1800
 TRIPLET=x86_64-linux-gnu
@@ -24,26 +25,9 @@ fi
 chroot_setup "bookworm amd64 minbase chroot" amd64 python3 || { t_summary; exit; }
 R=$CHROOT_ROOT
 
-# snapshot NAME: what undo must put back. apt's lists and caches and armpy's own state are not
-# in it (they live elsewhere); /etc/ld.so.cache is ldconfig's index of the libraries there.
-snapshot() {
-	{
-		in_chroot "$R" dpkg-query -W -f '${Package}:${Architecture} ${db:Status-Status}\n' | sort
-		in_chroot "$R" update-alternatives --get-selections
-		(cd "$R" && find etc usr/local -xdev -type f ! -path etc/ld.so.cache -print0 | sort -z |
-			xargs -0 sha256sum)
-		(cd "$R" && find etc usr/local -xdev -type l -printf '%p -> %l\n' | sort)
-		(cd "$R" && find root -xdev -path 'root/.venvs*' | sort)
-	} >"$T_OUT/$1.snap" 2>&1
-}
-same_as() { # NAME TEST: the root matches snapshot NAME again
-	snapshot now
-	if diff -u "$T_OUT/$1.snap" "$T_OUT/now.snap" >"$T_OUT/diff.out"; then t_pass "$2"
-	else t_fail "$2"; head -40 "$T_OUT/diff.out" | sed 's/^/    | /'; fi
-}
 last_run() { ls "$ARMPY_STATE_DIR/runs" | sort | tail -n "${1:-1}" | head -n 1; }
 
-snapshot base
+undo_snapshot base
 # 1. A BLIS install, then armpy undo --yes: the root as before.
 t_logged "BLIS profile installs" blis "$ARMPY" --profile "$BLIS" --root "$R" --yes
 expect_blas blis "libblas.so.3 is BLIS's after the install"
@@ -52,7 +36,7 @@ if grep -q 'dpkg, --purge' "$T_OUT/dry.out" && grep -q 'update-alternatives' "$T
 	t_pass "the reverse plan purges the packages and puts the alternatives back"
 else t_fail "the reverse plan lacks dpkg --purge or update-alternatives"; why dry; fi
 t_logged "armpy undo --yes exits 0" undo1 "$ARMPY" undo --yes
-same_as base "after BLIS and its undo, packages, alternatives and files are as before"
+undo_same_as base "after BLIS and its undo, packages, alternatives and files are as before"
 logged again "$ARMPY" undo --yes; rc=$?
 if [ "$rc" = 2 ]; then t_pass "nothing left to undo: exit 2"; else t_fail "undo again: exit $rc, not 2"; fi
 
@@ -68,7 +52,7 @@ else t_fail "undo of A: exit $rc, or run B not named"; why refused; fi
 t_logged "undo of run B exits 0" undoB "$ARMPY" undo "$B" --yes
 expect_blas blis "after undoing B, libblas.so.3 is BLIS's again"
 t_logged "then undo of run A exits 0" undoA "$ARMPY" undo "$A" --yes
-same_as base "after A, B, undo B, undo A: as before"
+undo_same_as base "after A, B, undo B, undo A: as before"
 
 # 3. kill -9 in the middle of apt, then undo without resume.
 "$ARMPY" --profile "$BLIS" --root "$R" --yes >"$T_OUT/killed.out" 2>&1 &
@@ -90,5 +74,5 @@ sleep 1
 if [ -n "$pg" ]; then t_pass "run killed (kill -9) while apt ran (run $K)"
 else t_fail "the apt step was never seen running"; fi
 t_logged "undo of the killed run, without resume, exits 0" undoK "$ARMPY" undo "$K" --yes
-same_as base "after the killed run and its undo: as before"
+undo_same_as base "after the killed run and its undo: as before"
 t_summary

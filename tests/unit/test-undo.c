@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "action.h"
 #include "armpy.h"
@@ -285,6 +287,39 @@ test_installed_updates(void **state)
 	free(cmd);
 }
 
+/* A record is loaded with its step's privilege: the undo of a step that ran through sudo runs
+ * through sudo too (as a user, its rm or update-alternatives needs root). */
+static void
+test_load_privileged(void **state)
+{
+	char dir[] = "/tmp/armpy-test-undo-load.XXXXXX";
+	struct plan *p = plan_new();
+	struct undo_rec *r = NULL;
+	char *sub, *rec, *cause = NULL, *text = "what alternative\nname armpy-t\nset /bin/true\n"
+	    "prev /bin/false\nauto 0\n";
+	size_t n = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	sub = xasprintf("%s/undo", dir);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	rec = xasprintf("%s/alt.rec", sub);
+	assert_int_equal(file_write_atomic(rec, text, strlen(text), 0600, NULL), 0);
+	plan_add(p, "alt", "Alternative", "test")->kind = ACTION_ALTERNATIVE;
+	p->steps[0].privileged = 1;
+	assert_int_equal(undo_load(dir, p, &r, &n, &cause), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(r[0].privileged, 1);
+	assert_string_equal(r[0].prev, "/bin/false");
+	undo_recs_free(r, n);
+	unlink(rec);
+	rmdir(sub);
+	rmdir(dir);
+	free(rec);
+	free(sub);
+	plan_free(p);
+}
+
 int
 main(void)
 {
@@ -294,6 +329,7 @@ main(void)
 		cmocka_unit_test(test_conflict),
 		cmocka_unit_test(test_readers),
 		cmocka_unit_test(test_installed_updates),
+		cmocka_unit_test(test_load_privileged),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
