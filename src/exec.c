@@ -116,6 +116,21 @@ step_result_name(enum step_result r)
 	return "unknown";
 }
 
+/* --root as an absolute path, as the journal keeps it: a relative one is taken from the
+ * directory armpy runs in now, so that undo and resume from elsewhere act on the same tree. */
+static char *
+exec_root_absolute(const char *root)
+{
+	char *cwd;
+	char *abs;
+
+	if (*root == '/' || (cwd = getcwd(NULL, 0)) == NULL)
+		return xstrdup(root);
+	abs = xasprintf("%s/%s", cwd, root);
+	free(cwd);
+	return abs;
+}
+
 struct exec *
 exec_new(const struct plan *plan, const struct exec_opts *o, const struct exec_observer *obs)
 {
@@ -128,7 +143,7 @@ exec_new(const struct plan *plan, const struct exec_opts *o, const struct exec_o
 	if (obs != NULL)
 		e->obs = *obs;
 	if (e->opts.root != NULL && *e->opts.root != '\0' && strcmp(e->opts.root, "/") != 0) {
-		e->root = xstrdup(e->opts.root);
+		e->root = exec_root_absolute(e->opts.root);
 		while (strlen(e->root) > 1 && e->root[strlen(e->root) - 1] == '/')
 			e->root[strlen(e->root) - 1] = '\0';
 	}

@@ -1115,6 +1115,29 @@ test_root_lock(void **state)
 	bnd_rm(dir);
 }
 
+/* A relative --root is kept absolute (the directory armpy ran in, then the path): the journal
+ * records it so, and undo or resume from another directory act on the same tree. */
+static void
+test_root_absolute(void **state)
+{
+	struct exec_opts o = { .root = "some/tree/" };
+	struct plan *p = plan_new();
+	struct exec *e;
+	char *cwd = getcwd(NULL, 0), *want = xasprintf("%s/some/tree", cwd);
+
+	(void)state;
+	e = exec_new(p, &o, NULL);
+	assert_string_equal(exec_root(e), want);
+	exec_free(e);
+	o.root = "/abs/tree";
+	e = exec_new(p, &o, NULL);
+	assert_string_equal(exec_root(e), "/abs/tree");
+	exec_free(e);
+	plan_free(p);
+	free(want);
+	free(cwd);
+}
+
 /* An extract step onto a tree with a mount below it: refused before anything is replaced, and
  * the step names the mount point; nothing on the mount is removed. A bind mount of the same
  * filesystem (same st_dev: only the mount id tells) and a tmpfs (another st_dev), and the
@@ -1435,6 +1458,7 @@ main(void)
 		cmocka_unit_test(test_validate_step_facts),
 		cmocka_unit_test(test_spawn_not_found),
 		cmocka_unit_test(test_root_lock),
+		cmocka_unit_test(test_root_absolute),
 		cmocka_unit_test(test_extract_mounts),
 		cmocka_unit_test(test_extract_chains),
 	};
