@@ -238,8 +238,9 @@ bundle_supported(const struct profile *p, const struct facts *f, char **cause)
 
 	if (bundle_suite(f) == NULL)
 		why = "only Debian 12 (bookworm)";
-	else if (f->arch == NULL || strcmp(f->arch, "x86_64") != 0)
-		why = "only the x86_64 architecture so far (arm64 is next)";
+	else if (f->arch == NULL || (strcmp(f->arch, "x86_64") != 0 &&
+	    strcmp(f->arch, "aarch64") != 0))
+		why = "only the aarch64 and x86_64 architectures";
 	else if (p->source != SOURCE_SYSTEM)
 		why = p->source == SOURCE_PIP ? "not source: pip (wheels) yet" :
 		    "not source: conda (no local channel has been tested)";

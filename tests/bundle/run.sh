@@ -123,7 +123,43 @@ no_test() { # NAME PROFILE FACTS
 }
 no_test pip "$TOP/profiles/pip-venv-openblas.yaml" "$T_OUT/target-facts.yaml"
 no_test conda "$TOP/profiles/conda-miniforge-openblas.yaml" "$T_OUT/target-facts.yaml"
-sed 's/^arch: x86_64$/arch: aarch64/; s/^multiarch: x86_64-linux-gnu$/multiarch: aarch64-linux-gnu/' \
-	"$T_OUT/target-facts.yaml" >"$T_OUT/arm64-facts.yaml"
-no_test arm64 "$PROFILE" "$T_OUT/arm64-facts.yaml"
+sed 's/^  version: "12"$/  version: "11"/' "$T_OUT/target-facts.yaml" >"$T_OUT/debian11-facts.yaml"
+no_test debian11 "$PROFILE" "$T_OUT/debian11-facts.yaml"
+
+# 5. arm64: the bundle made here (amd64) from the facts of an arm64 chroot, installed into it
+# under qemu-user, offline.
+if ! why_not=$(chroot_can_run arm64); then
+	t_skip "bundle for arm64 (qemu-user chroot): $why_not"; t_summary; exit
+fi
+chroot_setup "bookworm arm64 minbase chroot (qemu-user)" arm64 python3 || { t_summary; exit; }
+A=$CHROOT_ROOT
+t_logged "armpy detect --root ARM64-CHROOT" facts-arm64 "$ARMPY" detect --root "$A"
+cp "$T_OUT/facts-arm64.out" "$T_OUT/arm64-facts.yaml"
+if grep -qx 'arch: aarch64' "$T_OUT/arm64-facts.yaml"; then t_pass "the arm64 chroot's facts say aarch64"
+else t_fail "the arm64 chroot's facts do not say arch: aarch64"; fi
+s=$(date +%s)
+t_logged "armpy bundle for arm64 on $(dpkg --print-architecture) exits 0" build-arm64 \
+	"$ARMPY" bundle --profile "$PROFILE" --facts "$T_OUT/arm64-facts.yaml" -o "$T_OUT/arm64.bundle"
+echo "     (arm64 bundle made in $(( $(date +%s) - s ))s: $(du -m "$T_OUT/arm64.bundle" | cut -f1) MB)"
+if zstd -q -dc "$T_OUT/arm64.bundle" | tar -t | grep -q '_arm64\.deb$' &&
+    ! zstd -q -dc "$T_OUT/arm64.bundle" | tar -t | grep -q '_amd64\.deb$'; then
+	t_pass "the arm64 bundle holds arm64 (and all) .debs, no amd64 one"
+else t_fail "the arm64 bundle's .debs are not arm64's"; fi
+refused_on() { # ROOT BUNDLE NAME PATTERN: that bundle on that root is refused
+	local rc=0
+	logged "$3" offline "$ARMPY" --profile "$PROFILE" --root "$1" --bundle "$2" --yes || rc=$?
+	if [ $rc -eq 2 ] && grep -q "$4" "$T_OUT/$3.err"; then t_pass "$3: exit 2, '$4'"
+	else t_fail "$3: exit $rc (want 2, '$4')"; why "$3"; fi
+}
+refused_on "$R" "$T_OUT/arm64.bundle" "the arm64 bundle on the amd64 root" "made for debian 12 aarch64 and this machine is debian 12 x86_64"
+refused_on "$A" "$T_OUT/blis.bundle" "the amd64 bundle on the arm64 root" "made for debian 12 x86_64 and this machine is debian 12 aarch64"
+TRIPLET=aarch64-linux-gnu
+s=$(date +%s)
+T_TIMEOUT=3600 t_logged "offline, arm64 under qemu: armpy --root ARM64-CHROOT --bundle FILE --yes exits 0 (installs, validates)" \
+	install-arm64 offline "$ARMPY" --profile "$PROFILE" --root "$A" --bundle "$T_OUT/arm64.bundle" --yes
+echo "     (offline arm64 install took $(( $(date +%s) - s ))s)"
+R=$A expect_blas blis "arm64: libblas.so.3 is BLIS's"
+if logged import-arm64 in_chroot "$A" python3 -c 'import numpy, scipy, platform; print(platform.machine(), numpy.__version__, scipy.__version__)'; then
+	t_pass "arm64: import numpy, scipy ($(cat "$T_OUT/import-arm64.out"))"
+else t_fail "arm64: import numpy, scipy"; why import-arm64; fi
 t_summary
