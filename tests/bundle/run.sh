@@ -133,7 +133,8 @@ if ! why_not=$(chroot_can_run arm64); then
 fi
 chroot_setup "bookworm arm64 minbase chroot (qemu-user)" arm64 python3 || { t_summary; exit; }
 A=$CHROOT_ROOT
-t_logged "armpy detect --root ARM64-CHROOT" facts-arm64 "$ARMPY" detect --root "$A"
+# The host binary reads the root's files but its uname is the host's: --arch names the root's.
+t_logged "armpy detect --root ARM64-CHROOT --arch aarch64" facts-arm64 "$ARMPY" detect --root "$A" --arch aarch64
 cp "$T_OUT/facts-arm64.out" "$T_OUT/arm64-facts.yaml"
 if grep -qx 'arch: aarch64' "$T_OUT/arm64-facts.yaml"; then t_pass "the arm64 chroot's facts say aarch64"
 else t_fail "the arm64 chroot's facts do not say arch: aarch64"; fi
@@ -145,18 +146,20 @@ if zstd -q -dc "$T_OUT/arm64.bundle" | tar -t | grep -q '_arm64\.deb$' &&
     ! zstd -q -dc "$T_OUT/arm64.bundle" | tar -t | grep -q '_amd64\.deb$'; then
 	t_pass "the arm64 bundle holds arm64 (and all) .debs, no amd64 one"
 else t_fail "the arm64 bundle's .debs are not arm64's"; fi
-refused_on() { # ROOT BUNDLE NAME PATTERN: that bundle on that root is refused
-	local rc=0
-	logged "$3" offline "$ARMPY" --profile "$PROFILE" --root "$1" --bundle "$2" --yes || rc=$?
-	if [ $rc -eq 2 ] && grep -q "$4" "$T_OUT/$3.err"; then t_pass "$3: exit 2, '$4'"
-	else t_fail "$3: exit $rc (want 2, '$4')"; why "$3"; fi
+refused_on() { # BUNDLE NAME PATTERN ARGS...: that bundle with those arguments is refused
+	local rc=0 bundle=$1 name=$2 pat=$3; shift 3
+	logged "$name" offline "$ARMPY" --profile "$PROFILE" "$@" --bundle "$bundle" --yes || rc=$?
+	if [ $rc -eq 2 ] && grep -q "$pat" "$T_OUT/$name.err"; then t_pass "$name: exit 2, '$pat'"
+	else t_fail "$name: exit $rc (want 2, '$pat')"; why "$name"; fi
 }
-refused_on "$R" "$T_OUT/arm64.bundle" "the arm64 bundle on the amd64 root" "made for debian 12 aarch64 and this machine is debian 12 x86_64"
-refused_on "$A" "$T_OUT/blis.bundle" "the amd64 bundle on the arm64 root" "made for debian 12 x86_64 and this machine is debian 12 aarch64"
+refused_on "$T_OUT/arm64.bundle" "the arm64 bundle on the amd64 root" \
+	"made for debian 12 aarch64 and this machine is debian 12 x86_64" --root "$R"
+refused_on "$T_OUT/blis.bundle" "the amd64 bundle on the arm64 root" \
+	"made for debian 12 x86_64 and this machine is debian 12 aarch64" --root "$A" --arch aarch64
 TRIPLET=aarch64-linux-gnu
 s=$(date +%s)
-T_TIMEOUT=3600 t_logged "offline, arm64 under qemu: armpy --root ARM64-CHROOT --bundle FILE --yes exits 0 (installs, validates)" \
-	install-arm64 offline "$ARMPY" --profile "$PROFILE" --root "$A" --bundle "$T_OUT/arm64.bundle" --yes
+T_TIMEOUT=3600 t_logged "offline, arm64 under qemu: armpy --root ARM64-CHROOT --arch aarch64 --bundle FILE --yes exits 0 (installs, validates)" \
+	install-arm64 offline "$ARMPY" --profile "$PROFILE" --root "$A" --arch aarch64 --bundle "$T_OUT/arm64.bundle" --yes
 echo "     (offline arm64 install took $(( $(date +%s) - s ))s)"
 R=$A expect_blas blis "arm64: libblas.so.3 is BLIS's"
 if logged import-arm64 in_chroot "$A" python3 -c 'import numpy, scipy, platform; print(platform.machine(), numpy.__version__, scipy.__version__)'; then
