@@ -142,8 +142,8 @@ s=$(date +%s)
 t_logged "armpy bundle for arm64 on $(dpkg --print-architecture) exits 0" build-arm64 \
 	"$ARMPY" bundle --profile "$PROFILE" --facts "$T_OUT/arm64-facts.yaml" -o "$T_OUT/arm64.bundle"
 echo "     (arm64 bundle made in $(( $(date +%s) - s ))s: $(du -m "$T_OUT/arm64.bundle" | cut -f1) MB)"
-if zstd -q -dc "$T_OUT/arm64.bundle" | tar -t | grep -q '_arm64\.deb$' &&
-    ! zstd -q -dc "$T_OUT/arm64.bundle" | tar -t | grep -q '_amd64\.deb$'; then
+zstd -q -dc "$T_OUT/arm64.bundle" | tar -t >"$T_OUT/arm64-members.txt"
+if grep -q '_arm64\.deb$' "$T_OUT/arm64-members.txt" && ! grep -q '_amd64\.deb$' "$T_OUT/arm64-members.txt"; then
 	t_pass "the arm64 bundle holds arm64 (and all) .debs, no amd64 one"
 else t_fail "the arm64 bundle's .debs are not arm64's"; fi
 refused_on() { # BUNDLE NAME PATTERN ARGS...: that bundle with those arguments is refused
