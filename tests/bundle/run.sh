@@ -4,7 +4,7 @@
 # Debian bookworm amd64 chroot, then installed into it by the host binary with --root inside a
 # network namespace that has only loopback (unshare -n), and validated. Damaged bundles (a
 # byte, a missing or extra member, a symlink, another release or architecture) are refused
-# before anything runs; routes no test has run are refused by armpy bundle.
+# before anything runs; profiles no test has run are refused by armpy bundle.
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/lib-chroot.sh"
