@@ -32,8 +32,21 @@ offline() {
 	unshare -n -- /bin/sh -c 'ip link set lo up && exec "$@"' offline "$@"
 }
 
+# own_archives ROOT: the root gets an empty apt archive cache of its own instead of the suites'
+# shared one (chroot_new binds it): no .deb may come from anywhere but the bundle.
+own_archives() {
+	umount "$1/var/cache/apt/archives" && mkdir -p "$1/var/cache/apt/archives/partial" &&
+		[ -z "$(find "$1/var/cache/apt/archives" -name '*.deb' -print -quit)" ]
+}
+no_debs_cached() { # ROOT NAME: apt read the bundle's .debs in place, it copied none
+	if [ -z "$(find "$1/var/cache/apt/archives" -name '*.deb' -print -quit)" ]; then
+		t_pass "$2: no .deb in the root's apt archive cache (apt read the bundle's in place)"
+	else t_fail "$2: .debs in the root's apt archive cache"; fi
+}
+
 chroot_setup "bookworm amd64 minbase chroot" amd64 python3 || { t_summary; exit; }
 R=$CHROOT_ROOT
+own_archives "$R" || { t_fail "an empty apt archive cache in the chroot"; t_summary; exit; }
 
 links=$(offline ip -o link show | awk -F': ' '{print $2}' | tr '\n' ' ')
 if [ "$links" = "lo " ]; then t_pass "the namespace has only loopback"
@@ -97,6 +110,7 @@ t_logged "offline: armpy --profile P --root CHROOT --bundle FILE --yes exits 0 (
 	install offline "$ARMPY" --profile "$PROFILE" --root "$R" --bundle "$T_OUT/blis.bundle" --yes
 echo "     (offline install took $(( $(date +%s) - s ))s)"
 expect_blas blis "libblas.so.3 is BLIS's"
+no_debs_cached "$R" "amd64"
 if logged import in_chroot "$R" python3 -c 'import numpy, scipy; print(numpy.__version__, scipy.__version__)'; then
 	t_pass "python3 -c 'import numpy, scipy' in the chroot ($(cat "$T_OUT/import.out"))"
 else t_fail "import numpy, scipy in the chroot"; why import; fi
@@ -133,6 +147,7 @@ if ! why_not=$(chroot_can_run arm64); then
 fi
 chroot_setup "bookworm arm64 minbase chroot (qemu-user)" arm64 python3 || { t_summary; exit; }
 A=$CHROOT_ROOT
+own_archives "$A" || { t_fail "an empty apt archive cache in the arm64 chroot"; t_summary; exit; }
 # The host binary reads the root's files but its uname is the host's: --arch names the root's.
 t_logged "armpy detect --root ARM64-CHROOT --arch aarch64" facts-arm64 "$ARMPY" detect --root "$A" --arch aarch64
 cp "$T_OUT/facts-arm64.out" "$T_OUT/arm64-facts.yaml"
@@ -162,6 +177,7 @@ T_TIMEOUT=3600 t_logged "offline, arm64 under qemu: armpy --root ARM64-CHROOT --
 	install-arm64 offline "$ARMPY" --profile "$PROFILE" --root "$A" --arch aarch64 --bundle "$T_OUT/arm64.bundle" --yes
 echo "     (offline arm64 install took $(( $(date +%s) - s ))s)"
 R=$A expect_blas blis "arm64: libblas.so.3 is BLIS's"
+no_debs_cached "$A" "arm64"
 if logged import-arm64 in_chroot "$A" python3 -c 'import numpy, scipy, platform; print(platform.machine(), numpy.__version__, scipy.__version__)'; then
 	t_pass "arm64: import numpy, scipy ($(cat "$T_OUT/import-arm64.out"))"
 else t_fail "arm64: import numpy, scipy"; why import-arm64; fi
