@@ -4,12 +4,13 @@
 
 _armpy_options() { # COMMAND -> the options it takes
 	case $1 in
-	"") echo "--load --profile --dry-run --check --format --yes --progress --log --root --os-release --cpuinfo --arch --help --version" ;;
+	"") echo "--load --profile --dry-run --check --format --yes --progress --log --bundle --root --os-release --cpuinfo --arch --help --version" ;;
 	detect) echo "--root --os-release --cpuinfo --arch --help" ;;
 	plan) echo "--profile --facts --output --root --os-release --cpuinfo --arch --help" ;;
 	run) echo "--root --dry-run --yes --progress --log --help" ;;
 	resume) echo "--yes --progress --log --help" ;;
 	undo) echo "--dry-run --yes --progress --log --help" ;;
+	bundle) echo "--profile --facts --output --mirror --security-mirror --root --os-release --cpuinfo --arch --help" ;;
 	runs) echo "--help" ;;
 	validate) echo "--python --root --expect --format --quick --env --no-login-env --thorough --thorough-suite --thorough-k --thorough-timeout --help" ;;
 	gflops) echo "--threads --size --repeat --format --root --quick --progress --help" ;;
@@ -30,7 +31,7 @@ _armpy() {
 	cmd=
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
-		detect|plan|run|resume|undo|runs|validate|gflops|report) cmd=${COMP_WORDS[i]}; break ;;
+		detect|plan|run|resume|undo|bundle|runs|validate|gflops|report) cmd=${COMP_WORDS[i]}; break ;;
 		esac
 	done
 
@@ -51,7 +52,8 @@ _armpy() {
 		_armpy_yaml "$cur"
 		compopt -o nospace -o filenames 2>/dev/null
 		return ;;
-	--os-release|--cpuinfo|--log|--python|--html)
+	--mirror|--security-mirror) return ;;
+	--os-release|--cpuinfo|--log|--python|--html|--bundle)
 		COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null; return ;;
 	--threads|--size|--env) return ;;
 	esac
@@ -59,7 +61,7 @@ _armpy() {
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$(_armpy_options "$cmd")" -- "$cur"))
 	elif [ -z "$cmd" ]; then
-		COMPREPLY=($(compgen -W "detect plan run resume undo runs validate gflops report" -- "$cur"))
+		COMPREPLY=($(compgen -W "detect plan run resume undo bundle runs validate gflops report" -- "$cur"))
 	elif [ "$cmd" = run ]; then
 		_armpy_yaml "$cur"
 		compopt -o nospace -o filenames 2>/dev/null

@@ -1,6 +1,7 @@
 /* cmd-headless.c — the headless default command (armpy --profile FILE): prepare, --dry-run, --check, run. */
 /* SPDX-License-Identifier: MIT */
 #include "armpy.h"
+#include "bundle.h"
 #include "cmd.h"
 #include "exec.h"
 #include "facts.h"
@@ -15,6 +16,55 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* The bundle verified (and unpacked into root unless NULL) and its plan, or NULL with *cause. */
+static struct plan *
+cmd_bundle_plan(const char *file, const char *root, const struct facts *f, char **cause)
+{
+	char *plan_yaml = NULL, *profile_yaml = NULL;
+	struct bundle_manifest *m = bundle_read(file, root, f, &plan_yaml, &profile_yaml, cause);
+	struct plan *theirs = NULL;
+	struct ynode *n;
+
+	if (m != NULL && (n = ydoc_parse(plan_yaml, strlen(plan_yaml), "plan.yaml", cause)) != NULL) {
+		theirs = plan_from_node(n, "plan.yaml", cause);
+		ynode_free(n);
+	}
+	bundle_manifest_free(m);
+	free(plan_yaml);
+	free(profile_yaml);
+	return theirs;
+}
+
+/*
+ * --bundle: the bundle verified and the plan made here for this machine, installing from it,
+ * must be the bundle's own; only then (for a run) is it read again, verified again as it is
+ * unpacked into the root, and its plan compared again (the file may have changed).
+ */
+static struct plan *
+cmd_headless_bundle(const struct main_opts *o, const struct profile *p, const struct facts *f,
+    char **cause)
+{
+	struct plan *plan = NULL, *theirs;
+	const char *root = o->detect.root != NULL ? o->detect.root : "/";
+	int pass, passes = o->dry_run || o->check ? 1 : 2;
+
+	if (bundle_supported(p, f, cause) != 0 ||
+	    (plan = plan_make_bundle(f, p, BUNDLE_DIR, cause)) == NULL)
+		return NULL;
+	for (pass = 0; pass < passes; pass++) {
+		theirs = cmd_bundle_plan(o->bundle, pass == 1 ? root : NULL, f, cause);
+		if (theirs == NULL || bundle_plan_same(plan, theirs, cause) != 0)
+			break;
+		plan_free(theirs);
+		theirs = NULL;
+	}
+	if (pass == passes)
+		return plan;
+	plan_free(theirs);
+	plan_free(plan);
+	return NULL;
+}
 
 /* Load the profile, detect the facts and make the plan; messages go to stderr (plan warnings
  * too). Returns 0, or EXIT_USAGE with all three outputs NULL. */
@@ -42,9 +92,13 @@ cmd_headless_prepare(const struct main_opts *o, struct profile **pp, struct fact
 		fprintf(stderr, "armpy: %s\n", cause);
 		goto fail;
 	}
-	*planp = plan_make(*fp, *pp, &cause);
+	*planp = o->bundle != NULL ? cmd_headless_bundle(o, *pp, *fp, &cause) :
+	    plan_make(*fp, *pp, &cause);
 	if (*planp == NULL) {
-		fprintf(stderr, "armpy: %s: %s\n", quote_short(o->profile), cause);
+		if (o->bundle != NULL)
+			fprintf(stderr, "armpy: %s\n", cause);
+		else
+			fprintf(stderr, "armpy: %s: %s\n", quote_short(o->profile), cause);
 		goto fail;
 	}
 	for (size_t i = 0; (*planp)->warnings != NULL && (*planp)->warnings[i] != NULL; i++)

@@ -38,6 +38,7 @@ main_exec(struct args *a)
 	o.profile = args_get(a, "--profile");
 	o.load = args_get(a, "--load");
 	o.log = args_get(a, "--log");
+	o.bundle = args_get(a, "--bundle");
 	o.json = args_has(a, "--progress") && strcmp(args_get(a, "--progress"), "json") == 0;
 	o.dry_run = args_has(a, "--dry-run");
 	o.check = args_has(a, "--check");
@@ -57,6 +58,11 @@ main_exec(struct args *a)
 	}
 	if (o.profile != NULL)
 		return cmd_headless(&o);
+	if (o.bundle != NULL) {
+		fprintf(stderr, "armpy: --bundle needs --profile FILE (the wizard does not open "
+		    "bundles yet)\n");
+		return EXIT_USAGE;
+	}
 	if (o.dry_run || o.check) {
 		fprintf(stderr, "armpy: %s needs --profile FILE\n", o.check ? "--check" : "--dry-run");
 		return EXIT_USAGE;
@@ -84,6 +90,8 @@ static const struct args_opt main_opts[] = {
 	{ "--yes", 'y', NULL, 0, "approve the plan shown without asking" },
 	{ "--progress", 0, "text|json", ARGS_CHOICES, "line progress, or one JSON object per line" },
 	{ "--log", 0, "FILE", 0, "also write the run log to FILE" },
+	{ "--bundle", 0, "FILE", 0, "with --profile: install from a bundle made by armpy bundle "
+	    "(verified first; no network is used)" },
 	{ "--version", 'V', NULL, 0, "print armpy's version" },
 	{ NULL, 0, NULL, 0, NULL },
 };

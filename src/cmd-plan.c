@@ -11,7 +11,7 @@
 #include "profile.h"
 #include "ydoc.h"
 
-static struct facts *
+struct facts *
 plan_facts(const char *path, const struct detect_opts *d, char **cause)
 {
 	struct facts *f;

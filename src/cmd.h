@@ -28,6 +28,7 @@ extern const struct cmd_entry cmd_validate_entry;
 extern const struct cmd_entry cmd_gflops_entry;
 extern const struct cmd_entry cmd_report_entry;
 extern const struct cmd_entry cmd_undo_entry;
+extern const struct cmd_entry cmd_bundle_entry;
 extern const struct cmd_entry cmd_main_entry;     /* armpy [--profile FILE ...] / wizard */
 
 extern const struct cmd_entry *const cmd_table[];
@@ -44,6 +45,7 @@ struct main_opts {
 	int yes;                  /* --yes: no confirmation */
 	int json;                 /* --progress json */
 	const char *log;          /* --log FILE */
+	const char *bundle;       /* --bundle FILE: install from it (bundle.h), no network */
 	struct detect_opts detect;
 };
 /* The headless face (src/cmd-headless.c): with --dry-run the plan, with --check which steps
@@ -53,6 +55,8 @@ int cmd_headless(const struct main_opts *);
  * comments (--dry-run of armpy and of armpy run). */
 struct plan;
 int cmd_dry_run(const struct plan *, const char *root);
+/* The facts of FACTS.yaml (path), or detected as d says when path is NULL (cmd-plan.c). */
+struct facts *plan_facts(const char *path, const struct detect_opts *d, char **cause);
 /* The wizard face (src/tui.c). */
 int tui_main(const struct main_opts *);
 

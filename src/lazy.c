@@ -60,6 +60,16 @@
 #undef archive_write_finish_entry
 #undef archive_write_free
 #undef archive_write_header
+#undef archive_write_new
+#undef archive_write_set_format_pax_restricted
+#undef archive_write_add_filter_zstd
+#undef archive_write_open_fd
+#undef archive_entry_new
+#undef archive_entry_free
+#undef archive_entry_set_size
+#undef archive_entry_set_filetype
+#undef archive_entry_set_perm
+#undef archive_write_data
 
 struct lazy_curl lazy_curl;
 struct lazy_crypto lazy_crypto;

@@ -37,7 +37,11 @@ int lazy_archive_load(char **cause);
 	X(archive_read_support_format_all) X(archive_write_close) X(archive_write_data_block) \
 	X(archive_write_disk_new) X(archive_write_disk_set_options) \
 	X(archive_write_disk_set_standard_lookup) X(archive_write_finish_entry) \
-	X(archive_write_free) X(archive_write_header)
+	X(archive_write_free) X(archive_write_header) \
+	X(archive_write_new) X(archive_write_set_format_pax_restricted) \
+	X(archive_write_add_filter_zstd) X(archive_write_open_fd) X(archive_entry_new) \
+	X(archive_entry_free) X(archive_entry_set_size) X(archive_entry_set_filetype) \
+	X(archive_entry_set_perm) X(archive_write_data)
 
 #define LAZY_FIELD(name) __typeof__(name) *name;
 
@@ -102,6 +106,16 @@ extern struct lazy_archive lazy_archive;
 #define archive_write_finish_entry (lazy_archive.archive_write_finish_entry)
 #define archive_write_free (lazy_archive.archive_write_free)
 #define archive_write_header (lazy_archive.archive_write_header)
+#define archive_write_new (lazy_archive.archive_write_new)
+#define archive_write_set_format_pax_restricted (lazy_archive.archive_write_set_format_pax_restricted)
+#define archive_write_add_filter_zstd (lazy_archive.archive_write_add_filter_zstd)
+#define archive_write_open_fd (lazy_archive.archive_write_open_fd)
+#define archive_entry_new (lazy_archive.archive_entry_new)
+#define archive_entry_free (lazy_archive.archive_entry_free)
+#define archive_entry_set_size (lazy_archive.archive_entry_set_size)
+#define archive_entry_set_filetype (lazy_archive.archive_entry_set_filetype)
+#define archive_entry_set_perm (lazy_archive.archive_entry_set_perm)
+#define archive_write_data (lazy_archive.archive_write_data)
 #endif
 
 #endif

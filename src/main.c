@@ -22,6 +22,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_gflops_entry,
 	&cmd_report_entry,
 	&cmd_undo_entry,
+	&cmd_bundle_entry,
 	NULL,
 };
 

@@ -168,6 +168,7 @@ plan_debian(struct pctx *c)
 
 	argv = strv_pushl(strv_new(), "apt-get", "install", "-y", "--no-install-recommends", NULL);
 	argv = strv_append(argv, pkgs);
+	argv = pc_apt_opts(c, argv);
 	if (strcmp(c->lib, "blis") == 0)
 		why = xasprintf(GUIDE_NAME ": 'sudo apt -y install python3-scipy python3-numpy "
 		    "libopenblas-dev libblis-dev' -- the runtime packages of the chosen threading "

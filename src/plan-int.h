@@ -39,6 +39,7 @@ struct pctx {
 	/* the release's lifecycle row, with the target's later distro-info-data days (pc_life) */
 	struct distro_life life;
 	int life_noted;
+	const char *bundle;       /* the unpacked bundle's directory in the root (bundle.h), NULL: online */
 };
 
 /* Steps. argv/packages are NULL-terminated lists of string literals or copies. */
@@ -68,6 +69,8 @@ int pc_cores(const struct pctx *);
 
 /* Shared planning blocks. */
 void pc_apt_update(struct pctx *);
+/* argv with the apt options that point apt at the bundle's archive (c->bundle), else argv. */
+char **pc_apt_opts(const struct pctx *, char **argv);
 int pc_resolve_python(struct pctx *, int need_interp);
 int pc_python_eol(struct pctx *, const char *ver, const char *what);
 /* Warns when versions a plan installs are below the guide's floors (NULL: unknown). */

@@ -12,6 +12,7 @@
 #include "profile.h"
 #include "pyeol.h"
 #include "distrolife.h"
+#include "bundle.h"
 
 struct step *
 plan_add(struct plan *plan, const char *id, const char *title, const char *why)
@@ -282,16 +283,68 @@ plan_check_apt_update(struct plan *plan)
 	strv_free(all);
 }
 
+/*
+ * From a bundle (bundle.h), apt reads the bundle's own sources list and keeps its lists beside
+ * it, so the root's apt configuration and lists are not changed; no package cache file is
+ * written. The archive's index is the uncompressed Packages file its InRelease vouches for (the
+ * bundle keeps no compressed one). The security archive's InRelease has a Valid-Until a week
+ * after it was signed: a bundle is older than that by design (docs/security.md).
+ */
+char **
+pc_apt_opts(const struct pctx *c, char **argv)
+{
+	if (c->bundle == NULL)
+		return argv;
+	argv = strv_pushl(argv, "-o", "Dir::Etc::sourceparts=-", "-o", NULL);
+	argv = strv_pushf(argv, "Dir::Etc::sourcelist=%s/sources.list", c->bundle);
+	argv = strv_push(argv, "-o");
+	argv = strv_pushf(argv, "Dir::State::Lists=%s/lists", c->bundle);
+	return strv_pushl(argv, "-o", "Dir::Cache::pkgcache=", "-o", "Dir::Cache::srcpkgcache=",
+	    "-o", "Acquire::Languages=none", "-o", "Acquire::CompressionTypes::xz=false", "-o",
+	    "Acquire::CompressionTypes::gz=false", "-o", "Acquire::Check-Valid-Until=false", NULL);
+}
+
+/* The bundle's sources list: its archives as file: sources, verified with the root's own
+ * Debian archive keyring (the bundle carries no key). */
+static void
+pc_bundle_sources(struct pctx *c)
+{
+	struct step *s = plan_add(c->plan, "bundle-sources", "Point apt at the bundle's archive "
+	    "(its own sources list; the system's is not changed)", "the bundle carries the "
+	    "archives' signed InRelease files, their Packages indexes and the packages: apt "
+	    "verifies them with the system's Debian archive keyring, as it would online");
+	const struct bundle_archive *a;
+	size_t n;
+	struct buf b;
+
+	buf_init(&b);
+	a = bundle_archives(&n);
+	for (size_t i = 0; i < n; i++) {
+		buf_printf(&b, "deb [signed-by=%s] file:%s/apt/%s %s%s main\n", BUNDLE_KEYRING,
+		    c->bundle, a[i].dir, bundle_suite(c->f), a[i].suffix);
+	}
+	s->kind = ACTION_WRITE;
+	s->privileged = 1;
+	s->est_seconds = 1;
+	s->u.write.path = xasprintf("%s/sources.list", c->bundle);
+	s->u.write.mode = 0644;
+	s->u.write.content = buf_steal(&b);
+}
+
 void
 pc_apt_update(struct pctx *c)
 {
-	static const char *argv[] = { "apt-get", "update", NULL };
+	char **argv;
 
 	if (c->apt_updated)
 		return;
 	c->apt_updated = 1;
-	pc_run(c, "apt-update", "Refresh the package lists (apt-get update)", GUIDE_NAME ": 'sudo "
-	    "apt update' before 'sudo apt-get install ...'", 1, 30, argv);
+	if (c->bundle != NULL)
+		pc_bundle_sources(c);
+	argv = pc_apt_opts(c, strv_pushl(strv_new(), "apt-get", "update", NULL));
+	pc_runv(c, "apt-update", c->bundle != NULL ? "Read the bundle's package lists (apt-get "
+	    "update, no network)" : "Refresh the package lists (apt-get update)", GUIDE_NAME ": "
+	    "'sudo apt update' before 'sudo apt-get install ...'", 1, 30, argv);
 }
 
 /* Warns about an EOL version; refuses it unless allow_eol. what: "chosen in the profile". */
@@ -817,6 +870,13 @@ plan_route(struct pctx *c)
 struct plan *
 plan_make(const struct facts *f, const struct profile *p, char **cause)
 {
+	return plan_make_bundle(f, p, NULL, cause);
+}
+
+struct plan *
+plan_make_bundle(const struct facts *f, const struct profile *p, const char *bundle_dir,
+    char **cause)
+{
 	struct pctx c;
 	struct plan *plan;
 	const char *id = f->distro_id != NULL ? f->distro_id : "unknown";
@@ -826,6 +886,7 @@ plan_make(const struct facts *f, const struct profile *p, char **cause)
 	c.f = f;
 	c.p = p;
 	c.cause = cause;
+	c.bundle = bundle_dir;
 	c.plan = plan = plan_new();
 	plan->profile_name = xstrdup(p->name);
 	plan->target = xasprintf("%s-%s %s", id, f->distro_version != NULL ? f->distro_version :

@@ -143,6 +143,10 @@ void plan_free(struct plan *);
  * pyeol_now().
  */
 struct plan *plan_make(const struct facts *, const struct profile *, char **cause);
+/* The same plan installing from a bundle unpacked at bundle_dir in the root (bundle.h): apt
+ * reads the bundle's archive (a file: source of its own, shown in each apt step's argv). */
+struct plan *plan_make_bundle(const struct facts *, const struct profile *,
+    const char *bundle_dir, char **cause);
 
 /* Building plans (used by plan-*.c). The step is appended and returned for further filling;
  * strings are copied. */

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 mkdir -p tests/out
 export ARMPY_TODAY=${ARMPY_TODAY:-2026-11-25}
 
-order="unit lint graph golden facts conform profile inputs fuzz output net exec state sudo validate vendor thorough report tui pip e2e undo ssh fleet deb arm64 slow"
+order="unit lint graph golden facts conform profile inputs fuzz output net exec state sudo validate vendor thorough report tui pip e2e undo bundle ssh fleet deb arm64 slow"
 want=${SUITES:-$order}
 declare -A case_of=()   # suite -> CASE pattern given on the command line
 unit_only=              # unit/test-NAME: that binary alone

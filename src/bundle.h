@@ -1,0 +1,106 @@
+/* bundle.h — a bundle for machines without internet: its manifest, its verification and unpacking, and how it is made. */
+/* SPDX-License-Identifier: MIT */
+#ifndef BUNDLE_H
+#define BUNDLE_H
+
+#include <stddef.h>
+
+struct facts;
+struct profile;
+struct plan;
+
+/*
+ * A bundle is one tar file (zstd-compressed) made by `armpy bundle` on a connected machine:
+ *   MANIFEST       the first member (YAML, below)
+ *   plan.yaml      the plan made for the target's facts, installing from the bundle
+ *   profile.yaml   facts.yaml   (the target's)
+ *   apt/ARCHIVE/dists/SUITE/InRelease, apt/ARCHIVE/dists/SUITE/main/binary-ARCH/Packages
+ *                  each archive's signed index, as the mirror serves it (bundle_archives)
+ *   apt/ARCHIVE/pool/...   every .deb the plan's apt steps need on a minimal installation,
+ *                  at the path the index names
+ * MANIFEST:
+ *   armpy_bundle: 1
+ *   armpy_version: "0.9.0"
+ *   target: {distro_id: debian, distro_version: "12", arch: aarch64, cpu: Neoverse-V2}
+ *   files: [{path: plan.yaml, size: N, sha256: HEX}, ...]      # every member but MANIFEST
+ * Installing unpacks it at BUNDLE_DIR inside the root; apt reads it there (plan_make_bundle).
+ */
+#define BUNDLE_DIR "/var/lib/armpy/bundle"
+#define BUNDLE_KEYRING "/usr/share/keyrings/debian-archive-keyring.gpg"
+#define BUNDLE_MANIFEST_MAX (1024 * 1024)      /* bytes of MANIFEST (YDOC_MAX_BYTES) */
+#define BUNDLE_FILES_MAX 5000
+#define BUNDLE_BYTES_MAX (32LL << 30)          /* all members together */
+
+struct bundle_file {
+	char *path;              /* relative, [A-Za-z0-9._+~%-] components, no "." or ".." */
+	long long size;
+	char sha256[65];
+};
+
+struct bundle_manifest {
+	char *armpy_version;
+	char *distro_id, *distro_version, *arch, *cpu;
+	struct bundle_file *files;
+	size_t nfiles;
+};
+
+void bundle_manifest_free(struct bundle_manifest *);
+/* Adds a file (copies path). */
+void bundle_manifest_add(struct bundle_manifest *, const char *path, long long size,
+    const char *sha256);
+char *bundle_manifest_yaml(const struct bundle_manifest *);
+/* Strict: unknown keys, bad paths, duplicates, sizes, counts. NULL with *cause. */
+struct bundle_manifest *bundle_manifest_parse(const char *data, size_t len, char **cause);
+/* 0 when path may be a member's name; -1 with *cause saying why. */
+int bundle_path_ok(const char *path, char **cause);
+/* 0 when the manifest's target is the machine f describes (release and architecture); -1 with
+ * *cause naming both. The plan's equality (bundle_plan_same) covers the CPU's part. */
+int bundle_target_ok(const struct bundle_manifest *, const struct facts *, char **cause);
+
+/* The archives a bundle carries, as the release's installation has them: debian SUITE,
+ * debian SUITE-updates, debian-security SUITE-security (the codename, then suffix). */
+struct bundle_archive {
+	const char *dir;         /* apt/DIR in the bundle: "debian" or "debian-security" */
+	const char *suffix;      /* "", "-updates", "-security" */
+};
+const struct bundle_archive *bundle_archives(size_t *n);
+
+/* The Debian suite (codename) of a release a bundle can carry, or NULL: only the releases a
+ * test has installed from a bundle (bundle.c says which). */
+const char *bundle_suite(const struct facts *);
+/* 0 when a bundle may be made or installed for this profile on this machine; -1 with *cause
+ * ("refused: ...") naming the reason, for every combination no test has run. */
+int bundle_supported(const struct profile *, const struct facts *, char **cause);
+/* 0 when plan a (made here) is the bundle's plan b, step for step; -1 with *cause naming the
+ * first difference. */
+int bundle_plan_same(const struct plan *a, const struct plan *b, char **cause);
+
+/*
+ * Reads the bundle FILE as hostile input: MANIFEST first (its target checked against f before
+ * anything else is read), then every member: a regular file named in the manifest, once, with
+ * its size and sha256; nothing extra, nothing missing. With root non-NULL the files are
+ * written into a new directory under ROOT/var/lib/armpy (through the root boundary,
+ * rootdir.h) which, only once everything matched, replaces ROOT/BUNDLE_DIR; on any failure it
+ * is removed. With root NULL nothing is written (verification only). Returns the manifest, the
+ * bundle's plan and profile text (*plan_yaml, *profile_yaml, new), or NULL with *cause.
+ */
+struct bundle_manifest *bundle_read(const char *file, const char *root, const struct facts *f,
+    char **plan_yaml, char **profile_yaml, char **cause);
+
+/* The size and sha256 (lower-case hex) of a file; -1 with *cause (bundle-read.c). */
+int bundle_sha256_file(const char *path, long long *size, char hex[65], char **cause);
+
+/* bundle-write.c: writes the tar (MANIFEST first, then every file of m read from dir)
+ * atomically at out, with progress on stderr. 0, or -1 with *cause. */
+int bundle_write(const char *out, const char *dir, const struct bundle_manifest *m,
+    char **cause);
+
+/* bundle-apt.c: in the work directory work (new, private), resolves the packages with a
+ * private apt configuration for the target f (its release and architecture; against a
+ * minimal installation: the release's Priority: required packages, apt, and what they
+ * depend on) from mirror (Debian's archive) and security (its security archive), and lays out
+ * work/apt as the bundle keeps it. The files written (relative to work) are added to m. */
+int bundle_apt_fetch(const struct facts *f, const char *mirror, const char *security,
+    char *const *packages, const char *work, struct bundle_manifest *m, char **cause);
+
+#endif

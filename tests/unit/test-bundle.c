@@ -1,0 +1,236 @@
+/* test-bundle.c — unit tests for bundles: member names, the manifest parser (hostile input), the target check and the planner's bundle hook. */
+/* SPDX-License-Identifier: MIT */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "armpy.h"
+#include "bundle.h"
+#include "facts.h"
+#include "plan.h"
+#include "profile.h"
+
+#define SHA "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+static void
+test_path_ok(void **state)
+{
+	const char *good[] = { "plan.yaml", "apt/debian/pool/main/g/gcc-12/"
+	    "gcc-12_12.2.0-14+deb12u1_amd64.deb", "a/b~c%3a.d", "..a", "a/.b", NULL };
+	const char *bad[] = { "", "/etc/passwd", "a/../b", "..", "../a", "./a", "a/.", "a//b",
+	    "a/", "MANIFEST", "a b", "a\nb", "a\\b", "\xc3\xa4", "a/..", NULL };
+
+	(void)state;
+	for (size_t i = 0; good[i] != NULL; i++)
+		assert_int_equal(bundle_path_ok(good[i], NULL), 0);
+	for (size_t i = 0; bad[i] != NULL; i++) {
+		char *cause = NULL;
+		assert_int_equal(bundle_path_ok(bad[i], &cause), -1);
+		assert_non_null(cause);
+		free(cause);
+	}
+}
+
+static struct bundle_manifest *
+sample(void)
+{
+	struct bundle_manifest *m = xcalloc(1, sizeof *m);
+
+	m->armpy_version = xstrdup("0.1.0");
+	m->distro_id = xstrdup("debian");
+	m->distro_version = xstrdup("12");
+	m->arch = xstrdup("aarch64");
+	m->cpu = xstrdup("Neoverse-N1");
+	bundle_manifest_add(m, "plan.yaml", 10, SHA);
+	bundle_manifest_add(m, "apt/debian/pool/main/p/p/p_1+b1_arm64.deb", 12345678901LL, SHA);
+	return m;
+}
+
+static void
+test_manifest_round_trip(void **state)
+{
+	struct bundle_manifest *m = sample(), *back;
+	char *text = bundle_manifest_yaml(m), *cause = NULL;
+
+	(void)state;
+	back = bundle_manifest_parse(text, strlen(text), &cause);
+	assert_non_null(back);
+	assert_string_equal(back->distro_version, "12");
+	assert_string_equal(back->arch, "aarch64");
+	assert_int_equal(back->nfiles, 2);
+	assert_string_equal(back->files[1].path, m->files[1].path);
+	assert_true(back->files[1].size == 12345678901LL);
+	assert_string_equal(back->files[1].sha256, SHA);
+	bundle_manifest_free(back);
+	bundle_manifest_free(m);
+	free(text);
+}
+
+/* Each line of the sample manifest replaced by a hostile one is refused. */
+static void
+refused(const char *from, const char *to)
+{
+	struct bundle_manifest *m = sample();
+	char *text = bundle_manifest_yaml(m), *at = strstr(text, from), *bad, *cause = NULL;
+
+	assert_non_null(at);
+	bad = xasprintf("%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+	assert_null(bundle_manifest_parse(bad, strlen(bad), &cause));
+	assert_non_null(cause);
+	free(cause);
+	free(bad);
+	free(text);
+	bundle_manifest_free(m);
+}
+
+static void
+test_manifest_hostile(void **state)
+{
+	(void)state;
+	refused("armpy_bundle: 1", "armpy_bundle: 2");
+	refused("path: plan.yaml", "path: ../../etc/shadow");
+	refused("path: plan.yaml", "path: /etc/shadow");
+	refused("path: plan.yaml", "path: apt/debian/pool/main/p/p/p_1+b1_arm64.deb");
+	refused("size: 10", "size: -1");
+	refused("size: 10", "size: 99999999999999");
+	refused("size: 10", "size: ten");
+	refused("sha256: \"" SHA, "sha256: \"" SHA "0");
+	refused("sha256: \"" SHA, "sha256: \"0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef");
+	refused("armpy_version", "extra: 1\narmpy_version");
+	refused("cpu: Neoverse-N1}", "cpu: Neoverse-N1, x: 1}");
+	refused("files:", "files: []\nother:");
+}
+
+static struct facts
+mkfacts(const char *ver, const char *arch)
+{
+	struct facts f;
+
+	memset(&f, 0, sizeof f);
+	f.distro_id = (char *)"debian";
+	f.distro_version = (char *)ver;
+	f.family = FAMILY_DEBIAN;
+	f.package_manager = PM_APT;
+	f.arch = (char *)arch;
+	f.multiarch = (char *)(strcmp(arch, "aarch64") == 0 ? "aarch64-linux-gnu" :
+	    "x86_64-linux-gnu");
+	f.cpu.name = (char *)"Neoverse-N1";
+	f.cpu.cores = 4;
+	f.page_size = 4096;
+	return f;
+}
+
+static void
+test_target(void **state)
+{
+	struct bundle_manifest *m = sample();
+	struct facts here = mkfacts("12", "aarch64"), other = mkfacts("11", "aarch64");
+	struct facts x86 = mkfacts("12", "x86_64");
+	char *cause = NULL;
+
+	(void)state;
+	assert_int_equal(bundle_target_ok(m, &here, NULL), 0);
+	assert_int_equal(bundle_target_ok(m, &other, &cause), -1);
+	assert_non_null(strstr(cause, "debian 11 aarch64"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(bundle_target_ok(m, &x86, &cause), -1);
+	assert_non_null(strstr(cause, "debian 12 x86_64"));
+	free(cause);
+	bundle_manifest_free(m);
+}
+
+static const struct step *
+step_of(const struct plan *p, const char *id)
+{
+	for (size_t i = 0; i < p->nsteps; i++)
+		if (strcmp(p->steps[i].id, id) == 0)
+			return &p->steps[i];
+	return NULL;
+}
+
+/* The planner's hook: apt reads the bundle's sources list and lists, shown in argv; online
+ * plans are unchanged. */
+static void
+test_plan_hook(void **state)
+{
+	struct facts f = mkfacts("12", "aarch64");
+	struct profile *p = profile_new();
+	struct plan *online, *off;
+	const struct step *s;
+	char *cause = NULL;
+
+	(void)state;
+	p->source = SOURCE_SYSTEM;
+	p->blas.library = BLAS_BLIS;
+	p->scipy = 1;
+	online = plan_make(&f, p, &cause);
+	off = plan_make_bundle(&f, p, BUNDLE_DIR, &cause);
+	assert_non_null(online);
+	assert_non_null(off);
+	assert_null(step_of(online, "bundle-sources"));
+	assert_false(strv_contains(step_of(online, "apt-install")->u.run.argv,
+	    "Dir::State::Lists=" BUNDLE_DIR "/lists"));
+	s = step_of(off, "bundle-sources");
+	assert_non_null(s);
+	assert_string_equal(s->u.write.path, BUNDLE_DIR "/sources.list");
+	assert_non_null(strstr(s->u.write.content, "deb [signed-by=" BUNDLE_KEYRING "] file:"
+	    BUNDLE_DIR "/apt/debian bookworm main\n"));
+	assert_non_null(strstr(s->u.write.content, "file:" BUNDLE_DIR
+	    "/apt/debian-security bookworm-security main\n"));
+	for (const char *id = "apt-update"; id != NULL; id = strcmp(id, "apt-update") == 0 ?
+	    "apt-install" : NULL) {
+		char *const *argv = step_of(off, id)->u.run.argv;
+		assert_true(strv_contains(argv, "Dir::Etc::sourcelist=" BUNDLE_DIR "/sources.list"));
+		assert_true(strv_contains(argv, "Dir::Etc::sourceparts=-"));
+		assert_true(strv_contains(argv, "Dir::State::Lists=" BUNDLE_DIR "/lists"));
+	}
+	assert_int_equal(bundle_plan_same(off, off, NULL), 0);
+	assert_int_equal(bundle_plan_same(off, online, &cause), -1);
+	assert_non_null(strstr(cause, "differs"));
+	free(cause);
+	plan_free(online);
+	plan_free(off);
+	profile_free(p);
+}
+
+static void
+test_supported(void **state)
+{
+	struct facts f = mkfacts("12", "x86_64"), old = mkfacts("11", "aarch64");
+	struct profile *p = profile_new();
+	char *cause = NULL;
+
+	(void)state;
+	p->source = SOURCE_SYSTEM;
+	assert_int_equal(bundle_supported(p, &f, NULL), 0);
+	assert_int_equal(bundle_supported(p, &old, &cause), -1);
+	assert_non_null(strstr(cause, "no test has run this"));
+	free(cause);
+	cause = NULL;
+	p->source = SOURCE_PIP;
+	assert_int_equal(bundle_supported(p, &f, &cause), -1);
+	assert_non_null(strstr(cause, "no test has run this"));
+	free(cause);
+	profile_free(p);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_path_ok),
+		cmocka_unit_test(test_manifest_round_trip),
+		cmocka_unit_test(test_manifest_hostile),
+		cmocka_unit_test(test_target),
+		cmocka_unit_test(test_plan_hook),
+		cmocka_unit_test(test_supported),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
