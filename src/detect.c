@@ -4,8 +4,10 @@
 #include "facts.h"
 #include "facts-int.h"
 #include "distrolife.h"
+#include "rootdir.h"
 
 #include <dirent.h>
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -551,12 +553,40 @@ detect_conda(struct facts *f, const struct detect_opts *o)
 	}
 }
 
+/* The architecture a --root's programs are built for: the ELF machine of its /usr/bin/env,
+ * opened inside the root (an absolute symlink there stays in it), or NULL when it cannot tell.
+ * uname names this machine's, which is not the root's under qemu-user. */
+static const char *
+detect_root_arch(const struct detect_opts *o)
+{
+	static const struct { unsigned short em; const char *arch; } ems[] = {
+		{ EM_AARCH64, "aarch64" }, { EM_X86_64, "x86_64" }, { EM_PPC64, "ppc64le" },
+		{ EM_RISCV, "riscv64" },
+	};
+	struct rootdir *rd = rootdir_open(o->root, NULL);
+	unsigned char h[EI_NIDENT + 4];
+	unsigned short em;
+	int fd = rd != NULL ? rootdir_openat(rd, "/usr/bin/env", O_RDONLY, 0, NULL) : -1;
+	ssize_t n = fd >= 0 ? read(fd, h, sizeof h) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	rootdir_free(rd);
+	if (n != (ssize_t)sizeof h || memcmp(h, ELFMAG, SELFMAG) != 0 || h[EI_DATA] != ELFDATA2LSB)
+		return NULL;
+	em = (unsigned short)(h[EI_NIDENT + 2] | h[EI_NIDENT + 3] << 8);
+	for (size_t i = 0; i < nitems(ems); i++)
+		if (ems[i].em == em)
+			return ems[i].arch;
+	return NULL;
+}
+
 int
 facts_detect(struct facts *f, const struct detect_opts *opts, char **cause)
 {
 	struct detect_opts o = *opts;
 	struct utsname u;
-	const char *uname_arch = "unknown", *env = getenv("ARMPY_NO_PROBE");
+	const char *uname_arch = "unknown", *root_arch, *env = getenv("ARMPY_NO_PROBE");
 	char *warn = NULL, *cpuinfo = NULL;
 	int other;
 
@@ -594,6 +624,8 @@ facts_detect(struct facts *f, const struct detect_opts *opts, char **cause)
 
 	if (uname(&u) == 0)
 		uname_arch = u.machine;
+	if (o.arch == NULL && detect_has_root(&o) && (root_arch = detect_root_arch(&o)) != NULL)
+		uname_arch = root_arch;
 	free(f->arch);
 	f->arch = xstrdup(arch_normalise(o.arch != NULL ? o.arch : uname_arch));
 	free(f->multiarch);

@@ -148,8 +148,8 @@ fi
 chroot_setup "bookworm arm64 minbase chroot (qemu-user)" arm64 python3 || { t_summary; exit; }
 A=$CHROOT_ROOT
 own_archives "$A" || { t_fail "an empty apt archive cache in the arm64 chroot"; t_summary; exit; }
-# The host binary reads the root's files but its uname is the host's: --arch names the root's.
-t_logged "armpy detect --root ARM64-CHROOT --arch aarch64" facts-arm64 "$ARMPY" detect --root "$A" --arch aarch64
+# The host binary's uname is the host's: the root's architecture is read from its own programs.
+t_logged "armpy detect --root ARM64-CHROOT" facts-arm64 "$ARMPY" detect --root "$A"
 cp "$T_OUT/facts-arm64.out" "$T_OUT/arm64-facts.yaml"
 if grep -qx 'arch: aarch64' "$T_OUT/arm64-facts.yaml"; then t_pass "the arm64 chroot's facts say aarch64"
 else t_fail "the arm64 chroot's facts do not say arch: aarch64"; fi
@@ -170,11 +170,11 @@ refused_on() { # BUNDLE NAME PATTERN ARGS...: that bundle with those arguments i
 refused_on "$T_OUT/arm64.bundle" "the arm64 bundle on the amd64 root" \
 	"made for debian 12 aarch64 and this machine is debian 12 x86_64" --root "$R"
 refused_on "$T_OUT/blis.bundle" "the amd64 bundle on the arm64 root" \
-	"made for debian 12 x86_64 and this machine is debian 12 aarch64" --root "$A" --arch aarch64
+	"made for debian 12 x86_64 and this machine is debian 12 aarch64" --root "$A"
 TRIPLET=aarch64-linux-gnu
 s=$(date +%s)
-T_TIMEOUT=3600 t_logged "offline, arm64 under qemu: armpy --root ARM64-CHROOT --arch aarch64 --bundle FILE --yes exits 0 (installs, validates)" \
-	install-arm64 offline "$ARMPY" --profile "$PROFILE" --root "$A" --arch aarch64 --bundle "$T_OUT/arm64.bundle" --yes
+T_TIMEOUT=3600 t_logged "offline, arm64 under qemu: armpy --root ARM64-CHROOT --bundle FILE --yes exits 0 (installs, validates)" \
+	install-arm64 offline "$ARMPY" --profile "$PROFILE" --root "$A" --bundle "$T_OUT/arm64.bundle" --yes
 echo "     (offline arm64 install took $(( $(date +%s) - s ))s)"
 R=$A expect_blas blis "arm64: libblas.so.3 is BLIS's"
 no_debs_cached "$A" "arm64"

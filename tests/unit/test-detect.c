@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -665,6 +666,33 @@ test_detect_root(void **state)
 	str_eq("mirror one-line", f->apt_mirror, "https://one.example.org/debian");
 	facts_free(f);
 	assert_null(facts_apt_mirror("deb http://x.example.org/debian\"' bookworm main\n", 0));
+	/* no --arch: the root's programs say (its /usr/bin/env's ELF machine, an absolute
+	 * symlink resolved inside the root), not uname; not ELF: this machine's */
+	{
+		unsigned char elf[20] = { 0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0, 0, 0,
+		    0, 0, 0, 0, 2, 0, 183, 0 };
+		char *env = xasprintf("%s/usr/bin/env-real", root), *lk;
+		struct utsname u;
+		assert_int_equal(file_write_atomic(env, (const char *)elf, sizeof elf, 0755, NULL), 0);
+		lk = xasprintf("%s/usr/bin/env", root);
+		assert_int_equal(symlink("/usr/bin/env-real", lk), 0);
+		f = detect(NULL, NULL, NULL, root);
+		str_eq("root arch", f->arch, "aarch64");
+		facts_free(f);
+		elf[18] = 62;
+		unlink(env);
+		assert_int_equal(file_write_atomic(env, (const char *)elf, 20, 0755, NULL), 0);
+		f = detect(NULL, NULL, NULL, root);
+		str_eq("root arch", f->arch, "x86_64");
+		facts_free(f);
+		assert_int_equal(file_write_atomic(env, "#!/bin/sh\n", 10, 0755, NULL), 0);
+		assert_int_equal(uname(&u), 0);
+		f = detect(NULL, NULL, NULL, root);
+		str_eq("not ELF", f->arch, arch_normalise(u.machine));
+		facts_free(f);
+		free(env);
+		free(lk);
+	}
 	/* another machine's --os-release (no --root): this machine's files describe nothing of it */
 	f = detect("tests/fixtures/os-release/debian-12", NULL, "aarch64", NULL);
 	assert_null(f->distro_info.version);
