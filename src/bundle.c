@@ -10,6 +10,7 @@
 #include "facts.h"
 #include "plan.h"
 #include "profile.h"
+#include "vis.h"
 #include "ydoc.h"
 
 void
@@ -85,6 +86,7 @@ bundle_path_ok(const char *path, char **cause)
 {
 	const char *p = path, *why = NULL;
 	size_t len = strlen(path);
+	char *shown;
 
 	if (len == 0 || len > 512)
 		why = "empty or longer than 512 bytes";
@@ -101,7 +103,9 @@ bundle_path_ok(const char *path, char **cause)
 	}
 	if (why == NULL)
 		return 0;
-	cause_set(cause, "member '%s': %s", quote_short(path), why);
+	shown = vis_str(path);     /* one line whatever the bytes: they are an attacker's */
+	cause_set(cause, "member '%s': %s", quote_short(shown), why);
+	free(shown);
 	return -1;
 }
 
@@ -111,6 +115,7 @@ manifest_file(struct bundle_manifest *m, const struct ynode *n, size_t i, char *
 {
 	const struct ynode *path = ynode_get(n, "path"), *sha = ynode_get(n, "sha256");
 	const struct ynode *size = ynode_get(n, "size");
+	char *why = NULL;
 	long sz;
 
 	if (n->type != YNODE_MAP || n->n != 3 || path == NULL || path->type != YNODE_SCALAR ||
@@ -118,8 +123,11 @@ manifest_file(struct bundle_manifest *m, const struct ynode *n, size_t i, char *
 	    sz < 0)
 		return ynode_error(cause, "MANIFEST", n, "files", "entry %zu is not {path, size, "
 		    "sha256}", i + 1);
-	if (bundle_path_ok(path->value, cause) != 0)
+	if (bundle_path_ok(path->value, &why) != 0) {
+		ynode_error(cause, "MANIFEST", path, "files", "%s", why);
+		free(why);
 		return -1;
+	}
 	if (strlen(sha->value) != 64 || strspn(sha->value, "0123456789abcdef") != 64)
 		return ynode_error(cause, "MANIFEST", sha, "files", "sha256 is not 64 hex digits");
 	for (size_t j = 0; j < m->nfiles; j++)

@@ -10,7 +10,7 @@ set -u
 cd "$TOP"
 F=tests/fuzz
 OUT=$TOP/tests/out/fuzz
-TARGETS=${FUZZ_TARGETS:-profile plan facts osrelease cpuinfo journal junit}
+TARGETS=${FUZZ_TARGETS:-profile plan facts osrelease cpuinfo journal junit bundle}
 SECS=${FUZZ_SECONDS:-30}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
@@ -33,6 +33,7 @@ seeds() {
 	facts) ls tests/golden/facts/*.yaml ;;
 	osrelease) ls tests/fixtures/os-release/* ;;
 	junit) ls tests/fixtures/junit/* ;;
+	bundle) ls tests/fixtures/bundle/* ;;
 	cpuinfo) ls tests/fixtures/cpuinfo/* ;;
 	journal) ;;
 	esac
