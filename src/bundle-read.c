@@ -14,6 +14,7 @@
 #include "armpy.h"
 #include "bundle.h"
 #include "rootdir.h"
+#include "vis.h"
 #include "ydoc.h"
 #include "lazy.h"
 
@@ -36,7 +37,10 @@ struct bread {
 static int
 br_fail(struct bread *b, const char *fmt, const char *name)
 {
-	cause_set(b->cause, fmt, quote_short(b->file), quote_short(name));
+	char *shown = vis_str(name);      /* a member's name is the bundle maker's bytes */
+
+	cause_set(b->cause, fmt, quote_short(b->file), quote_short(shown));
+	free(shown);
 	return -1;
 }
 

@@ -87,6 +87,10 @@ refused byte "does not have the sha256 the manifest says"
 refused missing "of the manifest is missing"
 refused extra "is not in the manifest"
 refused symlink "is not a regular file"
+refused badname "a member's name is not allowed"
+if [ "$(grep -c . "$T_OUT/bad-badname.err")" -eq 1 ] && ! grep -q $'\x1b' "$T_OUT/bad-badname.err"; then
+	t_pass "a member's name with a newline and ESC is refused on one line, escaped"
+else t_fail "a member's name with a newline and ESC is echoed raw"; why bad-badname; fi
 refused release "made for debian 11 x86_64"
 refused arch "made for debian 12 aarch64"
 refused plan "this machine's plan differs from the bundle's"

@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: MIT
 # tests/bundle/tamper.py — writes a damaged copy of a bundle (an uncompressed tar; the bundle's
 # reader takes either) to show that each damage is refused before anything runs.
-#   tamper.py IN.tar OUT.tar byte|missing|extra|release|arch|symlink
+#   tamper.py IN.tar OUT.tar byte|missing|extra|badname|release|arch|symlink|plan
 # IN.tar is the bundle decompressed (zstd -dc). byte: one byte of the largest .deb changed;
-# missing: that .deb left out; extra: a file the manifest does not name; release/arch: the
+# missing: that .deb left out; extra: a file the manifest does not name; badname: a member
+# whose name holds a newline and an escape sequence; release/arch: the
 # manifest's target another release / architecture; symlink: a member replaced by a symlink;
 # plan: plan.yaml made for other facts (another thread count), its manifest entry updated.
 import hashlib
@@ -60,6 +61,8 @@ def main():
                 add_bytes(out, m.name, data)
             if how == "extra":
                 add_bytes(out, "apt/pool/main/x/extra.deb", b"not in the manifest\n")
+            if how == "badname":
+                add_bytes(out, "apt/pool/x\nrefused: fake\x1b[2J.deb", b"a name to escape\n")
     print(victim)
 
 
