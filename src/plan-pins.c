@@ -94,8 +94,11 @@ static const struct pin_rule openblas_rules[] = {
 	{ "NEOVERSEV2", "NEOVERSEV1", NULL, "OpenBLAS " OPENBLAS_TARGETS_VERSION " has no "
 	  "NEOVERSEV2 target (TargetList.txt); OpenBLAS's own runtime dispatch (driver/others/"
 	  "dynamic_arm64.c, 0.3.29) runs the NEOVERSEV1 kernels on a Neoverse V2", "2026-12-02" },
-	/* CORTEXA76 is a target from 0.3.27 on (its Changelog.txt); 0.3.29's
-	 * kernel/arm64/KERNEL.CORTEXA76 is "include $(KERNELDIR)/KERNEL.CORTEXA57". */
+	/* CORTEXA76 is a target from 0.3.27 on, checked in OpenMathLib/OpenBLAS's git: tag
+	 * v0.3.26's TargetList.txt and getarch.c have no CORTEXA76, v0.3.27's list it and have
+	 * FORCE_CORTEXA76, and its Changelog.txt says "added initial support for the Cortex-A76
+	 * cpu"; kernel/arm64/KERNEL.CORTEXA76 is "include $(KERNELDIR)/KERNEL.CORTEXA57" from
+	 * v0.3.27 to 0.3.29. */
 	{ "CORTEXA76", "CORTEXA57", NULL, "OpenBLAS " OPENBLAS_TARGETS_VERSION " has no "
 	  "CORTEXA76 target (TargetList.txt; it came in 0.3.27); newer OpenBLAS builds its "
 	  "Cortex-A76 target from the CORTEXA57 kernels (kernel/arm64/KERNEL.CORTEXA76)",
