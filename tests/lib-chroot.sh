@@ -294,6 +294,18 @@ t_logged() {
 	t_fail "$tn (exit $rc)"; why "$ln"; return 1
 }
 
+# chroot_setup_arm64_build DESC: the arm64 chroot with what building and unit-testing armpy
+# needs (the project's own lists: the cache key follows them), python3, and what `make deb`
+# needs; never python3-scipy (pythran, g++, boost: ~600 MB). The arm64 suite builds in it and
+# the bundle suite installs into it: one cached tarball, built once under qemu-user.
+chroot_setup_arm64_build() {
+	local pkgs
+	pkgs=$(sed 's/#.*//' "$TOP/scripts/deps/build.apt.txt" "$TOP/scripts/deps/test.apt.txt" |
+		tr -s ' \t' '\n' | grep -v '^$' | sort -u)
+	# shellcheck disable=SC2086
+	chroot_setup "$1" arm64 $pkgs python3 debhelper dpkg-dev fakeroot
+}
+
 # chroot_setup DESC ARCH PKG...: the cached tarball (CHROOT_TARBALL) unpacked fresh
 # (CHROOT_ROOT), reported as one test case; returns 1 (after t_fail) when that fails.
 chroot_setup() {

@@ -25,14 +25,8 @@ if ! why_not=$(chroot_can_run arm64); then
 	t_summary; exit
 fi
 
-# What building and unit-testing armpy needs, from the project's own lists (the cache key follows
-# them), plus python3 for validation. Never python3-scipy here (pythran, g++, boost: ~600 MB).
-pkgs=$(sed 's/#.*//' "$TOP/scripts/deps/build.apt.txt" "$TOP/scripts/deps/test.apt.txt" |
-	tr -s ' \t' '\n' | grep -v '^$' | sort -u)
-# debhelper, dpkg-dev and fakeroot: `make deb` builds the arm64 package in here too.
-chroot_setup "bookworm arm64 chroot with the build dependencies" arm64 $pkgs python3 \
-	debhelper dpkg-dev fakeroot ||
-	{ t_summary; exit; }
+# What building, unit-testing and packaging armpy needs, plus python3 for validation.
+chroot_setup_arm64_build "bookworm arm64 chroot with the build dependencies" || { t_summary; exit; }
 R=$CHROOT_ROOT
 
 if [ "$(in_chroot "$R" uname -m)" = aarch64 ]; then
