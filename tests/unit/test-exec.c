@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -1156,9 +1157,12 @@ test_extract_mounts(void **state)
 	if (geteuid() != 0)
 		skip();
 	/* the mounts live in this process's own mount namespace: a failed assertion cannot leave
-	 * them behind on the machine (they go with the process) */
+	 * them behind on the machine (they go with the process). In a chroot (the arm64 suite
+	 * runs this under qemu-user in one) "/" is not a mount point and cannot be made private
+	 * (EINVAL): there they propagate as the tree they are made in does, as before. */
 	assert_int_equal(unshare(CLONE_NEWNS), 0);
-	assert_int_equal(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+		assert_int_equal(errno, EINVAL);
 	dir = bnd_dir();
 	src = xasprintf("%s/host", dir);
 	dest = xasprintf("%s/dest", dir);
