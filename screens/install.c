@@ -275,6 +275,16 @@ install_start(struct wizard *w, void *state)
 		free(cause);
 		return;
 	}
+	/* a bundle is read once more, verified again as it is written into the root */
+	if (w->bundle != NULL) {
+		tui_busy("Bundle", "Verifying the bundle again as it is written into "
+		    "/var/lib/armpy/bundle...");
+		if (wizard_bundle_unpack(w->bundle, w->root, w->facts, w->plan, &cause) != 0) {
+			install_outcome(in, EXEC_NOT_STARTED, cause);
+			free(cause);
+			return;
+		}
+	}
 	memset(&eo, 0, sizeof eo);
 	eo.root = w->root;
 	eo.log_path = w->log_opt;

@@ -120,6 +120,9 @@ review_draw(struct wizard *w, void *state, WINDOW *win)
 	    p->target : "?", p->nsteps, priv, *sz ? ", downloads " : "", sz, (secs + 59) / 60);
 	tui_put(win, y++, 1, COLS - 2, TUI_NORMAL, t);
 	free(t);
+	if (w->bundle != NULL && w->undo == NULL)
+		tui_put(win, y++, 1, COLS - 2, TUI_NORMAL, "apt reads the bundle at "
+		    "/var/lib/armpy/bundle, no network (v: its sources and options)");
 	for (size_t i = 0; p->warnings != NULL && p->warnings[i] != NULL && i < 2; i++) {
 		t = xasprintf("! %s", p->warnings[i]);
 		tui_put(win, y++, 1, COLS - 2, TUI_WARN, t);
