@@ -2,6 +2,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "action.h"
 #include "armpy.h"
+#include "bundle.h"
 #include "plan.h"
 #include "screen.h"
 #include "sudo.h"
@@ -121,8 +122,8 @@ review_draw(struct wizard *w, void *state, WINDOW *win)
 	tui_put(win, y++, 1, COLS - 2, TUI_NORMAL, t);
 	free(t);
 	if (w->bundle != NULL && w->undo == NULL)
-		tui_put(win, y++, 1, COLS - 2, TUI_NORMAL, "apt reads the bundle at "
-		    "/var/lib/armpy/bundle, no network (v: its sources and options)");
+		tui_put(win, y++, 1, COLS - 2, TUI_NORMAL, "From the bundle: apt reads file:"
+		    BUNDLE_DIR "/apt, no network (v: its sources, apt's options)");
 	for (size_t i = 0; p->warnings != NULL && p->warnings[i] != NULL && i < 2; i++) {
 		t = xasprintf("! %s", p->warnings[i]);
 		tui_put(win, y++, 1, COLS - 2, TUI_WARN, t);

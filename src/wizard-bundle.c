@@ -73,9 +73,9 @@ wizard_bundle_plan(const struct wizard_bundle *b, const struct facts *f,
 	if (bundle_plan_same(plan, b->plan, NULL) == 0)
 		return plan;
 	plan_free(plan);
-	cause_set(cause, "refused: the bundle %s holds what its own answers need (%s), and "
-	    "these make another plan; keep the bundle's answers, or make a bundle for these on a "
-	    "connected machine (armpy bundle)", quote_short(b->file), b->answers);
+	cause_set(cause, "refused: not what the bundle holds: it was made for its own answers "
+	    "(%s), and these make another plan; keep them, or make a bundle for these on a "
+	    "connected machine (armpy bundle)", b->answers);
 	return NULL;
 }
 
