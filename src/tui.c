@@ -383,6 +383,8 @@ tui_main(const struct main_opts *o)
 		}
 	}
 	f = facts_new();
+	if (o->bundle != NULL)       /* every member's sha256, before the screen is taken over */
+		fprintf(stderr, "armpy: verifying the bundle %s\n", quote_short(o->bundle));
 	if (facts_detect(f, &d, &cause) != 0 ||
 	    (o->bundle != NULL && (b = wizard_bundle_open(o->bundle, f, &p, &cause)) == NULL)) {
 		fprintf(stderr, "armpy: %s\n", cause);
