@@ -1,6 +1,7 @@
 /* install.c — screen 8: runs the plan through the executor, step states, progress, output tail. */
 /* SPDX-License-Identifier: MIT */
 #include "armpy.h"
+#include "bundle.h"
 #include "exec.h"
 #include "plan.h"
 #include "screen.h"
@@ -274,6 +275,16 @@ install_start(struct wizard *w, void *state)
 		install_outcome(in, EXEC_NOT_STARTED, cause);
 		free(cause);
 		return;
+	}
+	/* a bundle is read once more, verified again as it is written into the root */
+	if (w->bundle != NULL) {
+		tui_busy("Bundle", "Verifying the bundle again as it is written into "
+		    BUNDLE_DIR "...");
+		if (wizard_bundle_unpack(w->bundle, w->root, w->facts, w->plan, &cause) != 0) {
+			install_outcome(in, EXEC_NOT_STARTED, cause);
+			free(cause);
+			return;
+		}
 	}
 	memset(&eo, 0, sizeof eo);
 	eo.root = w->root;

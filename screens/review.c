@@ -2,6 +2,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "action.h"
 #include "armpy.h"
+#include "bundle.h"
 #include "plan.h"
 #include "screen.h"
 #include "sudo.h"
@@ -120,6 +121,9 @@ review_draw(struct wizard *w, void *state, WINDOW *win)
 	    p->target : "?", p->nsteps, priv, *sz ? ", downloads " : "", sz, (secs + 59) / 60);
 	tui_put(win, y++, 1, COLS - 2, TUI_NORMAL, t);
 	free(t);
+	if (w->bundle != NULL && w->undo == NULL)
+		tui_put(win, y++, 1, COLS - 2, TUI_NORMAL, "From the bundle: apt reads file:"
+		    BUNDLE_DIR "/apt, no network (v: its sources, apt's options)");
 	for (size_t i = 0; p->warnings != NULL && p->warnings[i] != NULL && i < 2; i++) {
 		t = xasprintf("! %s", p->warnings[i]);
 		tui_put(win, y++, 1, COLS - 2, TUI_WARN, t);

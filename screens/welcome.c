@@ -123,6 +123,14 @@ welcome_draw(struct wizard *w, void *state, WINDOW *win)
 	row(win, y++, "PEP 668", "%s", f->pep668 ? "the system python3 is externally managed: "
 	    "pip goes into a venv" : "not marked (pip may install next to the distro)");
 	y++;
+	if (w->bundle != NULL) {
+		char *file = vis_strf(w->bundle->file, TUI_VIS);
+		t = xasprintf("From the bundle %s, for %s: its answers are set (%s); an answer "
+		    "it cannot install is refused.", file, w->bundle->target, w->bundle->answers);
+		free(file);
+		y += tui_wrap(win, y, 1, COLS - 2, 3, TUI_HEAD, t);
+		free(t);
+	}
 	if (f->arch == NULL || strcmp(f->arch, "aarch64") != 0)
 		y += tui_wrap(win, y, 1, COLS - 2, 2, TUI_WARN, "Notice: this machine is not "
 		    "Arm64. armpy still plans for it (useful for testing), but the advice it "

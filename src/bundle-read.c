@@ -13,6 +13,8 @@
 
 #include "armpy.h"
 #include "bundle.h"
+#include "plan.h"
+#include "profile.h"
 #include "rootdir.h"
 #include "vis.h"
 #include "ydoc.h"
@@ -368,4 +370,31 @@ bundle_read(const char *file, const char *root, const struct facts *f, char **pl
 	*plan_yaml = b.plan;
 	*profile_yaml = b.profile;
 	return b.m;
+}
+
+int
+bundle_read_plan(const char *file, const char *root, const struct facts *f, struct plan **plan,
+    struct profile **profile, char **cause)
+{
+	char *plan_yaml = NULL, *profile_yaml = NULL;
+	struct bundle_manifest *m = bundle_read(file, root, f, &plan_yaml, &profile_yaml, cause);
+	struct ynode *n;
+
+	*plan = NULL;
+	if (profile != NULL)
+		*profile = NULL;
+	if (m != NULL && (n = ydoc_parse(plan_yaml, strlen(plan_yaml), "plan.yaml", cause)) != NULL) {
+		*plan = plan_from_node(n, "plan.yaml", cause);
+		ynode_free(n);
+	}
+	if (*plan != NULL && profile != NULL &&
+	    (*profile = profile_parse(profile_yaml, strlen(profile_yaml), "profile.yaml",
+	    cause)) == NULL) {
+		plan_free(*plan);
+		*plan = NULL;
+	}
+	bundle_manifest_free(m);
+	free(plan_yaml);
+	free(profile_yaml);
+	return *plan != NULL ? 0 : -1;
 }

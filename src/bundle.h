@@ -87,6 +87,11 @@ int bundle_plan_same(const struct plan *a, const struct plan *b, char **cause);
 struct bundle_manifest *bundle_read(const char *file, const char *root, const struct facts *f,
     char **plan_yaml, char **profile_yaml, char **cause);
 
+/* bundle_read, then the bundle's plan.yaml parsed into *plan and, with profile non-NULL, its
+ * profile.yaml into *profile (both new): 0, or -1 with *cause and both NULL. */
+int bundle_read_plan(const char *file, const char *root, const struct facts *f,
+    struct plan **plan, struct profile **profile, char **cause);
+
 /* The size and sha256 (lower-case hex) of a file; -1 with *cause (bundle-read.c). */
 int bundle_sha256_file(const char *path, long long *size, char hex[65], char **cause);
 

@@ -17,25 +17,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The bundle verified (and unpacked into root unless NULL) and its plan, or NULL with *cause. */
-static struct plan *
-cmd_bundle_plan(const char *file, const char *root, const struct facts *f, char **cause)
-{
-	char *plan_yaml = NULL, *profile_yaml = NULL;
-	struct bundle_manifest *m = bundle_read(file, root, f, &plan_yaml, &profile_yaml, cause);
-	struct plan *theirs = NULL;
-	struct ynode *n;
-
-	if (m != NULL && (n = ydoc_parse(plan_yaml, strlen(plan_yaml), "plan.yaml", cause)) != NULL) {
-		theirs = plan_from_node(n, "plan.yaml", cause);
-		ynode_free(n);
-	}
-	bundle_manifest_free(m);
-	free(plan_yaml);
-	free(profile_yaml);
-	return theirs;
-}
-
 /*
  * --bundle: the bundle verified and the plan made here for this machine, installing from it,
  * must be the bundle's own; only then (for a run) is it read again, verified again as it is
@@ -45,7 +26,7 @@ static struct plan *
 cmd_headless_bundle(const struct main_opts *o, const struct profile *p, const struct facts *f,
     char **cause)
 {
-	struct plan *plan = NULL, *theirs;
+	struct plan *plan = NULL, *theirs = NULL;
 	const char *root = o->detect.root != NULL ? o->detect.root : "/";
 	int pass, passes = o->dry_run || o->check ? 1 : 2;
 
@@ -53,8 +34,8 @@ cmd_headless_bundle(const struct main_opts *o, const struct profile *p, const st
 	    (plan = plan_make_bundle(f, p, BUNDLE_DIR, cause)) == NULL)
 		return NULL;
 	for (pass = 0; pass < passes; pass++) {
-		theirs = cmd_bundle_plan(o->bundle, pass == 1 ? root : NULL, f, cause);
-		if (theirs == NULL || bundle_plan_same(plan, theirs, cause) != 0)
+		if (bundle_read_plan(o->bundle, pass == 1 ? root : NULL, f, &theirs, NULL,
+		    cause) != 0 || bundle_plan_same(plan, theirs, cause) != 0)
 			break;
 		plan_free(theirs);
 		theirs = NULL;

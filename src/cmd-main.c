@@ -58,9 +58,9 @@ main_exec(struct args *a)
 	}
 	if (o.profile != NULL)
 		return cmd_headless(&o);
-	if (o.bundle != NULL) {
-		fprintf(stderr, "armpy: --bundle needs --profile FILE (the wizard does not open "
-		    "bundles yet)\n");
+	if (o.bundle != NULL && o.load != NULL) {
+		fprintf(stderr, "armpy: --bundle (the bundle's answers) and --load exclude each "
+		    "other\n");
 		return EXIT_USAGE;
 	}
 	if (o.dry_run || o.check) {
@@ -90,8 +90,9 @@ static const struct args_opt main_opts[] = {
 	{ "--yes", 'y', NULL, 0, "approve the plan shown without asking" },
 	{ "--progress", 0, "text|json", ARGS_CHOICES, "line progress, or one JSON object per line" },
 	{ "--log", 0, "FILE", 0, "also write the run log to FILE" },
-	{ "--bundle", 0, "FILE", 0, "with --profile: install from a bundle made by armpy bundle "
-	    "(verified first; no network is used)" },
+	{ "--bundle", 0, "FILE", 0, "install from a bundle made by armpy bundle (verified first; "
+	    "no network is used): with --profile headless, else the wizard with the bundle's "
+	    "answers" },
 	{ "--version", 'V', NULL, 0, "print armpy's version" },
 	{ NULL, 0, NULL, 0, NULL },
 };

@@ -362,6 +362,7 @@ tui_main(const struct main_opts *o)
 	struct detect_opts d = o->detect;
 	struct profile *p = NULL;
 	struct facts *f;
+	struct wizard_bundle *b = NULL;
 	char *cause = NULL;
 	enum tui_kind mk;
 	int rc;
@@ -382,7 +383,10 @@ tui_main(const struct main_opts *o)
 		}
 	}
 	f = facts_new();
-	if (facts_detect(f, &d, &cause) != 0) {
+	if (o->bundle != NULL)       /* every member's sha256, before the screen is taken over */
+		fprintf(stderr, "armpy: verifying the bundle %s\n", quote_short(o->bundle));
+	if (facts_detect(f, &d, &cause) != 0 ||
+	    (o->bundle != NULL && (b = wizard_bundle_open(o->bundle, f, &p, &cause)) == NULL)) {
 		fprintf(stderr, "armpy: %s\n", cause);
 		free(cause);
 		facts_free(f);
@@ -390,6 +394,10 @@ tui_main(const struct main_opts *o)
 		return EXIT_USAGE;
 	}
 	tui_w = wizard_new(f, p);
+	if (b != NULL) {
+		tui_w->bundle = b;
+		wizard_replan(tui_w);
+	}
 	tui_w->root = d.root;
 	tui_w->elsewhere = detect_elsewhere(&d);
 	tui_w->log_opt = o->log;

@@ -175,10 +175,26 @@ strip_prefix(char *cause)
 	return cause;
 }
 
+/* What a reset answer goes back to: the defaults, or the bundle's answers (new). */
+static struct profile *
+answers_defaults(const struct wizard *w)
+{
+	return w->bundle != NULL ? profile_dup(w->bundle->profile) : profile_new();
+}
+
+/* The answers' plan: plan_make, or with a bundle only the bundle's own plan. */
+static struct plan *
+answers_plan(const struct wizard *w, const struct profile *p, char **cause)
+{
+	if (w->bundle != NULL)
+		return wizard_bundle_plan(w->bundle, w->facts, p, cause);
+	return plan_make(w->facts, p, cause);
+}
+
 char *
 wizard_refusal(const struct wizard *w, const struct profile *candidate, int screen)
 {
-	struct profile *c = profile_dup(candidate), *d = profile_new();
+	struct profile *c = profile_dup(candidate), *d = answers_defaults(w);
 	struct plan *plan;
 	char *cause = NULL;
 
@@ -190,7 +206,7 @@ wizard_refusal(const struct wizard *w, const struct profile *candidate, int scre
 		profile_free(d);
 		return cause != NULL ? cause : xstrdup("the profile check refused this");
 	}
-	plan = plan_make(w->facts, c, &cause);
+	plan = answers_plan(w, c, &cause);
 	profile_free(c);
 	profile_free(d);
 	if (plan != NULL) {
@@ -207,7 +223,7 @@ wizard_replan(struct wizard *w)
 	plan_free(w->plan);
 	free(w->plan_cause);
 	w->plan_cause = NULL;
-	w->plan = plan_make(w->facts, w->profile, &w->plan_cause);
+	w->plan = answers_plan(w, w->profile, &w->plan_cause);
 	if (w->plan == NULL && w->plan_cause == NULL)
 		w->plan_cause = xstrdup("armpy cannot plan these answers");
 	return w->plan != NULL ? 0 : -1;
@@ -248,7 +264,7 @@ fit_apply(struct wizard *w, const struct profile *d, int s, const char *why)
 int
 wizard_fit(struct wizard *w, int screen)
 {
-	struct profile *d = profile_new(), *c;
+	struct profile *d = answers_defaults(w), *c;
 	char *why, *r;
 	int n = 0;
 
@@ -352,6 +368,7 @@ wizard_free(struct wizard *w)
 	free(w->bench_text);
 	wizard_bench_clear(&w->bench);
 	validate_report_free(w->validation);
+	wizard_bundle_free(w->bundle);
 	free(w);
 }
 
@@ -415,7 +432,7 @@ wizard_distro_choices(const struct wizard *cw, struct wizard_list *l)
 	struct facts *f = w->facts;
 	char *id = xstrdup(f->distro_id), *ver = xstrdup(f->distro_version);
 	char *like = xstrdup(f->distro_like);
-	struct profile *d = profile_new();
+	struct profile *d = answers_defaults(w);
 	struct wizard_choice *c;
 
 	wizard_list_free(l);
@@ -484,6 +501,11 @@ wizard_set_distro(struct wizard *w, const char *key, char **cause)
 		}
 		w->distro_overridden = 0;
 	} else {
+		if (w->bundle != NULL) {
+			cause_set(cause, "the bundle %s is for %s: the distribution is the "
+			    "detected one", quote_short(w->bundle->file), w->bundle->target);
+			return -1;
+		}
 		if (distro_split(key, &id, &ver) != 0) {
 			cause_set(cause, "'%s' is not 'ID VERSION'", key);
 			return -1;
@@ -842,15 +864,24 @@ wizard_set_build(struct wizard *w, enum blas_build v, char **cause)
 int
 wizard_set_threads(struct wizard *w, int threads)
 {
-	int cores = wizard_cores(w);
+	int cores = wizard_cores(w), before = w->profile->blas.threads;
+	char *why;
 
 	if (threads < 0)
 		threads = 0;
 	if (threads > 4096)
 		threads = 4096;
 	w->profile->blas.threads = threads == cores ? 0 : threads;
+	if (wizard_replan(w) == 0 || w->bundle == NULL)
+		return 0;
+	/* the bundle cannot install it: the bundle's count kept, and why said once */
+	why = strip_prefix(xstrdup(w->plan_cause));
+	free(w->notice);
+	w->notice = xasprintf("Threads: %s", why);
+	free(why);
+	w->profile->blas.threads = before;
 	wizard_replan(w);
-	return 0;
+	return -1;
 }
 
 static char *

@@ -86,6 +86,9 @@ struct wizard {
 	/* undoing a past run (wizard-undo.c), NULL otherwise; whoever ends the wizard frees it
 	 * with wizard_undo_free before wizard_free (wizard.c never calls wizard-undo.c) */
 	struct wizard_undo *undo;
+	/* --bundle FILE: the verified bundle whose answers these are (wizard-bundle.c), or NULL;
+	 * owned. Every plan is then made with it, and answers it cannot install are refused. */
+	struct wizard_bundle *bundle;
 };
 
 /* Takes ownership of facts and profile (profile may be NULL: the defaults). */
@@ -122,7 +125,8 @@ int wizard_set_source(struct wizard *, enum source, char **cause);
 int wizard_set_library(struct wizard *, enum blas_library, char **cause);
 int wizard_set_threading(struct wizard *, enum blas_threading, char **cause);
 int wizard_set_build(struct wizard *, enum blas_build, char **cause);
-int wizard_set_threads(struct wizard *, int threads);      /* 0 = all cores */
+/* 0 = all cores; -1 when the bundle cannot install that count: kept, w->notice says why */
+int wizard_set_threads(struct wizard *, int threads);
 int wizard_toggle_extra(struct wizard *, unsigned bit, char **cause);
 
 /* Why a BLAS option or an extra would be refused with the other answers kept; NULL if fine. */
@@ -167,6 +171,32 @@ char *wizard_bench_label(const struct wizard_bench_row *, int width);
 /* The BLAS screen's line about BLIS: what armpy gflops saw it run, or the build target armpy
  * expects for this CPU when the bench has not run (or could not tell). */
 char *wizard_blis_line(const struct wizard *);
+
+/* wizard-bundle.c: `armpy --bundle FILE`, the wizard installing from a bundle (bundle.h). It
+ * reads the bundle file (and writes it into the root before the run); no curses. */
+struct wizard_bundle {
+	char *file;           /* as given */
+	char *target;         /* "debian 12 aarch64 (Neoverse-N1)": the manifest's */
+	char *answers;        /* "source system, Python system, BLAS blis/openmp": the bundle's */
+	struct profile *profile;   /* its profile.yaml: what a reset answer goes back to */
+	struct plan *plan;    /* the bundle's plan.yaml */
+};
+/* Verifies FILE for the facts f as `armpy --profile P --bundle FILE --dry-run` does (manifest,
+ * target, every member's size and sha256; the profile a bundle may carry; the plan made here
+ * from the bundle's profile the bundle's plan), nothing written. Returns the bundle and its
+ * profile in *answers (new: the wizard's answers), or NULL with *cause ("refused: ..."). */
+struct wizard_bundle *wizard_bundle_open(const char *file, const struct facts *f,
+    struct profile **answers, char **cause);
+void wizard_bundle_free(struct wizard_bundle *);
+/* The plan of answers p with the bundle (plan_make_bundle), or NULL with *cause: the bundle
+ * cannot carry them, or they make another plan than the bundle's ("refused: ..."). */
+struct plan *wizard_bundle_plan(const struct wizard_bundle *, const struct facts *f,
+    const struct profile *p, char **cause);
+/* Before the run: the bundle read again, verified again as it is written into
+ * ROOT/var/lib/armpy/bundle (root NULL: /), and its plan compared with plan once more.
+ * 0, or -1 with *cause: then nothing may run. Reads the whole file. */
+int wizard_bundle_unpack(const struct wizard_bundle *, const char *root, const struct facts *f,
+    const struct plan *plan, char **cause);
 
 /* How many passwords the wizard offers sudo before it gives up (sudo's own default). */
 #define WIZARD_SUDO_TRIES 3

@@ -4,7 +4,8 @@
 # replay equality, back navigation, the one selection model (Space marks, Enter goes on with the
 # mark), EOL confirmation, refusals, bench progress and cancel, --load, resize, NO_COLOR, vt100,
 # plan text that hides a command (shown escaped), TERM refused, hang-up with a dialog open; Undo
-# of a past run from the welcome screen (a conflict refused, an undo run);
+# of a past run from the welcome screen (a conflict refused, an undo run); a bundle opened with
+# its answers (--bundle), refused when cut, and written into the root before the run;
 # first, that no screen keeps state in a static (statics.py).
 # UPDATE_SNAPSHOTS=1 rewrites tests/tui/snapshots/*.txt (review the diff before committing).
 set -u
@@ -510,6 +511,78 @@ if t_section "12d. undo from the welcome screen"; then
 		[ "$(cat "$UR/etc/armpy-tui-undo.conf")" = before ] && t_pass "then the earlier run: the file as before both" ||
 			t_fail "undo of the earlier run: $(cat "$UR/etc/armpy-tui-undo.conf")"
 		keys Enter Enter; step "[exit 0]"
+	fi
+fi
+
+# --- 12e. a bundle opened by the wizard (armpy --bundle FILE) ---------------------------------
+# A real bundle written by bundle_write for the fixture machine (test-wizard-bundle keeps it):
+# its members are the ones the wizard reads (MANIFEST, plan.yaml, profile.yaml, facts.yaml), no
+# .deb, and it passes the same verification as any other. Its answers are the wizard's, the
+# review shows apt reading the bundle as the headless --dry-run does, other answers are refused,
+# and the install screen writes it into the root before the first step.
+if t_section "12e. bundle"; then
+	B=$TMP/blis.bundle
+	if ! ARMPY_TEST_BUNDLE_OUT=$B CMOCKA_TEST_FILTER=test_tui_bundle tests/unit/test-wizard-bundle >"$TMP/mkbundle.out" 2>&1 || [ ! -s "$B" ]; then
+		t_fail "bundle: tests/unit/test-wizard-bundle wrote no bundle (make unit)"; sed 's/^/    | /' "$TMP/mkbundle.out"
+	else
+		zstd -q -dc "$B" | tar -xO profile.yaml >"$TMP/bundle-profile.yaml"
+		start -- --bundle "$B"
+		step "From the bundle" && if cap | tr '\n' ' ' | tr -s ' ' | grep -qF "answers are set (source system, Python system, BLAS blis/openmp)"; then
+			t_pass "bundle: the welcome screen names the bundle and its answers"
+		else t_fail "bundle: welcome"; cap | sed 's/^/    | /'; fi
+		keys Enter Enter Enter Enter; step "OpenBLAS TARGET="
+		if cap | grep -qF "(*) BLIS" && cap | grep -qE "OpenBLAS.*\(refused\)"; then
+			t_pass "bundle: BLIS from the bundle, OpenBLAS refused"
+		else t_fail "bundle: BLAS screen"; cap | sed 's/^/    | /'; fi
+		keys Space; step "not what the bundle holds" && t_pass "bundle: choosing OpenBLAS is refused with the reason"
+		keys Enter Enter; step "Plan for debian-12 aarch64"
+		if cap | grep -qF "From the bundle: apt reads file:/var/lib/armpy/bundle/apt"; then t_pass "bundle: the review says apt reads the bundle"
+		else t_fail "bundle: review"; cap | sed 's/^/    | /'; fi
+		keys v; step "Plan (YAML)"
+		# the sources list is the first step's content, near the first page's end; its lines are
+		# wider than the pager: five lines down, forty columns right
+		keys j j j j j l l l l
+		step "keyring.gpg] file:/var/lib/armpy/bundle/apt/debian bookworm main" &&
+			t_pass "bundle: the plan's sources list is the bundle's (file:/var/lib/armpy/bundle)"
+		keys q; step "Plan for debian-12 aarch64"
+		keys p; step "Save the plan"
+		keys Enter; step "Plan saved to"
+		PLAN=$HOMEDIR/config/armpy/plans/bundle-blis.plan.yaml
+		ARMPY_NO_PROBE=1 "$ARMPY" --profile "$TMP/bundle-profile.yaml" --bundle "$B" --dry-run $DETECT >"$TMP/bdry.yaml" 2>"$TMP/bdry.err"
+		if [ -s "$TMP/bdry.yaml" ] && [ -f "$PLAN" ]; then t_diff "bundle: the wizard's plan equals headless --bundle --dry-run's" "$PLAN" "$TMP/bdry.yaml"
+		else t_fail "bundle: no plan (saved: $PLAN) $(cat "$TMP/bdry.err")"; fi
+
+		# refused before curses starts, exit 2, as headless refuses it
+		head -c 2000 "$B" >"$TMP/cut.bundle"
+		start -- --bundle "$TMP/cut.bundle"
+		step "[exit 2]" && if cap | grep -qF "armpy: refused: " && ! cap | grep -qF "Welcome"; then
+			t_pass "bundle: a cut bundle is refused before the wizard starts, exit 2"
+		else t_fail "bundle: cut bundle"; cap | sed 's/^/    | /'; fi
+		start -- --bundle "$B" --load "$TMP/bundle-profile.yaml"
+		step "[exit 2]" && t_pass "bundle: --bundle and --load exclude each other"
+
+		if [ "$(id -u)" -ne 0 ]; then
+			t_skip "bundle: install screen (needs root for --root)"
+		else
+			# the run: the bundle lands in the root before the first step (whose apt fails there)
+			BR=$TMP/broot; mkdir -p "$BR"
+			start -- --root "$BR" --bundle "$B"
+			step "From the bundle"; keys Enter Enter Enter Enter Enter Enter; step "Plan for debian-12"
+			keys Enter; step "Run the plan"; keys y; step "Step failed"
+			if [ -f "$BR/var/lib/armpy/bundle/plan.yaml" ] && grep -qF "file:/var/lib/armpy/bundle/apt" "$BR/var/lib/armpy/bundle/sources.list"; then
+				t_pass "bundle: written into the root, then its sources list, before apt"
+			else t_fail "bundle: the root after the run: $(find "$BR" | head)"; fi
+			keys a; step "The run failed. Log:"; keys q; step "Something has already run"; keys y; step "[exit"
+			# the file changed after it was opened: read again before the run, refused then
+			BR2=$TMP/broot2; mkdir -p "$BR2"; cp "$B" "$TMP/changing.bundle"
+			start -- --root "$BR2" --bundle "$TMP/changing.bundle"
+			step "From the bundle"; keys Enter Enter Enter Enter Enter Enter; step "Plan for debian-12"
+			truncate -s -1 "$TMP/changing.bundle"
+			keys Enter; step "Run the plan"; keys y; step "The run did not start"
+			if cap | grep -qF "refused:" && [ ! -e "$BR2/var/lib/armpy/bundle" ]; then
+				t_pass "bundle: changed after it was opened, refused before the run, nothing in the root"
+			else t_fail "bundle: changed bundle"; cap | sed 's/^/    | /'; fi
+		fi
 	fi
 fi
 
