@@ -86,7 +86,10 @@ fleet_air_inventory() { # FILE NAME
 	local v="FLEET_PROXY_$2"
 	{
 		echo "[armpy]"
-		printf '%s ansible_host=%s ansible_user=root ansible_ssh_private_key_file=%s' "$2" "$2" "$SSHD_KEY"
+		# ansible_port only keeps Ansible's ControlPath (a hash of host, port, user) apart from
+		# another run's host of the same name: the ProxyCommand does not use it.
+		printf '%s ansible_host=%s ansible_port=%s ansible_user=root ansible_ssh_private_key_file=%s' \
+			"$2" "$2" "$(sshd_port "$2")" "$SSHD_KEY"
 		printf " ansible_ssh_common_args='-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null"
 		printf " -o ProxyCommand=%s' ansible_python_interpreter=/usr/bin/python3\n" "${!v}"
 	} >"$1"
