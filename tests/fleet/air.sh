@@ -67,7 +67,7 @@ air_part() {
 	# --check --diff: the bundle copied and verified there, its plan shown, the stack unchanged.
 	air_play air-check --check --diff
 	rc=$?
-	t=$(air_ssh "$AIR" stat -c '%a %U' "$AIR_DEST" /var/lib/armpy/bundles)
+	t=$(air_ssh "$AIR" "stat -c '%a %U' $AIR_DEST /var/lib/armpy/bundles")
 	if [ $rc -eq 0 ] && recap "$T_OUT/air-check.out" changed "$AIR" >"$T_OUT/air-recap1.out" 2>&1 &&
 	    grep -q 'Dir::Etc::sourcelist=/var/lib/armpy/bundle/sources.list' "$T_OUT/air-check.out" &&
 	    /usr/bin/python3 "$HERE/report.py" --check "$T_OUT/air-check-report" blis "" "$AIR" >"$T_OUT/air-check-chk.out" 2>&1 &&
@@ -96,10 +96,10 @@ air_part() {
 	t=$(air_ssh "$AIR" readlink -f "/usr/lib/$TRIPLET/libblas.so.3")
 	if [[ "$t" == /usr/lib/$TRIPLET/blis-*/libblas.so.3 ]]; then t_pass "$AIR: libblas.so.3 is BLIS's ($t)"
 	else t_fail "$AIR: libblas.so.3 resolves to '${t:-nothing}', not BLIS's"; fi
-	if [ -z "$(find "$(sshd_root "$AIR")/var/cache/apt/archives" -name '*.deb' -print -quit)" ] &&
-	    air_ssh "$AIR" test -f /var/lib/armpy/bundle/MANIFEST; then
+	t=$(find "$(sshd_root "$AIR")/var/cache/apt/archives" -name '*.deb' | head -3)
+	if [ -z "$t" ] && air_ssh "$AIR" test -f /var/lib/armpy/bundle/sources.list -a -d /var/lib/armpy/bundle/apt/debian/pool; then
 		t_pass "$AIR: apt read the unpacked bundle's .debs in place (none in its archive cache)"
-	else t_fail "$AIR: .debs in its apt archive cache, or no unpacked bundle"; fi
+	else t_fail "$AIR: .debs in its apt archive cache (${t:-none}), or no unpacked bundle"; fi
 
 	air_play air-again
 	rc=$?

@@ -63,6 +63,7 @@ fleet_air_up() {
 	unshare -n -- /bin/sh -c 'ip link set lo up && exec chroot "$1" /bin/sleep infinity' sh "$root" \
 		</dev/null >/dev/null 2>&1 &
 	pid=$!
+	disown
 	for i in $(seq 1 50); do
 		[ "$(readlink "/proc/$pid/root")" = "$root" ] && break
 		sleep 0.1
