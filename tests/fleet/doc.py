@@ -7,7 +7,7 @@ import sys
 
 text = open(sys.argv[1], encoding="utf-8").read()
 want = {
-    "options": ["profile", "expect", "armpy", "root", "quick"],
+    "options": ["profile", "expect", "armpy", "root", "quick", "bundle"],
     "returns": ["changed", "steps", "executed", "summary", "validation", "check", "diff"],
 }
 head, _, returns = text.partition("RETURN VALUES:")

@@ -3,7 +3,8 @@
 # tests/fleet/run.sh — Debian's ansible-core runs ansible/site.yml over real SSH on four Debian
 # bookworm hosts (tests/lib-sshd.sh: chroots, each with its own sshd on 127.0.0.1): NumPy on BLIS
 # everywhere, validated; a second run changes nothing; --check with OpenBLAS reports changes and
-# changes nothing; a host whose apt cannot reach its mirror fails alone, named in the summary.
+# changes nothing; a host whose apt cannot reach its mirror fails alone, named in the summary;
+# a host without network installs from a bundle (-e armpy_bundle, tests/fleet/air.sh).
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 T_OUT=$TOP/tests/out/fleet
@@ -151,6 +152,12 @@ if [ $rc -eq 0 ] && python3 "$HERE/adhoc.py" "$T_OUT/adhoc.out" fleet1 >"$T_OUT/
 else
 	t_fail "the module with the profile as a dict (exit $rc, $left temporary files left)"
 	sed 's/^/    | /' "$T_OUT/adhoc-chk.out"; why adhoc 10
+fi
+
+# 5. A host without network, from a bundle (tests/fleet/air.sh).
+if t_section "5. a host without network, installed from a bundle"; then
+	. "$HERE/air.sh"
+	air_part
 fi
 
 echo "     (fleet suite took $(( $(date +%s) - t0 ))s)"

@@ -18,10 +18,14 @@ description:
   - armpy runs as root (use C(become)); it refuses to ask for a sudo password without a terminal.
   - C(changed) is true if and only if armpy executed a step. A step whose check said it was already
     satisfied is not a change, and neither is the validation step, which runs every time and changes
-    nothing.
+    nothing. From a bundle, neither is the step that writes the bundle's own apt sources list
+    (C(bundle-sources)), because armpy unpacks the bundle afresh into C(/var/lib/armpy/bundle)
+    on every run, so that step runs every time, inside that directory only.
   - Check mode runs C(armpy --profile FILE --check --format yaml), which evaluates every step's check
     and runs nothing; C(changed) is then whether any step would run.
   - Diff mode returns the plan (C(armpy plan --profile FILE)) as the diff's C(after).
+  - With I(bundle), every armpy command that plans (the run, check mode, diff mode) gets
+    C(--bundle PATH), and nothing reaches for the network on the target; see I(bundle).
   - Every command is an argv list given to the executable, never a shell string.
 version_added: "0.1.0"
 author:
@@ -58,6 +62,20 @@ options:
       - Validate with C(--quick) (a shorter timing run, N=512); the verdicts are the same.
     type: bool
     default: false
+  bundle:
+    description:
+      - A bundle file already on the target (made with C(armpy bundle) on a connected machine, from
+        the target's facts), to install from without network (C(armpy --profile FILE --bundle PATH)).
+      - armpy verifies it before anything runs (its manifest, every file's size and sha256, the
+        target's release and architecture, and the plan made here equal to the bundle's), then
+        apt reads the packages from it. A bundle that fails any of these fails the task with
+        armpy's reason, and nothing is changed.
+      - In check mode the bundle is verified and every step's check evaluated
+        (C(armpy --profile FILE --bundle PATH --check)); in diff mode the plan shown is the one
+        the bundle installs (C(armpy --profile FILE --bundle PATH --dry-run)).
+      - The C(site.yml) playbook of this repository copies the bundle to
+        C(/var/lib/armpy/bundles/) on each host (C(-e armpy_bundle=FILE)) and passes that path.
+    type: path
 notes:
   - Supports C(check_mode) and C(diff) mode.
   - The reports are YAML on the target; when PyYAML is not installed there, C(validation) and
@@ -93,6 +111,13 @@ EXAMPLES = r'''
     armpy: /usr/local/lib/armpy/armpy
   become: true
 
+- name: On a host without internet, from a bundle copied there before
+  armpy.fleet.armpy:
+    profile: /etc/armpy/devkit-debian-system-blis.yaml
+    bundle: /var/lib/armpy/bundles/blis.bundle
+    expect: blis
+  become: true
+
 - name: What would it change? (runs nothing)
   armpy.fleet.armpy:
     profile: /etc/armpy/devkit-debian-system-blis.yaml
@@ -113,7 +138,8 @@ steps:
   sample: [{id: apt-install, kind: run, result: ok, cause: null, seconds: 41.2},
            {id: validate, kind: validate, result: ok, cause: null, seconds: 9.8}]
 executed:
-  description: The ids of the steps armpy executed (the validation step excluded).
+  description: The ids of the steps armpy executed (the validation step excluded; from a bundle,
+    C(bundle-sources) is among them every time).
   returned: when armpy ran
   type: list
   elements: str
@@ -267,6 +293,15 @@ class Armpy(object):
     def root_args(self):
         return ['--root', self.root] if self.root else []
 
+    def bundle_args(self):
+        """--bundle PATH for the commands that plan, when a bundle is given (checked to exist)."""
+        b = self.module.params['bundle']
+        if not b:
+            return []
+        if not os.path.isfile(b):
+            self.fail('bundle %s: no such file on the target' % b)
+        return ['--bundle', b]
+
     def run(self, args, **kw):
         argv = [self.exe] + args
         rc, out, err = self.module.run_command(argv, **kw)
@@ -313,11 +348,17 @@ class Armpy(object):
         }
 
     def plan_diff(self, profile):
-        rc, out, err = self.run(['plan', '--profile', profile] + self.root_args())
+        """The plan as the diff's after: armpy plan, or with a bundle, the plan it installs."""
+        bundle = self.bundle_args()
+        if bundle:
+            args = ['--profile', profile] + bundle + ['--dry-run']
+        else:
+            args = ['plan', '--profile', profile]
+        rc, out, err = self.run(args + self.root_args())
         if rc != 0:
-            self.fail('armpy plan failed (exit %d): %s' % (rc, err.strip()))
+            self.fail('armpy %s failed (exit %d): %s' % (args[0], rc, err.strip()))
         self.result['diff'] = {'before': '', 'after': out,
-                               'after_header': 'armpy plan --profile %s' % profile}
+                               'after_header': 'armpy %s' % ' '.join(args)}
 
 
 def parse_progress(text):
@@ -343,7 +384,8 @@ def parse_progress(text):
 
 
 def run_check(a, profile):
-    rc, out, err = a.run(['--profile', profile, '--check', '--format', 'yaml'] + a.root_args())
+    rc, out, err = a.run(['--profile', profile, '--check', '--format', 'yaml'] + a.bundle_args() +
+                         a.root_args())
     if rc != 0:
         a.fail('armpy --check failed (exit %d): %s' % (rc, err.strip() or out.strip()))
     m = re.search(r'^\s*would_change:\s*(true|false)\s*$', out, re.M)
@@ -386,11 +428,17 @@ def host_report(a, end):
         a.result['report_error'] = err.strip() or 'armpy report: exit %d' % rc
 
 
+# A step that runs every time and changes nothing outside armpy's own copy of the bundle.
+NOT_A_CHANGE = ('bundle-sources',)
+
+
 def run_profile(a, profile):
-    rc, out, err = a.run(['--profile', profile, '--yes', '--progress', 'json'] + a.root_args())
+    rc, out, err = a.run(['--profile', profile, '--yes', '--progress', 'json'] + a.bundle_args() +
+                         a.root_args())
     steps, end = parse_progress(out)
     executed = [s['id'] for s in steps if s['result'] == 'ok' and s['kind'] != 'validate']
-    a.result.update(steps=steps, executed=executed, run=end, changed=bool(executed))
+    changed = [x for x in executed if x not in NOT_A_CHANGE]
+    a.result.update(steps=steps, executed=executed, run=end, changed=bool(changed))
     host_report(a, end)
     if rc != 0:
         a.fail(why_failed(steps, end, err), rc=rc, stderr=err)
@@ -421,6 +469,7 @@ def main():
             armpy=dict(type='str', default='armpy'),
             root=dict(type='path'),
             quick=dict(type='bool', default=False),
+            bundle=dict(type='path'),
         ),
         supports_check_mode=True,
     )
