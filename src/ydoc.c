@@ -117,10 +117,14 @@ struct yparser {
 	char **cause;
 };
 
+/* The message escaped: it may quote a key or value, which are the input's bytes (one line). */
 static void
 yparser_error(struct yparser *yp, int line, int col, const char *msg)
 {
-	cause_set(yp->cause, "%s:%d:%d: %s", quote_short(yp->name), line, col, msg);
+	char *shown = vis_strf(msg, VIS_KEEPBS);
+
+	cause_set(yp->cause, "%s:%d:%d: %s", quote_short(yp->name), line, col, shown);
+	free(shown);
 }
 
 /* Line and column (1-based, in characters) of a byte offset into the document. */

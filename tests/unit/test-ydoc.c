@@ -55,6 +55,11 @@ test_refuse_alias_anchor_dup(void **state)
 	assert_non_null(strstr(cause, "t.yaml:2:1: a: duplicate key"));
 	free(cause);
 	cause = NULL;
+	/* A plain key folded over empty lines holds newlines: the message stays one line. */
+	assert_null(parse("{a\n\n\nb, a\n\n\nb}\n", &cause));
+	assert_string_equal(cause, "t.yaml:4:4: a\\n\\nb: duplicate key");
+	free(cause);
+	cause = NULL;
 	assert_null(parse("a: [1, 2\n", &cause));
 	assert_true(str_startswith(cause, "t.yaml:"));
 	assert_non_null(strstr(cause, "malformed YAML"));
