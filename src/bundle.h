@@ -26,6 +26,10 @@ struct plan;
  * Installing unpacks it at BUNDLE_DIR inside the root; apt reads it there (plan_make_bundle).
  */
 #define BUNDLE_DIR "/var/lib/armpy/bundle"
+/* The plan's sources list for apt, BUNDLE_DIR with this suffix: beside the directory, not in
+ * it, because unpacking a bundle again replaces the directory, and a second run of the same
+ * bundle then finds the list it wrote (its step satisfied, no change). */
+#define BUNDLE_SOURCES_SUFFIX "-sources.list"
 #define BUNDLE_KEYRING "/usr/share/keyrings/debian-archive-keyring.gpg"
 #define BUNDLE_MANIFEST_MAX (1024 * 1024)      /* bytes of MANIFEST (YDOC_MAX_BYTES) */
 #define BUNDLE_FILES_MAX 5000

@@ -296,7 +296,7 @@ pc_apt_opts(const struct pctx *c, char **argv)
 	if (c->bundle == NULL)
 		return argv;
 	argv = strv_pushl(argv, "-o", "Dir::Etc::sourceparts=-", "-o", NULL);
-	argv = strv_pushf(argv, "Dir::Etc::sourcelist=%s/sources.list", c->bundle);
+	argv = strv_pushf(argv, "Dir::Etc::sourcelist=%s" BUNDLE_SOURCES_SUFFIX, c->bundle);
 	argv = strv_push(argv, "-o");
 	argv = strv_pushf(argv, "Dir::State::Lists=%s/lists", c->bundle);
 	return strv_pushl(argv, "-o", "Dir::Cache::pkgcache=", "-o", "Dir::Cache::srcpkgcache=",
@@ -326,7 +326,7 @@ pc_bundle_sources(struct pctx *c)
 	s->kind = ACTION_WRITE;
 	s->privileged = 1;
 	s->est_seconds = 1;
-	s->u.write.path = xasprintf("%s/sources.list", c->bundle);
+	s->u.write.path = xasprintf("%s" BUNDLE_SOURCES_SUFFIX, c->bundle);
 	s->u.write.mode = 0644;
 	s->u.write.content = buf_steal(&b);
 }

@@ -69,7 +69,7 @@ air_part() {
 	rc=$?
 	t=$(air_ssh "$AIR" "stat -c '%a %U' $AIR_DEST /var/lib/armpy/bundles")
 	if [ $rc -eq 0 ] && recap "$T_OUT/air-check.out" changed "$AIR" >"$T_OUT/air-recap1.out" 2>&1 &&
-	    grep -q 'Dir::Etc::sourcelist=/var/lib/armpy/bundle/sources.list' "$T_OUT/air-check.out" &&
+	    grep -q 'Dir::Etc::sourcelist=/var/lib/armpy/bundle-sources.list' "$T_OUT/air-check.out" &&
 	    /usr/bin/python3 "$HERE/report.py" --check "$T_OUT/air-check-report" blis "" "$AIR" >"$T_OUT/air-check-chk.out" 2>&1 &&
 	    ! air_numpy; then
 		t_pass "--check --diff with the bundle: would change, the bundle's plan shown, nothing installed ($(cat "$T_OUT/air-check-chk.out"))"
@@ -97,7 +97,7 @@ air_part() {
 	if [[ "$t" == /usr/lib/$TRIPLET/blis-*/libblas.so.3 ]]; then t_pass "$AIR: libblas.so.3 is BLIS's ($t)"
 	else t_fail "$AIR: libblas.so.3 resolves to '${t:-nothing}', not BLIS's"; fi
 	t=$(find "$(sshd_root "$AIR")/var/cache/apt/archives" -name '*.deb' | head -3)
-	if [ -z "$t" ] && air_ssh "$AIR" test -f /var/lib/armpy/bundle/sources.list -a -d /var/lib/armpy/bundle/apt/debian/pool; then
+	if [ -z "$t" ] && air_ssh "$AIR" test -f /var/lib/armpy/bundle-sources.list -a -d /var/lib/armpy/bundle/apt/debian/pool; then
 		t_pass "$AIR: apt read the unpacked bundle's .debs in place (none in its archive cache)"
 	else t_fail "$AIR: .debs in its apt archive cache (${t:-none}), or no unpacked bundle"; fi
 

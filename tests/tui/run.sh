@@ -569,7 +569,7 @@ if t_section "12e. bundle"; then
 			start -- --root "$BR" --bundle "$B"
 			step "From the bundle"; keys Enter Enter Enter Enter Enter Enter; step "Plan for debian-12"
 			keys Enter; step "Run the plan"; keys y; step "Step failed"
-			if [ -f "$BR/var/lib/armpy/bundle/plan.yaml" ] && grep -qF "file:/var/lib/armpy/bundle/apt" "$BR/var/lib/armpy/bundle/sources.list"; then
+			if [ -f "$BR/var/lib/armpy/bundle/plan.yaml" ] && grep -qF "file:/var/lib/armpy/bundle/apt" "$BR/var/lib/armpy/bundle-sources.list"; then
 				t_pass "bundle: written into the root, then its sources list, before apt"
 			else t_fail "bundle: the root after the run: $(find "$BR" | head)"; fi
 			keys a; step "The run failed. Log:"; keys q; step "Something has already run"; keys y; step "[exit"

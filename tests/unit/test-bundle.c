@@ -179,7 +179,7 @@ test_plan_hook(void **state)
 	    "Dir::State::Lists=" BUNDLE_DIR "/lists"));
 	s = step_of(off, "bundle-sources");
 	assert_non_null(s);
-	assert_string_equal(s->u.write.path, BUNDLE_DIR "/sources.list");
+	assert_string_equal(s->u.write.path, BUNDLE_DIR BUNDLE_SOURCES_SUFFIX);
 	assert_non_null(strstr(s->u.write.content, "deb [signed-by=" BUNDLE_KEYRING "] file:"
 	    BUNDLE_DIR "/apt/debian bookworm main\n"));
 	assert_non_null(strstr(s->u.write.content, "file:" BUNDLE_DIR
@@ -187,7 +187,7 @@ test_plan_hook(void **state)
 	for (const char *id = "apt-update"; id != NULL; id = strcmp(id, "apt-update") == 0 ?
 	    "apt-install" : NULL) {
 		char *const *argv = step_of(off, id)->u.run.argv;
-		assert_true(strv_contains(argv, "Dir::Etc::sourcelist=" BUNDLE_DIR "/sources.list"));
+		assert_true(strv_contains(argv, "Dir::Etc::sourcelist=" BUNDLE_DIR BUNDLE_SOURCES_SUFFIX));
 		assert_true(strv_contains(argv, "Dir::Etc::sourceparts=-"));
 		assert_true(strv_contains(argv, "Dir::State::Lists=" BUNDLE_DIR "/lists"));
 	}

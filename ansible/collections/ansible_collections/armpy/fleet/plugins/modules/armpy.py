@@ -18,9 +18,7 @@ description:
   - armpy runs as root (use C(become)); it refuses to ask for a sudo password without a terminal.
   - C(changed) is true if and only if armpy executed a step. A step whose check said it was already
     satisfied is not a change, and neither is the validation step, which runs every time and changes
-    nothing. From a bundle, neither is the step that writes the bundle's own apt sources list
-    (C(bundle-sources)), because armpy unpacks the bundle afresh into C(/var/lib/armpy/bundle)
-    on every run, so that step runs every time, inside that directory only.
+    nothing.
   - Check mode runs C(armpy --profile FILE --check --format yaml), which evaluates every step's check
     and runs nothing; C(changed) is then whether any step would run.
   - Diff mode returns the plan (C(armpy plan --profile FILE)) as the diff's C(after).
@@ -138,8 +136,7 @@ steps:
   sample: [{id: apt-install, kind: run, result: ok, cause: null, seconds: 41.2},
            {id: validate, kind: validate, result: ok, cause: null, seconds: 9.8}]
 executed:
-  description: The ids of the steps armpy executed (the validation step excluded; from a bundle,
-    C(bundle-sources) is among them every time).
+  description: The ids of the steps armpy executed (the validation step excluded).
   returned: when armpy ran
   type: list
   elements: str
@@ -428,17 +425,12 @@ def host_report(a, end):
         a.result['report_error'] = err.strip() or 'armpy report: exit %d' % rc
 
 
-# A step that runs every time and changes nothing outside armpy's own copy of the bundle.
-NOT_A_CHANGE = ('bundle-sources',)
-
-
 def run_profile(a, profile):
     rc, out, err = a.run(['--profile', profile, '--yes', '--progress', 'json'] + a.bundle_args() +
                          a.root_args())
     steps, end = parse_progress(out)
     executed = [s['id'] for s in steps if s['result'] == 'ok' and s['kind'] != 'validate']
-    changed = [x for x in executed if x not in NOT_A_CHANGE]
-    a.result.update(steps=steps, executed=executed, run=end, changed=bool(changed))
+    a.result.update(steps=steps, executed=executed, run=end, changed=bool(executed))
     host_report(a, end)
     if rc != 0:
         a.fail(why_failed(steps, end, err), rc=rc, stderr=err)
