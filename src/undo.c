@@ -633,12 +633,16 @@ undo_reverse_packages(const struct undo_rec *r, const struct undo_now *now, stru
 	undo_note(p, "the %zu packages installed before the run stay", strv_len(r->before));
 	if (r->after == NULL)
 		undo_note(p, "step %s did not finish: every package installed since it started is "
-		    "taken as its (unless a later run asked for it)", r->id);
+		    "taken as its (unless a later run asked for it), and one dpkg was unpacking is "
+		    "marked for reinstallation: it was not there before, so it is removed all the "
+		    "same (dpkg --force-remove-reinstreq)", r->id);
 	if (gone > 0)
 		undo_note(p, "%zu packages the run installed are not installed any more", gone);
 	if (purge[0] != NULL) {
 		s = undo_add_run(p, r, NULL, "Remove the packages the run installed (dpkg refuses if "
 		    "another package needs one)", 1, "dpkg", "--purge", NULL);
+		if (r->after == NULL)      /* killed mid-unpack: dpkg refuses to purge it otherwise */
+			s->u.run.argv = strv_push(s->u.run.argv, "--force-remove-reinstreq");
 		s->u.run.argv = strv_append(s->u.run.argv, purge);
 		s->u.run.env = strv_push(strv_new(), "DEBIAN_FRONTEND=noninteractive");
 		s->est_seconds = 60;

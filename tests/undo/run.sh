@@ -54,25 +54,34 @@ expect_blas blis "after undoing B, libblas.so.3 is BLIS's again"
 t_logged "then undo of run A exits 0" undoA "$ARMPY" undo "$A" --yes
 undo_same_as base "after A, B, undo B, undo A: as before"
 
-# 3. kill -9 in the middle of apt, then undo without resume.
+# 3. kill -9 in the middle of apt, then undo without resume: while dpkg unpacks a package, the
+# hardest moment (dpkg marks it half-installed and for reinstallation, and refuses a plain
+# purge). The apt step's process group is stopped first, so that the state seen is the one
+# killed; if the package was done by then, it goes on and the next one is waited for.
+half_installed() { # the packages dpkg's status, then its journal of updates, leave half-installed
+	cat "$R/var/lib/dpkg/status" $(ls "$R"/var/lib/dpkg/updates/[0-9]* 2>/dev/null | sort) 2>/dev/null |
+		awk '/^Package: /{p=$2} /^Status: /{s[p]=$0} END{for (p in s) if (s[p] ~ /half-installed/) print p}'
+}
+before=$(last_run)
 "$ARMPY" --profile "$BLIS" --root "$R" --yes >"$T_OUT/killed.out" 2>&1 &
 apid=$!
-K=
-for _ in $(seq 1 600); do
+K= pg= half=
+for _ in $(seq 1 6000); do   # 0.05 s apart: the downloads come first
 	K=$(last_run)
-	if [ -n "$K" ] && grep -qs '^child apt-install ' "$ARMPY_STATE_DIR/runs/$K/journal" &&
-		[ -n "$(ls "$R/var/cache/apt/archives/"*.deb 2>/dev/null | head -1)" ] &&
-		pgrep -g "$(awk '/^child apt-install /{print $3}' "$ARMPY_STATE_DIR/runs/$K/journal" | tail -1)" dpkg >/dev/null; then
-		break
+	[ -n "$K" ] && [ "$K" != "$before" ] && pg=$(awk '/^child apt-install /{print $3}' "$ARMPY_STATE_DIR/runs/$K/journal" 2>/dev/null | tail -1)
+	if [ -n "$pg" ] && [ -n "$(half_installed)" ] && kill -STOP -- "-$pg" 2>/dev/null; then
+		half=$(half_installed | tr '\n' ' ')
+		[ -n "$half" ] && break
+		kill -CONT -- "-$pg" 2>/dev/null
 	fi
-	sleep 0.2
+	kill -0 "$apid" 2>/dev/null || break
+	sleep 0.05
 done
-pg=$(awk '/^child apt-install /{print $3}' "$ARMPY_STATE_DIR/runs/$K/journal" | tail -1)
 kill -9 "$apid" 2>/dev/null; [ -n "$pg" ] && kill -9 -- "-$pg" 2>/dev/null
 wait "$apid" 2>/dev/null
 sleep 1
-if [ -n "$pg" ]; then t_pass "run killed (kill -9) while apt ran (run $K)"
-else t_fail "the apt step was never seen running"; fi
+if [ -n "$half" ]; then t_pass "run $K killed (kill -9) while dpkg unpacked: ${half% } half-installed"
+else t_fail "the apt step was never seen with a package half-installed"; sed 's/^/    | /' "$T_OUT/killed.out" | tail -5; fi
 t_logged "undo of the killed run, without resume, exits 0" undoK "$ARMPY" undo "$K" --yes
 undo_same_as base "after the killed run and its undo: as before"
 t_summary

@@ -151,7 +151,8 @@ test_wanted_and_unfinished(void **state)
 	assert_int_equal(p->steps[0].kind, ACTION_ALTERNATIVE);
 	assert_string_equal(p->steps[0].u.alternative.path, "/usr/lib/openblas/libblas.so.3");
 	argv = strv_join(p->steps[1].u.run.argv, " ");
-	assert_string_equal(argv, "dpkg --purge libblis4:amd64");
+	/* unfinished: a package killed mid-unpack is marked for reinstallation, purged anyway */
+	assert_string_equal(argv, "dpkg --purge --force-remove-reinstreq libblis4:amd64");
 	free(argv);
 	plan_free(p);
 	undo_rec_clear(&r[0]);
