@@ -369,6 +369,7 @@ undo_load_one(const char *run_dir, const struct step *s, struct undo_rec *r, cha
 {
 	int err;
 	char *text = undo_slurp(run_dir, s->id, "rec", &err, cause), *after;
+	struct stat st;
 	char *shown = xasprintf("%s/undo/%s.rec", run_dir, s->id);
 
 	r->id = xstrdup(s->id);
@@ -377,6 +378,8 @@ undo_load_one(const char *run_dir, const struct step *s, struct undo_rec *r, cha
 	if (text == NULL || undo_parse(r, text, shown, cause) != 0)
 		err = -1;
 	free(text);
+	if (err == 0 && stat(shown, &st) == 0)
+		r->recorded = (long long)st.st_mtime;
 	free(shown);
 	if (err != 0)
 		return -1;
@@ -606,6 +609,22 @@ undo_pkg_word(const char *pkg)
 	return c != NULL && strcmp(c, ":all") == 0 ? xstrndup(pkg, n) : xstrdup(pkg);
 }
 
+/* A dpkg killed while it unpacked a package leaves that package's files as NAME.dpkg-new (and
+ * NAME.dpkg-tmp), in no file list, so its purge cannot remove them: those made since the step
+ * started are removed (a .dpkg-new outlives only an unpack that was killed). */
+static void
+undo_dpkg_debris(struct plan *p, const struct undo_rec *r)
+{
+	struct step *s = undo_add_run(p, r, "debris", "Remove the files dpkg was unpacking when "
+	    "the run was killed (NAME.dpkg-new, in no package's file list)", 1, "find", "/etc",
+	    "/usr", "/var", "-xdev", "-type", "f", "(", "-name", "*.dpkg-new", "-o",
+	    "-name", "*.dpkg-tmp", ")", "-newerct", NULL);
+
+	s->u.run.argv = strv_pushf(s->u.run.argv, "@%lld", r->recorded);
+	s->u.run.argv = strv_pushl(s->u.run.argv, "-print", "-delete", NULL);
+	s->est_seconds = 5;
+}
+
 int
 undo_reverse_packages(const struct undo_rec *r, const struct undo_now *now, struct plan *p,
     char **cause)
@@ -646,6 +665,8 @@ undo_reverse_packages(const struct undo_rec *r, const struct undo_now *now, stru
 		s->u.run.argv = strv_append(s->u.run.argv, purge);
 		s->u.run.env = strv_push(strv_new(), "DEBIAN_FRONTEND=noninteractive");
 		s->est_seconds = 60;
+		if (r->after == NULL && r->recorded > 0)
+			undo_dpkg_debris(p, r);
 	}
 	strv_free(purge);
 	return 0;

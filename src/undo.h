@@ -37,6 +37,8 @@ struct undo_rec {
 	                          * ran as could not read (UNDO_UNREADABLE): left by undo */
 	char *content;           /* file: its content before (NULL when absent) */
 	char **before, **after;  /* packages (NAME:ARCH); after NULL: the step did not finish */
+	long long recorded;      /* when the record was written (its file's mtime, loaded): the
+	                          * step started then; 0 unknown */
 };
 #define UNDO_UNREADABLE (-2)
 void undo_rec_clear(struct undo_rec *);

@@ -143,6 +143,7 @@ test_wanted_and_unfinished(void **state)
 
 	(void)state;
 	rec_pkgs(&r[0], v("python3:amd64", NULL, NULL), NULL);
+	r[0].recorded = 1700000000;
 	rec_alt(&r[1], "/usr/lib/openblas/libblas.so.3", 0);
 	now_init(&now, &f, installed);
 	now.wanted = v("python3-numpy", NULL, NULL);
@@ -154,6 +155,13 @@ test_wanted_and_unfinished(void **state)
 	/* unfinished: a package killed mid-unpack is marked for reinstallation, purged anyway */
 	assert_string_equal(argv, "dpkg --purge --force-remove-reinstreq libblis4:amd64");
 	free(argv);
+	/* and the files of the unpack it killed, made since the step started */
+	assert_int_equal(p->nsteps, 3);
+	argv = strv_join(p->steps[2].u.run.argv, " ");
+	assert_string_equal(argv, "find /etc /usr /var -xdev -type f ( -name *.dpkg-new -o -name "
+	    "*.dpkg-tmp ) -newerct @1700000000 -print -delete");
+	free(argv);
+	assert_true(p->steps[2].privileged);
 	plan_free(p);
 	undo_rec_clear(&r[0]);
 	undo_rec_clear(&r[1]);
