@@ -46,6 +46,15 @@ br_fail(struct bread *b, const char *fmt, const char *name)
 	return -1;
 }
 
+/* libarchive's reason, or a reason when it gives none. */
+static const char *
+br_error(struct bread *b)
+{
+	const char *e = archive_error_string(b->a);
+
+	return e != NULL ? e : "not a tar file, zstd-compressed or not";
+}
+
 /* The whole data of the current member, at most max bytes (new). */
 static char *
 br_slurp(struct bread *b, size_t max, size_t *len)
@@ -123,7 +132,7 @@ br_manifest(struct bread *b, const struct facts *f)
 	size_t len;
 
 	if (archive_read_next_header(b->a, &ent) != ARCHIVE_OK)
-		return br_fail(b, "refused: %s is not a bundle (%s)", archive_error_string(b->a));
+		return br_fail(b, "refused: %s is not a bundle (%s)", br_error(b));
 	if (archive_entry_pathname(ent) == NULL ||
 	    strcmp(archive_entry_pathname(ent), "MANIFEST") != 0 ||
 	    archive_entry_filetype(ent) != AE_IFREG)
@@ -314,22 +323,27 @@ br_run(struct bread *b, const char *root, const struct facts *f)
 	struct archive_entry *ent;
 	int r;
 
-	if ((b->fd = open(b->file, O_RDONLY | O_CLOEXEC)) < 0) {
+	struct stat st;
+
+	/* O_NONBLOCK: a FIFO given as the bundle is refused below, not waited on. */
+	if ((b->fd = open(b->file, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
 		cause_set(b->cause, "%s: %s", quote_short(b->file), strerror(errno));
 		return -1;
 	}
-	b->a = archive_read_new();
-	archive_read_support_filter_all(b->a);
-	archive_read_support_format_all(b->a);
+	if (fstat(b->fd, &st) != 0 || !S_ISREG(st.st_mode))
+		return br_fail(b, "refused: %s is not a bundle: %s", "not a regular file");
+	b->a = archive_read_new();         /* what bundle_write makes: a tar, zstd or not */
+	archive_read_support_filter_zstd(b->a);
+	archive_read_support_format_tar(b->a);
 	if (archive_read_open_fd(b->a, b->fd, 1 << 16) != ARCHIVE_OK)
-		return br_fail(b, "refused: %s: %s", archive_error_string(b->a));
+		return br_fail(b, "refused: %s is not a bundle (%s)", br_error(b));
 	if (br_manifest(b, f) != 0 || (root != NULL && br_open_root(b, root) != 0))
 		return -1;
 	while ((r = archive_read_next_header(b->a, &ent)) == ARCHIVE_OK)
 		if (br_member(b, ent) != 0)
 			return -1;
 	if (r != ARCHIVE_EOF)
-		return br_fail(b, "refused: %s: %s", archive_error_string(b->a));
+		return br_fail(b, "refused: %s: %s", br_error(b));
 	if (br_complete(b) != 0)
 		return -1;
 	return b->rd != NULL ? br_commit(b) : 0;

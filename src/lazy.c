@@ -52,6 +52,8 @@
 #undef archive_read_open_fd
 #undef archive_read_support_filter_all
 #undef archive_read_support_format_all
+#undef archive_read_support_format_tar
+#undef archive_read_support_filter_zstd
 #undef archive_write_close
 #undef archive_write_data_block
 #undef archive_write_disk_new

@@ -34,7 +34,8 @@ int lazy_archive_load(char **cause);
 	X(archive_entry_symlink) X(archive_error_string) X(archive_read_data_block) \
 	X(archive_read_free) X(archive_read_new) X(archive_read_next_header) \
 	X(archive_read_open_fd) X(archive_read_support_filter_all) \
-	X(archive_read_support_format_all) X(archive_write_close) X(archive_write_data_block) \
+	X(archive_read_support_format_all) X(archive_read_support_format_tar) \
+	X(archive_read_support_filter_zstd) X(archive_write_close) X(archive_write_data_block) \
 	X(archive_write_disk_new) X(archive_write_disk_set_options) \
 	X(archive_write_disk_set_standard_lookup) X(archive_write_finish_entry) \
 	X(archive_write_free) X(archive_write_header) \
@@ -98,6 +99,8 @@ extern struct lazy_archive lazy_archive;
 #define archive_read_open_fd (lazy_archive.archive_read_open_fd)
 #define archive_read_support_filter_all (lazy_archive.archive_read_support_filter_all)
 #define archive_read_support_format_all (lazy_archive.archive_read_support_format_all)
+#define archive_read_support_format_tar (lazy_archive.archive_read_support_format_tar)
+#define archive_read_support_filter_zstd (lazy_archive.archive_read_support_filter_zstd)
 #define archive_write_close (lazy_archive.archive_write_close)
 #define archive_write_data_block (lazy_archive.archive_write_data_block)
 #define archive_write_disk_new (lazy_archive.archive_write_disk_new)

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "armpy.h"
 #include "bundle.h"
@@ -146,6 +148,52 @@ test_target(void **state)
 	bundle_manifest_free(m);
 }
 
+/* What is not a bundle file is refused at once with a reason: a FIFO (not waited on), a
+ * device, a text file, a gzip'd tar (only what armpy writes: tar, zstd or not). */
+static void
+refused_file(const char *path, const char *want)
+{
+	struct facts here = mkfacts("12", "x86_64");
+	char *cause = NULL, *plan = NULL, *profile = NULL;
+
+	assert_null(bundle_read(path, NULL, &here, &plan, &profile, &cause));
+	if (cause == NULL || strstr(cause, want) == NULL)
+		fail_msg("%s: '%s', want '%s'", path, cause ? cause : "(null)", want);
+	assert_null(strstr(cause, "(null)"));
+	free(cause);
+}
+
+static void
+test_read_not_a_file(void **state)
+{
+	char dir[] = "/tmp/test-bundle.XXXXXX", *fifo, *text, *gz;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	fifo = xasprintf("%s/fifo", dir);
+	text = xasprintf("%s/text", dir);
+	gz = xasprintf("%s/x.tar.gz", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	refused_file(fifo, "not a bundle: not a regular file");
+	refused_file("/dev/null", "not a bundle: not a regular file");
+	assert_non_null(f = fopen(text, "w"));
+	fputs("armpy_bundle: 1\n", f);
+	fclose(f);
+	refused_file(text, "not a bundle (");
+	assert_non_null(f = fopen(gz, "w"));      /* gzip's magic, then nothing */
+	fputs("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", f);
+	fclose(f);
+	refused_file(gz, "not a bundle (");
+	unlink(fifo);
+	unlink(text);
+	unlink(gz);
+	rmdir(dir);
+	free(fifo);
+	free(text);
+	free(gz);
+}
+
 static const struct step *
 step_of(const struct plan *p, const char *id)
 {
@@ -231,6 +279,7 @@ main(void)
 		cmocka_unit_test(test_target),
 		cmocka_unit_test(test_plan_hook),
 		cmocka_unit_test(test_supported),
+		cmocka_unit_test(test_read_not_a_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
