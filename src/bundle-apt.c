@@ -66,6 +66,25 @@ ba_argv(const struct bapt *b)
 
 /* Runs argv (freed), its output (stdout and stderr) in *out when out is not NULL; what names
  * it in errors. */
+/* Why apt failed, in its own words: its "E:" lines (one line, ' / ' between), else the end of
+ * its output (new). */
+static char *
+ba_why(const char *text)
+{
+	struct buf w;
+	const char *p = text;
+
+	buf_init(&w);
+	for (; p != NULL && *p != '\0'; p = strchr(p, '\n') != NULL ? strchr(p, '\n') + 1 : NULL)
+		if (str_startswith(p, "E: ")) {
+			buf_puts(&w, w.len > 0 ? " / " : "");
+			buf_add(&w, p + 3, strcspn(p + 3, "\n"));
+		}
+	if (w.len == 0)
+		buf_puts(&w, strlen(text) > 2000 ? text + strlen(text) - 2000 : text);
+	return buf_steal(&w);
+}
+
 static int
 ba_run(struct bapt *b, const char *what, char **argv, char **out)
 {
@@ -83,9 +102,10 @@ ba_run(struct bapt *b, const char *what, char **argv, char **out)
 	}
 	text = buf_steal(&o);
 	if (fd < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		char *tail = strlen(text) > 2000 ? text + strlen(text) - 2000 : text;
+		char *why = fd < 0 ? xstrdup(strerror(errno)) : ba_why(text);
 		cause_set(b->cause, "apt-get %s (private configuration in %s) failed: %s", what,
-		    b->dir, fd < 0 ? strerror(errno) : tail);
+		    b->dir, why);
+		free(why);
 		free(text);
 		strv_free(argv);
 		return -1;
