@@ -239,6 +239,31 @@ bundle_suite(const struct facts *f)
 	return NULL;
 }
 
+/* Why a source: pip profile is not bundled, or NULL: what tests/bundle installs offline is
+ * NumPy built from its sdist against Debian's BLIS, on the distro's python3. */
+static const char *
+bundle_pip_untested(const struct profile *p)
+{
+	if (p->blas.library != BLAS_BLIS)
+		return "source: pip only with library: blis (NumPy built from its sdist; the "
+		    "wheel-or-sdist choice of the other libraries has not been tested)";
+	if (p->scipy)
+		return "source: pip only with scipy: false (SciPy's sdist and its build "
+		    "requirements have not been tested)";
+	if (p->extras != 0)
+		return "source: pip only without extras (their wheels have not been tested)";
+	if (p->python != NULL && strcmp(p->python, "system") != 0)
+		return "source: pip only with python: system (the distro's python3)";
+	return NULL;
+}
+
+const char *
+bundle_glibc(const struct facts *f)
+{
+	/* Debian 12's libc6 is glibc 2.36 (bookworm's 2.36-9+deb12u*) */
+	return bundle_suite(f) != NULL ? "2_36" : NULL;
+}
+
 int
 bundle_supported(const struct profile *p, const struct facts *f, char **cause)
 {
@@ -249,11 +274,12 @@ bundle_supported(const struct profile *p, const struct facts *f, char **cause)
 	else if (f->arch == NULL || (strcmp(f->arch, "x86_64") != 0 &&
 	    strcmp(f->arch, "aarch64") != 0))
 		why = "only the aarch64 and x86_64 architectures";
-	else if (p->source != SOURCE_SYSTEM)
-		why = p->source == SOURCE_PIP ? "not source: pip (wheels) yet" :
-		    "not source: conda (no local channel has been tested)";
+	else if (p->source == SOURCE_CONDA)
+		why = "not source: conda (no local channel has been tested)";
 	else if (p->blas.build == BUILD_SOURCE)
 		why = "not build: source (its source tarballs are not carried yet)";
+	else if (p->source == SOURCE_PIP)
+		why = bundle_pip_untested(p);
 	if (why == NULL)
 		return 0;
 	cause_set(cause, "refused: a bundle for this profile on %s %s %s is not made: no test has "

@@ -18,6 +18,9 @@ struct plan;
  *                  each archive's signed index, as the mirror serves it (bundle_archives)
  *   apt/ARCHIVE/pool/...   every .deb the plan's apt steps need on a minimal installation,
  *                  at the path the index names
+ *   pip/NAME       the wheels and sdists the plan's pip steps install, with the build
+ *                  requirements of each sdist (bundle_pip_fetch); the bundle's plan runs pip
+ *                  with --no-index --find-links BUNDLE_DIR/pip
  * MANIFEST:
  *   armpy_bundle: 1
  *   armpy_version: "0.9.0"
@@ -26,6 +29,7 @@ struct plan;
  * Installing unpacks it at BUNDLE_DIR inside the root; apt reads it there (plan_make_bundle).
  */
 #define BUNDLE_DIR "/var/lib/armpy/bundle"
+#define BUNDLE_PIP_DIR "pip"           /* the wheels and sdists, BUNDLE_DIR/pip (bundle-pip.c) */
 #define BUNDLE_KEYRING "/usr/share/keyrings/debian-archive-keyring.gpg"
 #define BUNDLE_MANIFEST_MAX (1024 * 1024)      /* bytes of MANIFEST (YDOC_MAX_BYTES) */
 #define BUNDLE_FILES_MAX 5000
@@ -68,6 +72,9 @@ const struct bundle_archive *bundle_archives(size_t *n);
 /* The Debian suite (codename) of a release a bundle can carry, or NULL: only the releases a
  * test has installed from a bundle (bundle.c says which). */
 const char *bundle_suite(const struct facts *);
+/* The target release's C library version as manylinux platform tags spell it ("2_36"), or
+ * NULL: the wheels a bundle carries are chosen for it (bundle-pip.c). */
+const char *bundle_glibc(const struct facts *);
 /* 0 when a bundle may be made or installed for this profile on this machine; -1 with *cause
  * ("refused: ...") naming the reason, for every combination no test has run. */
 int bundle_supported(const struct profile *, const struct facts *, char **cause);
@@ -107,5 +114,14 @@ int bundle_write(const char *out, const char *dir, const struct bundle_manifest 
  * work/apt as the bundle keeps it. The files written (relative to work) are added to m. */
 int bundle_apt_fetch(const struct facts *f, const char *mirror, const char *security,
     char *const *packages, const char *work, struct bundle_manifest *m, char **cause);
+
+/* bundle-pip.c: the wheels and sdists the pip steps of plan (made for the target f with
+ * plan_make_bundle) install, downloaded into work/pip with this machine's pip (python3 -m pip)
+ * for the target's platform (its architecture and C library) and the Python its venv uses,
+ * from index_url (the profile's; NULL: pip's own configuration), with the build requirements
+ * of every sdist; each file is added to m as pip/NAME, *nfiles says how many. 0 (also when the
+ * plan has no pip step), or -1 with *cause. */
+int bundle_pip_fetch(const struct plan *plan, const struct facts *f, const char *index_url,
+    const char *work, struct bundle_manifest *m, size_t *nfiles, char **cause);
 
 #endif

@@ -24,6 +24,7 @@ struct bmake {
 	char *mirror, *security;
 	char *work;                 /* the work directory (absolute) */
 	struct bundle_manifest *m;
+	size_t npip;                /* files under pip/ */
 	char *cause;
 };
 
@@ -177,7 +178,7 @@ bm_cleanup(struct bmake *b)
 static void
 bm_summary(const struct bmake *b, char *const *pkgs)
 {
-	long long debs = 0, index = 0;
+	long long debs = 0, index = 0, pip = 0;
 	size_t ndebs = 0;
 
 	for (size_t i = 0; i < b->m->nfiles; i++) {
@@ -186,12 +187,17 @@ bm_summary(const struct bmake *b, char *const *pkgs)
 			debs += bf->size, ndebs++;
 		else if (strstr(bf->path, "/dists/") != NULL)
 			index += bf->size;
+		else if (str_startswith(bf->path, BUNDLE_PIP_DIR "/"))
+			pip += bf->size;
 	}
 	printf("armpy bundle: wrote %s for %s (%s)\n", b->out, b->plan->target, b->m->cpu);
 	printf("  %zu .deb files, %.1f MB (the %zu packages the plan installs and what a minimal "
 	    "installation lacks for them)\n", ndebs, debs / 1e6, strv_len(pkgs));
 	printf("  the archive's signed index (InRelease, Packages): %.1f MB uncompressed\n",
 	    index / 1e6);
+	if (b->npip > 0)
+		printf("  %zu wheels and sdists for pip, %.1f MB (what the plan's pip steps install, "
+		    "and the build requirements of each sdist)\n", b->npip, pip / 1e6);
 	printf("  plan.yaml, profile.yaml, facts.yaml and MANIFEST (%zu files, sha256 each)\n",
 	    b->m->nfiles);
 }
@@ -209,6 +215,8 @@ bm_build(struct bmake *b)
 	    bm_text(b, "profile.yaml", profile_to_yaml(b->p)) == 0 &&
 	    bm_text(b, "facts.yaml", facts_to_yaml(b->f)) == 0 &&
 	    bundle_apt_fetch(b->f, b->mirror, b->security, pkgs, b->work, b->m, &b->cause) == 0 &&
+	    bundle_pip_fetch(b->plan, b->f, b->p->pip.index_url, b->work, b->m, &b->npip,
+	    &b->cause) == 0 &&
 	    bundle_write(b->out, b->work, b->m, &b->cause) == 0) {
 		bm_summary(b, pkgs);
 		rc = 0;
@@ -285,7 +293,10 @@ const struct cmd_entry cmd_bundle_entry = {
 	    "(with what a minimal installation of the release lacks for them), the archive's\n"
 	    "signed index, and a manifest with each file's size and sha256. Install it on the\n"
 	    "target with armpy --profile FILE --bundle BUNDLE (no network needed).\n",
-	.notes = "Bundles are made for Debian 12 with source: system only: every other\n"
-	    "combination is refused, because no test has installed it from a bundle yet.\n",
+	.notes = "Bundles are made for Debian 12 with source: system (build: packages), and\n"
+	    "source: pip with library: blis (NumPy built from its sdist; its wheels and\n"
+	    "sdists are downloaded with this machine's python3 -m pip from the index pip would\n"
+	    "use, for the target's platform and Python): every other combination is refused,\n"
+	    "because no test has installed it from a bundle yet.\n",
 	.exec = bundle_exec,
 };

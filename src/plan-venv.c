@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bundle.h"
 #include "plan-int.h"
 
 const char *
@@ -89,6 +90,10 @@ plan_venv_pip_argv(const struct pctx *c)
 	char **argv = strv_new();
 
 	argv = strv_pushl(argv, c->pyuser, "-m", "pip", "install", NULL);
+	if (c->bundle != NULL) {        /* the bundle's wheels and sdists only (bundle.h) */
+		argv = strv_pushl(argv, "--no-index", "--find-links", NULL);
+		return strv_pushf(argv, "%s/" BUNDLE_PIP_DIR, c->bundle);
+	}
 	if (c->p->pip.index_url != NULL)
 		argv = strv_pushl(argv, "--index-url", c->p->pip.index_url, NULL);
 	return argv;

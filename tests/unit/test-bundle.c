@@ -22,9 +22,13 @@ static void
 test_path_ok(void **state)
 {
 	const char *good[] = { "plan.yaml", "apt/debian/pool/main/g/gcc-12/"
-	    "gcc-12_12.2.0-14+deb12u1_amd64.deb", "a/b~c%3a.d", "..a", "a/.b", NULL };
+	    "gcc-12_12.2.0-14+deb12u1_amd64.deb", "a/b~c%3a.d", "..a", "a/.b",
+	    BUNDLE_PIP_DIR "/numpy-2.2.4.tar.gz", BUNDLE_PIP_DIR "/meson_python-0.17.1-py3-none-any.whl",
+	    BUNDLE_PIP_DIR "/Cython-3.0.11-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+	    NULL };
 	const char *bad[] = { "", "/etc/passwd", "a/../b", "..", "../a", "./a", "a/.", "a//b",
-	    "a/", "MANIFEST", "a b", "a\nb", "a\\b", "\xc3\xa4", "a/..", NULL };
+	    "a/", "MANIFEST", "a b", "a\nb", "a\\b", "\xc3\xa4", "a/..", BUNDLE_PIP_DIR "/../x.whl",
+	    BUNDLE_PIP_DIR "/a b.whl", BUNDLE_PIP_DIR "/", "/" BUNDLE_PIP_DIR "/x.whl", NULL };
 
 	(void)state;
 	for (size_t i = 0; good[i] != NULL; i++)
@@ -200,6 +204,84 @@ test_plan_hook(void **state)
 	profile_free(p);
 }
 
+static struct profile *
+pip_blis(void)
+{
+	struct profile *p = profile_new();
+
+	p->source = SOURCE_PIP;
+	p->blas.library = BLAS_BLIS;
+	p->scipy = 0;
+	p->pip.index_url = xstrdup("http://127.0.0.1:9/simple/");
+	return p;
+}
+
+/* Every `-m pip install` step of a plan: 1 when each has want (followed by want_value unless
+ * NULL) and none has unwanted; their number in *n. */
+static int
+pip_steps_have(const struct plan *plan, const char *want, const char *want_value,
+    const char *unwanted, size_t *n)
+{
+	*n = 0;
+	for (size_t i = 0; i < plan->nsteps; i++) {
+		char **v = plan->steps[i].kind == ACTION_RUN ? plan->steps[i].u.run.argv : NULL;
+		size_t j;
+		if (v == NULL || strv_len(v) < 4 || strcmp(v[2], "pip") != 0 ||
+		    strcmp(v[3], "install") != 0)
+			continue;
+		(*n)++;
+		for (j = 0; v[j] != NULL && strcmp(v[j], want) != 0; j++)
+			;
+		if (v[j] == NULL || (want_value != NULL && (v[j + 1] == NULL ||
+		    strcmp(v[j + 1], want_value) != 0)) || strv_contains(v, unwanted))
+			return 0;
+	}
+	return 1;
+}
+
+/* From a bundle, pip reads only the bundle's pip directory (shown in argv); online, the
+ * profile's index and nothing of the bundle. */
+static void
+test_pip_hook(void **state)
+{
+	struct facts f = mkfacts("12", "x86_64");
+	struct profile *p = pip_blis();
+	struct plan *online, *off;
+	char *cause = NULL;
+	size_t n_on, n_off;
+
+	(void)state;
+	f.system_python = (char *)"3.11.2";
+	online = plan_make(&f, p, &cause);
+	off = plan_make_bundle(&f, p, BUNDLE_DIR, &cause);
+	assert_non_null(online);
+	assert_non_null(off);
+	assert_true(pip_steps_have(off, "--no-index", NULL, "--index-url", &n_off));
+	assert_true(pip_steps_have(off, "--find-links", BUNDLE_DIR "/" BUNDLE_PIP_DIR,
+	    "http://127.0.0.1:9/simple/", &n_off));
+	assert_true(pip_steps_have(online, "--index-url", "http://127.0.0.1:9/simple/",
+	    "--no-index", &n_on));
+	assert_true(pip_steps_have(online, "--index-url", NULL, "--find-links", &n_on));
+	assert_int_equal(n_on, 2);        /* pip-upgrade, pip-numpy */
+	assert_int_equal(n_off, n_on);
+	assert_non_null(step_of(off, "pip-numpy"));
+	assert_true(strv_contains(step_of(off, "pip-numpy")->u.run.argv, "--no-binary"));
+	plan_free(online);
+	plan_free(off);
+	profile_free(p);
+}
+
+static void
+supported_not(struct profile *p, const struct facts *f, const char *why)
+{
+	char *cause = NULL;
+
+	assert_int_equal(bundle_supported(p, f, &cause), -1);
+	assert_non_null(strstr(cause, "no test has run this"));
+	assert_non_null(strstr(cause, why));
+	free(cause);
+}
+
 static void
 test_supported(void **state)
 {
@@ -214,10 +296,27 @@ test_supported(void **state)
 	assert_non_null(strstr(cause, "no test has run this"));
 	free(cause);
 	cause = NULL;
-	p->source = SOURCE_PIP;
-	assert_int_equal(bundle_supported(p, &f, &cause), -1);
-	assert_non_null(strstr(cause, "no test has run this"));
-	free(cause);
+	p->source = SOURCE_PIP;           /* OpenBLAS: wheels or sdist, untested */
+	supported_not(p, &f, "library: blis");
+	p->source = SOURCE_CONDA;
+	supported_not(p, &f, "conda");
+	p->source = SOURCE_SYSTEM;
+	p->blas.build = BUILD_SOURCE;
+	supported_not(p, &f, "build: source");
+	profile_free(p);
+
+	p = pip_blis();                    /* what tests/bundle installs offline */
+	assert_int_equal(bundle_supported(p, &f, NULL), 0);
+	supported_not(p, &old, "Debian 12");
+	p->scipy = 1;
+	supported_not(p, &f, "scipy: false");
+	p->scipy = 0;
+	p->extras = 1;
+	supported_not(p, &f, "without extras");
+	p->extras = 0;
+	free(p->python);
+	p->python = xstrdup("3.12");
+	supported_not(p, &f, "python: system");
 	profile_free(p);
 }
 
@@ -230,6 +329,7 @@ main(void)
 		cmocka_unit_test(test_manifest_hostile),
 		cmocka_unit_test(test_target),
 		cmocka_unit_test(test_plan_hook),
+		cmocka_unit_test(test_pip_hook),
 		cmocka_unit_test(test_supported),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
