@@ -109,6 +109,23 @@ bundle_path_ok(const char *path, char **cause)
 	return -1;
 }
 
+int
+bundle_download_path_ok(const char *path, char **cause)
+{
+	const char *pre = BUNDLE_DIR "/" BUNDLE_DOWNLOADS_DIR "/", *name = path + strlen(pre);
+
+	if (!str_startswith(path, pre)) {
+		cause_set(cause, "'%s' is not a file of the bundle (%s...)", quote_short(path), pre);
+		return -1;
+	}
+	if (strchr(name, '/') != NULL) {
+		cause_set(cause, "'%s': a file of the bundle's %s has a name of one component",
+		    quote_short(path), BUNDLE_DOWNLOADS_DIR);
+		return -1;
+	}
+	return bundle_path_ok(name, cause);
+}
+
 /* One manifest entry {path, size, sha256}. */
 static int
 manifest_file(struct bundle_manifest *m, const struct ynode *n, size_t i, char **cause)
@@ -277,7 +294,8 @@ bundle_supported(const struct profile *p, const struct facts *f, char **cause)
 	else if (p->source == SOURCE_CONDA)
 		why = "not source: conda (no local channel has been tested)";
 	else if (p->blas.build == BUILD_SOURCE)
-		why = "not build: source (its source tarballs are not carried yet)";
+		why = "not build: source (a bundle would carry its source tarballs, but no build "
+		    "from them has run offline)";
 	else if (p->source == SOURCE_PIP)
 		why = bundle_pip_untested(p);
 	if (why == NULL)

@@ -21,6 +21,8 @@ struct plan;
  *   pip/NAME       the wheels and sdists the plan's pip steps install, with the build
  *                  requirements of each sdist (bundle_pip_fetch); the bundle's plan runs pip
  *                  with --no-index --find-links BUNDLE_DIR/pip
+ *   downloads/NAME the file of each download step (NAME: its dest's last component); the
+ *                  bundle's plan copies it from BUNDLE_DIR/downloads with the step's sha256
  * MANIFEST:
  *   armpy_bundle: 1
  *   armpy_version: "0.9.0"
@@ -30,6 +32,7 @@ struct plan;
  */
 #define BUNDLE_DIR "/var/lib/armpy/bundle"
 #define BUNDLE_PIP_DIR "pip"           /* the wheels and sdists, BUNDLE_DIR/pip (bundle-pip.c) */
+#define BUNDLE_DOWNLOADS_DIR "downloads" /* download steps' files, BUNDLE_DIR/downloads/NAME */
 #define BUNDLE_KEYRING "/usr/share/keyrings/debian-archive-keyring.gpg"
 #define BUNDLE_MANIFEST_MAX (1024 * 1024)      /* bytes of MANIFEST (YDOC_MAX_BYTES) */
 #define BUNDLE_FILES_MAX 5000
@@ -57,6 +60,10 @@ char *bundle_manifest_yaml(const struct bundle_manifest *);
 struct bundle_manifest *bundle_manifest_parse(const char *data, size_t len, char **cause);
 /* 0 when path may be a member's name; -1 with *cause saying why. */
 int bundle_path_ok(const char *path, char **cause);
+/* 0 when path is a download step's file in an unpacked bundle: BUNDLE_DIR/downloads/NAME,
+ * NAME one member name component (bundle_path_ok); -1 with *cause. act-download.c copies it
+ * (inside the root, with the step's sha256) instead of fetching a URL. */
+int bundle_download_path_ok(const char *path, char **cause);
 /* 0 when the manifest's target is the machine f describes (release and architecture); -1 with
  * *cause naming both. The plan's equality (bundle_plan_same) covers the CPU's part. */
 int bundle_target_ok(const struct bundle_manifest *, const struct facts *, char **cause);
@@ -123,5 +130,12 @@ int bundle_apt_fetch(const struct facts *f, const char *mirror, const char *secu
  * plan has no pip step), or -1 with *cause. */
 int bundle_pip_fetch(const struct plan *plan, const struct facts *f, const char *index_url,
     const char *work, struct bundle_manifest *m, size_t *nfiles, char **cause);
+
+/* bundle-download.c: the file of every download step of plan (plan_make_bundle's: its url is
+ * BUNDLE_DIR/downloads/NAME) fetched with this machine's curl from the url of online's step of
+ * the same id (plan_make's, same facts and profile) into work/downloads/NAME, checked against
+ * the step's sha256 and added to m; *nfiles says how many. 0, or -1 with *cause. */
+int bundle_downloads_fetch(const struct plan *online, const struct plan *plan, const char *work,
+    struct bundle_manifest *m, size_t *nfiles, char **cause);
 
 #endif

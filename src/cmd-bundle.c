@@ -24,7 +24,8 @@ struct bmake {
 	char *mirror, *security;
 	char *work;                 /* the work directory (absolute) */
 	struct bundle_manifest *m;
-	size_t npip;                /* files under pip/ */
+	struct plan *online;        /* the same plan made for the network: the downloads' URLs */
+	size_t npip, ndl;           /* files under pip/ and downloads/ */
 	char *cause;
 };
 
@@ -178,7 +179,7 @@ bm_cleanup(struct bmake *b)
 static void
 bm_summary(const struct bmake *b, char *const *pkgs)
 {
-	long long debs = 0, index = 0, pip = 0;
+	long long debs = 0, index = 0, pip = 0, dl = 0;
 	size_t ndebs = 0;
 
 	for (size_t i = 0; i < b->m->nfiles; i++) {
@@ -189,6 +190,8 @@ bm_summary(const struct bmake *b, char *const *pkgs)
 			index += bf->size;
 		else if (str_startswith(bf->path, BUNDLE_PIP_DIR "/"))
 			pip += bf->size;
+		else if (str_startswith(bf->path, BUNDLE_DOWNLOADS_DIR "/"))
+			dl += bf->size;
 	}
 	printf("armpy bundle: wrote %s for %s (%s)\n", b->out, b->plan->target, b->m->cpu);
 	printf("  %zu .deb files, %.1f MB (the %zu packages the plan installs and what a minimal "
@@ -198,6 +201,9 @@ bm_summary(const struct bmake *b, char *const *pkgs)
 	if (b->npip > 0)
 		printf("  %zu wheels and sdists for pip, %.1f MB (what the plan's pip steps install, "
 		    "and the build requirements of each sdist)\n", b->npip, pip / 1e6);
+	if (b->ndl > 0)
+		printf("  %zu files of download steps, %.1f MB (each with the sha256 its step is "
+		    "pinned to)\n", b->ndl, dl / 1e6);
 	printf("  plan.yaml, profile.yaml, facts.yaml and MANIFEST (%zu files, sha256 each)\n",
 	    b->m->nfiles);
 }
@@ -217,6 +223,7 @@ bm_build(struct bmake *b)
 	    bundle_apt_fetch(b->f, b->mirror, b->security, pkgs, b->work, b->m, &b->cause) == 0 &&
 	    bundle_pip_fetch(b->plan, b->f, b->p->pip.index_url, b->work, b->m, &b->npip,
 	    &b->cause) == 0 &&
+	    bundle_downloads_fetch(b->online, b->plan, b->work, b->m, &b->ndl, &b->cause) == 0 &&
 	    bundle_write(b->out, b->work, b->m, &b->cause) == 0) {
 		bm_summary(b, pkgs);
 		rc = 0;
@@ -239,7 +246,8 @@ bm_prepare(struct bmake *b, struct args *a)
 	    bundle_supported(b->p, b->f, &b->cause) != 0 || bm_mirror(b, args_get(a, "--mirror"),
 	    args_get(a, "--security-mirror")))
 		return -1;
-	if ((b->plan = plan_make_bundle(b->f, b->p, BUNDLE_DIR, &b->cause)) == NULL)
+	if ((b->plan = plan_make_bundle(b->f, b->p, BUNDLE_DIR, &b->cause)) == NULL ||
+	    (b->online = plan_make(b->f, b->p, &b->cause)) == NULL)
 		return -1;
 	b->m = xcalloc(1, sizeof *b->m);
 	b->m->armpy_version = xstrdup(ARMPY_VERSION);
@@ -267,6 +275,7 @@ bundle_exec(struct args *a)
 	free(b.security);
 	bundle_manifest_free(b.m);
 	plan_free(b.plan);
+	plan_free(b.online);
 	facts_free(b.f);
 	profile_free(b.p);
 	return rc;

@@ -6,15 +6,21 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "armpy.h"
 #include "bundle.h"
+#include "exec.h"
 #include "facts.h"
 #include "plan.h"
 #include "profile.h"
+#include "rootdir.h"
+#include "ydoc.h"
 
 #define SHA "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
@@ -271,6 +277,166 @@ test_pip_hook(void **state)
 	profile_free(p);
 }
 
+/* build: source from a bundle: each download step copies the bundle's file, with the online
+ * step's sha256 and dest; the listing says so; the plan's YAML loads back the same, and a
+ * download url outside the bundle's downloads/ is refused by the loader. */
+static void
+test_download_hook(void **state)
+{
+	struct facts f = mkfacts("12", "x86_64");
+	struct profile *p = profile_new();
+	struct plan *online, *off, *back;
+	const char *ids[] = { "blis-download", "openblas-download", NULL };
+	char *cause = NULL, *text, *bad, *at;
+	struct ynode *n;
+
+	(void)state;
+	f.system_python = (char *)"3.11.2";
+	f.apt_mirror = (char *)"http://127.0.0.1:9/debian";
+	f.cpu.blis_config = (char *)"zen3";
+	p->blas.library = BLAS_BLIS;
+	p->blas.build = BUILD_SOURCE;
+	p->scipy = 0;
+	online = plan_make(&f, p, &cause);
+	off = plan_make_bundle(&f, p, BUNDLE_DIR, &cause);
+	assert_non_null(online);
+	assert_non_null(off);
+	for (size_t i = 0; ids[i] != NULL; i++) {
+		const struct step *a = step_of(online, ids[i]), *b = step_of(off, ids[i]);
+		const char *base = strrchr(a->u.download.dest, '/') + 1;
+		char *want = xasprintf(BUNDLE_DIR "/" BUNDLE_DOWNLOADS_DIR "/%s", base);
+		assert_true(str_startswith(a->u.download.url, "http"));
+		assert_string_equal(b->u.download.url, want);
+		assert_int_equal(bundle_download_path_ok(b->u.download.url, NULL), 0);
+		assert_string_equal(b->u.download.sha256, a->u.download.sha256);
+		assert_string_equal(b->u.download.dest, a->u.download.dest);
+		assert_non_null(strstr(b->title, "(from the bundle)"));
+		assert_null(strstr(a->title, "bundle"));
+		free(want);
+	}
+	text = plan_to_yaml(off);
+	n = ydoc_parse(text, strlen(text), "plan.yaml", &cause);
+	assert_non_null(n);
+	back = plan_from_node(n, "plan.yaml", &cause);
+	assert_non_null(back);
+	assert_int_equal(bundle_plan_same(back, off, NULL), 0);
+	ynode_free(n);
+	plan_free(back);
+	at = strstr(text, BUNDLE_DIR "/" BUNDLE_DOWNLOADS_DIR "/");
+	assert_non_null(at);
+	bad = xasprintf("%.*s/etc/shadow%s", (int)(at - text), text, at + strcspn(at, " \n"));
+	n = ydoc_parse(bad, strlen(bad), "plan.yaml", &cause);
+	assert_non_null(n);
+	assert_null(plan_from_node(n, "plan.yaml", &cause));
+	assert_non_null(strstr(cause, "a file of the bundle"));
+	free(cause);
+	ynode_free(n);
+	free(bad);
+	free(text);
+	plan_free(online);
+	plan_free(off);
+	profile_free(p);
+}
+
+static void
+dl_write(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	fputs(text, fp);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* Runs a download of url into /in/f in root; exec_run's result. */
+static int
+dl_run(const char *root, const char *url, const char *sha)
+{
+	struct plan *p = plan_new();
+	struct step *s = plan_add(p, "dl", "dl", "test");
+	struct exec_opts o;
+	struct exec *e;
+	char *cause = NULL;
+	int rc;
+
+	p->target = xstrdup("test");
+	s->kind = ACTION_DOWNLOAD;
+	s->u.download.url = xstrdup(url);
+	s->u.download.sha256 = xstrdup(sha);
+	s->u.download.dest = xstrdup("/in/f");
+	memset(&o, 0, sizeof o);
+	o.root = root;
+	e = exec_new(p, &o, NULL);
+	rc = exec_run(e, &cause);
+	free(cause);
+	exec_free(e);
+	plan_free(p);
+	return rc;
+}
+
+/* act-download from a bundle: the file copied inside the root with the sha256 check; a wrong
+ * sha256, a symlink (to a file outside the bundle) and a path out of downloads/ copy nothing. */
+static void
+test_download_local(void **state)
+{
+	char *dir = xstrdup("/tmp/armpy-test-bundle-XXXXXX"), *root, *dl, *dest, *secret, *text;
+	char *state_dir, *tmp, sha[65], other[65];
+	const char *url = BUNDLE_DIR "/" BUNDLE_DOWNLOADS_DIR "/f.tar.gz";
+	const char *link = BUNDLE_DIR "/" BUNDLE_DOWNLOADS_DIR "/g.tar.gz";
+	long long size;
+	struct stat st;
+	int fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	root = xasprintf("%s/root", dir);
+	dl = xasprintf("%s%s", root, BUNDLE_DIR "/" BUNDLE_DOWNLOADS_DIR);
+	dest = xasprintf("%s/in/f", root);
+	secret = xasprintf("%s/secret", root);       /* in the root, outside the bundle */
+	state_dir = xasprintf("%s/state", dir);
+	setenv("ARMPY_STATE_DIR", state_dir, 1);
+	assert_int_equal(mkdir_p(dl, 0755, NULL), 0);
+	tmp = xasprintf("%s/f.tar.gz", dl);
+	dl_write(tmp, "the source\n");
+	assert_int_equal(bundle_sha256_file(tmp, &size, sha, NULL), 0);
+	free(tmp);
+	dl_write(secret, "outside the bundle\n");
+	assert_int_equal(bundle_sha256_file(secret, &size, other, NULL), 0);
+	tmp = xasprintf("%s/g.tar.gz", dl);
+	assert_int_equal(symlink("../../../../../secret", tmp), 0);
+	free(tmp);
+
+	assert_int_not_equal(dl_run(root, url, other), 0);       /* the wrong sha256 */
+	assert_int_not_equal(lstat(dest, &st), 0);
+	tmp = xasprintf("%s.part", dest);
+	assert_int_not_equal(lstat(tmp, &st), 0);
+	free(tmp);
+	assert_int_not_equal(dl_run(root, link, other), 0);      /* not followed */
+	assert_int_not_equal(lstat(dest, &st), 0);
+	assert_int_not_equal(dl_run(root, BUNDLE_DIR "/" BUNDLE_DOWNLOADS_DIR "/../../../../../"
+	    "secret", other), 0);
+	assert_int_not_equal(lstat(dest, &st), 0);
+	assert_int_not_equal(dl_run(root, "/secret", other), 0);  /* a file, not the bundle's */
+	assert_int_not_equal(lstat(dest, &st), 0);
+	assert_int_equal(dl_run(root, url, sha), 0);
+	text = file_read(dest, 100, NULL, NULL);
+	assert_non_null(text);
+	assert_string_equal(text, "the source\n");
+	free(text);
+	unsetenv("ARMPY_STATE_DIR");
+	tmp = strrchr(dir, '/');
+	*tmp = '\0';
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_int_equal(rootdir_rm_rf(fd, tmp + 1, tmp + 1, NULL), 0);
+	close(fd);
+	free(state_dir);
+	free(secret);
+	free(dest);
+	free(dl);
+	free(root);
+	free(dir);
+}
+
 static void
 supported_not(struct profile *p, const struct facts *f, const char *why)
 {
@@ -330,6 +496,8 @@ main(void)
 		cmocka_unit_test(test_target),
 		cmocka_unit_test(test_plan_hook),
 		cmocka_unit_test(test_pip_hook),
+		cmocka_unit_test(test_download_hook),
+		cmocka_unit_test(test_download_local),
 		cmocka_unit_test(test_supported),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
