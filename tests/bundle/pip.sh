@@ -62,10 +62,21 @@ pip_case() {
 	# What runs is what is listed: every pip step reads the bundle only.
 	t_logged "pip: the bundle verifies offline (--dry-run)" pip-dry \
 		offline "$ARMPY" --profile "$p" --root "$P" --bundle "$T_OUT/pip.bundle" --dry-run
-	if grep -q -- '--no-index --find-links /var/lib/armpy/bundle/pip' "$T_OUT/pip-dry.out" &&
-	    ! grep -q -- '--index-url' "$T_OUT/pip-dry.out"; then
-		t_pass "pip: the listing shows pip reading the bundle (--no-index --find-links /var/lib/armpy/bundle/pip)"
-	else t_fail "pip: the listing does not show pip reading only the bundle"; why pip-dry 40; fi
+	if /usr/bin/python3 - "$T_OUT/pip-dry.out" <<'EOF' >"$T_OUT/pip-dry-pip.out" 2>&1
+import sys, yaml
+plan = yaml.safe_load(open(sys.argv[1]))
+pips = [s for s in plan["steps"] if "run" in s and s["run"]["argv"][1:4] == ["-m", "pip", "install"]]
+def only_bundle(v):
+    return ("--no-index" in v and "--index-url" not in v and "--find-links" in v and
+            v[v.index("--find-links") + 1] == "/var/lib/armpy/bundle/pip")
+bad = [s["id"] for s in pips if not only_bundle(s["run"]["argv"])]
+if len(pips) < 2 or bad:
+    sys.exit(f"pip steps not reading only the bundle: {bad or 'fewer than 2 pip steps'}")
+print(" ".join(s["id"] for s in pips))
+EOF
+	then
+		t_pass "pip: the listing's pip steps read only the bundle (--no-index --find-links /var/lib/armpy/bundle/pip): $(cat "$T_OUT/pip-dry-pip.out")"
+	else t_fail "pip: the listing does not show pip reading only the bundle"; cat "$T_OUT/pip-dry-pip.out"; why pip-dry 20; fi
 
 	# The install, offline: empty routing tables in the namespace, the index's log unchanged.
 	if [ -z "$(offline ip route show)" ] && [ -z "$(offline ip -6 route show)" ]; then
