@@ -28,7 +28,7 @@ dl_online(const struct plan *online, const char *id)
 static int
 dl_curl(const char *url, const char *path, char **cause)
 {
-	char **argv = strv_pushl(strv_new(), "curl", "--fail", "--location", "--silent",
+	char **argv = strv_pushl(strv_new(), "/usr/bin/curl", "--fail", "--location", "--silent",
 	    "--show-error", "--proto", "=https,http", "--proto-redir", "=https,http",
 	    "--max-redirs", "10", "--retry", "3", "-o", path, "--", url, NULL);
 	struct buf out;
@@ -38,7 +38,7 @@ dl_curl(const char *url, const char *path, char **cause)
 
 	strv_free(argv);
 	if (fd < 0) {
-		cause_set(cause, "curl (this machine's): %s", strerror(errno));
+		cause_set(cause, "/usr/bin/curl: %s", strerror(errno));
 		return -1;
 	}
 	buf_init(&out);

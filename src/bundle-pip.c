@@ -17,8 +17,8 @@
 #define PIP_TIMEOUT 3600
 
 /*
- * Run with this machine's python3 as `python3 -c PROG DEST PYVER PLATFORM [--index-url URL]
- * [--no-binary NAMES]... -- REQ...`, for one pip step of the bundle's plan. Each requirement
+ * Run with this machine's /usr/bin/python3 as `python3 -c PROG DEST PYVER PLATFORM
+ * [--index-url URL] [--no-binary NAMES]... -- REQ...`, for one pip step of the bundle's plan. Each requirement
  * is looked up with pip's own finder (pip's configuration, PIP_INDEX_URL, the profile's
  * --index-url; the target's platform and Python): a wheel is left to `pip download
  * --only-binary :all:` (which resolves its dependencies as wheels for the target); an sdist
@@ -152,7 +152,8 @@ pip_argv(const struct step *s, const char *dest, const char *pyver, const char *
 {
 	char **in = s->u.run.argv, **v, **reqs = strv_new();
 
-	v = strv_pushl(strv_new(), "python3", "-c", pip_prog, dest, pyver, platform, NULL);
+	v = strv_pushl(strv_new(), "/usr/bin/python3", "-c", pip_prog, dest, pyver, platform,
+	    NULL);
 	if (index_url != NULL)
 		v = strv_pushl(v, "--index-url", index_url, NULL);
 	for (size_t i = 4; in[i] != NULL; i++) {
@@ -183,7 +184,7 @@ pip_run(char **argv, const char *id, char **cause)
 
 	strv_free(argv);
 	if (fd < 0) {
-		cause_set(cause, "python3 (this machine's, for pip): %s", strerror(errno));
+		cause_set(cause, "/usr/bin/python3 (for pip): %s", strerror(errno));
 		return -1;
 	}
 	buf_init(&out);
@@ -203,8 +204,8 @@ pip_run(char **argv, const char *id, char **cause)
 	text = buf_steal(&out);
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
 		cause_set(cause, "the files of step '%s' could not be downloaded with this machine's "
-		    "pip (python3 -m pip, which must be installed): %s", id, str_trim(strlen(text) >
-		    1500 ? text + strlen(text) - 1500 : text));
+		    "pip (/usr/bin/python3 -m pip, which must be installed): %s", id,
+		    str_trim(strlen(text) > 1500 ? text + strlen(text) - 1500 : text));
 	free(text);
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }

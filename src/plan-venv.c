@@ -67,6 +67,8 @@ plan_venv_prereqs(struct pctx *c, char **extra, const char *why_extra)
 		if (pkgs[i][0] != '@')
 			check = strv_push(check, pkgs[i]);
 	}
+	if (fam == FAMILY_DEBIAN)
+		argv = pc_apt_opts(c, argv);        /* from a bundle: its archive */
 	s = pc_runv(c, "prereqs", "Install the build prerequisites", why.data, 1, 240, argv);
 	buf_free(&why);
 	if (fam == FAMILY_DEBIAN) {

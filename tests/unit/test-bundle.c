@@ -272,6 +272,11 @@ test_pip_hook(void **state)
 	assert_int_equal(n_off, n_on);
 	assert_non_null(step_of(off, "pip-numpy"));
 	assert_true(strv_contains(step_of(off, "pip-numpy")->u.run.argv, "--no-binary"));
+	/* the prerequisites come from the bundle's archive too */
+	assert_true(strv_contains(step_of(off, "prereqs")->u.run.argv,
+	    "Dir::Etc::sourcelist=" BUNDLE_DIR "/sources.list"));
+	assert_false(strv_contains(step_of(online, "prereqs")->u.run.argv,
+	    "Dir::Etc::sourcelist=" BUNDLE_DIR "/sources.list"));
 	plan_free(online);
 	plan_free(off);
 	profile_free(p);
