@@ -123,7 +123,8 @@ int bundle_apt_fetch(const struct facts *f, const char *mirror, const char *secu
     char *const *packages, const char *work, struct bundle_manifest *m, char **cause);
 
 /* bundle-pip.c: the wheels and sdists the pip steps of plan (made for the target f with
- * plan_make_bundle) install, downloaded into work/pip with this machine's pip (python3 -m pip)
+ * plan_make_bundle) install, downloaded into work/pip with this machine's pip
+ * (/usr/bin/python3 -m pip)
  * for the target's platform (its architecture and C library) and the Python its venv uses,
  * from index_url (the profile's; NULL: pip's own configuration), with the build requirements
  * of every sdist; each file is added to m as pip/NAME, *nfiles says how many. 0 (also when the

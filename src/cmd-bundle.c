@@ -304,8 +304,8 @@ const struct cmd_entry cmd_bundle_entry = {
 	    "target with armpy --profile FILE --bundle BUNDLE (no network needed).\n",
 	.notes = "Bundles are made for Debian 12 with source: system (build: packages), and\n"
 	    "source: pip with library: blis (NumPy built from its sdist; its wheels and\n"
-	    "sdists are downloaded with this machine's python3 -m pip from the index pip would\n"
-	    "use, for the target's platform and Python): every other combination is refused,\n"
-	    "because no test has installed it from a bundle yet.\n",
+	    "sdists are downloaded with this machine's /usr/bin/python3 -m pip from the index\n"
+	    "pip would use, for the target's platform and Python): every other combination is\n"
+	    "refused, because no test has installed it from a bundle yet.\n",
 	.exec = bundle_exec,
 };
