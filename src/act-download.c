@@ -1,7 +1,8 @@
-/* act-download.c — download steps: libcurl to DEST.part, Range resume, sha256 (EVP), URL policy. */
+/* act-download.c — download steps: libcurl to DEST.part, Range resume, sha256 (EVP), URL policy; from a bundle, its file copied inside the root. */
 /* SPDX-License-Identifier: MIT */
 #include "action.h"
 #include "armpy.h"
+#include "bundle.h"
 #include "exec-int.h"
 #include "plan.h"
 #include "undo.h"
@@ -542,26 +543,89 @@ out:
 	return rc;
 }
 
+/* From a bundle (bundle.h): the file its url names, BUNDLE_DIR/downloads/NAME inside the root
+ * (not followed if a symlink), copied to BASE.part in dfd with the same sha256 check as a
+ * download, and renamed onto BASE. */
+static int
+dl_local(struct exec *e, const struct step *s, int dfd, const char *base, const char *shown,
+    char **cause)
+{
+	char *part = xasprintf("%s.part", base), hex[65], chunk[65536];
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned int dn;
+	int in = rootdir_openat(exec_rootdir(e), s->u.download.url, O_RDONLY | O_NOFOLLOW |
+	    O_NONBLOCK | O_NOCTTY, 0, cause), out = -1, rc = -1;
+	struct stat st;
+	ssize_t n = 0;
+
+	if (in < 0)
+		goto done;
+	if (fstat(in, &st) != 0 || !S_ISREG(st.st_mode)) {
+		cause_set(cause, "%s: not a regular file", quote_short(s->u.download.url));
+		goto done;
+	}
+	unlinkat(dfd, part, 0);
+	if ((out = openat(dfd, part, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0644)) < 0) {
+		cause_set(cause, "%s.part: %s", shown, strerror(errno));
+		goto done;
+	}
+	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+	while ((n = read(in, chunk, sizeof chunk)) > 0 || (n < 0 && errno == EINTR)) {
+		if (n > 0 && (EVP_DigestUpdate(md, chunk, (size_t)n) != 1 ||
+		    write_all(out, chunk, (size_t)n) != 0))
+			break;
+	}
+	EVP_DigestFinal_ex(md, d, &dn);
+	sha256_hex(d, dn, hex);
+	if (n != 0 || fsync(out) != 0)
+		cause_set(cause, "copying %s to %s: %s", s->u.download.url, shown, strerror(errno));
+	else if (strcasecmp(hex, s->u.download.sha256) != 0)
+		cause_set(cause, "sha256 mismatch for %s: expected %s, got %s (file deleted)",
+		    quote_short(s->u.download.url), s->u.download.sha256, hex);
+	else if (renameat(dfd, part, dfd, base) != 0)
+		cause_set(cause, "rename %s: %s", shown, strerror(errno));
+	else {
+		exec_progress(e, 1.0, "verified");
+		rc = 0;
+	}
+	if (rc != 0)
+		unlinkat(dfd, part, 0);
+done:
+	if (out >= 0)
+		close(out);
+	if (in >= 0)
+		close(in);
+	EVP_MD_CTX_free(md);
+	free(part);
+	return rc;
+}
+
 int
 act_download(struct exec *e, const struct step *s, char **cause)
 {
 	char *dest, *base, *shown;
-	int rc = -1, dfd;
+	int rc = -1, dfd, local;
 
 	if (s->u.download.url == NULL || s->u.download.dest == NULL ||
 	    s->u.download.sha256 == NULL || strlen(s->u.download.sha256) != 64) {
 		cause_set(cause, "a download needs url, dest and a sha256");
 		return -1;
 	}
-	if (lazy_curl_load(cause) != 0 || lazy_crypto_load(cause) != 0)
+	if (lazy_crypto_load(cause) != 0)
 		return -1;
-	if (download_url_allowed(s->u.download.url, exec_options(e)->mirrors, cause) != 0)
+	local = s->u.download.url[0] == '/';      /* from a bundle */
+	if (local ? bundle_download_path_ok(s->u.download.url, cause) != 0 :
+	    lazy_curl_load(cause) != 0 ||
+	    download_url_allowed(s->u.download.url, exec_options(e)->mirrors, cause) != 0)
 		return -1;
 	dest = exec_expand(e, s->u.download.dest);
 	shown = rootdir_display(exec_rootdir(e), dest);
 	if ((dfd = rootdir_parent(exec_rootdir(e), dest, 1, &base, cause)) >= 0) {
 		exec_logf(e, "download %s -> %s", s->u.download.url, shown);
-		rc = dl_fetch(e, s, dfd, base, shown, cause);
+		rc = local ? dl_local(e, s, dfd, base, shown, cause) :
+		    dl_fetch(e, s, dfd, base, shown, cause);
 		close(dfd);
 		free(base);
 	}
@@ -594,9 +658,11 @@ download_parse(struct pparse *pp, const struct ynode *a, const char *where, stru
 		return -1;
 	s->u.download.size = l;
 	if (!str_startswith(s->u.download.url, "https://") &&
-	    !str_startswith(s->u.download.url, "http://")) {
+	    !str_startswith(s->u.download.url, "http://") &&
+	    bundle_download_path_ok(s->u.download.url, NULL) != 0) {
 		pp_at(pp, "%s.url", where);
-		return pp_error(pp, ynode_get(a, "url"), "must be an http(s) URL");
+		return pp_error(pp, ynode_get(a, "url"), "must be an http(s) URL, or a file of the "
+		    "bundle (" BUNDLE_DIR "/" BUNDLE_DOWNLOADS_DIR "/NAME)");
 	}
 	if (!valid_sha256(s->u.download.sha256)) {
 		pp_at(pp, "%s.sha256", where);

@@ -274,8 +274,9 @@ ba_all_packages(struct bapt *b)
 }
 
 /* A minimal installation of the release, as debootstrap makes it: the Priority: required
- * packages, apt, and what they depend on, marked installed in apt's private dpkg status (the
- * versions apt picks from all the suites, as a debootstrap and an upgrade leave them). */
+ * packages, apt, usr-is-merged, and what they depend on, marked installed in apt's private
+ * dpkg status (the versions apt picks from all the suites, as a debootstrap and an upgrade
+ * leave them). */
 static int
 ba_minimal(struct bapt *b)
 {
@@ -285,7 +286,10 @@ ba_minimal(struct bapt *b)
 
 	if (text == NULL)
 		return -1;
-	names = strv_push(ba_required_names(text), "apt");
+	/* usr-is-merged, as debootstrap installs it (merged /usr): else apt satisfies
+	 * init-system-helpers' "usrmerge | usr-is-merged" with usrmerge, which pulls perl, and a
+	 * bundle would lack perl for what needs it (build-essential's dpkg-dev) */
+	names = strv_pushl(ba_required_names(text), "apt", "usr-is-merged", NULL);
 	if ((set = ba_closure(b, names)) != NULL) {
 		st = ba_status_text(text, set);
 		rc = ba_write(b, "status", st);

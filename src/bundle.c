@@ -109,6 +109,23 @@ bundle_path_ok(const char *path, char **cause)
 	return -1;
 }
 
+int
+bundle_download_path_ok(const char *path, char **cause)
+{
+	const char *pre = BUNDLE_DIR "/" BUNDLE_DOWNLOADS_DIR "/", *name = path + strlen(pre);
+
+	if (!str_startswith(path, pre)) {
+		cause_set(cause, "'%s' is not a file of the bundle (%s...)", quote_short(path), pre);
+		return -1;
+	}
+	if (strchr(name, '/') != NULL) {
+		cause_set(cause, "'%s': a file of the bundle's %s has a name of one component",
+		    quote_short(path), BUNDLE_DOWNLOADS_DIR);
+		return -1;
+	}
+	return bundle_path_ok(name, cause);
+}
+
 /* One manifest entry {path, size, sha256}. */
 static int
 manifest_file(struct bundle_manifest *m, const struct ynode *n, size_t i, char **cause)
@@ -239,6 +256,31 @@ bundle_suite(const struct facts *f)
 	return NULL;
 }
 
+/* Why a source: pip profile is not bundled, or NULL: what tests/bundle installs offline is
+ * NumPy built from its sdist against Debian's BLIS, on the distro's python3. */
+static const char *
+bundle_pip_untested(const struct profile *p)
+{
+	if (p->blas.library != BLAS_BLIS)
+		return "source: pip only with library: blis (NumPy built from its sdist; the "
+		    "wheel-or-sdist choice of the other libraries has not been tested)";
+	if (p->scipy)
+		return "source: pip only with scipy: false (SciPy's sdist and its build "
+		    "requirements have not been tested)";
+	if (p->extras != 0)
+		return "source: pip only without extras (their wheels have not been tested)";
+	if (p->python != NULL && strcmp(p->python, "system") != 0)
+		return "source: pip only with python: system (the distro's python3)";
+	return NULL;
+}
+
+const char *
+bundle_glibc(const struct facts *f)
+{
+	/* Debian 12's libc6 is glibc 2.36 (bookworm's 2.36-9+deb12u*) */
+	return bundle_suite(f) != NULL ? "2_36" : NULL;
+}
+
 int
 bundle_supported(const struct profile *p, const struct facts *f, char **cause)
 {
@@ -249,11 +291,13 @@ bundle_supported(const struct profile *p, const struct facts *f, char **cause)
 	else if (f->arch == NULL || (strcmp(f->arch, "x86_64") != 0 &&
 	    strcmp(f->arch, "aarch64") != 0))
 		why = "only the aarch64 and x86_64 architectures";
-	else if (p->source != SOURCE_SYSTEM)
-		why = p->source == SOURCE_PIP ? "not source: pip (wheels) yet" :
-		    "not source: conda (no local channel has been tested)";
+	else if (p->source == SOURCE_CONDA)
+		why = "not source: conda (no local channel has been tested)";
 	else if (p->blas.build == BUILD_SOURCE)
-		why = "not build: source (its source tarballs are not carried yet)";
+		why = "not build: source (a bundle would carry its source tarballs, but no build "
+		    "from them has run offline)";
+	else if (p->source == SOURCE_PIP)
+		why = bundle_pip_untested(p);
 	if (why == NULL)
 		return 0;
 	cause_set(cause, "refused: a bundle for this profile on %s %s %s is not made: no test has "

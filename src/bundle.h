@@ -18,6 +18,11 @@ struct plan;
  *                  each archive's signed index, as the mirror serves it (bundle_archives)
  *   apt/ARCHIVE/pool/...   every .deb the plan's apt steps need on a minimal installation,
  *                  at the path the index names
+ *   pip/NAME       the wheels and sdists the plan's pip steps install, with the build
+ *                  requirements of each sdist (bundle_pip_fetch); the bundle's plan runs pip
+ *                  with --no-index --find-links BUNDLE_DIR/pip
+ *   downloads/NAME the file of each download step (NAME: its dest's last component); the
+ *                  bundle's plan copies it from BUNDLE_DIR/downloads with the step's sha256
  * MANIFEST:
  *   armpy_bundle: 1
  *   armpy_version: "0.9.0"
@@ -30,6 +35,8 @@ struct plan;
  * it, because unpacking a bundle again replaces the directory, and a second run of the same
  * bundle then finds the list it wrote (its step satisfied, no change). */
 #define BUNDLE_SOURCES_SUFFIX "-sources.list"
+#define BUNDLE_PIP_DIR "pip"           /* the wheels and sdists, BUNDLE_DIR/pip (bundle-pip.c) */
+#define BUNDLE_DOWNLOADS_DIR "downloads" /* download steps' files, BUNDLE_DIR/downloads/NAME */
 #define BUNDLE_KEYRING "/usr/share/keyrings/debian-archive-keyring.gpg"
 #define BUNDLE_MANIFEST_MAX (1024 * 1024)      /* bytes of MANIFEST (YDOC_MAX_BYTES) */
 #define BUNDLE_FILES_MAX 5000
@@ -57,6 +64,10 @@ char *bundle_manifest_yaml(const struct bundle_manifest *);
 struct bundle_manifest *bundle_manifest_parse(const char *data, size_t len, char **cause);
 /* 0 when path may be a member's name; -1 with *cause saying why. */
 int bundle_path_ok(const char *path, char **cause);
+/* 0 when path is a download step's file in an unpacked bundle: BUNDLE_DIR/downloads/NAME,
+ * NAME one member name component (bundle_path_ok); -1 with *cause. act-download.c copies it
+ * (inside the root, with the step's sha256) instead of fetching a URL. */
+int bundle_download_path_ok(const char *path, char **cause);
 /* 0 when the manifest's target is the machine f describes (release and architecture); -1 with
  * *cause naming both. The plan's equality (bundle_plan_same) covers the CPU's part. */
 int bundle_target_ok(const struct bundle_manifest *, const struct facts *, char **cause);
@@ -72,6 +83,9 @@ const struct bundle_archive *bundle_archives(size_t *n);
 /* The Debian suite (codename) of a release a bundle can carry, or NULL: only the releases a
  * test has installed from a bundle (bundle.c says which). */
 const char *bundle_suite(const struct facts *);
+/* The target release's C library version as manylinux platform tags spell it ("2_36"), or
+ * NULL: the wheels a bundle carries are chosen for it (bundle-pip.c). */
+const char *bundle_glibc(const struct facts *);
 /* 0 when a bundle may be made or installed for this profile on this machine; -1 with *cause
  * ("refused: ...") naming the reason, for every combination no test has run. */
 int bundle_supported(const struct profile *, const struct facts *, char **cause);
@@ -111,5 +125,22 @@ int bundle_write(const char *out, const char *dir, const struct bundle_manifest 
  * work/apt as the bundle keeps it. The files written (relative to work) are added to m. */
 int bundle_apt_fetch(const struct facts *f, const char *mirror, const char *security,
     char *const *packages, const char *work, struct bundle_manifest *m, char **cause);
+
+/* bundle-pip.c: the wheels and sdists the pip steps of plan (made for the target f with
+ * plan_make_bundle) install, downloaded into work/pip with this machine's pip
+ * (/usr/bin/python3 -m pip)
+ * for the target's platform (its architecture and C library) and the Python its venv uses,
+ * from index_url (the profile's; NULL: pip's own configuration), with the build requirements
+ * of every sdist; each file is added to m as pip/NAME, *nfiles says how many. 0 (also when the
+ * plan has no pip step), or -1 with *cause. */
+int bundle_pip_fetch(const struct plan *plan, const struct facts *f, const char *index_url,
+    const char *work, struct bundle_manifest *m, size_t *nfiles, char **cause);
+
+/* bundle-download.c: the file of every download step of plan (plan_make_bundle's: its url is
+ * BUNDLE_DIR/downloads/NAME) fetched with this machine's curl from the url of online's step of
+ * the same id (plan_make's, same facts and profile) into work/downloads/NAME, checked against
+ * the step's sha256 and added to m; *nfiles says how many. 0, or -1 with *cause. */
+int bundle_downloads_fetch(const struct plan *online, const struct plan *plan, const char *work,
+    struct bundle_manifest *m, size_t *nfiles, char **cause);
 
 #endif

@@ -24,6 +24,8 @@ struct bmake {
 	char *mirror, *security;
 	char *work;                 /* the work directory (absolute) */
 	struct bundle_manifest *m;
+	struct plan *online;        /* the same plan made for the network: the downloads' URLs */
+	size_t npip, ndl;           /* files under pip/ and downloads/ */
 	char *cause;
 };
 
@@ -177,7 +179,7 @@ bm_cleanup(struct bmake *b)
 static void
 bm_summary(const struct bmake *b, char *const *pkgs)
 {
-	long long debs = 0, index = 0;
+	long long debs = 0, index = 0, pip = 0, dl = 0;
 	size_t ndebs = 0;
 
 	for (size_t i = 0; i < b->m->nfiles; i++) {
@@ -186,12 +188,22 @@ bm_summary(const struct bmake *b, char *const *pkgs)
 			debs += bf->size, ndebs++;
 		else if (strstr(bf->path, "/dists/") != NULL)
 			index += bf->size;
+		else if (str_startswith(bf->path, BUNDLE_PIP_DIR "/"))
+			pip += bf->size;
+		else if (str_startswith(bf->path, BUNDLE_DOWNLOADS_DIR "/"))
+			dl += bf->size;
 	}
 	printf("armpy bundle: wrote %s for %s (%s)\n", b->out, b->plan->target, b->m->cpu);
 	printf("  %zu .deb files, %.1f MB (the %zu packages the plan installs and what a minimal "
 	    "installation lacks for them)\n", ndebs, debs / 1e6, strv_len(pkgs));
 	printf("  the archive's signed index (InRelease, Packages): %.1f MB uncompressed\n",
 	    index / 1e6);
+	if (b->npip > 0)
+		printf("  %zu wheels and sdists for pip, %.1f MB (what the plan's pip steps install, "
+		    "and the build requirements of each sdist)\n", b->npip, pip / 1e6);
+	if (b->ndl > 0)
+		printf("  %zu files of download steps, %.1f MB (each with the sha256 its step is "
+		    "pinned to)\n", b->ndl, dl / 1e6);
 	printf("  plan.yaml, profile.yaml, facts.yaml and MANIFEST (%zu files, sha256 each)\n",
 	    b->m->nfiles);
 }
@@ -209,6 +221,9 @@ bm_build(struct bmake *b)
 	    bm_text(b, "profile.yaml", profile_to_yaml(b->p)) == 0 &&
 	    bm_text(b, "facts.yaml", facts_to_yaml(b->f)) == 0 &&
 	    bundle_apt_fetch(b->f, b->mirror, b->security, pkgs, b->work, b->m, &b->cause) == 0 &&
+	    bundle_pip_fetch(b->plan, b->f, b->p->pip.index_url, b->work, b->m, &b->npip,
+	    &b->cause) == 0 &&
+	    bundle_downloads_fetch(b->online, b->plan, b->work, b->m, &b->ndl, &b->cause) == 0 &&
 	    bundle_write(b->out, b->work, b->m, &b->cause) == 0) {
 		bm_summary(b, pkgs);
 		rc = 0;
@@ -231,7 +246,8 @@ bm_prepare(struct bmake *b, struct args *a)
 	    bundle_supported(b->p, b->f, &b->cause) != 0 || bm_mirror(b, args_get(a, "--mirror"),
 	    args_get(a, "--security-mirror")))
 		return -1;
-	if ((b->plan = plan_make_bundle(b->f, b->p, BUNDLE_DIR, &b->cause)) == NULL)
+	if ((b->plan = plan_make_bundle(b->f, b->p, BUNDLE_DIR, &b->cause)) == NULL ||
+	    (b->online = plan_make(b->f, b->p, &b->cause)) == NULL)
 		return -1;
 	b->m = xcalloc(1, sizeof *b->m);
 	b->m->armpy_version = xstrdup(ARMPY_VERSION);
@@ -259,6 +275,7 @@ bundle_exec(struct args *a)
 	free(b.security);
 	bundle_manifest_free(b.m);
 	plan_free(b.plan);
+	plan_free(b.online);
 	facts_free(b.f);
 	profile_free(b.p);
 	return rc;
@@ -285,7 +302,10 @@ const struct cmd_entry cmd_bundle_entry = {
 	    "(with what a minimal installation of the release lacks for them), the archive's\n"
 	    "signed index, and a manifest with each file's size and sha256. Install it on the\n"
 	    "target with armpy --profile FILE --bundle BUNDLE (no network needed).\n",
-	.notes = "Bundles are made for Debian 12 with source: system only: every other\n"
-	    "combination is refused, because no test has installed it from a bundle yet.\n",
+	.notes = "Bundles are made for Debian 12 with source: system (build: packages), and\n"
+	    "source: pip with library: blis (NumPy built from its sdist; its wheels and\n"
+	    "sdists are downloaded with this machine's /usr/bin/python3 -m pip from the index\n"
+	    "pip would use, for the target's platform and Python): every other combination is\n"
+	    "refused, because no test has installed it from a bundle yet.\n",
 	.exec = bundle_exec,
 };

@@ -143,6 +143,8 @@ const char *plan_venv_dir(const struct pctx *);
 void plan_venv(struct pctx *);
 int plan_venv_extras(struct pctx *);
 void plan_venv_blas_build(struct pctx *, const char *pkgconfig_path);
+/* `PY -m pip install` with the index: the profile's, or from a bundle only its pip directory
+ * (--no-index --find-links BUNDLE/pip). */
 char **plan_venv_pip_argv(const struct pctx *);
 void plan_venv_env_script(struct pctx *);
 /* plan-distro.c: the distro-package helpers the routes share. A distro-package system route

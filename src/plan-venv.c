@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bundle.h"
 #include "plan-int.h"
 
 const char *
@@ -66,6 +67,8 @@ plan_venv_prereqs(struct pctx *c, char **extra, const char *why_extra)
 		if (pkgs[i][0] != '@')
 			check = strv_push(check, pkgs[i]);
 	}
+	if (fam == FAMILY_DEBIAN)
+		argv = pc_apt_opts(c, argv);        /* from a bundle: its archive */
 	s = pc_runv(c, "prereqs", "Install the build prerequisites", why.data, 1, 240, argv);
 	buf_free(&why);
 	if (fam == FAMILY_DEBIAN) {
@@ -89,6 +92,10 @@ plan_venv_pip_argv(const struct pctx *c)
 	char **argv = strv_new();
 
 	argv = strv_pushl(argv, c->pyuser, "-m", "pip", "install", NULL);
+	if (c->bundle != NULL) {        /* the bundle's wheels and sdists only (bundle.h) */
+		argv = strv_pushl(argv, "--no-index", "--find-links", NULL);
+		return strv_pushf(argv, "%s/" BUNDLE_PIP_DIR, c->bundle);
+	}
 	if (c->p->pip.index_url != NULL)
 		argv = strv_pushl(argv, "--index-url", c->p->pip.index_url, NULL);
 	return argv;

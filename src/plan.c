@@ -97,11 +97,16 @@ struct step *
 pc_download(struct pctx *c, const char *id, const char *title, const char *why,
     const char *url, const char *sha256, const char *dest)
 {
-	struct step *s = plan_add(c->plan, id, title, why);
+	char *from = c->bundle != NULL ? xasprintf("%s (from the bundle)", title) : NULL;
+	const char *name = strrchr(dest, '/') != NULL ? strrchr(dest, '/') + 1 : dest;
+	struct step *s = plan_add(c->plan, id, from != NULL ? from : title, why);
 
+	free(from);
 	s->kind = ACTION_DOWNLOAD;
 	s->est_seconds = 30;
-	s->u.download.url = xstrdup(url);
+	/* from a bundle: the file it carries (bundle.h), the same sha256 checked */
+	s->u.download.url = c->bundle != NULL ? xasprintf("%s/" BUNDLE_DOWNLOADS_DIR "/%s",
+	    c->bundle, name) : xstrdup(url);
 	s->u.download.sha256 = xstrdup(sha256);
 	s->u.download.dest = xstrdup(dest);
 	step_check_file(s, dest, sha256);

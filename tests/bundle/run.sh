@@ -4,7 +4,8 @@
 # Debian bookworm amd64 chroot, then installed into it by the host binary with --root inside a
 # network namespace that has only loopback (unshare -n), and validated. Damaged bundles (a
 # byte, a missing or extra member, a symlink, another release or architecture) are refused
-# before anything runs; profiles no test has run are refused by armpy bundle.
+# before anything runs; profiles no test has run are refused by armpy bundle. The pip route
+# (pip.sh): a bundle of the pip suite's BLIS profile installed and validated offline.
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/lib-chroot.sh"
@@ -146,6 +147,9 @@ no_test pip "$TOP/profiles/pip-venv-openblas.yaml" "$T_OUT/target-facts.yaml"
 no_test conda "$TOP/profiles/conda-miniforge-openblas.yaml" "$T_OUT/target-facts.yaml"
 sed 's/^  version: "12"$/  version: "11"/' "$T_OUT/target-facts.yaml" >"$T_OUT/debian11-facts.yaml"
 no_test debian11 "$PROFILE" "$T_OUT/debian11-facts.yaml"
+
+# 4b. The pip route from a bundle (tests/bundle/pip.sh).
+. "$HERE/pip.sh"
 
 # 5. arm64: the bundle made here (amd64) from the facts of an arm64 chroot, installed into it
 # under qemu-user, offline.

@@ -2,11 +2,11 @@
 # SPDX-License-Identifier: MIT
 # tests/bundle/tamper.py — writes a damaged copy of a bundle (an uncompressed tar; the bundle's
 # reader takes either) to show that each damage is refused before anything runs.
-#   tamper.py IN.tar OUT.tar byte|missing|extra|badname|release|arch|symlink|plan
-# IN.tar is the bundle decompressed (zstd -dc). byte: one byte of the largest .deb changed;
-# missing: that .deb left out; extra: a file the manifest does not name; badname: a member
-# whose name holds a newline and an escape sequence; release/arch: the
-# manifest's target another release / architecture; symlink: a member replaced by a symlink;
+#   tamper.py IN.tar OUT.tar byte|missing|extra|badname|release|arch|symlink|plan [SUFFIX]
+# IN.tar is the bundle decompressed (zstd -dc). byte: one byte of the largest .deb (or member
+# whose name ends in SUFFIX: .whl) changed; missing: that member left out; extra: a file the
+# manifest does not name; badname: a member whose name holds a newline and an escape sequence;
+# release/arch: the manifest's target another release / architecture; symlink: a member replaced by a symlink;
 # plan: plan.yaml made for other facts (another thread count), its manifest entry updated.
 import hashlib
 import io
@@ -24,6 +24,7 @@ def add_bytes(out, name, data):
 
 def main():
     src, dst, how = sys.argv[1:4]
+    suffix = sys.argv[4] if len(sys.argv) > 4 else ".deb"
     with tarfile.open(src) as t:
         members = t.getmembers()
         plan = t.extractfile("plan.yaml").read()
@@ -31,7 +32,7 @@ def main():
             new = plan.replace(b"NUM_THREADS=", b"NUM_THREADS=1", 1)
             new_entry = b'- {path: plan.yaml, size: %d, sha256: "%s"}' % (
                 len(new), hashlib.sha256(new).hexdigest().encode())
-        debs = [m for m in members if m.name.endswith(".deb")]
+        debs = [m for m in members if m.name.endswith(suffix)]
         victim = max(debs, key=lambda m: m.size).name
         with tarfile.open(dst, "w", format=tarfile.PAX_FORMAT) as out:
             for m in members:

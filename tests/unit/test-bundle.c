@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,9 +15,12 @@
 
 #include "armpy.h"
 #include "bundle.h"
+#include "exec.h"
 #include "facts.h"
 #include "plan.h"
 #include "profile.h"
+#include "rootdir.h"
+#include "ydoc.h"
 
 #define SHA "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
@@ -24,9 +28,13 @@ static void
 test_path_ok(void **state)
 {
 	const char *good[] = { "plan.yaml", "apt/debian/pool/main/g/gcc-12/"
-	    "gcc-12_12.2.0-14+deb12u1_amd64.deb", "a/b~c%3a.d", "..a", "a/.b", NULL };
+	    "gcc-12_12.2.0-14+deb12u1_amd64.deb", "a/b~c%3a.d", "..a", "a/.b",
+	    BUNDLE_PIP_DIR "/numpy-2.2.4.tar.gz", BUNDLE_PIP_DIR "/meson_python-0.17.1-py3-none-any.whl",
+	    BUNDLE_PIP_DIR "/Cython-3.0.11-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+	    NULL };
 	const char *bad[] = { "", "/etc/passwd", "a/../b", "..", "../a", "./a", "a/.", "a//b",
-	    "a/", "MANIFEST", "a b", "a\nb", "a\\b", "\xc3\xa4", "a/..", NULL };
+	    "a/", "MANIFEST", "a b", "a\nb", "a\\b", "\xc3\xa4", "a/..", BUNDLE_PIP_DIR "/../x.whl",
+	    BUNDLE_PIP_DIR "/a b.whl", BUNDLE_PIP_DIR "/", "/" BUNDLE_PIP_DIR "/x.whl", NULL };
 
 	(void)state;
 	for (size_t i = 0; good[i] != NULL; i++)
@@ -248,6 +256,249 @@ test_plan_hook(void **state)
 	profile_free(p);
 }
 
+static struct profile *
+pip_blis(void)
+{
+	struct profile *p = profile_new();
+
+	p->source = SOURCE_PIP;
+	p->blas.library = BLAS_BLIS;
+	p->scipy = 0;
+	p->pip.index_url = xstrdup("http://127.0.0.1:9/simple/");
+	return p;
+}
+
+/* Every `-m pip install` step of a plan: 1 when each has want (followed by want_value unless
+ * NULL) and none has unwanted; their number in *n. */
+static int
+pip_steps_have(const struct plan *plan, const char *want, const char *want_value,
+    const char *unwanted, size_t *n)
+{
+	*n = 0;
+	for (size_t i = 0; i < plan->nsteps; i++) {
+		char **v = plan->steps[i].kind == ACTION_RUN ? plan->steps[i].u.run.argv : NULL;
+		size_t j;
+		if (v == NULL || strv_len(v) < 4 || strcmp(v[2], "pip") != 0 ||
+		    strcmp(v[3], "install") != 0)
+			continue;
+		(*n)++;
+		for (j = 0; v[j] != NULL && strcmp(v[j], want) != 0; j++)
+			;
+		if (v[j] == NULL || (want_value != NULL && (v[j + 1] == NULL ||
+		    strcmp(v[j + 1], want_value) != 0)) || strv_contains(v, unwanted))
+			return 0;
+	}
+	return 1;
+}
+
+/* From a bundle, pip reads only the bundle's pip directory (shown in argv); online, the
+ * profile's index and nothing of the bundle. */
+static void
+test_pip_hook(void **state)
+{
+	struct facts f = mkfacts("12", "x86_64");
+	struct profile *p = pip_blis();
+	struct plan *online, *off;
+	char *cause = NULL;
+	size_t n_on, n_off;
+
+	(void)state;
+	f.system_python = (char *)"3.11.2";
+	online = plan_make(&f, p, &cause);
+	off = plan_make_bundle(&f, p, BUNDLE_DIR, &cause);
+	assert_non_null(online);
+	assert_non_null(off);
+	assert_true(pip_steps_have(off, "--no-index", NULL, "--index-url", &n_off));
+	assert_true(pip_steps_have(off, "--find-links", BUNDLE_DIR "/" BUNDLE_PIP_DIR,
+	    "http://127.0.0.1:9/simple/", &n_off));
+	assert_true(pip_steps_have(online, "--index-url", "http://127.0.0.1:9/simple/",
+	    "--no-index", &n_on));
+	assert_true(pip_steps_have(online, "--index-url", NULL, "--find-links", &n_on));
+	assert_int_equal(n_on, 2);        /* pip-upgrade, pip-numpy */
+	assert_int_equal(n_off, n_on);
+	assert_non_null(step_of(off, "pip-numpy"));
+	assert_true(strv_contains(step_of(off, "pip-numpy")->u.run.argv, "--no-binary"));
+	/* the prerequisites come from the bundle's archive too */
+	assert_true(strv_contains(step_of(off, "prereqs")->u.run.argv,
+	    "Dir::Etc::sourcelist=" BUNDLE_DIR "/sources.list"));
+	assert_false(strv_contains(step_of(online, "prereqs")->u.run.argv,
+	    "Dir::Etc::sourcelist=" BUNDLE_DIR "/sources.list"));
+	plan_free(online);
+	plan_free(off);
+	profile_free(p);
+}
+
+/* build: source from a bundle: each download step copies the bundle's file, with the online
+ * step's sha256 and dest; the listing says so; the plan's YAML loads back the same, and a
+ * download url outside the bundle's downloads/ is refused by the loader. */
+static void
+test_download_hook(void **state)
+{
+	struct facts f = mkfacts("12", "x86_64");
+	struct profile *p = profile_new();
+	struct plan *online, *off, *back;
+	const char *ids[] = { "blis-download", "openblas-download", NULL };
+	char *cause = NULL, *text, *bad, *at;
+	struct ynode *n;
+
+	(void)state;
+	f.system_python = (char *)"3.11.2";
+	f.apt_mirror = (char *)"http://127.0.0.1:9/debian";
+	f.cpu.blis_config = (char *)"zen3";
+	p->blas.library = BLAS_BLIS;
+	p->blas.build = BUILD_SOURCE;
+	p->scipy = 0;
+	online = plan_make(&f, p, &cause);
+	off = plan_make_bundle(&f, p, BUNDLE_DIR, &cause);
+	assert_non_null(online);
+	assert_non_null(off);
+	for (size_t i = 0; ids[i] != NULL; i++) {
+		const struct step *a = step_of(online, ids[i]), *b = step_of(off, ids[i]);
+		const char *base = strrchr(a->u.download.dest, '/') + 1;
+		char *want = xasprintf(BUNDLE_DIR "/" BUNDLE_DOWNLOADS_DIR "/%s", base);
+		assert_true(str_startswith(a->u.download.url, "http"));
+		assert_string_equal(b->u.download.url, want);
+		assert_int_equal(bundle_download_path_ok(b->u.download.url, NULL), 0);
+		assert_string_equal(b->u.download.sha256, a->u.download.sha256);
+		assert_string_equal(b->u.download.dest, a->u.download.dest);
+		assert_non_null(strstr(b->title, "(from the bundle)"));
+		assert_null(strstr(a->title, "bundle"));
+		free(want);
+	}
+	text = plan_to_yaml(off);
+	n = ydoc_parse(text, strlen(text), "plan.yaml", &cause);
+	assert_non_null(n);
+	back = plan_from_node(n, "plan.yaml", &cause);
+	assert_non_null(back);
+	assert_int_equal(bundle_plan_same(back, off, NULL), 0);
+	ynode_free(n);
+	plan_free(back);
+	at = strstr(text, BUNDLE_DIR "/" BUNDLE_DOWNLOADS_DIR "/");
+	assert_non_null(at);
+	bad = xasprintf("%.*s/etc/shadow%s", (int)(at - text), text, at + strcspn(at, " \n"));
+	n = ydoc_parse(bad, strlen(bad), "plan.yaml", &cause);
+	assert_non_null(n);
+	assert_null(plan_from_node(n, "plan.yaml", &cause));
+	assert_non_null(strstr(cause, "a file of the bundle"));
+	free(cause);
+	ynode_free(n);
+	free(bad);
+	free(text);
+	plan_free(online);
+	plan_free(off);
+	profile_free(p);
+}
+
+static void
+dl_write(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	fputs(text, fp);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* Runs a download of url into /in/f in root; exec_run's result. */
+static int
+dl_run(const char *root, const char *url, const char *sha)
+{
+	struct plan *p = plan_new();
+	struct step *s = plan_add(p, "dl", "dl", "test");
+	struct exec_opts o;
+	struct exec *e;
+	char *cause = NULL;
+	int rc;
+
+	p->target = xstrdup("test");
+	s->kind = ACTION_DOWNLOAD;
+	s->u.download.url = xstrdup(url);
+	s->u.download.sha256 = xstrdup(sha);
+	s->u.download.dest = xstrdup("/in/f");
+	memset(&o, 0, sizeof o);
+	o.root = root;
+	e = exec_new(p, &o, NULL);
+	rc = exec_run(e, &cause);
+	free(cause);
+	exec_free(e);
+	plan_free(p);
+	return rc;
+}
+
+/* act-download from a bundle: the file copied inside the root with the sha256 check; a wrong
+ * sha256, a symlink (to a file outside the bundle) and a path out of downloads/ copy nothing. */
+static void
+test_download_local(void **state)
+{
+	char *dir = xstrdup("/tmp/armpy-test-bundle-XXXXXX"), *root, *dl, *dest, *secret, *text;
+	char *state_dir, *tmp, sha[65], other[65];
+	const char *url = BUNDLE_DIR "/" BUNDLE_DOWNLOADS_DIR "/f.tar.gz";
+	const char *link = BUNDLE_DIR "/" BUNDLE_DOWNLOADS_DIR "/g.tar.gz";
+	long long size;
+	struct stat st;
+	int fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	root = xasprintf("%s/root", dir);
+	dl = xasprintf("%s%s", root, BUNDLE_DIR "/" BUNDLE_DOWNLOADS_DIR);
+	dest = xasprintf("%s/in/f", root);
+	secret = xasprintf("%s/secret", root);       /* in the root, outside the bundle */
+	state_dir = xasprintf("%s/state", dir);
+	setenv("ARMPY_STATE_DIR", state_dir, 1);
+	assert_int_equal(mkdir_p(dl, 0755, NULL), 0);
+	tmp = xasprintf("%s/f.tar.gz", dl);
+	dl_write(tmp, "the source\n");
+	assert_int_equal(bundle_sha256_file(tmp, &size, sha, NULL), 0);
+	free(tmp);
+	dl_write(secret, "outside the bundle\n");
+	assert_int_equal(bundle_sha256_file(secret, &size, other, NULL), 0);
+	tmp = xasprintf("%s/g.tar.gz", dl);
+	assert_int_equal(symlink("../../../../../secret", tmp), 0);
+	free(tmp);
+
+	assert_int_not_equal(dl_run(root, url, other), 0);       /* the wrong sha256 */
+	assert_int_not_equal(lstat(dest, &st), 0);
+	tmp = xasprintf("%s.part", dest);
+	assert_int_not_equal(lstat(tmp, &st), 0);
+	free(tmp);
+	assert_int_not_equal(dl_run(root, link, other), 0);      /* not followed */
+	assert_int_not_equal(lstat(dest, &st), 0);
+	assert_int_not_equal(dl_run(root, BUNDLE_DIR "/" BUNDLE_DOWNLOADS_DIR "/../../../../../"
+	    "secret", other), 0);
+	assert_int_not_equal(lstat(dest, &st), 0);
+	assert_int_not_equal(dl_run(root, "/secret", other), 0);  /* a file, not the bundle's */
+	assert_int_not_equal(lstat(dest, &st), 0);
+	assert_int_equal(dl_run(root, url, sha), 0);
+	text = file_read(dest, 100, NULL, NULL);
+	assert_non_null(text);
+	assert_string_equal(text, "the source\n");
+	free(text);
+	unsetenv("ARMPY_STATE_DIR");
+	tmp = strrchr(dir, '/');
+	*tmp = '\0';
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_int_equal(rootdir_rm_rf(fd, tmp + 1, tmp + 1, NULL), 0);
+	close(fd);
+	free(state_dir);
+	free(secret);
+	free(dest);
+	free(dl);
+	free(root);
+	free(dir);
+}
+
+static void
+supported_not(struct profile *p, const struct facts *f, const char *why)
+{
+	char *cause = NULL;
+
+	assert_int_equal(bundle_supported(p, f, &cause), -1);
+	assert_non_null(strstr(cause, "no test has run this"));
+	assert_non_null(strstr(cause, why));
+	free(cause);
+}
+
 static void
 test_supported(void **state)
 {
@@ -262,10 +513,27 @@ test_supported(void **state)
 	assert_non_null(strstr(cause, "no test has run this"));
 	free(cause);
 	cause = NULL;
-	p->source = SOURCE_PIP;
-	assert_int_equal(bundle_supported(p, &f, &cause), -1);
-	assert_non_null(strstr(cause, "no test has run this"));
-	free(cause);
+	p->source = SOURCE_PIP;           /* OpenBLAS: wheels or sdist, untested */
+	supported_not(p, &f, "library: blis");
+	p->source = SOURCE_CONDA;
+	supported_not(p, &f, "conda");
+	p->source = SOURCE_SYSTEM;
+	p->blas.build = BUILD_SOURCE;
+	supported_not(p, &f, "build: source");
+	profile_free(p);
+
+	p = pip_blis();                    /* what tests/bundle installs offline */
+	assert_int_equal(bundle_supported(p, &f, NULL), 0);
+	supported_not(p, &old, "Debian 12");
+	p->scipy = 1;
+	supported_not(p, &f, "scipy: false");
+	p->scipy = 0;
+	p->extras = 1;
+	supported_not(p, &f, "without extras");
+	p->extras = 0;
+	free(p->python);
+	p->python = xstrdup("3.12");
+	supported_not(p, &f, "python: system");
 	profile_free(p);
 }
 
@@ -278,6 +546,9 @@ main(void)
 		cmocka_unit_test(test_manifest_hostile),
 		cmocka_unit_test(test_target),
 		cmocka_unit_test(test_plan_hook),
+		cmocka_unit_test(test_pip_hook),
+		cmocka_unit_test(test_download_hook),
+		cmocka_unit_test(test_download_local),
 		cmocka_unit_test(test_supported),
 		cmocka_unit_test(test_read_not_a_file),
 	};
