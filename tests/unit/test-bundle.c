@@ -320,9 +320,9 @@ test_pip_hook(void **state)
 	assert_true(strv_contains(step_of(off, "pip-numpy")->u.run.argv, "--no-binary"));
 	/* the prerequisites come from the bundle's archive too */
 	assert_true(strv_contains(step_of(off, "prereqs")->u.run.argv,
-	    "Dir::Etc::sourcelist=" BUNDLE_DIR "/sources.list"));
+	    "Dir::Etc::sourcelist=" BUNDLE_DIR BUNDLE_SOURCES_SUFFIX));
 	assert_false(strv_contains(step_of(online, "prereqs")->u.run.argv,
-	    "Dir::Etc::sourcelist=" BUNDLE_DIR "/sources.list"));
+	    "Dir::Etc::sourcelist=" BUNDLE_DIR BUNDLE_SOURCES_SUFFIX));
 	plan_free(online);
 	plan_free(off);
 	profile_free(p);
