@@ -623,6 +623,10 @@ undo_dpkg_debris(struct plan *p, const struct undo_rec *r)
 	s->u.run.argv = strv_pushf(s->u.run.argv, "@%lld", r->recorded);
 	s->u.run.argv = strv_pushl(s->u.run.argv, "-print", "-delete", NULL);
 	s->est_seconds = 5;
+	undo_note(p, "every NAME.dpkg-new and NAME.dpkg-tmp under /etc, /usr and /var made since "
+	    "step %s started is removed, whichever dpkg left it: if another package manager was "
+	    "killed while unpacking since then, its unpack goes as well (reinstall that package)",
+	    r->id);
 }
 
 int

@@ -162,6 +162,10 @@ test_wanted_and_unfinished(void **state)
 	    "*.dpkg-tmp ) -newerct @1700000000 -print -delete");
 	free(argv);
 	assert_true(p->steps[2].privileged);
+	/* the listing says it may take another dpkg's unpack too */
+	argv = strv_join(p->notes, "\n");
+	assert_non_null(strstr(argv, "whichever dpkg left it"));
+	free(argv);
 	plan_free(p);
 	undo_rec_clear(&r[0]);
 	undo_rec_clear(&r[1]);
