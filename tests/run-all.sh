@@ -5,7 +5,8 @@
 # Arguments run one case again: `run-all.sh tui:"bench table"` runs the tui suite with
 # CASE="bench table" (tests/lib.sh: only the matching cases and sections); `unit:'test_save*'`
 # the unit tests whose names match the glob (CMOCKA_TEST_FILTER); `unit/test-wizard:GLOB` one
-# binary's. A bare SUITE runs that suite whole.
+# binary's. A bare SUITE runs that suite whole. A unit binary that runs over UNIT_TIMEOUT seconds
+# (300) is killed and counted failed: a hang fails, it does not stall CI.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p tests/out
@@ -49,7 +50,8 @@ run_unit() {
 		log=tests/out/unit-$name.log
 		echo "== unit/$name"
 		CMOCKA_TEST_FILTER=${case_of[unit]:-${CMOCKA_TEST_FILTER:-}} CMOCKA_MESSAGE_OUTPUT=stdout \
-		    "$t" >"$log" 2>&1; rc=$?
+		    timeout -k 10 "${UNIT_TIMEOUT:-300}" "$t" >"$log" 2>&1; rc=$?
+		[ "$rc" -eq 124 ] && echo "unit/$name: timed out after ${UNIT_TIMEOUT:-300}s (a hang)" >>"$log"
 		local p f
 		p=$(grep -a -E '^\[  PASSED  \] [0-9]+ test' "$log" | tail -1 | sed -E 's/[^0-9]*([0-9]+).*/\1/')
 		f=$(grep -a -E '^\[  FAILED  \] [0-9]+ test' "$log" | tail -1 | sed -E 's/[^0-9]*([0-9]+).*/\1/')
