@@ -4,11 +4,13 @@
 # Debian bookworm amd64 chroot, then installed into it by the host binary with --root inside a
 # network namespace that has only loopback (unshare -n), and validated. Damaged bundles (a
 # byte, a missing or extra member, a symlink, another release or architecture) are refused
-# before anything runs; profiles no test has run are refused by armpy bundle. The pip route
-# (pip.sh): a bundle of the pip suite's BLIS profile installed and validated offline.
+# before anything runs; the install is undone offline; profiles no test has run are refused by
+# armpy bundle. The pip route (pip.sh): a bundle of the pip suite's BLIS profile installed and
+# validated offline.
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/lib-chroot.sh"
+. "$TOP/tests/lib-undo.sh"
 HERE=$TOP/tests/bundle
 T_OUT=$TOP/tests/out/bundle
 T_TIMEOUT=1800
@@ -110,6 +112,7 @@ else t_fail "the listing does not show where the packages come from"; why good-d
 apt_state() { (cd "$R" && find etc/apt var/lib/apt/lists -xdev -type f ! -name lock -print0 |
 	sort -z | xargs -0 sha256sum); }
 apt_state >"$T_OUT/apt-before.txt"
+undo_snapshot bundle-before
 s=$(date +%s)
 t_logged "offline: armpy --profile P --root CHROOT --bundle FILE --yes exits 0 (installs, validates)" \
 	install offline "$ARMPY" --profile "$PROFILE" --root "$R" --bundle "$T_OUT/blis.bundle" --yes
@@ -134,6 +137,16 @@ if [ "$(grep -c '^\[[0-9]*/[0-9]*\] .*: done (' "$T_OUT/again.out")" -eq 1 ] &&
     grep -q '^\[[0-9]*/[0-9]*\] Validate .*: done (' "$T_OUT/again.out"; then
 	t_pass "second run: every step already satisfied (the sources list too), only validation runs"
 else t_fail "second run should find every step but validation satisfied"; why again 30; fi
+
+# 3b. Undo, offline: the second run changed nothing, the first is put back (packages purged,
+# libblas.so.3's alternative and the bundle's sources list as before). The unpacked bundle stays.
+t_logged "offline: armpy undo --yes (the second run: nothing to put back)" undo-again \
+	offline "$ARMPY" undo --yes
+t_logged "offline: armpy undo --yes (the bundle's install)" undo-install offline "$ARMPY" undo --yes
+undo_same_as bundle-before "after the undos the root's packages, alternatives and files are as before the install"
+if [ ! -e "$R/var/lib/armpy/bundle-sources.list" ] && [ -d "$R/var/lib/armpy/bundle/apt" ]; then
+	t_pass "undo removed the bundle's sources list; the unpacked bundle stays, as documented"
+else t_fail "after undo: bundle-sources.list $( [ -e "$R/var/lib/armpy/bundle-sources.list" ] && echo is || echo is not) there, the unpacked bundle $( [ -d "$R/var/lib/armpy/bundle/apt" ] && echo is || echo is not)"; fi
 
 # 4. What no test has run is refused by armpy bundle, with the reason.
 no_test() { # NAME PROFILE FACTS
