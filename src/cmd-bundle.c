@@ -152,8 +152,14 @@ bm_workdir(struct bmake *b)
 		free(tmpl);
 		return -1;
 	}
-	b->work = tmpl;
-	return 0;
+	/* absolute: apt's Dir options and the manifest's moves take it from any directory */
+	b->work = realpath(tmpl, NULL);
+	if (b->work == NULL) {
+		cause_set(&b->cause, "%s: %s", tmpl, strerror(errno));
+		rmdir(tmpl);
+	}
+	free(tmpl);
+	return b->work != NULL ? 0 : -1;
 }
 
 static void

@@ -66,8 +66,9 @@ fi
 t_logged "armpy detect --root CHROOT (the target's facts)" facts "$ARMPY" detect --root "$R"
 cp "$T_OUT/facts.out" "$T_OUT/target-facts.yaml"
 s=$(date +%s)
-t_logged "armpy bundle --facts FACTS -o FILE exits 0" build \
-	"$ARMPY" bundle --profile "$PROFILE" --facts "$T_OUT/target-facts.yaml" -o "$T_OUT/blis.bundle"
+# -o relative to a directory below the current one, as people type it
+t_logged "armpy bundle --facts FACTS -o DIR/FILE exits 0" build env -C "$T_OUT/.." \
+	"$ARMPY" bundle --profile "$PROFILE" --facts "$T_OUT/target-facts.yaml" -o bundle/blis.bundle
 echo "     (bundle made in $(( $(date +%s) - s ))s: $(du -m "$T_OUT/blis.bundle" | cut -f1) MB)"
 sed 's/^/     | /' "$T_OUT/build.out"
 if grep -q '\.deb files' "$T_OUT/build.out" && grep -q 'signed index' "$T_OUT/build.out"; then
