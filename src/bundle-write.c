@@ -14,6 +14,18 @@
 #include "bundle.h"
 #include "lazy.h"
 
+/* libarchive's reason for a failed write, with the system's (a full disk says so). */
+static void
+bw_error(struct archive *a, const char *name, char **cause)
+{
+	const char *what = archive_error_string(a) != NULL ? archive_error_string(a) : "failed";
+
+	if (archive_errno(a) > 0)
+		cause_set(cause, "%s: %s (%s)", name, what, strerror(archive_errno(a)));
+	else
+		cause_set(cause, "%s: %s", name, what);
+}
+
 /* One member from data (len bytes) or, with data NULL, from the file fd. */
 static int
 bw_member(struct archive *a, const char *name, const char *data, long long len, int fd,
@@ -40,9 +52,10 @@ bw_member(struct archive *a, const char *name, const char *data, long long len, 
 	}
 	rc = data != NULL || done == len ? 0 : -1;
 out:
-	if (rc != 0)
-		cause_set(cause, "%s: %s", name, archive_error_string(a) != NULL ?
-		    archive_error_string(a) : "the file changed while it was read");
+	if (rc != 0 && archive_error_string(a) == NULL)
+		cause_set(cause, "%s: the file changed while it was read", name);
+	else if (rc != 0)
+		bw_error(a, name, cause);
 	archive_entry_free(e);
 	return rc;
 }
@@ -90,12 +103,12 @@ bw_archive(int fd, const char *dir, const struct bundle_manifest *m, char **caus
 	if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
 	    archive_write_add_filter_zstd(a) != ARCHIVE_OK ||
 	    archive_write_open_fd(a, fd) != ARCHIVE_OK)
-		cause_set(cause, "%s", archive_error_string(a));
+		bw_error(a, "the bundle", cause);
 	else if (bw_member(a, "MANIFEST", text, (long long)strlen(text), -1, cause) == 0 &&
 	    bw_files(a, dir, m, cause) == 0) {
 		rc = archive_write_close(a) == ARCHIVE_OK ? 0 : -1;
 		if (rc != 0)
-			cause_set(cause, "%s", archive_error_string(a));
+			bw_error(a, "the bundle's end", cause);
 	}
 	archive_write_free(a);
 	free(text);
@@ -105,7 +118,7 @@ bw_archive(int fd, const char *dir, const struct bundle_manifest *m, char **caus
 int
 bundle_write(const char *out, const char *dir, const struct bundle_manifest *m, char **cause)
 {
-	char *tmp = xasprintf("%s.XXXXXX", out);
+	char *tmp = xasprintf("%s.XXXXXX", out), *why = NULL;
 	int fd, rc = -1;
 
 	if (lazy_archive_load(cause) != 0) {
@@ -117,15 +130,16 @@ bundle_write(const char *out, const char *dir, const struct bundle_manifest *m, 
 		free(tmp);
 		return -1;
 	}
-	if (bw_archive(fd, dir, m, cause) == 0) {
-		if (fchmod(fd, 0644) != 0 || fsync(fd) != 0 || rename(tmp, out) != 0)
-			cause_set(cause, "%s: %s", out, strerror(errno));
-		else
-			rc = 0;
-	}
+	if (bw_archive(fd, dir, m, &why) != 0)
+		cause_set(cause, "writing %s: %s", out, why != NULL ? why : "failed");
+	else if (fchmod(fd, 0644) != 0 || fsync(fd) != 0 || rename(tmp, out) != 0)
+		cause_set(cause, "%s: %s", out, strerror(errno));
+	else
+		rc = 0;
 	close(fd);
 	if (rc != 0)
 		unlink(tmp);
+	free(why);
 	free(tmp);
 	return rc;
 }

@@ -72,6 +72,7 @@
 #undef archive_entry_set_filetype
 #undef archive_entry_set_perm
 #undef archive_write_data
+#undef archive_errno
 
 struct lazy_curl lazy_curl;
 struct lazy_crypto lazy_crypto;

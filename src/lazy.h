@@ -42,7 +42,7 @@ int lazy_archive_load(char **cause);
 	X(archive_write_new) X(archive_write_set_format_pax_restricted) \
 	X(archive_write_add_filter_zstd) X(archive_write_open_fd) X(archive_entry_new) \
 	X(archive_entry_free) X(archive_entry_set_size) X(archive_entry_set_filetype) \
-	X(archive_entry_set_perm) X(archive_write_data)
+	X(archive_entry_set_perm) X(archive_write_data) X(archive_errno)
 
 #define LAZY_FIELD(name) __typeof__(name) *name;
 
@@ -92,6 +92,7 @@ extern struct lazy_archive lazy_archive;
 #define archive_entry_size_is_set (lazy_archive.archive_entry_size_is_set)
 #define archive_entry_symlink (lazy_archive.archive_entry_symlink)
 #define archive_error_string (lazy_archive.archive_error_string)
+#define archive_errno (lazy_archive.archive_errno)
 #define archive_read_data_block (lazy_archive.archive_read_data_block)
 #define archive_read_free (lazy_archive.archive_read_free)
 #define archive_read_new (lazy_archive.archive_read_new)
