@@ -31,22 +31,14 @@ dl_curl(const char *url, const char *path, char **cause)
 	char **argv = strv_pushl(strv_new(), "/usr/bin/curl", "--fail", "--location", "--silent",
 	    "--show-error", "--proto", "=https,http", "--proto-redir", "=https,http",
 	    "--max-redirs", "10", "--retry", "3", "-o", path, "--", url, NULL);
-	struct buf out;
-	pid_t pid;
-	int fd = proc_spawn(argv, PROC_MERGE_STDERR, DL_TIMEOUT, &pid), st = 0;
 	char *text;
+	int st = proc_capture(argv, PROC_MERGE_STDERR, DL_TIMEOUT, 1 << 16, &text);
 
 	strv_free(argv);
-	if (fd < 0) {
+	if (st < 0) {
 		cause_set(cause, "/usr/bin/curl: %s", strerror(errno));
 		return -1;
 	}
-	buf_init(&out);
-	buf_read_fd(&out, fd, 1 << 16);
-	close(fd);
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	text = buf_steal(&out);
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
 		cause_set(cause, "curl %s: %s", url, *str_trim(text) != '\0' ? str_trim(text) :
 		    "failed");
