@@ -35,6 +35,23 @@ dl_env_int(const char *name, int def)
 	return v != NULL && *v >= '0' && *v <= '9' ? atoi(v) : def;
 }
 
+/* A line of the download's log: the run's (e), else stderr (armpy bundle has no run). */
+static void ARMPY_PRINTF(2, 3)
+dl_logf(struct exec *e, const char *fmt, ...)
+{
+	va_list ap;
+	char *line;
+
+	va_start(ap, fmt);
+	line = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (e != NULL)
+		exec_logf(e, "%s", line);
+	else
+		fprintf(stderr, "armpy: %s\n", line);
+	free(line);
+}
+
 /* The scheme, the parsed host (profile.h: names without case, addresses by value) and the
  * port (the scheme's default when none is written) of a URL; -1 when curl refuses it, 1 when
  * the host is not one the profile's parser accepts (then only https may reach it). */
@@ -249,7 +266,7 @@ dl_xfer(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ult, curl_of
 	(void)uln;
 	if (exec_signalled)
 		return 1;
-	if (d->discard)
+	if (d->discard || d->e == NULL)
 		return 0;
 	now = now_seconds();
 	if (now - d->last < 0.1)
@@ -409,7 +426,7 @@ dl_open_part(struct exec *e, int dfd, const char *part, const char *shown, char 
 	if (fd >= 0)
 		return fd;
 	if (why != NULL) {
-		exec_logf(e, "%s.part: not resumed (%s): removed; downloading afresh", shown, why);
+		dl_logf(e, "%s.part: not resumed (%s): removed; downloading afresh", shown, why);
 		if (unlinkat(dfd, part, 0) != 0 && errno == EISDIR)
 			unlinkat(dfd, part, AT_REMOVEDIR);
 	}
@@ -420,10 +437,11 @@ dl_open_part(struct exec *e, int dfd, const char *part, const char *shown, char 
 	return fd;
 }
 
-/* The whole download into BASE.part in dfd; verified and renamed onto BASE (shown names it). */
+/* The whole download into BASE.part in dfd; verified and renamed onto BASE (shown names it).
+ * e is the run (its log and progress), or NULL (log lines on stderr). */
 static int
 dl_fetch(struct exec *e, const struct step *s, int dfd, const char *base, const char *shown,
-    char **cause)
+    char *const *mirrors, char **cause)
 {
 	static int inited;
 	struct dl d;
@@ -457,7 +475,7 @@ dl_fetch(struct exec *e, const struct step *s, int dfd, const char *base, const 
 			goto out;
 		d.offset = d.pos = st.st_size;
 		if (d.offset > 0)
-			exec_logf(e, "resuming %s.part at byte %lld", shown, d.offset);
+			dl_logf(e, "resuming %s.part at byte %lld", shown, d.offset);
 		if (d.size > 0 && d.offset == d.size)
 			o = DL_DONE;
 		else {
@@ -466,14 +484,14 @@ dl_fetch(struct exec *e, const struct step *s, int dfd, const char *base, const 
 			o = dl_request(&d, url, &redir, &c);
 		}
 		if (o == DL_REDIRECT) {
-			exec_logf(e, "redirect: %s -> %s", url, redir);
+			dl_logf(e, "redirect: %s -> %s", url, redir);
 			if (++redirects > DL_MAX_REDIRECTS) {
 				cause_set(cause, "too many redirects from %s",
 				    quote_short(s->u.download.url));
 				free(redir);
 				goto out;
 			}
-			if (download_redirect_allowed(url, redir, exec_options(e)->mirrors, cause) != 0) {
+			if (download_redirect_allowed(url, redir, mirrors, cause) != 0) {
 				free(redir);
 				unlinkat(dfd, part, 0);
 				goto out;
@@ -492,7 +510,7 @@ dl_fetch(struct exec *e, const struct step *s, int dfd, const char *base, const 
 			unlinkat(dfd, part, 0);
 			if (d.offset > 0 && hash_restarts++ == 0) {
 				/* a stale .part from someone else: start from zero once */
-				exec_logf(e, "%s.part: resumed file did not verify; downloading again",
+				dl_logf(e, "%s.part: resumed file did not verify; downloading again",
 				    shown);
 				if ((d.fd = dl_open_part(e, dfd, part, shown, cause)) < 0)
 					goto out;
@@ -502,7 +520,7 @@ dl_fetch(struct exec *e, const struct step *s, int dfd, const char *base, const 
 			    quote_short(s->u.download.url), s->u.download.sha256, hex);
 			goto out;
 		}
-		exec_logf(e, "download attempt %d/%d: %s", attempt, attempts, c);
+		dl_logf(e, "download attempt %d/%d: %s", attempt, attempts, c);
 		if (o == DL_FATAL || ++attempt > attempts) {
 			*cause = c;
 			c = NULL;
@@ -527,7 +545,8 @@ dl_fetch(struct exec *e, const struct step *s, int dfd, const char *base, const 
 		goto out;
 	}
 	fsync(dfd);
-	exec_progress(e, 1.0, "verified");
+	if (e != NULL)
+		exec_progress(e, 1.0, "verified");
 	rc = 0;
 out:
 	if (d.fd >= 0) {
@@ -602,18 +621,25 @@ done:
 	return rc;
 }
 
+/* The step has what a download needs: a url, a sha256 and (with dest) a dest. */
+static int
+dl_step_ok(const struct step *s, int dest, char **cause)
+{
+	if (s->u.download.url != NULL && (!dest || s->u.download.dest != NULL) &&
+	    s->u.download.sha256 != NULL && strlen(s->u.download.sha256) == 64)
+		return 0;
+	cause_set(cause, "a download needs %s", dest ? "url, dest and a sha256" :
+	    "url and a sha256");
+	return -1;
+}
+
 int
 act_download(struct exec *e, const struct step *s, char **cause)
 {
 	char *dest, *base, *shown;
 	int rc = -1, dfd, local;
 
-	if (s->u.download.url == NULL || s->u.download.dest == NULL ||
-	    s->u.download.sha256 == NULL || strlen(s->u.download.sha256) != 64) {
-		cause_set(cause, "a download needs url, dest and a sha256");
-		return -1;
-	}
-	if (lazy_crypto_load(cause) != 0)
+	if (dl_step_ok(s, 1, cause) != 0 || lazy_crypto_load(cause) != 0)
 		return -1;
 	local = s->u.download.url[0] == '/';      /* from a bundle */
 	if (local ? bundle_download_path_ok(s->u.download.url, cause) != 0 :
@@ -625,13 +651,24 @@ act_download(struct exec *e, const struct step *s, char **cause)
 	if ((dfd = rootdir_parent(exec_rootdir(e), dest, 1, &base, cause)) >= 0) {
 		exec_logf(e, "download %s -> %s", s->u.download.url, shown);
 		rc = local ? dl_local(e, s, dfd, base, shown, cause) :
-		    dl_fetch(e, s, dfd, base, shown, cause);
+		    dl_fetch(e, s, dfd, base, shown, exec_options(e)->mirrors, cause);
 		close(dfd);
 		free(base);
 	}
 	free(shown);
 	free(dest);
 	return rc;
+}
+
+int
+download_file(const struct step *s, int dfd, const char *name, char *const *mirrors,
+    char **cause)
+{
+	if (dl_step_ok(s, 0, cause) != 0 || lazy_crypto_load(cause) != 0 ||
+	    lazy_curl_load(cause) != 0 ||
+	    download_url_allowed(s->u.download.url, mirrors, cause) != 0)
+		return -1;
+	return dl_fetch(NULL, s, dfd, name, name, mirrors, cause);
 }
 
 /* A download is done only when DEST holds its sha256, whatever its check says: a stale or

@@ -144,6 +144,13 @@ extern const struct check_ops check_dpkg_ops, check_rpm_ops, check_alternative_o
 
 void check_clear(struct step_check *);                  /* check.c */
 
+/* act-download.c: the file of download step s fetched as the step fetches it (libcurl, https,
+ * or http to loopback or a host of mirrors; redirects checked one by one, retries, NAME.part
+ * resumed, its size capped) into NAME in the directory dfd, renamed onto NAME only when its
+ * sha256 is the step's; log lines on stderr. 0, or -1 with *cause. */
+int download_file(const struct step *s, int dfd, const char *name, char *const *mirrors,
+    char **cause);
+
 /* The tables: NULL past the last kind (or for CHECK_NONE). */
 const struct action_ops *action_ops_of(enum action_kind);
 const struct action_ops *action_ops_at(size_t i);      /* i-th in the table, NULL past it */

@@ -148,6 +148,13 @@ int proc_spawn(char *const argv[], int flags, int timeout, pid_t *pid);
 /* The same, with stderr on a pipe of its own whose read end goes to *errfd (flags'
  * PROC_MERGE_STDERR is then ignored). */
 int proc_spawn_err(char *const argv[], int flags, int timeout, pid_t *pid, int *errfd);
+/* Runs argv as proc_spawn does (its flags and timeout), reads what it writes to its end, keeps
+ * the last max bytes of it (where a failure's reason is), and reaps it (again after EINTR).
+ * With PROC_ECHO the output is also copied to armpy's stderr as it comes (progress). Returns
+ * its wait status (WIFEXITED...) with the kept text in *out (new; out may be NULL), or -1
+ * with errno when it could not be started (*out then NULL). */
+#define PROC_ECHO 0x4
+int proc_capture(char *const argv[], int flags, int timeout, size_t max, char **out);
 
 /* The monotonic clock, in seconds. */
 double now_seconds(void);

@@ -64,8 +64,6 @@ ba_argv(const struct bapt *b)
 	return strv_pushf(v, "APT::Architectures=%s", b->arch);
 }
 
-/* Runs argv (freed), its output (stdout and stderr) in *out when out is not NULL; what names
- * it in errors. */
 /* Why apt failed, in its own words: its "E:" lines (one line, ' / ' between), else the end of
  * its output (new). */
 static char *
@@ -85,32 +83,23 @@ ba_why(const char *text)
 	return buf_steal(&w);
 }
 
+/* Runs argv (freed), its output (stdout and stderr) in *out when out is not NULL; what names
+ * it in errors. */
 static int
 ba_run(struct bapt *b, const char *what, char **argv, char **out)
 {
-	struct buf o;
-	pid_t pid;
-	int fd = proc_spawn(argv, PROC_MERGE_STDERR, 1800, &pid), st = 0;
 	char *text;
+	int st = proc_capture(argv, PROC_MERGE_STDERR, 1800, APT_OUT_MAX, &text);
 
-	buf_init(&o);
-	if (fd >= 0) {
-		buf_read_fd(&o, fd, APT_OUT_MAX);
-		close(fd);
-		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-			;
-	}
-	text = buf_steal(&o);
-	if (fd < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		char *why = fd < 0 ? xstrdup(strerror(errno)) : ba_why(text);
+	strv_free(argv);
+	if (st < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		char *why = st < 0 ? xstrdup(strerror(errno)) : ba_why(text);
 		cause_set(b->cause, "apt-get %s (private configuration in %s) failed: %s", what,
 		    b->dir, why);
 		free(why);
 		free(text);
-		strv_free(argv);
 		return -1;
 	}
-	strv_free(argv);
 	if (out != NULL)
 		*out = text;
 	else

@@ -1,67 +1,26 @@
 /* bundle-download.c — the file of each download step a bundle's plan copies from the bundle, fetched from the URL the online plan names and checked against the step's sha256. */
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "action.h"
 #include "armpy.h"
 #include "bundle.h"
 #include "plan.h"
 
-#define DL_TIMEOUT 3600
-
-/* The online plan's step of the same id, or NULL. */
-static const struct step *
-dl_online(const struct plan *online, const char *id)
-{
-	for (size_t i = 0; i < online->nsteps; i++)
-		if (strcmp(online->steps[i].id, id) == 0)
-			return &online->steps[i];
-	return NULL;
-}
-
-/* curl (this machine's) fetches url to path: https or http only, redirects too. */
+/* One download step s of the bundle's plan: its file fetched (download_file: the online step
+ * on's url, s's sha256) into the directory dfd (work/downloads) as NAME and added to m. */
 static int
-dl_curl(const char *url, const char *path, char **cause)
+dl_one(const struct step *s, const struct step *on, int dfd, const char *work,
+    char *const *mirrors, struct bundle_manifest *m, char **cause)
 {
-	char **argv = strv_pushl(strv_new(), "/usr/bin/curl", "--fail", "--location", "--silent",
-	    "--show-error", "--proto", "=https,http", "--proto-redir", "=https,http",
-	    "--max-redirs", "10", "--retry", "3", "-o", path, "--", url, NULL);
-	struct buf out;
-	pid_t pid;
-	int fd = proc_spawn(argv, PROC_MERGE_STDERR, DL_TIMEOUT, &pid), st = 0;
-	char *text;
-
-	strv_free(argv);
-	if (fd < 0) {
-		cause_set(cause, "/usr/bin/curl: %s", strerror(errno));
-		return -1;
-	}
-	buf_init(&out);
-	buf_read_fd(&out, fd, 1 << 16);
-	close(fd);
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	text = buf_steal(&out);
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		cause_set(cause, "curl %s: %s", url, *str_trim(text) != '\0' ? str_trim(text) :
-		    "failed");
-	free(text);
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
-}
-
-/* One download step s of the bundle's plan: its file fetched into work/downloads/NAME,
- * verified and added to m. */
-static int
-dl_one(const struct step *s, const struct step *on, const char *work,
-    struct bundle_manifest *m, char **cause)
-{
-	const char *name = s->u.download.url + strlen(BUNDLE_DIR "/");
-	char *path = xasprintf("%s/%s", work, name), hex[65];
+	const char *rel = s->u.download.url + strlen(BUNDLE_DIR "/");
+	char *path = xasprintf("%s/%s", work, rel), hex[65];
+	struct step pinned;
 	long long size;
 	int rc = -1;
 
@@ -69,16 +28,14 @@ dl_one(const struct step *s, const struct step *on, const char *work,
 		cause_set(cause, "step '%s' downloads only in the bundle's plan", s->id);
 		goto out;
 	}
+	pinned = *on;                             /* the bundle's plan's pin decides */
+	pinned.u.download.sha256 = s->u.download.sha256;
+	pinned.u.download.size = s->u.download.size;
 	fprintf(stderr, "armpy bundle: %s (step '%s')\n", on->u.download.url, s->id);
-	if (dl_curl(on->u.download.url, path, cause) != 0 ||
+	if (download_file(&pinned, dfd, strrchr(rel, '/') + 1, mirrors, cause) != 0 ||
 	    bundle_sha256_file(path, &size, hex, cause) != 0)
 		goto out;
-	if (strcasecmp(hex, s->u.download.sha256) != 0) {
-		cause_set(cause, "%s: sha256 %s, not the %s step '%s' is pinned to",
-		    on->u.download.url, hex, s->u.download.sha256, s->id);
-		goto out;
-	}
-	bundle_manifest_add(m, name, size, hex);
+	bundle_manifest_add(m, rel, size, hex);
 	rc = 0;
 out:
 	free(path);
@@ -86,11 +43,11 @@ out:
 }
 
 int
-bundle_downloads_fetch(const struct plan *online, const struct plan *plan, const char *work,
-    struct bundle_manifest *m, size_t *nfiles, char **cause)
+bundle_downloads_fetch(const struct plan *online, const struct plan *plan, char *const *mirrors,
+    const char *work, struct bundle_manifest *m, size_t *nfiles, char **cause)
 {
 	char *dir = xasprintf("%s/" BUNDLE_DOWNLOADS_DIR, work);
-	int rc = 0;
+	int rc = 0, dfd = -1;
 
 	*nfiles = 0;
 	for (size_t i = 0; rc == 0 && i < plan->nsteps; i++) {
@@ -98,12 +55,19 @@ bundle_downloads_fetch(const struct plan *online, const struct plan *plan, const
 		if (s->kind != ACTION_DOWNLOAD)
 			continue;
 		if (bundle_download_path_ok(s->u.download.url, cause) != 0 ||
-		    (*nfiles == 0 && mkdir_p(dir, 0755, cause) != 0) ||
-		    dl_one(s, dl_online(online, s->id), work, m, cause) != 0)
+		    (dfd < 0 && mkdir_p(dir, 0755, cause) != 0))
+			rc = -1;
+		else if (dfd < 0 && (dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC)) < 0) {
+			cause_set(cause, "%s: %s", dir, strerror(errno));
+			rc = -1;
+		} else if (dl_one(s, plan_find(online, s->id), dfd, work, mirrors, m, cause) != 0)
 			rc = -1;
 		else
 			(*nfiles)++;
 	}
+	if (dfd >= 0)
+		close(dfd);
 	free(dir);
 	return rc;
 }

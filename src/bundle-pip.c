@@ -176,36 +176,18 @@ pip_argv(const struct step *s, const char *dest, const char *pyver, const char *
 static int
 pip_run(char **argv, const char *id, char **cause)
 {
-	char chunk[4096], *text;
-	struct buf out;
-	pid_t pid;
-	int fd = proc_spawn(argv, PROC_MERGE_STDERR | PROC_NEW_GROUP, PIP_TIMEOUT, &pid), st = 0;
-	ssize_t n;
+	char *text;
+	int st = proc_capture(argv, PROC_MERGE_STDERR | PROC_NEW_GROUP | PROC_ECHO, PIP_TIMEOUT,
+	    1500, &text);
 
 	strv_free(argv);
-	if (fd < 0) {
+	if (st < 0) {
 		cause_set(cause, "/usr/bin/python3 (for pip): %s", strerror(errno));
 		return -1;
 	}
-	buf_init(&out);
-	while ((n = read(fd, chunk, sizeof chunk)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			break;
-		fwrite(chunk, 1, (size_t)n, stderr);
-		if (out.len > 65536)             /* keep the end: the error is there */
-			out.len = 0;
-		buf_add(&out, chunk, (size_t)n);
-	}
-	close(fd);
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	text = buf_steal(&out);
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
 		cause_set(cause, "the files of step '%s' could not be downloaded with this machine's "
-		    "pip (/usr/bin/python3 -m pip, which must be installed): %s", id,
-		    str_trim(strlen(text) > 1500 ? text + strlen(text) - 1500 : text));
+		    "pip (/usr/bin/python3 -m pip, which must be installed): %s", id, str_trim(text));
 	free(text);
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }

@@ -242,7 +242,8 @@ bundle_supported(const struct profile *p, const struct facts *f, char **cause)
 		why = "not source: conda (no local channel has been tested)";
 	else if (p->blas.build == BUILD_SOURCE)
 		why = "not build: source (a bundle would carry its source tarballs, but no build "
-		    "from them has run offline)";
+		    "from them has run offline: a BLIS build also builds OpenBLAS from its upstream "
+		    "release, for LAPACK, as the DevKit guide (Python on Arm64) does)";
 	else if (p->source == SOURCE_PIP)
 		why = bundle_pip_untested(p);
 	if (why == NULL)

@@ -137,10 +137,13 @@ int bundle_pip_fetch(const struct plan *plan, const struct facts *f, const char 
     const char *work, struct bundle_manifest *m, size_t *nfiles, char **cause);
 
 /* bundle-download.c: the file of every download step of plan (plan_make_bundle's: its url is
- * BUNDLE_DIR/downloads/NAME) fetched with this machine's curl from the url of online's step of
- * the same id (plan_make's, same facts and profile) into work/downloads/NAME, checked against
- * the step's sha256 and added to m; *nfiles says how many. 0, or -1 with *cause. */
-int bundle_downloads_fetch(const struct plan *online, const struct plan *plan, const char *work,
-    struct bundle_manifest *m, size_t *nfiles, char **cause);
+ * BUNDLE_DIR/downloads/NAME) fetched as a download step fetches it (download_file, action.h:
+ * libcurl, https or http to loopback or a host of mirrors, the profile's) from the url of
+ * online's step of the same id (plan_make's, same facts and profile) into
+ * work/downloads/NAME, kept only when its sha256 is the step's, and added to m; *nfiles says
+ * how many. 0, or -1 with *cause. */
+int bundle_downloads_fetch(const struct plan *online, const struct plan *plan,
+    char *const *mirrors, const char *work, struct bundle_manifest *m, size_t *nfiles,
+    char **cause);
 
 #endif

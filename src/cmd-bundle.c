@@ -229,7 +229,8 @@ bm_build(struct bmake *b)
 	    bundle_apt_fetch(b->f, b->mirror, b->security, pkgs, b->work, b->m, &b->cause) == 0 &&
 	    bundle_pip_fetch(b->plan, b->f, b->p->pip.index_url, b->work, b->m, &b->npip,
 	    &b->cause) == 0 &&
-	    bundle_downloads_fetch(b->online, b->plan, b->work, b->m, &b->ndl, &b->cause) == 0 &&
+	    bundle_downloads_fetch(b->online, b->plan, b->p->mirrors, b->work, b->m, &b->ndl,
+	    &b->cause) == 0 &&
 	    bundle_write(b->out, b->work, b->m, &b->cause) == 0) {
 		bm_summary(b, pkgs);
 		rc = 0;

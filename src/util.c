@@ -13,6 +13,7 @@
 #include <sys/mount.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -803,6 +804,49 @@ proc_spawn_err(char *const argv[], int flags, int timeout, pid_t *pidp, int *err
 	if (errfd != NULL)
 		*errfd = o.fd[2];
 	return o.fd[1];
+}
+
+/* b cut to its last max bytes. */
+static void
+buf_keep_end(struct buf *b, size_t max)
+{
+	if (b->len <= max)
+		return;
+	memmove(b->data, b->data + b->len - max, max);
+	b->len = max;
+	b->data[max] = '\0';
+}
+
+int
+proc_capture(char *const argv[], int flags, int timeout, size_t max, char **out)
+{
+	char chunk[4096];
+	struct buf b;
+	pid_t pid;
+	ssize_t n;
+	int fd = proc_spawn(argv, flags, timeout, &pid), status = 0;
+
+	if (out != NULL)
+		*out = NULL;
+	if (fd < 0)
+		return -1;
+	buf_init(&b);
+	while ((n = read(fd, chunk, sizeof chunk)) > 0 || (n < 0 && errno == EINTR))
+		if (n > 0) {
+			if (flags & PROC_ECHO)
+				fwrite(chunk, 1, (size_t)n, stderr);
+			buf_add(&b, chunk, (size_t)n);
+			if (b.len / 2 > max)     /* cut seldom: a long output is not moved often */
+				buf_keep_end(&b, max);
+		}
+	close(fd);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	buf_keep_end(&b, max);
+	if (out != NULL)
+		*out = buf_steal(&b);
+	buf_free(&b);
+	return status;
 }
 
 double

@@ -159,6 +159,7 @@ no_test() { # NAME PROFILE FACTS
 }
 no_test pip "$TOP/profiles/pip-venv-openblas.yaml" "$T_OUT/target-facts.yaml"
 no_test conda "$TOP/profiles/conda-miniforge-openblas.yaml" "$T_OUT/target-facts.yaml"
+no_test source "$TOP/tests/conform/profiles/source-blis.yaml" "$T_OUT/target-facts.yaml"
 sed 's/^  version: "12"$/  version: "11"/' "$T_OUT/target-facts.yaml" >"$T_OUT/debian11-facts.yaml"
 no_test debian11 "$PROFILE" "$T_OUT/debian11-facts.yaml"
 

@@ -6,11 +6,17 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "armpy.h"
@@ -488,6 +494,123 @@ test_download_local(void **state)
 	free(dir);
 }
 
+/* A loopback HTTP/1.0 server (a child, *pid) answering every request with body; its port. */
+static int
+srv_start(const char *body, pid_t *pid)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof a;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), c;
+	char req[4096], *head;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+	assert_int_equal(listen(fd, 8), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	if ((*pid = fork()) == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);    /* a failed test does not leave it behind */
+		alarm(60);
+		head = xasprintf("HTTP/1.0 200 OK\r\nContent-Length: %zu\r\n\r\n%s", strlen(body),
+		    body);
+		while ((c = accept(fd, NULL, NULL)) >= 0) {
+			if (read(c, req, sizeof req) > 0 && write_all(c, head, strlen(head)) != 0)
+				_exit(1);
+			close(c);
+		}
+		_exit(0);
+	}
+	close(fd);
+	return ntohs(a.sin_port);
+}
+
+/* A plan of one download step "dl" from url with sha. */
+static struct plan *
+dl_plan(const char *url, const char *sha)
+{
+	struct plan *p = plan_new();
+	struct step *s = plan_add(p, "dl", "dl", "test");
+
+	s->kind = ACTION_DOWNLOAD;
+	s->u.download.url = xstrdup(url);
+	s->u.download.sha256 = xstrdup(sha);
+	s->u.download.dest = xstrdup("/opt/f.tar.gz");
+	return p;
+}
+
+/* bundle_downloads_fetch of one step from url pinned to sha; its result. */
+static int
+fetch_one(const char *url, const char *sha, const char *work, struct bundle_manifest *m,
+    char **cause)
+{
+	struct plan *on = dl_plan(url, sha), *off;
+	size_t n = 0;
+	int rc;
+
+	off = dl_plan(BUNDLE_DIR "/" BUNDLE_DOWNLOADS_DIR "/f.tar.gz", sha);
+	rc = bundle_downloads_fetch(on, off, NULL, work, m, &n, cause);
+	assert_int_equal(n, rc == 0 ? 1 : 0);
+	plan_free(on);
+	plan_free(off);
+	return rc;
+}
+
+/* bundle_downloads_fetch: with libcurl from the online step's url (a loopback server) into
+ * work/downloads, kept only with the bundle plan's sha256 (a wrong one leaves nothing), and a
+ * url the download policy refuses (file:) fetches nothing. */
+static void
+test_downloads_fetch(void **state)
+{
+	char *work = xstrdup("/tmp/armpy-test-bundle-XXXXXX"), *url, *path, *part, *text;
+	char *cause = NULL, sha[65];
+	struct bundle_manifest *m = xcalloc(1, sizeof *m);
+	struct stat st;
+	long long size;
+	pid_t pid;
+	int port = srv_start("the BLIS source\n", &pid);
+
+	(void)state;
+	setenv("ARMPY_DOWNLOAD_RETRIES", "0", 1);
+	assert_non_null(mkdtemp(work));
+	path = xasprintf("%s/" BUNDLE_DOWNLOADS_DIR "/f.tar.gz", work);
+	part = xasprintf("%s.part", path);
+	url = xasprintf("http://127.0.0.1:%d/f.tar.gz", port);
+	assert_int_equal(fetch_one(url, SHA, work, m, &cause), -1);     /* not its sha256 */
+	assert_non_null(strstr(cause, "sha256 mismatch"));
+	assert_int_not_equal(lstat(path, &st), 0);
+	assert_int_not_equal(lstat(part, &st), 0);
+	assert_int_equal(m->nfiles, 0);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(fetch_one("file:///etc/passwd", SHA, work, m, &cause), -1);
+	assert_non_null(strstr(cause, "refused"));
+	free(cause);
+	cause = NULL;
+	dl_write(part, "the BLIS source\n");       /* the sha256 to pin, then a fresh start */
+	assert_int_equal(bundle_sha256_file(part, &size, sha, NULL), 0);
+	unlink(part);
+	if (fetch_one(url, sha, work, m, &cause) != 0)
+		fail_msg("%s", cause);
+	text = file_read(path, 100, NULL, NULL);
+	assert_string_equal(text, "the BLIS source\n");
+	assert_int_equal(m->nfiles, 1);
+	assert_string_equal(m->files[0].path, BUNDLE_DOWNLOADS_DIR "/f.tar.gz");
+	assert_string_equal(m->files[0].sha256, sha);
+	assert_int_equal(m->files[0].size, 16);
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	unlink(path);
+	*strrchr(path, '/') = '\0';
+	rmdir(path);
+	rmdir(work);
+	unsetenv("ARMPY_DOWNLOAD_RETRIES");
+	bundle_manifest_free(m);
+	free(text);
+	free(url);
+	free(part);
+	free(path);
+	free(work);
+}
+
 static void
 supported_not(struct profile *p, const struct facts *f, const char *why)
 {
@@ -549,6 +672,7 @@ main(void)
 		cmocka_unit_test(test_pip_hook),
 		cmocka_unit_test(test_download_hook),
 		cmocka_unit_test(test_download_local),
+		cmocka_unit_test(test_downloads_fetch),
 		cmocka_unit_test(test_supported),
 		cmocka_unit_test(test_read_not_a_file),
 	};

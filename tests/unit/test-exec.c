@@ -1362,6 +1362,43 @@ test_spawn_not_found(void **state)
 	bnd_rm(dir);
 }
 
+/* proc_capture: the exit status and the end of the output (stderr merged), a long output cut
+ * to its last max bytes, an exec failure as the child's 127 with its reason, out optional. */
+static void
+test_proc_capture(void **state)
+{
+	char *sh[] = { "/bin/sh", "-c", "printf 'out '; printf 'err' >&2; exit 3", NULL };
+	char *big[] = { "/bin/sh", "-c", "i=0; while [ $i -lt 5000 ]; do "
+	    "printf '%08d\\n' $i; i=$((i+1)); done", NULL };
+	char *none[] = { "/nonexistent/armpy-no-such", NULL };
+	char *text;
+	int st;
+
+	(void)state;
+	st = proc_capture(sh, PROC_MERGE_STDERR, 10, 100, &text);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 3);
+	assert_string_equal(text, "out err");
+	free(text);
+	st = proc_capture(sh, PROC_MERGE_STDERR, 10, 5, &text);   /* the end is kept */
+	assert_string_equal(text, "t err");
+	free(text);
+	st = proc_capture(sh, 0, 10, 100, &text);           /* stderr to /dev/null */
+	assert_string_equal(text, "out ");
+	free(text);
+	st = proc_capture(big, 0, 10, 18, &text);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	assert_string_equal(text, "00004998\n00004999\n");
+	free(text);
+	st = proc_capture(none, PROC_MERGE_STDERR, 10, 4096, &text);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 127);
+	assert_non_null(strstr(text, "/nonexistent/armpy-no-such"));
+	free(text);
+	st = proc_capture(sh, 0, 10, 100, NULL);
+	assert_int_equal(WEXITSTATUS(st), 3);
+}
+
 /* ---- a validate step: the run's facts in, the report out to the observer ---- */
 
 static struct validate_report *validated_report;
@@ -1461,6 +1498,7 @@ main(void)
 		cmocka_unit_test(test_log_file),
 		cmocka_unit_test(test_validate_step_facts),
 		cmocka_unit_test(test_spawn_not_found),
+		cmocka_unit_test(test_proc_capture),
 		cmocka_unit_test(test_root_lock),
 		cmocka_unit_test(test_root_absolute),
 		cmocka_unit_test(test_extract_mounts),
