@@ -3,6 +3,7 @@
 #ifndef ARMPY_H
 #define ARMPY_H
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -155,6 +156,12 @@ int proc_spawn_err(char *const argv[], int flags, int timeout, pid_t *pid, int *
  * with errno when it could not be started (*out then NULL). */
 #define PROC_ECHO 0x4
 int proc_capture(char *const argv[], int flags, int timeout, size_t max, char **out);
+/* The command runs in its own process group. proc_interrupt(sig), async-signal-safe, is for a
+ * caller's SIGINT/SIGTERM/SIGHUP handler: it TERMs the group proc_capture waits for, and from
+ * then on proc_capture starts nothing (-1, EINTR); proc_interrupted holds the signal. A caller
+ * that catches no signal leaves the command running when armpy alone is killed. */
+extern volatile sig_atomic_t proc_interrupted;
+void proc_interrupt(int sig);
 
 /* The monotonic clock, in seconds. */
 double now_seconds(void);

@@ -75,6 +75,12 @@ bw_files(struct archive *a, const char *dir, const struct bundle_manifest *m, ch
 		int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), rc;
 
 		free(path);
+		if (proc_interrupted) {           /* SIGINT...: the partial file is removed */
+			if (fd >= 0)
+				close(fd);
+			cause_set(cause, "interrupted");
+			return -1;
+		}
 		if (fd < 0) {
 			cause_set(cause, "%s: %s", bf->path, strerror(errno));
 			return -1;

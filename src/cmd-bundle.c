@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -265,6 +266,36 @@ bm_prepare(struct bmake *b, struct args *a)
 	return 0;
 }
 
+/* SIGINT, SIGTERM and SIGHUP stop the command running and what follows; the work directory
+ * and the partial bundle are removed, and armpy dies of the signal. Ignored ones (nohup) stay
+ * ignored. */
+static void
+bm_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa, old;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = proc_interrupt;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < nitems(sigs); i++)
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
+}
+
+/* Dies of the signal that interrupted the bundle, after saying so (the shell's status). */
+static void
+bm_die(void)
+{
+	int sig = proc_interrupted;
+
+	fprintf(stderr, "armpy bundle: interrupted by %s: no bundle written, its work directory "
+	    "removed\n", sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP");
+	signal(sig, SIG_DFL);
+	raise(sig);
+	exit(128 + sig);
+}
+
 static int
 bundle_exec(struct args *a)
 {
@@ -273,7 +304,10 @@ bundle_exec(struct args *a)
 
 	memset(&b, 0, sizeof b);
 	b.out = args_get(a, "--output");
+	bm_signals();
 	rc = bm_prepare(&b, a) == 0 && bm_build(&b) == 0 ? EXIT_OK : EXIT_USAGE;
+	if (rc != EXIT_OK && proc_interrupted)
+		bm_die();
 	if (rc != EXIT_OK)
 		fprintf(stderr, "armpy bundle: %s\n", b.cause != NULL ? b.cause : "failed");
 	free(b.cause);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/mount.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -817,19 +818,37 @@ buf_keep_end(struct buf *b, size_t max)
 	b->data[max] = '\0';
 }
 
+volatile sig_atomic_t proc_interrupted;
+static volatile sig_atomic_t proc_group;     /* the group proc_capture waits for, or 0 */
+
+void
+proc_interrupt(int sig)
+{
+	proc_interrupted = sig;
+	if (proc_group > 0)
+		kill(-(pid_t)proc_group, SIGTERM);
+}
+
 int
 proc_capture(char *const argv[], int flags, int timeout, size_t max, char **out)
 {
 	char chunk[4096];
 	struct buf b;
-	pid_t pid;
+	pid_t pid, w;
 	ssize_t n;
-	int fd = proc_spawn(argv, flags, timeout, &pid), status = 0;
+	int fd, status = 0;
 
 	if (out != NULL)
 		*out = NULL;
-	if (fd < 0)
+	if (proc_interrupted) {
+		errno = EINTR;
 		return -1;
+	}
+	if ((fd = proc_spawn(argv, flags | PROC_NEW_GROUP, timeout, &pid)) < 0)
+		return -1;
+	proc_group = pid;
+	if (proc_interrupted)             /* a signal before the group was known */
+		kill(-pid, SIGTERM);
 	buf_init(&b);
 	while ((n = read(fd, chunk, sizeof chunk)) > 0 || (n < 0 && errno == EINTR))
 		if (n > 0) {
@@ -840,13 +859,14 @@ proc_capture(char *const argv[], int flags, int timeout, size_t max, char **out)
 				buf_keep_end(&b, max);
 		}
 	close(fd);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
 		;
+	proc_group = 0;
 	buf_keep_end(&b, max);
 	if (out != NULL)
 		*out = buf_steal(&b);
 	buf_free(&b);
-	return status;
+	return w == pid ? status : -1;     /* not reaped (ECHILD): no status to trust */
 }
 
 double

@@ -163,6 +163,21 @@ no_test source "$TOP/tests/conform/profiles/source-blis.yaml" "$T_OUT/target-fac
 sed 's/^  version: "12"$/  version: "11"/' "$T_OUT/target-facts.yaml" >"$T_OUT/debian11-facts.yaml"
 no_test debian11 "$PROFILE" "$T_OUT/debian11-facts.yaml"
 
+# 4a. SIGTERM while armpy bundle's apt-get runs: the command's group is stopped, the work
+# directory and the partial bundle are removed, armpy dies of the signal.
+rm -rf "$T_OUT/sig"; mkdir -p "$T_OUT/sig"
+"$ARMPY" bundle --profile "$PROFILE" --facts "$T_OUT/target-facts.yaml" -o "$T_OUT/sig/b.bundle" \
+	>"$T_OUT/sig.out" 2>"$T_OUT/sig.err" &
+bpid=$!
+for _ in $(seq 600); do pgrep -f 'apt-get.*/sig/\.armpy-bundle-' >/dev/null && break; sleep 0.05; done
+apt_seen=$(pgrep -f 'apt-get.*/sig/\.armpy-bundle-' | wc -l)
+kill -TERM "$bpid"; wait "$bpid"; rc=$?
+sleep 0.5
+if [ "$apt_seen" -gt 0 ] && [ $rc -eq 143 ] && [ -z "$(ls -A "$T_OUT/sig")" ] &&
+    ! pgrep -f 'apt-get.*/sig/\.armpy-bundle-' >/dev/null && grep -q 'interrupted by SIGTERM' "$T_OUT/sig.err"; then
+	t_pass "SIGTERM during armpy bundle's apt-get: exit 143, apt-get stopped, nothing left beside the output"
+else t_fail "SIGTERM during armpy bundle (apt-get seen: $apt_seen): exit $rc, left: '$(ls -A "$T_OUT/sig" | tr '\n' ' ')'"; why sig; fi
+
 # 4b. The pip route from a bundle (tests/bundle/pip.sh).
 . "$HERE/pip.sh"
 

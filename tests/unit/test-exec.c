@@ -18,6 +18,7 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -1399,6 +1400,38 @@ test_proc_capture(void **state)
 	assert_int_equal(WEXITSTATUS(st), 3);
 }
 
+/* proc_interrupt from a signal handler: the running command's group (the shell and its sleep)
+ * is TERMed at once; afterwards proc_capture starts nothing (-1, EINTR). */
+static void
+test_proc_interrupt(void **state)
+{
+	char *slow[] = { "/bin/sh", "-c", "sleep 30; echo late", NULL };
+	char *sh[] = { "/bin/true", NULL };
+	struct sigaction sa, old;
+	struct itimerval t = { .it_value = { 0, 200 * 1000 } };
+	double start = now_seconds();
+	char *text;
+	int st;
+
+	(void)state;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = proc_interrupt;
+	sigaction(SIGALRM, &sa, &old);
+	setitimer(ITIMER_REAL, &t, NULL);
+	st = proc_capture(slow, PROC_MERGE_STDERR, 60, 100, &text);
+	assert_true(now_seconds() - start < 20);
+	assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+	assert_string_equal(text, "");
+	free(text);
+	assert_int_equal(proc_interrupted, SIGALRM);
+	errno = 0;
+	assert_int_equal(proc_capture(sh, 0, 10, 100, &text), -1);
+	assert_int_equal(errno, EINTR);
+	assert_null(text);
+	proc_interrupted = 0;
+	sigaction(SIGALRM, &old, NULL);
+}
+
 /* ---- a validate step: the run's facts in, the report out to the observer ---- */
 
 static struct validate_report *validated_report;
@@ -1499,6 +1532,7 @@ main(void)
 		cmocka_unit_test(test_validate_step_facts),
 		cmocka_unit_test(test_spawn_not_found),
 		cmocka_unit_test(test_proc_capture),
+		cmocka_unit_test(test_proc_interrupt),
 		cmocka_unit_test(test_root_lock),
 		cmocka_unit_test(test_root_absolute),
 		cmocka_unit_test(test_extract_mounts),
