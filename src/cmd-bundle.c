@@ -347,6 +347,9 @@ const struct cmd_entry cmd_bundle_entry = {
 	    "source: pip with library: blis (NumPy built from its sdist; its wheels and\n"
 	    "sdists are downloaded with this machine's /usr/bin/python3 -m pip from the index\n"
 	    "pip would use, for the target's platform and Python): every other combination is\n"
-	    "refused, because no test has installed it from a bundle yet.\n",
+	    "refused, because no test has installed it from a bundle yet.\n"
+	    "Exit status: 0 written, 2 refused or failed (the reason on stderr), 128+N killed by\n"
+	    "signal N (SIGINT, SIGTERM, SIGHUP): the running apt-get or pip is stopped, and\n"
+	    "neither the work directory nor a partial bundle is left.\n",
 	.exec = bundle_exec,
 };
