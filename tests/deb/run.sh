@@ -74,6 +74,14 @@ for f in /usr/bin/armpy /usr/share/armpy/armpy-probe.py /usr/share/man/man1/armp
 	if grep -qxF "$f" "$T_OUT/contents.out"; then t_pass "the package has $f"
 	else t_fail "the package lacks $f"; fi
 done
+# The binary looks for its probe where the package puts it (ARMPY_DATADIR: built with PREFIX=/usr).
+probe=$(dpkg-deb --fsys-tarfile "$DEB" | tar -xOf - ./usr/bin/armpy |
+	grep -aoE '/[a-z/]*/armpy/armpy-probe\.py' | sort -u | tr '\n' ' ')
+if [ "$probe" = "/usr/share/armpy/armpy-probe.py " ]; then
+	t_pass "/usr/bin/armpy looks for its probe in /usr/share/armpy, where the package has it"
+else
+	t_fail "/usr/bin/armpy looks for its probe in: ${probe:-nowhere}"
+fi
 n=$(grep -c '^/usr/share/armpy/profiles/.*\.yaml$' "$T_OUT/contents.out")
 want=$(ls "$TOP"/profiles/*.yaml | wc -l)
 [ "$n" -eq "$want" ] && t_pass "the package has all $want example profiles" ||
