@@ -7,7 +7,8 @@
 # ctypes, BLIS's own BLIS_ARCH_DEBUG=1 message), never a kernel name the test expects. Where the
 # BLIS build has an SVE configuration (armsve, a64fx), under the SVE models it runs one with a
 # correct dgemm, or armpy's report names it. The emulated commands run two models at a time
-# (cpu_parallel), the cases are judged after, in order. Uses R, A, TRIPLET, T_OUT and blis_says.
+# (cpu_parallel), the cases are judged after, in order. Uses R, A, TRIPLET, T_OUT, blis_says and
+# proc_hold.
 
 CPU_MODELS="a64fx neoverse-n1 max"
 
@@ -85,17 +86,16 @@ cpu_run_blis() {
 }
 
 # cpu_parallel FUNC MODEL...: FUNC MODEL for each model, two at a time in the background (one
-# emulated process per core; each writes only its own files), /proc mounted once for them all
-# (in_chroot would mount and unmount it under the other).
+# emulated process per core; each writes only its own files), /proc held (run.sh's proc_hold).
 cpu_parallel() {
-	local f=$1 m mounted=0; shift
-	mountpoint -q "$R/proc" || { mount -t proc proc "$R/proc" && mounted=1; }
+	local f=$1 m; shift
+	proc_hold
 	for m in "$@"; do
 		while [ "$(jobs -rp | wc -l)" -ge 2 ]; do wait -n; done
 		"$f" "$m" &
 	done
 	wait
-	[ $mounted = 0 ] || umount "$R/proc" || umount -l "$R/proc"
+	proc_release
 }
 
 # cpu_validate MODEL LIB NAME [REPORT.PY OPTIONS]: the validate under MODEL (cpu_validate_run)

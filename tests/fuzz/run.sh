@@ -3,8 +3,8 @@
 # tests/fuzz/run.sh — the libFuzzer targets, one per loader, under ASan+UBSan: builds them with
 # clang, replays every finding kept in regress/<target>/, then fuzzes each target for
 # FUZZ_SECONDS (default 30) from a scratch corpus seeded with the fixtures, FUZZ_JOBS targets at
-# a time (default: one per core). `make fuzz` runs it with FUZZ_MINUTES per target. Inputs in pending/<target>/ are findings not fixed yet: not
-# replayed, moved to regress/ with their fix.
+# a time (default: one per core). `make fuzz` runs it with FUZZ_MINUTES per target. Inputs in
+# pending/<target>/ are findings not fixed yet: not replayed, moved to regress/ with their fix.
 set -u
 . "$(dirname "$0")/../lib.sh"
 cd "$TOP"
@@ -88,7 +88,8 @@ fuzz_start() {
 	) &
 }
 
-# fuzz_result TARGET: its verdict once it ended; a crash, leak, UB, timeout or broken property fails.
+# fuzz_result TARGET: its verdict once it ended; a crash, leak, UB, timeout or broken property
+# fails.
 fuzz_result() {
 	local t=$1 log=$OUT/fuzz-$1.log art=$OUT/artifacts/$1/
 	if [ "$(cat "$OUT/fuzz-$t.rc")" = 0 ]; then
