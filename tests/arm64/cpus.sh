@@ -6,7 +6,9 @@
 # armpy names are the ones the library itself picks in that model (openblas_get_corename() by
 # ctypes, BLIS's own BLIS_ARCH_DEBUG=1 message), never a kernel name the test expects. Where the
 # BLIS build has an SVE configuration (armsve, a64fx), under the SVE models it runs one with a
-# correct dgemm, or armpy's report names it. Uses R, A, TRIPLET, T_OUT and blis_says.
+# correct dgemm, or armpy's report names it. The emulated commands run two models at a time
+# (cpu_parallel), the cases are judged after, in order. Uses R, A, TRIPLET, T_OUT, blis_says and
+# proc_hold.
 
 CPU_MODELS="a64fx neoverse-n1 max"
 
@@ -27,11 +29,12 @@ for k in sys.argv[2:]:
 print("" if d is None else " ".join(map(str, d)) if isinstance(d, list) else d)' "$@" 2>/dev/null
 }
 
-# cpu_reached MODEL: armpy detect under QEMU_CPU=MODEL sees that model: a named core by its MIDR
-# (the name armpy gives implementer/part), qemu's own "max" (a MIDR armpy does not name) by SVE.
+# cpu_reached MODEL: armpy detect under QEMU_CPU=MODEL (run by cpu_run_ob) sees that model: a
+# named core by its MIDR (the name armpy gives implementer/part), qemu's own "max" (a MIDR armpy
+# does not name) by SVE.
 cpu_reached() {
 	local m=$1 d=$T_OUT/cpu-$1-detect.out name feats want
-	logged "cpu-$m-detect" in_chroot "$R" env QEMU_CPU="$m" "$A" detect ||
+	[ "$(cat "$T_OUT/cpu-$m-detect.rc" 2>/dev/null)" = 0 ] ||
 		{ t_fail "detect under QEMU_CPU=$m"; why "cpu-$m-detect"; return 1; }
 	name=$(yget "$d" cpu name) feats=$(yget "$d" cpu features)
 	want=$(tr -cd 'a-z0-9' <<<"$m")
@@ -62,12 +65,44 @@ a = np.ones((64, 64)); a @ a' 2>&1 >/dev/null |
 		sed -nE "s/.*selecting sub-configuration '([a-z0-9_]+)'.*/\1/p" | tail -1
 }
 
-# cpu_validate MODEL LIB NAME [REPORT.PY OPTIONS]: validate under MODEL; the report must pass
-# (tests/e2e/report.py) and list QEMU_CPU among the variables the probe saw.
+# cpu_validate_run MODEL LIB NAME: armpy validate under MODEL, into $T_OUT/NAME.out.
+cpu_validate_run() {
+	logged "$3" in_chroot "$R" env QEMU_CPU="$1" "$A" validate --expect "$2" --quick --format yaml
+}
+
+# cpu_run_ob MODEL: what the OpenBLAS cases of MODEL read: detect (its status in .rc), validate,
+# openblas_get_corename().
+cpu_run_ob() {
+	logged "cpu-$1-detect" in_chroot "$R" env QEMU_CPU="$1" "$A" detect
+	echo $? >"$T_OUT/cpu-$1-detect.rc"
+	cpu_validate_run "$1" openblas "cpu-$1-ob"
+	ob_corename "$1" >"$T_OUT/cpu-$1-corename.out" 2>"$T_OUT/cpu-$1-corename.err"
+}
+
+# cpu_run_blis MODEL: what the BLIS cases of MODEL read: BLIS_ARCH_DEBUG's word, validate.
+cpu_run_blis() {
+	blis_debug "$1" >"$T_OUT/cpu-$1-blisword.out"
+	cpu_validate_run "$1" blis "cpu-$1-blis"
+}
+
+# cpu_parallel FUNC MODEL...: FUNC MODEL for each model, two at a time in the background (one
+# emulated process per core; each writes only its own files), /proc held (run.sh's proc_hold).
+cpu_parallel() {
+	local f=$1 m; shift
+	proc_hold
+	for m in "$@"; do
+		while [ "$(jobs -rp | wc -l)" -ge 2 ]; do wait -n; done
+		"$f" "$m" &
+	done
+	wait
+	proc_release
+}
+
+# cpu_validate MODEL LIB NAME [REPORT.PY OPTIONS]: the validate under MODEL (cpu_validate_run)
+# must pass (tests/e2e/report.py) and list QEMU_CPU among the variables the probe saw.
 cpu_validate() {
 	local m=$1 lib=$2 n=$3
 	shift 3
-	logged "$n" in_chroot "$R" env QEMU_CPU="$m" "$A" validate --expect "$lib" --quick --format yaml
 	if logged "$n-y" python3 "$TOP/tests/e2e/report.py" "$T_OUT/$n.out" "$lib" --emulated --kernels "$@"; then
 		t_pass "QEMU_CPU=$m $lib: $(cat "$T_OUT/$n-y.out")"
 	else
@@ -132,18 +167,19 @@ blis_sve() {
 
 # cpus_section: every model with OpenBLAS (installed last by run.sh), then with BLIS.
 cpus_section() {
-	local known m k word blis s=$(date +%s)
+	local known m k word blis reached s=$(date +%s)
 	known=$(qemu_models)
 	local models=()
 	for m in $CPU_MODELS; do
 		if grep -qx -- "$m" <<<"$known"; then models+=("$m")
 		else t_skip "QEMU_CPU=$m: this qemu does not know the model ($(tr '\n' ' ' <<<"$known"))"; fi
 	done
+	cpu_parallel cpu_run_ob "${models[@]}"
 	for m in "${models[@]}"; do
 		cpu_reached "$m" || continue
 		cpu_validate "$m" openblas "cpu-$m-ob" --corename
 		k=$(yget "$T_OUT/cpu-$m-ob.out" blas kernels)
-		cpu_kernels_same "$m" OpenBLAS "$k" "$(ob_corename "$m")" "openblas_get_corename()"
+		cpu_kernels_same "$m" OpenBLAS "$k" "$(cat "$T_OUT/cpu-$m-corename.out")" "openblas_get_corename()"
 	done
 	blis=$(in_chroot "$R" update-alternatives --list "libblas.so.3-$TRIPLET" | grep -m1 '/blis-')
 	if ! logged cpu-alt in_chroot "$R" update-alternatives --set "libblas.so.3-$TRIPLET" "$blis"; then
@@ -151,9 +187,11 @@ cpus_section() {
 	fi
 	blis_says "$R" "$TRIPLET" || t_fail "asking the chroot's BLIS which configurations it knows"
 	unset BLIS_SVE
-	for m in "${models[@]}"; do
-		[ -s "$T_OUT/cpu-$m-detect.out" ] || continue
-		word=$(blis_debug "$m")
+	reached=()
+	for m in "${models[@]}"; do [ -s "$T_OUT/cpu-$m-detect.out" ] && reached+=("$m"); done
+	cpu_parallel cpu_run_blis "${reached[@]}"
+	for m in "${reached[@]}"; do
+		word=$(cat "$T_OUT/cpu-$m-blisword.out")
 		cpu_validate "$m" blis "cpu-$m-blis" ${word:+--blis-kernels "$word"}
 		k=$(yget "$T_OUT/cpu-$m-blis.out" blas kernels)
 		cpu_kernels_same "$m" BLIS "$k" "$word" "BLIS_ARCH_DEBUG=1"

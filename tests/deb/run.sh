@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# tests/deb/run.sh — the Debian package: `make deb` builds armpy_<version>_<arch>.deb, lintian has no
+# tests/deb/run.sh — the Debian package: `make deb` builds armpy_<version>_<arch>.deb (with
+# DEB_BUILD_OPTIONS=nocheck: tests/arm64 builds it with its unit tests), lintian has no
 # errors and only the warnings tests/deb/lintian-allowed.txt explains, the package holds what it
 # must, installs with apt into a fresh Debian bookworm chroot and plans there from its own
 # profiles; and the bash completion it ships completes commands, options, values and files.
@@ -25,8 +26,16 @@ done
 # 1. The build.
 rm -f "$TOP"/dist/armpy_"${VERSION}"_*
 s=$(date +%s)
-t_logged "make deb builds the package ($ARCH)" build make -C "$TOP" deb || { t_summary; exit; }
+# nocheck: the unit suite has run the unit tests on this machine already; tests/arm64 runs them in
+# its package build (debian/rules' dh_auto_test).
+t_logged "make deb builds the package ($ARCH)" build \
+	env DEB_BUILD_OPTIONS="nocheck parallel=$(nproc)" make -C "$TOP" deb || { t_summary; exit; }
 echo "     (make deb took $(( $(date +%s) - s ))s)"
+if grep -q '^== unit/' "$T_OUT/build.out"; then
+	t_fail "DEB_BUILD_OPTIONS=nocheck: the build ran the unit tests all the same"
+else
+	t_pass "DEB_BUILD_OPTIONS=nocheck: the build ran no unit test"
+fi
 if grep -E '(^|[^-])warning:' "$T_OUT/build.out" "$T_OUT/build.err" | grep -v dpkg >/dev/null; then
 	t_fail "the package build has compiler warnings"
 	grep -hE 'warning:' "$T_OUT/build.out" "$T_OUT/build.err" | head -5 | sed 's/^/    /'
@@ -65,6 +74,14 @@ for f in /usr/bin/armpy /usr/share/armpy/armpy-probe.py /usr/share/man/man1/armp
 	if grep -qxF "$f" "$T_OUT/contents.out"; then t_pass "the package has $f"
 	else t_fail "the package lacks $f"; fi
 done
+# The binary looks for its probe where the package puts it (ARMPY_DATADIR: built with PREFIX=/usr).
+probe=$(dpkg-deb --fsys-tarfile "$DEB" | tar -xOf - ./usr/bin/armpy |
+	grep -aoE '/[a-z/]*/armpy/armpy-probe\.py' | sort -u | tr '\n' ' ')
+if [ "$probe" = "/usr/share/armpy/armpy-probe.py " ]; then
+	t_pass "/usr/bin/armpy looks for its probe in /usr/share/armpy, where the package has it"
+else
+	t_fail "/usr/bin/armpy looks for its probe in: ${probe:-nowhere}"
+fi
 n=$(grep -c '^/usr/share/armpy/profiles/.*\.yaml$' "$T_OUT/contents.out")
 want=$(ls "$TOP"/profiles/*.yaml | wc -l)
 [ "$n" -eq "$want" ] && t_pass "the package has all $want example profiles" ||

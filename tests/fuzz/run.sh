@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: MIT
 # tests/fuzz/run.sh — the libFuzzer targets, one per loader, under ASan+UBSan: builds them with
 # clang, replays every finding kept in regress/<target>/, then fuzzes each target for
-# FUZZ_SECONDS (default 30) from a scratch corpus seeded with the fixtures. `make fuzz` runs it
-# with FUZZ_MINUTES per target. Inputs in pending/<target>/ are findings not fixed yet: not
-# replayed, moved to regress/ with their fix.
+# FUZZ_SECONDS (default 30) from a scratch corpus seeded with the fixtures, FUZZ_JOBS targets at
+# a time (default: one per core). `make fuzz` runs it with FUZZ_MINUTES per target. Inputs in
+# pending/<target>/ are findings not fixed yet: not replayed, moved to regress/ with their fix.
 set -u
 . "$(dirname "$0")/../lib.sh"
 cd "$TOP"
@@ -73,20 +73,52 @@ replay() {
 	done
 }
 
-# fuzz TARGET: FUZZ_SECONDS of new inputs; a crash, leak, UB, timeout or broken property fails.
-fuzz() {
-	local t=$1 bin=$F/build/fuzz-$1 dir log=$OUT/fuzz-$1.log art=$OUT/artifacts/$1/
+# fuzz_start TARGET: FUZZ_SECONDS of new inputs, in the background (libFuzzer uses one core); its
+# exit status goes to $OUT/fuzz-TARGET.rc when it ends.
+fuzz_start() {
+	local t=$1 bin=$F/build/fuzz-$1 dir art=$OUT/artifacts/$1/
 	dir=$(corpus "$t")
 	mkdir -p "$art"
-	if timeout $((SECS + 120)) "$bin" "$dir" -max_total_time="$SECS" -timeout="${FUZZ_TIMEOUT:-10}" \
-	    -rss_limit_mb=2048 -max_len=1048576 -artifact_prefix="$art" -print_final_stats=1 \
-	    >"$log" 2>&1; then
+	rm -f "$OUT/fuzz-$t.rc"
+	(
+		timeout $((SECS + 120)) "$bin" "$dir" -max_total_time="$SECS" -timeout="${FUZZ_TIMEOUT:-10}" \
+		    -rss_limit_mb=2048 -max_len=1048576 -artifact_prefix="$art" -print_final_stats=1 \
+		    >"$OUT/fuzz-$t.log" 2>&1
+		echo $? >"$OUT/fuzz-$t.rc.part" && mv "$OUT/fuzz-$t.rc.part" "$OUT/fuzz-$t.rc"
+	) &
+}
+
+# fuzz_result TARGET: its verdict once it ended; a crash, leak, UB, timeout or broken property
+# fails.
+fuzz_result() {
+	local t=$1 log=$OUT/fuzz-$1.log art=$OUT/artifacts/$1/
+	if [ "$(cat "$OUT/fuzz-$t.rc")" = 0 ]; then
 		t_pass "$t: ${SECS}s of fuzzing ($(grep -m1 -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$') inputs)"
 	else
 		t_fail "$t: fuzzing found $(ls "$art" | tr '\n' ' ')(log: $log)"
 		why_failed "$log"
 		echo "    keep it: copy the input to tests/fuzz/pending/$t/ (or regress/$t/ with its fix)"
 	fi
+}
+
+# fuzz_all TARGET...: FUZZ_JOBS targets at a time (default: one per core), each reported as it
+# ends, so each gets FUZZ_SECONDS of a core of its own and its lines stay together.
+fuzz_all() {
+	local jobs=${FUZZ_JOBS:-$(nproc)} running=() left t r
+	[ "$jobs" -ge 1 ] 2>/dev/null || jobs=1
+	for t in "$@" ""; do
+		while [ ${#running[@]} -gt 0 ] && { [ -z "$t" ] || [ ${#running[@]} -ge "$jobs" ]; }; do
+			# no child left to wait for, yet no status: the job itself was killed
+			wait -n; [ $? -ne 127 ] || for r in "${running[@]}"; do
+				[ -f "$OUT/fuzz-$r.rc" ] || echo killed >"$OUT/fuzz-$r.rc"; done
+			left=()
+			for r in "${running[@]}"; do
+				if [ -f "$OUT/fuzz-$r.rc" ]; then fuzz_result "$r"; else left+=("$r"); fi
+			done
+			running=("${left[@]}")
+		done
+		[ -z "$t" ] || { fuzz_start "$t"; running+=("$t"); }
+	done
 }
 
 if ! have_libfuzzer; then
@@ -99,6 +131,6 @@ if ! make -s -j2 fuzz-build >"$OUT/build.log" 2>&1; then
 fi
 for t in $TARGETS; do replay "$t"; done
 if [ "$SECS" -gt 0 ]; then
-	for t in $TARGETS; do fuzz "$t"; done
+	fuzz_all $TARGETS
 fi
 t_summary
