@@ -204,13 +204,17 @@ bundle_suite(const struct facts *f)
 }
 
 /* Why a source: pip profile is not bundled, or NULL: what tests/bundle installs offline is
- * NumPy built from its sdist against Debian's BLIS, on the distro's python3. */
+ * NumPy built from its sdist against Debian's BLIS, or its OpenMP OpenBLAS, on the distro's
+ * python3. */
 static const char *
 bundle_pip_untested(const struct profile *p)
 {
-	if (p->blas.library != BLAS_BLIS)
-		return "source: pip only with library: blis (NumPy built from its sdist; the "
-		    "wheel-or-sdist choice of the other libraries has not been tested)";
+	if (p->blas.library != BLAS_BLIS && p->blas.library != BLAS_OPENBLAS)
+		return "source: pip only with library: blis or openblas (NumPy built from its "
+		    "sdist; the wheel-or-sdist choice of the other libraries has not been tested)";
+	if (p->blas.library == BLAS_OPENBLAS && p->blas.threading != THREADING_OPENMP)
+		return "source: pip with library: openblas only with threading: openmp (Debian's "
+		    "libopenblas-openmp-dev; the other flavours have not been installed from a bundle)";
 	if (p->scipy)
 		return "source: pip only with scipy: false (SciPy's sdist and its build "
 		    "requirements have not been tested)";

@@ -344,10 +344,11 @@ const struct cmd_entry cmd_bundle_entry = {
 	    "signed index, and a manifest with each file's size and sha256. Install it on the\n"
 	    "target with armpy --profile FILE --bundle BUNDLE (no network needed).\n",
 	.notes = "Bundles are made for Debian 12 with source: system (build: packages), and\n"
-	    "source: pip with library: blis (NumPy built from its sdist; its wheels and\n"
-	    "sdists are downloaded with this machine's /usr/bin/python3 -m pip from the index\n"
-	    "pip would use, for the target's platform and Python): every other combination is\n"
-	    "refused, because no test has installed it from a bundle yet.\n"
+	    "source: pip with library: blis, or openblas with threading: openmp (NumPy built\n"
+	    "from its sdist, no SciPy, no extras; its wheels and sdists are downloaded with\n"
+	    "this machine's /usr/bin/python3 -m pip from the index pip would use, for the\n"
+	    "target's platform and Python): every other combination is refused, because no\n"
+	    "test has installed it from a bundle yet.\n"
 	    "Exit status: 0 written, 2 refused or failed (the reason on stderr), 128+N killed by\n"
 	    "signal N (SIGINT, SIGTERM, SIGHUP): the running apt-get or pip is stopped, and\n"
 	    "neither the work directory nor a partial bundle is left.\n",

@@ -7,7 +7,8 @@
 # and its build requirements from that index; the bundle installs into the chroot inside a
 # network namespace with only loopback and empty routing tables, pip never asking the index,
 # and validates.
-# A wheel with one byte changed, and the sdist missing, are refused before anything runs.
+# A wheel with one byte changed, and the sdist missing, are refused before anything runs. The
+# pip suite's OpenBLAS (OpenMP) profile the same way, offline.
 . "$TOP/tests/pip/lib-index.sh"
 
 # pip_members BUNDLE: the bundle's members under pip/, one a line.
@@ -96,10 +97,44 @@ EOF
 	else t_fail "pip: the venv's NumPy is not the bundle's $NUMPY_VERSION"; why pip-ver; fi
 	t_logged "pip: offline, armpy validate --python VENV --expect blis --root CHROOT passes" pip-validate \
 		offline "$ARMPY" validate --python /root/.venvs/armpy/bin/python --expect blis --root "$P" --quick
-	stop_server
 	umount "$P/var/cache/ccache"
 	chroot_destroy "$(dirname "$P")"
 }
+
+# The pip suite's OpenBLAS profile (OpenMP; NumPy from its sdist against Debian's OpenBLAS):
+# its bundle from a fresh chroot's facts, installed offline, validated. Needs the index served.
+pip_openblas_case() {
+	local p=$T_OUT/pip-openblas.yaml f=$T_OUT/pip-ob-facts.yaml before s O
+	[ -n "${URL:-}" ] || return
+	sed "s|@URL@|$URL|" "$TOP/tests/pip/profiles/pip-openblas.yaml" >"$p"
+	chroot_setup "pip openblas: bookworm amd64 minbase chroot" amd64 python3 ccache || return
+	O=$CHROOT_ROOT
+	own_archives "$O" || { t_fail "pip openblas: an empty apt archive cache in the chroot"; return; }
+	pip_ccache "$O" || { t_fail "pip openblas: binding the ccache"; return; }
+	t_logged "pip openblas: armpy detect --root CHROOT" pip-ob-facts "$ARMPY" detect --root "$O" || return
+	cp "$T_OUT/pip-ob-facts.out" "$f"
+	t_logged "pip openblas: armpy bundle of the pip suite's OpenBLAS profile exits 0" pip-ob-build \
+		"$ARMPY" bundle --profile "$p" --facts "$f" -o "$T_OUT/pip-ob.bundle" || return
+	zstd -q -dc "$T_OUT/pip-ob.bundle" | tar -t >"$T_OUT/pip-ob-members.txt"
+	if grep -q '/libopenblas0-openmp_.*\.deb$' "$T_OUT/pip-ob-members.txt"; then
+		t_pass "pip openblas: the bundle holds Debian's OpenMP OpenBLAS"
+	else t_fail "pip openblas: no libopenblas0-openmp .deb in the bundle"; fi
+	before=$(wc -l <"$T_OUT/pip-server.log")
+	s=$(date +%s)
+	T_TIMEOUT=2400 t_logged "pip openblas: offline, armpy --bundle FILE --yes exits 0 (builds NumPy, validates)" \
+		pip-ob-install offline nice "$ARMPY" --profile "$p" --root "$O" --bundle "$T_OUT/pip-ob.bundle" --yes
+	echo "     (offline pip OpenBLAS install took $(( $(date +%s) - s ))s)"
+	if [ "$(wc -l <"$T_OUT/pip-server.log")" -eq "$before" ] &&
+	    logged pip-ob-ver in_chroot "$O" /root/.venvs/armpy/bin/python -c 'import numpy; print(numpy.__version__)' &&
+	    [ "$(cat "$T_OUT/pip-ob-ver.out")" = "$NUMPY_VERSION" ]; then
+		t_pass "pip openblas: NumPy $NUMPY_VERSION from the bundle's sdist, no request to the index"
+	else t_fail "pip openblas: NumPy not the bundle's $NUMPY_VERSION, or the index was asked"; why pip-ob-ver; fi
+	t_logged "pip openblas: offline, armpy validate --python VENV --expect openblas:openmp passes" pip-ob-validate \
+		offline "$ARMPY" validate --python /root/.venvs/armpy/bin/python --expect openblas:openmp --root "$O" --quick
+	umount "$O/var/cache/ccache"
+	chroot_destroy "$(dirname "$O")"
+}
 pip_case
+pip_openblas_case
 stop_server
 trap 'chroot_destroy_all' EXIT

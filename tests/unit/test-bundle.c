@@ -636,8 +636,13 @@ test_supported(void **state)
 	assert_non_null(strstr(cause, "no test has run this"));
 	free(cause);
 	cause = NULL;
-	p->source = SOURCE_PIP;           /* OpenBLAS: wheels or sdist, untested */
-	supported_not(p, &f, "library: blis");
+	p->source = SOURCE_PIP;           /* OpenBLAS with pthreads: its flavour untested */
+	p->blas.library = BLAS_OPENBLAS;
+	p->blas.threading = THREADING_PTHREADS;
+	supported_not(p, &f, "threading: openmp");
+	p->blas.library = BLAS_NVPL;
+	supported_not(p, &f, "library: blis or openblas");
+	p->blas.library = BLAS_OPENBLAS;
 	p->source = SOURCE_CONDA;
 	supported_not(p, &f, "conda");
 	p->source = SOURCE_SYSTEM;
@@ -647,6 +652,10 @@ test_supported(void **state)
 
 	p = pip_blis();                    /* what tests/bundle installs offline */
 	assert_int_equal(bundle_supported(p, &f, NULL), 0);
+	p->blas.library = BLAS_OPENBLAS;   /* and with OpenMP OpenBLAS */
+	p->blas.threading = THREADING_OPENMP;
+	assert_int_equal(bundle_supported(p, &f, NULL), 0);
+	p->blas.library = BLAS_BLIS;
 	supported_not(p, &old, "Debian 12");
 	p->scipy = 1;
 	supported_not(p, &f, "scipy: false");
