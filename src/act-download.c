@@ -35,6 +35,13 @@ dl_env_int(const char *name, int def)
 	return v != NULL && *v >= '0' && *v <= '9' ? atoi(v) : def;
 }
 
+/* A signal stops the download: the run's (exec_signalled), or armpy bundle's (proc_interrupt). */
+static int
+dl_stopped(void)
+{
+	return exec_signalled || proc_interrupted;
+}
+
 /* A line of the download's log: the run's (e), else stderr (armpy bundle has no run). */
 static void ARMPY_PRINTF(2, 3)
 dl_logf(struct exec *e, const char *fmt, ...)
@@ -264,7 +271,7 @@ dl_xfer(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ult, curl_of
 
 	(void)ult;
 	(void)uln;
-	if (exec_signalled)
+	if (dl_stopped())
 		return 1;
 	if (d->discard || d->e == NULL)
 		return 0;
@@ -324,7 +331,7 @@ dl_request(struct dl *d, const char *url, char **redirect, char **cause)
 	d->got = 0;
 	rc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-	if (rc == CURLE_ABORTED_BY_CALLBACK && exec_signalled) {
+	if (rc == CURLE_ABORTED_BY_CALLBACK && dl_stopped()) {
 		cause_set(cause, "interrupted");
 		return DL_FATAL;
 	}
@@ -364,7 +371,7 @@ dl_sleep(double seconds)
 {
 	double end = now_seconds() + seconds;
 
-	while (!exec_signalled && now_seconds() < end)
+	while (!dl_stopped() && now_seconds() < end)
 		usleep(20 * 1000);
 }
 
@@ -524,7 +531,7 @@ dl_fetch(struct exec *e, const struct step *s, int dfd, const char *base, const 
 		if (o == DL_FATAL || ++attempt > attempts) {
 			*cause = c;
 			c = NULL;
-			if (o == DL_FATAL && !exec_signalled) {
+			if (o == DL_FATAL && !dl_stopped()) {
 				close(d.fd);
 				d.fd = -1;
 				unlinkat(dfd, part, 0);
@@ -532,7 +539,7 @@ dl_fetch(struct exec *e, const struct step *s, int dfd, const char *base, const 
 			goto out;
 		}
 		dl_sleep(backoff * (double)(1 << (attempt - 2 < 5 ? attempt - 2 : 5)) / 1000);
-		if (exec_signalled) {
+		if (dl_stopped()) {
 			cause_set(cause, "interrupted");
 			goto out;
 		}

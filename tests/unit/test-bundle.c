@@ -588,6 +588,15 @@ test_downloads_fetch(void **state)
 	dl_write(part, "the BLIS source\n");       /* the sha256 to pin, then a fresh start */
 	assert_int_equal(bundle_sha256_file(part, &size, sha, NULL), 0);
 	unlink(part);
+	proc_interrupted = SIGTERM;            /* armpy bundle's signal stops the transfer */
+	assert_int_equal(fetch_one(url, sha, work, m, &cause), -1);
+	assert_non_null(strstr(cause, "interrupted"));
+	assert_int_not_equal(lstat(path, &st), 0);
+	assert_int_equal(m->nfiles, 0);
+	proc_interrupted = 0;
+	free(cause);
+	cause = NULL;
+	unlink(part);                          /* kept for a resume, as after a run's signal */
 	if (fetch_one(url, sha, work, m, &cause) != 0)
 		fail_msg("%s", cause);
 	text = file_read(path, 100, NULL, NULL);
