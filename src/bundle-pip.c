@@ -177,7 +177,7 @@ static int
 pip_run(char **argv, const char *id, char **cause)
 {
 	char *text;
-	int st = proc_capture(argv, PROC_MERGE_STDERR | PROC_NEW_GROUP | PROC_ECHO, PIP_TIMEOUT,
+	int st = proc_capture(argv, PROC_MERGE_STDERR | PROC_ECHO, PIP_TIMEOUT,
 	    1500, &text);
 
 	strv_free(argv);
